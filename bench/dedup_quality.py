@@ -1,0 +1,710 @@
+#!/usr/bin/env python3
+"""Near-duplicate detection quality of the real pipeline, end to end.
+
+    .venv/bin/python bench/dedup_quality.py [--json] [--only clough,syndication,seeds]
+        [--config bench/dedup.toml] [--seed 7] [--no-crossrun] [--keep DIR] [--max-cases 15]
+
+For each dataset the docs are written as pipeline input (JSONL records with id, text,
+url, published_at where the dataset has them; the five seeds as .txt files), the real
+CLI runs (`cleancorpus backfill INPUT --output OUT --config CONFIG`, the `cleancorpus`
+next to sys.executable), and the predicted clustering is rebuilt from the output:
+
+  * every row of documents/ is a cluster representative (dup_cluster = its doc_id);
+  * a rejects/ row with reason exact_duplicate / near_duplicate joins the cluster of
+    its duplicate_of;
+  * any other reject (too_short, language, ...) is a singleton, and is reported.
+
+Pipeline rows are mapped back to dataset ids by source_record (record id, line number or
+byte offset), doc_id, url, or the .txt file name, whichever matches. The clustering is
+scored with /work/shared/bench/dedup/score.py (pairwise P/R/F1, ARI).
+
+Datasets:
+  clough       Clough & Stevenson short answers; gold = cluster_nearcopy (cut/light copies
+               with their source; heavy revisions and independent answers are singletons)
+  syndication  bench/make_syndication.py output (generated into a temp dir); plus the
+               cross-run check: the same docs split into three files, three successive
+               backfills into one output dir, compared with the single run
+  seeds        /work/shared/seeds: 000+001 one cluster, 002, 003, 004 singletons
+"""
+from __future__ import annotations
+
+import argparse
+import collections
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+SHARED = Path(os.environ.get("CLEANCORPUS_SHARED", "/work/shared"))
+CLOUGH = SHARED / "bench/dedup/clough-stevenson-short-answers"
+SCORER = SHARED / "bench/dedup/score.py"
+SEEDS = SHARED / "seeds"
+SEED_GOLD = {"000": "A", "001": "A", "002": "002", "003": "003", "004": "004"}
+DUP_REASONS = {"exact_duplicate", "near_duplicate"}
+
+sys.path.insert(0, str(HERE))
+import make_syndication  # noqa: E402
+
+
+def _load_scorer():
+    spec = importlib.util.spec_from_file_location("dedup_score", SCORER)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+# ------------------------------------------------------------------ utilities
+
+def read_jsonl(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(l) for l in f if l.strip()]
+
+
+def write_jsonl(path: Path, rows) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        for r in rows:
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+
+
+_TOK = re.compile(r"\w+", re.UNICODE)
+
+
+def shingles(text: str, k: int = 5) -> set:
+    toks = [t.lower() for t in _TOK.findall(text or "")]
+    if len(toks) < k:
+        return {tuple(toks)} if toks else set()
+    return {tuple(toks[i:i + k]) for i in range(len(toks) - k + 1)}
+
+
+def sim(a: str, b: str) -> dict:
+    sa, sb = shingles(a), shingles(b)
+    if not sa or not sb:
+        return {"jaccard": 0.0, "containment": 0.0}
+    inter = len(sa & sb)
+    return {"jaccard": round(inter / len(sa | sb), 3), "containment": round(inter / min(len(sa), len(sb)), 3)}
+
+
+class UnionFind:
+    def __init__(self, items):
+        self.p = {i: i for i in items}
+
+    def find(self, x):
+        while self.p[x] != x:
+            self.p[x] = self.p[self.p[x]]
+            x = self.p[x]
+        return x
+
+    def union(self, a, b):
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.p[max(ra, rb)] = min(ra, rb)
+
+
+def cleancorpus_exe() -> str:
+    if os.environ.get("CLEANCORPUS_BIN"):  # for testing the glue with a stand-in
+        return os.environ["CLEANCORPUS_BIN"]
+    exe = Path(sys.executable).parent / "cleancorpus"
+    if exe.exists():
+        return str(exe)
+    found = shutil.which("cleancorpus")
+    if not found:
+        raise SystemExit("cleancorpus CLI not found next to sys.executable nor on PATH")
+    return found
+
+
+def run_backfill(inputs: list[Path], out: Path, config: Path | None, log: Path) -> dict:
+    cmd = [cleancorpus_exe(), "backfill", *map(str, inputs), "--output", str(out)]
+    if config:
+        cmd += ["--config", str(config)]
+    t0 = time.perf_counter()
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    log.write_text(f"$ {' '.join(cmd)}\nexit {p.returncode}\n--- stdout\n{p.stdout}\n--- stderr\n{p.stderr}",
+                   encoding="utf-8")
+    if p.returncode != 0:
+        tail = (p.stderr or p.stdout).strip().splitlines()[-5:]
+        raise RuntimeError(f"backfill failed (exit {p.returncode}): {' | '.join(tail)}  [log: {log}]")
+    return {"cmd": " ".join(cmd), "wall_s": round(wall, 2), "returncode": p.returncode}
+
+
+def read_table(path: Path) -> list[dict]:
+    if not path.exists() or not any(path.rglob("*.parquet")):
+        return []
+    import pyarrow.dataset as ds
+
+    d = ds.dataset(str(path), format="parquet", partitioning="hive")
+    return d.to_table().to_pylist()
+
+
+# ------------------------------------------------------- mapping output -> ids
+
+class SourceIndex:
+    """What was fed to the pipeline, so output rows can be traced back to dataset ids."""
+
+    def __init__(self):
+        self.jsonl: dict[str, dict] = {}   # file name -> {"ids": [...], "offsets": {byte: id}}
+        self.txt: dict[str, str] = {}      # file name / stem -> id
+        self.urls: dict[str, str] = {}
+        self.ids: set[str] = set()
+
+    def add_jsonl(self, path: Path, records: list[dict]) -> None:
+        write_jsonl(path, records)
+        offsets, pos = {}, 0
+        with open(path, "rb") as f:
+            for i, line in enumerate(f):
+                offsets[pos] = records[i]["id"]
+                pos += len(line)
+        self.jsonl[path.name] = {"ids": [r["id"] for r in records], "offsets": offsets}
+        for r in records:
+            self.ids.add(r["id"])
+            if r.get("url"):
+                self.urls[r["url"]] = r["id"]
+
+    def add_txt(self, path: Path, doc_id: str) -> None:
+        self.txt[path.name] = doc_id
+        self.ids.add(doc_id)
+
+    def map_rows(self, rows: list[dict]) -> tuple[dict, list[str]]:
+        """rows: all documents+rejects rows. Returns (row index -> dataset id, notes)."""
+        notes = collections.Counter()
+        out: dict[int, str] = {}
+        # line-number base per source file, from the record numbers actually seen
+        ints = collections.defaultdict(list)
+        for k, r in enumerate(rows):
+            m = re.search(r"(\d+)\s*$", str(r.get("source_record") or ""))
+            if m:
+                ints[Path(str(r.get("source_uri") or "")).name].append(int(m.group(1)))
+        base = {}
+        for name, vals in ints.items():
+            info = self.jsonl.get(name)
+            if not info:
+                continue
+            n = len(info["ids"])
+            if all(v in info["offsets"] for v in vals) and max(vals, default=0) >= n:
+                base[name] = "offset"
+            elif min(vals, default=0) == 0:
+                base[name] = 0
+            else:
+                base[name] = 1
+        for k, r in enumerate(rows):
+            rec = r.get("source_record")
+            name = Path(str(r.get("source_uri") or "")).name
+            if rec is not None and str(rec) in self.ids:
+                out[k] = str(rec)
+                notes["source_record=id"] += 1
+            elif r.get("doc_id") in self.ids:
+                out[k] = r["doc_id"]
+                notes["doc_id=id"] += 1
+            elif name in self.txt:
+                out[k] = self.txt[name]
+                notes["txt file name"] += 1
+            elif r.get("url") and r["url"] in self.urls:
+                out[k] = self.urls[r["url"]]
+                notes["url"] += 1
+            elif name in base and rec is not None and re.search(r"(\d+)\s*$", str(rec)):
+                v = int(re.search(r"(\d+)\s*$", str(rec)).group(1))
+                info = self.jsonl[name]
+                if base[name] == "offset":
+                    out[k] = info["offsets"].get(v)
+                else:
+                    i = v - base[name]
+                    out[k] = info["ids"][i] if 0 <= i < len(info["ids"]) else None
+                notes[f"source_record line ({base[name]})"] += 1
+            else:
+                notes["UNMAPPED"] += 1
+            if k in out and out[k] is None:
+                del out[k]
+                notes["UNMAPPED"] += 1
+        return out, [f"{v} by {k}" for k, v in notes.items()]
+
+
+def rebuild_clusters(out_dir: Path, index: SourceIndex) -> dict:
+    docs = read_table(out_dir / "documents")
+    rej = read_table(out_dir / "rejects")
+    rows = [dict(r, _table="documents") for r in docs] + [dict(r, _table="rejects") for r in rej]
+    rowmap, notes = index.map_rows(rows)
+    docid2id = {}
+    for k, r in enumerate(rows):
+        if k in rowmap and r.get("doc_id"):
+            docid2id.setdefault(r["doc_id"], rowmap[k])
+    uf = UnionFind(index.ids)
+    problems = []
+    kept, texts, other_rejects, reasons = {}, {}, {}, collections.Counter()
+    dup_rejects = {}
+    seen = collections.Counter()
+    for k, r in enumerate(rows):
+        i = rowmap.get(k)
+        if i is None:
+            problems.append(f"unmapped {r['_table']} row doc_id={r.get('doc_id')} source={r.get('source_uri')}"
+                            f"#{r.get('source_record')}")
+            continue
+        seen[i] += 1
+        if r["_table"] == "documents":
+            kept[i] = r
+            texts[i] = r.get("text") or ""
+            rep = r.get("dup_cluster")
+            if rep and rep != r.get("doc_id"):
+                if rep in docid2id:
+                    uf.union(i, docid2id[rep])
+                else:
+                    problems.append(f"kept {i}: dup_cluster {rep} not found in output")
+        else:
+            reasons[r.get("reason")] += 1
+            if r.get("reason") in DUP_REASONS:
+                tgt = r.get("duplicate_of")
+                dup_rejects[i] = {"of": docid2id.get(tgt, tgt), "similarity": r.get("similarity"),
+                                  "reason": r.get("reason")}
+                if tgt in docid2id:
+                    uf.union(i, docid2id[tgt])
+                else:
+                    problems.append(f"reject {i}: duplicate_of {tgt!r} not found in output")
+            else:
+                other_rejects[i] = {"reason": r.get("reason"), "detail": r.get("detail"), "stage": r.get("stage")}
+    missing = sorted(index.ids - set(seen))
+    multi = sorted(i for i, c in seen.items() if c > 1)
+    if missing:
+        problems.append(f"{len(missing)} inputs have no output row (invariant broken): {missing[:5]}")
+    if multi:
+        problems.append(f"{len(multi)} inputs have more than one output row: {multi[:5]}")
+    pred = {i: uf.find(i) for i in sorted(index.ids)}
+    runs = sorted({r.get("run_id") for r in rows if r.get("run_id")})
+    per_run = collections.Counter(r.get("run_id") for r in rows)
+    return {"pred": pred, "kept": kept, "texts": texts, "dup_rejects": dup_rejects,
+            "other_rejects": other_rejects, "reject_reasons": dict(reasons), "problems": problems,
+            "mapping": notes, "n_documents": len(docs), "n_rejects": len(rej), "runs": runs,
+            "rows_per_run": dict(per_run)}
+
+
+def score(gold_path: Path, field: str, pred: dict, work: Path, name: str) -> dict:
+    pred_path = work / f"{name}.pred.jsonl"
+    write_jsonl(pred_path, ({"id": i, "cluster": c} for i, c in pred.items()))
+    p = subprocess.run([sys.executable, str(SCORER), "--clusters", str(gold_path), "--field", field,
+                        "--pred", str(pred_path), "--json"], capture_output=True, text=True, check=True)
+    return json.loads(p.stdout)
+
+
+def pair_errors(gold: dict, pred: dict) -> tuple[list, list]:
+    """(missed pairs, wrongly merged pairs) over ids in gold."""
+    missed, merged = [], []
+    by_gold = collections.defaultdict(list)
+    by_pred = collections.defaultdict(list)
+    for i in gold:
+        by_gold[gold[i]].append(i)
+        by_pred[pred.get(i, ("single", i))].append(i)
+    for members in by_gold.values():
+        for a_i, a in enumerate(members):
+            for b in members[a_i + 1:]:
+                if pred.get(a, a) != pred.get(b, b):
+                    missed.append((a, b))
+    for members in by_pred.values():
+        for a_i, a in enumerate(members):
+            for b in members[a_i + 1:]:
+                if gold[a] != gold[b]:
+                    merged.append((a, b))
+    return missed, merged
+
+
+# ------------------------------------------------------------------- datasets
+
+def run_dataset(name: str, inputs: list[Path], index: SourceIndex, work: Path, config: Path | None) -> dict:
+    out = work / f"{name}.out"
+    if out.exists():
+        shutil.rmtree(out)
+    run = run_backfill(inputs, out, config, work / f"{name}.log")
+    res = rebuild_clusters(out, index)
+    res["run"] = run
+    res["out_dir"] = str(out)
+    return res
+
+
+def eval_clough(work: Path, config: Path | None, max_cases: int) -> dict:
+    docs = read_jsonl(CLOUGH / "docs.jsonl")
+    labels = {r["id"]: r for r in read_jsonl(CLOUGH / "clusters.jsonl")}
+    index = SourceIndex()
+    recs = []
+    for d in docs:
+        r = {"id": d["id"], "text": d["text"]}
+        for f in ("url", "title", "published_at"):
+            if d.get(f):
+                r[f] = d[f]
+        recs.append(r)
+    inp = work / "clough.jsonl"
+    index.add_jsonl(inp, recs)
+    res = run_dataset("clough", [inp], index, work, config)
+    pred = res["pred"]
+    sc = score(CLOUGH / "clusters.jsonl", "cluster_nearcopy", pred, work, "clough")
+    sc_lenient = score(CLOUGH / "clusters.jsonl", "cluster", pred, work, "clough-lenient")
+    raw = {d["id"]: d["text"] for d in docs}
+    cat = {i: labels[i]["category"] for i in labels}
+    csize = collections.Counter(pred.values())
+    # per-category: joined with the source text of its task?
+    by_cat = collections.defaultdict(lambda: [0, 0])
+    for i, l in labels.items():
+        if l["category"] == "orig":
+            continue
+        src = f"orig_task{docs_task(i)}"
+        by_cat[l["category"]][0] += pred[i] == pred.get(src)
+        by_cat[l["category"]][1] += 1
+    non_fp = [i for i in labels if cat[i] == "non" and csize[pred[i]] > 1]
+    gold = {i: labels[i]["cluster_nearcopy"] for i in labels}
+    missed, merged = pair_errors(gold, pred)
+
+    def describe(a, b):
+        d = {"a": a, "b": b, "cat": f"{cat[a]}/{cat[b]}", "raw": sim(raw[a], raw[b])}
+        if a in res["texts"] and b in res["texts"]:
+            d["clean"] = sim(res["texts"][a], res["texts"][b])
+        for x in (a, b):
+            if x in res["dup_rejects"]:
+                d[f"{x} rejected as"] = res["dup_rejects"][x]
+            if x in res["other_rejects"]:
+                d[f"{x} rejected as"] = res["other_rejects"][x]["reason"]
+        return d
+
+    cl_words = {i: len(res["texts"][i].split()) for i in res["texts"]}
+    return {
+        "scores": sc, "scores_vs_cluster_incl_heavy": sc_lenient, "run": res["run"],
+        "kept": res["n_documents"], "rejects": res["reject_reasons"],
+        "non_dup_rejects": {i: v["reason"] for i, v in res["other_rejects"].items()},
+        "independent_answers_false_positive": {"count": len(non_fp), "of": sum(c == "non" for c in cat.values()),
+                                               "ids": non_fp},
+        "joined_with_source_by_category": {k: f"{v[0]}/{v[1]}" for k, v in sorted(by_cat.items())},
+        "recall_cut_light": _ratio(by_cat["cut"][0] + by_cat["light"][0], by_cat["cut"][1] + by_cat["light"][1]),
+        "missed_pairs": len(missed), "wrong_pairs": len(merged),
+        "missed_examples": [describe(a, b) for a, b in missed[:max_cases]],
+        "wrong_examples": [describe(a, b) for a, b in merged[:max_cases]],
+        "clean_words_min_median": _minmed(list(cl_words.values())),
+        "problems": res["problems"], "mapping": res["mapping"],
+    }
+
+
+def docs_task(i: str) -> str:
+    return i.rsplit("task", 1)[1]
+
+
+def _ratio(a, b):
+    return round(a / b, 4) if b else None
+
+
+def _minmed(v):
+    if not v:
+        return None
+    v = sorted(v)
+    return [v[0], v[len(v) // 2]]
+
+
+def syndication_inputs(gen_dir: Path, work: Path, seed: int):
+    docs, clusters, copies = make_syndication.build(make_syndication.DEFAULT_TRUTH, seed)
+    gen_dir.mkdir(parents=True, exist_ok=True)
+    make_syndication.write_jsonl(gen_dir / "docs.jsonl", docs)
+    make_syndication.write_jsonl(gen_dir / "clusters.jsonl", clusters)
+    make_syndication.write_jsonl(gen_dir / "copies.jsonl", copies)
+    return docs, clusters, copies
+
+
+def eval_syndication(work: Path, config: Path | None, seed: int, max_cases: int, crossrun: bool) -> dict:
+    gen = work / "syndication"
+    docs, clusters, copies = syndication_inputs(gen, work, seed)
+    lab = {c["id"]: c for c in clusters}
+    cp = {c["id"]: c for c in copies}
+    raw = {d["id"]: d["text"] for d in docs}
+    urls = {d["id"]: d["url"] for d in docs}
+
+    index = SourceIndex()
+    inp = work / "syndication.jsonl"
+    index.add_jsonl(inp, docs)
+    res = run_dataset("syndication", [inp], index, work, config)
+    pred = res["pred"]
+    sc = score(gen / "clusters.jsonl", "cluster", pred, work, "syndication")
+    gold = {c["id"]: c["cluster"] for c in clusters}
+
+    # per-copy recall: copy joined with its original, by transform kind
+    by_kind = collections.defaultdict(lambda: [0, 0])
+    by_ntrans = collections.defaultdict(lambda: [0, 0])
+    for c in copies:
+        hit = pred[c["id"]] == pred[c["of"]]
+        kinds = {t.split(":")[0] for t in c["transforms"]}
+        for k in kinds:
+            by_kind[k][0] += hit
+            by_kind[k][1] += 1
+        by_ntrans[len(kinds)][0] += hit
+        by_ntrans[len(kinds)][1] += 1
+    copies_joined = sum(pred[c["id"]] == pred[c["of"]] for c in copies)
+
+    def residue(i):
+        if i not in cp or i not in res["texts"]:
+            return None
+        t = res["texts"][i]
+        return [l for l in cp[i]["added_lines"] if l.strip() and l.strip() in t]
+
+    def describe(a, b):
+        d = {"a": a[:16] + a[64:], "b": b[:16] + b[64:], "a_url": urls[a], "b_url": urls[b],
+             "transforms": {x[:16] + x[64:]: lab[x]["transforms"] for x in (a, b) if lab[x]["transforms"]},
+             "raw": sim(raw[a], raw[b])}
+        if a in res["texts"] and b in res["texts"]:
+            d["clean"] = sim(res["texts"][a], res["texts"][b])
+        for x in (a, b):
+            tag = x[:16] + x[64:]
+            if x in res["other_rejects"]:
+                d[f"{tag} rejected"] = res["other_rejects"][x]["reason"]
+            if x in res["dup_rejects"]:
+                d[f"{tag} dup_of"] = res["dup_rejects"][x]
+            r = residue(x)
+            if r:
+                d[f"{tag} boilerplate_left"] = r
+        return d
+
+    missed, merged = pair_errors(gold, pred)
+    # residue over all kept copies
+    kept_copies = [c["id"] for c in copies if c["id"] in res["texts"]]
+    resid = {i: residue(i) for i in kept_copies}
+    resid_lines = collections.Counter(l for v in resid.values() if v for l in v)
+    total_added = sum(len([l for l in cp[i]["added_lines"] if l.strip()]) for i in kept_copies)
+    out = {
+        "docs": len(docs), "originals": sum(c["category"] == "original" for c in clusters),
+        "copies": len(copies), "scores": sc, "run": res["run"], "kept": res["n_documents"],
+        "rejects": res["reject_reasons"],
+        "non_dup_rejects": {i[:16] + i[64:]: v["reason"] for i, v in res["other_rejects"].items()},
+        "non_dup_rejects_by_category": {f"{k[0]}:{k[1]}": v for k, v in collections.Counter(
+            (lab[i]["category"], v["reason"]) for i, v in res["other_rejects"].items()).items()},
+        "copies_joined_with_original": f"{copies_joined}/{len(copies)}",
+        "copy_recall_by_transform": {k: f"{v[0]}/{v[1]}" for k, v in sorted(by_kind.items())},
+        "copy_recall_by_number_of_transforms": {k: f"{v[0]}/{v[1]}" for k, v in sorted(by_ntrans.items())},
+        "boilerplate_residue_in_kept_copies": {
+            "kept_copies": len(kept_copies), "added_lines": total_added,
+            "lines_left": sum(len(v) for v in resid.values() if v),
+            "most_common_left": resid_lines.most_common(10)},
+        "missed_pairs": len(missed), "wrong_pairs": len(merged),
+        "missed_examples": [describe(a, b) for a, b in _spread(missed, max_cases)],
+        "wrong_examples": [describe(a, b) for a, b in merged[:max_cases]],
+        "problems": res["problems"], "mapping": res["mapping"],
+    }
+    if crossrun:
+        try:
+            out["crossrun"] = crossrun_check(work, config, docs, gold, res, sc)
+        except (RuntimeError, subprocess.CalledProcessError) as e:
+            out["crossrun"] = {"error": str(e)}
+    return out
+
+
+def _spread(pairs, k):
+    """At most one example per gold cluster first, so examples are not all one story."""
+    seen, first, rest = set(), [], []
+    for a, b in pairs:
+        key = a.split("-copy")[0]
+        (rest if key in seen else first).append((a, b))
+        seen.add(key)
+    return (first + rest)[:k]
+
+
+def crossrun_check(work: Path, config: Path | None, docs: list[dict], gold: dict, single: dict,
+                   single_scores: dict) -> dict:
+    scorer = _load_scorer()
+    parts = [[d for j, d in enumerate(docs) if j % 3 == p] for p in range(3)]
+    index = SourceIndex()
+    paths = []
+    for p, recs in enumerate(parts, 1):
+        path = work / f"syndication.part{p}.jsonl"
+        index.add_jsonl(path, recs)
+        paths.append(path)
+    out = work / "syndication-crossrun.out"
+    if out.exists():
+        shutil.rmtree(out)
+    runs = []
+    for p, path in enumerate(paths, 1):
+        runs.append(run_backfill([path], out, config, work / f"syndication-crossrun.{p}.log"))
+    res = rebuild_clusters(out, index)
+    multi_pred = res["pred"]
+    sc = score(work / "syndication" / "clusters.jsonl", "cluster", multi_pred, work, "syndication-crossrun")
+    agree = scorer.cluster_scores(single["pred"], multi_pred)
+    # differences: pairs together in one clustering but not the other
+    only_single, only_multi = [], []
+    ids = sorted(gold)
+    groups_s = collections.defaultdict(list)
+    for i in ids:
+        groups_s[single["pred"][i]].append(i)
+    for members in groups_s.values():
+        for x, a in enumerate(members):
+            for b in members[x + 1:]:
+                if multi_pred[a] != multi_pred[b]:
+                    only_single.append((a, b))
+    groups_m = collections.defaultdict(list)
+    for i in ids:
+        groups_m[multi_pred[i]].append(i)
+    for members in groups_m.values():
+        for x, a in enumerate(members):
+            for b in members[x + 1:]:
+                if single["pred"][a] != single["pred"][b]:
+                    only_multi.append((a, b))
+    part_of = {d["id"]: p + 1 for p, recs in enumerate(parts) for d in recs}
+
+    def tag(i):
+        return f"{i[:16]}{i[64:]}(part{part_of[i]},{gold[i] == i and 'orig/single' or 'copy'})"
+
+    kept_s, kept_m = set(single["kept"]), set(res["kept"])
+    rep_changed = sum(1 for i in ids if (i in kept_s) != (i in kept_m))
+    # invariant per run: rows written by each run == records in that part
+    per_run = [res["rows_per_run"].get(r, 0) for r in res["runs"]]
+    return {
+        "runs": runs, "wall_s_total": round(sum(r["wall_s"] for r in runs), 2),
+        "parts": [len(p) for p in parts], "rows_per_run": per_run,
+        "kept_single_run": single["n_documents"], "kept_three_runs": res["n_documents"],
+        "rejects_three_runs": res["reject_reasons"],
+        "ari_vs_single_run": round(agree["ari"], 4),
+        "pairwise_f1_vs_single_run": round(agree["pairwise_f1"], 4),
+        "scores_vs_gold": sc,
+        "delta_vs_single_f1": round(sc["pairwise_f1"] - single_scores["pairwise_f1"], 4),
+        "pairs_only_in_single_run": len(only_single), "pairs_only_in_three_runs": len(only_multi),
+        "examples_only_single": [(tag(a), tag(b), gold[a] == gold[b]) for a, b in only_single[:10]],
+        "examples_only_three_runs": [(tag(a), tag(b), gold[a] == gold[b]) for a, b in only_multi[:10]],
+        "docs_kept_in_one_but_not_other": rep_changed,
+        "problems": res["problems"], "mapping": res["mapping"],
+    }
+
+
+def eval_seeds(work: Path, config: Path | None) -> dict:
+    index = SourceIndex()
+    inp = work / "seeds.in"
+    if inp.exists():
+        shutil.rmtree(inp)
+    inp.mkdir()
+    for f in sorted(SEEDS.glob("*.txt")):
+        dst = inp / f.name
+        shutil.copyfile(f, dst)
+        index.add_txt(dst, f.name[:3])
+    gold_path = work / "seeds.gold.jsonl"
+    write_jsonl(gold_path, ({"id": k, "cluster": v} for k, v in SEED_GOLD.items()))
+    res = run_dataset("seeds", [inp], index, work, config)
+    sc = score(gold_path, "cluster", res["pred"], work, "seeds")
+    groups = collections.defaultdict(list)
+    for i, c in res["pred"].items():
+        groups[c].append(i)
+    pairs = {}
+    ids = sorted(res["texts"])
+    for x, a in enumerate(ids):
+        for b in ids[x + 1:]:
+            pairs[f"{a}-{b}"] = sim(res["texts"][a], res["texts"][b])
+    return {"scores": sc, "run": res["run"], "clusters": sorted(groups.values()),
+            "dup_rejects": res["dup_rejects"], "non_dup_rejects": res["other_rejects"],
+            "kept_words": {i: len(t.split()) for i, t in sorted(res["texts"].items())},
+            "clean_similarity_of_kept": pairs, "problems": res["problems"], "mapping": res["mapping"]}
+
+
+# -------------------------------------------------------------------- report
+
+def fmt_scores(s: dict) -> str:
+    return (f"P={s['pairwise_precision']:.3f} R={s['pairwise_recall']:.3f} F1={s['pairwise_f1']:.3f} "
+            f"ARI={s['ari']:.3f}  (gold pairs {s['gold_dup_pairs']}, predicted {s['pred_dup_pairs']}, "
+            f"tp {s['true_positive_pairs']}; clusters gold {s['gold_nontrivial_clusters']} / "
+            f"pred {s['pred_nontrivial_clusters']} non-trivial)")
+
+
+def print_report(results: dict) -> None:
+    for name, r in results.items():
+        print(f"\n=== {name}")
+        if "error" in r:
+            print(f"  ERROR: {r['error']}")
+            continue
+        print(f"  {fmt_scores(r['scores'])}")
+        print(f"  pipeline wall time {r['run']['wall_s']}s   [{r['run']['cmd']}]")
+        skip = {"scores", "run", "missed_examples", "wrong_examples", "crossrun"}
+        for k, v in r.items():
+            if k in skip:
+                continue
+            if k == "scores_vs_cluster_incl_heavy":
+                print(f"  vs `cluster` (heavy revisions count as copies): {fmt_scores(v)}")
+                continue
+            print(f"  {k}: {json.dumps(v, ensure_ascii=False, default=str)}")
+        for k in ("missed_examples", "wrong_examples"):
+            if r.get(k):
+                print(f"  {k}:")
+                for e in r[k]:
+                    print(f"    - {json.dumps(e, ensure_ascii=False, default=str)}")
+        if "crossrun" in r:
+            c = r["crossrun"]
+            print("  --- cross-run (3 successive backfills into one output dir)")
+            if "error" in c:
+                print(f"  ERROR: {c['error']}")
+                continue
+            print(f"  vs gold: {fmt_scores(c['scores_vs_gold'])}")
+            for k, v in c.items():
+                if k not in ("scores_vs_gold", "runs"):
+                    print(f"  {k}: {json.dumps(v, ensure_ascii=False, default=str)}")
+
+
+def config_drift(config: Path | None) -> str | None:
+    """Say which settings of the bench config differ from config/default.toml (besides [filter])."""
+    import tomllib
+
+    default = ROOT / "config" / "default.toml"
+    if not config or not default.exists() or config == default.resolve():
+        return None
+    a, b = tomllib.loads(default.read_text()), tomllib.loads(config.read_text())
+    diffs = []
+    for sec in sorted(set(a) | set(b)):
+        if sec == "filter" or not isinstance(a.get(sec, {}), dict):
+            continue
+        for k in sorted(set(a.get(sec, {})) | set(b.get(sec, {}))):
+            if k in b.get(sec, {}) and a.get(sec, {}).get(k) != b[sec][k]:
+                diffs.append(f"[{sec}] {k}: default {a.get(sec, {}).get(k)!r}, bench {b[sec][k]!r}")
+    return f"{config.name} differs from config/default.toml: " + "; ".join(diffs) if diffs else None
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--json", action="store_true", help="print one JSON object with every figure")
+    ap.add_argument("--only", default="clough,syndication,seeds")
+    ap.add_argument("--config", type=Path, default=HERE / "dedup.toml")
+    ap.add_argument("--seed", type=int, default=7, help="syndication generator seed")
+    ap.add_argument("--no-crossrun", action="store_true")
+    ap.add_argument("--keep", type=Path, help="work dir to keep (inputs, outputs, logs); default a temp dir")
+    ap.add_argument("--max-cases", type=int, default=15)
+    args = ap.parse_args(argv)
+    config = args.config.resolve() if args.config else None
+    if config and not config.exists():
+        raise SystemExit(f"config not found: {config}")
+    tmp = None
+    if args.keep:
+        work = args.keep.resolve()
+        work.mkdir(parents=True, exist_ok=True)
+    else:
+        tmp = tempfile.TemporaryDirectory(prefix="dedup-quality-")
+        work = Path(tmp.name)
+    results = {}
+    drift = config_drift(config)
+    if drift:
+        print(f"note: {drift}", file=sys.stderr)
+    try:
+        for name in [n.strip() for n in args.only.split(",") if n.strip()]:
+            try:
+                if name == "clough":
+                    results[name] = eval_clough(work, config, args.max_cases)
+                elif name == "syndication":
+                    results[name] = eval_syndication(work, config, args.seed, args.max_cases,
+                                                     not args.no_crossrun)
+                elif name == "seeds":
+                    results[name] = eval_seeds(work, config)
+                else:
+                    raise SystemExit(f"unknown dataset {name}")
+            except (RuntimeError, subprocess.CalledProcessError) as e:
+                results[name] = {"error": str(e)}
+            if not args.json:
+                print_report({name: results[name]})
+                sys.stdout.flush()
+    finally:
+        if tmp:
+            tmp.cleanup()
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False, default=str))
+    return 1 if any("error" in r for r in results.values()) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

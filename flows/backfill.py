@@ -1,0 +1,111 @@
+"""The Prefect flow: the same stages as pipeline.runner, as tasks over shards.
+
+One task run per shard per stage (plus one dedup and one commit task), so a flow run has
+hundreds of task runs at most, never one per document. Shard work runs on a process pool
+owned by the flow, so both cores work while Prefect threads only wait on results; with a
+Dask scheduler (`dask_address`) the shard tasks run on the cluster instead.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_table_artifact
+from prefect.tasks import exponential_backoff
+
+from pipeline import stages
+from pipeline.runner import LocalDispatcher, backfill, default_workers
+
+TRANSIENT = (OSError, TimeoutError, ConnectionError)
+
+
+def _retry_transient(task, task_run, state) -> bool:  # type: ignore[no-untyped-def]
+    """Retry IO trouble (a flaky bucket, a busy disk), not defects that will fail again."""
+    try:
+        state.result()
+    except TRANSIENT:
+        return True
+    except Exception:  # noqa: BLE001 - any other error is not worth retrying
+        return False
+    return False
+
+
+# The flow's process pool: a module global, not a task parameter, because Prefect records
+# (and would try to serialize) task parameters.
+_POOL: Any = None
+
+_opts = dict(retries=3, retry_delay_seconds=exponential_backoff(backoff_factor=2), retry_condition_fn=_retry_transient,
+             persist_result=False)
+
+
+@task(name="process-shard", task_run_name="process shard {shard.shard_id}", **_opts)
+def process_shard_task(plan: stages.RunPlan, shard: stages.Shard) -> dict[str, Any]:
+    if _POOL is not None:
+        return _POOL.submit(stages.process_shard, plan, shard).result()
+    return stages.process_shard(plan, shard)
+
+
+@task(name="deduplicate", **_opts)
+def dedup_task(plan: stages.RunPlan, folders: list[str]) -> dict[str, Any]:
+    return stages.deduplicate_run(plan, folders)
+
+
+@task(name="write-shard", task_run_name="write shard {shard.shard_id}", **_opts)
+def write_shard_task(plan: stages.RunPlan, shard: stages.Shard, folder: str) -> dict[str, Any]:
+    if _POOL is not None:
+        return _POOL.submit(stages.write_shard, plan, shard, folder).result()
+    return stages.write_shard(plan, shard, folder)
+
+
+@task(name="commit-run", **_opts)
+def commit_task(plan: stages.RunPlan, processed: list[dict[str, Any]], dedup: dict[str, Any],
+                written: list[dict[str, Any]], finished: datetime) -> dict[str, Any]:
+    return stages.commit_run(plan, processed, dedup, written, finished)
+
+
+class PrefectDispatcher:
+    """Runs each stage as Prefect tasks; shard CPU work goes to a local process pool."""
+
+    def __init__(self, workers: int) -> None:
+        self.local = LocalDispatcher(workers)
+        self.workers = workers
+
+    def map(self, stage: str, fn, args):  # type: ignore[no-untyped-def]
+        global _POOL
+        _POOL = self.local._executor() if self.workers > 1 and len(args) > 1 else None
+        t = {"process": process_shard_task, "write": write_shard_task}[stage]
+        futures = [t.submit(*a) for a in args]
+        return [f.result() for f in futures]
+
+    def one(self, stage: str, fn, args):  # type: ignore[no-untyped-def]
+        t = {"dedup": dedup_task, "commit": commit_task}[stage]
+        return t(*args)
+
+
+def summary_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = [{"what": k, "count": v} for k, v in summary.get("counts", {}).items()]
+    rows += [{"what": f"rejected: {k}", "count": v} for k, v in summary.get("rejects_by_reason", {}).items()]
+    rows.append({"what": "inputs skipped (unchanged)", "count": summary.get("inputs_skipped_unchanged", 0)})
+    return rows
+
+
+@flow(name="cleancorpus", flow_run_name="cleancorpus {output}", log_prints=True)
+def cleancorpus_flow(inputs: list[str], output: str, config_path: str | None = None, reprocess: bool = False,
+                     since: datetime | None = None, until: datetime | None = None, workers: int = 0,
+                     wait: bool = False) -> dict[str, Any]:
+    """Backfill or scheduled pickup: process new and changed inputs into OUTPUT."""
+    log = get_run_logger()
+    n = workers or default_workers()
+    dispatch = PrefectDispatcher(n)
+    try:
+        summary = backfill(inputs, output, dispatch, config_path, reprocess, since, until, wait)
+    finally:
+        dispatch.local.close()
+    if summary.get("nothing_to_do"):
+        log.info("nothing new: %s inputs already processed", summary.get("inputs_skipped_unchanged", 0))
+    else:
+        log.info("run %s: %s", summary["run_id"], summary["counts"])
+    create_table_artifact(key="cleancorpus-run-summary", table=summary_rows(summary),
+                          description=f"cleancorpus run {summary['run_id']} into {output}")
+    return summary

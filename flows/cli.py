@@ -1,0 +1,171 @@
+"""The `cleancorpus` command. Every command here is a thin shell over pipeline/ and flows/."""
+from __future__ import annotations
+
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Clean web text into a deduplicated Parquet corpus (see README.md).")
+
+
+def _fail(msg: str) -> None:
+    typer.echo(f"cleancorpus: {msg}", err=True)
+    raise typer.Exit(2)
+
+
+def _date(s: Optional[str], name: str) -> Optional[datetime]:
+    if not s:
+        return None
+    try:
+        d = datetime.fromisoformat(s)
+    except ValueError:
+        _fail(f"{name} must be an ISO date like 2024-05-01, got {s!r}")
+    return d if d.tzinfo else d.replace(tzinfo=timezone.utc)
+
+
+class _Bar:
+    """A one-line progress bar on stderr, per stage."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        width = 30
+        fill = int(width * done / max(total, 1))
+        line = f"\r{stage:<8} [{'#' * fill}{'.' * (width - fill)}] {done}/{total}"
+        sys.stderr.write(line + ("" if self.tty and done < total else "\n"))
+        sys.stderr.flush()
+
+
+def _print_summary(s: dict, output: str, seconds: float) -> None:
+    if s.get("nothing_to_do"):
+        typer.echo(f"Nothing new: {s.get('inputs_skipped_unchanged', 0)} input file(s) already processed "
+                   f"(use --reprocess to do them again). Output: {output}")
+        for p in s.get("input_problems", []):
+            typer.echo(f"  input problem: {p}")
+        return
+    c = s["counts"]
+    typer.echo(f"\nRun {s['run_id']} finished in {seconds:.1f} s")
+    typer.echo(f"  inputs    {c['inputs_seen']}  (skipped unchanged files: {s['inputs_skipped_unchanged']})")
+    typer.echo(f"  kept      {c['documents']}")
+    typer.echo(f"  rejected  {c['rejects']}" + "".join(f"\n    {k:<18} {v}" for k, v in s["rejects_by_reason"].items()))
+    d = s.get("dedup", {})
+    typer.echo(f"  duplicate clusters: {d.get('duplicates', 0)} document(s) folded into kept ones; "
+               f"index held {d.get('index_size', 0)} earlier document(s)")
+    for p in s.get("input_problems", []):
+        typer.echo(f"  input problem: {p}")
+    typer.echo(f"  output    {Path(output).resolve()}  (documents/, rejects/, runs/{s['run_id']}.json)")
+    typer.echo("  look at it:\n    duckdb -c \"SELECT title, n_words, language, url FROM read_parquet('"
+               f"{output}/documents/**/*.parquet', hive_partitioning=true) LIMIT 10\"")
+
+
+@app.command()
+def backfill(
+    inputs: Annotated[list[str], typer.Argument(help="Files, folders, globs or fsspec URLs (s3://, gs://, file://, memory://).")],
+    output: Annotated[str, typer.Option("--output", "-o", help="Output folder: documents/, rejects/, runs/, state/.")],
+    config: Annotated[Optional[Path], typer.Option("--config", "-c", help="TOML config overlaid on config/default.toml.")] = None,
+    since: Annotated[Optional[str], typer.Option(help="Only input files modified at or after this ISO date/time (UTC).")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Only input files modified before this ISO date/time (UTC).")] = None,
+    workers: Annotated[int, typer.Option(help="Shards processed in parallel; 0 = number of cores (or [run] workers).")] = 0,
+    reprocess: Annotated[bool, typer.Option("--reprocess", help="Process inputs again even if the ledger has them.")] = False,
+    wait: Annotated[bool, typer.Option("--wait", help="Wait for a run holding the output lock instead of exiting.")] = False,
+    prefect: Annotated[Optional[bool], typer.Option("--prefect/--no-prefect", help="Run as a Prefect flow run. Default: only when a Prefect API is configured (PREFECT_API_URL or profile).")] = None,
+) -> None:
+    """One-off run over INPUTS into OUTPUT: new and changed inputs only (ledger in OUTPUT/state)."""
+    from pipeline.config import ConfigError, load_config
+    from pipeline.state import LockHeld
+
+    from .prefect_env import configured_api_url
+
+    t0 = time.perf_counter()
+    cfg_path = str(config) if config else None
+    try:
+        cfg = load_config(cfg_path)
+    except (ConfigError, ValueError) as e:
+        _fail(str(e))
+    n = workers or cfg.run.workers
+    s_since, s_until = _date(since, "--since"), _date(until, "--until")
+    use_prefect = prefect if prefect is not None else bool(configured_api_url())
+    try:
+        if use_prefect:
+            from .backfill import cleancorpus_flow
+
+            summary = cleancorpus_flow(inputs=list(inputs), output=output, config_path=cfg_path, reprocess=reprocess,
+                                       since=s_since, until=s_until, workers=n, wait=wait)
+        else:
+            from pipeline.runner import LocalDispatcher, backfill as run_backfill, default_workers
+
+            dispatch = LocalDispatcher(n or default_workers(), progress=_Bar())
+            try:
+                summary = run_backfill(list(inputs), output, dispatch, cfg_path, reprocess, s_since, s_until, wait)
+            finally:
+                dispatch.close()
+    except LockHeld as e:
+        _fail(str(e))
+    except (ConfigError, PermissionError, NotADirectoryError, FileExistsError) as e:
+        _fail(f"cannot run: {e}")
+    except OSError as e:
+        _fail(f"cannot run: {e}")
+    _print_summary(summary, output, time.perf_counter() - t0)
+
+
+@app.command()
+def serve(
+    config: Annotated[Optional[Path], typer.Option("--config", "-c", help="TOML config; its [schedule] gives cron, inputs and output.")] = None,
+    name: Annotated[str, typer.Option(help="Deployment name shown in the Prefect UI.")] = "scheduled",
+) -> None:
+    """Serve the scheduled deployment of the backfill flow against the configured Prefect server."""
+    from pipeline.config import ConfigError, load_config
+
+    from .prefect_env import configured_api_url
+
+    try:
+        cfg = load_config(str(config) if config else None)
+    except ConfigError as e:
+        _fail(str(e))
+    if not configured_api_url():
+        _fail("no Prefect API configured: start one with `prefect server start` and set "
+              "PREFECT_API_URL=http://127.0.0.1:4200/api (see README)")
+    from .serve import serve_deployment
+
+    serve_deployment(cfg, str(config) if config else None, name)
+
+
+@app.command()
+def explain(
+    file: Annotated[str, typer.Argument(help="One input file (any supported format); records inside are shown in turn.")],
+    config: Annotated[Optional[Path], typer.Option("--config", "-c", help="TOML config overlaid on the defaults.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many records of a multi-record file.")] = 3,
+) -> None:
+    """Show a document as the pipeline sees it: every line kept or removed, with the rule or signal."""
+    from pipeline.config import ConfigError
+    from pipeline.explain import explain_file
+
+    try:
+        typer.echo(explain_file(file, str(config) if config else None, limit))
+    except ConfigError as e:
+        _fail(str(e))
+
+
+@app.command()
+def stats(directory: Annotated[str, typer.Argument(help="An output folder written by backfill or serve.")],
+          top: Annotated[int, typer.Option(help="How many of the largest duplicate clusters to list.")] = 5) -> None:
+    """Counts, drop reasons, duplicate clusters, languages and sizes of a written corpus."""
+    from pipeline.stats import corpus_stats
+
+    if not (Path(directory) / "documents").exists() and "://" not in directory:
+        _fail(f"{directory} has no documents/ folder: not a cleancorpus output")
+    typer.echo(corpus_stats(directory, top))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

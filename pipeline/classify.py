@@ -1,0 +1,142 @@
+"""Content-or-boilerplate for the lines of flat text, from evidence flat text still has.
+
+The model is jusText's: classify each block by length, stopword density and link density,
+then let context decide the short ones (a short line between two content paragraphs is a
+heading; a short line among menu items is a menu item). Stopword lists come from jusText,
+chosen by the document's language, so German or Spanish prose is not mistaken for a menu.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+
+GOOD, BAD, SHORT, NEAR = "good", "bad", "short", "near"
+_LANG_NAMES = {
+    "en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian", "pt": "Portuguese",
+    "nl": "Dutch", "pl": "Polish", "ru": "Russian", "sv": "Swedish", "da": "Danish", "no": "Norwegian_Bokmal",
+    "fi": "Finnish", "cs": "Czech", "tr": "Turkish", "ro": "Romanian", "hu": "Hungarian", "uk": "Ukrainian",
+}
+_WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’-]*")
+_URL = regex.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+|(?<!\w)@\w{2,}|#\w{2,}")
+_SENT_END = regex.compile(r"[.!?…:;]['\"”’»)\]]*$")
+
+
+@lru_cache(maxsize=32)
+def stoplist(lang: str | None) -> frozenset[str]:
+    import justext
+
+    name = _LANG_NAMES.get(lang or "en", "English")
+    try:
+        return frozenset(justext.get_stoplist(name))
+    except ValueError:
+        return frozenset(justext.get_stoplist("English"))
+
+
+@dataclass(frozen=True)
+class LineFeatures:
+    chars: int
+    words: int
+    stop_density: float
+    link_density: float
+    sentence_end: bool
+    caps_ratio: float
+
+
+def features(line: str, stops: frozenset[str]) -> LineFeatures:
+    words = _WORD.findall(line)
+    n = len(words)
+    link_chars = sum(len(m) for m in _URL.findall(line))
+    stop = sum(w.lower() in stops for w in words)
+    caps = sum(w[:1].isupper() for w in words)
+    return LineFeatures(
+        chars=len(line), words=n, stop_density=stop / n if n else 0.0,
+        link_density=link_chars / max(len(line), 1), sentence_end=bool(_SENT_END.search(line)),
+        caps_ratio=caps / n if n else 0.0,
+    )
+
+
+@dataclass(frozen=True)
+class ClassifierParams:
+    length_low: int = 70
+    length_high: int = 200
+    stopwords_low: float = 0.30
+    stopwords_high: float = 0.32
+    max_link_density: float = 0.2
+    max_heading_distance: int = 200
+
+
+def initial_class(f: LineFeatures, p: ClassifierParams) -> str:
+    if f.link_density > p.max_link_density:
+        return BAD
+    if f.chars < p.length_low:
+        # a short line with a sentence's shape is a candidate, not a verdict
+        if f.words >= 6 and f.sentence_end and f.stop_density >= p.stopwords_low:
+            return NEAR
+        return SHORT
+    if f.stop_density >= p.stopwords_high:
+        return GOOD if f.chars > p.length_high or f.sentence_end else NEAR
+    if f.stop_density >= p.stopwords_low:
+        return NEAR
+    if f.words >= 10 and f.sentence_end:
+        # prose with few stopwords (spun text, lists of names): let the neighbours decide
+        return NEAR
+    return BAD
+
+
+def _neighbour(classes: list[str], i: int, step: int, ignore_near: bool) -> str:
+    j = i + step
+    while 0 <= j < len(classes):
+        c = classes[j]
+        if c in (GOOD, BAD) or (c == NEAR and not ignore_near):
+            return c
+        j += step
+    return BAD
+
+
+def smooth(classes: list[str], feats: list[LineFeatures], p: ClassifierParams) -> list[str]:
+    """jusText's context step: short and near-good lines take the class of their surroundings."""
+    out = list(classes)
+    # headings: a short line followed soon by good content counts as near-good
+    for i, c in enumerate(classes):
+        if c != SHORT:
+            continue
+        dist = 0
+        for j in range(i + 1, len(classes)):
+            if classes[j] == GOOD:
+                if feats[i].words <= 12 and not feats[i].sentence_end:
+                    out[i] = NEAR
+                break
+            dist += feats[j].chars
+            if dist > p.max_heading_distance:
+                break
+    classes = list(out)
+    for i, c in enumerate(classes):
+        if c != SHORT:
+            continue
+        prev, nxt = _neighbour(classes, i, -1, True), _neighbour(classes, i, 1, True)
+        if prev == GOOD and nxt == GOOD:
+            out[i] = GOOD
+        elif prev == BAD and nxt == BAD:
+            out[i] = BAD
+        else:
+            prev2, nxt2 = _neighbour(classes, i, -1, False), _neighbour(classes, i, 1, False)
+            out[i] = GOOD if (prev2 == GOOD or nxt2 == GOOD) and BAD not in (prev2, nxt2) else BAD
+    classes = list(out)
+    for i, c in enumerate(classes):
+        if c != NEAR:
+            continue
+        prev, nxt = _neighbour(classes, i, -1, True), _neighbour(classes, i, 1, True)
+        out[i] = BAD if (prev == BAD and nxt == BAD) else GOOD
+    return out
+
+
+def classify_lines(lines: list[str], lang: str | None, params: ClassifierParams | None = None) -> list[tuple[str, str]]:
+    """Return (final class, initial class) per line; blank lines must be filtered out first."""
+    p = params or ClassifierParams()
+    stops = stoplist(lang)
+    feats = [features(s, stops) for s in lines]
+    initial = [initial_class(f, p) for f in feats]
+    final = smooth(initial, feats, p)
+    return list(zip(final, initial))

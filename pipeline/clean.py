@@ -1,0 +1,152 @@
+"""One raw record to one cleaned document (or a reject), with a trace of every line.
+
+The order matters: normalize first so rules see one kind of space and quote; then the
+named rules; then the header parser on what is left; then the classifier for flat text,
+where nothing upstream has separated content from chrome.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from .classify import BAD, classify_lines
+from .config import Config
+from .dates import to_utc
+from .extract import ExtractionTimeout, extract_html
+from .header import clean_title, parse_header
+from .language import detect_language
+from .model import Document, RawRecord, Reject, Removed
+from .normalize import normalize_line, normalize_text
+from .rules import RuleSet
+
+
+@dataclass
+class LineTrace:
+    text: str
+    kept: bool
+    rule: str | None  # rule or signal that removed it, or the classifier's verdict for kept lines
+
+
+@dataclass
+class CleanResult:
+    doc: Document | None = None
+    reject: Reject | None = None
+    trace: list[LineTrace] = field(default_factory=list)
+    method: str = ""
+
+
+class Cleaner:
+    """Holds the compiled rules so a shard compiles them once, not once per document."""
+
+    def __init__(self, cfg: Config) -> None:
+        self.cfg = cfg
+        self.rules = RuleSet.load(cfg.resolve(cfg.clean.rules_dir), cfg.clean.rule_packs, cfg.clean.regex_timeout)
+
+    def process(self, rec: RawRecord) -> CleanResult:
+        try:
+            return self._process(rec)
+        except ExtractionTimeout as e:
+            return CleanResult(reject=self._reject(rec, "extract", "extraction_timeout", str(e)))
+        except (ValueError, TypeError, AttributeError, LookupError, RecursionError, MemoryError) as e:
+            # a defect in one page's parse must cost that page, not the shard
+            return CleanResult(reject=self._reject(rec, "extract", "extraction_error", f"{type(e).__name__}: {e}"))
+
+    @staticmethod
+    def _reject(rec: RawRecord, stage: str, reason: str, detail: str, title: str | None = None) -> Reject:
+        return Reject(doc_id=rec.doc_id, source_uri=rec.source_uri, source_record=rec.source_record, stage=stage,
+                      reason=reason, detail=detail, title=title or rec.meta.title, url=rec.meta.url)
+
+    def _process(self, rec: RawRecord) -> CleanResult:
+        meta = rec.meta
+        title, author, published, url, sitename = meta.title, meta.author, meta.published_at, meta.url, None
+        if rec.html is not None:
+            ex = extract_html(rec.html, meta.url, self.cfg.extract)
+            if ex is None:
+                return CleanResult(reject=self._reject(rec, "extract", "no_content", "no text found in the page"))
+            raw_text, method = ex.text, ex.method
+            title, author = title or ex.title, author or ex.author
+            published, url, sitename = published or ex.published_at, url or ex.url, ex.sitename
+            flat = method == "dom_fallback"
+        else:
+            raw_text, method, flat = rec.text or "", "text", True
+        lines = [normalize_line(s) for s in normalize_text(raw_text).split("\n")]
+        marks: list[str | None] = [None] * len(lines)
+        self.rules.apply(lines, marks)
+        head = parse_header(lines, marks, self.rules, self.cfg.extract.date_order)
+        extra_removed: list[Removed] = []
+        if head.removed_prefix:
+            extra_removed.append(Removed("header.date_prefix", head.removed_prefix))
+        if title and rec.html is not None:
+            self._drop_repeated_title(lines, marks, title)
+        title = clean_title(title or head.title)
+        author = author or head.author
+        published = published or to_utc(head.published)
+        verdicts: dict[int, str] = {}
+        if flat and self.cfg.clean.classifier:
+            verdicts = self._classify(lines, marks)
+        trace: list[LineTrace] = []
+        kept: list[str] = []
+        removed: list[Removed] = list(extra_removed)
+        for i, s in enumerate(lines):
+            if not s:
+                continue
+            if marks[i] is None:
+                kept.append(s)
+                trace.append(LineTrace(s, True, verdicts.get(i)))
+            else:
+                removed.append(Removed(marks[i], s))
+                trace.append(LineTrace(s, False, marks[i]))
+        if extra_removed:
+            trace.insert(0, LineTrace(extra_removed[0].text, False, extra_removed[0].rule))
+        text = "\n\n".join(kept)
+        doc = Document(
+            doc_id=rec.doc_id, text=text, source_uri=rec.source_uri, source_record=rec.source_record,
+            source_format=rec.source_format, title=title, author=author, published_at=published, url=url,
+            domain=domain_of(url) or (sitename.strip().lower() if sitename else None), removed=removed,
+        )
+        if not text.strip():
+            reason = "no_content" if not removed else "all_boilerplate"
+            return CleanResult(reject=self._reject(rec, "clean", reason, "nothing left after cleaning", title), trace=trace, method=method)
+        return CleanResult(doc=doc, trace=trace, method=method)
+
+    @staticmethod
+    def _drop_repeated_title(lines: list[str], marks: list[str | None], title: str) -> None:
+        t = " ".join(title.split()).lower()
+        for i, s in enumerate(lines):
+            if s and marks[i] is None:
+                if s.lower() == t:
+                    marks[i] = "header.title"
+                return
+
+    def _classify(self, lines: list[str], marks: list[str | None]) -> dict[int, str]:
+        live = [i for i, s in enumerate(lines) if s and marks[i] is None]
+        if not live:
+            return {}
+        lang, _ = detect_language(" ".join(lines[i] for i in live)[:2000])
+        verdicts: dict[int, str] = {}
+        for i, (final, initial) in zip(live, classify_lines([lines[i] for i in live], lang)):
+            if final == BAD:
+                marks[i] = f"classifier.{initial}"
+            else:
+                verdicts[i] = f"classifier.{initial}"
+        return verdicts
+
+
+def domain_of(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        host = urlsplit(url if "//" in url else "//" + url).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    host = host.lower().rstrip(".")
+    for prefix in ("www.", "m.", "amp."):
+        if host.startswith(prefix) and host.count(".") > 1:
+            host = host[len(prefix):]
+    return host
+
+
+def language_of(text: str) -> str | None:
+    return detect_language(text)[0]

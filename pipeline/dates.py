@@ -1,0 +1,102 @@
+"""Dates in metadata fields and in text header lines.
+
+A small parser for the formats news headers actually use (ISO, 01/07/2022, 1 July 2022,
+July 1, 2022, weekday prefixes), because a general NLP date parser is slow and guesses.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Any
+
+import regex
+
+MONTHS = {
+    m: i
+    for i, names in enumerate(
+        [
+            ("january", "jan", "januar", "janvier", "enero", "jänner"),
+            ("february", "feb", "februar", "février", "fevrier", "febrero"),
+            ("march", "mar", "märz", "maerz", "mars", "marzo"),
+            ("april", "apr", "avril", "abril"),
+            ("may", "mai", "mayo"),
+            ("june", "jun", "juni", "juin", "junio"),
+            ("july", "jul", "juli", "juillet", "julio"),
+            ("august", "aug", "août", "aout", "agosto"),
+            ("september", "sep", "sept", "septembre", "septiembre"),
+            ("october", "oct", "oktober", "octobre", "octubre"),
+            ("november", "nov", "novembre", "noviembre"),
+            ("december", "dec", "dezember", "décembre", "decembre", "diciembre"),
+        ],
+        start=1,
+    )
+    for m in names
+}
+_MONTH = r"(?P<month>" + "|".join(sorted(map(regex.escape, MONTHS), key=len, reverse=True)) + r")\.?"
+_WEEKDAY = r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?\.?,?\s+)?"
+TIME = r"(?:at\s+)?\d{1,2}[:.h]\d{2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)?(?:\s*(?:utc|gmt|[a-z]{2,4}t|[+-]\d{2}:?\d{2}))?"
+DATE = (
+    r"(?:" + _WEEKDAY + r"(?:"
+    r"(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})(?:[t ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:z|[+-]\d{2}:?\d{2})?)?"
+    r"|(?P<n1>\d{1,2})[/.](?P<n2>\d{1,2})[/.](?P<ny>\d{4})"
+    r"|(?P<dd>\d{1,2})(?:st|nd|rd|th)?\.?\s+" + _MONTH + r",?\s+(?P<dy>\d{4})"
+    r"|" + _MONTH.replace("month", "month2") + r"\s+(?P<md>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<my>\d{4})"
+    r"))"
+)
+_DATE_RE = regex.compile(DATE, regex.I)
+
+
+def _mk(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def match_to_date(m: regex.Match[str], order: str = "DMY") -> date | None:
+    g = m.groupdict()
+    if g.get("iy"):
+        return _mk(int(g["iy"]), int(g["im"]), int(g["id"]))
+    if g.get("ny"):
+        a, b = int(g["n1"]), int(g["n2"])
+        if a > 12:
+            return _mk(int(g["ny"]), b, a)
+        if b > 12:
+            return _mk(int(g["ny"]), a, b)
+        return _mk(int(g["ny"]), b, a) if order == "DMY" else _mk(int(g["ny"]), a, b)
+    if g.get("dy"):
+        return _mk(int(g["dy"]), MONTHS[g["month"].lower()], int(g["dd"]))
+    if g.get("my"):
+        return _mk(int(g["my"]), MONTHS[g["month2"].lower()], int(g["md"]))
+    return None
+
+
+def find_date(text: str, order: str = "DMY") -> date | None:
+    m = _DATE_RE.search(text)
+    return match_to_date(m, order) if m else None
+
+
+def to_utc(d: date | datetime | None) -> datetime | None:
+    if d is None:
+        return None
+    if isinstance(d, datetime):
+        return d.astimezone(timezone.utc) if d.tzinfo else d.replace(tzinfo=timezone.utc)
+    return datetime(d.year, d.month, d.day, tzinfo=timezone.utc)
+
+
+def parse_iso_datetime(v: Any) -> datetime | None:
+    """Parse an ISO 8601 string (or date/datetime) from metadata; anything else is None."""
+    if v is None or v == "":
+        return None
+    if isinstance(v, (datetime, date)):
+        return to_utc(v)
+    if isinstance(v, (int, float)):
+        try:
+            return datetime.fromtimestamp(float(v), tz=timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            return None
+    s = str(v).strip()
+    try:
+        return to_utc(datetime.fromisoformat(s.replace("Z", "+00:00")))
+    except ValueError:
+        d = find_date(s)
+        return to_utc(d)

@@ -1,0 +1,246 @@
+"""Exact and near-duplicate detection within a run and against every earlier run.
+
+Candidates come from MinHash LSH band keys; a candidate pair is only a duplicate when the
+true Jaccard of the shingle sets, or the containment of the smaller in the larger, passes
+its threshold (containment catches a copy that kept 60% of the article or added a footer).
+Clusters are built with union-find over confirmed pairs, so the result does not depend on
+the order documents arrive in or on how they were split into shards.
+
+Representative rule: a document kept by an earlier run stays kept (outputs are immutable);
+otherwise the earliest published, then the most complete metadata (title, author, date,
+url), then the longest, then the smallest doc_id.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .config import DedupConfig
+from .minhash import band_keys, jaccard_containment, shingle_set
+
+NO_DATE = np.iinfo(np.int64).max
+_GROUP_ALL_PAIRS = 8
+_MAX_INDEX_HITS = 8
+
+
+@dataclass
+class RunCandidates:
+    """Columns of the run's documents that dedup needs; row i is one document."""
+
+    doc_id: np.ndarray  # object (str)
+    hash64: np.ndarray  # uint64, first 8 bytes of text_hash
+    published: np.ndarray  # int64 epoch microseconds, NO_DATE when unknown
+    completeness: np.ndarray  # int8
+    n_words: np.ndarray  # int32
+    sig: np.ndarray  # (n, num_perm) uint32
+    n_shingles: np.ndarray  # int32
+
+    def __len__(self) -> int:
+        return len(self.doc_id)
+
+
+@dataclass
+class IndexView:
+    """The persistent index as arrays: one row per document kept by an earlier run."""
+
+    doc_id: np.ndarray  # object
+    hash64: np.ndarray  # uint64
+    bands: np.ndarray  # (m, bands) uint32
+    cluster_size: np.ndarray  # int32
+    _band_sorted: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list, repr=False)
+    _hash_order: np.ndarray | None = field(default=None, repr=False)
+
+    @classmethod
+    def empty(cls, bands: int) -> "IndexView":
+        return cls(np.array([], dtype=object), np.zeros(0, np.uint64), np.zeros((0, bands), np.uint32), np.zeros(0, np.int32))
+
+    def __len__(self) -> int:
+        return len(self.doc_id)
+
+    def prepare(self) -> None:
+        self._hash_order = np.argsort(self.hash64, kind="stable")
+        self._band_sorted = []
+        for b in range(self.bands.shape[1]):
+            order = np.argsort(self.bands[:, b], kind="stable")
+            self._band_sorted.append((self.bands[order, b], order))
+
+    def exact(self, h: np.ndarray) -> np.ndarray:
+        """Index row holding each hash, or -1."""
+        if len(self) == 0:
+            return np.full(len(h), -1, np.int64)
+        assert self._hash_order is not None
+        sorted_h = self.hash64[self._hash_order]
+        pos = np.searchsorted(sorted_h, h)
+        pos_c = np.minimum(pos, len(sorted_h) - 1)
+        hit = sorted_h[pos_c] == h
+        return np.where(hit, self._hash_order[pos_c], -1)
+
+    def band_hits(self, keys32: np.ndarray) -> list[tuple[int, int]]:
+        """(run row, index row) pairs that share at least one band key."""
+        pairs: set[tuple[int, int]] = set()
+        if len(self) == 0:
+            return []
+        for b, (sorted_keys, order) in enumerate(self._band_sorted):
+            lo = np.searchsorted(sorted_keys, keys32[:, b], side="left")
+            hi = np.searchsorted(sorted_keys, keys32[:, b], side="right")
+            for i in np.flatnonzero(hi > lo):
+                for j in order[lo[i]:min(hi[i], lo[i] + _MAX_INDEX_HITS)]:
+                    pairs.add((int(i), int(j)))
+        return sorted(pairs)
+
+
+@dataclass
+class Decision:
+    status: str  # kept, exact_duplicate, near_duplicate
+    cluster: str  # doc_id of the representative
+    cluster_size: int
+    duplicate_of: str | None = None
+    similarity: float | None = None
+
+
+@dataclass
+class DedupResult:
+    decisions: dict[str, Decision]
+    index_growth: dict[str, int]  # index doc_id -> members added this run
+    pairs_checked: int = 0
+    pairs_confirmed: int = 0
+
+
+class _UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, x: int) -> int:
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _run_pairs(keys: np.ndarray) -> set[tuple[int, int]]:
+    pairs: set[tuple[int, int]] = set()
+    for b in range(keys.shape[1]):
+        col = keys[:, b]
+        order = np.argsort(col, kind="stable")
+        s = col[order]
+        bounds = np.flatnonzero(np.diff(s)) + 1
+        for grp in np.split(order, bounds):
+            if len(grp) < 2:
+                continue
+            g = sorted(int(x) for x in grp)
+            if len(g) <= _GROUP_ALL_PAIRS:
+                pairs.update((g[i], g[j]) for i in range(len(g)) for j in range(i + 1, len(g)))
+            else:  # star from the first and a chain: enough for union-find, linear in the group
+                pairs.update((g[0], x) for x in g[1:])
+                pairs.update(zip(g[1:], g[2:]))
+    return pairs
+
+
+def _passes(j: float, c: float, cfg: DedupConfig) -> bool:
+    return j >= cfg.jaccard_threshold or c >= cfg.containment_threshold
+
+
+def _similarity(j: float, c: float, cfg: DedupConfig) -> float:
+    return j if j >= cfg.jaccard_threshold else c
+
+
+def deduplicate(
+    run: RunCandidates,
+    index: IndexView,
+    cfg: DedupConfig,
+    run_folded: Callable[[list[int]], dict[int, str]],
+    index_folded: Callable[[list[int]], dict[int, str]],
+) -> DedupResult:
+    """Decide kept / duplicate for every run document. Texts are fetched only for candidates."""
+    n, m = len(run), len(index)
+    index.prepare()
+    keys = band_keys(run.sig, cfg.bands) if n else np.zeros((0, cfg.bands), np.uint64)
+    keys32 = (keys & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    uf = _UnionFind(n + m)  # run rows 0..n-1, index rows n..n+m-1
+    exact_pair: set[tuple[int, int]] = set()
+    touched: set[int] = set()  # index rows joined to some run document
+    # exact duplicates, in the run and against the index
+    order = np.lexsort((run.doc_id.astype(str), run.hash64)) if n else np.zeros(0, np.int64)
+    for a, b in zip(order[:-1], order[1:]):
+        if run.hash64[a] == run.hash64[b]:
+            uf.union(int(a), int(b))
+            exact_pair.add((min(int(a), int(b)), max(int(a), int(b))))
+    for i, j in enumerate(index.exact(run.hash64)):
+        if j >= 0:
+            uf.union(i, n + int(j))
+            exact_pair.add((i, n + int(j)))
+            touched.add(n + int(j))
+    # near duplicates: LSH candidates, estimated on signatures, confirmed on shingle sets
+    est_floor = min(cfg.jaccard_threshold, cfg.lsh_threshold) * 0.6
+    cand_run = [(a, b) for a, b in sorted(_run_pairs(keys)) if uf.find(a) != uf.find(b)]
+    est = [float((run.sig[a] == run.sig[b]).mean()) for a, b in cand_run]
+    cand_run = [p for p, e in zip(cand_run, est) if e >= est_floor]
+    cand_idx = [(i, n + j) for i, j in index.band_hits(keys32) if uf.find(i) != uf.find(n + j)]
+    need_run = sorted({x for p in cand_run for x in p} | {i for i, _ in cand_idx})
+    need_idx = sorted({j - n for _, j in cand_idx})
+    texts: dict[int, str] = dict(run_folded(need_run)) if need_run else {}
+    texts.update({n + j: t for j, t in index_folded(need_idx).items()} if need_idx else {})
+    sets: dict[int, np.ndarray] = {}
+
+    def sset(x: int) -> np.ndarray:
+        if x not in sets:
+            sets[x] = shingle_set(texts.get(x, ""), cfg.shingle_size)
+        return sets[x]
+
+    sims: dict[tuple[int, int], float] = {}
+    confirmed = 0
+    for a, b in cand_run + cand_idx:
+        j, c = jaccard_containment(sset(a), sset(b))
+        if _passes(j, c, cfg):
+            uf.union(a, b)
+            if b >= n:
+                touched.add(b)
+            sims[(a, b)] = _similarity(j, c, cfg)
+            confirmed += 1
+    # clusters and representatives
+    members: dict[int, list[int]] = {}
+    for x in range(n):
+        members.setdefault(uf.find(x), []).append(x)
+    idx_by_root: dict[int, list[int]] = {}
+    for y in sorted(touched):
+        idx_by_root.setdefault(uf.find(y), []).append(y)
+    decisions: dict[str, Decision] = {}
+    growth: dict[str, int] = {}
+    for root, xs in members.items():
+        idx_members = idx_by_root.get(root, [])
+        if idx_members:
+            rep_idx = min(idx_members, key=lambda y: str(index.doc_id[y - n]))
+            rep_id = str(index.doc_id[rep_idx - n])
+            size = int(index.cluster_size[rep_idx - n]) + len(xs)
+            growth[rep_id] = growth.get(rep_id, 0) + len(xs)
+            rep = rep_idx
+        else:
+            rep = min(xs, key=lambda x: (int(run.published[x]), -int(run.completeness[x]), -int(run.n_words[x]), str(run.doc_id[x])))
+            rep_id, size = str(run.doc_id[rep]), len(xs)
+        for x in xs:
+            if x == rep:
+                decisions[str(run.doc_id[x])] = Decision("kept", rep_id, size)
+                continue
+            pair = (min(x, rep), max(x, rep))
+            if pair in exact_pair or (rep < n and run.hash64[x] == run.hash64[rep]) or (
+                rep >= n and index.hash64[rep - n] == run.hash64[x]
+            ):
+                decisions[str(run.doc_id[x])] = Decision("exact_duplicate", rep_id, size, rep_id, 1.0)
+                continue
+            sim = sims.get(pair)
+            if sim is None:
+                if rep not in texts:
+                    texts.update(run_folded([rep]) if rep < n else {rep: index_folded([rep - n]).get(rep - n, "")})
+                if x not in texts:
+                    texts.update(run_folded([x]))
+                j, c = jaccard_containment(sset(x), sset(rep))
+                sim = max(j, c)
+            decisions[str(run.doc_id[x])] = Decision("near_duplicate", rep_id, size, rep_id, round(float(sim), 4))
+    return DedupResult(decisions, growth, len(cand_run) + len(cand_idx), confirmed)

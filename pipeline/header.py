@@ -1,0 +1,100 @@
+"""Header lines of already-extracted text: title, byline and date become metadata.
+
+Scraped text usually starts with site chrome, then the headline, then date and byline lines,
+then the body. The header zone is everything before the first line shaped like body prose;
+inside it the parser takes the headline, the first date and the byline out of the text.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import regex
+
+from .dates import DATE, find_date
+from .rules import RuleSet
+
+_DATE_PREFIX = regex.compile(r"^\W{0,3}(?:(?:date|dated|published|posted|updated|on)\s*:?\s*)?(?P<d>" + DATE + r")\s*[:|–—-]?\s+(?=\S)", regex.I)
+_SENT_END = regex.compile(r"[.!?]['\"”’)]*$")
+_TITLE_SUFFIX = regex.compile(r"\s+(?:\||—|–|::)\s+[^|—–]{2,60}$")
+HEAD_MAX_LINES = 14
+
+
+@dataclass
+class HeaderResult:
+    title: str | None = None
+    author: str | None = None
+    published: date | None = None
+    removed_prefix: str | None = None  # a date cut from the start of the first paragraph
+
+
+def is_body_line(line: str) -> bool:
+    words = len(line.split())
+    return words >= 30 or (words >= 14 and bool(_SENT_END.search(line)))
+
+
+def clean_title(title: str | None) -> str | None:
+    """Drop a trailing " | Section" or " – Site" part; keep the title if that would leave too little."""
+    if not title:
+        return None
+    t = " ".join(title.split())
+    m = _TITLE_SUFFIX.search(t)
+    if m and len(t[: m.start()].split()) >= 3 and len(m.group(0).split()) <= 7:
+        t = t[: m.start()]
+    return t or None
+
+
+def _title_shaped(line: str) -> bool:
+    words = len(line.split())
+    if not 3 <= words <= 30 or line.endswith(":"):
+        return False
+    return not line.endswith(".") or line.isupper()
+
+
+def parse_header(lines: list[str], marks: list[str | None], rules: RuleSet, date_order: str) -> HeaderResult:
+    """Mark header lines removed (with header.* rule names) and return the metadata they held."""
+    res = HeaderResult()
+    live = [i for i, s in enumerate(lines) if s.strip() and marks[i] is None]
+    if not live:
+        return res
+    head: list[int] = []
+    for i in live[:HEAD_MAX_LINES]:
+        if is_body_line(lines[i]):
+            break
+        head.append(i)
+    date_rule, byline, reading = rules.get("header.date_line"), rules.get("header.byline"), rules.get("header.reading_time")
+    for i in head:
+        s = lines[i].strip()
+        if date_rule and date_rule.hits(s, rules.timeout):
+            marks[i] = date_rule.name
+            res.published = res.published or find_date(s, date_order)
+        elif byline and byline.hits(s, rules.timeout):
+            marks[i] = byline.name
+            m = byline.pattern.search(s)
+            if m and res.author is None:
+                res.author = m.group("author").strip()
+        elif reading and reading.hits(s, rules.timeout):
+            marks[i] = reading.name
+    rest = [i for i in head if marks[i] is None]
+    title_i = next((i for i in rest if _title_shaped(lines[i].strip()) and len(lines[i].split()) >= 4), None)
+    if title_i is None:
+        title_i = next((i for i in rest if _title_shaped(lines[i].strip())), None)
+    if title_i is not None:
+        res.title = clean_title(lines[title_i].strip())
+        marks[title_i] = "header.title"
+        for i in rest:
+            if i < title_i:
+                marks[i] = "header.above_title"
+            elif i > title_i and len(lines[i].split()) <= 6 and not _SENT_END.search(lines[i].strip()):
+                marks[i] = "header.meta"
+    # a date glued to the start of the first body paragraph ("date 2022-07-01 Western sanctions ...")
+    first = next((i for i in live if marks[i] is None), None)
+    if first is not None:
+        m = _DATE_PREFIX.match(lines[first])
+        if m and len(lines[first][m.end():].split()) >= 5:
+            d = find_date(m.group("d"), date_order)
+            if d is not None:
+                res.published = res.published or d
+                res.removed_prefix = m.group(0).strip()
+                lines[first] = lines[first][m.end():]
+    return res

@@ -1,0 +1,134 @@
+"""Named boilerplate rules, loaded from the rule packs in config/rules/.
+
+Rules are data so users can add a pack for their sources without touching code, and every
+line a rule removes carries "pack.rule" into the `removed` column. Patterns run under the
+`regex` module's timeout so a catastrophic pattern costs a skipped match, not a hung run.
+"""
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import regex
+
+from .dates import DATE, TIME
+
+MATCH_KINDS = ("line", "footer", "heading_list")
+_SENTENCE_END = regex.compile(r"[.!;]['\"”’)\]]*$")
+
+
+class RuleError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str  # "pack.rule"
+    match: str
+    pattern: regex.Pattern[str]
+    max_words: int = 0  # 0 = no limit
+    list_max_words: int = 25
+    list_max_items: int = 12
+
+    def hits(self, line: str, timeout: float) -> bool:
+        if self.max_words and len(line.split()) > self.max_words:
+            return False
+        try:
+            return self.pattern.search(line, timeout=timeout) is not None
+        except TimeoutError:
+            return False
+
+
+def _compile(pack: str, name: str, pattern: str) -> regex.Pattern[str]:
+    pattern = pattern.replace("{DATE}", DATE).replace("{TIME}", TIME)
+    try:
+        return regex.compile(pattern, regex.I | regex.V0)
+    except regex.error as e:
+        raise RuleError(f"rule {pack}.{name}: bad pattern: {e}") from None
+
+
+def load_pack(path: Path) -> list[Rule]:
+    pack = path.stem
+    try:
+        data = tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError as e:
+        raise RuleError(f"rule pack {path}: not valid TOML: {e}") from None
+    rules = []
+    for i, r in enumerate(data.get("rules", [])):
+        name = r.get("name")
+        if not name or "pattern" not in r:
+            raise RuleError(f"rule pack {path}: rule #{i + 1} needs a name and a pattern")
+        match = r.get("match", "line")
+        if match not in MATCH_KINDS:
+            raise RuleError(f"rule {pack}.{name}: match must be one of {MATCH_KINDS}")
+        rules.append(Rule(
+            name=f"{pack}.{name}", match=match, pattern=_compile(pack, name, r["pattern"]),
+            max_words=int(r.get("max_words", 0)), list_max_words=int(r.get("list_max_words", 25)),
+            list_max_items=int(r.get("list_max_items", 12)),
+        ))
+    return rules
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    rules: tuple[Rule, ...]
+    timeout: float = 0.05
+
+    @classmethod
+    def load(cls, rules_dir: Path, packs: Iterable[str], timeout: float = 0.05) -> "RuleSet":
+        rules: list[Rule] = []
+        for pack in packs:
+            rules.extend(load_pack(rules_dir / f"{pack}.toml"))
+        return cls(tuple(rules), timeout)
+
+    def get(self, name: str) -> Rule | None:
+        return next((r for r in self.rules if r.name == name), None)
+
+    def body_rules(self) -> tuple[Rule, ...]:
+        """Rules applied to body lines; the header pack is read by the header parser instead."""
+        return tuple(r for r in self.rules if not r.name.startswith("header."))
+
+    def apply(self, lines: list[str], marks: list[str | None]) -> None:
+        """Mark lines removed in place: marks[i] becomes the rule name. Blank lines are skipped."""
+        rules = self.body_rules()
+        n = len(lines)
+        i = 0
+        while i < n:
+            line = lines[i]
+            if marks[i] is not None or not line.strip():
+                i += 1
+                continue
+            for rule in rules:
+                if not rule.hits(line, self.timeout):
+                    continue
+                marks[i] = rule.name
+                if rule.match == "footer":
+                    for j in range(i + 1, n):
+                        if lines[j].strip() and marks[j] is None:
+                            marks[j] = rule.name
+                    i = n
+                elif rule.match == "heading_list":
+                    i = self._mark_list(lines, marks, i, rule)
+                break
+            i += 1
+
+    @staticmethod
+    def _mark_list(lines: list[str], marks: list[str | None], start: int, rule: Rule) -> int:
+        """Mark the headline-shaped lines under a "Read more"-style heading; return the last index."""
+        items, blanks, last = 0, 0, start
+        for j in range(start + 1, len(lines)):
+            s = lines[j].strip()
+            if not s:
+                blanks += 1
+                if blanks > 1:
+                    break
+                continue
+            if items >= rule.list_max_items or len(s.split()) > rule.list_max_words or (
+                _SENTENCE_END.search(s) and len(s.split()) > 12
+            ):
+                break
+            marks[j] = rule.name
+            items, blanks, last = items + 1, 0, j
+        return last

@@ -1,0 +1,103 @@
+"""Running a backfill's stages, with the dispatch of shard work left to the caller.
+
+`backfill` is the whole job (lock, recovery, plan, stages, commit). How shard stages run
+is a Dispatcher: in this process, on a local process pool, or as Prefect tasks (flows/).
+With no Prefect API configured the CLI uses the local dispatcher, so it does not pay for a
+temporary Prefect server, and runs exactly the same stage functions.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Protocol
+
+from .config import load_config
+from .stages import RunPlan, Shard, commit_run, deduplicate_run, plan_run, process_shard, write_shard
+from .state import Layout, output_lock, recover
+
+Progress = Callable[[str, int, int], None]
+
+
+class Dispatcher(Protocol):
+    def map(self, stage: str, fn: Callable[..., dict[str, Any]], args: list[tuple[Any, ...]]) -> list[dict[str, Any]]: ...
+
+    def one(self, stage: str, fn: Callable[..., dict[str, Any]], args: tuple[Any, ...]) -> dict[str, Any]: ...
+
+
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
+class LocalDispatcher:
+    """Shards on a process pool (or inline for one worker); results in shard order."""
+
+    def __init__(self, workers: int = 1, progress: Progress | None = None) -> None:
+        self.workers = workers
+        self.progress = progress
+        self._pool: Executor | None = None
+
+    def _executor(self) -> Executor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.workers)
+        return self._pool
+
+    def map(self, stage: str, fn: Callable[..., dict[str, Any]], args: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        if self.workers <= 1 or len(args) <= 1:
+            for i, a in enumerate(args):
+                out.append(fn(*a))
+                self._tick(stage, i + 1, len(args))
+            return out
+        futures = [self._executor().submit(fn, *a) for a in args]
+        for i, f in enumerate(futures):
+            out.append(f.result())
+            self._tick(stage, i + 1, len(args))
+        return out
+
+    def one(self, stage: str, fn: Callable[..., dict[str, Any]], args: tuple[Any, ...]) -> dict[str, Any]:
+        r = fn(*args)
+        self._tick(stage, 1, 1)
+        return r
+
+    def _tick(self, stage: str, done: int, total: int) -> None:
+        if self.progress:
+            self.progress(stage, done, total)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
+
+def execute_plan(plan: RunPlan, dispatch: Dispatcher) -> dict[str, Any]:
+    """Run every stage of a planned run and commit it. The caller holds the output lock."""
+    shards: list[Shard] = list(plan.shards)
+    processed = dispatch.map("process", process_shard, [(plan, s) for s in shards])
+    folders = [p["folder"] for p in processed]
+    dedup = dispatch.one("dedup", deduplicate_run, (plan, folders))
+    written = dispatch.map("write", write_shard, [(plan, s, f) for s, f in zip(shards, folders)])
+    return dispatch.one("commit", commit_run, (plan, processed, dedup, written, datetime.now(timezone.utc)))
+
+
+def backfill(inputs: list[str], output: str, dispatch: Dispatcher, config_path: str | None = None,
+             reprocess: bool = False, since: datetime | None = None, until: datetime | None = None,
+             wait: bool = False) -> dict[str, Any]:
+    """The whole job: lock the output, recover a killed run, plan new inputs, run, commit.
+
+    Raises ConfigError, LockHeld or OSError when the run itself cannot be done.
+    """
+    cfg = load_config(config_path)
+    layout = Layout(Path(output))
+    layout.ensure()
+    with output_lock(layout, wait=wait):
+        recovered = recover(layout)
+        plan = plan_run(inputs, output, cfg, config_path, reprocess, since, until)
+        if not plan.shards:
+            return {"run_id": plan.run_id, "nothing_to_do": True, "inputs_skipped_unchanged": plan.skipped_unchanged,
+                    "input_problems": list(plan.problems), "recovered": recovered, "output": output}
+        summary = execute_plan(plan, dispatch)
+        summary["recovered"] = recovered
+        return summary

@@ -1,0 +1,329 @@
+"""Finding inputs and reading them as a stream of raw records.
+
+Everything goes through fsspec so local folders, s3://, gs:// and memory:// read the same
+way. Readers yield either a RawRecord or a Reject: a bad file or line becomes a reject with a
+reason, never an exception that ends the shard.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+import posixpath
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import IO, Any
+
+import fsspec
+
+from .dates import parse_iso_datetime
+from .encoding import Undecodable, decode_bytes
+from .model import RawRecord, Reject, SourceMeta, make_doc_id
+
+HTML_EXT = (".html", ".htm", ".xhtml")
+TEXT_EXT = (".txt", ".text", ".md")
+MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_RECORD_CHARS = 20_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    """An input as found on the file system; size and mtime let the ledger skip unchanged files."""
+
+    uri: str
+    size: int
+    mtime: float
+
+
+def _protocol(fs: fsspec.AbstractFileSystem) -> str:
+    p = fs.protocol
+    return p[0] if isinstance(p, (tuple, list)) else p
+
+
+def _uri(fs: fsspec.AbstractFileSystem, path: str) -> str:
+    proto = _protocol(fs)
+    return path if proto in ("file", "local") else fs.unstrip_protocol(path)
+
+
+def _mtime(info: dict[str, Any]) -> float:
+    for key in ("mtime", "LastModified", "last_modified", "updated", "created", "modified"):
+        v = info.get(key)
+        if v is None:
+            continue
+        if isinstance(v, datetime):
+            return v.timestamp()
+        if isinstance(v, (int, float)):
+            return float(v)
+        try:
+            return datetime.fromisoformat(str(v).replace("Z", "+00:00")).timestamp()
+        except ValueError:
+            continue
+    return 0.0
+
+
+def discover(inputs: list[str], storage_options: dict[str, Any] | None = None) -> tuple[list[InputFile], list[str]]:
+    """Expand files, folders, globs and URLs into a sorted, de-duplicated list of files.
+
+    Returns (files, problems): a path that does not exist is reported, not raised, so one
+    typo among many inputs does not stop a scheduled run.
+    """
+    found: dict[str, InputFile] = {}
+    problems: list[str] = []
+    for spec in inputs:
+        fs, path = fsspec.core.url_to_fs(spec, **(storage_options or {}))
+        try:
+            if any(ch in path for ch in "*?["):
+                paths = fs.glob(path, detail=True)
+                infos = [(p, i) for p, i in paths.items()]
+            elif fs.isdir(path):
+                infos = list(fs.find(path, detail=True).items())
+            elif fs.exists(path):
+                infos = [(path, fs.info(path))]
+            else:
+                problems.append(f"{spec}: no such file or folder")
+                continue
+        except (OSError, ValueError) as e:
+            problems.append(f"{spec}: {e}")
+            continue
+        for p, info in infos:
+            if info.get("type") == "directory":
+                continue
+            name = posixpath.basename(p)
+            if name.startswith(".") or name.endswith((".tmp", ".part")):
+                continue
+            uri = _uri(fs, p)
+            found[uri] = InputFile(uri=uri, size=int(info.get("size") or 0), mtime=_mtime(info))
+    return sorted(found.values(), key=lambda f: f.uri), problems
+
+
+def input_format(uri: str) -> str | None:
+    name = uri.lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    if name.endswith(HTML_EXT):
+        return "html"
+    if name.endswith(TEXT_EXT):
+        return "text"
+    if name.endswith(".jsonl") or name.endswith(".ndjson"):
+        return "jsonl"
+    if name.endswith((".warc", ".arc")):
+        return "warc"
+    if name.endswith(".parquet"):
+        return "parquet"
+    return None
+
+
+def _file_reject(uri: str, reason: str, detail: str, record: str | None = None) -> Reject:
+    return Reject(doc_id=make_doc_id(None, uri, record), source_uri=uri, source_record=record,
+                  stage="read", reason=reason, detail=detail)
+
+
+def _open(uri: str, storage_options: dict[str, Any] | None) -> IO[bytes]:
+    f = fsspec.open(uri, "rb", **(storage_options or {})).open()
+    if uri.lower().endswith(".gz"):
+        return gzip.GzipFile(fileobj=f)  # type: ignore[return-value]
+    return f
+
+
+def _read_limited(f: IO[bytes]) -> bytes:
+    data = f.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise ValueError(f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+    return data
+
+
+class ContentHasher:
+    """Hashes the raw bytes of a file as they are read, for the ledger."""
+
+    def __init__(self, f: IO[bytes]) -> None:
+        self._f = f
+        self.h = hashlib.blake2b(digest_size=16)
+
+    def read(self, n: int = -1) -> bytes:
+        b = self._f.read(n)
+        self.h.update(b)
+        return b
+
+    def readline(self, n: int = -1) -> bytes:
+        b = self._f.readline(n)
+        self.h.update(b)
+        return b
+
+    def __iter__(self) -> Iterator[bytes]:
+        while True:
+            line = self.readline()
+            if not line:
+                return
+            yield line
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        self._f.close()
+
+
+def read_file(inp: InputFile, storage_options: dict[str, Any] | None = None,
+              hasher_out: list[str] | None = None) -> Iterator[RawRecord | Reject]:
+    """Stream the records of one input file. Appends the content hash to hasher_out when done."""
+    fmt = input_format(inp.uri)
+    if fmt is None:
+        yield _file_reject(inp.uri, "unsupported", "not a supported input type (.html .htm .txt .jsonl .warc .parquet, optionally .gz)")
+        return
+    try:
+        raw = _open(inp.uri, storage_options)
+    except (OSError, ValueError) as e:
+        yield _file_reject(inp.uri, "unreadable", f"cannot open: {e}")
+        return
+    hasher = ContentHasher(raw)
+    try:
+        if fmt in ("html", "text"):
+            yield from _read_single(inp.uri, fmt, hasher)
+        elif fmt == "jsonl":
+            yield from _read_jsonl(inp.uri, hasher)
+        elif fmt == "warc":
+            yield from _read_warc(inp.uri, hasher)
+        elif fmt == "parquet":
+            yield from _read_parquet(inp.uri, raw, hasher)
+    except (OSError, EOFError, gzip.BadGzipFile, ValueError) as e:
+        yield _file_reject(inp.uri, "unreadable", f"read failed part-way: {type(e).__name__}: {e}", record="tail")
+    finally:
+        try:
+            raw.close()
+        except Exception:  # noqa: BLE001 - closing a broken stream must not mask the reject
+            pass
+    if hasher_out is not None:
+        hasher_out.append(hasher.h.hexdigest())
+
+
+def _read_single(uri: str, fmt: str, f: ContentHasher) -> Iterator[RawRecord | Reject]:
+    try:
+        data = _read_limited(f)  # type: ignore[arg-type]
+    except (OSError, EOFError, gzip.BadGzipFile, ValueError) as e:
+        yield _file_reject(uri, "unreadable", f"cannot read: {e}")
+        return
+    if not data.strip():
+        yield _file_reject(uri, "empty", "the file is empty or whitespace only")
+        return
+    try:
+        text, _enc = decode_bytes(data, is_html=fmt == "html")
+    except Undecodable as e:
+        yield _file_reject(uri, "undecodable", str(e))
+        return
+    rec = RawRecord(source_uri=uri, source_record=None, source_format=fmt)
+    if fmt == "html":
+        rec.html = text
+    else:
+        rec.text = text
+    yield rec
+
+
+def _str(v: Any) -> str | None:
+    if v is None:
+        return None
+    s = str(v).strip()
+    return s or None
+
+
+def _meta_from(obj: dict[str, Any]) -> SourceMeta:
+    return SourceMeta(
+        id=_str(obj.get("id")),
+        url=_str(obj.get("url")),
+        title=_str(obj.get("title")),
+        author=_str(obj.get("author")),
+        published_at=parse_iso_datetime(obj.get("published_at")),
+        fetched_at=parse_iso_datetime(obj.get("fetched_at")),
+    )
+
+
+def _record_from_obj(uri: str, record: str, fmt: str, obj: Any) -> RawRecord | Reject:
+    if not isinstance(obj, dict):
+        return _file_reject(uri, "not_an_object", f"{record} is a JSON {type(obj).__name__}, not an object", record)
+    html, text = obj.get("html"), obj.get("text")
+    if not isinstance(html, str) and not isinstance(text, str):
+        return _file_reject(uri, "no_content", f"{record} has neither an 'html' nor a 'text' string field", record)
+    meta = _meta_from(obj)
+    body = html if isinstance(html, str) and html.strip() else text
+    if not isinstance(body, str) or not body.strip():
+        return Reject(doc_id=make_doc_id(meta.url, uri, meta.id or record), source_uri=uri, source_record=record,
+                      stage="read", reason="empty", detail="empty html/text field", title=meta.title, url=meta.url)
+    if len(body) > MAX_RECORD_CHARS:
+        return _file_reject(uri, "too_large", f"{record} holds {len(body)} characters", record)
+    rec = RawRecord(source_uri=uri, source_record=record, source_format=fmt, meta=meta)
+    if isinstance(html, str) and html.strip():
+        rec.html = html
+    else:
+        rec.text = text
+    return rec
+
+
+def _read_jsonl(uri: str, f: ContentHasher) -> Iterator[RawRecord | Reject]:
+    for lineno, line in enumerate(f, start=1):
+        if not line.strip():
+            continue
+        record = f"line:{lineno}"
+        try:
+            obj = json.loads(line)
+        except (json.JSONDecodeError, UnicodeDecodeError) as e:
+            yield _file_reject(uri, "bad_json", f"{record}: {e}", record)
+            continue
+        yield _record_from_obj(uri, record, "jsonl", obj)
+
+
+def _read_parquet(uri: str, raw: IO[bytes], f: ContentHasher) -> Iterator[RawRecord | Reject]:
+    import pyarrow.parquet as pq
+
+    data = f.read()
+    try:
+        pf = pq.ParquetFile(io.BytesIO(data))
+    except Exception as e:  # noqa: BLE001 - pyarrow raises several types for a corrupt file
+        yield _file_reject(uri, "unreadable", f"not a readable Parquet file: {e}")
+        return
+    cols = [c for c in ("id", "url", "title", "author", "published_at", "fetched_at", "html", "text") if c in pf.schema_arrow.names]
+    if "html" not in cols and "text" not in cols:
+        yield _file_reject(uri, "no_content", "Parquet file has neither an 'html' nor a 'text' column")
+        return
+    row = 0
+    for batch in pf.iter_batches(batch_size=1000, columns=cols):
+        for obj in batch.to_pylist():
+            yield _record_from_obj(uri, f"row:{row}", "parquet", obj)
+            row += 1
+
+
+def _read_warc(uri: str, f: ContentHasher) -> Iterator[RawRecord | Reject]:
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    try:
+        for rec in ArchiveIterator(f, arc2warc=True):
+            if rec.rec_type != "response":
+                continue
+            ctype = (rec.http_headers.get_header("Content-Type") if rec.http_headers else "") or ""
+            if "html" not in ctype.lower():
+                continue
+            url = rec.rec_headers.get_header("WARC-Target-URI")
+            rid = rec.rec_headers.get_header("WARC-Record-ID") or f"offset:{f.h.hexdigest()[:8]}"
+            fetched = parse_iso_datetime(rec.rec_headers.get_header("WARC-Date"))
+            body = rec.content_stream().read(MAX_FILE_BYTES)
+            declared = None
+            if "charset=" in ctype.lower():
+                declared = ctype.lower().split("charset=", 1)[1].split(";")[0].strip().strip("\"'") or None
+            meta = SourceMeta(url=url, fetched_at=fetched)
+            doc_id = make_doc_id(url, uri, rid)
+            if not body.strip():
+                yield Reject(doc_id, uri, rid, "read", "empty", "WARC response with an empty body", url=url)
+                continue
+            try:
+                html, _ = decode_bytes(body, is_html=True, declared=declared)
+            except (Undecodable, LookupError) as e:
+                yield Reject(doc_id, uri, rid, "read", "undecodable", str(e), url=url)
+                continue
+            yield RawRecord(source_uri=uri, source_record=rid, source_format="warc", html=html, meta=meta)
+    except ArchiveLoadFailed as e:
+        yield _file_reject(uri, "unreadable", f"not a readable WARC file: {e}", record="tail")
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc)

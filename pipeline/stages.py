@@ -1,0 +1,568 @@
+"""The stages of a run, each a plain function over a shard or over the whole run.
+
+Tasks pass paths and small stats dicts, never document lists: a stage reads its shard's
+staged Parquet and writes the next one. Stage functions are what the Prefect tasks in
+flows/ call, and what the in-process runner calls when no Prefect API is configured.
+
+plan -> process_shard (read, extract, clean, normalize, filter, sign) -> deduplicate_run
+     -> write_shard -> commit_run
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import posixpath
+import uuid
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from . import __version__
+from .clean import Cleaner
+from .config import Config, load_config
+from .dedup import NO_DATE, DedupResult, IndexView, RunCandidates, deduplicate
+from .language import detect_language
+from .minhash import band_keys, fold, load_variants, signatures
+from .model import Document, Reject, Removed, text_hash
+from .schema import DOCUMENTS, REJECTS, STAGED, STAGED_REJECTS
+from .sources import InputFile, discover, read_file
+from .state import (
+    GROWTH_SCHEMA, LEDGER_SCHEMA, LINES_SCHEMA, Layout, commit, index_schema, load_index, load_ledger,
+    load_line_counts, remove_tree, write_parquet,
+)
+
+WINDOW = 2000  # documents cleaned before repeated-line removal and signing run over them
+
+
+# ---------------------------------------------------------------- plan
+
+@dataclass(frozen=True)
+class Shard:
+    shard_id: int
+    fingerprint: str
+    files: tuple[tuple[str, int, float], ...]  # (uri, size, mtime)
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    run_id: str
+    output: str
+    config_path: str | None
+    config_hash: str
+    started_at: str
+    shards: tuple[Shard, ...]
+    skipped_unchanged: int
+    problems: tuple[str, ...]
+    reprocess: bool = False
+
+    @property
+    def layout(self) -> Layout:
+        return Layout(Path(self.output))
+
+    @property
+    def run_dir(self) -> Path:
+        return self.layout.work / f"run-{self.run_id}"
+
+    def shard_dir(self, shard: Shard) -> Path:
+        return self.layout.work / f"shard-{shard.fingerprint}"
+
+    @property
+    def started(self) -> datetime:
+        return datetime.fromisoformat(self.started_at)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, s: str) -> "RunPlan":
+        d = json.loads(s)
+        d["shards"] = tuple(Shard(x["shard_id"], x["fingerprint"], tuple(tuple(f) for f in x["files"])) for x in d["shards"])
+        d["problems"] = tuple(d["problems"])
+        return cls(**d)
+
+
+def new_run_id(now: datetime) -> str:
+    return now.strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+
+
+def _mtime_in(f: InputFile, since: datetime | None, until: datetime | None) -> bool:
+    t = datetime.fromtimestamp(f.mtime, tz=timezone.utc)
+    return (since is None or t >= since) and (until is None or t < until)
+
+
+def plan_run(inputs: list[str], output: str, cfg: Config, config_path: str | None = None, reprocess: bool = False,
+             since: datetime | None = None, until: datetime | None = None,
+             storage_options: dict[str, Any] | None = None) -> RunPlan:
+    """Find inputs, drop those the ledger says are done, and cut the rest into shards.
+
+    Sharding depends only on the sorted input list and the config, so a rerun after a crash
+    makes the same shards and can reuse the ones already staged.
+    """
+    now = datetime.now(timezone.utc)
+    layout = Layout(Path(output))
+    files, problems = discover(inputs, storage_options)
+    files = [f for f in files if _mtime_in(f, since, until)]
+    ledger = {} if reprocess else load_ledger(layout)
+    todo, skipped = [], 0
+    for f in files:
+        prev = ledger.get(f.uri)
+        if prev is not None and prev[0] == f.size and abs(prev[1] - f.mtime) < 1e-3:
+            skipped += 1
+        else:
+            todo.append(f)
+    chash = cfg.config_hash()
+    shards: list[Shard] = []
+    batch: list[InputFile] = []
+    size = 0
+
+    def flush() -> None:
+        if batch:
+            key = hashlib.sha256((chash + "|" + json.dumps([(f.uri, f.size, f.mtime) for f in batch])).encode()).hexdigest()[:20]
+            shards.append(Shard(len(shards), key, tuple((f.uri, f.size, f.mtime) for f in batch)))
+            batch.clear()
+
+    for f in todo:
+        if batch and (len(batch) >= cfg.run.shard_max_files or size + f.size > cfg.run.shard_max_bytes):
+            flush()
+            size = 0
+        batch.append(f)
+        size += f.size
+    flush()
+    return RunPlan(new_run_id(now), str(output), config_path, chash, now.isoformat(), tuple(shards), skipped,
+                   tuple(problems), reprocess)
+
+
+# ---------------------------------------------------------------- process
+
+@lru_cache(maxsize=4)
+def _cleaner(config_path: str | None) -> Cleaner:
+    return Cleaner(load_config(config_path))
+
+
+def _line_hash(line: str) -> int:
+    return int.from_bytes(hashlib.blake2b(" ".join(line.lower().split()).encode(), digest_size=8).digest(), "little")
+
+
+def source_key(doc: Document) -> str:
+    if doc.domain:
+        return doc.domain
+    return posixpath.dirname(doc.source_uri) or doc.source_uri
+
+
+def _staged_row(seq: int, d: Document, key: str, sig: np.ndarray | None, n_sh: int) -> dict[str, Any]:
+    return {
+        "seq": seq, "doc_id": d.doc_id, "text": d.text, "title": d.title, "author": d.author,
+        "published_at": d.published_at, "url": d.url, "domain": d.domain, "language": d.language,
+        "source_uri": d.source_uri, "source_record": d.source_record, "source_format": d.source_format,
+        "source_key": key, "text_hash": d.text_hash, "n_words": d.n_words,
+        "removed": [{"rule": r.rule, "text": r.text} for r in d.removed],
+        "signature": sig.tolist() if sig is not None else None, "n_shingles": n_sh,
+    }
+
+
+def _reject_row(seq: int, r: Reject) -> dict[str, Any]:
+    return {"seq": seq, **{k: getattr(r, k) for k in ("doc_id", "source_uri", "source_record", "stage", "reason",
+                                                     "detail", "duplicate_of", "similarity", "title", "url")}}
+
+
+class _ShardWriter:
+    """Streams staged rows of one shard to Parquet in row groups, so memory stays flat."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.docs = pq.ParquetWriter(folder / "docs.parquet", STAGED, compression="zstd")
+        self.rejects = pq.ParquetWriter(folder / "rejects.parquet", STAGED_REJECTS, compression="zstd")
+
+    def write(self, docs: list[dict[str, Any]], rejects: list[dict[str, Any]]) -> None:
+        if docs:
+            self.docs.write_table(pa.Table.from_pylist(docs, schema=STAGED))
+        if rejects:
+            self.rejects.write_table(pa.Table.from_pylist(rejects, schema=STAGED_REJECTS))
+
+    def close(self) -> None:
+        self.docs.close()
+        self.rejects.close()
+
+
+def process_shard(plan: RunPlan, shard: Shard) -> dict[str, Any]:
+    """Read, extract, clean, normalize, filter and sign one shard into staged Parquet.
+
+    Idempotent: a shard staged by an earlier (killed) attempt is reused as it is.
+    """
+    folder = plan.shard_dir(shard)
+    done = folder / "done.json"
+    if done.exists():
+        return json.loads(done.read_text()) | {"reused": True}
+    remove_tree(folder)
+    folder.mkdir(parents=True)
+    cfg_path = plan.config_path
+    cleaner = _cleaner(cfg_path)
+    cfg = cleaner.cfg
+    layout = plan.layout
+    ledger = {} if plan.reprocess else load_ledger(layout)
+    learned = load_line_counts(layout)
+    writer = _ShardWriter(folder)
+    stats: Counter[str] = Counter()
+    ledger_rows: list[dict[str, Any]] = []
+    shard_lines: Counter[tuple[str, int]] = Counter()
+    window: list[tuple[int, Document]] = []
+    rejects: list[dict[str, Any]] = []
+    seq = 0
+
+    def flush_window() -> None:
+        docs_rows, more_rejects = _finish_window(window, cfg, learned, shard_lines, stats)
+        writer.write(docs_rows, rejects + more_rejects)
+        window.clear()
+        rejects.clear()
+
+    for uri, size, mtime in shard.files:
+        hashes: list[str] = []
+        produced = 0
+        buffered: list[tuple[int, Any]] = []
+        for item in read_file(InputFile(uri, size, mtime), hasher_out=hashes):
+            buffered.append((seq, item))
+            seq += 1
+            produced += 1
+            if len(buffered) >= WINDOW:
+                _consume(buffered, cleaner, window, rejects, stats)
+                buffered.clear()
+                if len(window) >= WINDOW:
+                    flush_window()
+        content = hashes[0] if hashes else ""
+        prev = ledger.get(uri)
+        if prev is not None and prev[2] == content and produced == len(buffered):
+            # touched (new mtime) but the same bytes: nothing new to process
+            stats["unchanged"] += 1
+            buffered.clear()
+        _consume(buffered, cleaner, window, rejects, stats)
+        if len(window) >= WINDOW:
+            flush_window()
+        ledger_rows.append({"uri": uri, "size": size, "mtime": mtime, "content_hash": content, "run_id": plan.run_id})
+        stats["files"] += 1
+    flush_window()
+    writer.close()
+    pq.write_table(pa.Table.from_pylist(ledger_rows, schema=LEDGER_SCHEMA), folder / "ledger.parquet")
+    lines = [{"source_key": k, "line_hash": h, "n_docs": c} for (k, h), c in sorted(shard_lines.items())]
+    pq.write_table(pa.Table.from_pylist(lines, schema=LINES_SCHEMA), folder / "lines.parquet")
+    result = {"shard_id": shard.shard_id, "folder": str(folder), **dict(stats)}
+    tmp = folder / ".done.json.tmp"
+    tmp.write_text(json.dumps(result))
+    os.replace(tmp, done)
+    return result
+
+
+def _consume(buffered: list[tuple[int, Any]], cleaner: Cleaner, window: list[tuple[int, Document]],
+             rejects: list[dict[str, Any]], stats: Counter[str]) -> None:
+    for seq, item in buffered:
+        stats["inputs"] += 1
+        if isinstance(item, Reject):
+            rejects.append(_reject_row(seq, item))
+            stats[f"reject:{item.reason}"] += 1
+            continue
+        res = cleaner.process(item)
+        if res.reject is not None:
+            rejects.append(_reject_row(seq, res.reject))
+            stats[f"reject:{res.reject.reason}"] += 1
+        elif res.doc is not None:
+            window.append((seq, res.doc))
+
+
+def _finish_window(window: list[tuple[int, Document]], cfg: Config, learned: dict[tuple[str, int], int],
+                   shard_lines: Counter[tuple[str, int]], stats: Counter[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Corpus-learned boilerplate, filters, language and signatures over a window of documents."""
+    if not window:
+        return [], []
+    maxw = cfg.clean.repeated_max_words
+    per_doc: list[tuple[str, list[str], list[int]]] = []
+    counts: Counter[tuple[str, int]] = Counter()
+    seen_texts: set[str] = set()
+    for _, d in window:
+        key = source_key(d)
+        paras = d.text.split("\n\n")
+        hs = [_line_hash(p) if len(p.split()) <= maxw else 0 for p in paras]
+        per_doc.append((key, paras, hs))
+        th = text_hash(d.text)
+        if th in seen_texts:
+            continue  # an exact copy must not make its own lines look like boilerplate
+        seen_texts.add(th)
+        for h in set(hs) - {0}:
+            counts[(key, h)] += 1
+    shard_lines.update(counts)
+    docs_rows: list[dict[str, Any]] = []
+    rejects: list[dict[str, Any]] = []
+    kept_docs: list[tuple[int, Document, str]] = []
+    for (seq, d), (key, paras, hs) in zip(window, per_doc):
+        keep: list[str] = []
+        for p, h in zip(paras, hs):
+            if h and counts[(key, h)] + learned.get((key, h), 0) >= cfg.clean.repeated_min_docs:
+                d.removed.append(Removed(f"repeated:{key}", p))
+            else:
+                keep.append(p)
+        d.text = "\n\n".join(keep)
+        d.n_words = len(d.text.split())
+        d.text_hash = text_hash(d.text)
+        d.language = detect_language(d.text)[0]
+        reason = None
+        if d.n_words == 0:
+            reason, detail = "no_content", "nothing left after removing repeated boilerplate"
+        elif d.n_words < cfg.filter.min_words:
+            reason, detail = "too_short", f"{d.n_words} words, minimum is {cfg.filter.min_words}"
+        elif cfg.filter.languages and d.language not in cfg.filter.languages:
+            reason, detail = "language", f"language {d.language} not in {list(cfg.filter.languages)}"
+        if reason:
+            rejects.append(_reject_row(seq, Reject(d.doc_id, d.source_uri, d.source_record, "filter", reason, detail,
+                                                   title=d.title, url=d.url)))
+            stats[f"reject:{reason}"] += 1
+            continue
+        kept_docs.append((seq, d, key))
+    sigs, n_sh = (None, None)
+    if kept_docs and cfg.dedup.enabled:
+        variants = load_variants(str(cfg.resolve(cfg.dedup.spelling_variants))) if cfg.dedup.spelling_variants else {}
+        folded = [fold(d.text, variants) for _, d, _ in kept_docs]
+        sigs, n_sh = signatures(folded, cfg.dedup.num_perm, cfg.dedup.shingle_size, cfg.dedup.seed)
+    for i, (seq, d, key) in enumerate(kept_docs):
+        docs_rows.append(_staged_row(seq, d, key, sigs[i] if sigs is not None else None, int(n_sh[i]) if n_sh is not None else 0))
+        stats["candidates"] += 1
+    return docs_rows, rejects
+
+
+# ---------------------------------------------------------------- dedup
+
+_DEDUP_COLS = ["seq", "doc_id", "text_hash", "published_at", "title", "author", "url", "n_words", "signature", "n_shingles"]
+
+
+def deduplicate_run(plan: RunPlan, shard_folders: list[str]) -> dict[str, Any]:
+    """Global step: decide every candidate against this run and the persistent index."""
+    cfg = load_config(plan.config_path)
+    plan.run_dir.mkdir(parents=True, exist_ok=True)
+    out = plan.run_dir / "decisions.parquet"
+    tables, where = [], []
+    for si, folder in enumerate(shard_folders):
+        t = pq.read_table(Path(folder) / "docs.parquet", columns=_DEDUP_COLS)
+        tables.append(t)
+        where.extend((si, r) for r in range(len(t)))
+    t = pa.concat_tables(tables) if tables else STAGED.select(_DEDUP_COLS).empty_table()
+    n = len(t)
+    doc_ids = np.array(t.column("doc_id").to_pylist(), dtype=object)
+    if not cfg.dedup.enabled or n == 0:
+        dec = pa.table({"doc_id": doc_ids.tolist(), "status": ["kept"] * n, "cluster": doc_ids.tolist(),
+                        "cluster_size": [1] * n, "duplicate_of": [None] * n, "similarity": [None] * n},
+                       schema=_DECISIONS)
+        pq.write_table(dec, out)
+        return {"candidates": n, "kept": n, "duplicates": 0, "decisions": str(out)}
+    th = t.column("text_hash").to_pylist()
+    pub = pc.fill_null(pc.cast(t.column("published_at"), pa.int64()), NO_DATE).to_numpy(zero_copy_only=False).astype(np.int64)
+    comp = sum(np.array(pc.is_valid(t.column(c)).to_pylist(), dtype=np.int8) for c in ("title", "author", "published_at", "url"))
+    sig = t.column("signature").combine_chunks().flatten().to_numpy().reshape(n, cfg.dedup.num_perm).astype(np.uint32)
+    run = RunCandidates(
+        doc_id=doc_ids, hash64=np.array([int(h[:16], 16) for h in th], dtype=np.uint64), published=pub,
+        completeness=comp.astype(np.int8), n_words=t.column("n_words").to_numpy().astype(np.int32), sig=sig,
+        n_shingles=t.column("n_shingles").to_numpy().astype(np.int32),
+    )
+    index, index_files = load_index(plan.layout, cfg.dedup.bands)
+    variants = load_variants(str(cfg.resolve(cfg.dedup.spelling_variants))) if cfg.dedup.spelling_variants else {}
+
+    def run_folded(rows: list[int]) -> dict[int, str]:
+        by_shard: dict[int, list[tuple[int, int]]] = {}
+        for r in rows:
+            si, ri = where[r]
+            by_shard.setdefault(si, []).append((r, ri))
+        res: dict[int, str] = {}
+        for si, items in by_shard.items():
+            texts = pq.read_table(Path(shard_folders[si]) / "docs.parquet", columns=["text"]).column("text")
+            for r, ri in items:
+                res[r] = fold(texts[ri].as_py(), variants)
+        return res
+
+    def index_folded(rows: list[int]) -> dict[int, str]:
+        res: dict[int, str] = {}
+        by_file: dict[str, list[int]] = {}
+        for j in rows:
+            by_file.setdefault(str(index_files[j]), []).append(j)
+        for f, js in by_file.items():
+            p = plan.layout.root / f
+            if not p.exists():
+                continue
+            tt = pq.read_table(p, columns=["doc_id", "text"])
+            m = dict(zip(tt.column("doc_id").to_pylist(), tt.column("text").to_pylist()))
+            for j in js:
+                res[j] = fold(m.get(str(index.doc_id[j]), ""), variants)
+        return res
+
+    result: DedupResult = deduplicate(run, index, cfg.dedup, run_folded, index_folded)
+    d = result.decisions
+    dec = pa.table({
+        "doc_id": doc_ids.tolist(),
+        "status": [d[x].status for x in doc_ids], "cluster": [d[x].cluster for x in doc_ids],
+        "cluster_size": [d[x].cluster_size for x in doc_ids], "duplicate_of": [d[x].duplicate_of for x in doc_ids],
+        "similarity": [d[x].similarity for x in doc_ids],
+    }, schema=_DECISIONS)
+    pq.write_table(dec, out)
+    keys = band_keys(sig, cfg.dedup.bands)
+    kept_mask = np.array([d[x].status == "kept" for x in doc_ids])
+    np.save(plan.run_dir / "bands.npy", (keys & np.uint64(0xFFFFFFFF)).astype(np.uint32)[kept_mask])
+    growth = pa.Table.from_pylist([{"doc_id": k, "added": v} for k, v in sorted(result.index_growth.items())], schema=GROWTH_SCHEMA)
+    pq.write_table(growth, plan.run_dir / "growth.parquet")
+    dups = sum(1 for x in d.values() if x.status != "kept")
+    return {"candidates": n, "kept": n - dups, "duplicates": dups, "pairs_checked": result.pairs_checked,
+            "pairs_confirmed": result.pairs_confirmed, "index_size": len(index), "decisions": str(out)}
+
+
+_DECISIONS = pa.schema([("doc_id", pa.string()), ("status", pa.string()), ("cluster", pa.string()),
+                        ("cluster_size", pa.int32()), ("duplicate_of", pa.string()), ("similarity", pa.float64())])
+
+
+# ---------------------------------------------------------------- write
+
+def _partition(plan: RunPlan) -> str:
+    return f"ingest_date={plan.started.strftime('%Y-%m-%d')}"
+
+
+def write_shard(plan: RunPlan, shard: Shard, shard_folder: str) -> dict[str, Any]:
+    """Final rows of one shard, under the run's work folder until commit renames them into place."""
+    folder = Path(shard_folder)
+    decisions = pq.read_table(plan.run_dir / "decisions.parquet")
+    dec = {r["doc_id"]: r for r in decisions.to_pylist()}
+    staged = pq.read_table(folder / "docs.parquet")
+    srej = pq.read_table(folder / "rejects.parquet")
+    ingested = plan.started
+    docs: list[dict[str, Any]] = []
+    rejects: list[dict[str, Any]] = [{**r, "run_id": plan.run_id, "ingested_at": ingested} for r in srej.to_pylist()]
+    for row in staged.to_pylist():
+        dd = dec.get(row["doc_id"])
+        if dd is None or dd["status"] == "kept":
+            docs.append({k: row[k] for k in DOCUMENTS.names if k in row} | {
+                "dup_cluster": dd["cluster"] if dd else row["doc_id"], "dup_cluster_size": dd["cluster_size"] if dd else 1,
+                "run_id": plan.run_id, "ingested_at": ingested, "seq": row["seq"],
+            })
+        else:
+            rejects.append({
+                "seq": row["seq"], "doc_id": row["doc_id"], "source_uri": row["source_uri"],
+                "source_record": row["source_record"], "stage": "dedup", "reason": dd["status"],
+                "detail": f"{dd['status'].replace('_', ' ')} of {dd['duplicate_of']} (cluster of {dd['cluster_size']})",
+                "duplicate_of": dd["duplicate_of"], "similarity": dd["similarity"], "title": row["title"],
+                "url": row["url"], "run_id": plan.run_id, "ingested_at": ingested,
+            })
+    docs.sort(key=lambda r: r["seq"])
+    rejects.sort(key=lambda r: r["seq"])
+    out = plan.run_dir / "out"
+    name = f"part-{plan.run_id}-{shard.shard_id:05d}.parquet"
+    written = []
+    for kind, rows, schema in (("documents", docs, DOCUMENTS), ("rejects", rejects, REJECTS)):
+        if not rows:
+            continue
+        rel = f"{kind}/{_partition(plan)}/{name}"
+        write_parquet(pa.Table.from_pylist([{k: r.get(k) for k in schema.names} for r in rows], schema=schema), out / rel)
+        written.append(rel)
+    reasons = Counter(r["reason"] for r in rejects)
+    return {"shard_id": shard.shard_id, "documents": len(docs), "rejects": len(rejects), "files": written,
+            "reasons": dict(reasons)}
+
+
+# ---------------------------------------------------------------- commit
+
+def versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"cleancorpus": __version__, "python": platform.python_version()}
+    for pkg in ("trafilatura", "pyarrow", "prefect", "numpy", "regex", "ftfy", "py3langid"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            pass
+    return out
+
+
+def commit_run(plan: RunPlan, process_stats: list[dict[str, Any]], dedup_stats: dict[str, Any],
+               write_stats: list[dict[str, Any]], finished: datetime | None = None) -> dict[str, Any]:
+    """Publish the run: data files, then state segments and the run summary, in one journal."""
+    cfg = load_config(plan.config_path)
+    layout = plan.layout
+    run_dir = plan.run_dir
+    run_dir.mkdir(parents=True, exist_ok=True)
+    moves: list[tuple[Path, Path]] = []
+    doc_files: dict[str, str] = {}
+    for ws in write_stats:
+        for rel in ws["files"]:
+            moves.append((run_dir / "out" / rel, layout.root / rel))
+            if rel.startswith("documents/"):
+                for did in pq.read_table(run_dir / "out" / rel, columns=["doc_id"]).column("doc_id").to_pylist():
+                    doc_files[did] = rel
+    seg = f"{plan.run_id}.parquet"
+    folders = [Path(p["folder"]) for p in process_stats]
+    ledger = pa.concat_tables([pq.read_table(f / "ledger.parquet", schema=LEDGER_SCHEMA) for f in folders]) if folders else LEDGER_SCHEMA.empty_table()
+    ledger = ledger.set_column(ledger.schema.get_field_index("run_id"), "run_id", pa.array([plan.run_id] * len(ledger), pa.string()))
+    lines: Counter[tuple[str, int]] = Counter()
+    for f in folders:
+        lt = pq.read_table(f / "lines.parquet")
+        lines.update(dict(zip(zip(lt.column("source_key").to_pylist(), lt.column("line_hash").to_pylist()), lt.column("n_docs").to_pylist())))
+    line_rows = [{"source_key": k, "line_hash": h, "n_docs": c} for (k, h), c in sorted(lines.items())]
+    staged_state: list[tuple[pa.Table, str]] = [(ledger, "ledger"), (pa.Table.from_pylist(line_rows, schema=LINES_SCHEMA), "lines")]
+    dec_path = run_dir / "decisions.parquet"
+    if dec_path.exists() and cfg.dedup.enabled:
+        dec = pq.read_table(dec_path)
+        kept = [r for r in dec.to_pylist() if r["status"] == "kept"]
+        bands = np.load(run_dir / "bands.npy") if (run_dir / "bands.npy").exists() else np.zeros((0, cfg.dedup.bands), np.uint32)
+        hashes = {}
+        for f in folders:
+            tt = pq.read_table(f / "docs.parquet", columns=["doc_id", "text_hash"])
+            hashes.update(zip(tt.column("doc_id").to_pylist(), tt.column("text_hash").to_pylist()))
+        idx = pa.table({
+            "doc_id": [r["doc_id"] for r in kept],
+            "hash64": pa.array([int(hashes[r["doc_id"]][:16], 16) for r in kept], pa.uint64()),
+            "bands": pa.FixedSizeListArray.from_arrays(pa.array(bands.reshape(-1), pa.uint32()), cfg.dedup.bands),
+            "cluster_size": pa.array([r["cluster_size"] for r in kept], pa.int32()),
+            "doc_file": [doc_files.get(r["doc_id"], "") for r in kept],
+        }, schema=index_schema(cfg.dedup.bands))
+        staged_state.append((idx, "dedup"))
+        growth = pq.read_table(run_dir / "growth.parquet")
+        if len(growth):
+            staged_state.append((growth, "dedup_growth"))
+    for table, kind in staged_state:
+        tmp = run_dir / "state" / kind / seg
+        write_parquet(table, tmp)
+        moves.append((tmp, layout.segments(kind) / seg))
+    summary = run_summary(plan, process_stats, dedup_stats, write_stats, finished)
+    summ_tmp = run_dir / "summary.json"
+    summ_tmp.write_text(json.dumps(summary, indent=2))
+    moves.append((summ_tmp, layout.runs / f"{plan.run_id}.json"))
+    commit(layout, moves)
+    for f in folders:
+        remove_tree(f)
+    remove_tree(run_dir)
+    return summary
+
+
+def run_summary(plan: RunPlan, process_stats: list[dict[str, Any]], dedup_stats: dict[str, Any],
+                write_stats: list[dict[str, Any]], finished: datetime | None) -> dict[str, Any]:
+    reasons: Counter[str] = Counter()
+    for ws in write_stats:
+        reasons.update(ws["reasons"])
+    stage_in = sum(p.get("inputs", 0) for p in process_stats)
+    docs = sum(w["documents"] for w in write_stats)
+    rej = sum(w["rejects"] for w in write_stats)
+    return {
+        "run_id": plan.run_id, "config_hash": plan.config_hash, "versions": versions(),
+        "started_at": plan.started_at, "finished_at": (finished or datetime.now(timezone.utc)).isoformat(),
+        "output": plan.output, "shards": len(plan.shards),
+        "inputs_skipped_unchanged": plan.skipped_unchanged + sum(p.get("unchanged", 0) for p in process_stats),
+        "input_problems": list(plan.problems),
+        "counts": {
+            "inputs_seen": stage_in, "documents": docs, "rejects": rej,
+            "after_extract_clean": sum(p.get("candidates", 0) for p in process_stats),
+            "after_dedup": dedup_stats.get("kept", 0),
+        },
+        "rejects_by_reason": dict(sorted(reasons.items())),
+        "dedup": {k: v for k, v in dedup_stats.items() if k != "decisions"},
+        "invariant_holds": stage_in == docs + rej,
+    }
