@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pyarrow.dataset as ds
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT.parent / "shared" / "seeds"
+if not SEEDS.exists():  # CI clones may sit elsewhere; data/sample holds the same five files
+    SEEDS = ROOT / "data" / "sample"
+
+
+@pytest.fixture(scope="session")
+def seeds_dir(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("seeds")
+    for f in sorted(SEEDS.glob("00*.txt")):
+        shutil.copy(f, d / f.name)
+    return d
+
+
+def run_local(inputs, output, config=None, reprocess=False, workers=1):
+    from pipeline.runner import LocalDispatcher, backfill
+
+    disp = LocalDispatcher(workers)
+    try:
+        return backfill([str(i) for i in inputs], str(output), disp, config, reprocess)
+    finally:
+        disp.close()
+
+
+def read(output, kind="documents"):
+    p = Path(output) / kind
+    if not p.exists() or not any(p.rglob("*.parquet")):
+        return []
+    return ds.dataset(str(p), format="parquet", partitioning="hive").to_table().to_pylist()
+
+
+@pytest.fixture(scope="session")
+def seeds_out(seeds_dir, tmp_path_factory):
+    out = tmp_path_factory.mktemp("seeds_out")
+    summary = run_local([seeds_dir], out)
+    return out, summary
+
+
+def by_file(rows):
+    return {Path(r["source_uri"]).name[:3]: r for r in rows}
+
+
+os.environ.setdefault("PREFECT_HOME", str(ROOT / ".prefect-test"))

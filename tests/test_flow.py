@@ -1,0 +1,46 @@
+"""The Prefect flow itself, against Prefect's test harness (one temporary server per session)."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import SEEDS, read
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.mark.slow
+def test_flow_run_matches_local_run_and_records_artifact(prefect_harness, tmp_path):
+    from prefect.client.orchestration import get_client
+
+    from flows.backfill import cleancorpus_flow
+
+    state = cleancorpus_flow(inputs=[str(SEEDS)], output=str(tmp_path / "o"), workers=2, return_state=True)
+    assert state.is_completed()
+    summary = state.result()
+    assert summary["counts"] == {"inputs_seen": 5, "documents": 4, "rejects": 1, "after_extract_clean": 5, "after_dedup": 4}
+    assert sorted(r["reason"] for r in read(tmp_path / "o", "rejects")) == ["near_duplicate"]
+
+    import asyncio
+
+    async def artifacts():
+        async with get_client() as c:
+            return await c.read_artifacts()
+
+    arts = asyncio.run(artifacts())
+    assert any(a.key == "cleancorpus-run-summary" and a.type == "table" for a in arts)
+
+
+@pytest.mark.slow
+def test_flow_fails_visibly_when_run_cannot_be_done(prefect_harness, tmp_path):
+    from flows.backfill import cleancorpus_flow
+
+    cfg = tmp_path / "bad.toml"
+    cfg.write_text("[dedup]\nbands = 5\n")
+    state = cleancorpus_flow(inputs=[str(SEEDS)], output=str(tmp_path / "o"), config_path=str(cfg), return_state=True)
+    assert state.is_failed()

@@ -1,0 +1,114 @@
+"""Readers and bad input: every input ends as a document or a reject with a clear reason."""
+from __future__ import annotations
+
+import gzip
+import io
+import json
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from conftest import ROOT, read, run_local
+
+ARTICLE = (ROOT / "data" / "sample" / "002_1cf50d2e06b0b5ac.txt").read_text()
+SAMPLE = ROOT / "data" / "sample"
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory):
+    d = tmp_path_factory.mktemp("mixed")
+    (d / "empty.txt").write_bytes(b"")
+    (d / "blank.html").write_text("   \n\n ")
+    (d / "binary.txt").write_bytes(bytes(range(256)) * 20)
+    (d / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100)
+    (d / "article.txt.gz").write_bytes(gzip.compress(ARTICLE.encode()))
+    (d / "broken.txt.gz").write_bytes(b"\x1f\x8b\x08\x00garbage")
+    lines = [
+        json.dumps({"id": "a1", "text": (SAMPLE / "003_67da33f0694345ce.txt").read_text(), "url": "https://news.example/a1",
+                    "published_at": "2022-07-01T10:00:00Z", "author": "Jane Roe"}),
+        "[1, 2, 3]",
+        "{not json",
+        json.dumps({"id": "a2", "title": "no body"}),
+        "",
+        json.dumps({"id": "a3", "html": (SAMPLE / "cycle_path_utf8.html").read_text(), "url": "https://city.example/x"}),
+    ]
+    (d / "records.jsonl").write_text("\n".join(lines) + "\n")
+    for f in ("baeckerei_latin1.html", "marche_utf16.html"):
+        (d / f).write_bytes((SAMPLE / f).read_bytes())
+    out = tmp_path_factory.mktemp("mixed_out")
+    summary = run_local([d], out)
+    return out, summary
+
+
+def test_invariant(mixed):
+    out, s = mixed
+    assert s["counts"]["inputs_seen"] == len(read(out)) + len(read(out, "rejects"))
+    assert s["invariant_holds"]
+
+
+def _reasons(out):
+    return {(Path(r["source_uri"]).name, r["source_record"]): r for r in read(out, "rejects")}
+
+
+def test_bad_inputs_have_reasons(mixed):
+    rej = _reasons(mixed[0])
+    assert rej[("empty.txt", None)]["reason"] == "empty"
+    assert rej[("blank.html", None)]["reason"] == "empty"
+    assert rej[("binary.txt", None)]["reason"] == "undecodable"
+    assert rej[("image.png", None)]["reason"] == "unsupported"
+    assert rej[("broken.txt.gz", None)]["reason"] == "unreadable"
+    assert rej[("records.jsonl", "line:2")]["reason"] == "not_an_object"
+    assert rej[("records.jsonl", "line:3")]["reason"] == "bad_json"
+    assert rej[("records.jsonl", "line:4")]["reason"] == "no_content"
+    assert all(r["detail"] for r in rej.values())
+
+
+def test_encodings_and_formats(mixed):
+    docs = {Path(r["source_uri"]).name + (r["source_record"] or ""): r for r in read(mixed[0])}
+    assert "Bäckerei Müller" in docs["baeckerei_latin1.html"]["text"]
+    assert "Straßenfest" in docs["baeckerei_latin1.html"]["text"]
+    assert "rénovation attirera" in docs["marche_utf16.html"]["text"]
+    assert docs["baeckerei_latin1.html"]["language"] == "de" and docs["marche_utf16.html"]["language"] == "fr"
+    assert "Partager" not in docs["marche_utf16.html"]["text"]
+    assert docs["article.txt.gz"]["title"].startswith("Putin says Western sanctions")
+    j = docs["records.jsonlline:1"]
+    assert j["url"] == "https://news.example/a1" and j["domain"] == "news.example" and j["author"] == "Jane Roe"
+    assert j["source_format"] == "jsonl"
+    h = docs["records.jsonlline:6"]
+    assert h["title"] == "Council extends riverside cycle path" and "Follow us" not in h["text"]
+    assert "Residents divided" in h["text"]
+
+
+def test_doc_id_is_source_identity(mixed):
+    from pipeline.model import make_doc_id
+
+    docs = {r["url"]: r for r in read(mixed[0]) if r["url"]}
+    assert docs["https://news.example/a1"]["doc_id"] == make_doc_id("https://news.example/a1", "x", None)
+
+
+def test_parquet_and_warc_inputs(tmp_path):
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    html = (SAMPLE / "cycle_path_utf8.html").read_bytes()
+    buf = io.BytesIO()
+    w = WARCWriter(buf, gzip=True)
+    for i, (ctype, body) in enumerate([("text/html; charset=utf-8", html), ("image/jpeg", b"\xff\xd8"), ("text/html", b"")]):
+        hdr = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
+        w.write_record(w.create_warc_record(f"https://w.example/{i}", "response", payload=io.BytesIO(body), http_headers=hdr))
+    (tmp_path / "crawl.warc.gz").write_bytes(buf.getvalue())
+    pq.write_table(pa.table({"id": ["p1"], "text": [ARTICLE], "url": ["https://pq.example/1"]}), tmp_path / "t.parquet")
+    out = tmp_path / "out"
+    s = run_local([tmp_path / "crawl.warc.gz", tmp_path / "t.parquet"], out)
+    docs = {r["source_format"]: r for r in read(out)}
+    assert docs["warc"]["url"] == "https://w.example/0" and "cycle path" in docs["warc"]["text"]
+    assert docs["parquet"]["url"] == "https://pq.example/1"
+    assert [r["reason"] for r in read(out, "rejects")] == ["empty"]  # the image record is not an HTML response
+    assert s["invariant_holds"]
+
+
+def test_missing_input_is_reported_not_fatal(tmp_path):
+    s = run_local([tmp_path / "nope"], tmp_path / "out")
+    assert s["nothing_to_do"] and "no such file" in s["input_problems"][0]
