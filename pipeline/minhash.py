@@ -21,7 +21,7 @@ _MARKS = regex.compile(r"\p{Mn}+")
 _P = np.uint64(1099511628211)  # odd, so invertible modulo 2^64
 _P_INV = np.uint64(pow(1099511628211, -1, 2**64))
 _MAX_BATCH_BYTES = 2_000_000
-_CHUNK = 16384
+_CHUNK = 2048  # shingles per block: keeps the (block x num_perm) matrix in cache
 
 
 def fold(text: str, variants: dict[str, str] | None = None) -> str:
@@ -151,7 +151,10 @@ def signatures(folded: Sequence[str], num_perm: int, k: int, seed: int) -> tuple
         for c0 in range(0, len(sh), _CHUNK):
             chunk = sh[c0:c0 + _CHUNK]
             with np.errstate(over="ignore"):
-                hv = ((chunk[:, None] * a[None, :] + b[None, :]) >> np.uint64(32)).astype(np.uint32)
+                hv = np.multiply(chunk[:, None], a[None, :])
+                hv += b[None, :]
+                hv >>= np.uint64(32)
+                hv = hv.astype(np.uint32)
             d = doc_of[c0:c0 + _CHUNK]
             bounds = np.flatnonzero(np.diff(d)) + 1
             seg_starts = np.concatenate(([0], bounds))

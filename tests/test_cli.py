@@ -13,11 +13,11 @@ def run(*args):
     return subprocess.run(CLI + list(args), capture_output=True, text=True, cwd=ROOT)
 
 
-def test_backfill_summary_and_stats(tmp_path):
-    r = run("backfill", str(SEEDS), "--output", str(tmp_path / "o"), "--no-prefect")
+def test_backfill_summary_and_stats(tmp_path, seeds_dir):
+    r = run("backfill", str(seeds_dir), "--output", str(tmp_path / "o"), "--no-prefect")
     assert r.returncode == 0, r.stderr
     assert "kept      4" in r.stdout and "near_duplicate     1" in r.stdout and "read_parquet(" in r.stdout
-    r2 = run("backfill", str(SEEDS), "--output", str(tmp_path / "o"), "--no-prefect")
+    r2 = run("backfill", str(seeds_dir), "--output", str(tmp_path / "o"), "--no-prefect")
     assert r2.returncode == 0 and "Nothing new: 5 input file(s) already processed" in r2.stdout
     s = run("stats", str(tmp_path / "o"))
     assert s.returncode == 0 and "4 documents kept, 1 rejected" in s.stdout and "near_duplicate" in s.stdout
@@ -40,8 +40,8 @@ def test_unwritable_output_fails_cleanly(tmp_path):
     assert r.returncode == 2 and r.stderr.startswith("cleancorpus: cannot run")
 
 
-def test_explain_shows_rules():
-    r = run("explain", str(SEEDS / "003_67da33f0694345ce.txt"))
+def test_explain_shows_rules(seeds_dir):
+    r = run("explain", str(seeds_dir / "003_67da33f0694345ce.txt"))
     assert r.returncode == 0
     assert "DROP [social.bare_url]" in r.stdout and "DROP [header.title]" in r.stdout and "KEEP" in r.stdout
     assert "published: 2022-07-02" in r.stdout

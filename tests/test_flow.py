@@ -15,12 +15,12 @@ def prefect_harness():
 
 
 @pytest.mark.slow
-def test_flow_run_matches_local_run_and_records_artifact(prefect_harness, tmp_path):
+def test_flow_run_matches_local_run_and_records_artifact(prefect_harness, tmp_path, seeds_dir):
     from prefect.client.orchestration import get_client
 
     from flows.backfill import cleancorpus_flow
 
-    state = cleancorpus_flow(inputs=[str(SEEDS)], output=str(tmp_path / "o"), workers=2, return_state=True)
+    state = cleancorpus_flow(inputs=[str(seeds_dir)], output=str(tmp_path / "o"), workers=2, return_state=True)
     assert state.is_completed()
     summary = state.result()
     assert summary["counts"] == {"inputs_seen": 5, "documents": 4, "rejects": 1, "after_extract_clean": 5, "after_dedup": 4}
