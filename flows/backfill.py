@@ -5,7 +5,7 @@ hundreds of task runs at most, never one per document. Shard work runs on a proc
 owned by the flow, so both cores work while Prefect threads only wait on results; with a
 Dask scheduler (`dask_address`) the shard tasks run on the cluster instead.
 """
-from __future__ import annotations
+# no `from __future__ import annotations`: Prefect validates flow parameters from real annotations
 
 from datetime import datetime
 from typing import Any

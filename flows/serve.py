@@ -10,7 +10,7 @@ def serve_deployment(cfg: Config, config_path: str | None, name: str = "schedule
     s = cfg.schedule
     cleancorpus_flow.serve(
         name=name, cron=s.cron,
-        parameters={"inputs": list(s.inputs), "output": s.output, "config_path": config_path},
+        parameters={"inputs": list(s.inputs), "output": s.output, "config_path": config_path, "wait": True},
         description=f"Pick up new inputs from {', '.join(s.inputs)} into {s.output} on cron {s.cron!r}",
         tags=["cleancorpus"],
     )
