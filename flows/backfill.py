@@ -65,15 +65,21 @@ def commit_task(plan: stages.RunPlan, processed: list[dict[str, Any]], dedup: di
 
 
 class PrefectDispatcher:
-    """Runs each stage as Prefect tasks; shard CPU work goes to a local process pool."""
+    """Runs each stage as Prefect tasks.
 
-    def __init__(self, workers: int) -> None:
+    With the default thread task runner, shard CPU work goes to a local process pool (also
+    with one worker: the extraction time limit needs a process's main thread). With a Dask
+    task runner the tasks themselves run on the cluster's workers.
+    """
+
+    def __init__(self, workers: int, on_dask: bool = False) -> None:
         self.local = LocalDispatcher(workers)
         self.workers = workers
+        self.on_dask = on_dask
 
     def map(self, stage: str, fn, args):  # type: ignore[no-untyped-def]
         global _POOL
-        _POOL = self.local._executor() if self.workers > 1 and len(args) > 1 else None
+        _POOL = None if self.on_dask else self.local._executor()
         t = {"process": process_shard_task, "write": write_shard_task}[stage]
         futures = [t.submit(*a) for a in args]
         return [f.result() for f in futures]
@@ -93,11 +99,11 @@ def summary_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
 @flow(name="cleancorpus", flow_run_name="cleancorpus {output}", log_prints=True)
 def cleancorpus_flow(inputs: list[str], output: str, config_path: str | None = None, reprocess: bool = False,
                      since: datetime | None = None, until: datetime | None = None, workers: int = 0,
-                     wait: bool = False) -> dict[str, Any]:
+                     wait: bool = False, on_dask: bool = False) -> dict[str, Any]:
     """Backfill or scheduled pickup: process new and changed inputs into OUTPUT."""
     log = get_run_logger()
     n = workers or default_workers()
-    dispatch = PrefectDispatcher(n)
+    dispatch = PrefectDispatcher(n, on_dask)
     try:
         summary = backfill(inputs, output, dispatch, config_path, reprocess, since, until, wait)
     finally:
@@ -109,3 +115,15 @@ def cleancorpus_flow(inputs: list[str], output: str, config_path: str | None = N
     create_table_artifact(key="cleancorpus-run-summary", table=summary_rows(summary),
                           description=f"cleancorpus run {summary['run_id']} into {output}")
     return summary
+
+
+def dask_flow(address: str | None, workers: int):  # type: ignore[no-untyped-def]
+    """The same flow on Prefect's DaskTaskRunner: an existing scheduler, or a LocalCluster."""
+    from prefect_dask import DaskTaskRunner
+
+    if address:
+        runner = DaskTaskRunner(address=address)
+    else:
+        runner = DaskTaskRunner(cluster_kwargs={"n_workers": workers or default_workers(), "threads_per_worker": 1,
+                                                "processes": True})
+    return cleancorpus_flow.with_options(task_runner=runner)

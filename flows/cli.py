@@ -71,10 +71,12 @@ def backfill(
     config: Annotated[Optional[Path], typer.Option("--config", "-c", help="TOML config overlaid on config/default.toml.")] = None,
     since: Annotated[Optional[str], typer.Option(help="Only input files modified at or after this ISO date/time (UTC).")] = None,
     until: Annotated[Optional[str], typer.Option(help="Only input files modified before this ISO date/time (UTC).")] = None,
-    workers: Annotated[int, typer.Option(help="Shards processed in parallel; 0 = number of cores (or [run] workers).")] = 0,
+    workers: Annotated[int, typer.Option(help="Shards processed in parallel; 0 = number of cores (or \\[run] workers).")] = 0,
     reprocess: Annotated[bool, typer.Option("--reprocess", help="Process inputs again even if the ledger has them.")] = False,
     wait: Annotated[bool, typer.Option("--wait", help="Wait for a run holding the output lock instead of exiting.")] = False,
     prefect: Annotated[Optional[bool], typer.Option("--prefect/--no-prefect", help="Run as a Prefect flow run. Default: only when a Prefect API is configured (PREFECT_API_URL or profile).")] = None,
+    dask_address: Annotated[Optional[str], typer.Option("--dask-address", help="Run shard tasks on this Dask scheduler (tcp://host:8786) with Prefect's DaskTaskRunner; needs a Prefect server.")] = None,
+    dask: Annotated[bool, typer.Option("--dask", help="Run shard tasks on a local Dask cluster of --workers processes (DaskTaskRunner); needs a Prefect server.")] = False,
 ) -> None:
     """One-off run over INPUTS into OUTPUT: new and changed inputs only (ledger in OUTPUT/state)."""
     from pipeline.config import ConfigError, load_config
@@ -91,12 +93,20 @@ def backfill(
     n = workers or cfg.run.workers
     s_since, s_until = _date(since, "--since"), _date(until, "--until")
     use_prefect = prefect if prefect is not None else bool(configured_api_url())
+    on_dask = bool(dask_address or dask)
+    if on_dask and not configured_api_url():
+        _fail("the Dask path runs as Prefect tasks and needs a Prefect server (PREFECT_API_URL); without one, "
+              "--workers N already runs shards in parallel on a local process pool")
     try:
-        if use_prefect:
-            from .backfill import cleancorpus_flow
+        if use_prefect or on_dask:
+            from .backfill import cleancorpus_flow, dask_flow
 
-            summary = cleancorpus_flow(inputs=list(inputs), output=output, config_path=cfg_path, reprocess=reprocess,
-                                       since=s_since, until=s_until, workers=n, wait=wait)
+            fl = dask_flow(dask_address, n) if on_dask else cleancorpus_flow
+            state = fl(inputs=list(inputs), output=output, config_path=cfg_path, reprocess=reprocess,
+                       since=s_since, until=s_until, workers=n, wait=wait, on_dask=on_dask, return_state=True)
+            if not state.is_completed():
+                _fail(f"flow run {state.name}: {state.message or 'failed'}")
+            summary = state.result()
         else:
             from pipeline.runner import LocalDispatcher, backfill as run_backfill, default_workers
 

@@ -112,3 +112,24 @@ def test_parquet_and_warc_inputs(tmp_path):
 def test_missing_input_is_reported_not_fatal(tmp_path):
     s = run_local([tmp_path / "nope"], tmp_path / "out")
     assert s["nothing_to_do"] and "no such file" in s["input_problems"][0]
+
+
+def test_pathological_page_times_out_and_shard_goes_on(tmp_path):
+    """A huge page (20,000 blocks, ~6 s in trafilatura) is cut at the time limit; the rest go on."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "huge.html").write_text("<html><body><article>" + "".join(
+        f"<p>Paragraph {i} with some words about nothing in particular, again and <a href='/x{i}'>link</a>.</p>"
+        f"<div><span>x{i}</span></div>" for i in range(20000)) + "</article></body></html>")
+    (src / "ok.html").write_bytes((SAMPLE / "cycle_path_utf8.html").read_bytes())
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("[extract]\ntimeout_seconds = 1.0\n")
+    import time
+
+    t0 = time.monotonic()
+    s = run_local([src], tmp_path / "out", config=str(cfg))
+    assert time.monotonic() - t0 < 4
+    rej = read(tmp_path / "out", "rejects")
+    assert [(Path(r["source_uri"]).name, r["reason"]) for r in rej] == [("huge.html", "extraction_timeout")]
+    assert [Path(r["source_uri"]).name for r in read(tmp_path / "out")] == ["ok.html"]
+    assert s["invariant_holds"]

@@ -93,6 +93,13 @@ def test_serve_deployment_runs_on_trigger_and_schedules_cron(tmp_path, seeds_dir
         assert len(read(out)) == 4 and len(read(out, "rejects")) == 1
         arts = _post(f"{api}/artifacts/filter", {})
         assert any(a["key"] == "cleancorpus-run-summary" for a in arts)
+        # the same flow on Prefect's DaskTaskRunner (LocalCluster of 2 processes) gives the same rows
+        out2 = tmp_path / "out_dask"
+        r = subprocess.run([PY, "-m", "flows.cli", "backfill", str(seeds_dir), "--output", str(out2), "--dask", "--workers", "2"],
+                           env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
+        assert r.returncode == 0, r.stderr[-3000:]
+        key = lambda rows: sorted((x["doc_id"], x["text"], x["dup_cluster"]) for x in rows)  # noqa: E731
+        assert key(read(out2)) == key(read(out))
     finally:
         if serve is not None:
             _stop(serve)
