@@ -1,13 +1,15 @@
 """MinHash signatures for whole batches of documents at once, in numpy.
 
 Shingling is vectorized too (the Python-level shingle loop costs as much as the hashing):
-word hashes come from prefix sums of a polynomial hash over the batch's bytes, shingles are
-combinations of consecutive word hashes, and each permutation is a multiply-shift hash
-(Dietzfelbinger et al.), whose top 32 bits form the signature. uint64 arithmetic wraps
-modulo 2^64, which is exactly what multiply-shift needs.
+word hashes come from prefix sums of a polynomial hash over the batch's bytes (uint64
+arithmetic wraps modulo 2^64, and the odd base is invertible there), shingles are mixed
+combinations of consecutive word hashes, and each permutation is x -> a*x + b mod 2^32 with
+odd a over the top 32 bits of the shingle hash: a bijection of the hash space, in uint32 so
+the (shingles x permutations) block is half the memory traffic of uint64.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
@@ -18,17 +20,21 @@ import regex
 
 _NONWORD = regex.compile(r"[^\p{L}\p{N}]+")
 _MARKS = regex.compile(r"\p{Mn}+")
+_ASCII_NONWORD = re.compile(r"[^a-z0-9]+")
 _P = np.uint64(1099511628211)  # odd, so invertible modulo 2^64
 _P_INV = np.uint64(pow(1099511628211, -1, 2**64))
 _MAX_BATCH_BYTES = 2_000_000
-_CHUNK = 2048  # shingles per block: keeps the (block x num_perm) matrix in cache
+_CHUNK = 4096  # shingles per block: keeps the (block x num_perm) uint32 matrix in cache
 
 
 def fold(text: str, variants: dict[str, str] | None = None) -> str:
     """Case, accents and punctuation folded; spelling variants mapped to one form."""
-    t = unicodedata.normalize("NFKD", text)
-    t = _MARKS.sub("", t).lower()
-    t = _NONWORD.sub(" ", t).strip()
+    if text.isascii():  # nothing to decompose: skip NFKD and the combining-mark pass
+        t = _ASCII_NONWORD.sub(" ", text.lower()).strip()
+    else:
+        t = unicodedata.normalize("NFKD", text)
+        t = _MARKS.sub("", t).lower()
+        t = _NONWORD.sub(" ", t).strip()
     if variants:
         t = " ".join(variants.get(w, w) for w in t.split())
     return t
@@ -69,10 +75,10 @@ def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
 
 def _word_hashes(folded: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """Hash of every word of every text, and each text's word count."""
-    data = " ".join(folded).encode("utf-8")  # one space also separates texts: words never span two
-    counts = np.fromiter((len(t.split()) for t in folded), dtype=np.int64, count=len(folded))
-    if not data:
-        return np.zeros(0, dtype=np.uint64), counts
+    # texts joined by newlines, words by spaces: one pass over bytes finds both boundaries
+    data = "\n".join(folded).encode("utf-8")
+    if not data.strip():
+        return np.zeros(0, dtype=np.uint64), np.zeros(len(folded), dtype=np.int64)
     b = np.frombuffer(data, dtype=np.uint8)
     n = len(b)
     size = 1 << max(16, (n - 1).bit_length())
@@ -80,13 +86,15 @@ def _word_hashes(folded: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     with np.errstate(over="ignore"):
         prefix = np.zeros(n + 1, dtype=np.uint64)
         np.cumsum(b.astype(np.uint64) * pw[:n], out=prefix[1:])
-        space = np.flatnonzero(b == 32)
-        starts = np.concatenate(([0], space + 1))
-        ends = np.concatenate((space, [n]))
+        sep = np.flatnonzero((b == 32) | (b == 10))
+        starts = np.concatenate(([0], sep + 1))
+        ends = np.concatenate((sep, [n]))
         keep = ends > starts
         starts, ends = starts[keep], ends[keep]
         h = (prefix[ends] - prefix[starts]) * ipw[:n][starts] + (ends - starts).astype(np.uint64)
-    return _mix(h), counts
+    text_ends = np.concatenate((np.flatnonzero(b == 10), [n]))
+    counts = np.diff(np.concatenate(([0], np.searchsorted(starts, text_ends))))
+    return _mix(h), counts.astype(np.int64)
 
 
 def shingle_hashes(folded: Sequence[str], k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -119,9 +127,10 @@ def shingle_hashes(folded: Sequence[str], k: int) -> tuple[np.ndarray, np.ndarra
 
 @lru_cache(maxsize=8)
 def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """x -> a*x + b mod 2^32 with odd a: a bijection of the 32-bit hash space per permutation."""
     rng = np.random.Generator(np.random.PCG64(seed))
-    a = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
-    b = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
+    a = (rng.integers(0, 2**31, size=num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)).astype(np.uint32)
+    b = rng.integers(0, 2**32, size=num_perm, dtype=np.uint32)
     return a, b
 
 
@@ -147,14 +156,13 @@ def signatures(folded: Sequence[str], num_perm: int, k: int, seed: int) -> tuple
         n_sh[lo:hi] = np.diff(starts)
         if len(sh) == 0:
             continue
+        sh = (sh >> np.uint64(32)).astype(np.uint32)  # the well-mixed top half of each shingle hash
         doc_of = np.repeat(np.arange(hi - lo), np.diff(starts))
         for c0 in range(0, len(sh), _CHUNK):
             chunk = sh[c0:c0 + _CHUNK]
             with np.errstate(over="ignore"):
                 hv = np.multiply(chunk[:, None], a[None, :])
                 hv += b[None, :]
-                hv >>= np.uint64(32)
-                hv = hv.astype(np.uint32)
             d = doc_of[c0:c0 + _CHUNK]
             bounds = np.flatnonzero(np.diff(d)) + 1
             seg_starts = np.concatenate(([0], bounds))
