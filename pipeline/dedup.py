@@ -102,7 +102,8 @@ class Decision:
 
 @dataclass
 class DedupResult:
-    decisions: dict[str, Decision]
+    decisions: list[Decision]  # one per run row, in row order
+    doc_ids: list[str]  # final doc_id per run row (versioned when the id is already taken)
     index_growth: dict[str, int]  # index doc_id -> members added this run
     pairs_checked: int = 0
     pairs_confirmed: int = 0
@@ -211,7 +212,8 @@ def deduplicate(
     idx_by_root: dict[int, list[int]] = {}
     for y in sorted(touched):
         idx_by_root.setdefault(uf.find(y), []).append(y)
-    decisions: dict[str, Decision] = {}
+    final_ids = _unique_ids(run, index)
+    decisions: list[Decision | None] = [None] * n
     growth: dict[str, int] = {}
     for root, xs in members.items():
         idx_members = idx_by_root.get(root, [])
@@ -222,17 +224,17 @@ def deduplicate(
             growth[rep_id] = growth.get(rep_id, 0) + len(xs)
             rep = rep_idx
         else:
-            rep = min(xs, key=lambda x: (int(run.published[x]), -int(run.completeness[x]), -int(run.n_words[x]), str(run.doc_id[x])))
-            rep_id, size = str(run.doc_id[rep]), len(xs)
+            rep = min(xs, key=lambda x: (int(run.published[x]), -int(run.completeness[x]), -int(run.n_words[x]), final_ids[x]))
+            rep_id, size = final_ids[rep], len(xs)
         for x in xs:
             if x == rep:
-                decisions[str(run.doc_id[x])] = Decision("kept", rep_id, size)
+                decisions[x] = Decision("kept", rep_id, size)
                 continue
             pair = (min(x, rep), max(x, rep))
             if pair in exact_pair or (rep < n and run.hash64[x] == run.hash64[rep]) or (
                 rep >= n and index.hash64[rep - n] == run.hash64[x]
             ):
-                decisions[str(run.doc_id[x])] = Decision("exact_duplicate", rep_id, size, rep_id, 1.0)
+                decisions[x] = Decision("exact_duplicate", rep_id, size, rep_id, 1.0)
                 continue
             sim = sims.get(pair)
             if sim is None:
@@ -242,5 +244,21 @@ def deduplicate(
                     texts.update(run_folded([x]))
                 j, c = jaccard_containment(sset(x), sset(rep))
                 sim = max(j, c)
-            decisions[str(run.doc_id[x])] = Decision("near_duplicate", rep_id, size, rep_id, round(float(sim), 4))
-    return DedupResult(decisions, growth, len(cand_run) + len(cand_idx), confirmed)
+            decisions[x] = Decision("near_duplicate", rep_id, size, rep_id, round(float(sim), 4))
+    return DedupResult([d for d in decisions if d is not None], final_ids, growth, len(cand_run) + len(cand_idx), confirmed)
+
+
+def _unique_ids(run: RunCandidates, index: IndexView) -> list[str]:
+    """doc_id per row, versioned ("id.hash8") when an earlier run or an earlier row holds the id.
+
+    The same URL can come back with new content (a changed page, a re-crawl); its first
+    version keeps the plain id so ids stay stable, later versions get a content-derived one.
+    """
+    ids = [str(x) for x in run.doc_id]
+    taken = set(index.doc_id.tolist()) if len(index) else set()
+    res = [""] * len(ids)
+    for x in sorted(range(len(ids)), key=lambda i: (ids[i], int(run.published[i]), int(run.hash64[i]))):
+        d = ids[x] if ids[x] not in taken else f"{ids[x]}.{int(run.hash64[x]):016x}"[: len(ids[x]) + 9]
+        taken.add(d)
+        res[x] = d
+    return res

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: rejects.dup_cluster_size
 _META = {b"cleancorpus.schema_version": SCHEMA_VERSION.encode()}
 TS = pa.timestamp("us", tz="UTC")
 
@@ -46,6 +46,7 @@ REJECTS = pa.schema(
         pa.field("detail", pa.string()),
         pa.field("duplicate_of", pa.string()),
         pa.field("similarity", pa.float64()),
+        pa.field("dup_cluster_size", pa.int32()),  # duplicates: size of the cluster when this copy arrived
         pa.field("title", pa.string()),
         pa.field("url", pa.string()),
         pa.field("run_id", pa.string(), nullable=False),
@@ -79,4 +80,5 @@ STAGED = pa.schema(
     ]
 )
 
-STAGED_REJECTS = pa.schema([pa.field("seq", pa.int64(), nullable=False)] + [f for f in REJECTS if f.name not in ("run_id", "ingested_at")])
+STAGED_REJECTS = pa.schema([pa.field("seq", pa.int64(), nullable=False)]
+                           + [f for f in REJECTS if f.name not in ("run_id", "ingested_at", "dup_cluster_size")])

@@ -345,7 +345,6 @@ def deduplicate_run(plan: RunPlan, shard_folders: list[str]) -> dict[str, Any]:
     """Global step: decide every candidate against this run and the persistent index."""
     cfg = load_config(plan.config_path)
     plan.run_dir.mkdir(parents=True, exist_ok=True)
-    out = plan.run_dir / "decisions.parquet"
     tables, where = [], []
     for si, folder in enumerate(shard_folders):
         t = pq.read_table(Path(folder) / "docs.parquet", columns=_DEDUP_COLS)
@@ -355,11 +354,10 @@ def deduplicate_run(plan: RunPlan, shard_folders: list[str]) -> dict[str, Any]:
     n = len(t)
     doc_ids = np.array(t.column("doc_id").to_pylist(), dtype=object)
     if not cfg.dedup.enabled or n == 0:
-        dec = pa.table({"doc_id": doc_ids.tolist(), "status": ["kept"] * n, "cluster": doc_ids.tolist(),
-                        "cluster_size": [1] * n, "duplicate_of": [None] * n, "similarity": [None] * n},
-                       schema=_DECISIONS)
-        pq.write_table(dec, out)
-        return {"candidates": n, "kept": n, "duplicates": 0, "decisions": str(out)}
+        ids = doc_ids.tolist()
+        _write_decisions(plan, where, len(shard_folders), {"doc_id": ids, "status": ["kept"] * n, "cluster": ids,
+                         "cluster_size": [1] * n, "duplicate_of": [None] * n, "similarity": [None] * n})
+        return {"candidates": n, "kept": n, "duplicates": 0}
     th = t.column("text_hash").to_pylist()
     pub = pc.fill_null(pc.cast(t.column("published_at"), pa.int64()), NO_DATE).to_numpy(zero_copy_only=False).astype(np.int64)
     comp = sum(np.array(pc.is_valid(t.column(c)).to_pylist(), dtype=np.int8) for c in ("title", "author", "published_at", "url"))
@@ -401,21 +399,33 @@ def deduplicate_run(plan: RunPlan, shard_folders: list[str]) -> dict[str, Any]:
 
     result: DedupResult = deduplicate(run, index, cfg.dedup, run_folded, index_folded)
     d = result.decisions
-    dec = pa.table({
-        "doc_id": doc_ids.tolist(),
-        "status": [d[x].status for x in doc_ids], "cluster": [d[x].cluster for x in doc_ids],
-        "cluster_size": [d[x].cluster_size for x in doc_ids], "duplicate_of": [d[x].duplicate_of for x in doc_ids],
-        "similarity": [d[x].similarity for x in doc_ids],
-    }, schema=_DECISIONS)
-    pq.write_table(dec, out)
+    _write_decisions(plan, where, len(shard_folders), {
+        "doc_id": result.doc_ids, "status": [x.status for x in d], "cluster": [x.cluster for x in d],
+        "cluster_size": [x.cluster_size for x in d], "duplicate_of": [x.duplicate_of for x in d],
+        "similarity": [x.similarity for x in d],
+    })
     keys = band_keys(sig, cfg.dedup.bands)
-    kept_mask = np.array([d[x].status == "kept" for x in doc_ids])
+    kept_mask = np.array([x.status == "kept" for x in d], dtype=bool)
+    kept = pa.table({"doc_id": [i for i, k in zip(result.doc_ids, kept_mask) if k],
+                     "hash64": pa.array(run.hash64[kept_mask], pa.uint64()),
+                     "cluster_size": pa.array([x.cluster_size for x in d if x.status == "kept"], pa.int32())})
+    pq.write_table(kept, plan.run_dir / "kept.parquet")
     np.save(plan.run_dir / "bands.npy", (keys & np.uint64(0xFFFFFFFF)).astype(np.uint32)[kept_mask])
     growth = pa.Table.from_pylist([{"doc_id": k, "added": v} for k, v in sorted(result.index_growth.items())], schema=GROWTH_SCHEMA)
     pq.write_table(growth, plan.run_dir / "growth.parquet")
-    dups = sum(1 for x in d.values() if x.status != "kept")
+    dups = sum(1 for x in d if x.status != "kept")
     return {"candidates": n, "kept": n - dups, "duplicates": dups, "pairs_checked": result.pairs_checked,
-            "pairs_confirmed": result.pairs_confirmed, "index_size": len(index), "decisions": str(out)}
+            "pairs_confirmed": result.pairs_confirmed, "index_size": len(index)}
+
+
+def _write_decisions(plan: RunPlan, where: list[tuple[int, int]], n_shards: int, cols: dict[str, list[Any]]) -> None:
+    """One decisions file per shard, rows in the shard's staged order, so writers stream."""
+    rows_of: list[list[int]] = [[] for _ in range(n_shards)]
+    for r, (si, _) in enumerate(where):
+        rows_of[si].append(r)
+    for si, rows in enumerate(rows_of):
+        t = pa.table({k: [v[r] for r in rows] for k, v in cols.items()}, schema=_DECISIONS)
+        pq.write_table(t, plan.run_dir / f"decisions-{si:05d}.parquet")
 
 
 _DECISIONS = pa.schema([("doc_id", pa.string()), ("status", pa.string()), ("cluster", pa.string()),
@@ -429,44 +439,71 @@ def _partition(plan: RunPlan) -> str:
 
 
 def write_shard(plan: RunPlan, shard: Shard, shard_folder: str) -> dict[str, Any]:
-    """Final rows of one shard, under the run's work folder until commit renames them into place."""
+    """Final rows of one shard, streamed in row groups, under the run's work folder until commit."""
     folder = Path(shard_folder)
-    decisions = pq.read_table(plan.run_dir / "decisions.parquet")
-    dec = {r["doc_id"]: r for r in decisions.to_pylist()}
-    staged = pq.read_table(folder / "docs.parquet")
-    srej = pq.read_table(folder / "rejects.parquet")
     ingested = plan.started
-    docs: list[dict[str, Any]] = []
-    rejects: list[dict[str, Any]] = [{**r, "run_id": plan.run_id, "ingested_at": ingested} for r in srej.to_pylist()]
-    for row in staged.to_pylist():
-        dd = dec.get(row["doc_id"])
-        if dd is None or dd["status"] == "kept":
-            docs.append({k: row[k] for k in DOCUMENTS.names if k in row} | {
-                "dup_cluster": dd["cluster"] if dd else row["doc_id"], "dup_cluster_size": dd["cluster_size"] if dd else 1,
-                "run_id": plan.run_id, "ingested_at": ingested, "seq": row["seq"],
-            })
-        else:
-            rejects.append({
-                "seq": row["seq"], "doc_id": row["doc_id"], "source_uri": row["source_uri"],
-                "source_record": row["source_record"], "stage": "dedup", "reason": dd["status"],
-                "detail": f"{dd['status'].replace('_', ' ')} of {dd['duplicate_of']} (cluster of {dd['cluster_size']})",
-                "duplicate_of": dd["duplicate_of"], "similarity": dd["similarity"], "title": row["title"],
-                "url": row["url"], "run_id": plan.run_id, "ingested_at": ingested,
-            })
-    docs.sort(key=lambda r: r["seq"])
-    rejects.sort(key=lambda r: r["seq"])
     out = plan.run_dir / "out"
     name = f"part-{plan.run_id}-{shard.shard_id:05d}.parquet"
-    written = []
-    for kind, rows, schema in (("documents", docs, DOCUMENTS), ("rejects", rejects, REJECTS)):
-        if not rows:
-            continue
-        rel = f"{kind}/{_partition(plan)}/{name}"
-        write_parquet(pa.Table.from_pylist([{k: r.get(k) for k in schema.names} for r in rows], schema=schema), out / rel)
-        written.append(rel)
-    reasons = Counter(r["reason"] for r in rejects)
-    return {"shard_id": shard.shard_id, "documents": len(docs), "rejects": len(rejects), "files": written,
+    docs_w = _StreamingFile(out / "documents" / _partition(plan) / name, DOCUMENTS)
+    rej_w = _StreamingFile(out / "rejects" / _partition(plan) / name, REJECTS)
+    reasons: Counter[str] = Counter()
+    stamp = {"run_id": plan.run_id, "ingested_at": ingested}
+    for batch in pq.ParquetFile(folder / "rejects.parquet").iter_batches(batch_size=2000):
+        rows = [{**r, **stamp} for r in batch.to_pylist()]
+        reasons.update(r["reason"] for r in rows)
+        rej_w.write(rows)
+    decisions = pq.ParquetFile(plan.run_dir / f"decisions-{shard.shard_id:05d}.parquet")
+    dec_batches = decisions.iter_batches(batch_size=2000)
+    n_docs = 0
+    for batch in pq.ParquetFile(folder / "docs.parquet").iter_batches(batch_size=2000):
+        dec = next(dec_batches).to_pylist()
+        docs, dups = [], []
+        for row, dd in zip(batch.to_pylist(), dec):
+            if dd["status"] == "kept":
+                docs.append({k: row.get(k) for k in DOCUMENTS.names} | {
+                    "doc_id": dd["doc_id"], "dup_cluster": dd["cluster"], "dup_cluster_size": dd["cluster_size"], **stamp})
+            else:
+                dups.append({
+                    "doc_id": dd["doc_id"], "source_uri": row["source_uri"], "source_record": row["source_record"],
+                    "stage": "dedup", "reason": dd["status"],
+                    "detail": f"{dd['status'].replace('_', ' ')} of {dd['duplicate_of']} (cluster of {dd['cluster_size']})",
+                    "duplicate_of": dd["duplicate_of"], "similarity": dd["similarity"], "dup_cluster_size": dd["cluster_size"],
+                    "title": row["title"], "url": row["url"], **stamp,
+                })
+                reasons[dd["status"]] += 1
+        docs_w.write(docs)
+        rej_w.write(dups)
+        n_docs += len(docs)
+    written = [p for p in (docs_w.close(out), rej_w.close(out)) if p]
+    return {"shard_id": shard.shard_id, "documents": n_docs, "rejects": sum(reasons.values()), "files": written,
             "reasons": dict(reasons)}
+
+
+class _StreamingFile:
+    """A Parquet file written batch by batch under a temporary name; nothing is created if no rows come."""
+
+    def __init__(self, path: Path, schema: pa.Schema) -> None:
+        self.path, self.schema = path, schema
+        self.tmp = path.with_name(f".{path.name}.tmp")
+        self.writer: pq.ParquetWriter | None = None
+
+    def write(self, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        if self.writer is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.writer = pq.ParquetWriter(self.tmp, self.schema, compression="zstd")
+        self.writer.write_table(pa.Table.from_pylist([{k: r.get(k) for k in self.schema.names} for r in rows], schema=self.schema))
+
+    def close(self, root: Path) -> str | None:
+        """Finish and rename into place; returns the path relative to root, or None when empty."""
+        if self.writer is None:
+            return None
+        self.writer.close()
+        with open(self.tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(self.tmp, self.path)
+        return str(self.path.relative_to(root))
 
 
 # ---------------------------------------------------------------- commit
@@ -508,21 +545,15 @@ def commit_run(plan: RunPlan, process_stats: list[dict[str, Any]], dedup_stats: 
         lines.update(dict(zip(zip(lt.column("source_key").to_pylist(), lt.column("line_hash").to_pylist()), lt.column("n_docs").to_pylist())))
     line_rows = [{"source_key": k, "line_hash": h, "n_docs": c} for (k, h), c in sorted(lines.items())]
     staged_state: list[tuple[pa.Table, str]] = [(ledger, "ledger"), (pa.Table.from_pylist(line_rows, schema=LINES_SCHEMA), "lines")]
-    dec_path = run_dir / "decisions.parquet"
-    if dec_path.exists() and cfg.dedup.enabled:
-        dec = pq.read_table(dec_path)
-        kept = [r for r in dec.to_pylist() if r["status"] == "kept"]
-        bands = np.load(run_dir / "bands.npy") if (run_dir / "bands.npy").exists() else np.zeros((0, cfg.dedup.bands), np.uint32)
-        hashes = {}
-        for f in folders:
-            tt = pq.read_table(f / "docs.parquet", columns=["doc_id", "text_hash"])
-            hashes.update(zip(tt.column("doc_id").to_pylist(), tt.column("text_hash").to_pylist()))
+    kept_path = run_dir / "kept.parquet"
+    if kept_path.exists() and cfg.dedup.enabled:
+        kept = pq.read_table(kept_path)
+        bands = np.load(run_dir / "bands.npy")
         idx = pa.table({
-            "doc_id": [r["doc_id"] for r in kept],
-            "hash64": pa.array([int(hashes[r["doc_id"]][:16], 16) for r in kept], pa.uint64()),
+            "doc_id": kept.column("doc_id"), "hash64": kept.column("hash64"),
             "bands": pa.FixedSizeListArray.from_arrays(pa.array(bands.reshape(-1), pa.uint32()), cfg.dedup.bands),
-            "cluster_size": pa.array([r["cluster_size"] for r in kept], pa.int32()),
-            "doc_file": [doc_files.get(r["doc_id"], "") for r in kept],
+            "cluster_size": kept.column("cluster_size"),
+            "doc_file": [doc_files.get(x, "") for x in kept.column("doc_id").to_pylist()],
         }, schema=index_schema(cfg.dedup.bands))
         staged_state.append((idx, "dedup"))
         growth = pq.read_table(run_dir / "growth.parquet")
@@ -537,9 +568,8 @@ def commit_run(plan: RunPlan, process_stats: list[dict[str, Any]], dedup_stats: 
     summ_tmp.write_text(json.dumps(summary, indent=2))
     moves.append((summ_tmp, layout.runs / f"{plan.run_id}.json"))
     commit(layout, moves)
-    for f in folders:
-        remove_tree(f)
-    remove_tree(run_dir)
+    # everything under work/ is now committed or stale (the lock is held: no other run uses it)
+    remove_tree(layout.work)
     return summary
 
 

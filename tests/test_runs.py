@@ -119,3 +119,30 @@ def test_kill_9_then_rerun_matches_uninterrupted(tmp_path):
     for f in out.rglob("*.parquet"):
         pq.read_metadata(f)
     assert not list(out.rglob("*.tmp")) and s["invariant_holds"]
+
+
+def test_same_url_new_content_gets_a_versioned_id_and_cluster_growth_is_recorded(tmp_path):
+    """A URL whose page was rewritten is kept under a new id; copies of a kept doc grow its cluster."""
+    import json as _json
+
+    out = tmp_path / "out"
+    seeds = {p.name[:3]: p.read_text() for p in sorted(SEEDS.glob("00*.txt"))}
+
+    def jsonl(name, records):
+        f = tmp_path / name
+        f.write_text("\n".join(_json.dumps(r) for r in records) + "\n")
+        return f
+
+    run_local([jsonl("r1.jsonl", [{"url": "https://a.example/story", "text": seeds["002"]},
+                                  {"url": "https://b.example/x", "text": seeds["000"]}])], out)
+    run_local([jsonl("r2.jsonl", [{"url": "https://a.example/story", "text": seeds["004"]},
+                                  {"url": "https://c.example/y", "text": seeds["001"]}])], out)
+    run_local([jsonl("r3.jsonl", [{"url": "https://d.example/z", "text": seeds["001"] + "\n\nShared by a reader."}])], out)
+    docs = read(out)
+    ids = [d["doc_id"] for d in docs]
+    assert len(ids) == len(set(ids)) == 3
+    story = sorted((d for d in docs if d["url"] == "https://a.example/story"), key=lambda d: len(d["doc_id"]))
+    assert len(story) == 2 and story[1]["doc_id"].startswith(story[0]["doc_id"] + ".")
+    rej = sorted(read(out, "rejects"), key=lambda r: r["run_id"])
+    kept_000 = next(d["doc_id"] for d in docs if d["url"] == "https://b.example/x")
+    assert [(r["duplicate_of"], r["dup_cluster_size"]) for r in rej] == [(kept_000, 2), (kept_000, 3)]
