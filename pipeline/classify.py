@@ -64,7 +64,6 @@ class ClassifierParams:
     stopwords_low: float = 0.30
     stopwords_high: float = 0.32
     max_link_density: float = 0.2
-    max_heading_distance: int = 200
 
 
 def initial_class(f: LineFeatures, p: ClassifierParams) -> str:
@@ -98,19 +97,13 @@ def _neighbour(classes: list[str], i: int, step: int, ignore_near: bool) -> str:
 def smooth(classes: list[str], feats: list[LineFeatures], p: ClassifierParams) -> list[str]:
     """jusText's context step: short and near-good lines take the class of their surroundings."""
     out = list(classes)
-    # headings: a short line followed soon by good content counts as near-good
+    # headings: flat text has no <h2>, so a short line counts as a heading (near-good) only when
+    # the next line is good content and it is not one of a run of short lines (a menu)
     for i, c in enumerate(classes):
-        if c != SHORT:
+        if c != SHORT or i + 1 >= len(classes) or classes[i + 1] != GOOD:
             continue
-        dist = 0
-        for j in range(i + 1, len(classes)):
-            if classes[j] == GOOD:
-                if feats[i].words <= 12 and not feats[i].sentence_end:
-                    out[i] = NEAR
-                break
-            dist += feats[j].chars
-            if dist > p.max_heading_distance:
-                break
+        if feats[i].words <= 12 and not feats[i].sentence_end and (i == 0 or classes[i - 1] != SHORT):
+            out[i] = NEAR
     classes = list(out)
     for i, c in enumerate(classes):
         if c != SHORT:
