@@ -17,6 +17,10 @@ _LANG_NAMES = {
     "en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian", "pt": "Portuguese",
     "nl": "Dutch", "pl": "Polish", "ru": "Russian", "sv": "Swedish", "da": "Danish", "no": "Norwegian_Bokmal",
     "fi": "Finnish", "cs": "Czech", "tr": "Turkish", "ro": "Romanian", "hu": "Hungarian", "uk": "Ukrainian",
+    "id": "Indonesian", "ms": "Malay", "ko": "Korean", "vi": "Vietnamese", "ar": "Arabic", "el": "Greek",
+    "he": "Hebrew", "hi": "Hindi", "bg": "Bulgarian", "hr": "Croatian", "sk": "Slovak", "sl": "Slovenian",
+    "lt": "Lithuanian", "lv": "Latvian", "et": "Estonian", "ca": "Catalan", "gl": "Galician", "eu": "Basque",
+    "tl": "Tagalog", "fa": "Persian", "sr": "Serbian", "bn": "Bengali", "ta": "Tamil", "ur": "Urdu", "sw": "Swahili",
 }
 _WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’-]*")
 _URL = regex.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+|(?<!\w)@\w{2,}|#\w{2,}")
@@ -25,13 +29,16 @@ _SENT_END = regex.compile(r"[.!?…:;]['\"”’»)\]]*$")
 
 @lru_cache(maxsize=32)
 def stoplist(lang: str | None) -> frozenset[str]:
+    """jusText's stopwords for the language; empty when it has none (e.g. Japanese, Chinese)."""
     import justext
 
-    name = _LANG_NAMES.get(lang or "en", "English")
+    name = _LANG_NAMES.get(lang or "en")
+    if name is None:
+        return frozenset()
     try:
         return frozenset(justext.get_stoplist(name))
     except ValueError:
-        return frozenset(justext.get_stoplist("English"))
+        return frozenset()
 
 
 @dataclass(frozen=True)
@@ -48,10 +55,13 @@ def features(line: str, stops: frozenset[str]) -> LineFeatures:
     words = _WORD.findall(line)
     n = len(words)
     link_chars = sum(len(m) for m in _URL.findall(line))
-    stop = sum(w.lower() in stops for w in words)
     caps = sum(w[:1].isupper() for w in words)
+    if stops:
+        density = sum(w.lower() in stops for w in words) / n if n else 0.0
+    else:  # no stoplist for this language: length and punctuation decide alone
+        density = 1.0 if n else 0.0
     return LineFeatures(
-        chars=len(line), words=n, stop_density=stop / n if n else 0.0,
+        chars=len(line), words=n, stop_density=density,
         link_density=link_chars / max(len(line), 1), sentence_end=bool(_SENT_END.search(line)),
         caps_ratio=caps / n if n else 0.0,
     )

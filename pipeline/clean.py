@@ -16,7 +16,7 @@ from .extract import ExtractionTimeout, extract_html
 from .header import clean_title, parse_header
 from .language import detect_language
 from .model import Document, RawRecord, Reject, Removed
-from .normalize import normalize_line, normalize_text
+from .normalize import normalize_line, normalize_text, unwrap_hard_wrapped
 from .rules import RuleSet
 
 
@@ -70,6 +70,8 @@ class Cleaner:
         else:
             raw_text, method, flat = rec.text or "", "text", True
         lines = [normalize_line(s) for s in normalize_text(raw_text).split("\n")]
+        if flat:
+            lines = unwrap_hard_wrapped(lines)
         marks: list[str | None] = [None] * len(lines)
         self.rules.apply(lines, marks)
         head = parse_header(lines, marks, self.rules, self.cfg.extract.date_order)
@@ -123,8 +125,13 @@ class Cleaner:
         if not live:
             return {}
         lang, _ = detect_language(" ".join(lines[i] for i in live)[:2000])
+        results = classify_lines([lines[i] for i in live], lang)
+        if all(final == BAD for final, _ in results) and sum(len(lines[i]) for i in live) >= 200:
+            # nothing looked like prose to the classifier, yet there is text: a kind of page it
+            # does not know (score tables, poetry, an unknown script). Keep it rather than lose it.
+            return {i: "classifier.fallback_keep_all" for i in live}
         verdicts: dict[int, str] = {}
-        for i, (final, initial) in zip(live, classify_lines([lines[i] for i in live], lang)):
+        for i, (final, initial) in zip(live, results):
             if final == BAD:
                 marks[i] = f"classifier.{initial}"
             else:

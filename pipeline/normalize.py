@@ -31,3 +31,43 @@ def normalize_line(line: str) -> str:
 def join_paragraphs(lines: list[str]) -> str:
     """The output form: one paragraph per kept line, separated by one blank line."""
     return "\n\n".join(s for s in (normalize_line(x) for x in lines) if s)
+
+
+_SENT_END = regex.compile(r"[.!?:;…]['\"”’»)\]]*$")
+
+
+def unwrap_hard_wrapped(lines: list[str]) -> list[str]:
+    """Join lines of prose hard-wrapped at a fixed width back into paragraphs.
+
+    Plain text from mail archives, essays and some scrapers wraps prose at ~70 characters;
+    judged line by line every piece of it looks like a short menu item. A text counts as
+    wrapped when most lines are close to one width and end mid-sentence; a line clearly
+    shorter than that width ends its paragraph.
+    """
+    live = [s for s in lines if s.strip()]
+    if len(live) < 6:
+        return lines
+    lengths = sorted(len(s) for s in live)
+    width = lengths[int(len(lengths) * 0.9) - 1]
+    if not 40 <= width <= 130:
+        return lines
+    near_width = sum(len(s) >= 0.7 * width for s in live) / len(live)
+    mid_sentence = sum(not _SENT_END.search(s) for s in live if len(s) >= 0.7 * width) / max(1, sum(len(s) >= 0.7 * width for s in live))
+    if near_width < 0.6 or mid_sentence < 0.5 or max(len(s) for s in live) > 1.5 * width:
+        return lines
+    out: list[str] = []
+    buf: list[str] = []
+    for s in lines:
+        if not s.strip():
+            if buf:
+                out.append(" ".join(buf))
+                buf = []
+            out.append("")
+            continue
+        buf.append(s.strip())
+        if len(s) < 0.7 * width:
+            out.append(" ".join(buf))
+            buf = []
+    if buf:
+        out.append(" ".join(buf))
+    return out

@@ -92,7 +92,8 @@ class RunPlan:
 
 
 def new_run_id(now: datetime) -> str:
-    return now.strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:6]
+    """Sortable by start time (to the microsecond), unique by its random suffix."""
+    return now.strftime("%Y%m%dT%H%M%S.%fZ") + "-" + uuid.uuid4().hex[:6]
 
 
 def _mtime_in(f: InputFile, since: datetime | None, until: datetime | None) -> bool:
