@@ -74,6 +74,7 @@ class ClassifierParams:
     stopwords_low: float = 0.30
     stopwords_high: float = 0.32
     max_link_density: float = 0.2
+    main_gap: int = 10  # this many non-content lines in a row separate the article from other prose
 
 
 def initial_class(f: LineFeatures, p: ClassifierParams) -> str:
@@ -135,11 +136,34 @@ def smooth(classes: list[str], feats: list[LineFeatures], p: ClassifierParams) -
     return out
 
 
+def main_block(classes: list[str], feats: list[LineFeatures], p: ClassifierParams) -> tuple[int, int] | None:
+    """Span of the article: the run of content lines with the most text, where runs are split by
+    main_gap or more non-content lines (comments, related stories and teasers sit beyond such gaps)."""
+    good = [i for i, c in enumerate(classes) if c == GOOD]
+    if not good:
+        return None
+    blocks: list[list[int]] = [[good[0]]]
+    for prev, i in zip(good, good[1:]):
+        if i - prev - 1 >= p.main_gap:
+            blocks.append([i])
+        else:
+            blocks[-1].append(i)
+    best = max(blocks, key=lambda b: sum(feats[i].chars for i in b))
+    return best[0], best[-1]
+
+
 def classify_lines(lines: list[str], lang: str | None, params: ClassifierParams | None = None) -> list[tuple[str, str]]:
-    """Return (final class, initial class) per line; blank lines must be filtered out first."""
+    """Return (final class, signal) per line; blank lines must be filtered out first."""
     p = params or ClassifierParams()
     stops = stoplist(lang)
     feats = [features(s, stops) for s in lines]
     initial = [initial_class(f, p) for f in feats]
     final = smooth(initial, feats, p)
-    return list(zip(final, initial))
+    span = main_block(final, feats, p)
+    out = []
+    for i, (f, c) in enumerate(zip(final, initial)):
+        if span is not None and f == GOOD and not span[0] <= i <= span[1]:
+            out.append((BAD, "outside_main"))
+        else:
+            out.append((f, c))
+    return out

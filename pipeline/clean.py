@@ -69,12 +69,12 @@ class Cleaner:
             flat = method == "dom_fallback"
         else:
             raw_text, method, flat = rec.text or "", "text", True
-        lines = [normalize_line(s) for s in normalize_text(raw_text).split("\n")]
+        lines = [normalize_line(s) for s in normalize_text(raw_text, self.cfg.clean.straighten_quotes).split("\n")]
         if flat:
             lines = unwrap_hard_wrapped(lines)
         marks: list[str | None] = [None] * len(lines)
         self.rules.apply(lines, marks)
-        head = parse_header(lines, marks, self.rules, self.cfg.extract.date_order)
+        head = parse_header(lines, marks, self.rules, self.cfg.extract.date_order, find_title=flat)
         extra_removed: list[Removed] = []
         if head.removed_prefix:
             extra_removed.append(Removed("header.date_prefix", head.removed_prefix))

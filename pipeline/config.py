@@ -40,6 +40,7 @@ class CleanConfig:
     classifier: bool = True
     repeated_min_docs: int = 3
     repeated_max_words: int = 40
+    straighten_quotes: bool = False
 
 
 @dataclass(frozen=True)

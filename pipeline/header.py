@@ -18,6 +18,7 @@ _DATE_PREFIX = regex.compile(r"^\W{0,3}(?:(?:date|dated|published|posted|updated
 _SENT_END = regex.compile(r"[.!?]['\"”’)]*$")
 _TITLE_SUFFIX = regex.compile(r"\s+(?:\||—|–|::)\s+[^|—–]{2,60}$")
 HEAD_MAX_LINES = 14
+_BULLET = regex.compile(r"^\s*([-*•·–]|\d{1,2}[.)])\s")
 
 
 @dataclass
@@ -51,17 +52,21 @@ def _title_shaped(line: str) -> bool:
     return not line.endswith(".") or line.isupper()
 
 
-def parse_header(lines: list[str], marks: list[str | None], rules: RuleSet, date_order: str) -> HeaderResult:
-    """Mark header lines removed (with header.* rule names) and return the metadata they held."""
+def parse_header(lines: list[str], marks: list[str | None], rules: RuleSet, date_order: str,
+                 find_title: bool = True) -> HeaderResult:
+    """Mark header lines removed (with header.* rule names) and return the metadata they held.
+
+    find_title is off for extractor output that came with a title of its own: there the first
+    short line is more often a subheading or a lead fragment than the headline.
+    """
     res = HeaderResult()
     live = [i for i, s in enumerate(lines) if s.strip() and marks[i] is None]
     if not live:
         return res
-    head: list[int] = []
-    for i in live[:HEAD_MAX_LINES]:
-        if is_body_line(lines[i]):
-            break
-        head.append(i)
+    # the header zone: the lines just above the first body paragraph (navigation before them
+    # is the classifier's business; the headline, date and byline sit right above the text)
+    first_body = next((k for k, i in enumerate(live) if is_body_line(lines[i])), len(live))
+    head = live[max(0, first_body - HEAD_MAX_LINES):first_body]
     date_rule, byline, reading = rules.get("header.date_line"), rules.get("header.byline"), rules.get("header.reading_time")
     for i in head:
         s = lines[i].strip()
@@ -73,10 +78,20 @@ def parse_header(lines: list[str], marks: list[str | None], rules: RuleSet, date
             m = byline.pattern.search(s)
             if m and res.author is None:
                 res.author = m.group("author").strip()
+            res.published = res.published or find_date(s, date_order)
         elif reading and reading.hits(s, rules.timeout):
             marks[i] = reading.name
-    rest = [i for i in head if marks[i] is None]
-    title_i = next((i for i in rest if _title_shaped(lines[i].strip()) and len(lines[i].split()) >= 4), None)
+    if res.published is None and head:
+        # a date line the structure rules already took out of the body still dates the article
+        stop = live[first_body] if first_body < len(live) else len(lines)
+        for i in range(head[0], stop):
+            if marks[i] == "structure.timestamp_line":
+                res.published = find_date(lines[i], date_order)
+                if res.published:
+                    break
+    rest = [i for i in head if marks[i] is None] if find_title else []
+    # the headline is the title-shaped line nearest the body: navigation and promos come first
+    title_i = next((i for i in reversed(rest) if _title_shaped(lines[i].strip()) and len(lines[i].split()) >= 4), None)
     if title_i is None:
         title_i = next((i for i in rest if _title_shaped(lines[i].strip())), None)
     if title_i is not None:
@@ -85,7 +100,8 @@ def parse_header(lines: list[str], marks: list[str | None], rules: RuleSet, date
         for i in rest:
             if i < title_i:
                 marks[i] = "header.above_title"
-            elif i > title_i and len(lines[i].split()) <= 6 and not _SENT_END.search(lines[i].strip()):
+            elif i > title_i and len(lines[i].split()) <= 6 and not _SENT_END.search(lines[i].strip()) \
+                    and not _BULLET.match(lines[i]):
                 marks[i] = "header.meta"
     # a date glued to the start of the first body paragraph ("date 2022-07-01 Western sanctions ...")
     first = next((i for i in live if marks[i] is None), None)

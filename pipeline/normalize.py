@@ -1,6 +1,6 @@
 """Unicode and whitespace normalization.
 
-ftfy repairs mojibake and straightens quotes, NFC composes accents, and every kind of space
+ftfy repairs mojibake (and straightens quotes if configured), NFC composes accents, every kind of space
 becomes a plain space, so the hash of a text does not depend on which CMS produced it.
 """
 from __future__ import annotations
@@ -12,13 +12,20 @@ import regex
 
 _SPACES = regex.compile(r"[\p{Zs}\t\u200b\u2060\ufeff]+")
 _CONTROLS = regex.compile(r"[\p{Cc}\p{Cf}--[\n\u200d]]", regex.V1)
-_FTFY = ftfy.TextFixerConfig(normalization="NFC", unescape_html="auto", explain=False)
+_FTFY = {
+    straighten: ftfy.TextFixerConfig(normalization="NFC", unescape_html="auto", explain=False, uncurl_quotes=straighten)
+    for straighten in (True, False)
+}
 
 
-def normalize_text(text: str) -> str:
-    """Fix encoding damage and normalize; line structure is kept (one line = one block)."""
+def normalize_text(text: str, straighten_quotes: bool = False) -> str:
+    """Fix encoding damage and normalize; line structure is kept (one line = one block).
+
+    Typographic quotes are kept by default: they are the text as published (and what
+    extraction benchmarks compare against); dedup folds all punctuation anyway.
+    """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
-    text = ftfy.fix_text(text, _FTFY)
+    text = ftfy.fix_text(text, _FTFY[straighten_quotes])
     text = _CONTROLS.sub("", text)
     text = _SPACES.sub(" ", text)
     return unicodedata.normalize("NFC", text)

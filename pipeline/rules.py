@@ -91,9 +91,15 @@ class RuleSet:
         return tuple(r for r in self.rules if not r.name.startswith("header."))
 
     def apply(self, lines: list[str], marks: list[str | None]) -> None:
-        """Mark lines removed in place: marks[i] becomes the rule name. Blank lines are skipped."""
+        """Mark lines removed in place: marks[i] becomes the rule name. Blank lines are skipped.
+
+        A footer rule cuts to the end only from the second half of the text; higher up (a
+        disclosure above the article) it removes just its own line.
+        """
         rules = self.body_rules()
         n = len(lines)
+        live = [k for k, s in enumerate(lines) if s.strip()]
+        tail_start = live[len(live) // 2] if live else 0
         i = 0
         while i < n:
             line = lines[i]
@@ -104,7 +110,7 @@ class RuleSet:
                 if not rule.hits(line, self.timeout):
                     continue
                 marks[i] = rule.name
-                if rule.match == "footer":
+                if rule.match == "footer" and i >= tail_start:
                     for j in range(i + 1, n):
                         if lines[j].strip() and marks[j] is None:
                             marks[j] = rule.name
