@@ -136,30 +136,42 @@ def smooth(classes: list[str], feats: list[LineFeatures], p: ClassifierParams) -
     return out
 
 
-def main_block(classes: list[str], feats: list[LineFeatures], p: ClassifierParams) -> tuple[int, int] | None:
-    """Span of the article: the run of content lines with the most text, where runs are split by
-    main_gap or more non-content lines (comments, related stories and teasers sit beyond such gaps)."""
+def main_block(classes: list[str], feats: list[LineFeatures], p: ClassifierParams,
+               comment_start: list[bool] | None = None) -> tuple[int, int] | None:
+    """Span of the article among the content lines.
+
+    Content lines form blocks, split where main_gap or more non-content lines separate them
+    (related stories and teasers sit beyond such gaps) and where a line follows comment
+    furniture ("name says:", a timestamp line). The article is the block with the most text
+    that does not start at comment furniture.
+    """
     good = [i for i, c in enumerate(classes) if c == GOOD]
-    if not good:
+    if not good or p.main_gap <= 0:
         return None
+    starts_comment = comment_start or [False] * len(classes)
     blocks: list[list[int]] = [[good[0]]]
     for prev, i in zip(good, good[1:]):
-        if i - prev - 1 >= p.main_gap:
+        if i - prev - 1 >= p.main_gap or starts_comment[i]:
             blocks.append([i])
         else:
             blocks[-1].append(i)
-    best = max(blocks, key=lambda b: sum(feats[i].chars for i in b))
+    candidates = [b for b in blocks if not starts_comment[b[0]]] or blocks
+    best = max(candidates, key=lambda b: sum(feats[i].chars for i in b))
     return best[0], best[-1]
 
 
-def classify_lines(lines: list[str], lang: str | None, params: ClassifierParams | None = None) -> list[tuple[str, str]]:
-    """Return (final class, signal) per line; blank lines must be filtered out first."""
+def classify_lines(lines: list[str], lang: str | None, params: ClassifierParams | None = None,
+                   comment_start: list[bool] | None = None) -> list[tuple[str, str]]:
+    """Return (final class, signal) per line; blank lines must be filtered out first.
+
+    comment_start[i] tells that line i comes right after comment furniture removed by rules.
+    """
     p = params or ClassifierParams()
     stops = stoplist(lang)
     feats = [features(s, stops) for s in lines]
     initial = [initial_class(f, p) for f in feats]
     final = smooth(initial, feats, p)
-    span = main_block(final, feats, p)
+    span = main_block(final, feats, p, comment_start)
     out = []
     for i, (f, c) in enumerate(zip(final, initial)):
         if span is not None and f == GOOD and not span[0] <= i <= span[1]:

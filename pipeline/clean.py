@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from .classify import BAD, classify_lines
+from .classify import BAD, ClassifierParams, classify_lines
 from .config import Config
 from .dates import to_utc
 from .extract import ExtractionTimeout, extract_html
@@ -18,6 +18,10 @@ from .language import detect_language
 from .model import Document, RawRecord, Reject, Removed
 from .normalize import normalize_line, normalize_text, unwrap_hard_wrapped
 from .rules import RuleSet
+
+
+# rule names whose lines mark the start of a reader comment
+_COMMENT_FURNITURE = {"comments.comment_meta", "comments.comment_reply"}
 
 
 @dataclass
@@ -120,12 +124,21 @@ class Cleaner:
                     marks[i] = "header.title"
                 return
 
+    @staticmethod
+    def _after_comment_furniture(marks: list[str | None], i: int) -> bool:
+        for j in range(i - 1, max(-1, i - 4), -1):
+            if marks[j] in _COMMENT_FURNITURE:
+                return True
+        return False
+
     def _classify(self, lines: list[str], marks: list[str | None]) -> dict[int, str]:
         live = [i for i, s in enumerate(lines) if s and marks[i] is None]
         if not live:
             return {}
         lang, _ = detect_language(" ".join(lines[i] for i in live)[:2000])
-        results = classify_lines([lines[i] for i in live], lang)
+        comment_start = [self._after_comment_furniture(marks, i) for i in live]
+        params = ClassifierParams(main_gap=self.cfg.clean.main_block_gap)
+        results = classify_lines([lines[i] for i in live], lang, params, comment_start)
         if all(final == BAD for final, _ in results) and sum(len(lines[i]) for i in live) >= 200:
             # nothing looked like prose to the classifier, yet there is text: a kind of page it
             # does not know (score tables, poetry, an unknown script). Keep it rather than lose it.

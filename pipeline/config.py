@@ -41,6 +41,7 @@ class CleanConfig:
     repeated_min_docs: int = 3
     repeated_max_words: int = 40
     straighten_quotes: bool = False
+    main_block_gap: int = 10
 
 
 @dataclass(frozen=True)

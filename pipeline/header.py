@@ -12,10 +12,11 @@ from datetime import date
 import regex
 
 from .dates import DATE, find_date
+from .lineshape import SENT_END as _SENT_END
+from .lineshape import is_body_line
 from .rules import RuleSet
 
 _DATE_PREFIX = regex.compile(r"^\W{0,3}(?:(?:date|dated|published|posted|updated|on)\s*:?\s*)?(?P<d>" + DATE + r")\s*[:|–—-]?\s+(?=\S)", regex.I)
-_SENT_END = regex.compile(r"[.!?]['\"”’)]*$")
 _TITLE_SUFFIX = regex.compile(r"\s+(?:\||—|–|::)\s+[^|—–]{2,60}$")
 HEAD_MAX_LINES = 14
 _BULLET = regex.compile(r"^\s*([-*•·–]|\d{1,2}[.)])\s")
@@ -27,11 +28,6 @@ class HeaderResult:
     author: str | None = None
     published: date | None = None
     removed_prefix: str | None = None  # a date cut from the start of the first paragraph
-
-
-def is_body_line(line: str) -> bool:
-    words = len(line.split())
-    return words >= 30 or (words >= 14 and bool(_SENT_END.search(line)))
 
 
 def clean_title(title: str | None) -> str | None:

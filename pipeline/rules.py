@@ -14,6 +14,7 @@ from pathlib import Path
 import regex
 
 from .dates import DATE, TIME
+from .lineshape import is_body_line
 
 MATCH_KINDS = ("line", "footer", "heading_list")
 _SENTENCE_END = regex.compile(r"[.!;]['\"”’)\]]*$")
@@ -93,13 +94,15 @@ class RuleSet:
     def apply(self, lines: list[str], marks: list[str | None]) -> None:
         """Mark lines removed in place: marks[i] becomes the rule name. Blank lines are skipped.
 
-        A footer rule cuts to the end only from the second half of the text; higher up (a
-        disclosure above the article) it removes just its own line.
+        A footer rule cuts to the end only from the second half of the text and after some
+        article prose; elsewhere (a disclosure above the article, a "15 comments" link next to
+        the headline) it removes just its own line.
         """
         rules = self.body_rules()
         n = len(lines)
         live = [k for k, s in enumerate(lines) if s.strip()]
-        tail_start = live[len(live) // 2] if live else 0
+        first_body = next((k for k in live if is_body_line(lines[k])), n)
+        tail_start = max(live[len(live) // 2] if live else 0, first_body + 1)
         i = 0
         while i < n:
             line = lines[i]
