@@ -74,6 +74,7 @@ class ClassifierParams:
     stopwords_low: float = 0.30
     stopwords_high: float = 0.32
     max_link_density: float = 0.2
+    menu_run: int = 4  # this many short lines in a row are a menu or a link list, whatever surrounds them
     main_gap: int = 10  # this many non-content lines in a row separate the article from other prose
 
 
@@ -105,8 +106,23 @@ def _neighbour(classes: list[str], i: int, step: int, ignore_near: bool) -> str:
     return BAD
 
 
+def _menu_runs(classes: list[str], p: ClassifierParams) -> list[str]:
+    """Flat text has no link density: a run of short lines stands in for it (menus, tag lists)."""
+    out = list(classes)
+    i = 0
+    while i < len(classes):
+        j = i
+        while j < len(classes) and classes[j] == SHORT:
+            j += 1
+        if j - i >= p.menu_run:
+            out[i:j] = [BAD] * (j - i)
+        i = max(j, i + 1)
+    return out
+
+
 def smooth(classes: list[str], feats: list[LineFeatures], p: ClassifierParams) -> list[str]:
     """jusText's context step: short and near-good lines take the class of their surroundings."""
+    classes = _menu_runs(classes, p)
     out = list(classes)
     # headings: flat text has no <h2>, so a short line counts as a heading (near-good) only when
     # the next line is good content and it is not one of a run of short lines (a menu)
