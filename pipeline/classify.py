@@ -172,7 +172,13 @@ def main_block(classes: list[str], feats: list[LineFeatures], p: ClassifierParam
         else:
             blocks[-1].append(i)
     candidates = [b for b in blocks if not starts_comment[b[0]]] or blocks
-    best = max(candidates, key=lambda b: sum(feats[i].chars for i in b))
+
+    def score(b: list[int]) -> float:
+        # text, weighted by how much of the block's span is content: an article is dense,
+        # a teaser list interleaves headlines, bylines and timestamps with its deks
+        return sum(feats[i].chars for i in b) * len(b) / (b[-1] - b[0] + 1)
+
+    best = max(candidates, key=score)
     return best[0], best[-1]
 
 
