@@ -312,6 +312,118 @@ def pair_errors(gold: dict, pred: dict) -> tuple[list, list]:
     return missed, merged
 
 
+# ---------------------------------------------------------------- diagnostics
+
+def nodedup_config(config: Path | None, work: Path) -> Path:
+    """The bench config with [dedup] enabled = false, to see every document's cleaned text."""
+    text = config.read_text() if config else ""
+    m = re.search(r"(?ms)^\[dedup\]\s*$(.*?)(?=^\[|\Z)", text)
+    if m and re.search(r"(?m)^enabled\s*=", m.group(1)):
+        body = re.sub(r"(?m)^enabled\s*=.*$", "enabled = false", m.group(1), count=1)
+        text = text[:m.start(1)] + body + text[m.end(1):]
+    elif m:
+        text = text[:m.start(1)] + "\nenabled = false\n" + text[m.start(1):]
+    else:
+        text += "\n[dedup]\nenabled = false\n"
+    out = work / "nodedup.toml"  # rules_dir / variants resolve to config/ as for the bench config
+    out.write_text(text)
+    return out
+
+
+class PairJudge:
+    """Judges pairs on the pipeline's own terms: its folding, shingles, thresholds and LSH bands."""
+
+    def __init__(self, config: Path | None, texts: dict[str, str]):
+        from pipeline.config import load_config
+        from pipeline import minhash as mh
+
+        self.cfg = load_config(config).dedup
+        variants = mh.load_variants(str(load_config(config).resolve(self.cfg.spelling_variants))) \
+            if self.cfg.spelling_variants else {}
+        self.ids = sorted(texts)
+        self.pos = {i: k for k, i in enumerate(self.ids)}
+        folded = [mh.fold(texts[i], variants) for i in self.ids]
+        self.sets = [mh.shingle_set(f, self.cfg.shingle_size) for f in folded]
+        sig, _ = mh.signatures(folded, self.cfg.num_perm, self.cfg.shingle_size, self.cfg.seed)
+        self.sig = sig
+        self.keys = mh.band_keys(sig, self.cfg.bands)
+        self.jc = mh.jaccard_containment
+        self.floor = min(self.cfg.jaccard_threshold, self.cfg.lsh_threshold) * 0.6
+
+    def judge(self, a: str, b: str) -> dict | None:
+        if a not in self.pos or b not in self.pos:
+            return None
+        x, y = self.pos[a], self.pos[b]
+        j, c = self.jc(self.sets[x], self.sets[y])
+        passes = j >= self.cfg.jaccard_threshold or c >= self.cfg.containment_threshold
+        band = bool((self.keys[x] == self.keys[y]).any())
+        est = float((self.sig[x] == self.sig[y]).mean())
+        return {"J": round(j, 3), "C": round(c, 3), "passes_threshold": passes,
+                "lsh_candidate": band and est >= self.floor}
+
+    def verdict(self, a: str, b: str, rejected: dict) -> str:
+        for x in (a, b):
+            if x in rejected:
+                return f"{'a' if x == a else 'b'} rejected: {rejected[x]}"
+        d = self.judge(a, b)
+        if d is None:
+            return "no cleaned text"
+        if not d["passes_threshold"]:
+            return "below threshold after cleaning"
+        if not d["lsh_candidate"]:
+            return "passes threshold but not an LSH candidate"
+        return "passes and is a candidate (lost to cluster/representative logic)"
+
+
+def threshold_sweep(judge: "PairJudge", gold: dict, extra=None) -> dict:
+    """Exact all-pairs clustering of the cleaned texts (no LSH) for a grid of thresholds.
+
+    An upper bound of what the dedup stage can reach with this cleaning: documents without
+    cleaned text are singletons. extra(pred) may add figures per grid point.
+    """
+    scorer = _load_scorer()
+    ids = [i for i in judge.ids if i in gold]
+    pairs = []
+    for x, a in enumerate(ids):
+        sa = judge.sets[judge.pos[a]]
+        for b in ids[x + 1:]:
+            j, c = judge.jc(sa, judge.sets[judge.pos[b]])
+            if j >= 0.3 or c >= 0.3:
+                pairs.append((a, b, j, c))
+    grid = {}
+    for jt in (0.5, 0.6, 0.7, 0.8, 0.9):
+        for ct in (0.5, 0.6, 0.7, 0.8, 0.9, None):
+            uf = UnionFind(gold)
+            for a, b, j, c in pairs:
+                if j >= jt or (ct is not None and c >= ct):
+                    uf.union(a, b)
+            pred = {i: uf.find(i) for i in gold}
+            sc = scorer.cluster_scores(gold, pred)
+            row = {"P": round(sc["pairwise_precision"], 3), "R": round(sc["pairwise_recall"], 3),
+                   "F1": round(sc["pairwise_f1"], 3), "ARI": round(sc["ari"], 3)}
+            if extra:
+                row.update(extra(pred))
+            grid[f"J>={jt} or C>={ct if ct is not None else 'off'}"] = row
+    cur = f"J>={judge.cfg.jaccard_threshold} or C>={judge.cfg.containment_threshold}"
+    jt0, ct0 = judge.cfg.jaccard_threshold, judge.cfg.containment_threshold
+    vary_c = {k: v for k, v in grid.items() if k.startswith(f"J>={jt0} ")}
+    vary_j = {k: v for k, v in grid.items() if k.endswith(f"C>={ct0}") or k.endswith("C>=off")}
+    best = sorted(grid.items(), key=lambda kv: (-kv[1]["F1"], kv[0]))[:1]
+    return {"current_thresholds_exact_pairs": {cur: grid.get(cur)}, "best_F1": dict(best),
+            "slices": {**vary_c, **vary_j}, "grid": grid}
+
+
+def diagnostic_run(name: str, inputs: list[Path], index: SourceIndex, work: Path, config: Path | None) -> dict:
+    """Same input with dedup off: every document's cleaned text."""
+    out = work / f"{name}.nodedup.out"
+    if out.exists():
+        shutil.rmtree(out)
+    run = run_backfill(inputs, out, nodedup_config(config, work), work / f"{name}.nodedup.log")
+    res = rebuild_clusters(out, index)
+    res["run"] = run
+    return res
+
+
 # ------------------------------------------------------------------- datasets
 
 def run_dataset(name: str, inputs: list[Path], index: SourceIndex, work: Path, config: Path | None) -> dict:
@@ -369,6 +481,37 @@ def eval_clough(work: Path, config: Path | None, max_cases: int) -> dict:
         return d
 
     cl_words = {i: len(res["texts"][i].split()) for i in res["texts"]}
+    diag = diagnostic_run("clough", [inp], index, work, config)
+    judge = PairJudge(config, diag["texts"])
+    rejected = {i: v["reason"] for i, v in diag["other_rejects"].items()}
+    src_pairs = collections.defaultdict(list)
+    verdicts = collections.Counter()
+    for i, l in sorted(labels.items()):
+        if l["category"] in ("cut", "light", "heavy", "non"):
+            src = f"orig_task{docs_task(i)}"
+            d = judge.judge(i, src) or {}
+            d.update(id=i, category=l["category"], joined=pred[i] == pred[src])
+            src_pairs[l["category"]].append(d)
+            if l["category"] in ("cut", "light") and not d["joined"]:
+                verdicts[judge.verdict(i, src, rejected)] += 1
+    vs_source = {}
+    for k, v in src_pairs.items():
+        js = sorted(x.get("J", 0) for x in v)
+        cs = sorted(x.get("C", 0) for x in v)
+        vs_source[k] = {"n": len(v), "median_J": js[len(js) // 2], "median_C": cs[len(cs) // 2],
+                        "pass_threshold": sum(bool(x.get("passes_threshold")) for x in v),
+                        "lsh_candidate": sum(bool(x.get("lsh_candidate")) for x in v),
+                        "joined": sum(x["joined"] for x in v)}
+    missed_src = [x for k in ("cut", "light") for x in src_pairs[k] if not x["joined"]]
+
+    def clough_extra(p):
+        joined = sum(p[i] == p[f"orig_task{docs_task(i)}"] for i in labels if cat[i] in ("cut", "light"))
+        size = collections.Counter(p.values())
+        return {"cut+light joined": joined, "non in a cluster": sum(1 for i in labels
+                                                                    if cat[i] == "non" and size[p[i]] > 1),
+                "heavy joined": sum(p[i] == p[f"orig_task{docs_task(i)}"] for i in labels if cat[i] == "heavy")}
+
+    sweep = threshold_sweep(judge, gold, clough_extra)
     return {
         "scores": sc, "scores_vs_cluster_incl_heavy": sc_lenient, "run": res["run"],
         "kept": res["n_documents"], "rejects": res["reject_reasons"],
@@ -381,6 +524,11 @@ def eval_clough(work: Path, config: Path | None, max_cases: int) -> dict:
         "missed_examples": [describe(a, b) for a, b in missed[:max_cases]],
         "wrong_examples": [describe(a, b) for a, b in merged[:max_cases]],
         "clean_words_min_median": _minmed(list(cl_words.values())),
+        "answer_vs_source_on_cleaned_text": vs_source,
+        "cut_light_not_joined_because": dict(verdicts.most_common()),
+        "cut_light_not_joined": missed_src[:max_cases],
+        "threshold_sweep_exact_pairs": sweep,
+        "diagnostic_run_wall_s": diag["run"]["wall_s"],
         "problems": res["problems"], "mapping": res["mapping"],
     }
 
@@ -438,57 +586,108 @@ def eval_syndication(work: Path, config: Path | None, seed: int, max_cases: int,
         by_ntrans[len(kinds)][1] += 1
     copies_joined = sum(pred[c["id"]] == pred[c["of"]] for c in copies)
 
+    diag = diagnostic_run("syndication", [inp], index, work, config)
+    clean = diag["texts"]  # cleaned text of every document (dedup off)
+    judge = PairJudge(config, clean)
+    rejected = {i: v["reason"] for i, v in diag["other_rejects"].items()}
+
+    def tag(x):
+        return x[:16] + x[64:]
+
     def residue(i):
-        if i not in cp or i not in res["texts"]:
+        if i not in cp or i not in clean:
             return None
-        t = res["texts"][i]
-        return [l for l in cp[i]["added_lines"] if l.strip() and l.strip() in t]
+        return [l for l in cp[i]["added_lines"] if l.strip() and l.strip() in clean[i]]
 
     def describe(a, b):
-        d = {"a": a[:16] + a[64:], "b": b[:16] + b[64:], "a_url": urls[a], "b_url": urls[b],
-             "transforms": {x[:16] + x[64:]: lab[x]["transforms"] for x in (a, b) if lab[x]["transforms"]},
-             "raw": sim(raw[a], raw[b])}
-        if a in res["texts"] and b in res["texts"]:
-            d["clean"] = sim(res["texts"][a], res["texts"][b])
+        d = {"a": tag(a), "b": tag(b), "a_url": urls[a], "b_url": urls[b],
+             "transforms": {tag(x): lab[x]["transforms"] for x in (a, b) if lab[x]["transforms"]},
+             "cleaned": judge.judge(a, b), "verdict": judge.verdict(a, b, rejected)}
         for x in (a, b):
-            tag = x[:16] + x[64:]
-            if x in res["other_rejects"]:
-                d[f"{tag} rejected"] = res["other_rejects"][x]["reason"]
             if x in res["dup_rejects"]:
-                d[f"{tag} dup_of"] = res["dup_rejects"][x]
+                r = res["dup_rejects"][x]
+                d[f"{tag(x)} dup_of"] = {**r, "of": tag(r["of"])}
             r = residue(x)
             if r:
-                d[f"{tag} boilerplate_left"] = r
+                d[f"{tag(x)} boilerplate_left"] = r
         return d
 
     missed, merged = pair_errors(gold, pred)
-    # residue over all kept copies
-    kept_copies = [c["id"] for c in copies if c["id"] in res["texts"]]
-    resid = {i: residue(i) for i in kept_copies}
-    resid_lines = collections.Counter(l for v in resid.values() if v for l in v)
-    total_added = sum(len([l for l in cp[i]["added_lines"] if l.strip()]) for i in kept_copies)
+    # copy vs its original, on cleaned text
+    copy_rows, verdicts = [], collections.Counter()
+    for c in copies:
+        d = judge.judge(c["id"], c["of"]) or {}
+        joined = pred[c["id"]] == pred[c["of"]]
+        row = {"copy": tag(c["id"]), "transforms": c["transforms"], **d, "joined": joined}
+        if not joined:
+            row["verdict"] = judge.verdict(c["id"], c["of"], rejected)
+            verdicts[row["verdict"]] += 1
+            r = residue(c["id"])
+            if r:
+                row["boilerplate_left"] = r
+        copy_rows.append(row)
+    # boilerplate residue over every copy that survived cleaning
+    cleaned_copies = [c["id"] for c in copies if c["id"] in clean]
+    resid = {i: residue(i) or [] for i in cleaned_copies}
+    resid_lines = collections.Counter(l for v in resid.values() for l in v)
+    resid_kind = collections.Counter()
+    for i in cleaned_copies:
+        for l in resid[i]:
+            kind = "readmore" if any(l == x for x in cp[i]["added_lines"][:4] if "readmore" in cp[i]["transforms"]) \
+                else "added line"
+            resid_kind[kind] += 1
+    total_added = sum(len([l for l in cp[i]["added_lines"] if l.strip()]) for i in cleaned_copies)
+    # first paragraph of an original/single (truth text, no headline) taken as a title?
+    first_as_title = []
+    for i, row in diag["kept"].items():
+        if lab[i]["category"] == "copy":
+            continue
+        first = raw[i].strip().splitlines()[0].strip() if raw[i].strip() else ""
+        for rm in row.get("removed") or []:
+            if rm.get("text", "").strip() == first and len(first.split()) >= 8:
+                first_as_title.append((tag(i), rm.get("rule"), len(first.split())))
+                break
+    removed_rules = collections.Counter()
+    for i, row in diag["kept"].items():
+        if lab[i]["category"] != "copy":
+            for rm in row.get("removed") or []:
+                removed_rules[rm.get("rule")] += 1
     out = {
         "docs": len(docs), "originals": sum(c["category"] == "original" for c in clusters),
         "copies": len(copies), "scores": sc, "run": res["run"], "kept": res["n_documents"],
         "rejects": res["reject_reasons"],
-        "non_dup_rejects": {i[:16] + i[64:]: v["reason"] for i, v in res["other_rejects"].items()},
+        "non_dup_rejects": {tag(i): v["reason"] for i, v in res["other_rejects"].items()},
         "non_dup_rejects_by_category": {f"{k[0]}:{k[1]}": v for k, v in collections.Counter(
             (lab[i]["category"], v["reason"]) for i, v in res["other_rejects"].items()).items()},
         "copies_joined_with_original": f"{copies_joined}/{len(copies)}",
         "copy_recall_by_transform": {k: f"{v[0]}/{v[1]}" for k, v in sorted(by_kind.items())},
         "copy_recall_by_number_of_transforms": {k: f"{v[0]}/{v[1]}" for k, v in sorted(by_ntrans.items())},
-        "boilerplate_residue_in_kept_copies": {
-            "kept_copies": len(kept_copies), "added_lines": total_added,
-            "lines_left": sum(len(v) for v in resid.values() if v),
-            "most_common_left": resid_lines.most_common(10)},
+        "copy_vs_original_on_cleaned_text": {
+            "both_cleaned": sum(1 for r in copy_rows if "J" in r),
+            "pass_threshold": sum(1 for r in copy_rows if r.get("passes_threshold")),
+            "lsh_candidate": sum(1 for r in copy_rows if r.get("lsh_candidate")),
+            "min_J": min((r["J"] for r in copy_rows if "J" in r), default=None),
+            "min_C": min((r["C"] for r in copy_rows if "C" in r), default=None)},
+        "copies_not_joined_because": dict(verdicts.most_common()),
+        "copies_not_joined": [r for r in copy_rows if not r["joined"]][:max_cases],
+        "boilerplate_residue_in_cleaned_copies": {
+            "copies": len(cleaned_copies), "added_lines": total_added,
+            "lines_left": sum(len(v) for v in resid.values()), "copies_with_residue":
+            sum(1 for v in resid.values() if v), "most_common_left": resid_lines.most_common(12)},
+        "originals_singles_first_paragraph_removed_as_header": {
+            "count": len(first_as_title), "of": sum(1 for i in diag["kept"] if lab[i]["category"] != "copy"),
+            "examples": first_as_title[:8]},
+        "rules_removing_lines_from_truth_texts": dict(removed_rules.most_common(12)),
+        "threshold_sweep_exact_pairs": threshold_sweep(judge, gold),
         "missed_pairs": len(missed), "wrong_pairs": len(merged),
         "missed_examples": [describe(a, b) for a, b in _spread(missed, max_cases)],
         "wrong_examples": [describe(a, b) for a, b in merged[:max_cases]],
+        "diagnostic_run_wall_s": diag["run"]["wall_s"],
         "problems": res["problems"], "mapping": res["mapping"],
     }
     if crossrun:
         try:
-            out["crossrun"] = crossrun_check(work, config, docs, gold, res, sc)
+            out["crossrun"] = crossrun_check(work, config, docs, gold, res, sc, judge)
         except (RuntimeError, subprocess.CalledProcessError) as e:
             out["crossrun"] = {"error": str(e)}
     return out
@@ -505,7 +704,7 @@ def _spread(pairs, k):
 
 
 def crossrun_check(work: Path, config: Path | None, docs: list[dict], gold: dict, single: dict,
-                   single_scores: dict) -> dict:
+                   single_scores: dict, judge: "PairJudge | None" = None) -> dict:
     scorer = _load_scorer()
     parts = [[d for j, d in enumerate(docs) if j % 3 == p] for p in range(3)]
     index = SourceIndex()
@@ -548,6 +747,23 @@ def crossrun_check(work: Path, config: Path | None, docs: list[dict], gold: dict
     def tag(i):
         return f"{i[:16]}{i[64:]}(part{part_of[i]},{gold[i] == i and 'orig/single' or 'copy'})"
 
+    # why a document left its single-run cluster: which documents it matches, and were they
+    # kept (in the persistent index) when it arrived?
+    split_docs = sorted({x for p in only_single for x in p})
+    why = []
+    if judge:
+        for x in split_docs:
+            if single["pred"][x] == multi_pred[x] and any(multi_pred[y] == multi_pred[x] for y in ids if y != x):
+                continue
+            matches = []
+            for y in ids:
+                if y == x or single["pred"][y] != single["pred"][x]:
+                    continue
+                d = judge.judge(x, y)
+                if d and d["passes_threshold"]:
+                    matches.append(f"{tag(y)} kept={y in res['kept']} J={d['J']} C={d['C']}")
+            why.append({"doc": tag(x), "matches_over_threshold": matches,
+                        "three_run_dup_of": (res["dup_rejects"].get(x) or {}).get("of", "kept")[:16]})
     kept_s, kept_m = set(single["kept"]), set(res["kept"])
     rep_changed = sum(1 for i in ids if (i in kept_s) != (i in kept_m))
     # invariant per run: rows written by each run == records in that part
@@ -565,6 +781,7 @@ def crossrun_check(work: Path, config: Path | None, docs: list[dict], gold: dict
         "examples_only_single": [(tag(a), tag(b), gold[a] == gold[b]) for a, b in only_single[:10]],
         "examples_only_three_runs": [(tag(a), tag(b), gold[a] == gold[b]) for a, b in only_multi[:10]],
         "docs_kept_in_one_but_not_other": rep_changed,
+        "split_off_docs": why,
         "problems": res["problems"], "mapping": res["mapping"],
     }
 
@@ -591,7 +808,7 @@ def eval_seeds(work: Path, config: Path | None) -> dict:
     for x, a in enumerate(ids):
         for b in ids[x + 1:]:
             pairs[f"{a}-{b}"] = sim(res["texts"][a], res["texts"][b])
-    return {"scores": sc, "run": res["run"], "clusters": sorted(groups.values()),
+    return {"scores": sc, "run": res["run"], "kept": res["n_documents"], "clusters": sorted(groups.values()),
             "dup_rejects": res["dup_rejects"], "non_dup_rejects": res["other_rejects"],
             "kept_words": {i: len(t.split()) for i, t in sorted(res["texts"].items())},
             "clean_similarity_of_kept": pairs, "problems": res["problems"], "mapping": res["mapping"]}
@@ -618,6 +835,20 @@ def print_report(results: dict) -> None:
         for k, v in r.items():
             if k in skip:
                 continue
+            if k == "threshold_sweep_exact_pairs":
+                print("  threshold sweep, exact all-pairs on cleaned text (no LSH):")
+                for kk, vv in v["current_thresholds_exact_pairs"].items():
+                    print(f"    current  {kk}: {json.dumps(vv)}")
+                for kk, vv in v["best_F1"].items():
+                    print(f"    best     {kk}: {json.dumps(vv)}")
+                for kk, vv in v["slices"].items():
+                    print(f"             {kk}: {json.dumps(vv)}")
+                continue
+            if k in ("copies_not_joined", "cut_light_not_joined") and v:
+                print(f"  {k}:")
+                for e in v:
+                    print(f"    - {json.dumps(e, ensure_ascii=False, default=str)}")
+                continue
             if k == "scores_vs_cluster_incl_heavy":
                 print(f"  vs `cluster` (heavy revisions count as copies): {fmt_scores(v)}")
                 continue
@@ -637,6 +868,34 @@ def print_report(results: dict) -> None:
             for k, v in c.items():
                 if k not in ("scores_vs_gold", "runs"):
                     print(f"  {k}: {json.dumps(v, ensure_ascii=False, default=str)}")
+
+
+def print_summary(results: dict) -> None:
+    print("\n=== summary")
+    print(f"  {'dataset':<24}{'P':>7}{'R':>7}{'F1':>7}{'ARI':>7}{'kept':>6}{'wall s':>8}")
+    rows = []
+    for name, r in results.items():
+        if "error" in r:
+            print(f"  {name:<24} ERROR {r['error'][:80]}")
+            continue
+        rows.append((name, r["scores"], r.get("kept", "-"), r["run"]["wall_s"]))
+        c = r.get("crossrun")
+        if c and "error" not in c:
+            rows.append((f"{name} (3 runs)", c["scores_vs_gold"], c["kept_three_runs"], c["wall_s_total"]))
+    for name, s, kept, wall in rows:
+        print(f"  {name:<24}{s['pairwise_precision']:>7.3f}{s['pairwise_recall']:>7.3f}{s['pairwise_f1']:>7.3f}"
+              f"{s['ari']:>7.3f}{kept:>6}{wall:>8}")
+    if "clough" in results and "error" not in results["clough"]:
+        c = results["clough"]
+        fp = c["independent_answers_false_positive"]
+        print(f"  clough: cut+light joined with their source {c['recall_cut_light']} "
+              f"({c['joined_with_source_by_category']}); independent answers merged {fp['count']}/{fp['of']}")
+    if "syndication" in results and "crossrun" in results["syndication"]:
+        c = results["syndication"]["crossrun"]
+        if "error" not in c:
+            print(f"  syndication cross-run: kept {c['kept_single_run']} (1 run) vs {c['kept_three_runs']} (3 runs), "
+                  f"ARI between them {c['ari_vs_single_run']}, pairs only in 1 run {c['pairs_only_in_single_run']}, "
+                  f"only in 3 runs {c['pairs_only_in_three_runs']}")
 
 
 def config_drift(config: Path | None) -> str | None:
@@ -698,6 +957,8 @@ def main(argv=None) -> int:
             if not args.json:
                 print_report({name: results[name]})
                 sys.stdout.flush()
+        if not args.json:
+            print_summary(results)
     finally:
         if tmp:
             tmp.cleanup()

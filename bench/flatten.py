@@ -112,7 +112,7 @@ class _Lines:
 def _parse(html: str):
     data = html.encode("utf-8", "surrogatepass") if isinstance(html, str) else html
     parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True,
-                                  remove_pis=True)
+                                  remove_pis=True, huge_tree=True)
     try:
         return lxml.html.document_fromstring(data, parser=parser)
     except (etree.ParserError, ValueError):
