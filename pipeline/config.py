@@ -53,11 +53,13 @@ class FilterConfig:
 @dataclass(frozen=True)
 class DedupConfig:
     enabled: bool = True
-    num_perm: int = 112
-    bands: int = 28
-    shingle_size: int = 5
+    num_perm: int = 120
+    bands: int = 40
+    run_bands: int = 60
+    shingle_size: int = 3
     jaccard_threshold: float = 0.7
-    containment_threshold: float = 0.8
+    containment_threshold: float = 0.4
+    min_shingles: int = 30
     seed: int = 1
     spelling_variants: str = ""
 
@@ -161,8 +163,10 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 def _validate(cfg: Config) -> None:
     d = cfg.dedup
-    if d.bands <= 0 or d.num_perm % d.bands:
-        raise ConfigError(f"[dedup] num_perm ({d.num_perm}) must be a multiple of bands ({d.bands})")
+    for name in ("bands", "run_bands"):
+        b = getattr(d, name)
+        if b <= 0 or d.num_perm % b:
+            raise ConfigError(f"[dedup] num_perm ({d.num_perm}) must be a multiple of {name} ({b})")
     if d.shingle_size < 1:
         raise ConfigError("[dedup] shingle_size must be >= 1")
     for name in ("jaccard_threshold", "containment_threshold"):

@@ -144,8 +144,21 @@ def _run_pairs(keys: np.ndarray) -> set[tuple[int, int]]:
     return pairs
 
 
-def _passes(j: float, c: float, cfg: DedupConfig) -> bool:
-    return j >= cfg.jaccard_threshold or c >= cfg.containment_threshold
+def _passes(j: float, c: float, n_small: int, cfg: DedupConfig) -> bool:
+    """Jaccard, or containment of the smaller set when it is big enough to mean something
+    (a 10-shingle fragment is "contained" in many unrelated articles)."""
+    return j >= cfg.jaccard_threshold or (c >= cfg.containment_threshold and n_small >= cfg.min_shingles)
+
+
+def _plausible(run: RunCandidates, a: int, b: int, cfg: DedupConfig) -> bool:
+    """Cheap screen on the signatures before fetching texts: estimated Jaccard, and the
+    containment it implies given the two shingle counts, with a wide margin."""
+    j = float((run.sig[a] == run.sig[b]).mean())
+    na, nb = int(run.n_shingles[a]), int(run.n_shingles[b])
+    if min(na, nb) == 0:
+        return False
+    c = min(1.0, j * (na + nb) / (1.0 + j) / min(na, nb))
+    return j >= cfg.jaccard_threshold * 0.6 or c >= cfg.containment_threshold * 0.6
 
 
 def _similarity(j: float, c: float, cfg: DedupConfig) -> float:
@@ -179,10 +192,11 @@ def deduplicate(
             exact_pair.add((i, n + int(j)))
             touched.add(n + int(j))
     # near duplicates: LSH candidates, estimated on signatures, confirmed on shingle sets
-    est_floor = min(cfg.jaccard_threshold, cfg.lsh_threshold) * 0.6
-    cand_run = [(a, b) for a, b in sorted(_run_pairs(keys)) if uf.find(a) != uf.find(b)]
-    est = [float((run.sig[a] == run.sig[b]).mean()) for a, b in cand_run]
-    cand_run = [p for p, e in zip(cand_run, est) if e >= est_floor]
+    # in the run, full signatures are at hand: finer bands (fewer rows) find containment
+    # copies whose Jaccard is low; only the index is limited to the coarser stored bands
+    run_keys = band_keys(run.sig, cfg.run_bands) if n else np.zeros((0, cfg.run_bands), np.uint64)
+    cand_run = [(a, b) for a, b in sorted(_run_pairs(run_keys)) if uf.find(a) != uf.find(b)]
+    cand_run = [(a, b) for a, b in cand_run if _plausible(run, a, b, cfg)]
     cand_idx = [(i, n + j) for i, j in index.band_hits(keys32) if uf.find(i) != uf.find(n + j)]
     need_run = sorted({x for p in cand_run for x in p} | {i for i, _ in cand_idx})
     need_idx = sorted({j - n for _, j in cand_idx})
@@ -198,8 +212,9 @@ def deduplicate(
     sims: dict[tuple[int, int], float] = {}
     confirmed = 0
     for a, b in cand_run + cand_idx:
-        j, c = jaccard_containment(sset(a), sset(b))
-        if _passes(j, c, cfg):
+        sa, sb = sset(a), sset(b)
+        j, c = jaccard_containment(sa, sb)
+        if _passes(j, c, min(len(sa), len(sb)), cfg):
             uf.union(a, b)
             if b >= n:
                 touched.add(b)

@@ -21,6 +21,7 @@ import regex
 _NONWORD = regex.compile(r"[^\p{L}\p{N}]+")
 _MARKS = regex.compile(r"\p{Mn}+")
 _ASCII_NONWORD = re.compile(r"[^a-z0-9]+")
+_CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
 _P = np.uint64(1099511628211)  # odd, so invertible modulo 2^64
 _P_INV = np.uint64(pow(1099511628211, -1, 2**64))
 _MAX_BATCH_BYTES = 2_000_000
@@ -34,7 +35,10 @@ def fold(text: str, variants: dict[str, str] | None = None) -> str:
     else:
         t = unicodedata.normalize("NFKD", text)
         t = _MARKS.sub("", t).lower()
-        t = _NONWORD.sub(" ", t).strip()
+        t = _NONWORD.sub(" ", t)
+        # scripts written without spaces: every character is a token, so shingles still exist
+        t = _CJK.sub(r" \g<0> ", t).strip()
+        t = " ".join(t.split()) if _CJK.search(t) else t
     if variants:
         t = " ".join(variants.get(w, w) for w in t.split())
     return t

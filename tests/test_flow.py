@@ -41,6 +41,6 @@ def test_flow_fails_visibly_when_run_cannot_be_done(prefect_harness, tmp_path):
     from flows.backfill import cleancorpus_flow
 
     cfg = tmp_path / "bad.toml"
-    cfg.write_text("[dedup]\nbands = 5\n")
+    cfg.write_text("[dedup]\nbands = 7\n")
     state = cleancorpus_flow(inputs=[str(SEEDS)], output=str(tmp_path / "o"), config_path=str(cfg), return_state=True)
     assert state.is_failed()

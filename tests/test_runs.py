@@ -18,13 +18,15 @@ CLI = [sys.executable, "-m", "flows.cli"]
 
 
 def _corpus(folder: Path, n: int, start: int = 0) -> None:
-    """n distinct articles: sentences of the seed story recombined per document."""
-    sents = [s.strip() for f in sorted(SEEDS.glob("00[234]*.txt")) for s in f.read_text().replace("\n", " ").split(". ") if len(s.split()) > 6]
+    """n distinct articles: sentences drawn at random (seeded per document) from the seeds' vocabulary."""
+    import random
+
+    vocab = sorted({w.strip(".,“”\"'’()") for f in SEEDS.glob("00*.txt") for w in f.read_text().split() if w.isalpha()})
     folder.mkdir(parents=True, exist_ok=True)
     for i in range(start, start + n):
-        pick = [sents[(i * 7 + k * 13) % len(sents)] for k in range(9)]
-        (folder / f"doc{i:04d}.txt").write_text(f"Document number {i} of the test corpus\n\n" + "\n\n".join(
-            f"In report {i} part {k}, {s}." for k, s in enumerate(pick)))
+        rnd = random.Random(i)
+        paras = [" ".join(rnd.choice(vocab) for _ in range(rnd.randint(25, 40))).capitalize() + "." for _ in range(6)]
+        (folder / f"doc{i:04d}.txt").write_text(f"Document number {i} of the test corpus\n\n" + "\n\n".join(paras))
 
 
 def test_incremental_three_runs(tmp_path):
