@@ -18,27 +18,28 @@ from pathlib import Path
 import numpy as np
 import regex
 
-_NONWORD = regex.compile(r"[^\p{L}\p{N}]+")
 _MARKS = regex.compile(r"\p{Mn}+")
+_UNICODE_NONWORD = re.compile(r"[\W_]+")  # stdlib re: Unicode-aware \W, faster here than \p{} classes
 _ASCII_NONWORD = re.compile(r"[^a-z0-9]+")
+# typographic punctuation that would otherwise send mostly-ASCII text down the slow path
+_PUNCT_TO_SPACE = str.maketrans({c: " " for c in "‘’‚‛“”„‟–—―…«»‹›•·\u00a0\u2009\u200a\u202f\u2026"})
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
 _P = np.uint64(1099511628211)  # odd, so invertible modulo 2^64
 _P_INV = np.uint64(pow(1099511628211, -1, 2**64))
 _MAX_BATCH_BYTES = 2_000_000
-_CHUNK = 4096  # shingles per block: keeps the (block x num_perm) uint32 matrix in cache
 
 
 def fold(text: str, variants: dict[str, str] | None = None) -> str:
     """Case, accents and punctuation folded; spelling variants mapped to one form."""
+    text = text.translate(_PUNCT_TO_SPACE)
     if text.isascii():  # nothing to decompose: skip NFKD and the combining-mark pass
         t = _ASCII_NONWORD.sub(" ", text.lower()).strip()
     else:
-        t = unicodedata.normalize("NFKD", text)
-        t = _MARKS.sub("", t).lower()
-        t = _NONWORD.sub(" ", t)
-        # scripts written without spaces: every character is a token, so shingles still exist
-        t = _CJK.sub(r" \g<0> ", t).strip()
-        t = " ".join(t.split()) if _CJK.search(t) else t
+        t = _MARKS.sub("", unicodedata.normalize("NFKD", text)).lower()
+        t = _UNICODE_NONWORD.sub(" ", t).strip()
+        if _CJK.search(t):
+            # scripts written without spaces: every character is a token, so shingles still exist
+            t = " ".join(_CJK.sub(r" \g<0> ", t).split())
     if variants:
         t = " ".join(variants.get(w, w) for w in t.split())
     return t
@@ -85,7 +86,7 @@ def _word_hashes(folded: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         return np.zeros(0, dtype=np.uint64), np.zeros(len(folded), dtype=np.int64)
     b = np.frombuffer(data, dtype=np.uint8)
     n = len(b)
-    size = 1 << max(16, (n - 1).bit_length())
+    size = 1 << max(22, (n - 1).bit_length())  # one table (4 Mi entries) covers every normal batch
     pw, ipw = _powers(size)
     with np.errstate(over="ignore"):
         prefix = np.zeros(n + 1, dtype=np.uint64)
@@ -116,26 +117,25 @@ def shingle_hashes(folded: Sequence[str], k: int) -> tuple[np.ndarray, np.ndarra
     total = int(sh_start[-1])
     if total == 0:
         return np.zeros(0, dtype=np.uint64), sh_start
-    # first word index of each shingle
-    doc_of = np.repeat(np.arange(n_docs), n_sh)
-    first = word_start[doc_of] + (np.arange(total) - sh_start[doc_of])
-    last_word = word_start[doc_of + 1] - 1
-    acc = np.zeros(total, dtype=np.uint64)
+    # first word of each shingle: shingle j of a text starts at its word j
+    first = np.arange(total, dtype=np.int64) + np.repeat(word_start[:-1] - sh_start[:-1], n_sh)
+    mult = np.uint64(0x9E3779B97F4A7C15)
+    last = len(words) - 1
+    acc = words[first].copy()
     with np.errstate(over="ignore"):
-        for t in range(k):
-            idx = np.minimum(first + t, last_word)
-            valid = (first + t) <= last_word
-            acc = acc * np.uint64(0x9E3779B97F4A7C15) + np.where(valid, words[idx], np.uint64(0))
+        for t in range(1, k):
+            acc *= mult
+            acc += words[np.minimum(first + t, last)]
+        short = np.flatnonzero((counts < k) & (counts > 0))
+        if len(short):  # texts under k words: one shingle of their own words only
+            for d in short:
+                v = np.uint64(0)
+                for w in words[word_start[d]:word_start[d + 1]]:
+                    v = v * mult + w
+                for _ in range(k - int(counts[d])):
+                    v = v * mult
+                acc[sh_start[d]] = v
     return _mix(acc), sh_start
-
-
-@lru_cache(maxsize=8)
-def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """x -> a*x + b mod 2^32 with odd a: a bijection of the 32-bit hash space per permutation."""
-    rng = np.random.Generator(np.random.PCG64(seed))
-    a = (rng.integers(0, 2**31, size=num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)).astype(np.uint32)
-    b = rng.integers(0, 2**32, size=num_perm, dtype=np.uint32)
-    return a, b
 
 
 def _batches(folded: Sequence[str]) -> list[tuple[int, int]]:
@@ -151,29 +151,57 @@ def _batches(folded: Sequence[str]) -> list[tuple[int, int]]:
 
 
 def signatures(folded: Sequence[str], num_perm: int, k: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """(n_docs, num_perm) uint32 MinHash signatures and each text's shingle count."""
-    a, b = permutations(num_perm, seed)
-    sig = np.full((len(folded), num_perm), np.iinfo(np.uint32).max, dtype=np.uint32)
+    """(n_docs, num_perm) uint32 MinHash signatures and each text's shingle count.
+
+    One-permutation hashing with densification (Li, Owen & Zhang 2012; Shrivastava 2017):
+    each shingle is hashed once and falls into one of num_perm bins, whose minimum is that
+    bin's signature value; empty bins borrow the value of the next non-empty bin to the
+    right. Same collision probability as num_perm independent permutations (the Jaccard
+    estimator and the LSH banding stay valid) at the cost of one hash per shingle instead of
+    num_perm, which is what makes numpy faster than a compiled per-permutation loop.
+    """
+    sig = np.full((len(folded), num_perm), _EMPTY, dtype=np.uint32)
     n_sh = np.zeros(len(folded), dtype=np.int32)
+    salt = np.uint64((seed * 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF)
+    flat = sig.reshape(-1)
     for lo, hi in _batches(folded):
         sh, starts = shingle_hashes(folded[lo:hi], k)
         n_sh[lo:hi] = np.diff(starts)
         if len(sh) == 0:
             continue
-        sh = (sh >> np.uint64(32)).astype(np.uint32)  # the well-mixed top half of each shingle hash
-        doc_of = np.repeat(np.arange(hi - lo), np.diff(starts))
-        for c0 in range(0, len(sh), _CHUNK):
-            chunk = sh[c0:c0 + _CHUNK]
-            with np.errstate(over="ignore"):
-                hv = np.multiply(chunk[:, None], a[None, :])
-                hv += b[None, :]
-            d = doc_of[c0:c0 + _CHUNK]
-            bounds = np.flatnonzero(np.diff(d)) + 1
-            seg_starts = np.concatenate(([0], bounds))
-            mins = np.minimum.reduceat(hv, seg_starts, axis=0)
-            docs = d[seg_starts] + lo
-            sig[docs] = np.minimum(sig[docs], mins)
+        doc_of = np.repeat(np.arange(lo, hi, dtype=np.int64), np.diff(starts))
+        h = _mix(sh ^ salt)
+        with np.errstate(over="ignore"):
+            bins = ((h >> np.uint64(32)) * np.uint64(num_perm)) >> np.uint64(32)
+        vals = (h & np.uint64(0xFFFFFFFE)).astype(np.uint32)  # even: never the empty marker
+        np.minimum.at(flat, doc_of * num_perm + bins.astype(np.int64), vals)
+    _densify(sig, n_sh)
     return sig, n_sh
+
+
+_EMPTY = np.uint32(0xFFFFFFFF)
+_BORROW_STEP = np.uint32(0x9E3779B1)
+
+
+def _densify(sig: np.ndarray, n_sh: np.ndarray) -> None:
+    """Fill empty bins from the nearest non-empty bin to the right (circularly), offset by the
+    distance so that two documents agree on a borrowed bin only when they borrowed alike."""
+    empty = sig == _EMPTY
+    rows = np.flatnonzero(empty.any(axis=1) & (n_sh > 0))
+    if len(rows) == 0:
+        return
+    n = sig.shape[1]
+    sub = sig[rows]
+    e = empty[rows]
+    pos = np.where(~e, np.arange(n)[None, :], 2 * n)
+    both = np.concatenate([pos, pos + n], axis=1)
+    both = np.where(both >= 2 * n, 4 * n, both)
+    nearest = np.minimum.accumulate(both[:, ::-1], axis=1)[:, ::-1][:, :n]
+    src = nearest % n
+    dist = (nearest - np.arange(n)[None, :]).astype(np.uint32)
+    with np.errstate(over="ignore"):
+        filled = np.take_along_axis(sub, src, axis=1) + dist * _BORROW_STEP
+    sig[rows] = np.where(e, filled & np.uint32(0xFFFFFFFE), sub)
 
 
 def shingle_set(folded: str, k: int) -> np.ndarray:
