@@ -60,8 +60,11 @@ def _print_summary(s: dict, output: str, seconds: float) -> None:
     for p in s.get("input_problems", []):
         typer.echo(f"  input problem: {p}")
     typer.echo(f"  output    {Path(output).resolve()}  (documents/, rejects/, runs/{s['run_id']}.json)")
-    typer.echo("  look at it:\n    duckdb -c \"SELECT title, n_words, language, url FROM read_parquet('"
-               f"{output}/documents/**/*.parquet', hive_partitioning=true) LIMIT 10\"")
+    py = Path(sys.executable)
+    shown = py.relative_to(Path.cwd()) if py.is_relative_to(Path.cwd()) else py
+    glob = f"{output}/documents/**/*.parquet"
+    typer.echo(f"  look at it:\n    {shown} -c \"import duckdb; duckdb.sql(\\\"SELECT title, n_words, language, url FROM "
+               f"read_parquet('{glob}', hive_partitioning=true) LIMIT 10\\\").show()\"")
 
 
 @app.command()
