@@ -27,7 +27,38 @@ _URL = regex.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+|(?<!\w)@\w{2,}|#\w{2,}
 _SENT_END = regex.compile(r"[.!?…:;]['\"”’»)\]]*$")
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=1)
+def _stopword_languages() -> dict[str, tuple[str, ...]]:
+    """word -> languages whose stoplist has it, for the languages the classifier knows."""
+    index: dict[str, list[str]] = {}
+    for code in _LANG_NAMES:
+        for w in stoplist(code):
+            index.setdefault(w, []).append(code)
+    return {w: tuple(v) for w, v in index.items()}
+
+
+def guess_language(lines: list[str], max_chars: int = 1500) -> str | None:
+    """The language whose stopwords the text uses most: all the classifier needs, at a
+    fraction of a language identifier's cost. None when no stoplist fits (e.g. CJK)."""
+    index = _stopword_languages()
+    counts: dict[str, int] = {}
+    seen = 0
+    for line in lines:
+        if len(line) < 40:
+            continue
+        for w in line.lower().split():
+            for code in index.get(w.strip(".,;:!?\"'()«»“”‘’"), ()):
+                counts[code] = counts.get(code, 0) + 1
+        seen += len(line)
+        if seen > max_chars:
+            break
+    if not counts:
+        return None
+    best = max(sorted(counts), key=lambda c: counts[c])
+    return best if counts[best] >= 5 else None
+
+
+@lru_cache(maxsize=64)
 def stoplist(lang: str | None) -> frozenset[str]:
     """jusText's stopwords for the language; empty when it has none (e.g. Japanese, Chinese)."""
     import justext
@@ -49,6 +80,20 @@ class LineFeatures:
     link_density: float
     sentence_end: bool
     caps_ratio: float
+
+
+_FEATURE_CACHE: dict[tuple[str | None, str], LineFeatures] = {}
+
+
+def _features_cached(line: str, lang: str | None, stops: frozenset[str]) -> LineFeatures:
+    """Menus and footers repeat across a site's pages: compute each distinct line's features once."""
+    key = (lang, line)
+    f = _FEATURE_CACHE.get(key)
+    if f is None:
+        if len(_FEATURE_CACHE) >= 200_000:
+            _FEATURE_CACHE.clear()
+        f = _FEATURE_CACHE[key] = features(line, stops)
+    return f
 
 
 def features(line: str, stops: frozenset[str]) -> LineFeatures:
@@ -190,7 +235,7 @@ def classify_lines(lines: list[str], lang: str | None, params: ClassifierParams 
     """
     p = params or ClassifierParams()
     stops = stoplist(lang)
-    feats = [features(s, stops) for s in lines]
+    feats = [_features_cached(s, lang, stops) for s in lines]
     initial = [initial_class(f, p) for f in feats]
     final = smooth(initial, feats, p)
     span = main_block(final, feats, p, comment_start)

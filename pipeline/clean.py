@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from .classify import BAD, ClassifierParams, classify_lines
+from .classify import BAD, ClassifierParams, classify_lines, guess_language
 from .config import Config
 from .dates import to_utc
 from .extract import ExtractionTimeout, extract_html
@@ -135,7 +135,7 @@ class Cleaner:
         live = [i for i, s in enumerate(lines) if s and marks[i] is None]
         if not live:
             return {}
-        lang, _ = detect_language(" ".join(lines[i] for i in live)[:2000])
+        lang = guess_language([lines[i] for i in live])
         comment_start = [self._after_comment_furniture(marks, i) for i in live]
         params = ClassifierParams(main_gap=self.cfg.clean.main_block_gap)
         results = classify_lines([lines[i] for i in live], lang, params, comment_start)

@@ -5,11 +5,17 @@ becomes a plain space, so the hash of a text does not depend on which CMS produc
 """
 from __future__ import annotations
 
+import html
 import unicodedata
 
 import ftfy
+from ftfy.badness import is_bad
 import regex
 
+# a cheap necessary condition for ftfy's mojibake test: a Latin-1 lead character followed by
+# what a UTF-8 continuation byte looks like in cp1252/Latin-1, or the cp1251 equivalent
+_MAYBE_MOJIBAKE = regex.compile("[\u00c2-\u00f4][\u0080-\u00bf\u2010-\u2122\u0152-\u0192\u02c6\u02dc]"
+                                "|[\u0420\u0421\u0432][\u0080-\u00bf\u0400-\u045f\u2018-\u203a]")
 _SPACES = regex.compile(r"[\p{Zs}\t\u200b\u2060\ufeff]+")
 _CONTROLS = regex.compile(r"[\p{Cc}\p{Cf}--[\n\u200d]]", regex.V1)
 _FTFY = {
@@ -25,14 +31,20 @@ def normalize_text(text: str, straighten_quotes: bool = False) -> str:
     extraction benchmarks compare against); dedup folds all punctuation anyway.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
-    text = ftfy.fix_text(text, _FTFY[straighten_quotes])
+    if (_MAYBE_MOJIBAKE.search(text) and is_bad(text)) or (straighten_quotes and not text.isascii()):
+        text = ftfy.fix_text(text, _FTFY[straighten_quotes])
+    elif "&" in text and ";" in text:
+        # ftfy's own test for mojibake says there is none: spare its line-by-line pass, keep
+        # the one other repair text from the web needs (its NFC and controls are done below)
+        text = html.unescape(text)
     text = _CONTROLS.sub("", text)
     text = _SPACES.sub(" ", text)
     return unicodedata.normalize("NFC", text)
 
 
 def normalize_line(line: str) -> str:
-    return _SPACES.sub(" ", line).strip()
+    """One space between words, none at the ends (after normalize_text, str.split sees every space)."""
+    return " ".join(line.split())
 
 
 def join_paragraphs(lines: list[str]) -> str:

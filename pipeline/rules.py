@@ -9,6 +9,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import regex
@@ -17,6 +18,7 @@ from .dates import DATE, TIME
 from .lineshape import is_body_line
 
 MATCH_KINDS = ("line", "footer", "heading_list")
+_CACHE_LINES = 200_000
 _SENTENCE_END = regex.compile(r"[.!;]['\"”’)\]]*$")
 
 
@@ -33,8 +35,8 @@ class Rule:
     list_max_words: int = 25
     list_max_items: int = 12
 
-    def hits(self, line: str, timeout: float) -> bool:
-        if self.max_words and len(line.split()) > self.max_words:
+    def hits(self, line: str, timeout: float, words: int | None = None) -> bool:
+        if self.max_words and (len(line.split()) if words is None else words) > self.max_words:
             return False
         try:
             return self.pattern.search(line, timeout=timeout) is not None
@@ -87,9 +89,27 @@ class RuleSet:
     def get(self, name: str) -> Rule | None:
         return next((r for r in self.rules if r.name == name), None)
 
+    @cached_property
     def body_rules(self) -> tuple[Rule, ...]:
         """Rules applied to body lines; the header pack is read by the header parser instead."""
         return tuple(r for r in self.rules if not r.name.startswith("header."))
+
+    @cached_property
+    def _line_cache(self) -> dict[str, Rule | None]:
+        """First matching body rule per distinct line. Boilerplate repeats (every page of a site
+        has the same menu and footer), so a long run asks the patterns about each line once."""
+        return {}
+
+    def first_match(self, line: str) -> Rule | None:
+        cache = self._line_cache
+        if line in cache:
+            return cache[line]
+        words = len(line.split())
+        hit = next((r for r in self.body_rules if r.hits(line, self.timeout, words)), None)
+        if len(cache) >= _CACHE_LINES:
+            cache.clear()
+        cache[line] = hit
+        return hit
 
     def apply(self, lines: list[str], marks: list[str | None]) -> None:
         """Mark lines removed in place: marks[i] becomes the rule name. Blank lines are skipped.
@@ -98,7 +118,6 @@ class RuleSet:
         article prose; elsewhere (a disclosure above the article, a "15 comments" link next to
         the headline) it removes just its own line.
         """
-        rules = self.body_rules()
         n = len(lines)
         live = [k for k, s in enumerate(lines) if s.strip()]
         first_body = next((k for k in live if is_body_line(lines[k])), n)
@@ -109,9 +128,8 @@ class RuleSet:
             if marks[i] is not None or not line.strip():
                 i += 1
                 continue
-            for rule in rules:
-                if not rule.hits(line, self.timeout):
-                    continue
+            rule = self.first_match(line)
+            if rule is not None:
                 marks[i] = rule.name
                 if rule.match == "footer" and i >= tail_start:
                     for j in range(i + 1, n):
@@ -120,7 +138,6 @@ class RuleSet:
                     i = n
                 elif rule.match == "heading_list":
                     i = self._mark_list(lines, marks, i, rule)
-                break
             i += 1
 
     @staticmethod
