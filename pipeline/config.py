@@ -75,8 +75,8 @@ class DedupConfig:
 
 @dataclass(frozen=True)
 class RunConfig:
-    shard_max_files: int = 400
-    shard_max_bytes: int = 64_000_000
+    shard_max_files: int = 200
+    shard_max_bytes: int = 16_000_000
     workers: int = 0
 
 

@@ -35,6 +35,8 @@ class InputFile:
     uri: str
     size: int
     mtime: float
+    part: int = 0  # a big record file is read by nparts shards, each taking every nparts-th record
+    nparts: int = 1
 
 
 def _protocol(fs: fsspec.AbstractFileSystem) -> str:
@@ -167,28 +169,34 @@ class ContentHasher:
 
 def read_file(inp: InputFile, storage_options: dict[str, Any] | None = None,
               hasher_out: list[str] | None = None) -> Iterator[RawRecord | Reject]:
-    """Stream the records of one input file. Appends the content hash to hasher_out when done."""
+    """Stream the records of one input file (or of one part of it). Appends the content hash
+    to hasher_out when done. File-level rejects come from part 0 only, so they count once."""
     fmt = input_format(inp.uri)
+    first = inp.part == 0
     if fmt is None:
-        yield _file_reject(inp.uri, "unsupported", "not a supported input type (.html .htm .txt .jsonl .warc .parquet, optionally .gz)")
+        if first:
+            yield _file_reject(inp.uri, "unsupported", "not a supported input type (.html .htm .txt .jsonl .warc .parquet, optionally .gz)")
         return
     try:
         raw = _open(inp.uri, storage_options)
     except (OSError, ValueError) as e:
-        yield _file_reject(inp.uri, "unreadable", f"cannot open: {e}")
+        if first:
+            yield _file_reject(inp.uri, "unreadable", f"cannot open: {e}")
         return
     hasher = ContentHasher(raw)
+    mine = _part_filter(inp.part, inp.nparts)
     try:
         if fmt in ("html", "text"):
             yield from _read_single(inp.uri, fmt, hasher)
         elif fmt == "jsonl":
-            yield from _read_jsonl(inp.uri, hasher)
+            yield from _read_jsonl(inp.uri, hasher, mine)
         elif fmt == "warc":
-            yield from _read_warc(inp.uri, hasher)
+            yield from _read_warc(inp.uri, hasher, mine)
         elif fmt == "parquet":
-            yield from _read_parquet(inp.uri, raw, hasher)
+            yield from _read_parquet(inp.uri, raw, hasher, mine)
     except (OSError, EOFError, gzip.BadGzipFile, ValueError) as e:
-        yield _file_reject(inp.uri, "unreadable", f"read failed part-way: {type(e).__name__}: {e}", record="tail")
+        if first:
+            yield _file_reject(inp.uri, "unreadable", f"read failed part-way: {type(e).__name__}: {e}", record="tail")
     finally:
         try:
             raw.close()
@@ -259,9 +267,14 @@ def _record_from_obj(uri: str, record: str, fmt: str, obj: Any) -> RawRecord | R
     return rec
 
 
-def _read_jsonl(uri: str, f: ContentHasher) -> Iterator[RawRecord | Reject]:
+def _part_filter(part: int, nparts: int):  # type: ignore[no-untyped-def]
+    """Which record numbers (0-based) belong to this part: every nparts-th, from part."""
+    return lambda k: k % nparts == part
+
+
+def _read_jsonl(uri: str, f: ContentHasher, mine=lambda k: True) -> Iterator[RawRecord | Reject]:  # type: ignore[no-untyped-def]
     for lineno, line in enumerate(f, start=1):
-        if not line.strip():
+        if not mine(lineno - 1) or not line.strip():
             continue
         record = f"line:{lineno}"
         try:
@@ -272,7 +285,7 @@ def _read_jsonl(uri: str, f: ContentHasher) -> Iterator[RawRecord | Reject]:
         yield _record_from_obj(uri, record, "jsonl", obj)
 
 
-def _read_parquet(uri: str, raw: IO[bytes], f: ContentHasher) -> Iterator[RawRecord | Reject]:
+def _read_parquet(uri: str, raw: IO[bytes], f: ContentHasher, mine=lambda k: True) -> Iterator[RawRecord | Reject]:  # type: ignore[no-untyped-def]
     import pyarrow.parquet as pq
 
     data = f.read()
@@ -288,23 +301,24 @@ def _read_parquet(uri: str, raw: IO[bytes], f: ContentHasher) -> Iterator[RawRec
     row = 0
     for batch in pf.iter_batches(batch_size=1000, columns=cols):
         for obj in batch.to_pylist():
-            yield _record_from_obj(uri, f"row:{row}", "parquet", obj)
+            if mine(row):
+                yield _record_from_obj(uri, f"row:{row}", "parquet", obj)
             row += 1
 
 
-def _read_warc(uri: str, f: ContentHasher) -> Iterator[RawRecord | Reject]:
+def _read_warc(uri: str, f: ContentHasher, mine=lambda k: True) -> Iterator[RawRecord | Reject]:  # type: ignore[no-untyped-def]
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
     try:
-        for rec in ArchiveIterator(f, arc2warc=True):
-            if rec.rec_type != "response":
+        for k, rec in enumerate(ArchiveIterator(f, arc2warc=True)):
+            if rec.rec_type != "response" or not mine(k):
                 continue
             ctype = (rec.http_headers.get_header("Content-Type") if rec.http_headers else "") or ""
             if "html" not in ctype.lower():
                 continue
             url = rec.rec_headers.get_header("WARC-Target-URI")
-            rid = rec.rec_headers.get_header("WARC-Record-ID") or f"offset:{f.h.hexdigest()[:8]}"
+            rid = rec.rec_headers.get_header("WARC-Record-ID") or f"record:{k}"
             fetched = parse_iso_datetime(rec.rec_headers.get_header("WARC-Date"))
             body = rec.content_stream().read(MAX_FILE_BYTES)
             declared = None

@@ -35,7 +35,9 @@ from .language import detect_language
 from .minhash import band_keys, fold, load_variants, signatures
 from .model import Document, Reject, Removed, text_hash
 from .schema import DOCUMENTS, REJECTS, STAGED, STAGED_REJECTS
-from .sources import InputFile, discover, read_file
+from .sources import InputFile, discover, input_format, read_file
+
+SPLITTABLE = ("jsonl", "parquet", "warc")
 from .state import (
     GROWTH_SCHEMA, LEDGER_SCHEMA, LINES_SCHEMA, Layout, commit, index_schema, load_index, load_ledger,
     load_line_counts, remove_tree, write_parquet,
@@ -50,7 +52,7 @@ WINDOW = 2000  # documents cleaned before repeated-line removal and signing run 
 class Shard:
     shard_id: int
     fingerprint: str
-    files: tuple[tuple[str, int, float], ...]  # (uri, size, mtime)
+    files: tuple[tuple[str, int, float, int, int], ...]  # (uri, size, mtime, part, nparts)
 
 
 @dataclass(frozen=True)
@@ -128,11 +130,21 @@ def plan_run(inputs: list[str], output: str, cfg: Config, config_path: str | Non
 
     def flush() -> None:
         if batch:
-            key = hashlib.sha256((chash + "|" + json.dumps([(f.uri, f.size, f.mtime) for f in batch])).encode()).hexdigest()[:20]
-            shards.append(Shard(len(shards), key, tuple((f.uri, f.size, f.mtime) for f in batch)))
+            entries = tuple((f.uri, f.size, f.mtime, f.part, f.nparts) for f in batch)
+            key = hashlib.sha256((chash + "|" + json.dumps(entries)).encode()).hexdigest()[:20]
+            shards.append(Shard(len(shards), key, entries))
             batch.clear()
 
     for f in todo:
+        if f.size > cfg.run.shard_max_bytes and input_format(f.uri) in SPLITTABLE:
+            # a big record file becomes several shards so that all workers share it
+            flush()
+            size = 0
+            nparts = -(-f.size // cfg.run.shard_max_bytes)
+            for part in range(nparts):
+                batch.append(InputFile(f.uri, f.size, f.mtime, part, nparts))
+                flush()
+            continue
         if batch and (len(batch) >= cfg.run.shard_max_files or size + f.size > cfg.run.shard_max_bytes):
             flush()
             size = 0
@@ -226,11 +238,11 @@ def process_shard(plan: RunPlan, shard: Shard) -> dict[str, Any]:
         window.clear()
         rejects.clear()
 
-    for uri, size, mtime in shard.files:
+    for uri, size, mtime, part, nparts in shard.files:
         hashes: list[str] = []
         produced = 0
         buffered: list[tuple[int, Any]] = []
-        for item in read_file(InputFile(uri, size, mtime), hasher_out=hashes):
+        for item in read_file(InputFile(uri, size, mtime, part, nparts), hasher_out=hashes):
             buffered.append((seq, item))
             seq += 1
             produced += 1
