@@ -580,9 +580,14 @@ def main(argv: list[str] | None = None) -> int:
             b1, b2 = ok.get(f"{kind}_w1"), ok.get(f"{kind}_w2")
             if b1 and b2:
                 print(f"speed-up --workers 2 vs 1 ({kind}): {b1['wall'] / b2['wall']:.2f}x")
-        if results.get("warc_w2") is not None:
-            notes.append(f"the WARC is one input file, so one shard (shards={results['warc_w2'].get('shards')}): "
-                         "--workers 2 cannot split it; process and write run on one worker")
+        wr = ok.get("warc_w2") or ok.get("warc_w1")
+        if wr is not None:
+            if wr.get("shards") == 1:
+                notes.append("the WARC is one input file and was planned as ONE shard: --workers 2 cannot split it; "
+                             "process and write run on one worker")
+            else:
+                notes.append(f"the WARC is one input file, planned as {wr.get('shards')} shards (a big record file is "
+                             "split: each shard reads the whole file and keeps every n-th record)")
         small, big = ok.get(f"text_{args.text_small}_w2"), ok.get(f"text_{args.text_docs}_w2")
         if small and big and small is not big:
             for what, a, b in (("tree (sum of processes)", small["peak_tree_mb"], big["peak_tree_mb"]),

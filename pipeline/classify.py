@@ -37,7 +37,7 @@ def _stopword_languages() -> dict[str, tuple[str, ...]]:
     return {w: tuple(v) for w, v in index.items()}
 
 
-def guess_language(lines: list[str], max_chars: int = 1500) -> str | None:
+def guess_language(lines: list[str], max_chars: int = 800) -> str | None:
     """The language whose stopwords the text uses most: all the classifier needs, at a
     fraction of a language identifier's cost. None when no stoplist fits (e.g. CJK)."""
     index = _stopword_languages()

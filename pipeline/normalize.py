@@ -16,8 +16,24 @@ import regex
 # what a UTF-8 continuation byte looks like in cp1252/Latin-1, or the cp1251 equivalent
 _MAYBE_MOJIBAKE = regex.compile("[\u00c2-\u00f4][\u0080-\u00bf\u2010-\u2122\u0152-\u0192\u02c6\u02dc]"
                                 "|[\u0420\u0421\u0432][\u0080-\u00bf\u0400-\u045f\u2018-\u203a]")
-_SPACES = regex.compile(r"[\p{Zs}\t\u200b\u2060\ufeff]+")
-_CONTROLS = regex.compile(r"[\p{Cc}\p{Cf}--[\n\u200d]]", regex.V1)
+
+
+def _char_table() -> dict[int, str | None]:
+    """One str.translate table: control and format characters deleted (but newline and the
+    zero-width joiner that emoji and Indic scripts need), every kind of space made a space."""
+    table: dict[int, str | None] = {}
+    for cp in list(range(0x10000)) + list(range(0xE0000, 0xE0080)):
+        cat = unicodedata.category(chr(cp))
+        if cat in ("Cc", "Cf") and cp not in (0x0A, 0x200D):
+            table[cp] = None
+        elif cat == "Zs" or cp == 0x09:
+            table[cp] = " "
+    for cp in (0x200B, 0x2060, 0xFEFF):  # zero-width spaces separate words: keep a space
+        table[cp] = " "
+    return table
+
+
+_CHARS = _char_table()
 _FTFY = {
     straighten: ftfy.TextFixerConfig(normalization="NFC", unescape_html="auto", explain=False, uncurl_quotes=straighten)
     for straighten in (True, False)
@@ -37,19 +53,12 @@ def normalize_text(text: str, straighten_quotes: bool = False) -> str:
         # ftfy's own test for mojibake says there is none: spare its line-by-line pass, keep
         # the one other repair text from the web needs (its NFC and controls are done below)
         text = html.unescape(text)
-    text = _CONTROLS.sub("", text)
-    text = _SPACES.sub(" ", text)
-    return unicodedata.normalize("NFC", text)
+    return unicodedata.normalize("NFC", text.translate(_CHARS))
 
 
 def normalize_line(line: str) -> str:
     """One space between words, none at the ends (after normalize_text, str.split sees every space)."""
     return " ".join(line.split())
-
-
-def join_paragraphs(lines: list[str]) -> str:
-    """The output form: one paragraph per kept line, separated by one blank line."""
-    return "\n\n".join(s for s in (normalize_line(x) for x in lines) if s)
 
 
 _SENT_END = regex.compile(r"[.!?:;…]['\"”’»)\]]*$")
