@@ -92,20 +92,7 @@ def sim(a: str, b: str) -> dict:
     return {"jaccard": round(inter / len(sa | sb), 3), "containment": round(inter / min(len(sa), len(sb)), 3)}
 
 
-class UnionFind:
-    def __init__(self, items):
-        self.p = {i: i for i in items}
-
-    def find(self, x):
-        while self.p[x] != x:
-            self.p[x] = self.p[self.p[x]]
-            x = self.p[x]
-        return x
-
-    def union(self, a, b):
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.p[max(ra, rb)] = min(ra, rb)
+from pipeline.dedup import UnionFind  # noqa: E402  (the pipeline's own)
 
 
 def cleancorpus_exe() -> str:

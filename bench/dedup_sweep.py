@@ -206,20 +206,7 @@ def all_pairs(folded: list[str], k: int) -> tuple[np.ndarray, np.ndarray, np.nda
     return i, j, J, C
 
 
-class UF:
-    def __init__(self, n):
-        self.p = list(range(n))
-
-    def find(self, x):
-        while self.p[x] != x:
-            self.p[x] = self.p[self.p[x]]
-            x = self.p[x]
-        return x
-
-    def union(self, a, b):
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.p[max(ra, rb)] = min(ra, rb)
+from pipeline.dedup import UnionFind as UF  # noqa: E402  (the pipeline's own)
 
 
 def cluster(n, i, j, J, C, jt, ct) -> list[int]:

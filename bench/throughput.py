@@ -130,7 +130,9 @@ def copy_url(url: str | None, pid: str, i: int) -> str:
     return f"{base}{'&' if '?' in base else '?'}bench_copy={i:06d}"
 
 
-def build_warc(pages, n: int, out: Path) -> int:
+def build_warc(pages, n: int, out: Path, gz: bool = False, crawler: bool = False) -> int:
+    """One WARC of n response records (Content-Type text/html). crawler=True writes it as a crawler
+    does: a warcinfo record first, then request, response and metadata records for every page."""
     from io import BytesIO
 
     from warcio.statusandheaders import StatusAndHeaders
@@ -138,13 +140,22 @@ def build_warc(pages, n: int, out: Path) -> int:
 
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out, "wb") as fh:
-        w = WARCWriter(fh, gzip=False)
+        w = WARCWriter(fh, gzip=gz)
+        if crawler:
+            w.write_record(w.create_warcinfo_record(out.name, {"software": "cleancorpus bench/throughput.py"}))
         for i, pid, url, enc, data in html_copies(pages, n):
+            uri = copy_url(url, pid, i)
+            if crawler:
+                req = StatusAndHeaders("GET / HTTP/1.1", [("User-Agent", "bench"), ("Host", "bench.invalid")],
+                                       is_http_request=True)
+                w.write_record(w.create_warc_record(uri, "request", http_headers=req))
             headers = StatusAndHeaders("200 OK", [("Content-Type", f"text/html; charset={enc}"),
                                                   ("Content-Length", str(len(data)))], protocol="HTTP/1.1")
-            rec = w.create_warc_record(copy_url(url, pid, i), "response", payload=BytesIO(data),
-                                       http_headers=headers)
+            rec = w.create_warc_record(uri, "response", payload=BytesIO(data), http_headers=headers)
             w.write_record(rec)
+            if crawler:
+                w.write_record(w.create_warc_record(uri, "metadata", payload=BytesIO(b"fetchTimeMs: 100\r\n"),
+                                                    warc_content_type="application/warc-fields"))
     return out.stat().st_size
 
 
@@ -420,6 +431,18 @@ def fmt_stages(r: Measured) -> str:
     return " | ".join(parts)
 
 
+def git_rev() -> str:
+    """Commit of the checkout (with '+dirty' when pipeline/, flows/ or config/ have changes)."""
+    try:
+        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                             timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "pipeline", "flows", "config"], cwd=ROOT,
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "git ?"
+    return f"git {rev or '?'}{'+dirty' if dirty else ''}"
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -431,7 +454,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--profile", action="store_true", help="also cProfile one --workers 1 HTML backfill")
     ap.add_argument("--profile-pages", type=int, default=400, help="HTML pages for --profile")
     ap.add_argument("--profile-text-docs", type=int, default=1000, help="text documents for --profile")
-    ap.add_argument("--skip", default="", help="comma list of parts to skip: traf,html,warc,text,fixed")
+    ap.add_argument("--skip", default="", help="comma list of parts to skip: traf,html,warc,warcgz,text,fixed")
     ap.add_argument("--keep", action="store_true", help="keep the temp dir (inputs, outputs, logs)")
     ap.add_argument("--json", type=Path, help="write all measurements here as JSON")
     ap.add_argument("--_traf-worker", dest="traf_worker", help=argparse.SUPPRESS)
@@ -458,7 +481,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         import psutil
 
-        print(f"cleancorpus throughput  ({time.strftime('%Y-%m-%d %H:%M:%S')}, {psutil.cpu_count()} CPUs, "
+        print(f"cleancorpus throughput  ({time.strftime('%Y-%m-%d %H:%M:%S')}, {git_rev()}, {psutil.cpu_count()} CPUs, "
               f"affinity {len(os.sched_getaffinity(0))}, {psutil.virtual_memory().total / 2**30:.0f} GiB RAM, "
               f"python {sys.version.split()[0]}, temp {tmp})", flush=True)
         pages = load_pages(args.dataset)
@@ -468,8 +491,11 @@ def main(argv: list[str] | None = None) -> int:
         html_bytes = build_html_dir(pages, n, html_dir) if not {"traf", "html"} <= skip else 0
         warc = tmp / "warc" / "pages.warc"
         warc_bytes = build_warc(pages, n, warc) if "warc" not in skip else 0
+        warcgz = tmp / "warcgz" / "pages.warc.gz"
+        warcgz_bytes = build_warc(pages, n, warcgz, gz=True, crawler=True) if "warcgz" not in skip else 0
         print(f"built {n} pages from {len(pages)} ({html_bytes / 2**20:.0f} MiB as files, "
-              f"{warc_bytes / 2**20:.0f} MiB as one WARC) in {time.perf_counter() - t:.1f} s", flush=True)
+              f"{warc_bytes / 2**20:.0f} MiB as one WARC, {warcgz_bytes / 2**20:.0f} MiB as one crawler-style "
+              f"WARC.gz) in {time.perf_counter() - t:.1f} s", flush=True)
 
         def show(key: str, r: Measured) -> None:
             results[key] = r
@@ -509,6 +535,14 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append((label, n, r["wall"], n / r["wall"], r,
                              f"shards {r.get('shards')}; kept {r.get('kept')}, exact dup {r.get('exact')}, "
                              f"near dup {r.get('near')}; {fmt_stages(r)}"))
+
+        if "warcgz" not in skip:
+            key = "warcgz_w2"
+            r = backfill([warcgz], tmp / "out" / key, 2, logs / key)
+            show(key, r)
+            rows.append(("backfill one crawler-style WARC.gz, --workers 2", n, r["wall"], n / r["wall"], r,
+                         f"warcinfo + request/response/metadata per page; shards {r.get('shards')}; kept "
+                         f"{r.get('kept')}, exact dup {r.get('exact')}, near dup {r.get('near')}; {fmt_stages(r)}"))
 
         # 4: plain text (JSONL)
         if "text" not in skip:

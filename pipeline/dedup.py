@@ -12,8 +12,9 @@ url), then the longest, then the smallest doc_id.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -109,17 +110,21 @@ class DedupResult:
     pairs_confirmed: int = 0
 
 
-class _UnionFind:
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
+class UnionFind:
+    """Disjoint sets; the smaller item becomes the root, so roots do not depend on union order.
 
-    def find(self, x: int) -> int:
+    Over 0..n-1 (a list, fast) when given a count, or over any sortable hashable items."""
+
+    def __init__(self, items: int | Iterable[Any]) -> None:
+        self.parent: Any = list(range(items)) if isinstance(items, int) else {x: x for x in items}
+
+    def find(self, x: Any) -> Any:
         while self.parent[x] != x:
             self.parent[x] = self.parent[self.parent[x]]
             x = self.parent[x]
         return x
 
-    def union(self, a: int, b: int) -> None:
+    def union(self, a: Any, b: Any) -> None:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
             self.parent[max(ra, rb)] = min(ra, rb)
@@ -177,7 +182,7 @@ def deduplicate(
     index.prepare()
     keys = band_keys(run.sig, cfg.bands) if n else np.zeros((0, cfg.bands), np.uint64)
     keys32 = (keys & np.uint64(0xFFFFFFFF)).astype(np.uint32)
-    uf = _UnionFind(n + m)  # run rows 0..n-1, index rows n..n+m-1
+    uf = UnionFind(n + m)  # run rows 0..n-1, index rows n..n+m-1
     exact_pair: set[tuple[int, int]] = set()
     touched: set[int] = set()  # index rows joined to some run document
     # exact duplicates, in the run and against the index

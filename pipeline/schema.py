@@ -57,27 +57,17 @@ REJECTS = pa.schema(
 
 # Staged candidates between the shard stages (state/, not for consumers): a document before
 # dedup, with what later stages need and nothing inferred.
+def _doc_fields(*names: str) -> list[pa.Field]:
+    return [DOCUMENTS.field(n) for n in names]
+
+
 STAGED = pa.schema(
-    [
-        pa.field("seq", pa.int64(), nullable=False),  # order of the record in its shard, for stable output order
-        pa.field("doc_id", pa.string(), nullable=False),
-        pa.field("text", pa.string(), nullable=False),
-        pa.field("title", pa.string()),
-        pa.field("author", pa.string()),
-        pa.field("published_at", TS),
-        pa.field("url", pa.string()),
-        pa.field("domain", pa.string()),
-        pa.field("language", pa.string()),
-        pa.field("source_uri", pa.string(), nullable=False),
-        pa.field("source_record", pa.string()),
-        pa.field("source_format", pa.string(), nullable=False),
-        pa.field("source_key", pa.string(), nullable=False),  # domain, or folder when there is no URL
-        pa.field("text_hash", pa.string()),
-        pa.field("n_words", pa.int32()),
-        pa.field("removed", REMOVED_TYPE),
-        pa.field("signature", pa.list_(pa.uint32())),
-        pa.field("n_shingles", pa.int32()),
-    ]
+    [pa.field("seq", pa.int64(), nullable=False)]  # order of the record in its shard, for stable output order
+    + _doc_fields("doc_id", "text", "title", "author", "published_at", "url", "domain", "language", "source_uri",
+                  "source_record", "source_format")
+    + [pa.field("source_key", pa.string(), nullable=False)]  # domain, or folder when there is no URL
+    + _doc_fields("text_hash", "n_words", "removed")
+    + [pa.field("signature", pa.list_(pa.uint32())), pa.field("n_shingles", pa.int32())]
 )
 
 STAGED_REJECTS = pa.schema([pa.field("seq", pa.int64(), nullable=False)]
