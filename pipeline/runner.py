@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from .config import load_config
 from .stages import RunPlan, Shard, commit_run, deduplicate_run, plan_run, process_shard, write_shard
+from .remote import Remote, is_remote, local_root_for
 from .state import Layout, output_lock, recover
 
 Progress = Callable[[str, int, int], None]
@@ -90,14 +91,32 @@ def backfill(inputs: list[str], output: str, dispatch: Dispatcher, config_path: 
     Raises ConfigError, LockHeld or OSError when the run itself cannot be done.
     """
     cfg = load_config(config_path)
-    layout = Layout(Path(output))
+    remote = Remote(output) if is_remote(output) else None
+    local = local_root_for(output) if remote else Path(output)
+    layout = Layout(local)
     layout.ensure()
     with output_lock(layout, wait=wait):
         recovered = recover(layout)
-        plan = plan_run(inputs, output, cfg, config_path, reprocess, since, until)
+        if remote is not None:
+            recovered["remote_rolled_back"] = remote.rollback()
+            remote.sync_state(layout.state)
+        plan = plan_run(inputs, str(local), cfg, config_path, reprocess, since, until, remote=output if remote else None)
         if not plan.shards:
             return {"run_id": plan.run_id, "nothing_to_do": True, "inputs_skipped_unchanged": plan.skipped_unchanged,
                     "input_problems": list(plan.problems), "recovered": recovered, "output": output}
         summary = execute_plan(plan, dispatch)
+        if remote is not None:
+            _publish(remote, layout, summary)
         summary["recovered"] = recovered
         return summary
+
+
+def _publish(remote: Remote, layout: Layout, summary: dict[str, Any]) -> None:
+    """Upload the committed run: data files, then state segments, then the run summary."""
+    run_id = summary["run_id"]
+    root = layout.root
+    data = sorted(str(p.relative_to(root)) for d in (layout.documents, layout.rejects) for p in d.rglob(f"part-{run_id}-*.parquet"))
+    state = sorted(str(p.relative_to(root)) for p in layout.state.rglob(f"{run_id}.parquet"))
+    remote.publish(root, data + state + [f"runs/{run_id}.json"])
+    for rel in data:  # the remote holds the corpus; the working copy keeps only state
+        (root / rel).unlink()

@@ -66,6 +66,7 @@ class RunPlan:
     skipped_unchanged: int
     problems: tuple[str, ...]
     reprocess: bool = False
+    remote: str | None = None  # the output URL when `output` is the local working copy of a remote one
 
     @property
     def layout(self) -> Layout:
@@ -105,7 +106,7 @@ def _mtime_in(f: InputFile, since: datetime | None, until: datetime | None) -> b
 
 def plan_run(inputs: list[str], output: str, cfg: Config, config_path: str | None = None, reprocess: bool = False,
              since: datetime | None = None, until: datetime | None = None,
-             storage_options: dict[str, Any] | None = None) -> RunPlan:
+             storage_options: dict[str, Any] | None = None, remote: str | None = None) -> RunPlan:
     """Find inputs, drop those the ledger says are done, and cut the rest into shards.
 
     Sharding depends only on the sorted input list and the config, so a rerun after a crash
@@ -152,7 +153,7 @@ def plan_run(inputs: list[str], output: str, cfg: Config, config_path: str | Non
         size += f.size
     flush()
     return RunPlan(new_run_id(now), str(output), config_path, chash, now.isoformat(), tuple(shards), skipped,
-                   tuple(problems), reprocess)
+                   tuple(problems), reprocess, remote)
 
 
 # ---------------------------------------------------------------- process
@@ -401,10 +402,9 @@ def deduplicate_run(plan: RunPlan, shard_folders: list[str]) -> dict[str, Any]:
         for j in rows:
             by_file.setdefault(str(index_files[j]), []).append(j)
         for f, js in by_file.items():
-            p = plan.layout.root / f
-            if not p.exists():
+            tt = _read_documents_file(plan, f)
+            if tt is None:
                 continue
-            tt = pq.read_table(p, columns=["doc_id", "text"])
             m = dict(zip(tt.column("doc_id").to_pylist(), tt.column("text").to_pylist()))
             for j in js:
                 res[j] = fold(m.get(str(index.doc_id[j]), ""), variants)
@@ -439,6 +439,20 @@ def _write_decisions(plan: RunPlan, where: list[tuple[int, int]], n_shards: int,
     for si, rows in enumerate(rows_of):
         t = pa.table({k: [v[r] for r in rows] for k, v in cols.items()}, schema=_DECISIONS)
         pq.write_table(t, plan.run_dir / f"decisions-{si:05d}.parquet")
+
+
+def _read_documents_file(plan: RunPlan, rel: str) -> pa.Table | None:
+    """doc_id and text of an earlier run's documents file, from the output or its remote."""
+    if plan.remote:
+        from .remote import Remote
+
+        try:
+            with Remote(plan.remote).open(rel) as f:
+                return pq.read_table(f, columns=["doc_id", "text"])
+        except FileNotFoundError:
+            return None
+    p = plan.layout.root / rel
+    return pq.read_table(p, columns=["doc_id", "text"]) if p.exists() else None
 
 
 _DECISIONS = pa.schema([("doc_id", pa.string()), ("status", pa.string()), ("cluster", pa.string()),

@@ -8,8 +8,13 @@ import pyarrow.dataset as ds
 
 
 def _dataset(path: str) -> ds.Dataset | None:
+    import fsspec
+
+    fs, p = fsspec.core.url_to_fs(path)
     try:
-        return ds.dataset(path, format="parquet", partitioning="hive")
+        if not fs.exists(p):
+            return None
+        return ds.dataset(p, filesystem=fs, format="parquet", partitioning="hive")
     except (FileNotFoundError, OSError):
         return None
 

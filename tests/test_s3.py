@@ -45,3 +45,57 @@ def test_backfill_reads_s3_bucket(s3_server, seeds_dir, tmp_path):
     r2 = subprocess.run([sys.executable, "-m", "flows.cli", "backfill", "s3://corpus/in", "--output", str(out)],
                         env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert "Nothing new: 5 input file(s)" in r2.stdout
+
+
+def test_backfill_writes_to_s3_and_remote_state_carries_across_machines(s3_server, seeds_dir, tmp_path):
+    """Output on the S3 server itself; a second 'machine' (fresh work dir) sees the first run's state."""
+    import pyarrow.dataset as ds
+    import s3fs
+
+    fs = s3fs.S3FileSystem(key="test", secret="test", endpoint_url=s3_server["AWS_ENDPOINT_URL"])
+    fs.mkdir("lake")
+    first = tmp_path / "first"
+    first.mkdir()
+    for name in ("000_c60606e2771e8801.txt", "002_1cf50d2e06b0b5ac.txt"):
+        (first / name).write_bytes((seeds_dir / name).read_bytes())
+    env = {**os.environ, **s3_server, "CLEANCORPUS_WORK_DIR": str(tmp_path / "machine1")}
+    cli = [sys.executable, "-m", "flows.cli"]
+    r = subprocess.run(cli + ["backfill", str(first), "--output", "s3://lake/corpus"], env=env, cwd=ROOT,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    docs = ds.dataset("lake/corpus/documents", filesystem=fs, format="parquet", partitioning="hive").to_table().to_pylist()
+    assert len(docs) == 2 and not fs.exists("lake/corpus/state/publish-journal.json")
+    assert fs.find("lake/corpus/runs") and fs.find("lake/corpus/state/ledger")
+    # another machine: empty work dir; a copy of 000 must be caught against the remote index
+    second = tmp_path / "second"
+    second.mkdir()
+    (second / "copy.txt").write_bytes((seeds_dir / "001_00ab187ad3851c6d.txt").read_bytes())
+    env2 = {**env, "CLEANCORPUS_WORK_DIR": str(tmp_path / "machine2")}
+    r2 = subprocess.run(cli + ["backfill", str(second), "--output", "s3://lake/corpus"], env=env2, cwd=ROOT,
+                        capture_output=True, text=True, timeout=120)
+    assert r2.returncode == 0, r2.stderr
+    rej = ds.dataset("lake/corpus/rejects", filesystem=fs, format="parquet", partitioning="hive").to_table().to_pylist()
+    kept_000 = next(d["doc_id"] for d in docs if d["source_uri"].endswith("000_c60606e2771e8801.txt"))
+    assert [(x["reason"], x["duplicate_of"]) for x in rej] == [("near_duplicate", kept_000)]
+    r3 = subprocess.run(cli + ["backfill", str(first), "--output", "s3://lake/corpus"], env=env2, cwd=ROOT,
+                        capture_output=True, text=True, timeout=120)
+    assert "Nothing new: 2 input file(s)" in r3.stdout
+    s = subprocess.run(cli + ["stats", "s3://lake/corpus"], env=env2, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert "3 inputs over 2 run(s): 2 documents kept, 1 rejected" in s.stdout, s.stdout + s.stderr
+
+
+def test_half_published_run_is_rolled_back(s3_server, tmp_path, monkeypatch):
+    from pipeline.remote import JOURNAL, Remote
+
+    import s3fs
+
+    fs = s3fs.S3FileSystem(key="test", secret="test", endpoint_url=s3_server["AWS_ENDPOINT_URL"])
+    fs.mkdir("half")
+    for k, v in s3_server.items():
+        monkeypatch.setenv(k, v)
+    rem = Remote("s3://half/out")
+    fs.pipe("half/out/documents/ingest_date=2026-01-01/part-x-00000.parquet", b"partial")
+    fs.pipe(f"half/out/{JOURNAL}", b'["documents/ingest_date=2026-01-01/part-x-00000.parquet", "state/ledger/x.parquet"]')
+    assert rem.rollback() == 1
+    assert not fs.exists("half/out/documents/ingest_date=2026-01-01/part-x-00000.parquet")
+    assert not fs.exists(f"half/out/{JOURNAL}")
