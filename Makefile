@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup bench-quality bench-dedup clean
+.PHONY: run test setup bench-quality bench-dedup bench-throughput clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -25,6 +25,10 @@ bench-quality: $(STAMP)
 
 bench-dedup: $(STAMP)
 	$(BIN)/python bench/dedup_quality.py
+	$(BIN)/python bench/dedup_speed.py
+
+bench-throughput: $(STAMP)
+	$(BIN)/python bench/throughput.py
 
 clean:
 	rm -rf data/clean .pytest_cache .prefect-test

@@ -30,6 +30,7 @@ class ExtractConfig:
     timeout_seconds: float = 5.0
     fallback: bool = True
     date_order: str = "DMY"
+    extensive_date_search: bool = False
 
 
 @dataclass(frozen=True)

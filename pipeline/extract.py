@@ -15,6 +15,7 @@ from datetime import datetime
 
 import lxml.html
 import trafilatura
+from trafilatura.settings import set_date_params
 
 from .config import ExtractConfig
 from .dates import parse_iso_datetime
@@ -111,6 +112,7 @@ def extract_html(html: str, url: str | None, cfg: ExtractConfig) -> Extracted | 
             html, url=url, with_metadata=True, include_comments=cfg.include_comments,
             include_tables=cfg.include_tables, favor_precision=cfg.favor_precision,
             favor_recall=cfg.favor_recall, deduplicate=False,
+            date_extraction_params=set_date_params(cfg.extensive_date_search),
         )
         text = (doc.text or "") if doc is not None else ""
         if text.strip():
