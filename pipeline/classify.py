@@ -90,7 +90,7 @@ def _features_cached(line: str, lang: str | None, stops: frozenset[str]) -> Line
     key = (lang, line)
     f = _FEATURE_CACHE.get(key)
     if f is None:
-        if len(_FEATURE_CACHE) >= 200_000:
+        if len(_FEATURE_CACHE) >= 50_000:
             _FEATURE_CACHE.clear()
         f = _FEATURE_CACHE[key] = features(line, stops)
     return f

@@ -12,6 +12,7 @@ url), then the longest, then the smallest doc_id.
 """
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -170,14 +171,49 @@ def _similarity(j: float, c: float, cfg: DedupConfig) -> float:
     return j if j >= cfg.jaccard_threshold else c
 
 
+class _ShingleSets:
+    """Shingle sets of candidate documents, loaded one group (a shard, an earlier run's file) at
+    a time and kept in a bounded LRU, so dedup's working memory does not grow with the run."""
+
+    def __init__(self, n: int, cfg: DedupConfig, run_folded: Callable[[list[int]], dict[int, str]],
+                 index_folded: Callable[[list[int]], dict[int, str]], group: Callable[[int], Any],
+                 needed: Iterable[int], capacity: int = 20_000) -> None:
+        self.n, self.k, self.capacity, self.group = n, cfg.shingle_size, capacity, group
+        self.run_folded, self.index_folded = run_folded, index_folded
+        self.by_group: dict[Any, list[int]] = {}
+        for x in sorted(set(needed)):
+            self.by_group.setdefault(group(x), []).append(x)
+        self.cache: OrderedDict[int, np.ndarray] = OrderedDict()
+
+    def __call__(self, x: int) -> np.ndarray:
+        hit = self.cache.get(x)
+        if hit is not None:
+            self.cache.move_to_end(x)
+            return hit
+        rows = [y for y in self.by_group.get(self.group(x), []) if y not in self.cache and y != x] + [x]
+        texts = self.run_folded([y for y in rows if y < self.n]) if any(y < self.n for y in rows) else {}
+        idx = [y - self.n for y in rows if y >= self.n]
+        if idx:
+            texts.update({j + self.n: t for j, t in self.index_folded(idx).items()})
+        for y in rows:  # x last, so eviction never drops the set just asked for
+            self.cache[y] = shingle_set(texts.get(y, ""), self.k)
+            while len(self.cache) > self.capacity:
+                self.cache.popitem(last=False)
+        return self.cache[x]
+
+
 def deduplicate(
     run: RunCandidates,
     index: IndexView,
     cfg: DedupConfig,
     run_folded: Callable[[list[int]], dict[int, str]],
     index_folded: Callable[[list[int]], dict[int, str]],
+    group: Callable[[int], Any] = lambda x: x,
 ) -> DedupResult:
-    """Decide kept / duplicate for every run document. Texts are fetched only for candidates."""
+    """Decide kept / duplicate for every run document. Texts are fetched only for candidates.
+
+    group(x) names where row x's text lives (run rows 0..n-1, index rows n..n+m-1), so texts
+    are read a shard or file at a time and candidate pairs are checked in that order."""
     n, m = len(run), len(index)
     index.prepare()
     keys = band_keys(run.sig, cfg.bands) if n else np.zeros((0, cfg.bands), np.uint64)
@@ -203,20 +239,11 @@ def deduplicate(
     cand_run = [(a, b) for a, b in sorted(_run_pairs(run_keys)) if uf.find(a) != uf.find(b)]
     cand_run = [(a, b) for a, b in cand_run if _plausible(run, a, b, cfg)]
     cand_idx = [(i, n + j) for i, j in index.band_hits(keys32) if uf.find(i) != uf.find(n + j)]
-    need_run = sorted({x for p in cand_run for x in p} | {i for i, _ in cand_idx})
-    need_idx = sorted({j - n for _, j in cand_idx})
-    texts: dict[int, str] = dict(run_folded(need_run)) if need_run else {}
-    texts.update({n + j: t for j, t in index_folded(need_idx).items()} if need_idx else {})
-    sets: dict[int, np.ndarray] = {}
-
-    def sset(x: int) -> np.ndarray:
-        if x not in sets:
-            sets[x] = shingle_set(texts.get(x, ""), cfg.shingle_size)
-        return sets[x]
-
+    pairs = sorted(cand_run + cand_idx, key=lambda p: (str(group(p[0])), str(group(p[1])), p))
+    sset = _ShingleSets(n, cfg, run_folded, index_folded, group, (x for p in pairs for x in p))
     sims: dict[tuple[int, int], float] = {}
     confirmed = 0
-    for a, b in cand_run + cand_idx:
+    for a, b in pairs:
         sa, sb = sset(a), sset(b)
         j, c = jaccard_containment(sa, sb)
         if _passes(j, c, min(len(sa), len(sb)), cfg):
@@ -258,10 +285,6 @@ def deduplicate(
                 continue
             sim = sims.get(pair)
             if sim is None:
-                if rep not in texts:
-                    texts.update(run_folded([rep]) if rep < n else {rep: index_folded([rep - n]).get(rep - n, "")})
-                if x not in texts:
-                    texts.update(run_folded([x]))
                 j, c = jaccard_containment(sset(x), sset(rep))
                 sim = max(j, c)
             decisions[x] = Decision("near_duplicate", rep_id, size, rep_id, round(float(sim), 4))

@@ -18,7 +18,7 @@ from .dates import DATE, TIME
 from .lineshape import is_body_line
 
 MATCH_KINDS = ("line", "footer", "heading_list")
-_CACHE_LINES = 200_000
+_CACHE_LINES = 50_000
 _SENTENCE_END = regex.compile(r"[.!;]['\"”’)\]]*$")
 
 

@@ -410,7 +410,10 @@ def deduplicate_run(plan: RunPlan, shard_folders: list[str]) -> dict[str, Any]:
                 res[j] = fold(m.get(str(index.doc_id[j]), ""), variants)
         return res
 
-    result: DedupResult = deduplicate(run, index, cfg.dedup, run_folded, index_folded)
+    def group(x: int) -> tuple[str, Any]:
+        return ("run", where[x][0]) if x < n else ("index", str(index_files[x - n]))
+
+    result: DedupResult = deduplicate(run, index, cfg.dedup, run_folded, index_folded, group)
     d = result.decisions
     _write_decisions(plan, where, len(shard_folders), {
         "doc_id": result.doc_ids, "status": [x.status for x in d], "cluster": [x.cluster for x in d],
