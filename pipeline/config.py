@@ -217,3 +217,16 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     cfg = Config(**sections, base_dir=str(base_dir))
     _validate(cfg)
     return cfg
+
+
+def config_to_dict(cfg: Config) -> dict[str, Any]:
+    return dataclasses.asdict(cfg)
+
+
+def config_from_dict(d: dict[str, Any]) -> Config:
+    """Rebuild a Config from config_to_dict's output (lists from JSON become tuples again)."""
+    def fix(v: Any) -> Any:
+        return tuple(v) if isinstance(v, list) else v
+
+    sections = {name: cls(**{k: fix(v) for k, v in d[name].items()}) for name, cls in _SECTIONS.items()}
+    return Config(**sections, base_dir=d.get("base_dir", ""))

@@ -45,18 +45,27 @@ class RunCandidates:
 
 @dataclass
 class IndexView:
-    """The persistent index as arrays: one row per document kept by an earlier run."""
+    """The persistent index as arrays: one row per document an earlier run kept, and one per
+    duplicate it rejected (rep names the kept document), so a later copy that resembles only a
+    rejected member of a cluster still joins that cluster, as it would have in one run."""
 
     doc_id: np.ndarray  # object
     hash64: np.ndarray  # uint64
     bands: np.ndarray  # (m, bands) uint32
     cluster_size: np.ndarray  # int32
+    rep: np.ndarray | None = None  # object: kept doc_id for duplicates, None for kept rows
     _band_sorted: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list, repr=False)
     _hash_order: np.ndarray | None = field(default=None, repr=False)
 
     @classmethod
     def empty(cls, bands: int) -> "IndexView":
-        return cls(np.array([], dtype=object), np.zeros(0, np.uint64), np.zeros((0, bands), np.uint32), np.zeros(0, np.int32))
+        return cls(np.array([], dtype=object), np.zeros(0, np.uint64), np.zeros((0, bands), np.uint32), np.zeros(0, np.int32),
+                   np.array([], dtype=object))
+
+    def kept_id(self, j: int) -> str:
+        """The kept document an index row stands for: itself, or the one it was folded into."""
+        r = self.rep[j] if self.rep is not None else None
+        return str(r) if r else str(self.doc_id[j])
 
     def __len__(self) -> int:
         return len(self.doc_id)
@@ -172,14 +181,12 @@ def _similarity(j: float, c: float, cfg: DedupConfig) -> float:
 
 
 class _ShingleSets:
-    """Shingle sets of candidate documents, loaded one group (a shard, an earlier run's file) at
-    a time and kept in a bounded LRU, so dedup's working memory does not grow with the run."""
+    """Shingle sets of candidate documents, loaded a group (a shard, an earlier run's file) at a
+    time and kept in a bounded LRU, so dedup's working memory does not grow with the run."""
 
-    def __init__(self, n: int, cfg: DedupConfig, run_folded: Callable[[list[int]], dict[int, str]],
-                 index_folded: Callable[[list[int]], dict[int, str]], group: Callable[[int], Any],
+    def __init__(self, load: Callable[[list[int]], dict[int, np.ndarray]], group: Callable[[int], Any],
                  needed: Iterable[int], capacity: int = 20_000) -> None:
-        self.n, self.k, self.capacity, self.group = n, cfg.shingle_size, capacity, group
-        self.run_folded, self.index_folded = run_folded, index_folded
+        self.load, self.group, self.capacity = load, group, capacity
         self.by_group: dict[Any, list[int]] = {}
         for x in sorted(set(needed)):
             self.by_group.setdefault(group(x), []).append(x)
@@ -191,29 +198,29 @@ class _ShingleSets:
             self.cache.move_to_end(x)
             return hit
         rows = [y for y in self.by_group.get(self.group(x), []) if y not in self.cache and y != x] + [x]
-        texts = self.run_folded([y for y in rows if y < self.n]) if any(y < self.n for y in rows) else {}
-        idx = [y - self.n for y in rows if y >= self.n]
-        if idx:
-            texts.update({j + self.n: t for j, t in self.index_folded(idx).items()})
+        sets = self.load(rows)
         for y in rows:  # x last, so eviction never drops the set just asked for
-            self.cache[y] = shingle_set(texts.get(y, ""), self.k)
+            self.cache[y] = sets.get(y, _EMPTY_SET)
             while len(self.cache) > self.capacity:
                 self.cache.popitem(last=False)
         return self.cache[x]
+
+
+_EMPTY_SET = np.zeros(0, np.uint32)
 
 
 def deduplicate(
     run: RunCandidates,
     index: IndexView,
     cfg: DedupConfig,
-    run_folded: Callable[[list[int]], dict[int, str]],
-    index_folded: Callable[[list[int]], dict[int, str]],
+    load_sets: Callable[[list[int]], dict[int, np.ndarray]],
     group: Callable[[int], Any] = lambda x: x,
 ) -> DedupResult:
-    """Decide kept / duplicate for every run document. Texts are fetched only for candidates.
+    """Decide kept / duplicate for every run document. Shingle sets are fetched only for candidates.
 
-    group(x) names where row x's text lives (run rows 0..n-1, index rows n..n+m-1), so texts
-    are read a shard or file at a time and candidate pairs are checked in that order."""
+    load_sets(rows) gives the shingle sets of run rows 0..n-1 and index rows n..n+m-1;
+    group(x) names where row x's set lives, so sets load a shard or file at a time and
+    candidate pairs are checked in that order."""
     n, m = len(run), len(index)
     index.prepare()
     keys = band_keys(run.sig, cfg.bands) if n else np.zeros((0, cfg.bands), np.uint64)
@@ -240,7 +247,7 @@ def deduplicate(
     cand_run = [(a, b) for a, b in cand_run if _plausible(run, a, b, cfg)]
     cand_idx = [(i, n + j) for i, j in index.band_hits(keys32) if uf.find(i) != uf.find(n + j)]
     pairs = sorted(cand_run + cand_idx, key=lambda p: (str(group(p[0])), str(group(p[1])), p))
-    sset = _ShingleSets(n, cfg, run_folded, index_folded, group, (x for p in pairs for x in p))
+    sset = _ShingleSets(load_sets, group, (x for p in pairs for x in p))
     sims: dict[tuple[int, int], float] = {}
     confirmed = 0
     for a, b in pairs:
@@ -265,11 +272,13 @@ def deduplicate(
     for root, xs in members.items():
         idx_members = idx_by_root.get(root, [])
         if idx_members:
-            rep_idx = min(idx_members, key=lambda y: str(index.doc_id[y - n]))
-            rep_id = str(index.doc_id[rep_idx - n])
-            size = int(index.cluster_size[rep_idx - n]) + len(xs)
+            rep_id = min(index.kept_id(y - n) for y in idx_members)
+            rows = [y for y in idx_members if str(index.doc_id[y - n]) == rep_id]
+            if not rows:  # matched only rejected members: find the kept row they point to
+                rows = [n + int(j) for j in np.flatnonzero(index.doc_id == rep_id)[:1]]
+            rep = rows[0] if rows else min(idx_members, key=lambda y: index.kept_id(y - n))
+            size = int(index.cluster_size[rep - n]) + len(xs)
             growth[rep_id] = growth.get(rep_id, 0) + len(xs)
-            rep = rep_idx
         else:
             rep = min(xs, key=lambda x: (int(run.published[x]), -int(run.completeness[x]), -int(run.n_words[x]), final_ids[x]))
             rep_id, size = final_ids[rep], len(xs)

@@ -205,8 +205,26 @@ def _densify(sig: np.ndarray, n_sh: np.ndarray) -> None:
 
 
 def shingle_set(folded: str, k: int) -> np.ndarray:
+    """Sorted distinct shingle hashes (top 32 bits: a set of a few thousand shingles has a
+    negligible chance of a collision, and half the bytes)."""
     sh, _ = shingle_hashes([folded], k)
-    return np.unique(sh)
+    return np.unique((sh >> np.uint64(32)).astype(np.uint32))
+
+
+def shingle_sets(folded: Sequence[str], k: int) -> tuple[np.ndarray, np.ndarray]:
+    """shingle_set of every text at once: concatenated values and offsets (len n+1)."""
+    values: list[np.ndarray] = []
+    counts = np.zeros(len(folded), dtype=np.int64)
+    for lo, hi in _batches(folded):
+        sh, starts = shingle_hashes(folded[lo:hi], k)
+        doc = np.repeat(np.arange(hi - lo, dtype=np.uint64), np.diff(starts))
+        keyed = np.unique((doc << np.uint64(32)) | (sh >> np.uint64(32)))
+        d = (keyed >> np.uint64(32)).astype(np.int64)
+        counts[lo:hi] = np.bincount(d, minlength=hi - lo)
+        values.append((keyed & np.uint64(0xFFFFFFFF)).astype(np.uint32))
+    offsets = np.zeros(len(folded) + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    return (np.concatenate(values) if values else np.zeros(0, np.uint32)), offsets
 
 
 def jaccard_containment(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:

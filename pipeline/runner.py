@@ -116,7 +116,8 @@ def _publish(remote: Remote, layout: Layout, summary: dict[str, Any]) -> None:
     run_id = summary["run_id"]
     root = layout.root
     data = sorted(str(p.relative_to(root)) for d in (layout.documents, layout.rejects) for p in d.rglob(f"part-{run_id}-*.parquet"))
-    state = sorted(str(p.relative_to(root)) for p in layout.state.rglob(f"{run_id}.parquet"))
+    state = sorted(str(p.relative_to(root)) for p in layout.state.rglob(f"*{run_id}*.parquet")
+                   if "work" not in p.relative_to(layout.state).parts)
     remote.publish(root, data + state + [f"runs/{run_id}.json"])
     for rel in data:  # the remote holds the corpus; the working copy keeps only state
         (root / rel).unlink()

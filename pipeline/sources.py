@@ -310,9 +310,13 @@ def _read_warc(uri: str, f: ContentHasher, mine=lambda k: True) -> Iterator[RawR
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
+    k = -1  # number of the response record: parts split the responses evenly, whatever else the file holds
     try:
-        for k, rec in enumerate(ArchiveIterator(f, arc2warc=True)):
-            if rec.rec_type != "response" or not mine(k):
+        for rec in ArchiveIterator(f, arc2warc=True):
+            if rec.rec_type != "response":
+                continue
+            k += 1
+            if not mine(k):
                 continue
             ctype = (rec.http_headers.get_header("Content-Type") if rec.http_headers else "") or ""
             if "html" not in ctype.lower():

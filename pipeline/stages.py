@@ -16,9 +16,8 @@ import platform
 import posixpath
 import uuid
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +28,10 @@ import pyarrow.parquet as pq
 
 from . import __version__
 from .clean import Cleaner
-from .config import Config, load_config
+from .config import Config, config_from_dict, config_to_dict, load_config
 from .dedup import NO_DATE, DedupResult, IndexView, RunCandidates, deduplicate
 from .language import detect_language
-from .minhash import band_keys, fold, load_variants, signatures
+from .minhash import band_keys, fold, load_variants, shingle_set, shingle_sets, signatures
 from .model import Document, Reject, Removed, text_hash
 from .schema import DOCUMENTS, REJECTS, STAGED, STAGED_REJECTS
 from .sources import InputFile, discover, input_format, read_file
@@ -67,6 +66,14 @@ class RunPlan:
     problems: tuple[str, ...]
     reprocess: bool = False
     remote: str | None = None  # the output URL when `output` is the local working copy of a remote one
+    settings: dict[str, Any] = field(default_factory=dict)  # the config as loaded when the run was planned
+
+    def config(self) -> Config:
+        """The run's config, fixed at planning: editing the file mid-run changes nothing."""
+        cached = _CONFIGS.get(self.config_hash)
+        if cached is None:
+            cached = _CONFIGS[self.config_hash] = config_from_dict(self.settings) if self.settings else load_config(self.config_path)
+        return cached
 
     @property
     def layout(self) -> Layout:
@@ -83,15 +90,6 @@ class RunPlan:
     def started(self) -> datetime:
         return datetime.fromisoformat(self.started_at)
 
-    def to_json(self) -> str:
-        return json.dumps(asdict(self))
-
-    @classmethod
-    def from_json(cls, s: str) -> "RunPlan":
-        d = json.loads(s)
-        d["shards"] = tuple(Shard(x["shard_id"], x["fingerprint"], tuple(tuple(f) for f in x["files"])) for x in d["shards"])
-        d["problems"] = tuple(d["problems"])
-        return cls(**d)
 
 
 def new_run_id(now: datetime) -> str:
@@ -153,14 +151,21 @@ def plan_run(inputs: list[str], output: str, cfg: Config, config_path: str | Non
         size += f.size
     flush()
     return RunPlan(new_run_id(now), str(output), config_path, chash, now.isoformat(), tuple(shards), skipped,
-                   tuple(problems), reprocess, remote)
+                   tuple(problems), reprocess, remote, config_to_dict(cfg))
 
 
 # ---------------------------------------------------------------- process
 
-@lru_cache(maxsize=4)
-def _cleaner(config_path: str | None) -> Cleaner:
-    return Cleaner(load_config(config_path))
+_CONFIGS: dict[str, Config] = {}
+_CLEANERS: dict[str, Cleaner] = {}
+
+
+def _cleaner(plan: "RunPlan") -> Cleaner:
+    """One Cleaner (compiled rules, caches) per worker process and config."""
+    c = _CLEANERS.get(plan.config_hash)
+    if c is None:
+        c = _CLEANERS[plan.config_hash] = Cleaner(plan.config())
+    return c
 
 
 def _line_hash(line: str) -> int:
@@ -219,8 +224,7 @@ def process_shard(plan: RunPlan, shard: Shard) -> dict[str, Any]:
         return json.loads(done.read_text()) | {"reused": True}
     remove_tree(folder)
     folder.mkdir(parents=True)
-    cfg_path = plan.config_path
-    cleaner = _cleaner(cfg_path)
+    cleaner = _cleaner(plan)
     cfg = cleaner.cfg
     layout = plan.layout
     ledger = {} if plan.reprocess else load_ledger(layout)
@@ -231,10 +235,11 @@ def process_shard(plan: RunPlan, shard: Shard) -> dict[str, Any]:
     shard_lines: Counter[tuple[str, int]] = Counter()
     window: list[tuple[int, Document]] = []
     rejects: list[dict[str, Any]] = []
+    sets_parts: list[tuple[np.ndarray, np.ndarray]] = []  # (values, per-doc counts), in staged order
     seq = 0
 
     def flush_window() -> None:
-        docs_rows, more_rejects = _finish_window(window, cfg, learned, shard_lines, stats)
+        docs_rows, more_rejects = _finish_window(window, cfg, learned, shard_lines, stats, sets_parts)
         writer.write(docs_rows, rejects + more_rejects)
         window.clear()
         rejects.clear()
@@ -265,6 +270,11 @@ def process_shard(plan: RunPlan, shard: Shard) -> dict[str, Any]:
         stats["files"] += 1
     flush_window()
     writer.close()
+    counts = np.concatenate([c for _, c in sets_parts]) if sets_parts else np.zeros(0, np.int64)
+    offsets = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    np.save(folder / "sets.npy", np.concatenate([v for v, _ in sets_parts]) if sets_parts else np.zeros(0, np.uint32))
+    np.save(folder / "sets_offsets.npy", offsets)
     pq.write_table(pa.Table.from_pylist(ledger_rows, schema=LEDGER_SCHEMA), folder / "ledger.parquet")
     lines = [{"source_key": k, "line_hash": h, "n_docs": c} for (k, h), c in sorted(shard_lines.items())]
     pq.write_table(pa.Table.from_pylist(lines, schema=LINES_SCHEMA), folder / "lines.parquet")
@@ -292,7 +302,8 @@ def _consume(buffered: list[tuple[int, Any]], cleaner: Cleaner, window: list[tup
 
 
 def _finish_window(window: list[tuple[int, Document]], cfg: Config, learned: dict[tuple[str, int], int],
-                   shard_lines: Counter[tuple[str, int]], stats: Counter[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+                   shard_lines: Counter[tuple[str, int]], stats: Counter[str],
+                   sets_out: list[tuple[np.ndarray, np.ndarray]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Corpus-learned boilerplate, filters, language and signatures over a window of documents."""
     if not window:
         return [], []
@@ -344,6 +355,9 @@ def _finish_window(window: list[tuple[int, Document]], cfg: Config, learned: dic
         variants = load_variants(str(cfg.resolve(cfg.dedup.spelling_variants))) if cfg.dedup.spelling_variants else {}
         folded = [fold(d.text, variants) for _, d, _ in kept_docs]
         sigs, n_sh = signatures(folded, cfg.dedup.num_perm, cfg.dedup.shingle_size, cfg.dedup.seed)
+        # exact shingle sets, for confirming candidate pairs without re-reading texts
+        values, offsets = shingle_sets(folded, cfg.dedup.shingle_size)
+        sets_out.append((values, np.diff(offsets)))
     for i, (seq, d, key) in enumerate(kept_docs):
         docs_rows.append(_staged_row(seq, d, key, sigs[i] if sigs is not None else None, int(n_sh[i]) if n_sh is not None else 0))
         stats["candidates"] += 1
@@ -357,7 +371,7 @@ _DEDUP_COLS = ["seq", "doc_id", "text_hash", "published_at", "title", "author", 
 
 def deduplicate_run(plan: RunPlan, shard_folders: list[str]) -> dict[str, Any]:
     """Global step: decide every candidate against this run and the persistent index."""
-    cfg = load_config(plan.config_path)
+    cfg = plan.config()
     plan.run_dir.mkdir(parents=True, exist_ok=True)
     tables, where = [], []
     for si, folder in enumerate(shard_folders):
@@ -384,49 +398,51 @@ def deduplicate_run(plan: RunPlan, shard_folders: list[str]) -> dict[str, Any]:
     index, index_files = load_index(plan.layout, cfg.dedup.bands)
     variants = load_variants(str(cfg.resolve(cfg.dedup.spelling_variants))) if cfg.dedup.spelling_variants else {}
 
-    def run_folded(rows: list[int]) -> dict[int, str]:
-        by_shard: dict[int, list[tuple[int, int]]] = {}
-        for r in rows:
-            si, ri = where[r]
-            by_shard.setdefault(si, []).append((r, ri))
-        res: dict[int, str] = {}
-        for si, items in by_shard.items():
-            texts = pq.read_table(Path(shard_folders[si]) / "docs.parquet", columns=["text"]).column("text")
-            for r, ri in items:
-                res[r] = fold(texts[ri].as_py(), variants)
-        return res
+    mapped: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
-    def index_folded(rows: list[int]) -> dict[int, str]:
-        res: dict[int, str] = {}
+    def shard_sets(si: int) -> tuple[np.ndarray, np.ndarray]:
+        if si not in mapped:  # memory-mapped: the OS pages sets in and out, RSS stays flat
+            folder = Path(shard_folders[si])
+            mapped[si] = (np.load(folder / "sets.npy", mmap_mode="r"), np.load(folder / "sets_offsets.npy"))
+        return mapped[si]
+
+    def load_sets(rows: list[int]) -> dict[int, np.ndarray]:
+        res: dict[int, np.ndarray] = {}
         by_file: dict[str, list[int]] = {}
-        for j in rows:
-            by_file.setdefault(str(index_files[j]), []).append(j)
-        for f, js in by_file.items():
+        for x in rows:
+            if x < n:
+                si, ri = where[x]
+                vals, offs = shard_sets(si)
+                res[x] = np.asarray(vals[offs[ri]:offs[ri + 1]])
+            else:
+                by_file.setdefault(str(index_files[x - n]), []).append(x)
+        for f, xs in by_file.items():
             tt = _read_documents_file(plan, f)
-            if tt is None:
-                continue
-            m = dict(zip(tt.column("doc_id").to_pylist(), tt.column("text").to_pylist()))
-            for j in js:
-                res[j] = fold(m.get(str(index.doc_id[j]), ""), variants)
+            texts = dict(zip(tt.column("doc_id").to_pylist(), tt.column("text").to_pylist())) if tt is not None else {}
+            for x in xs:
+                res[x] = shingle_set(fold(texts.get(str(index.doc_id[x - n]), ""), variants), cfg.dedup.shingle_size)
         return res
 
     def group(x: int) -> tuple[str, Any]:
         return ("run", where[x][0]) if x < n else ("index", str(index_files[x - n]))
 
-    result: DedupResult = deduplicate(run, index, cfg.dedup, run_folded, index_folded, group)
+    result: DedupResult = deduplicate(run, index, cfg.dedup, load_sets, group)
     d = result.decisions
     _write_decisions(plan, where, len(shard_folders), {
         "doc_id": result.doc_ids, "status": [x.status for x in d], "cluster": [x.cluster for x in d],
         "cluster_size": [x.cluster_size for x in d], "duplicate_of": [x.duplicate_of for x in d],
         "similarity": [x.similarity for x in d],
     })
+    # every document of the run goes into the index: kept ones as themselves, duplicates
+    # pointing to their representative (their texts are kept in state/dedup_texts/)
     keys = band_keys(sig, cfg.dedup.bands)
-    kept_mask = np.array([x.status == "kept" for x in d], dtype=bool)
-    kept = pa.table({"doc_id": [i for i, k in zip(result.doc_ids, kept_mask) if k],
-                     "hash64": pa.array(run.hash64[kept_mask], pa.uint64()),
-                     "cluster_size": pa.array([x.cluster_size for x in d if x.status == "kept"], pa.int32())})
-    pq.write_table(kept, plan.run_dir / "kept.parquet")
-    np.save(plan.run_dir / "bands.npy", (keys & np.uint64(0xFFFFFFFF)).astype(np.uint32)[kept_mask])
+    indexed = pa.table({
+        "doc_id": result.doc_ids, "hash64": pa.array(run.hash64, pa.uint64()),
+        "cluster_size": pa.array([x.cluster_size for x in d], pa.int32()),
+        "rep": [None if x.status == "kept" else x.cluster for x in d],
+    })
+    pq.write_table(indexed, plan.run_dir / "indexed.parquet")
+    np.save(plan.run_dir / "bands.npy", (keys & np.uint64(0xFFFFFFFF)).astype(np.uint32))
     growth = pa.Table.from_pylist([{"doc_id": k, "added": v} for k, v in sorted(result.index_growth.items())], schema=GROWTH_SCHEMA)
     pq.write_table(growth, plan.run_dir / "growth.parquet")
     dups = sum(1 for x in d if x.status != "kept")
@@ -458,6 +474,9 @@ def _read_documents_file(plan: RunPlan, rel: str) -> pa.Table | None:
     return pq.read_table(p, columns=["doc_id", "text"]) if p.exists() else None
 
 
+# texts of rejected duplicates (state, not for consumers): a later copy is checked against them
+DUP_TEXTS = pa.schema([("doc_id", pa.string()), ("text", pa.string())])
+
 _DECISIONS = pa.schema([("doc_id", pa.string()), ("status", pa.string()), ("cluster", pa.string()),
                         ("cluster_size", pa.int32()), ("duplicate_of", pa.string()), ("similarity", pa.float64())])
 
@@ -476,6 +495,7 @@ def write_shard(plan: RunPlan, shard: Shard, shard_folder: str) -> dict[str, Any
     name = f"part-{plan.run_id}-{shard.shard_id:05d}.parquet"
     docs_w = _StreamingFile(out / "documents" / _partition(plan) / name, DOCUMENTS)
     rej_w = _StreamingFile(out / "rejects" / _partition(plan) / name, REJECTS)
+    dup_w = _StreamingFile(out / "state" / "dedup_texts" / name, DUP_TEXTS)
     reasons: Counter[str] = Counter()
     stamp = {"run_id": plan.run_id, "ingested_at": ingested}
     for batch in pq.ParquetFile(folder / "rejects.parquet").iter_batches(batch_size=2000):
@@ -487,7 +507,7 @@ def write_shard(plan: RunPlan, shard: Shard, shard_folder: str) -> dict[str, Any
     n_docs = 0
     for batch in pq.ParquetFile(folder / "docs.parquet").iter_batches(batch_size=2000):
         dec = next(dec_batches).to_pylist()
-        docs, dups = [], []
+        docs, dups, dup_texts = [], [], []
         for row, dd in zip(batch.to_pylist(), dec):
             if dd["status"] == "kept":
                 docs.append({k: row.get(k) for k in DOCUMENTS.names} | {
@@ -500,11 +520,13 @@ def write_shard(plan: RunPlan, shard: Shard, shard_folder: str) -> dict[str, Any
                     "duplicate_of": dd["duplicate_of"], "similarity": dd["similarity"], "dup_cluster_size": dd["cluster_size"],
                     "title": row["title"], "url": row["url"], **stamp,
                 })
+                dup_texts.append({"doc_id": dd["doc_id"], "text": row["text"]})
                 reasons[dd["status"]] += 1
         docs_w.write(docs)
         rej_w.write(dups)
+        dup_w.write(dup_texts)
         n_docs += len(docs)
-    written = [p for p in (docs_w.close(out), rej_w.close(out)) if p]
+    written = [p for p in (docs_w.close(out), rej_w.close(out), dup_w.close(out)) if p]
     return {"shard_id": shard.shard_id, "documents": n_docs, "rejects": sum(reasons.values()), "files": written,
             "reasons": dict(reasons)}
 
@@ -553,7 +575,7 @@ def versions() -> dict[str, str]:
 def commit_run(plan: RunPlan, process_stats: list[dict[str, Any]], dedup_stats: dict[str, Any],
                write_stats: list[dict[str, Any]], finished: datetime | None = None) -> dict[str, Any]:
     """Publish the run: data files, then state segments and the run summary, in one journal."""
-    cfg = load_config(plan.config_path)
+    cfg = plan.config()
     layout = plan.layout
     run_dir = plan.run_dir
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -562,7 +584,7 @@ def commit_run(plan: RunPlan, process_stats: list[dict[str, Any]], dedup_stats: 
     for ws in write_stats:
         for rel in ws["files"]:
             moves.append((run_dir / "out" / rel, layout.root / rel))
-            if rel.startswith("documents/"):
+            if rel.startswith(("documents/", "state/dedup_texts/")):
                 for did in pq.read_table(run_dir / "out" / rel, columns=["doc_id"]).column("doc_id").to_pylist():
                     doc_files[did] = rel
     seg = f"{plan.run_id}.parquet"
@@ -575,15 +597,16 @@ def commit_run(plan: RunPlan, process_stats: list[dict[str, Any]], dedup_stats: 
         lines.update(dict(zip(zip(lt.column("source_key").to_pylist(), lt.column("line_hash").to_pylist()), lt.column("n_docs").to_pylist())))
     line_rows = [{"source_key": k, "line_hash": h, "n_docs": c} for (k, h), c in sorted(lines.items())]
     staged_state: list[tuple[pa.Table, str]] = [(ledger, "ledger"), (pa.Table.from_pylist(line_rows, schema=LINES_SCHEMA), "lines")]
-    kept_path = run_dir / "kept.parquet"
-    if kept_path.exists() and cfg.dedup.enabled:
-        kept = pq.read_table(kept_path)
+    indexed_path = run_dir / "indexed.parquet"
+    if indexed_path.exists() and cfg.dedup.enabled:
+        rows = pq.read_table(indexed_path)
         bands = np.load(run_dir / "bands.npy")
         idx = pa.table({
-            "doc_id": kept.column("doc_id"), "hash64": kept.column("hash64"),
+            "doc_id": rows.column("doc_id"), "hash64": rows.column("hash64"),
             "bands": pa.FixedSizeListArray.from_arrays(pa.array(bands.reshape(-1), pa.uint32()), cfg.dedup.bands),
-            "cluster_size": kept.column("cluster_size"),
-            "doc_file": [doc_files.get(x, "") for x in kept.column("doc_id").to_pylist()],
+            "cluster_size": rows.column("cluster_size"),
+            "doc_file": [doc_files.get(x, "") for x in rows.column("doc_id").to_pylist()],
+            "rep": rows.column("rep"),
         }, schema=index_schema(cfg.dedup.bands))
         staged_state.append((idx, "dedup"))
         growth = pq.read_table(run_dir / "growth.parquet")

@@ -33,6 +33,7 @@ def index_schema(bands: int) -> pa.Schema:
     return pa.schema([
         ("doc_id", pa.string()), ("hash64", pa.uint64()), ("bands", pa.list_(pa.uint32(), bands)),
         ("cluster_size", pa.int32()), ("doc_file", pa.string()),
+        ("rep", pa.string()),  # for a rejected duplicate: the kept document it was folded into
     ])
 
 
@@ -216,7 +217,7 @@ def load_index(layout: Layout, bands: int) -> tuple[IndexView, np.ndarray]:
     view = IndexView(
         doc_id=doc_id,
         hash64=t.column("hash64").to_numpy().astype(np.uint64) if len(t) else np.zeros(0, np.uint64),
-        bands=bands_arr, cluster_size=sizes,
+        bands=bands_arr, cluster_size=sizes, rep=np.array(t.column("rep").to_pylist(), dtype=object),
     )
     files = np.array(t.column("doc_file").to_pylist(), dtype=object)
     return view, files
