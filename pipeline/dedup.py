@@ -268,6 +268,7 @@ def deduplicate(
         idx_by_root.setdefault(uf.find(y), []).append(y)
     final_ids = _unique_ids(run, index)
     decisions: list[Decision | None] = [None] * n
+    pending: list[tuple[int, int, str, int]] = []
     growth: dict[str, int] = {}
     for root, xs in members.items():
         idx_members = idx_by_root.get(root, [])
@@ -291,12 +292,14 @@ def deduplicate(
                 rep >= n and index.hash64[rep - n] == run.hash64[x]
             ):
                 decisions[x] = Decision("exact_duplicate", rep_id, size, rep_id, 1.0)
-                continue
-            sim = sims.get(pair)
-            if sim is None:
-                j, c = jaccard_containment(sset(x), sset(rep))
-                sim = max(j, c)
-            decisions[x] = Decision("near_duplicate", rep_id, size, rep_id, round(float(sim), 4))
+            elif pair in sims:
+                decisions[x] = Decision("near_duplicate", rep_id, size, rep_id, round(float(sims[pair]), 4))
+            else:
+                pending.append((x, rep, rep_id, size))
+    # similarity to the representative for members joined through others, in storage order
+    for x, rep, rep_id, size in sorted(pending, key=lambda t: (str(group(t[0])), t[0])):
+        j, c = jaccard_containment(sset(x), sset(rep))
+        decisions[x] = Decision("near_duplicate", rep_id, size, rep_id, round(float(max(j, c)), 4))
     return DedupResult([d for d in decisions if d is not None], final_ids, growth, len(cand_run) + len(cand_idx), confirmed)
 
 

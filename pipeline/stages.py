@@ -398,13 +398,15 @@ def deduplicate_run(plan: RunPlan, shard_folders: list[str]) -> dict[str, Any]:
     index, index_files = load_index(plan.layout, cfg.dedup.bands)
     variants = load_variants(str(cfg.resolve(cfg.dedup.spelling_variants))) if cfg.dedup.spelling_variants else {}
 
-    mapped: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    last: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     def shard_sets(si: int) -> tuple[np.ndarray, np.ndarray]:
-        if si not in mapped:  # memory-mapped: the OS pages sets in and out, RSS stays flat
+        """One shard's sets file at a time (a few MB); the sets asked for are copied out of it."""
+        if si not in last:
+            last.clear()
             folder = Path(shard_folders[si])
-            mapped[si] = (np.load(folder / "sets.npy", mmap_mode="r"), np.load(folder / "sets_offsets.npy"))
-        return mapped[si]
+            last[si] = (np.load(folder / "sets.npy"), np.load(folder / "sets_offsets.npy"))
+        return last[si]
 
     def load_sets(rows: list[int]) -> dict[int, np.ndarray]:
         res: dict[int, np.ndarray] = {}
@@ -413,7 +415,7 @@ def deduplicate_run(plan: RunPlan, shard_folders: list[str]) -> dict[str, Any]:
             if x < n:
                 si, ri = where[x]
                 vals, offs = shard_sets(si)
-                res[x] = np.asarray(vals[offs[ri]:offs[ri + 1]])
+                res[x] = vals[offs[ri]:offs[ri + 1]].copy()
             else:
                 by_file.setdefault(str(index_files[x - n]), []).append(x)
         for f, xs in by_file.items():
