@@ -273,7 +273,7 @@ def process_shard(plan: RunPlan, shard: Shard) -> dict[str, Any]:
     counts = np.concatenate([c for _, c in sets_parts]) if sets_parts else np.zeros(0, np.int64)
     offsets = np.zeros(len(counts) + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
-    np.save(folder / "sets.npy", np.concatenate([v for v, _ in sets_parts]) if sets_parts else np.zeros(0, np.uint32))
+    (np.concatenate([v for v, _ in sets_parts]) if sets_parts else np.zeros(0, np.uint32)).astype("<u4").tofile(folder / "sets.bin")
     np.save(folder / "sets_offsets.npy", offsets)
     pq.write_table(pa.Table.from_pylist(ledger_rows, schema=LEDGER_SCHEMA), folder / "ledger.parquet")
     lines = [{"source_key": k, "line_hash": h, "n_docs": c} for (k, h), c in sorted(shard_lines.items())]
@@ -398,24 +398,24 @@ def deduplicate_run(plan: RunPlan, shard_folders: list[str]) -> dict[str, Any]:
     index, index_files = load_index(plan.layout, cfg.dedup.bands)
     variants = load_variants(str(cfg.resolve(cfg.dedup.spelling_variants))) if cfg.dedup.spelling_variants else {}
 
-    last: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    offsets_of: dict[int, np.ndarray] = {}
+    handles: dict[int, Any] = {}
 
-    def shard_sets(si: int) -> tuple[np.ndarray, np.ndarray]:
-        """One shard's sets file at a time (a few MB); the sets asked for are copied out of it."""
-        if si not in last:
-            last.clear()
-            folder = Path(shard_folders[si])
-            last[si] = (np.load(folder / "sets.npy"), np.load(folder / "sets_offsets.npy"))
-        return last[si]
+    def read_set(si: int, ri: int) -> np.ndarray:
+        """One document's set, read straight from its shard's file: nothing else is held."""
+        if si not in handles:
+            offsets_of[si] = np.load(Path(shard_folders[si]) / "sets_offsets.npy")
+            handles[si] = open(Path(shard_folders[si]) / "sets.bin", "rb")  # noqa: SIM115 - closed below
+        offs, f = offsets_of[si], handles[si]
+        f.seek(int(offs[ri]) * 4)
+        return np.frombuffer(f.read(int(offs[ri + 1] - offs[ri]) * 4), dtype=np.uint32)
 
     def load_sets(rows: list[int]) -> dict[int, np.ndarray]:
         res: dict[int, np.ndarray] = {}
         by_file: dict[str, list[int]] = {}
         for x in rows:
             if x < n:
-                si, ri = where[x]
-                vals, offs = shard_sets(si)
-                res[x] = vals[offs[ri]:offs[ri + 1]].copy()
+                res[x] = read_set(*where[x])
             else:
                 by_file.setdefault(str(index_files[x - n]), []).append(x)
         for f, xs in by_file.items():
@@ -428,7 +428,11 @@ def deduplicate_run(plan: RunPlan, shard_folders: list[str]) -> dict[str, Any]:
     def group(x: int) -> tuple[str, Any]:
         return ("run", where[x][0]) if x < n else ("index", str(index_files[x - n]))
 
-    result: DedupResult = deduplicate(run, index, cfg.dedup, load_sets, group)
+    try:
+        result: DedupResult = deduplicate(run, index, cfg.dedup, load_sets, group)
+    finally:
+        for f in handles.values():
+            f.close()
     d = result.decisions
     _write_decisions(plan, where, len(shard_folders), {
         "doc_id": result.doc_ids, "status": [x.status for x in d], "cluster": [x.cluster for x in d],
