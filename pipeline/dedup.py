@@ -185,8 +185,8 @@ class _ShingleSets:
     time and kept in a bounded LRU, so dedup's working memory does not grow with the run."""
 
     def __init__(self, load: Callable[[list[int]], dict[int, np.ndarray]], group: Callable[[int], Any],
-                 needed: Iterable[int], capacity: int = 20_000) -> None:
-        self.load, self.group, self.capacity = load, group, capacity
+                 needed: Iterable[int], capacity: int = 20_000, prefetch: Callable[[int], bool] = lambda x: True) -> None:
+        self.load, self.group, self.capacity, self.prefetch = load, group, capacity, prefetch
         self.by_group: dict[Any, list[int]] = {}
         for x in sorted(set(needed)):
             self.by_group.setdefault(group(x), []).append(x)
@@ -197,7 +197,9 @@ class _ShingleSets:
         if hit is not None:
             self.cache.move_to_end(x)
             return hit
-        rows = [y for y in self.by_group.get(self.group(x), []) if y not in self.cache and y != x] + [x]
+        rows = [x]
+        if self.prefetch(x):  # loading costs per group (a file of texts): take the group's other rows along
+            rows = [y for y in self.by_group.get(self.group(x), []) if y not in self.cache and y != x] + [x]
         sets = self.load(rows)
         for y in rows:  # x last, so eviction never drops the set just asked for
             self.cache[y] = sets.get(y, _EMPTY_SET)
@@ -215,6 +217,7 @@ def deduplicate(
     cfg: DedupConfig,
     load_sets: Callable[[list[int]], dict[int, np.ndarray]],
     group: Callable[[int], Any] = lambda x: x,
+    prefetch: Callable[[int], bool] = lambda x: True,
 ) -> DedupResult:
     """Decide kept / duplicate for every run document. Shingle sets are fetched only for candidates.
 
@@ -247,7 +250,7 @@ def deduplicate(
     cand_run = [(a, b) for a, b in cand_run if _plausible(run, a, b, cfg)]
     cand_idx = [(i, n + j) for i, j in index.band_hits(keys32) if uf.find(i) != uf.find(n + j)]
     pairs = sorted(cand_run + cand_idx, key=lambda p: (str(group(p[0])), str(group(p[1])), p))
-    sset = _ShingleSets(load_sets, group, (x for p in pairs for x in p))
+    sset = _ShingleSets(load_sets, group, (x for p in pairs for x in p), prefetch=prefetch)
     sims: dict[tuple[int, int], float] = {}
     confirmed = 0
     for a, b in pairs:

@@ -429,7 +429,8 @@ def deduplicate_run(plan: RunPlan, shard_folders: list[str]) -> dict[str, Any]:
         return ("run", where[x][0]) if x < n else ("index", str(index_files[x - n]))
 
     try:
-        result: DedupResult = deduplicate(run, index, cfg.dedup, load_sets, group)
+        # run rows are read one set at a time (cheap); earlier runs' texts a file at a time
+        result: DedupResult = deduplicate(run, index, cfg.dedup, load_sets, group, prefetch=lambda x: x >= n)
     finally:
         for f in handles.values():
             f.close()
