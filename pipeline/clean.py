@@ -14,7 +14,6 @@ from .config import Config
 from .dates import to_utc
 from .extract import ExtractionTimeout, extract_html
 from .header import clean_title, parse_header
-from .language import detect_language
 from .model import Document, RawRecord, Reject, Removed
 from .normalize import normalize_line, normalize_text, unwrap_hard_wrapped
 from .rules import RuleSet
@@ -166,7 +165,3 @@ def domain_of(url: str | None) -> str | None:
         if host.startswith(prefix) and host.count(".") > 1:
             host = host[len(prefix):]
     return host
-
-
-def language_of(text: str) -> str | None:
-    return detect_language(text)[0]

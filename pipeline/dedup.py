@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from .config import DedupConfig
-from .minhash import band_keys, jaccard_containment, shingle_set
+from .minhash import band_keys, jaccard_containment
 
 NO_DATE = np.iinfo(np.int64).max
 _GROUP_ALL_PAIRS = 8

@@ -13,7 +13,7 @@ import json
 import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import IO, Any
 
 import fsspec
@@ -341,7 +341,3 @@ def _read_warc(uri: str, f: ContentHasher, mine=lambda k: True) -> Iterator[RawR
             yield RawRecord(source_uri=uri, source_record=rid, source_format="warc", html=html, meta=meta)
     except ArchiveLoadFailed as e:
         yield _file_reject(uri, "unreadable", f"not a readable WARC file: {e}", record="tail")
-
-
-def now_utc() -> datetime:
-    return datetime.now(timezone.utc)

@@ -29,7 +29,7 @@ import pyarrow.parquet as pq
 from . import __version__
 from .clean import Cleaner
 from .config import Config, config_from_dict, config_to_dict, load_config
-from .dedup import NO_DATE, DedupResult, IndexView, RunCandidates, deduplicate
+from .dedup import NO_DATE, DedupResult, RunCandidates, deduplicate
 from .language import detect_language
 from .minhash import band_keys, fold, load_variants, shingle_set, shingle_sets, signatures
 from .model import Document, Reject, Removed, text_hash
