@@ -119,7 +119,8 @@ class ClassifierParams:
     stopwords_low: float = 0.30
     stopwords_high: float = 0.32
     max_link_density: float = 0.2
-    menu_run: int = 4  # this many short lines in a row are a menu or a link list, whatever surrounds them
+    menu_run: int = 4
+    first_block_share: float = 0.2  # this many short lines in a row are a menu or a link list, whatever surrounds them
     main_gap: int = 10  # this many non-content lines in a row separate the article from other prose
 
 
@@ -224,6 +225,11 @@ def main_block(classes: list[str], feats: list[LineFeatures], p: ClassifierParam
         return sum(feats[i].chars for i in b) * len(b) / (b[-1] - b[0] + 1)
 
     best = max(candidates, key=score)
+    # the article starts right under the headline: prefer the first block of prose when it is
+    # not much smaller than the biggest (teaser lists after an article can outweigh it)
+    first = candidates[0]
+    if first is not best and score(first) >= p.first_block_share * score(best):
+        best = first
     return best[0], best[-1]
 
 
