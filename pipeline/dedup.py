@@ -115,6 +115,7 @@ class Decision:
 class DedupResult:
     decisions: list[Decision]  # one per run row, in row order
     doc_ids: list[str]  # final doc_id per run row (versioned when the id is already taken)
+    index_bands: np.ndarray  # (n, bands) uint32 band keys of the run rows, as the index stores them
     index_growth: dict[str, int]  # index doc_id -> members added this run
     pairs_checked: int = 0
     pairs_confirmed: int = 0
@@ -303,7 +304,8 @@ def deduplicate(
     for x, rep, rep_id, size in sorted(pending, key=lambda t: (str(group(t[0])), t[0])):
         j, c = jaccard_containment(sset(x), sset(rep))
         decisions[x] = Decision("near_duplicate", rep_id, size, rep_id, round(float(max(j, c)), 4))
-    return DedupResult([d for d in decisions if d is not None], final_ids, growth, len(cand_run) + len(cand_idx), confirmed)
+    return DedupResult([d for d in decisions if d is not None], final_ids, keys32, growth,
+                       len(cand_run) + len(cand_idx), confirmed)
 
 
 def _unique_ids(run: RunCandidates, index: IndexView) -> list[str]:

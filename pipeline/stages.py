@@ -31,7 +31,7 @@ from .clean import Cleaner
 from .config import Config, config_from_dict, config_to_dict, load_config
 from .dedup import NO_DATE, DedupResult, RunCandidates, deduplicate
 from .language import detect_language
-from .minhash import band_keys, fold, load_variants, shingle_set, shingle_sets, signatures
+from .minhash import fold, load_variants, shingle_set, shingle_sets, signatures
 from .model import Document, Reject, Removed, text_hash
 from .schema import DOCUMENTS, REJECTS, STAGED, STAGED_REJECTS
 from .sources import InputFile, discover, input_format, read_file
@@ -198,7 +198,6 @@ class _ShardWriter:
     """Streams staged rows of one shard to Parquet in row groups, so memory stays flat."""
 
     def __init__(self, folder: Path) -> None:
-        self.folder = folder
         self.docs = pq.ParquetWriter(folder / "docs.parquet", STAGED, compression="zstd")
         self.rejects = pq.ParquetWriter(folder / "rejects.parquet", STAGED_REJECTS, compression="zstd")
 
@@ -301,6 +300,11 @@ def _consume(buffered: list[tuple[int, Any]], cleaner: Cleaner, window: list[tup
             window.append((seq, res.doc))
 
 
+def _variants(cfg: Config) -> dict[str, str]:
+    """Spelling variants folded before shingling, the same for signing and for confirming."""
+    return load_variants(str(cfg.resolve(cfg.dedup.spelling_variants))) if cfg.dedup.spelling_variants else {}
+
+
 def _finish_window(window: list[tuple[int, Document]], cfg: Config, learned: dict[tuple[str, int], int],
                    shard_lines: Counter[tuple[str, int]], stats: Counter[str],
                    sets_out: list[tuple[np.ndarray, np.ndarray]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -352,7 +356,7 @@ def _finish_window(window: list[tuple[int, Document]], cfg: Config, learned: dic
         kept_docs.append((seq, d, key))
     sigs, n_sh = (None, None)
     if kept_docs and cfg.dedup.enabled:
-        variants = load_variants(str(cfg.resolve(cfg.dedup.spelling_variants))) if cfg.dedup.spelling_variants else {}
+        variants = _variants(cfg)
         folded = [fold(d.text, variants) for _, d, _ in kept_docs]
         sigs, n_sh = signatures(folded, cfg.dedup.num_perm, cfg.dedup.shingle_size, cfg.dedup.seed)
         # exact shingle sets, for confirming candidate pairs without re-reading texts
@@ -396,7 +400,7 @@ def deduplicate_run(plan: RunPlan, shard_folders: list[str]) -> dict[str, Any]:
         n_shingles=t.column("n_shingles").to_numpy().astype(np.int32),
     )
     index, index_files = load_index(plan.layout, cfg.dedup.bands)
-    variants = load_variants(str(cfg.resolve(cfg.dedup.spelling_variants))) if cfg.dedup.spelling_variants else {}
+    variants = _variants(cfg)
 
     offsets_of: dict[int, np.ndarray] = {}
     handles: dict[int, Any] = {}
@@ -442,14 +446,13 @@ def deduplicate_run(plan: RunPlan, shard_folders: list[str]) -> dict[str, Any]:
     })
     # every document of the run goes into the index: kept ones as themselves, duplicates
     # pointing to their representative (their texts are kept in state/dedup_texts/)
-    keys = band_keys(sig, cfg.dedup.bands)
     indexed = pa.table({
         "doc_id": result.doc_ids, "hash64": pa.array(run.hash64, pa.uint64()),
         "cluster_size": pa.array([x.cluster_size for x in d], pa.int32()),
         "rep": [None if x.status == "kept" else x.cluster for x in d],
     })
     pq.write_table(indexed, plan.run_dir / "indexed.parquet")
-    np.save(plan.run_dir / "bands.npy", (keys & np.uint64(0xFFFFFFFF)).astype(np.uint32))
+    np.save(plan.run_dir / "bands.npy", result.index_bands)
     growth = pa.Table.from_pylist([{"doc_id": k, "added": v} for k, v in sorted(result.index_growth.items())], schema=GROWTH_SCHEMA)
     pq.write_table(growth, plan.run_dir / "growth.parquet")
     dups = sum(1 for x in d if x.status != "kept")
