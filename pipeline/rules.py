@@ -131,7 +131,7 @@ class RuleSet:
             rule = self.first_match(line)
             if rule is not None:
                 marks[i] = rule.name
-                if rule.match == "footer" and i >= tail_start:
+                if rule.match == "footer" and i >= tail_start and self._prose_above(lines, marks, i):
                     for j in range(i + 1, n):
                         if lines[j].strip() and marks[j] is None:
                             marks[j] = rule.name
@@ -139,6 +139,12 @@ class RuleSet:
                 elif rule.match == "heading_list":
                     i = self._mark_list(lines, marks, i, rule)
             i += 1
+
+    @staticmethod
+    def _prose_above(lines: list[str], marks: list[str | None], i: int) -> bool:
+        """Article prose above line i that no rule removed: a cookie notice or a disclosure
+        above the article is prose-shaped but is not the article a footer closes."""
+        return any(marks[k] is None and lines[k].strip() and is_body_line(lines[k]) for k in range(i))
 
     @staticmethod
     def _mark_list(lines: list[str], marks: list[str | None], start: int, rule: Rule) -> int:
