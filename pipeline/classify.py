@@ -80,6 +80,7 @@ class LineFeatures:
     link_density: float
     sentence_end: bool
     caps_ratio: float
+    digits: bool = False  # holds a digit: dates, quantities, ranks (list items rather than menu entries)
 
 
 _FEATURE_CACHE: dict[tuple[str | None, str], LineFeatures] = {}
@@ -108,7 +109,7 @@ def features(line: str, stops: frozenset[str]) -> LineFeatures:
     return LineFeatures(
         chars=len(line), words=n, stop_density=density,
         link_density=link_chars / max(len(line), 1), sentence_end=bool(_SENT_END.search(line)),
-        caps_ratio=caps / n if n else 0.0,
+        caps_ratio=caps / n if n else 0.0, digits=any(ch.isdigit() for ch in line),
     )
 
 
@@ -119,9 +120,13 @@ class ClassifierParams:
     stopwords_low: float = 0.30
     stopwords_high: float = 0.32
     max_link_density: float = 0.2
-    menu_run: int = 4
-    first_block_share: float = 0.2  # this many short lines in a row are a menu or a link list, whatever surrounds them
+    menu_run: int = 4  # this many short lines in a row are a menu or a link list, whatever surrounds them
+    # the first block of prose is the article when it has this share of the biggest block's weight
+    first_block_share: float = 0.2
     main_gap: int = 10  # this many non-content lines in a row separate the article from other prose
+    # a list in the article: at least this many lines in a row, each of 3+ words holding a digit
+    # (tour dates, ingredients, standings), right under prose; 0 turns the rule off
+    list_run: int = 4
 
 
 def initial_class(f: LineFeatures, p: ClassifierParams) -> str:
@@ -166,9 +171,37 @@ def _menu_runs(classes: list[str], p: ClassifierParams) -> list[str]:
     return out
 
 
+def _list_item(f: LineFeatures, p: ClassifierParams) -> bool:
+    """A list entry: a few words with a figure, not a sentence of prose length (a caption)."""
+    return f.words >= 3 and f.digits and not (f.sentence_end and f.chars >= p.length_low)
+
+
+def _article_lists(classes: list[str], feats: list[LineFeatures], p: ClassifierParams) -> list[str]:
+    """Runs of short data lines (dates, quantities, ranks) right under prose, or under one short
+    heading under prose, are a list in the article: near-good, so the menu rule leaves them and
+    the context step joins them to the prose above. Menus are words without figures."""
+    if p.list_run <= 0:
+        return classes
+    out = list(classes)
+    n = len(classes)
+    i = 1
+    while i < n:
+        if classes[i] == GOOD or not _list_item(feats[i], p):
+            i += 1
+            continue
+        j = i
+        while j < n and classes[j] != GOOD and _list_item(feats[j], p):
+            j += 1
+        above = classes[i - 1] == GOOD or (i >= 2 and classes[i - 1] == SHORT and classes[i - 2] == GOOD)
+        if above and j - i >= p.list_run:
+            out[i:j] = [NEAR] * (j - i)
+        i = j
+    return out
+
+
 def smooth(classes: list[str], feats: list[LineFeatures], p: ClassifierParams) -> list[str]:
     """jusText's context step: short and near-good lines take the class of their surroundings."""
-    classes = _menu_runs(classes, p)
+    classes = _menu_runs(_article_lists(classes, feats, p), p)
     out = list(classes)
     # headings: flat text has no <h2>, so a short line counts as a heading (near-good) only when
     # the next line is good content and it is not one of a run of short lines (a menu)
