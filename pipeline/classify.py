@@ -127,6 +127,9 @@ class ClassifierParams:
     # a list in the article: at least this many lines in a row, each of 3+ words holding a digit
     # (tour dates, ingredients, standings), right under prose; 0 turns the rule off
     list_run: int = 4
+    # inside the article's block, items after a timestamp line weighing less than this share of
+    # the heaviest item are teasers or comments, not the article (0 turns the split off)
+    item_share: float = 0.5
 
 
 def initial_class(f: LineFeatures, p: ClassifierParams) -> str:
@@ -232,7 +235,7 @@ def smooth(classes: list[str], feats: list[LineFeatures], p: ClassifierParams) -
 
 
 def main_block(classes: list[str], feats: list[LineFeatures], p: ClassifierParams,
-               comment_start: list[bool] | None = None) -> tuple[int, int] | None:
+               comment_start: list[bool] | None = None, item_start: list[bool] | None = None) -> tuple[int, int] | None:
     """Span of the article among the content lines.
 
     Content lines form blocks, split where main_gap or more non-content lines separate them
@@ -263,21 +266,49 @@ def main_block(classes: list[str], feats: list[LineFeatures], p: ClassifierParam
     first = candidates[0]
     if first is not best and score(first) >= p.first_block_share * score(best):
         best = first
+    if item_start is not None and p.item_share > 0:
+        best = _main_items(best, item_start, score, p.item_share)
     return best[0], best[-1]
 
 
+def _main_items(block: list[int], item_start: list[bool], score, share: float) -> list[int]:
+    """Inside the article's block, a timestamp line starts a new item (a teaser, a comment, a
+    live-blog entry). Keep the first item when it weighs at least `share` of the heaviest, else
+    the heaviest, and the items next to it that weigh at least `share` of it: live-blog entries
+    are alike, a teaser's dek or a reader's comment is a fraction of an article."""
+    items: list[list[int]] = [[block[0]]]
+    for i in block[1:]:
+        if item_start[i]:
+            items.append([i])
+        else:
+            items[-1].append(i)
+    if len(items) == 1:
+        return block
+    weights = [score(b) for b in items]
+    k = max(range(len(items)), key=weights.__getitem__)
+    if weights[0] >= share * weights[k]:
+        k = 0  # the article comes first; a long comment or entry further down may outweigh it
+    lo = hi = k
+    while lo > 0 and weights[lo - 1] >= share * weights[k]:
+        lo -= 1
+    while hi + 1 < len(items) and weights[hi + 1] >= share * weights[k]:
+        hi += 1
+    return [i for b in items[lo:hi + 1] for i in b]
+
+
 def classify_lines(lines: list[str], lang: str | None, params: ClassifierParams | None = None,
-                   comment_start: list[bool] | None = None) -> list[tuple[str, str]]:
+                   comment_start: list[bool] | None = None, item_start: list[bool] | None = None) -> list[tuple[str, str]]:
     """Return (final class, signal) per line; blank lines must be filtered out first.
 
-    comment_start[i] tells that line i comes right after comment furniture removed by rules.
+    comment_start[i] tells that line i comes right after comment furniture removed by rules,
+    item_start[i] that a timestamp line was removed right above it.
     """
     p = params or ClassifierParams()
     stops = stoplist(lang)
     feats = [_features_cached(s, lang, stops) for s in lines]
     initial = [initial_class(f, p) for f in feats]
     final = smooth(initial, feats, p)
-    span = main_block(final, feats, p, comment_start)
+    span = main_block(final, feats, p, comment_start, item_start)
     out = []
     for i, (f, c) in enumerate(zip(final, initial)):
         if span is not None and f == GOOD and not span[0] <= i <= span[1]:

@@ -21,6 +21,8 @@ from .rules import RuleSet
 
 # rule names whose lines mark the start of a reader comment
 _COMMENT_FURNITURE = {"comments.comment_meta", "comments.comment_reply"}
+# rule names whose lines separate the items of a list (teasers, comments, live-blog entries)
+_ITEM_FURNITURE = {"structure.timestamp_line"}
 
 
 @dataclass
@@ -136,8 +138,11 @@ class Cleaner:
             return {}
         lang = guess_language([lines[i] for i in live])
         comment_start = [self._after_comment_furniture(marks, i) for i in live]
+        # a timestamp line removed between two kept lines starts a new item: a teaser, a comment
+        item_start = [k > 0 and any(marks[j] in _ITEM_FURNITURE for j in range(live[k - 1] + 1, i))
+                      for k, i in enumerate(live)]
         params = ClassifierParams(main_gap=self.cfg.clean.main_block_gap)
-        results = classify_lines([lines[i] for i in live], lang, params, comment_start)
+        results = classify_lines([lines[i] for i in live], lang, params, comment_start, item_start)
         if all(final == BAD for final, _ in results) and sum(len(lines[i]) for i in live) >= 200:
             # nothing looked like prose to the classifier, yet there is text: a kind of page it
             # does not know (score tables, poetry, an unknown script). Keep it rather than lose it.

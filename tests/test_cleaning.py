@@ -51,6 +51,32 @@ def test_classifier_drops_menus_and_keeps_headings():
     assert any(t.rule and t.rule.startswith("classifier.") for t in res.trace if not t.kept)
 
 
+def _clean_flat(flat: str):
+    from pipeline.clean import Cleaner
+    from pipeline.config import load_config
+    from pipeline.model import RawRecord
+
+    res = Cleaner(load_config()).process(RawRecord("mem://x.txt", None, "text", text=flat))
+    assert res.doc is not None
+    return res.doc.text.split("\n\n")
+
+
+def test_classifier_keeps_a_dated_list_under_prose_and_drops_timestamped_teasers():
+    body = [p for p in (SEEDS / "004_15c2f83c18db0b6e.txt").read_text().split("\n\n") if len(p.split()) > 25]
+    dates = ["June 9 - West Palm Beach, FL", "June 10 - Tampa, FL", "June 14 - Alpharetta, GA",
+             "June 17 - Nashville, TN", "June 19 - Charlotte, NC"]
+    teasers = []  # headline, time, dek, time: the related-stories strip under an article
+    for n, town in enumerate(["Ashford", "Bexley", "Crayford", "Dartford"]):
+        teasers += [f"{town} council votes on the harbour plan", f"{n + 1}H ago",
+                    f"Residents packed the hall in {town} for the vote, which would move the ferry terminal.",
+                    f"{n + 2}H ago"]
+    flat = "\n".join(["Home", "World", "Business", "Markets", "Sport"] + body[1:5] + dates + teasers)
+    kept = _clean_flat(flat)
+    assert all(d in kept for d in dates) and all(p in kept for p in body[1:5])
+    assert not any("Residents packed" in k for k in kept)
+    assert "Home" not in kept
+
+
 def test_catastrophic_pattern_is_cut_by_timeout(tmp_path):
     from pipeline.rules import RuleSet
 
