@@ -11,8 +11,9 @@ empties every cache before each pass, and times one process, single-threaded:
   normalize   normalize_text + normalize_line (+ unwrapping)
   rules       RuleSet.apply (named rule packs)
   header      parse_header
-  classify    the line classifier (language guess, features, smoothing, main block)
-  language    detect_language (py3langid) on the cleaned text
+  classify    the line classifier (language identification, features, smoothing, main block)
+  language    detect_language (py3langid) on the cleaned text of documents the classifier
+              did not identify
   dedup prep  fold + MinHash signatures + exact shingle sets (in batches, as the shard does)
 
 and Cleaner.process end to end. Prints ms per document and documents per CPU-second.
@@ -96,9 +97,10 @@ def main() -> int:
                 cleaner._classify(lines, marks)
 
         cleaned = [t for t in texts]
+        unidentified: list[str] = []
 
-        def language() -> None:
-            for t in cleaned:
+        def language() -> None:  # what the shard still identifies: the classifier did the rest
+            for t in unidentified:
                 detect_language(t)
 
         def dedup_prep() -> None:
@@ -117,6 +119,7 @@ def main() -> int:
 
         rows.setdefault("Cleaner.process", []).append(timed(process, n))
         cleaned[:] = [r.doc.text for r in results if r.doc is not None]
+        unidentified[:] = [r.doc.text for r in results if r.doc is not None and r.doc.language is None]
         rows.setdefault("language", []).append(timed(language, n))
         rows.setdefault("dedup prep", []).append(timed(dedup_prep, n))
 

@@ -29,37 +29,6 @@ _WORD = re.compile(r"[^\W_][\w'’-]*")
 _URL = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+|(?<!\w)@\w{2,}|#\w{2,}")
 
 
-@lru_cache(maxsize=1)
-def _stopword_languages() -> dict[str, tuple[str, ...]]:
-    """word -> languages whose stoplist has it, for the languages the classifier knows."""
-    index: dict[str, list[str]] = {}
-    for code in _LANG_NAMES:
-        for w in stoplist(code):
-            index.setdefault(w, []).append(code)
-    return {w: tuple(v) for w, v in index.items()}
-
-
-def guess_language(lines: list[str], max_chars: int = 800) -> str | None:
-    """The language whose stopwords the text uses most: all the classifier needs, at a
-    fraction of a language identifier's cost. None when no stoplist fits (e.g. CJK)."""
-    index = _stopword_languages()
-    counts: dict[str, int] = {}
-    seen = 0
-    for line in lines:
-        if len(line) < 40:
-            continue
-        for w in line.lower().split():
-            for code in index.get(w.strip(".,;:!?\"'()«»“”‘’"), ()):
-                counts[code] = counts.get(code, 0) + 1
-        seen += len(line)
-        if seen > max_chars:
-            break
-    if not counts:
-        return None
-    best = max(sorted(counts), key=lambda c: counts[c])
-    return best if counts[best] >= 5 else None
-
-
 @lru_cache(maxsize=64)
 def stoplist(lang: str | None) -> frozenset[str]:
     """jusText's stopwords for the language; empty when it has none (e.g. Japanese, Chinese)."""

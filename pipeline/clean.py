@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from .classify import BAD, ClassifierParams, classify_lines, guess_language
+from .classify import BAD, ClassifierParams, classify_lines
 from .config import Config
 from .dates import to_utc
 from .extract import ExtractionTimeout, extract_html
 from .header import clean_title, parse_header
+from .language import detect_language
 from .model import Document, RawRecord, Reject, Removed
 from .normalize import normalize_line, normalize_text, unwrap_hard_wrapped
 from .rules import RuleSet
@@ -87,8 +88,9 @@ class Cleaner:
         author = author or head.author
         published = published or to_utc(head.published)
         verdicts: dict[int, str] = {}
+        language = None
         if flat and self.cfg.clean.classifier:
-            verdicts = self._classify(lines, marks)
+            verdicts, language = self._classify(lines, marks)
         trace: list[LineTrace] = []
         kept: list[str] = []
         removed: list[Removed] = list(extra_removed)
@@ -108,6 +110,7 @@ class Cleaner:
             doc_id=rec.doc_id, text=text, source_uri=rec.source_uri, source_record=rec.source_record,
             source_format=rec.source_format, title=title, author=author, published_at=published, url=url,
             domain=domain_of(url) or (sitename.strip().lower() if sitename else None), removed=removed,
+            language=language,
         )
         if not text.strip():
             reason = "no_content" if not removed else "all_boilerplate"
@@ -130,25 +133,42 @@ class Cleaner:
                 return True
         return False
 
-    def _classify(self, lines: list[str], marks: list[str | None]) -> dict[int, str]:
+    def _classify(self, lines: list[str], marks: list[str | None]) -> tuple[dict[int, str], str | None]:
+        """Verdicts for the lines left by the rules, and the document's language.
+
+        The language is identified once, from the prose-length lines (menus say little about
+        it), and serves twice: it picks the classifier's stoplist and fills the column.
+        """
         live = [i for i, s in enumerate(lines) if s and marks[i] is None]
         if not live:
-            return {}
-        lang = guess_language([lines[i] for i in live])
+            return {}, None
+        lang = detect_language(_prose_sample([lines[i] for i in live]))[0]
         comment_start = [self._after_comment_furniture(marks, i) for i in live]
         params = ClassifierParams(main_gap=self.cfg.clean.main_block_gap)
         results = classify_lines([lines[i] for i in live], lang, params, comment_start)
         if all(final == BAD for final, _ in results) and sum(len(lines[i]) for i in live) >= 200:
             # nothing looked like prose to the classifier, yet there is text: a kind of page it
             # does not know (score tables, poetry, an unknown script). Keep it rather than lose it.
-            return {i: "classifier.fallback_keep_all" for i in live}
+            return {i: "classifier.fallback_keep_all" for i in live}, lang
         verdicts: dict[int, str] = {}
         for i, (final, initial) in zip(live, results):
             if final == BAD:
                 marks[i] = f"classifier.{initial}"
             else:
                 verdicts[i] = f"classifier.{initial}"
-        return verdicts
+        return verdicts, lang
+
+
+def _prose_sample(lines: list[str], max_chars: int = 1500) -> str:
+    """The first long lines of a text, for language identification; all lines if none is long."""
+    picked, size = [], 0
+    for line in lines:
+        if len(line) >= 40:
+            picked.append(line)
+            size += len(line) + 1
+            if size >= max_chars:
+                break
+    return " ".join(picked or lines)
 
 
 def domain_of(url: str | None) -> str | None:

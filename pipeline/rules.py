@@ -34,6 +34,7 @@ class RuleError(ValueError):
 
 
 _LOOKAROUNDS = ("(?=", "(?!", "(?<=", "(?<!")
+_COUNTED = regex.compile(r"\{\d*,?\d*\}")
 _UNICODE_CLASS = {"w": r"\pL\pN\pM_", "d": r"\pN", "s": r"\s\pZ"}
 
 
@@ -42,7 +43,9 @@ def widen_for_re2(pattern: str) -> str:
 
     RE2's \\b and \\w are ASCII-only and it has no lookarounds: drop word boundaries and
     lookarounds (fewer constraints only widen), spell \\w and \\d as Unicode classes, and turn
-    named groups into plain ones (rule patterns reuse names across alternatives).
+    named groups into plain ones (rule patterns reuse names across alternatives). Counted
+    repeats become `*`: `.{0,60}` multiplies the automaton's states, and a cold automaton costs
+    ~15 us a line against ~2 us when they are gone (measured on 80,000 lines).
     """
     out: list[str] = []
     i, in_class = 0, False
@@ -65,6 +68,9 @@ def widen_for_re2(pattern: str) -> str:
             j += pattern[j:j + 1] == "]"  # a leading ] is a literal
             out.append(pattern[i:j])
             i = j
+        elif c == "{" and (rep := _COUNTED.match(pattern, i)):
+            out.append("*")
+            i = rep.end()
         elif pattern.startswith("(?P<", i):
             out.append("(?:")
             i = pattern.index(">", i) + 1

@@ -340,7 +340,8 @@ def _finish_window(window: list[tuple[int, Document]], cfg: Config, learned: dic
         d.text = "\n\n".join(keep)
         d.n_words = len(d.text.split())
         d.text_hash = text_hash(d.text)
-        d.language = detect_language(d.text)[0]
+        if d.language is None:  # the classifier identifies it for flat text, from the same prose
+            d.language = detect_language(d.text)[0]
         reason = None
         if d.n_words == 0:
             reason, detail = "no_content", "nothing left after removing repeated boilerplate"

@@ -107,9 +107,10 @@ def test_re2_prefilter_never_misses_a_rule_hit():
 def test_re2_widening_and_rules_re2_cannot_express(tmp_path):
     from pipeline.rules import RuleSet, widen_for_re2
 
-    assert widen_for_re2(r"(?<!\w)@\w{2,}\b") == r"@[\pL\pN\pM_]{2,}"
+    assert widen_for_re2(r"(?<!\w)@\w{2,}\b") == r"@[\pL\pN\pM_]*"
     assert widen_for_re2(r"(?P<d>\d+)[\w-](?=x)") == r"(?:[\pN]+)[\pL\pN\pM_-]"
     assert widen_for_re2(r"[\b(]\bx") == r"[\b(]x"
+    assert widen_for_re2(r"a.{0,60}?b\d{4}\{2}[{]") == r"a.*?b[\pN]*\{2}[{]"
     # a backreference is beyond RE2: that rule is checked on every line, exactly
     pack = tmp_path / "p.toml"
     pack.write_text("[[rules]]\nname = \"twice\"\npattern = '^(\\w+) \\1$'\n"
