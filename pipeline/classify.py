@@ -71,9 +71,9 @@ def features(line: str, stops: frozenset[str]) -> LineFeatures:
     words = _WORD.findall(line.replace("_", " ") if "_" in line else line)  # \w holds "_", a word split
     n = len(words)
     link_chars = sum(len(m) for m in _URL.findall(line)) if _may_link(line) else 0
-    caps = sum(w[:1].isupper() for w in words)
+    caps = sum(map(str.isupper, [w[0] for w in words]))
     if stops:
-        density = sum(w.lower() in stops for w in words) / n if n else 0.0
+        density = sum(map(stops.__contains__, map(str.lower, words))) / n if n else 0.0
     else:  # no stoplist for this language: length and punctuation decide alone
         density = 1.0 if n else 0.0
     return LineFeatures(

@@ -159,7 +159,7 @@ class Cleaner:
         return verdicts, lang
 
 
-def _prose_sample(lines: list[str], max_chars: int = 1500) -> str:
+def _prose_sample(lines: list[str], max_chars: int = 600) -> str:
     """The first long lines of a text, for language identification; all lines if none is long."""
     picked, size = [], 0
     for line in lines:
