@@ -42,8 +42,9 @@ class CleanResult:
 class Cleaner:
     """Holds the compiled rules so a shard compiles them once, not once per document."""
 
-    def __init__(self, cfg: Config) -> None:
+    def __init__(self, cfg: Config, trace: bool = False) -> None:
         self.cfg = cfg
+        self.trace = trace  # keep every line's verdict, for `cleancorpus explain`
         self.rules = RuleSet.load(cfg.resolve(cfg.clean.rules_dir), cfg.clean.rule_packs, cfg.clean.regex_timeout)
 
     def process(self, rec: RawRecord) -> CleanResult:
@@ -91,20 +92,9 @@ class Cleaner:
         language = None
         if flat and self.cfg.clean.classifier:
             verdicts, language = self._classify(lines, marks)
-        trace: list[LineTrace] = []
-        kept: list[str] = []
-        removed: list[Removed] = list(extra_removed)
-        for i, s in enumerate(lines):
-            if not s:
-                continue
-            if marks[i] is None:
-                kept.append(s)
-                trace.append(LineTrace(s, True, verdicts.get(i)))
-            else:
-                removed.append(Removed(marks[i], s))
-                trace.append(LineTrace(s, False, marks[i]))
-        if extra_removed:
-            trace.insert(0, LineTrace(extra_removed[0].text, False, extra_removed[0].rule))
+        kept = [s for s, m in zip(lines, marks) if s and m is None]
+        removed = extra_removed + [Removed(m, s) for s, m in zip(lines, marks) if s and m is not None]
+        trace = self._trace(lines, marks, verdicts, extra_removed) if self.trace else []
         text = "\n\n".join(kept)
         doc = Document(
             doc_id=rec.doc_id, text=text, source_uri=rec.source_uri, source_record=rec.source_record,
@@ -116,6 +106,14 @@ class Cleaner:
             reason = "no_content" if not removed else "all_boilerplate"
             return CleanResult(reject=self._reject(rec, "clean", reason, "nothing left after cleaning", title), trace=trace, method=method)
         return CleanResult(doc=doc, trace=trace, method=method)
+
+    @staticmethod
+    def _trace(lines: list[str], marks: list[str | None], verdicts: dict[int, str],
+               extra_removed: list[Removed]) -> list[LineTrace]:
+        trace = [LineTrace(r.text, False, r.rule) for r in extra_removed[:1]]
+        trace += [LineTrace(s, m is None, verdicts.get(i) if m is None else m)
+                  for i, (s, m) in enumerate(zip(lines, marks)) if s]
+        return trace
 
     @staticmethod
     def _drop_repeated_title(lines: list[str], marks: list[str | None], title: str) -> None:

@@ -42,7 +42,7 @@ def test_classifier_drops_menus_and_keeps_headings():
     body = [p for p in (SEEDS / "004_15c2f83c18db0b6e.txt").read_text().split("\n\n") if p.strip()]
     flat = "\n".join(["Home", "World", "Business", "Markets", "Sport", "Weather", "Sign in"] + body[1:4] +
                      ["Russia-Belarus ties"] + body[5:7] + ["About us", "Contact", "Careers", "Advertise", "Privacy"])
-    res = Cleaner(load_config()).process(RawRecord("mem://x.txt", None, "text", text=flat))
+    res = Cleaner(load_config(), trace=True).process(RawRecord("mem://x.txt", None, "text", text=flat))
     assert res.doc is not None
     kept = res.doc.text.split("\n\n")
     assert "Russia-Belarus ties" in kept
