@@ -184,7 +184,7 @@ def _staged_row(seq: int, d: Document, key: str, sig: np.ndarray | None, n_sh: i
         "published_at": d.published_at, "url": d.url, "domain": d.domain, "language": d.language,
         "source_uri": d.source_uri, "source_record": d.source_record, "source_format": d.source_format,
         "source_key": key, "text_hash": d.text_hash, "n_words": d.n_words,
-        "removed": [{"rule": r.rule, "text": r.text} for r in d.removed],
+        "removed": d.removed,  # (rule, text) tuples: Arrow takes them as structs
         "signature": sig.tolist() if sig is not None else None, "n_shingles": n_sh,
     }
 
