@@ -82,7 +82,7 @@ class Cleaner:
         head = parse_header(lines, marks, self.rules, self.cfg.extract.date_order, find_title=flat)
         extra_removed: list[Removed] = []
         if head.removed_prefix:
-            extra_removed.append(Removed("header.date_prefix", head.removed_prefix))
+            extra_removed.append(("header.date_prefix", head.removed_prefix))
         if title and rec.html is not None:
             self._drop_repeated_title(lines, marks, title)
         title = clean_title(title or head.title)
@@ -93,7 +93,7 @@ class Cleaner:
         if flat and self.cfg.clean.classifier:
             verdicts, language = self._classify(lines, marks)
         kept = [s for s, m in zip(lines, marks) if s and m is None]
-        removed = extra_removed + [Removed(m, s) for s, m in zip(lines, marks) if s and m is not None]
+        removed = extra_removed + [(m, s) for s, m in zip(lines, marks) if s and m is not None]
         trace = self._trace(lines, marks, verdicts, extra_removed) if self.trace else []
         text = "\n\n".join(kept)
         doc = Document(
@@ -110,7 +110,7 @@ class Cleaner:
     @staticmethod
     def _trace(lines: list[str], marks: list[str | None], verdicts: dict[int, str],
                extra_removed: list[Removed]) -> list[LineTrace]:
-        trace = [LineTrace(r.text, False, r.rule) for r in extra_removed[:1]]
+        trace = [LineTrace(text, False, rule) for rule, text in extra_removed[:1]]
         trace += [LineTrace(s, m is None, verdicts.get(i) if m is None else m)
                   for i, (s, m) in enumerate(zip(lines, marks)) if s]
         return trace

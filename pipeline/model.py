@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import NamedTuple
 
 
 @dataclass(slots=True)
@@ -40,15 +39,10 @@ class RawRecord:
         return make_doc_id(self.meta.url, self.source_uri, self.meta.id or self.source_record)
 
 
-class Removed(NamedTuple):
-    """One line cleaning removed, and the rule or signal that removed it.
-
-    A named tuple rather than a dataclass: a flat page sheds a hundred or more menu lines, and
-    tuples are built at C speed and go into Arrow's list<struct> column as they are.
-    """
-
-    rule: str
-    text: str
+# One removed line: (the rule or signal that removed it, the line). Plain tuples, not objects:
+# a flat page sheds a hundred or more menu lines, tuples are built at C speed, and Arrow takes
+# them as they are for the list<struct<rule, text>> column.
+Removed = tuple[str, str]
 
 
 @dataclass(slots=True)

@@ -32,7 +32,7 @@ from .config import Config, config_from_dict, config_to_dict, load_config
 from .dedup import NO_DATE, DedupResult, RunCandidates, deduplicate
 from .language import detect_language
 from .minhash import fold, load_variants, shingle_set, shingle_sets, signatures
-from .model import Document, Reject, Removed, text_hash
+from .model import Document, Reject, text_hash
 from .schema import DOCUMENTS, REJECTS, STAGED, STAGED_REJECTS
 from .sources import InputFile, discover, input_format, read_file
 
@@ -334,7 +334,7 @@ def _finish_window(window: list[tuple[int, Document]], cfg: Config, learned: dic
         keep: list[str] = []
         for p, h in zip(paras, hs):
             if h and counts[(key, h)] + learned.get((key, h), 0) >= cfg.clean.repeated_min_docs:
-                d.removed.append(Removed(f"repeated:{key}", p))
+                d.removed.append((f"repeated:{key}", p))
             else:
                 keep.append(p)
         d.text = "\n\n".join(keep)
