@@ -7,10 +7,11 @@ chosen by the document's language, so German or Spanish prose is not mistaken fo
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import regex
+from .lineshape import CLAUSE_ENDS, ends_sentence
 
 GOOD, BAD, SHORT, NEAR = "good", "bad", "short", "near"
 _LANG_NAMES = {
@@ -22,40 +23,10 @@ _LANG_NAMES = {
     "lt": "Lithuanian", "lv": "Latvian", "et": "Estonian", "ca": "Catalan", "gl": "Galician", "eu": "Basque",
     "tl": "Tagalog", "fa": "Persian", "sr": "Serbian", "bn": "Bengali", "ta": "Tamil", "ur": "Urdu", "sw": "Swahili",
 }
-_WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’-]*")
-_URL = regex.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+|(?<!\w)@\w{2,}|#\w{2,}")
-_SENT_END = regex.compile(r"[.!?…:;]['\"”’»)\]]*$")
-
-
-@lru_cache(maxsize=1)
-def _stopword_languages() -> dict[str, tuple[str, ...]]:
-    """word -> languages whose stoplist has it, for the languages the classifier knows."""
-    index: dict[str, list[str]] = {}
-    for code in _LANG_NAMES:
-        for w in stoplist(code):
-            index.setdefault(w, []).append(code)
-    return {w: tuple(v) for w, v in index.items()}
-
-
-def guess_language(lines: list[str], max_chars: int = 800) -> str | None:
-    """The language whose stopwords the text uses most: all the classifier needs, at a
-    fraction of a language identifier's cost. None when no stoplist fits (e.g. CJK)."""
-    index = _stopword_languages()
-    counts: dict[str, int] = {}
-    seen = 0
-    for line in lines:
-        if len(line) < 40:
-            continue
-        for w in line.lower().split():
-            for code in index.get(w.strip(".,;:!?\"'()«»“”‘’"), ()):
-                counts[code] = counts.get(code, 0) + 1
-        seen += len(line)
-        if seen > max_chars:
-            break
-    if not counts:
-        return None
-    best = max(sorted(counts), key=lambda c: counts[c])
-    return best if counts[best] >= 5 else None
+# the standard library's re is Unicode-aware for str and about twice as fast as `regex` on
+# these simple patterns; [^\W_] is a letter or digit of any script
+_WORD = re.compile(r"[^\W_][\w'’-]*")
+_URL = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+|(?<!\w)@\w{2,}|#\w{2,}")
 
 
 @lru_cache(maxsize=64)
@@ -98,19 +69,23 @@ def _features_cached(line: str, lang: str | None, stops: frozenset[str]) -> Line
 
 
 def features(line: str, stops: frozenset[str]) -> LineFeatures:
-    words = _WORD.findall(line)
+    words = _WORD.findall(line.replace("_", " ") if "_" in line else line)  # \w holds "_", a word split
     n = len(words)
-    link_chars = sum(len(m) for m in _URL.findall(line))
-    caps = sum(w[:1].isupper() for w in words)
+    link_chars = sum(len(m) for m in _URL.findall(line)) if _may_link(line) else 0
+    caps = sum(map(str.isupper, [w[0] for w in words]))
     if stops:
-        density = sum(w.lower() in stops for w in words) / n if n else 0.0
+        density = sum(map(stops.__contains__, map(str.lower, words))) / n if n else 0.0
     else:  # no stoplist for this language: length and punctuation decide alone
         density = 1.0 if n else 0.0
     return LineFeatures(
         chars=len(line), words=n, stop_density=density,
-        link_density=link_chars / max(len(line), 1), sentence_end=bool(_SENT_END.search(line)),
+        link_density=link_chars / max(len(line), 1), sentence_end=ends_sentence(line, CLAUSE_ENDS),
         caps_ratio=caps / n if n else 0.0, digits=any(ch.isdigit() for ch in line),
     )
+
+
+def _may_link(line: str) -> bool:
+    return "@" in line or "#" in line or "://" in line or "www." in line
 
 
 @dataclass(frozen=True)

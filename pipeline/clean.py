@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from .classify import BAD, ClassifierParams, classify_lines, guess_language
+from .classify import BAD, ClassifierParams, classify_lines
 from .config import Config
 from .dates import to_utc
 from .extract import ExtractionTimeout, extract_html
 from .header import clean_title, parse_header
+from .language import detect_language
 from .model import Document, RawRecord, Reject, Removed
 from .normalize import normalize_line, normalize_text, unwrap_hard_wrapped
 from .rules import RuleSet
@@ -43,8 +44,9 @@ class CleanResult:
 class Cleaner:
     """Holds the compiled rules so a shard compiles them once, not once per document."""
 
-    def __init__(self, cfg: Config) -> None:
+    def __init__(self, cfg: Config, trace: bool = False) -> None:
         self.cfg = cfg
+        self.trace = trace  # keep every line's verdict, for `cleancorpus explain`
         self.rules = RuleSet.load(cfg.resolve(cfg.clean.rules_dir), cfg.clean.rule_packs, cfg.clean.regex_timeout)
 
     def process(self, rec: RawRecord) -> CleanResult:
@@ -82,39 +84,38 @@ class Cleaner:
         head = parse_header(lines, marks, self.rules, self.cfg.extract.date_order, find_title=flat)
         extra_removed: list[Removed] = []
         if head.removed_prefix:
-            extra_removed.append(Removed("header.date_prefix", head.removed_prefix))
+            extra_removed.append(("header.date_prefix", head.removed_prefix))
         if title and rec.html is not None:
             self._drop_repeated_title(lines, marks, title)
         title = clean_title(title or head.title)
         author = author or head.author
         published = published or to_utc(head.published)
         verdicts: dict[int, str] = {}
+        language = None
         if flat and self.cfg.clean.classifier:
-            verdicts = self._classify(lines, marks)
-        trace: list[LineTrace] = []
-        kept: list[str] = []
-        removed: list[Removed] = list(extra_removed)
-        for i, s in enumerate(lines):
-            if not s:
-                continue
-            if marks[i] is None:
-                kept.append(s)
-                trace.append(LineTrace(s, True, verdicts.get(i)))
-            else:
-                removed.append(Removed(marks[i], s))
-                trace.append(LineTrace(s, False, marks[i]))
-        if extra_removed:
-            trace.insert(0, LineTrace(extra_removed[0].text, False, extra_removed[0].rule))
+            verdicts, language = self._classify(lines, marks)
+        kept = [s for s, m in zip(lines, marks) if s and m is None]
+        removed = extra_removed + [(m, s) for s, m in zip(lines, marks) if s and m is not None]
+        trace = self._trace(lines, marks, verdicts, extra_removed) if self.trace else []
         text = "\n\n".join(kept)
         doc = Document(
             doc_id=rec.doc_id, text=text, source_uri=rec.source_uri, source_record=rec.source_record,
             source_format=rec.source_format, title=title, author=author, published_at=published, url=url,
             domain=domain_of(url) or (sitename.strip().lower() if sitename else None), removed=removed,
+            language=language,
         )
         if not text.strip():
             reason = "no_content" if not removed else "all_boilerplate"
             return CleanResult(reject=self._reject(rec, "clean", reason, "nothing left after cleaning", title), trace=trace, method=method)
         return CleanResult(doc=doc, trace=trace, method=method)
+
+    @staticmethod
+    def _trace(lines: list[str], marks: list[str | None], verdicts: dict[int, str],
+               extra_removed: list[Removed]) -> list[LineTrace]:
+        trace = [LineTrace(text, False, rule) for rule, text in extra_removed[:1]]
+        trace += [LineTrace(s, m is None, verdicts.get(i) if m is None else m)
+                  for i, (s, m) in enumerate(zip(lines, marks)) if s]
+        return trace
 
     @staticmethod
     def _drop_repeated_title(lines: list[str], marks: list[str | None], title: str) -> None:
@@ -132,11 +133,16 @@ class Cleaner:
                 return True
         return False
 
-    def _classify(self, lines: list[str], marks: list[str | None]) -> dict[int, str]:
+    def _classify(self, lines: list[str], marks: list[str | None]) -> tuple[dict[int, str], str | None]:
+        """Verdicts for the lines left by the rules, and the document's language.
+
+        The language is identified once, from the prose-length lines (menus say little about
+        it), and serves twice: it picks the classifier's stoplist and fills the column.
+        """
         live = [i for i, s in enumerate(lines) if s and marks[i] is None]
         if not live:
-            return {}
-        lang = guess_language([lines[i] for i in live])
+            return {}, None
+        lang = detect_language(_prose_sample([lines[i] for i in live]))[0]
         comment_start = [self._after_comment_furniture(marks, i) for i in live]
         # a timestamp line removed between two kept lines starts a new item: a teaser, a comment
         item_start = [k > 0 and any(marks[j] in _ITEM_FURNITURE for j in range(live[k - 1] + 1, i))
@@ -146,14 +152,26 @@ class Cleaner:
         if all(final == BAD for final, _ in results) and sum(len(lines[i]) for i in live) >= 200:
             # nothing looked like prose to the classifier, yet there is text: a kind of page it
             # does not know (score tables, poetry, an unknown script). Keep it rather than lose it.
-            return {i: "classifier.fallback_keep_all" for i in live}
+            return {i: "classifier.fallback_keep_all" for i in live}, lang
         verdicts: dict[int, str] = {}
         for i, (final, initial) in zip(live, results):
             if final == BAD:
                 marks[i] = f"classifier.{initial}"
             else:
                 verdicts[i] = f"classifier.{initial}"
-        return verdicts
+        return verdicts, lang
+
+
+def _prose_sample(lines: list[str], max_chars: int = 600) -> str:
+    """The first long lines of a text, for language identification; all lines if none is long."""
+    picked, size = [], 0
+    for line in lines:
+        if len(line) >= 40:
+            picked.append(line)
+            size += len(line) + 1
+            if size >= max_chars:
+                break
+    return " ".join(picked or lines)
 
 
 def domain_of(url: str | None) -> str | None:

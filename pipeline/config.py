@@ -31,6 +31,8 @@ class ExtractConfig:
     fallback: bool = True
     date_order: str = "DMY"
     extensive_date_search: bool = False
+    compare_below_chars: int = 1000
+    author_from_page: bool = True
 
 
 @dataclass(frozen=True)

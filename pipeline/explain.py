@@ -8,7 +8,7 @@ from pipeline.sources import InputFile, read_file
 
 
 def explain_file(path: str, config_path: str | None = None, limit: int = 3) -> str:
-    cleaner = Cleaner(load_config(config_path))
+    cleaner = Cleaner(load_config(config_path), trace=True)
     out: list[str] = []
     for n, item in enumerate(read_file(InputFile(path, 0, 0))):
         if n >= limit:

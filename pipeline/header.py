@@ -12,8 +12,7 @@ from datetime import date
 import regex
 
 from .dates import DATE, find_date
-from .lineshape import SENT_END as _SENT_END
-from .lineshape import is_body_line
+from .lineshape import ends_sentence, is_body_line
 from .rules import RuleSet
 
 _DATE_PREFIX = regex.compile(r"^\W{0,3}(?:(?:date|dated|published|posted|updated|on)\s*:?\s*)?(?P<d>" + DATE + r")\s*[:|–—-]?\s+(?=\S)", regex.I)
@@ -96,7 +95,7 @@ def parse_header(lines: list[str], marks: list[str | None], rules: RuleSet, date
         for i in rest:
             if i < title_i:
                 marks[i] = "header.above_title"
-            elif i > title_i and len(lines[i].split()) <= 6 and not _SENT_END.search(lines[i].strip()) \
+            elif i > title_i and len(lines[i].split()) <= 6 and not ends_sentence(lines[i].strip()) \
                     and not _BULLET.match(lines[i]):
                 marks[i] = "header.meta"
     # a date glued to the start of the first body paragraph ("date 2022-07-01 Western sanctions ...")

@@ -1,12 +1,22 @@
-"""What a line looks like, shared by the rule engine and the header parser."""
+"""What a line looks like, shared by the rule engine, the header parser and the classifier.
+
+Plain string tests, not `$`-anchored regexes: a regex search for an end anchor tries every
+position of the line, and these run on every line of every document.
+"""
 from __future__ import annotations
 
-import regex
+FULL_STOPS = ".!?"
+CLAUSE_ENDS = ".!?…:;"  # what may end a block of prose, a list lead-in or a quote included
+_CLOSERS = "'\"”’»)]"
 
-SENT_END = regex.compile(r"[.!?]['\"”’)]*$")
+
+def ends_sentence(line: str, stops: str = FULL_STOPS) -> bool:
+    """Ends in one of `stops`, maybe followed by closing quotes or brackets."""
+    tail = line.rstrip(_CLOSERS)
+    return bool(tail) and tail[-1] in stops
 
 
 def is_body_line(line: str) -> bool:
     """Shaped like article prose: long, or a full sentence of some length."""
     words = len(line.split())
-    return words >= 30 or (words >= 14 and bool(SENT_END.search(line)))
+    return words >= 30 or (words >= 14 and ends_sentence(line))

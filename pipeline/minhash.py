@@ -22,7 +22,7 @@ _MARKS = regex.compile(r"\p{Mn}+")
 _UNICODE_NONWORD = re.compile(r"[\W_]+")  # stdlib re: Unicode-aware \W, faster here than \p{} classes
 _ASCII_NONWORD = re.compile(r"[^a-z0-9]+")
 # typographic punctuation that would otherwise send mostly-ASCII text down the slow path
-_PUNCT_TO_SPACE = str.maketrans({c: " " for c in "‘’‚‛“”„‟–—―…«»‹›•·\u00a0\u2009\u200a\u202f\u2026"})
+_PUNCT_TO_SPACE = re.compile("[‘’‚‛“”„‟–—―…«»‹›•·\u00a0\u2009\u200a\u202f\u2026]")
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
 _P = np.uint64(1099511628211)  # odd, so invertible modulo 2^64
 _P_INV = np.uint64(pow(1099511628211, -1, 2**64))
@@ -31,7 +31,7 @@ _MAX_BATCH_BYTES = 2_000_000
 
 def fold(text: str, variants: dict[str, str] | None = None) -> str:
     """Case, accents and punctuation folded; spelling variants mapped to one form."""
-    text = text.translate(_PUNCT_TO_SPACE)
+    text = _PUNCT_TO_SPACE.sub(" ", text)  # a class search: str.translate looks up every character
     if text.isascii():  # nothing to decompose: skip NFKD and the combining-mark pass
         t = _ASCII_NONWORD.sub(" ", text.lower()).strip()
     else:
@@ -41,7 +41,8 @@ def fold(text: str, variants: dict[str, str] | None = None) -> str:
             # scripts written without spaces: every character is a token, so shingles still exist
             t = " ".join(_CJK.sub(r" \g<0> ", t).split())
     if variants:
-        t = " ".join(variants.get(w, w) for w in t.split())
+        words = t.split()
+        t = " ".join(map(variants.get, words, words))
     return t
 
 

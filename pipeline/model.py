@@ -39,10 +39,10 @@ class RawRecord:
         return make_doc_id(self.meta.url, self.source_uri, self.meta.id or self.source_record)
 
 
-@dataclass(slots=True)
-class Removed:
-    rule: str
-    text: str
+# One removed line: (the rule or signal that removed it, the line). Plain tuples, not objects:
+# a flat page sheds a hundred or more menu lines, tuples are built at C speed, and Arrow takes
+# them as they are for the list<struct<rule, text>> column.
+Removed = tuple[str, str]
 
 
 @dataclass(slots=True)

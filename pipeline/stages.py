@@ -32,7 +32,7 @@ from .config import Config, config_from_dict, config_to_dict, load_config
 from .dedup import NO_DATE, DedupResult, RunCandidates, deduplicate
 from .language import detect_language
 from .minhash import fold, load_variants, shingle_set, shingle_sets, signatures
-from .model import Document, Reject, Removed, text_hash
+from .model import Document, Reject, text_hash
 from .schema import DOCUMENTS, REJECTS, STAGED, STAGED_REJECTS
 from .sources import InputFile, discover, input_format, read_file
 
@@ -184,7 +184,7 @@ def _staged_row(seq: int, d: Document, key: str, sig: np.ndarray | None, n_sh: i
         "published_at": d.published_at, "url": d.url, "domain": d.domain, "language": d.language,
         "source_uri": d.source_uri, "source_record": d.source_record, "source_format": d.source_format,
         "source_key": key, "text_hash": d.text_hash, "n_words": d.n_words,
-        "removed": [{"rule": r.rule, "text": r.text} for r in d.removed],
+        "removed": d.removed,  # (rule, text) tuples: Arrow takes them as structs
         "signature": sig.tolist() if sig is not None else None, "n_shingles": n_sh,
     }
 
@@ -334,13 +334,14 @@ def _finish_window(window: list[tuple[int, Document]], cfg: Config, learned: dic
         keep: list[str] = []
         for p, h in zip(paras, hs):
             if h and counts[(key, h)] + learned.get((key, h), 0) >= cfg.clean.repeated_min_docs:
-                d.removed.append(Removed(f"repeated:{key}", p))
+                d.removed.append((f"repeated:{key}", p))
             else:
                 keep.append(p)
         d.text = "\n\n".join(keep)
         d.n_words = len(d.text.split())
         d.text_hash = text_hash(d.text)
-        d.language = detect_language(d.text)[0]
+        if d.language is None:  # the classifier identifies it for flat text, from the same prose
+            d.language = detect_language(d.text)[0]
         reason = None
         if d.n_words == 0:
             reason, detail = "no_content", "nothing left after removing repeated boilerplate"
