@@ -116,7 +116,7 @@ class Prefilter:
     def build(cls, rules: tuple["Rule", ...]) -> "Prefilter":
         opts = re2.Options()
         opts.case_sensitive = False
-        opts.max_mem = 256 << 20
+        opts.max_mem = 32 << 20  # the automaton's cache; 32 MB is as fast as 256 MB on 520k lines
         rules_set = re2.Set.SearchSet(opts)
         set_index: list[int] = []
         always: list[int] = []
