@@ -183,10 +183,13 @@ def _similarity(j: float, c: float, cfg: DedupConfig) -> float:
 
 class _ShingleSets:
     """Shingle sets of candidate documents, loaded a group (a shard, an earlier run's file) at a
-    time and kept in a bounded LRU, so dedup's working memory does not grow with the run."""
+    time and kept in a bounded LRU, so dedup's working memory does not grow with the run.
+
+    Pairs come sorted by group, so a few thousand sets cover the working set; a run row that
+    falls out costs one seek and read of its shard's sets file when asked for again."""
 
     def __init__(self, load: Callable[[list[int]], dict[int, np.ndarray]], group: Callable[[int], Any],
-                 needed: Iterable[int], capacity: int = 20_000, prefetch: Callable[[int], bool] = lambda x: True) -> None:
+                 needed: Iterable[int], capacity: int = 4_096, prefetch: Callable[[int], bool] = lambda x: True) -> None:
         self.load, self.group, self.capacity, self.prefetch = load, group, capacity, prefetch
         self.by_group: dict[Any, list[int]] = {}
         for x in sorted(set(needed)):
