@@ -33,7 +33,16 @@ def default_workers() -> int:
 
 
 class LocalDispatcher:
-    """Shards on a process pool (or inline for one worker); results in shard order."""
+    """Shards on a process pool (or inline for one worker); results in shard order.
+
+    With more than one worker, each stage gets its own pool, forked when the stage starts, and
+    the dedup step runs in a child process of its own. Its working set grows with the run
+    (signatures, band keys, candidate pairs, decisions) and comes back whole when the child
+    exits, instead of staying in this process while the writers run; and the shard
+    processors' caches and models are gone before dedup starts rather than idling beside it.
+    """
+
+    ISOLATED = frozenset({"dedup"})
 
     def __init__(self, workers: int = 1, progress: Progress | None = None) -> None:
         self.workers = workers
@@ -52,14 +61,21 @@ class LocalDispatcher:
                 out.append(fn(*a))
                 self._tick(stage, i + 1, len(args))
             return out
-        futures = [self._executor().submit(fn, *a) for a in args]
-        for i, f in enumerate(futures):
-            out.append(f.result())
-            self._tick(stage, i + 1, len(args))
+        try:
+            futures = [self._executor().submit(fn, *a) for a in args]
+            for i, f in enumerate(futures):
+                out.append(f.result())
+                self._tick(stage, i + 1, len(args))
+        finally:
+            self.close()
         return out
 
     def one(self, stage: str, fn: Callable[..., dict[str, Any]], args: tuple[Any, ...]) -> dict[str, Any]:
-        r = fn(*args)
+        if self.workers > 1 and stage in self.ISOLATED:
+            with ProcessPoolExecutor(max_workers=1) as pool:
+                r = pool.submit(fn, *args).result()
+        else:
+            r = fn(*args)
         self._tick(stage, 1, 1)
         return r
 
