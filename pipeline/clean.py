@@ -147,7 +147,8 @@ class Cleaner:
         # a timestamp line removed between two kept lines starts a new item: a teaser, a comment
         item_start = [k > 0 and any(marks[j] in _ITEM_FURNITURE for j in range(live[k - 1] + 1, i))
                       for k, i in enumerate(live)]
-        params = ClassifierParams(main_gap=self.cfg.clean.main_block_gap)
+        c = self.cfg.clean
+        params = ClassifierParams(main_gap=c.main_block_gap, list_run=c.list_run, item_share=c.item_share)
         results = classify_lines([lines[i] for i in live], lang, params, comment_start, item_start)
         if all(final == BAD for final, _ in results) and sum(len(lines[i]) for i in live) >= 200:
             # nothing looked like prose to the classifier, yet there is text: a kind of page it

@@ -45,6 +45,8 @@ class CleanConfig:
     repeated_max_words: int = 40
     straighten_quotes: bool = False
     main_block_gap: int = 10
+    list_run: int = 4
+    item_share: float = 0.5
 
 
 @dataclass(frozen=True)
