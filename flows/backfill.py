@@ -7,6 +7,7 @@ Dask scheduler (`dask_address`) the shard tasks run on the cluster instead.
 """
 # no `from __future__ import annotations`: Prefect validates flow parameters from real annotations
 
+from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -34,6 +35,7 @@ def _retry_transient(task, task_run, state) -> bool:  # type: ignore[no-untyped-
 # The flow's process pool: a module global, not a task parameter, because Prefect records
 # (and would try to serialize) task parameters.
 _POOL: Any = None
+_ISOLATE_DEDUP = False  # run the dedup step in a child process of its own (see LocalDispatcher)
 
 _opts = dict(retries=3, retry_delay_seconds=exponential_backoff(backoff_factor=2), retry_condition_fn=_retry_transient,
              persist_result=False)
@@ -48,6 +50,9 @@ def process_shard_task(plan: stages.RunPlan, shard: stages.Shard) -> dict[str, A
 
 @task(name="deduplicate", **_opts)
 def dedup_task(plan: stages.RunPlan, folders: list[str]) -> dict[str, Any]:
+    if _ISOLATE_DEDUP:
+        with ProcessPoolExecutor(max_workers=1) as pool:
+            return pool.submit(stages.deduplicate_run, plan, folders).result()
     return stages.deduplicate_run(plan, folders)
 
 
@@ -81,10 +86,16 @@ class PrefectDispatcher:
         global _POOL
         _POOL = None if self.on_dask else self.local._executor()
         t = {"process": process_shard_task, "write": write_shard_task}[stage]
-        futures = [t.submit(*a) for a in args]
-        return [f.result() for f in futures]
+        try:
+            futures = [t.submit(*a) for a in args]
+            return [f.result() for f in futures]
+        finally:  # a pool per stage, as in LocalDispatcher
+            _POOL = None
+            self.local.close()
 
     def one(self, stage: str, fn, args):  # type: ignore[no-untyped-def]
+        global _ISOLATE_DEDUP
+        _ISOLATE_DEDUP = not self.on_dask and self.workers > 1 and stage in LocalDispatcher.ISOLATED
         t = {"dedup": dedup_task, "commit": commit_task}[stage]
         return t(*args)
 
