@@ -517,29 +517,46 @@ def write_shard(plan: RunPlan, shard: Shard, shard_folder: str) -> dict[str, Any
     dec_batches = decisions.iter_batches(batch_size=2000)
     n_docs = 0
     for batch in pq.ParquetFile(folder / "docs.parquet").iter_batches(batch_size=2000):
-        dec = next(dec_batches).to_pylist()
-        docs, dups, dup_texts = [], [], []
-        for row, dd in zip(batch.to_pylist(), dec):
-            if dd["status"] == "kept":
-                docs.append({k: row.get(k) for k in DOCUMENTS.names} | {
-                    "doc_id": dd["doc_id"], "dup_cluster": dd["cluster"], "dup_cluster_size": dd["cluster_size"], **stamp})
-            else:
-                dups.append({
-                    "doc_id": dd["doc_id"], "source_uri": row["source_uri"], "source_record": row["source_record"],
-                    "stage": "dedup", "reason": dd["status"],
-                    "detail": f"{dd['status'].replace('_', ' ')} of {dd['duplicate_of']} (cluster of {dd['cluster_size']})",
-                    "duplicate_of": dd["duplicate_of"], "similarity": dd["similarity"], "dup_cluster_size": dd["cluster_size"],
-                    "title": row["title"], "url": row["url"], **stamp,
-                })
-                dup_texts.append({"doc_id": dd["doc_id"], "text": row["text"]})
-                reasons[dd["status"]] += 1
-        docs_w.write(docs)
-        rej_w.write(dups)
-        dup_w.write(dup_texts)
+        staged, dec = pa.Table.from_batches([batch]), pa.Table.from_batches([next(dec_batches)])
+        kept = pc.equal(dec.column("status"), "kept")
+        docs = _kept_documents(staged.filter(kept), dec.filter(kept), stamp)
+        docs_w.write_table(docs)
         n_docs += len(docs)
+        # duplicates go to rejects/ (small columns only, row by row) and their texts to state
+        dropped = pc.invert(kept)
+        dup_rows, dup_dec = staged.filter(dropped), dec.filter(dropped)
+        rows = []
+        for row, dd in zip(dup_rows.select(["source_uri", "source_record", "title", "url"]).to_pylist(), dup_dec.to_pylist()):
+            rows.append({
+                "doc_id": dd["doc_id"], "source_uri": row["source_uri"], "source_record": row["source_record"],
+                "stage": "dedup", "reason": dd["status"],
+                "detail": f"{dd['status'].replace('_', ' ')} of {dd['duplicate_of']} (cluster of {dd['cluster_size']})",
+                "duplicate_of": dd["duplicate_of"], "similarity": dd["similarity"], "dup_cluster_size": dd["cluster_size"],
+                "title": row["title"], "url": row["url"], **stamp,
+            })
+            reasons[dd["status"]] += 1
+        rej_w.write(rows)
+        dup_w.write_table(pa.table({"doc_id": dup_dec.column("doc_id"), "text": dup_rows.column("text")}, schema=DUP_TEXTS))
     written = [p for p in (docs_w.close(out), rej_w.close(out), dup_w.close(out)) if p]
     return {"shard_id": shard.shard_id, "documents": n_docs, "rejects": sum(reasons.values()), "files": written,
             "reasons": dict(reasons)}
+
+
+def _kept_documents(staged: pa.Table, dec: pa.Table, stamp: dict[str, Any]) -> pa.Table:
+    """The documents/ rows of kept staged rows, column by column in Arrow: the text and the
+    removed lines (a hundred structs a page) never become Python objects."""
+    n = len(staged)
+    from_decision = {"doc_id": "doc_id", "dup_cluster": "cluster", "dup_cluster_size": "cluster_size"}
+    cols = []
+    for f in DOCUMENTS:
+        if f.name in from_decision:
+            col = dec.column(from_decision[f.name])
+        elif f.name in stamp:
+            col = pa.array([stamp[f.name]] * n, f.type)
+        else:
+            col = staged.column(f.name)
+        cols.append(col if col.type == f.type else col.cast(f.type))
+    return pa.Table.from_arrays(cols, schema=DOCUMENTS)
 
 
 class _StreamingFile:
@@ -551,12 +568,16 @@ class _StreamingFile:
         self.writer: pq.ParquetWriter | None = None
 
     def write(self, rows: list[dict[str, Any]]) -> None:
-        if not rows:
+        if rows:
+            self.write_table(pa.Table.from_pylist([{k: r.get(k) for k in self.schema.names} for r in rows], schema=self.schema))
+
+    def write_table(self, table: pa.Table) -> None:
+        if not len(table):
             return
         if self.writer is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.writer = pq.ParquetWriter(self.tmp, self.schema, compression="zstd")
-        self.writer.write_table(pa.Table.from_pylist([{k: r.get(k) for k in self.schema.names} for r in rows], schema=self.schema))
+        self.writer.write_table(table)
 
     def close(self, root: Path) -> str | None:
         """Finish and rename into place; returns the path relative to root, or None when empty."""
