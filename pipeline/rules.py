@@ -246,8 +246,8 @@ class RuleSet:
         """
         n = len(lines)
         live = [k for k, s in enumerate(lines) if s.strip()]
-        first_body = next((k for k in live if is_body_line(lines[k])), n)
-        tail_start = max(live[len(live) // 2] if live else 0, first_body + 1)
+        tail_start = live[len(live) // 2] if live else 0
+        prose_above = False  # a body line above the current one that no rule removed
         i = 0
         while i < n:
             line = lines[i]
@@ -255,9 +255,11 @@ class RuleSet:
                 i += 1
                 continue
             rule = self.first_match(line)
-            if rule is not None:
+            if rule is None:
+                prose_above = prose_above or is_body_line(line)
+            else:
                 marks[i] = rule.name
-                if rule.match == "footer" and i >= tail_start and self._prose_above(lines, marks, i):
+                if rule.match == "footer" and i >= tail_start and prose_above:
                     for j in range(i + 1, n):
                         if lines[j].strip() and marks[j] is None:
                             marks[j] = rule.name
@@ -265,12 +267,6 @@ class RuleSet:
                 elif rule.match == "heading_list":
                     i = self._mark_list(lines, marks, i, rule)
             i += 1
-
-    @staticmethod
-    def _prose_above(lines: list[str], marks: list[str | None], i: int) -> bool:
-        """Article prose above line i that no rule removed: a cookie notice or a disclosure
-        above the article is prose-shaped but is not the article a footer closes."""
-        return any(marks[k] is None and lines[k].strip() and is_body_line(lines[k]) for k in range(i))
 
     @staticmethod
     def _mark_list(lines: list[str], marks: list[str | None], start: int, rule: Rule) -> int:
