@@ -7,7 +7,6 @@ Dask scheduler (`dask_address`) the shard tasks run on the cluster instead.
 """
 # no `from __future__ import annotations`: Prefect validates flow parameters from real annotations
 
-from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +15,7 @@ from prefect.artifacts import create_table_artifact
 from prefect.tasks import exponential_backoff
 
 from pipeline import stages
-from pipeline.runner import LocalDispatcher, backfill, default_workers
+from pipeline.runner import LocalDispatcher, backfill, default_workers, in_child
 
 TRANSIENT = (OSError, TimeoutError, ConnectionError)
 
@@ -51,8 +50,7 @@ def process_shard_task(plan: stages.RunPlan, shard: stages.Shard) -> dict[str, A
 @task(name="deduplicate", **_opts)
 def dedup_task(plan: stages.RunPlan, folders: list[str]) -> dict[str, Any]:
     if _ISOLATE_DEDUP:
-        with ProcessPoolExecutor(max_workers=1) as pool:
-            return pool.submit(stages.deduplicate_run, plan, folders).result()
+        return in_child(stages.deduplicate_run, plan, folders)
     return stages.deduplicate_run(plan, folders)
 
 

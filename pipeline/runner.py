@@ -28,6 +28,12 @@ class Dispatcher(Protocol):
     def one(self, stage: str, fn: Callable[..., dict[str, Any]], args: tuple[Any, ...]) -> dict[str, Any]: ...
 
 
+def in_child(fn: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
+    """fn(*args) in a child process of its own, so all the memory it used goes when it ends."""
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn, *args).result()
+
+
 def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
@@ -71,11 +77,7 @@ class LocalDispatcher:
         return out
 
     def one(self, stage: str, fn: Callable[..., dict[str, Any]], args: tuple[Any, ...]) -> dict[str, Any]:
-        if self.workers > 1 and stage in self.ISOLATED:
-            with ProcessPoolExecutor(max_workers=1) as pool:
-                r = pool.submit(fn, *args).result()
-        else:
-            r = fn(*args)
+        r = in_child(fn, *args) if self.workers > 1 and stage in self.ISOLATED else fn(*args)
         self._tick(stage, 1, 1)
         return r
 
