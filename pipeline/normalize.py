@@ -17,7 +17,7 @@ from .lineshape import CLAUSE_ENDS, ends_sentence
 # a cheap necessary condition for ftfy's mojibake test: a Latin-1 lead character followed by
 # what a UTF-8 continuation byte looks like in cp1252/Latin-1, or the cp1251 equivalent
 _MAYBE_MOJIBAKE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf\u2010-\u2122\u0152-\u0192\u02c6\u02dc]"
-                                "|[\u0420\u0421\u0432][\u0080-\u00bf\u0400-\u045f\u2018-\u203a]")
+                             "|[\u0420\u0421\u0432][\u0080-\u00bf\u0400-\u045f\u2018-\u203a]")
 
 
 def _char_table() -> dict[int, str | None]:
@@ -55,6 +55,8 @@ _CHAR_RUNS = _char_class(_CHARS)
 
 def _translate(text: str) -> str:
     return _CHAR_RUNS.sub(lambda m: m.group().translate(_CHARS), text)
+
+
 _FTFY = {
     straighten: ftfy.TextFixerConfig(normalization="NFC", unescape_html="auto", explain=False, uncurl_quotes=straighten)
     for straighten in (True, False)
@@ -80,8 +82,6 @@ def normalize_text(text: str, straighten_quotes: bool = False) -> str:
 def normalize_line(line: str) -> str:
     """One space between words, none at the ends (after normalize_text, str.split sees every space)."""
     return " ".join(line.split())
-
-
 
 
 def unwrap_hard_wrapped(lines: list[str]) -> list[str]:

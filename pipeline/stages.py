@@ -35,13 +35,12 @@ from .minhash import fold, load_variants, shingle_set, shingle_sets, signatures
 from .model import Document, Reject, text_hash
 from .schema import DOCUMENTS, REJECTS, STAGED, STAGED_REJECTS
 from .sources import InputFile, discover, input_format, read_file
-
-SPLITTABLE = ("jsonl", "parquet", "warc")
 from .state import (
     GROWTH_SCHEMA, LEDGER_SCHEMA, LINES_SCHEMA, Layout, commit, index_schema, load_index, load_ledger,
     load_line_counts, remove_tree, write_parquet,
 )
 
+SPLITTABLE = ("jsonl", "parquet", "warc")  # record files big enough are split across shards
 WINDOW = 2000  # documents cleaned before repeated-line removal and signing run over them
 
 
