@@ -16,7 +16,7 @@ from .extract import ExtractionTimeout, extract_html
 from .header import clean_title, parse_header
 from .language import detect_language
 from .model import Document, RawRecord, Reject, Removed
-from .normalize import normalize_line, normalize_text, unwrap_hard_wrapped
+from .normalize import normalize_lines, unwrap_hard_wrapped
 from .rules import RuleSet
 
 
@@ -76,7 +76,7 @@ class Cleaner:
             flat = method == "dom_fallback"
         else:
             raw_text, method, flat = rec.text or "", "text", True
-        lines = [normalize_line(s) for s in normalize_text(raw_text, self.cfg.clean.straighten_quotes).split("\n")]
+        lines = normalize_lines(raw_text, self.cfg.clean.straighten_quotes)
         if flat:
             lines = unwrap_hard_wrapped(lines)
         marks: list[str | None] = [None] * len(lines)

@@ -146,3 +146,21 @@ def test_re2_widening_and_rules_re2_cannot_express(tmp_path):
     assert rules.first_match("bye bye").name == "p.twice"
     assert rules.first_match("Advert").name == "p.ad"
     assert rules.first_match("bye now") is None
+
+
+def test_normalization_repairs_mojibake_and_keeps_word_boundaries():
+    from pipeline.normalize import _MAYBE_MOJIBAKE, normalize_line, normalize_lines, normalize_text
+
+    # UTF-8 read as cp1252 and as cp1251: repaired
+    assert normalize_text("The cafÃ© serves crÃ¨me brÃ»lÃ©e â€” itâ€™s great.") == "The café serves crème brûlée — it’s great."
+    assert normalize_text("РџСЂРёРІРµС‚, РјРёСЂ! Р­С‚Рѕ С‚РµСЃС‚.") == "Привет, мир! Это тест."
+    # ordinary Russian is left alone, and is not even sent to ftfy's line-by-line test
+    russian = "Новости\nМода\nРусский\nПривет, мир! Это обычный русский текст, в нём есть всё."
+    assert normalize_text(russian) == russian and not _MAYBE_MOJIBAKE.search(russian)
+    # controls that separate words become spaces; the others and zero-width marks go
+    assert normalize_text("a&amp;b\u00a0c\u200bd\x07e\tf\x0cg\u2029h") == "a&b c de f g\nh"
+    # the whole-text line normalization is the per-line one, on real text and on edge cases
+    texts = [f.read_bytes().decode("utf-8", "replace") for f in sorted(SEEDS.glob("00*.txt"))]
+    texts += ["", " ", "\n\n  \n", " lead", "trail ", "a  b \n  c\t d \u00a0\n", "x\u3000\u3000y"]
+    for t in texts:
+        assert normalize_lines(t) == [normalize_line(s) for s in normalize_text(t).split("\n")], repr(t[:40])
