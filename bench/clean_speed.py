@@ -37,7 +37,7 @@ from pipeline.clean import Cleaner  # noqa: E402
 from pipeline.config import load_config  # noqa: E402
 from pipeline.header import parse_header  # noqa: E402
 from pipeline.language import detect_language  # noqa: E402
-from pipeline.minhash import fold, shingle_sets, signatures  # noqa: E402
+from pipeline.minhash import fold, sketch  # noqa: E402
 from pipeline.model import RawRecord  # noqa: E402
 from pipeline.normalize import normalize_line, normalize_text, unwrap_hard_wrapped  # noqa: E402
 
@@ -105,8 +105,7 @@ def main() -> int:
 
         def dedup_prep() -> None:
             folded = [fold(t) for t in cleaned]
-            signatures(folded, cfg.dedup.num_perm, cfg.dedup.shingle_size, cfg.dedup.seed)
-            shingle_sets(folded, cfg.dedup.shingle_size)
+            sketch(folded, cfg.dedup.num_perm, cfg.dedup.shingle_size, cfg.dedup.seed)
 
         for name, fn in [("normalize", normalize), ("rules", rules), ("header", header), ("classify", classify_)]:
             rows.setdefault(name, []).append(timed(fn, n))

@@ -31,7 +31,7 @@ from .clean import Cleaner
 from .config import Config, config_from_dict, config_to_dict, load_config
 from .dedup import NO_DATE, DedupResult, RunCandidates, deduplicate
 from .language import detect_language
-from .minhash import fold, load_variants, shingle_set, shingle_sets, signatures
+from .minhash import fold, load_variants, shingle_set, sketch
 from .model import Document, Reject, text_hash
 from .schema import DOCUMENTS, REJECTS, STAGED, STAGED_REJECTS
 from .sources import InputFile, discover, input_format, read_file
@@ -358,9 +358,8 @@ def _finish_window(window: list[tuple[int, Document]], cfg: Config, learned: dic
     if kept_docs and cfg.dedup.enabled:
         variants = _variants(cfg)
         folded = [fold(d.text, variants) for _, d, _ in kept_docs]
-        sigs, n_sh = signatures(folded, cfg.dedup.num_perm, cfg.dedup.shingle_size, cfg.dedup.seed)
-        # exact shingle sets, for confirming candidate pairs without re-reading texts
-        values, offsets = shingle_sets(folded, cfg.dedup.shingle_size)
+        # signatures, and the exact shingle sets that confirm candidate pairs without re-reading texts
+        sigs, n_sh, values, offsets = sketch(folded, cfg.dedup.num_perm, cfg.dedup.shingle_size, cfg.dedup.seed)
         sets_out.append((values, np.diff(offsets)))
     for i, (seq, d, key) in enumerate(kept_docs):
         docs_rows.append(_staged_row(seq, d, key, sigs[i] if sigs is not None else None, int(n_sh[i]) if n_sh is not None else 0))

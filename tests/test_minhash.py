@@ -1,0 +1,59 @@
+"""Folding and sketching: the fast paths give what the plain definitions give."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import numpy as np
+import regex
+
+from conftest import ROOT, SEEDS
+
+EDGE = ["snake_case_word", "KELVIN \u212a", "\ufb01ne \ufb02ow", "İstanbul DİYARBAKIR", "日本語のテキストです。漢字とカタカナ",
+        "مرحبا بالعالم، كيف حالك؟", "emoji 😀 x", "Ⅻ ① ²", "", " ", "_", "a_b-c", "Straße ΣΊΣΥΦΟΣ", "한국어 텍스트",
+        "हिन्दी भाषा", "“Quoted” — dash… «guillemets» naïve café"]
+
+
+def _texts() -> list[str]:
+    files = sorted(SEEDS.glob("00*.txt")) + sorted((ROOT / "data" / "sample").glob("*"))
+    return [f.read_bytes().decode("utf-8", "replace") for f in files] + EDGE
+
+
+def _reference_fold(text: str) -> str:
+    """The definition: compatibility-decompose, drop combining marks, lower-case, every run of
+    non-word characters (and "_") one space; Han and kana one token per character."""
+    t = regex.sub(r"\p{Mn}+", "", unicodedata.normalize("NFKD", text)).lower()
+    t = re.sub(r"[\W_]+", " ", t).strip()
+    return " ".join(regex.sub(r"[\p{Han}\p{Hiragana}\p{Katakana}]", r" \g<0> ", t).split())
+
+
+def test_fold_matches_its_definition():
+    from pipeline.minhash import fold
+
+    for t in _texts():
+        assert fold(t) == _reference_fold(t), repr(t[:60])
+    assert fold("The colour of the centre", {"colour": "color", "centre": "center"}) == "the color of the center"
+
+
+def test_cjk_gate_covers_every_cjk_character():
+    from pipeline.minhash import _CJK, _MAYBE_CJK
+
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    hits = _CJK.findall(every)
+    assert len(hits) > 90_000 and all(_MAYBE_CJK.match(h) for h in hits)
+
+
+def test_sketch_is_per_document_whatever_the_batching(monkeypatch):
+    from pipeline import minhash
+    from pipeline.minhash import fold, shingle_set, sketch
+
+    folded = [fold(t) for t in _texts()] + ["one", "two words"]
+    sig, n_sh, values, offsets = sketch(folded, 120, 3, 1)
+    for i, f in enumerate(folded):
+        assert np.array_equal(values[offsets[i]:offsets[i + 1]], shingle_set(f, 3))
+        alone, n_alone, _, _ = sketch([f], 120, 3, 1)
+        assert np.array_equal(sig[i], alone[0]) and n_sh[i] == n_alone[0]
+    monkeypatch.setattr(minhash, "_MAX_BATCH_BYTES", 3000)  # many small batches
+    sig2, n_sh2, values2, offsets2 = sketch(folded, 120, 3, 1)
+    assert np.array_equal(sig, sig2) and np.array_equal(values, values2) and np.array_equal(offsets, offsets2)
+    assert np.array_equal(sig, minhash.signatures(folded, 120, 3, 1)[0])
