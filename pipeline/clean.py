@@ -6,6 +6,7 @@ where nothing upstream has separated content from chrome.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -126,13 +127,6 @@ class Cleaner:
                     marks[i] = "header.title"
                 return
 
-    @staticmethod
-    def _after_comment_furniture(marks: list[str | None], i: int) -> bool:
-        for j in range(i - 1, max(-1, i - 4), -1):
-            if marks[j] in _COMMENT_FURNITURE:
-                return True
-        return False
-
     def _classify(self, lines: list[str], marks: list[str | None]) -> tuple[dict[int, str], str | None]:
         """Verdicts for the lines left by the rules, and the document's language.
 
@@ -143,10 +137,9 @@ class Cleaner:
         if not live:
             return {}, None
         lang = detect_language(_prose_sample([lines[i] for i in live]))[0]
-        comment_start = [self._after_comment_furniture(marks, i) for i in live]
+        comment_start = _after_marks(live, marks, _COMMENT_FURNITURE, lookback=3)
         # a timestamp line removed between two kept lines starts a new item: a teaser, a comment
-        item_start = [k > 0 and any(marks[j] in _ITEM_FURNITURE for j in range(live[k - 1] + 1, i))
-                      for k, i in enumerate(live)]
+        item_start = _after_marks(live, marks, _ITEM_FURNITURE)
         c = self.cfg.clean
         params = ClassifierParams(main_gap=c.main_block_gap, list_run=c.list_run, item_share=c.item_share)
         results = classify_lines([lines[i] for i in live], lang, params, comment_start, item_start)
@@ -161,6 +154,21 @@ class Cleaner:
             else:
                 verdicts[i] = f"classifier.{initial}"
         return verdicts, lang
+
+
+def _after_marks(live: list[int], marks: list[str | None], names: set[str], lookback: int = 0) -> list[bool]:
+    """For each live line: does a line removed by one of these rules sit just above it (within
+    `lookback` lines, or, with 0, anywhere since the previous live line)? One pass over the few
+    marked lines, not a look back from every line."""
+    flags = [False] * len(live)
+    marked = [j for j, m in enumerate(marks) if m in names]
+    if not marked:
+        return flags
+    for k, i in enumerate(live):
+        lo = i - lookback if lookback else (live[k - 1] + 1 if k else i)
+        p = bisect_left(marked, lo)
+        flags[k] = p < len(marked) and marked[p] < i
+    return flags
 
 
 def _prose_sample(lines: list[str], max_chars: int = 600) -> str:

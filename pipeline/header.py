@@ -65,16 +65,17 @@ def parse_header(lines: list[str], marks: list[str | None], rules: RuleSet, date
     date_rule, byline, reading = rules.get("header.date_line"), rules.get("header.byline"), rules.get("header.reading_time")
     for i in head:
         s = lines[i].strip()
-        if date_rule and date_rule.hits(s, rules.timeout):
+        hits = rules.header_hits(s)
+        if date_rule and date_rule.name in hits:
             marks[i] = date_rule.name
             res.published = res.published or find_date(s, date_order)
-        elif byline and byline.hits(s, rules.timeout):
+        elif byline and byline.name in hits:
             marks[i] = byline.name
             m = byline.pattern.search(s)
             if m and res.author is None:
                 res.author = m.group("author").strip()
             res.published = res.published or find_date(s, date_order)
-        elif reading and reading.hits(s, rules.timeout):
+        elif reading and reading.name in hits:
             marks[i] = reading.name
     if res.published is None and head:
         # a date line the structure rules already took out of the body still dates the article

@@ -213,8 +213,26 @@ class RuleSet:
         return tuple(r for r in self.rules if not r.name.startswith("header."))
 
     @cached_property
+    def header_rules(self) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if r.name.startswith("header."))
+
+    @cached_property
     def _prefilter(self) -> Prefilter:
         return Prefilter.build(self.body_rules)
+
+    @cached_property
+    def _header_prefilter(self) -> Prefilter:
+        return Prefilter.build(self.header_rules)
+
+    def header_hits(self, line: str) -> frozenset[str]:
+        """Names of the header rules that match the line. The header parser asks this of a
+        dozen lines per page; without the RE2 set, its date pattern alone was 7% of a run."""
+        rules = self.header_rules
+        candidates = self._header_prefilter.candidates(line)
+        if not candidates:
+            return frozenset()
+        words = len(line.split())
+        return frozenset(rules[k].name for k in candidates if rules[k].hits(line, self.timeout, words))
 
     @cached_property
     def _line_cache(self) -> dict[str, Rule | None]:

@@ -118,7 +118,8 @@ def test_re2_prefilter_never_misses_a_rule_hit():
              for s in normalize_text(f.read_bytes().decode("utf-8", "replace")).split("\n") if s.strip()}
     lines |= {"Publicité", "PARTAGER SUR FACEBOOK", "Síguenos en Twitter", "Foto: Jörg Müller/dpa", "© 2024 Zeitung"}
     assert rules._prefilter.rules_set is not None and not rules._prefilter.always
-    hits = 0
+    assert rules._header_prefilter.rules_set is not None and not rules._header_prefilter.always
+    hits = head_hits = 0
     for line in lines:
         for variant in (line, line.lower(), line.upper()):
             words = len(variant.split())
@@ -127,7 +128,10 @@ def test_re2_prefilter_never_misses_a_rule_hit():
             first = next((r for r in rules.body_rules if r.hits(variant, 1.0, words)), None)
             assert rules.first_match(variant) is first, variant
             hits += first is not None
-    assert hits > 50  # the lines hold boilerplate, so the comparison means something
+            head = {r.name for r in rules.header_rules if r.hits(variant, 1.0, words)}
+            assert rules.header_hits(variant) == head, variant
+            head_hits += bool(head)
+    assert hits > 50 and head_hits > 10  # the lines hold boilerplate, so the comparison means something
 
 
 def test_re2_widening_and_rules_re2_cannot_express(tmp_path):
