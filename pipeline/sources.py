@@ -1,7 +1,7 @@
 """Finding inputs and reading them as a stream of raw records.
 
-Everything goes through fsspec so local folders, s3://, gs:// and memory:// read the same
-way. Readers yield either a RawRecord or a Reject: a bad file or line becomes a reject with a
+URLs (s3://, gs://, memory://, ...) go through fsspec, so they read the same way as local
+folders (which are opened directly: fsspec's open costs five times as much). Readers yield either a RawRecord or a Reject: a bad file or line becomes a reject with a
 reason, never an exception that ends the shard.
 """
 from __future__ import annotations
@@ -123,17 +123,26 @@ def _file_reject(uri: str, reason: str, detail: str, record: str | None = None) 
 
 
 def _open(uri: str, storage_options: dict[str, Any] | None) -> IO[bytes]:
-    f = fsspec.open(uri, "rb", **(storage_options or {})).open()
+    if "://" not in uri:  # a local path: the built-in open costs 30 us, fsspec's 150
+        f: IO[bytes] = open(uri, "rb")  # noqa: SIM115 - closed by read_file
+    else:
+        f = fsspec.open(uri, "rb", **(storage_options or {})).open()
     if uri.lower().endswith(".gz"):
         return gzip.GzipFile(fileobj=f)  # type: ignore[return-value]
     return f
 
 
 def _read_limited(f: IO[bytes]) -> bytes:
-    data = f.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        raise ValueError(f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
-    return data
+    """The whole file, up to the limit, in 1 MiB reads: read(limit) would allocate the
+    limit (64 MiB) for every page, 90 us of a 170 KB page's read."""
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := f.read(1 << 20):
+        size += len(chunk)
+        if size > MAX_FILE_BYTES:
+            raise ValueError(f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 class ContentHasher:
