@@ -12,11 +12,18 @@ cannot certify (a model with deeper n-grams) falls back to py3langid's walk.
 """
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+import py3langid
+from py3langid import langid as langid_module
 from py3langid.langid import MODEL_FILE, RAW_FLOOR, LanguageIdentifier
+from py3langid.modelio import _to_array, load_model
 
 # bytes that decide a state: the depth of py3langid 0.4.0's trie; a deeper model is caught by the
 # certificate and costs its text py3langid's own walk
@@ -110,13 +117,63 @@ class _VectorIdentifier(LanguageIdentifier):
 
 @lru_cache(maxsize=1)
 def _identifier() -> _VectorIdentifier:
-    ident = _VectorIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    # the model ships its table as float16, which numpy multiplies without BLAS: as float32
-    # (57 MB instead of 28) a document's score takes 146 us instead of 210
-    table = getattr(ident, "nb_ptc", None)
-    if isinstance(table, np.ndarray) and table.dtype == np.float16:
-        ident.nb_ptc = table.astype(np.float32)
-    return ident
+    ptc, pc, classes, nextmove, row, output = _model()
+    return _VectorIdentifier(ptc, pc, [str(c) for c in classes], _to_array(nextmove), output.tolist(),
+                             norm_probs=True, tk_row=_to_array(row))
+
+
+_MODEL_KEYS = ("ptc", "pc", "classes", "nextmove", "nextmove_row", "out_feat")
+
+
+def _model() -> tuple[np.ndarray, ...]:
+    """py3langid's model arrays, its table as float32.
+
+    The model ships LZMA-compressed with its table as float16, which numpy multiplies without
+    BLAS: unpacking it and casting the table (57 MB as float32; a document's score takes 146 us
+    instead of 210) costs every process 0.4-0.9 s. The result is kept in the user's cache
+    directory as plain .npy files, memory-mapped: later processes start in milliseconds and
+    share the table's pages. A cache that cannot be written only costs the unpacking.
+    """
+    src = Path(langid_module.__file__).parent / MODEL_FILE
+    cache = _cache_dir(src)
+    if cache is not None and (cache / "done").exists():
+        try:
+            return tuple(np.load(cache / f"{k}.npy", mmap_mode="r", allow_pickle=False) for k in _MODEL_KEYS)
+        except (OSError, ValueError):
+            pass  # a damaged cache: unpack again
+    ptc, pc, classes, nextmove, row, output = load_model(src)
+    arrays = (np.asarray(ptc, dtype=np.float32), np.asarray(pc), np.array(classes), np.asarray(nextmove),
+              np.asarray(row), np.asarray(output, dtype=np.int32))
+    if cache is not None:
+        _write_cache(cache, arrays)
+    return arrays
+
+
+def _cache_dir(src: Path) -> Path | None:
+    """One folder per model file (its package version, size and time), under CLEANCORPUS_CACHE
+    or ~/.cache/cleancorpus (where remote outputs keep their working copies too)."""
+    try:
+        st = src.stat()
+        base = Path(os.environ.get("CLEANCORPUS_CACHE") or Path.home() / ".cache" / "cleancorpus")
+    except (OSError, RuntimeError):
+        return None
+    return base / f"langid-{getattr(py3langid, '__version__', '0')}-{st.st_size}-{st.st_mtime_ns}"
+
+
+def _write_cache(cache: Path, arrays: tuple[np.ndarray, ...]) -> None:
+    """Written to a folder of its own and renamed into place, so no process maps a half-written file."""
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=cache.name + ".", dir=cache.parent))
+        for key, arr in zip(_MODEL_KEYS, arrays):
+            np.save(tmp / f"{key}.npy", arr, allow_pickle=False)
+        (tmp / "done").touch()
+        try:
+            os.rename(tmp, cache)
+        except OSError:  # another process got there first
+            shutil.rmtree(tmp, ignore_errors=True)
+    except OSError:
+        pass
 
 
 def detect_language(text: str, min_chars: int = 20, max_chars: int = 600) -> tuple[str | None, float]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 from conftest import ROOT, SEEDS
@@ -125,3 +126,31 @@ def test_feature_counts_match_py3langid():
         visits = visit_counts(ident.tk_nextmove, ident._rowbase, ident.tk_output, data) or {}
         idx, counts = ident._visits(ident._states(data))
         assert (list(visits), list(visits.values())) == (idx.tolist(), counts.tolist())
+
+
+def test_model_cache_is_written_once_then_mapped(tmp_path, monkeypatch):
+    """The unpacked model is cached as .npy files: the second process maps them instead of
+    unpacking the LZMA file, and scores exactly as the unpacked model does."""
+    import numpy as np
+    from py3langid.modelio import load_model
+
+    monkeypatch.setenv("CLEANCORPUS_CACHE", str(tmp_path))
+    first = language._model()
+    (folder,) = tmp_path.iterdir()
+    assert (folder / "done").exists() and not isinstance(first[0], np.memmap)
+
+    def unpack_again(path):  # noqa: ANN001, ANN202 - the cache must make this unnecessary
+        raise AssertionError("model unpacked again")
+
+    monkeypatch.setattr(language, "load_model", unpack_again)
+    second = language._model()
+    assert isinstance(second[0], np.memmap) and second[0].dtype == np.float32
+    fresh = load_model(Path(language.langid_module.__file__).parent / MODEL_FILE)
+    assert all(np.array_equal(np.asarray(a), np.asarray(b, dtype=np.asarray(a).dtype)) for a, b in zip(second, fresh))
+    language._identifier.cache_clear()
+    try:
+        mapped = [language.detect_language(s) for s in SENTENCES]
+    finally:
+        language._identifier.cache_clear()
+    assert mapped == [language.detect_language(s) for s in SENTENCES]
+    assert all(isinstance(lang, str) and type(lang) is str for lang, _ in mapped)
