@@ -80,6 +80,10 @@ class PrefectDispatcher:
         self.workers = workers
         self.on_dask = on_dask
 
+    def prepare(self, plan: stages.RunPlan) -> None:
+        if not self.on_dask:  # shard work runs on a pool forked from this process
+            stages.warm(plan)
+
     def map(self, stage: str, fn, args):  # type: ignore[no-untyped-def]
         global _POOL
         _POOL = None if self.on_dask else self.local._executor()

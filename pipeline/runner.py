@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .config import load_config
-from .stages import RunPlan, Shard, commit_run, deduplicate_run, plan_run, process_shard, write_shard
+from .stages import RunPlan, Shard, commit_run, deduplicate_run, plan_run, process_shard, warm, write_shard
 from .remote import Remote, is_remote, local_root_for
 from .state import Layout, output_lock, recover
 
@@ -23,6 +23,8 @@ Progress = Callable[[str, int, int], None]
 
 
 class Dispatcher(Protocol):
+    def prepare(self, plan: RunPlan) -> None: ...
+
     def map(self, stage: str, fn: Callable[..., dict[str, Any]], args: list[tuple[Any, ...]]) -> list[dict[str, Any]]: ...
 
     def one(self, stage: str, fn: Callable[..., dict[str, Any]], args: tuple[Any, ...]) -> dict[str, Any]: ...
@@ -54,6 +56,11 @@ class LocalDispatcher:
         self.workers = workers
         self.progress = progress
         self._pool: Executor | None = None
+
+    def prepare(self, plan: RunPlan) -> None:
+        """Before the first pool forks: load the models here, so every worker inherits them."""
+        if self.workers > 1:
+            warm(plan)
 
     def _executor(self) -> Executor:
         if self._pool is None:
@@ -94,6 +101,7 @@ class LocalDispatcher:
 def execute_plan(plan: RunPlan, dispatch: Dispatcher) -> dict[str, Any]:
     """Run every stage of a planned run and commit it. The caller holds the output lock."""
     shards: list[Shard] = list(plan.shards)
+    dispatch.prepare(plan)
     processed = dispatch.map("process", process_shard, [(plan, s) for s in shards])
     folders = [p["folder"] for p in processed]
     dedup = dispatch.one("dedup", deduplicate_run, (plan, folders))
