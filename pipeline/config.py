@@ -82,6 +82,9 @@ class DedupConfig:
 class RunConfig:
     shard_max_files: int = 200
     shard_max_bytes: int = 16_000_000
+    # the last two shards' worth of input is cut into shards this many times smaller, so the
+    # workers finish together instead of one idling while another does a last full shard
+    shard_taper: int = 4
     workers: int = 0
 
 

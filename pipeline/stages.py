@@ -123,34 +123,54 @@ def plan_run(inputs: list[str], output: str, cfg: Config, config_path: str | Non
             todo.append(f)
     chash = cfg.config_hash()
     shards: list[Shard] = []
-    batch: list[InputFile] = []
-    size = 0
-
-    def flush() -> None:
-        if batch:
-            entries = tuple((f.uri, f.size, f.mtime, f.part, f.nparts) for f in batch)
-            key = hashlib.sha256((chash + "|" + json.dumps(entries)).encode()).hexdigest()[:20]
-            shards.append(Shard(len(shards), key, entries))
-            batch.clear()
-
-    for f in todo:
-        if f.size > cfg.run.shard_max_bytes and input_format(f.uri) in SPLITTABLE:
-            # a big record file becomes several shards so that all workers share it
-            flush()
-            size = 0
-            nparts = -(-f.size // cfg.run.shard_max_bytes)
-            for part in range(nparts):
-                batch.append(InputFile(f.uri, f.size, f.mtime, part, nparts))
-                flush()
-            continue
-        if batch and (len(batch) >= cfg.run.shard_max_files or size + f.size > cfg.run.shard_max_bytes):
-            flush()
-            size = 0
-        batch.append(f)
-        size += f.size
-    flush()
+    for batch in _cut_tapered(todo, cfg.run.shard_max_bytes, cfg.run.shard_max_files, cfg.run.shard_taper):
+        entries = tuple((f.uri, f.size, f.mtime, f.part, f.nparts) for f in batch)
+        key = hashlib.sha256((chash + "|" + json.dumps(entries)).encode()).hexdigest()[:20]
+        shards.append(Shard(len(shards), key, entries))
     return RunPlan(new_run_id(now), str(output), config_path, chash, now.isoformat(), tuple(shards), skipped,
                    tuple(problems), reprocess, remote, config_to_dict(cfg))
+
+
+def _cut_tapered(files: list[InputFile], max_bytes: int, max_files: int, taper: int) -> list[list[InputFile]]:
+    """Shards in input order; the last 2 x max_bytes of input in shards `taper` times smaller.
+
+    Workers take shards in order, so with equal shards one worker can be left doing the last
+    one alone (on 2,000 pages, 1.3 s of a 15 s run); smaller shards at the end even that out.
+    The cut depends on the input list and the config only, never on the number of workers.
+    """
+    if taper <= 1 or not files:
+        return _cut(files, max_bytes, max_files)
+    tail, size = len(files), 0
+    while tail > 0 and size + files[tail - 1].size <= 2 * max_bytes:
+        tail -= 1
+        size += files[tail].size
+    if tail == 0:  # a small run: no full shards to even out
+        return _cut(files, max_bytes, max_files)
+    return _cut(files[:tail], max_bytes, max_files) + _cut(files[tail:], max(1, max_bytes // taper), max_files)
+
+
+def _cut(files: list[InputFile], max_bytes: int, max_files: int) -> list[list[InputFile]]:
+    """Consecutive files up to max_bytes and max_files a shard; a bigger record file split."""
+    batches: list[list[InputFile]] = []
+    batch: list[InputFile] = []
+    size = 0
+    for f in files:
+        if f.size > max_bytes and input_format(f.uri) in SPLITTABLE:
+            # a big record file becomes several shards so that all workers share it
+            if batch:
+                batches.append(batch)
+                batch, size = [], 0
+            nparts = -(-f.size // max_bytes)
+            batches.extend([InputFile(f.uri, f.size, f.mtime, part, nparts)] for part in range(nparts))
+            continue
+        if batch and (len(batch) >= max_files or size + f.size > max_bytes):
+            batches.append(batch)
+            batch, size = [], 0
+        batch.append(f)
+        size += f.size
+    if batch:
+        batches.append(batch)
+    return batches
 
 
 # ---------------------------------------------------------------- process
