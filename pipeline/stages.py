@@ -211,15 +211,26 @@ def source_key(doc: Document) -> str:
     return posixpath.dirname(doc.source_uri) or doc.source_uri
 
 
-def _staged_row(seq: int, d: Document, key: str, sig: np.ndarray | None, n_sh: int) -> dict[str, Any]:
-    return {
-        "seq": seq, "doc_id": d.doc_id, "text": d.text, "title": d.title, "author": d.author,
-        "published_at": d.published_at, "url": d.url, "domain": d.domain, "language": d.language,
-        "source_uri": d.source_uri, "source_record": d.source_record, "source_format": d.source_format,
-        "source_key": key, "text_hash": d.text_hash, "n_words": d.n_words,
-        "removed": d.removed,  # (rule, text) tuples: Arrow takes them as structs
-        "signature": sig.tolist() if sig is not None else None, "n_shingles": n_sh,
-    }
+_DOC_ATTRS = ("doc_id", "text", "title", "author", "published_at", "url", "domain", "language", "source_uri",
+              "source_record", "source_format", "text_hash", "n_words", "removed")
+
+
+def _staged_table(kept: list[tuple[int, Document, str]], sigs: np.ndarray | None, n_sh: np.ndarray | None) -> pa.Table:
+    """The staged rows of a window, built column by column: the signatures go in as one numpy
+    block, not 120 Python ints a document, and no per-row dict is made."""
+    n = len(kept)
+    cols: dict[str, Any] = {"seq": [seq for seq, _, _ in kept], "source_key": [key for _, _, key in kept]}
+    for attr in _DOC_ATTRS:
+        cols[attr] = [getattr(d, attr) for _, d, _ in kept]  # removed: (rule, text) tuples, taken as structs
+    if sigs is not None and n:
+        offsets = pa.array(np.arange(0, (n + 1) * sigs.shape[1], sigs.shape[1], dtype=np.int32))
+        cols["signature"] = pa.ListArray.from_arrays(offsets, pa.array(np.ascontiguousarray(sigs[:n]).ravel(), pa.uint32()))
+        cols["n_shingles"] = pa.array(n_sh[:n].astype(np.int32))
+    else:
+        cols["signature"] = pa.nulls(n, STAGED.field("signature").type)
+        cols["n_shingles"] = pa.array(np.zeros(n, dtype=np.int32))
+    return pa.Table.from_arrays([cols[f.name] if isinstance(cols[f.name], pa.Array) else pa.array(cols[f.name], f.type)
+                                 for f in STAGED], schema=STAGED)
 
 
 def _reject_row(seq: int, r: Reject) -> dict[str, Any]:
@@ -234,9 +245,9 @@ class _ShardWriter:
         self.docs = pq.ParquetWriter(folder / "docs.parquet", STAGED, compression="zstd")
         self.rejects = pq.ParquetWriter(folder / "rejects.parquet", STAGED_REJECTS, compression="zstd")
 
-    def write(self, docs: list[dict[str, Any]], rejects: list[dict[str, Any]]) -> None:
-        if docs:
-            self.docs.write_table(pa.Table.from_pylist(docs, schema=STAGED))
+    def write(self, docs: pa.Table | None, rejects: list[dict[str, Any]]) -> None:
+        if docs is not None and len(docs):
+            self.docs.write_table(docs)
         if rejects:
             self.rejects.write_table(pa.Table.from_pylist(rejects, schema=STAGED_REJECTS))
 
@@ -340,10 +351,10 @@ def _variants(cfg: Config) -> dict[str, str]:
 
 def _finish_window(window: list[tuple[int, Document]], cfg: Config, learned: dict[tuple[str, int], int],
                    shard_lines: Counter[tuple[str, int]], stats: Counter[str],
-                   sets_out: list[tuple[np.ndarray, np.ndarray]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+                   sets_out: list[tuple[np.ndarray, np.ndarray]]) -> tuple[pa.Table | None, list[dict[str, Any]]]:
     """Corpus-learned boilerplate, filters, language and signatures over a window of documents."""
     if not window:
-        return [], []
+        return None, []
     maxw = cfg.clean.repeated_max_words
     per_doc: list[tuple[str, list[str], list[int]]] = []
     counts: Counter[tuple[str, int]] = Counter()
@@ -360,7 +371,6 @@ def _finish_window(window: list[tuple[int, Document]], cfg: Config, learned: dic
         for h in set(hs) - {0}:
             counts[(key, h)] += 1
     shard_lines.update(counts)
-    docs_rows: list[dict[str, Any]] = []
     rejects: list[dict[str, Any]] = []
     kept_docs: list[tuple[int, Document, str]] = []
     for (seq, d), (key, paras, hs) in zip(window, per_doc):
@@ -395,10 +405,8 @@ def _finish_window(window: list[tuple[int, Document]], cfg: Config, learned: dic
         # signatures, and the exact shingle sets that confirm candidate pairs without re-reading texts
         sigs, n_sh, values, offsets = sketch(folded, cfg.dedup.num_perm, cfg.dedup.shingle_size, cfg.dedup.seed)
         sets_out.append((values, np.diff(offsets)))
-    for i, (seq, d, key) in enumerate(kept_docs):
-        docs_rows.append(_staged_row(seq, d, key, sigs[i] if sigs is not None else None, int(n_sh[i]) if n_sh is not None else 0))
-        stats["candidates"] += 1
-    return docs_rows, rejects
+    stats["candidates"] += len(kept_docs)
+    return _staged_table(kept_docs, sigs, n_sh), rejects
 
 
 # ---------------------------------------------------------------- dedup
