@@ -117,8 +117,8 @@ class DedupResult:
     doc_ids: list[str]  # final doc_id per run row (versioned when the id is already taken)
     index_bands: np.ndarray  # (n, bands) uint32 band keys of the run rows, as the index stores them
     index_growth: dict[str, int]  # index doc_id -> members added this run
-    pairs_checked: int = 0
-    pairs_confirmed: int = 0
+    pairs_checked: int = 0  # LSH candidate pairs
+    pairs_confirmed: int = 0  # candidate pairs that joined two clusters on their exact shingle sets
 
 
 class UnionFind:
@@ -256,8 +256,14 @@ def deduplicate(
     pairs = sorted(cand_run + cand_idx, key=lambda p: (str(group(p[0])), str(group(p[1])), p))
     sset = _ShingleSets(load_sets, group, (x for p in pairs for x in p), prefetch=prefetch)
     sims: dict[tuple[int, int], float] = {}
+    joined_before: set[tuple[int, int]] = set()  # pairs already in one cluster when their turn came
     confirmed = 0
     for a, b in pairs:
+        if uf.find(a) == uf.find(b):
+            # nothing to decide (copies of one page pair up in stars and chains): their similarity
+            # is worked out below if this pair turns out to be a member and its representative
+            joined_before.add((a, b))
+            continue
         sa, sb = sset(a), sset(b)
         j, c = jaccard_containment(sa, sb)
         if _passes(j, c, min(len(sa), len(sb)), cfg):
@@ -305,8 +311,11 @@ def deduplicate(
                 pending.append((x, rep, rep_id, size))
     # similarity to the representative for members joined through others, in storage order
     for x, rep, rep_id, size in sorted(pending, key=lambda t: (str(group(t[0])), t[0])):
-        j, c = jaccard_containment(sset(x), sset(rep))
-        decisions[x] = Decision("near_duplicate", rep_id, size, rep_id, round(float(max(j, c)), 4))
+        sx, sr = sset(x), sset(rep)
+        j, c = jaccard_containment(sx, sr)
+        direct = (min(x, rep), max(x, rep)) in joined_before and _passes(j, c, min(len(sx), len(sr)), cfg)
+        sim = _similarity(j, c, cfg) if direct else max(j, c)  # as if the pair had been checked in turn
+        decisions[x] = Decision("near_duplicate", rep_id, size, rep_id, round(float(sim), 4))
     return DedupResult([d for d in decisions if d is not None], final_ids, keys32, growth,
                        len(cand_run) + len(cand_idx), confirmed)
 
