@@ -141,23 +141,43 @@ class UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def _run_pairs(keys: np.ndarray) -> set[tuple[int, int]]:
-    pairs: set[tuple[int, int]] = set()
+def _run_pairs(keys: np.ndarray) -> list[tuple[int, int]]:
+    """Sorted distinct (a, b), a < b, of rows sharing a band key: every pair of a small group;
+    a star from the first row and a chain through the rest of a big one (enough for
+    union-find, linear in the group). In numpy: a Python loop over the groups of 60 bands
+    made millions of tiny arrays on a corpus of mostly distinct documents."""
+    n = keys.shape[0]
+    codes: list[np.ndarray] = []
     for b in range(keys.shape[1]):
-        col = keys[:, b]
-        order = np.argsort(col, kind="stable")
-        s = col[order]
-        bounds = np.flatnonzero(np.diff(s)) + 1
-        for grp in np.split(order, bounds):
-            if len(grp) < 2:
-                continue
-            g = sorted(int(x) for x in grp)
-            if len(g) <= _GROUP_ALL_PAIRS:
-                pairs.update((g[i], g[j]) for i in range(len(g)) for j in range(i + 1, len(g)))
-            else:  # star from the first and a chain: enough for union-find, linear in the group
-                pairs.update((g[0], x) for x in g[1:])
-                pairs.update(zip(g[1:], g[2:]))
-    return pairs
+        order = np.argsort(keys[:, b], kind="stable")  # stable: a group's rows come in ascending order
+        s = keys[order, b]
+        starts = np.flatnonzero(np.concatenate(([True], s[1:] != s[:-1])))
+        sizes = np.diff(np.append(starts, n))
+        for size in np.unique(sizes[(sizes >= 2) & (sizes <= _GROUP_ALL_PAIRS)]):
+            rows = order[starts[sizes == size][:, None] + np.arange(size)]  # (groups, size)
+            i, j = np.triu_indices(int(size), 1)
+            codes.append(rows[:, i].ravel() * n + rows[:, j].ravel())
+        big = starts[sizes > _GROUP_ALL_PAIRS]
+        if len(big):
+            big_sizes = sizes[sizes > _GROUP_ALL_PAIRS]
+            first = np.repeat(order[big], big_sizes - 1)
+            member = order[np.repeat(big, big_sizes - 1) + _ranges(big_sizes - 1) + 1]
+            codes.append(first * n + member)  # the star
+            head = np.repeat(big + 1, big_sizes - 2) + _ranges(big_sizes - 2)
+            codes.append(order[head] * n + order[head + 1])  # the chain through the rest
+    if not codes:
+        return []
+    pairs = np.unique(np.concatenate(codes).astype(np.int64))
+    return list(zip((pairs // n).tolist(), (pairs % n).tolist()))
+
+
+def _ranges(counts: np.ndarray) -> np.ndarray:
+    """0..c-1 for each count, concatenated."""
+    total = int(counts.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    ends = np.cumsum(counts)
+    return np.arange(total, dtype=np.int64) - np.repeat(ends - counts, counts)
 
 
 def _passes(j: float, c: float, n_small: int, cfg: DedupConfig) -> bool:
@@ -166,15 +186,22 @@ def _passes(j: float, c: float, n_small: int, cfg: DedupConfig) -> bool:
     return j >= cfg.jaccard_threshold or (c >= cfg.containment_threshold and n_small >= cfg.min_shingles)
 
 
-def _plausible(run: RunCandidates, a: int, b: int, cfg: DedupConfig) -> bool:
+def _plausible(run: RunCandidates, pairs: list[tuple[int, int]], cfg: DedupConfig) -> list[tuple[int, int]]:
     """Cheap screen on the signatures before fetching texts: estimated Jaccard, and the
-    containment it implies given the two shingle counts, with a wide margin."""
-    j = float((run.sig[a] == run.sig[b]).mean())
-    na, nb = int(run.n_shingles[a]), int(run.n_shingles[b])
-    if min(na, nb) == 0:
-        return False
-    c = min(1.0, j * (na + nb) / (1.0 + j) / min(na, nb))
-    return j >= cfg.jaccard_threshold * 0.6 or c >= cfg.containment_threshold * 0.6
+    containment it implies given the two shingle counts, with a wide margin (in numpy,
+    20,000 pairs at a time)."""
+    out: list[tuple[int, int]] = []
+    for lo in range(0, len(pairs), 20_000):
+        ab = np.array(pairs[lo:lo + 20_000], dtype=np.int64).reshape(-1, 2)
+        a, b = ab[:, 0], ab[:, 1]
+        j = (run.sig[a] == run.sig[b]).mean(axis=1)
+        na, nb = run.n_shingles[a].astype(np.float64), run.n_shingles[b].astype(np.float64)
+        small = np.minimum(na, nb)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            c = np.minimum(1.0, j * (na + nb) / (1.0 + j) / small)
+        keep = (small > 0) & ((j >= cfg.jaccard_threshold * 0.6) | (c >= cfg.containment_threshold * 0.6))
+        out.extend(pairs[lo + k] for k in np.flatnonzero(keep).tolist())
+    return out
 
 
 def _similarity(j: float, c: float, cfg: DedupConfig) -> float:
@@ -250,8 +277,7 @@ def deduplicate(
     # in the run, full signatures are at hand: finer bands (fewer rows) find containment
     # copies whose Jaccard is low; only the index is limited to the coarser stored bands
     run_keys = band_keys(run.sig, cfg.run_bands) if n else np.zeros((0, cfg.run_bands), np.uint64)
-    cand_run = [(a, b) for a, b in sorted(_run_pairs(run_keys)) if uf.find(a) != uf.find(b)]
-    cand_run = [(a, b) for a, b in cand_run if _plausible(run, a, b, cfg)]
+    cand_run = _plausible(run, [(a, b) for a, b in _run_pairs(run_keys) if uf.find(a) != uf.find(b)], cfg)
     cand_idx = [(i, n + j) for i, j in index.band_hits(keys32) if uf.find(i) != uf.find(n + j)]
     pairs = sorted(cand_run + cand_idx, key=lambda p: (str(group(p[0])), str(group(p[1])), p))
     sset = _ShingleSets(load_sets, group, (x for p in pairs for x in p), prefetch=prefetch)

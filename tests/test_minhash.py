@@ -57,3 +57,30 @@ def test_sketch_is_per_document_whatever_the_batching(monkeypatch):
     sig2, n_sh2, values2, offsets2 = sketch(folded, 120, 3, 1)
     assert np.array_equal(sig, sig2) and np.array_equal(values, values2) and np.array_equal(offsets, offsets2)
     assert np.array_equal(sig, minhash.signatures(folded, 120, 3, 1)[0])
+
+
+def _reference_run_pairs(keys: np.ndarray, all_pairs_up_to: int) -> list[tuple[int, int]]:
+    """The definition, group by group: all pairs of a small group, a star and a chain in a big one."""
+    pairs: set[tuple[int, int]] = set()
+    for b in range(keys.shape[1]):
+        groups: dict[int, list[int]] = {}
+        for row, key in enumerate(keys[:, b].tolist()):
+            groups.setdefault(key, []).append(row)
+        for g in groups.values():
+            if len(g) <= all_pairs_up_to:
+                pairs.update((g[i], g[j]) for i in range(len(g)) for j in range(i + 1, len(g)))
+            else:
+                pairs.update((g[0], x) for x in g[1:])
+                pairs.update(zip(g[1:], g[2:]))
+    return sorted(pairs)
+
+
+def test_lsh_candidate_pairs_match_their_definition():
+    from pipeline import dedup
+
+    rng = np.random.default_rng(3)
+    for _ in range(40):  # few distinct keys: groups of every size, small and big
+        n, bands, distinct = int(rng.integers(1, 300)), int(rng.integers(1, 6)), int(rng.integers(1, 50))
+        keys = rng.integers(0, distinct, (n, bands)).astype(np.uint64)
+        assert dedup._run_pairs(keys) == _reference_run_pairs(keys, dedup._GROUP_ALL_PAIRS)
+    assert dedup._run_pairs(np.zeros((0, 4), np.uint64)) == []
