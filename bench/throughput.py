@@ -252,6 +252,7 @@ def run_measured(cmd: list[str], log: Path, cwd: Path = ROOT) -> Measured:
         peak_tree = 0
         phase_peak: dict[str, int] = {}
         pid_peak: dict[int, int] = {}
+        shard_proc_peak = 0  # largest single process while shards are processed (the dedup child comes later)
         try:
             root = psutil.Process(proc.pid)
         except psutil.NoSuchProcess:
@@ -276,6 +277,8 @@ def run_measured(cmd: list[str], log: Path, cwd: Path = ROOT) -> Measured:
                         continue
                     tot += rss
                     pid_peak[p.pid] = max(pid_peak.get(p.pid, 0), rss)
+                    if state["phase"] == "process":
+                        shard_proc_peak = max(shard_proc_peak, rss)
                 peak_tree = max(peak_tree, tot)
                 ph = state["phase"]
                 phase_peak[ph] = max(phase_peak.get(ph, 0), tot)
@@ -290,6 +293,7 @@ def run_measured(cmd: list[str], log: Path, cwd: Path = ROOT) -> Measured:
                  load=(load0, os.getloadavg()[0]),
                  stage_end=stage_end, phase_peak_mb={k: v / 2**20 for k, v in phase_peak.items()},
                  pid_peak_mb=[round(pid_peak[k] / 2**20) for k in sorted(pid_peak)],
+                 shard_proc_peak_mb=shard_proc_peak / 2**20,
                  stderr_tail="\n".join(err_lines[-5:]))
     if proc.returncode != 0:
         print(f"  !! exit {proc.returncode}: {' '.join(cmd)}\n{r['stderr_tail']}", file=sys.stderr)
@@ -645,7 +649,9 @@ def main(argv: list[str] | None = None) -> int:
         small, big = ok.get(f"text_{args.text_small}_w2"), ok.get(f"text_{args.text_docs}_w2")
         if small and big and small is not big:
             for what, a, b in (("tree (sum of processes)", small["peak_tree_mb"], big["peak_tree_mb"]),
-                               ("largest single process", small["max_proc_mb"], big["max_proc_mb"]),
+                               ("largest single process (dedup child included)", small["max_proc_mb"], big["max_proc_mb"]),
+                               ("largest single process while processing shards", small["shard_proc_peak_mb"],
+                                big["shard_proc_peak_mb"]),
                                ("tree while processing shards", small["phase_peak_mb"].get("process", 0),
                                 big["phase_peak_mb"].get("process", 0)),
                                ("tree during dedup+write+commit",

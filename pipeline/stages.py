@@ -288,7 +288,9 @@ def process_shard(plan: RunPlan, shard: Shard) -> dict[str, Any]:
         rejects.clear()
 
     for uri, size, mtime, part, nparts in shard.files:
-        hashes: list[str] = []
+        # the content hash goes to the ledger from part 0 of a file; the other parts of a big
+        # file need it only to tell a touched file from a changed one (the ledger knows it)
+        hashes: list[str] | None = [] if part == 0 or uri in ledger else None
         produced = 0
         buffered: list[tuple[int, Any]] = []
         for item in read_file(InputFile(uri, size, mtime, part, nparts), hasher_out=hashes):
@@ -309,7 +311,8 @@ def process_shard(plan: RunPlan, shard: Shard) -> dict[str, Any]:
         _consume(buffered, cleaner, window, rejects, stats)
         if len(window) >= WINDOW:
             flush_window()
-        ledger_rows.append({"uri": uri, "size": size, "mtime": mtime, "content_hash": content, "run_id": plan.run_id})
+        if hashes is not None:
+            ledger_rows.append({"uri": uri, "size": size, "mtime": mtime, "content_hash": content, "run_id": plan.run_id})
         stats["files"] += 1
     flush_window()
     writer.close()

@@ -4,6 +4,8 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
+import time
 from pathlib import Path
 
 import pyarrow as pa
@@ -157,3 +159,13 @@ def test_big_record_file_is_split_across_shards_with_the_same_rows(tmp_path):
     assert key(read(tmp_path / "o1")) == key(read(tmp_path / "o2"))
     assert key(read(tmp_path / "o1", "rejects")) == key(read(tmp_path / "o2", "rejects"))
     assert s1["counts"]["inputs_seen"] == s2["counts"]["inputs_seen"] == 61
+    # the ledger has one row for the file, hashed once (by part 0), the same as the one-shard run's
+    def ledger(out):
+        return [(r["uri"], r["content_hash"]) for r in pq.read_table(out / "state" / "ledger").to_pylist()]
+
+    assert ledger(tmp_path / "o1") == ledger(tmp_path / "o2") and len(ledger(tmp_path / "o1")) == 1
+    # touched, not changed: every part hashes it, finds it unchanged, and nothing is written again
+    os.utime(tmp_path / "big.jsonl", (time.time() + 5, time.time() + 5))
+    again = run_local([tmp_path / "big.jsonl"], tmp_path / "o1", config=str(small), workers=2)
+    assert again["counts"]["inputs_seen"] == 0, again["counts"]
+    assert len(read(tmp_path / "o1")) + len(read(tmp_path / "o1", "rejects")) == 61
