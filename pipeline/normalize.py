@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_left
 import unicodedata
 
 import ftfy
@@ -126,13 +127,15 @@ def unwrap_hard_wrapped(lines: list[str]) -> list[str]:
     live = [s for s in lines if s.strip()]
     if len(live) < 6:
         return lines
-    lengths = sorted(len(s) for s in live)
+    lengths = sorted(map(len, live))
     width = lengths[int(len(lengths) * 0.9) - 1]
-    if not 40 <= width <= 130:
+    if not 40 <= width <= 130 or lengths[-1] > 1.5 * width:
         return lines
-    near_width = sum(len(s) >= 0.7 * width for s in live) / len(live)
-    mid_sentence = sum(not ends_sentence(s, CLAUSE_ENDS) for s in live if len(s) >= 0.7 * width) / max(1, sum(len(s) >= 0.7 * width for s in live))
-    if near_width < 0.6 or mid_sentence < 0.5 or max(len(s) for s in live) > 1.5 * width:
+    wide = len(lengths) - bisect_left(lengths, 0.7 * width)  # lines close to the width
+    if wide / len(live) < 0.6:
+        return lines
+    mid_sentence = sum(not ends_sentence(s, CLAUSE_ENDS) for s in live if len(s) >= 0.7 * width) / wide
+    if mid_sentence < 0.5:
         return lines
     out: list[str] = []
     buf: list[str] = []

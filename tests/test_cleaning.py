@@ -168,3 +168,18 @@ def test_normalization_repairs_mojibake_and_keeps_word_boundaries():
     texts += ["", " ", "\n\n  \n", " lead", "trail ", "a  b \n  c\t d \u00a0\n", "x\u3000\u3000y"]
     for t in texts:
         assert normalize_lines(t) == [normalize_line(s) for s in normalize_text(t).split("\n")], repr(t[:40])
+
+
+def test_hard_wrapped_prose_is_joined_back_into_paragraphs():
+    import textwrap
+
+    from pipeline.normalize import normalize_lines, unwrap_hard_wrapped
+
+    paras = [p for p in (SEEDS / "004_15c2f83c18db0b6e.txt").read_text().split("\n\n") if len(p.split()) > 25][:6]
+    paras = [" ".join(p.split()) for p in paras]
+    wrapped = "\n\n".join(textwrap.fill(p, 72) for p in paras)
+    assert max(map(len, wrapped.splitlines())) <= 72 and len(wrapped.splitlines()) > 3 * len(paras)
+    assert [s for s in unwrap_hard_wrapped(normalize_lines(wrapped)) if s] == paras
+    # text that is not wrapped (one paragraph a line) is left as it is
+    lines = normalize_lines("\n".join(paras))
+    assert unwrap_hard_wrapped(lines) == lines
