@@ -201,6 +201,13 @@ def warm(plan: "RunPlan") -> None:
     pa.array([0])
 
 
+def _at_most_words(p: str, n: int) -> bool:
+    """len(p.split()) <= n, without splitting a long paragraph of single-spaced words."""
+    if p.isprintable() and "  " not in p and p[:1] != " " and p[-1:] != " ":
+        return (p.count(" ") + 1 if p else 0) <= n  # only single spaces separate words
+    return len(p.split()) <= n
+
+
 def _line_hash(line: str) -> int:
     return int.from_bytes(hashlib.blake2b(" ".join(line.lower().split()).encode(), digest_size=8).digest(), "little")
 
@@ -365,7 +372,7 @@ def _finish_window(window: list[tuple[int, Document]], cfg: Config, learned: dic
     for _, d in window:
         key = source_key(d)
         paras = d.text.split("\n\n")
-        hs = [_line_hash(p) if len(p.split()) <= maxw else 0 for p in paras]
+        hs = [_line_hash(p) if _at_most_words(p, maxw) else 0 for p in paras]
         per_doc.append((key, paras, hs))
         th = text_hash(d.text)
         if th in seen_texts:

@@ -183,3 +183,16 @@ def test_hard_wrapped_prose_is_joined_back_into_paragraphs():
     # text that is not wrapped (one paragraph a line) is left as it is
     lines = normalize_lines("\n".join(paras))
     assert unwrap_hard_wrapped(lines) == lines
+
+
+def test_word_count_shortcut_agrees_with_split():
+    import random
+
+    from pipeline.stages import _at_most_words
+
+    rng = random.Random(1)
+    pieces = ["word", "é", " ", "  ", "\t", "\n", "\u00a0", "\u2003", "\u200b", "two words"]
+    for _ in range(20_000):
+        p = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 20)))
+        n = rng.randint(0, 12)
+        assert _at_most_words(p, n) == (len(p.split()) <= n), (p, n)
