@@ -280,7 +280,8 @@ def classify_lines(lines: list[str], lang: str | None, params: ClassifierParams 
     """
     p = params or ClassifierParams()
     stops = stoplist(lang)
-    feats = [_features_cached(s, lang, stops) for s in lines]
+    cached = _FEATURE_CACHE.get  # a hit without a call: most lines of a run are repeats
+    feats = [cached((lang, s)) or _features_cached(s, lang, stops) for s in lines]
     initial = [initial_class(f, p) for f in feats]
     final = smooth(initial, feats, p)
     span = main_block(final, feats, p, comment_start, item_start)

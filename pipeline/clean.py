@@ -25,6 +25,8 @@ from .rules import RuleSet
 _COMMENT_FURNITURE = {"comments.comment_meta", "comments.comment_reply"}
 # rule names whose lines separate the items of a list (teasers, comments, live-blog entries)
 _ITEM_FURNITURE = {"structure.timestamp_line"}
+# the classifier's signals as removal reasons, made once
+_SIGNALS = {c: f"classifier.{c}" for c in ("good", "bad", "short", "near", "outside_main")}
 
 
 @dataclass
@@ -150,9 +152,9 @@ class Cleaner:
         verdicts: dict[int, str] = {}
         for i, (final, initial) in zip(live, results):
             if final == BAD:
-                marks[i] = f"classifier.{initial}"
-            else:
-                verdicts[i] = f"classifier.{initial}"
+                marks[i] = _SIGNALS.get(initial) or f"classifier.{initial}"
+            elif self.trace:  # the kept lines' verdicts are for `cleancorpus explain` only
+                verdicts[i] = _SIGNALS.get(initial) or f"classifier.{initial}"
         return verdicts, lang
 
 
