@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+import re2
 import regex
 
 _MARKS = regex.compile(r"\p{Mn}+")
@@ -27,27 +28,31 @@ _NON_ASCII_GAPS = re.compile(r"[^\x00-\x7f\w]+")
 # typographic punctuation that would otherwise send mostly-ASCII text down the slow path
 _PUNCT_TO_SPACE = re.compile("[‘’‚‛“”„‟–—―…«»‹›•·\u00a0\u2009\u200a\u202f\u2026]")
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
-# every code point _CJK can match lies in these ranges: a one-class scan spares `regex` its
-# script lookups on the pages that have none (90 us a page)
-_MAYBE_CJK = re.compile("[\u2e80-\ufaff\uff66-\uff9f\U00016fe0-\U0001f2ff\U00020000-\U0003ffff]")
+# every code point _CJK can match lies in these ranges: a one-class scan (RE2: 5 us a page,
+# the standard library 30 on Cyrillic) spares `regex` its script lookups on the pages that have none
+_MAYBE_CJK = re2.compile("[\u2e80-\ufaff\uff66-\uff9f\U00016fe0-\U0001f2ff\U00020000-\U0003ffff]")
 _P = np.uint64(1099511628211)  # odd, so invertible modulo 2^64
 _P_INV = np.uint64(pow(1099511628211, -1, 2**64))
 _MAX_BATCH_BYTES = 2_000_000
 
 
-def fold(text: str, variants: dict[str, str] | None = None) -> str:
-    """Case, accents and punctuation folded; spelling variants mapped to one form."""
+def fold(text: str, variants: dict[str, str] | None = None, canonical: bool = True) -> str:
+    """Case, accents and punctuation folded; spelling variants mapped to one form.
+
+    canonical=False leaves the runs of spaces where punctuation was: the shingle hashes skip
+    empty words, so they come out the same, and a page is 35 us sooner without the split.
+    """
     text = _PUNCT_TO_SPACE.sub(" ", text)  # a class search: str.translate looks up every character
     if not text.isascii():  # ASCII has nothing to decompose: skip NFKD and the combining-mark pass
         text = _NON_ASCII_GAPS.sub(" ", _MARKS.sub("", unicodedata.normalize("NFKD", text)))
-    t = " ".join(text.lower().encode("utf-8", "surrogatepass").translate(_ASCII_GAPS).decode("utf-8", "surrogatepass").split())
+    t = text.lower().encode("utf-8", "surrogatepass").translate(_ASCII_GAPS).decode("utf-8", "surrogatepass")
     if not t.isascii() and _MAYBE_CJK.search(t) and _CJK.search(t):
         # scripts written without spaces: every character is a token, so shingles still exist
-        t = " ".join(_CJK.sub(r" \g<0> ", t).split())
+        t = _CJK.sub(r" \g<0> ", t)
     if variants:
         words = t.split()
-        t = " ".join(map(variants.get, words, words))
-    return t
+        return " ".join(map(variants.get, words, words))
+    return " ".join(t.split()) if canonical else t
 
 
 @lru_cache(maxsize=8)

@@ -411,7 +411,7 @@ def _finish_window(window: list[tuple[int, Document]], cfg: Config, learned: dic
     sigs, n_sh = (None, None)
     if kept_docs and cfg.dedup.enabled:
         variants = _variants(cfg)
-        folded = [fold(d.text, variants) for _, d, _ in kept_docs]
+        folded = [fold(d.text, variants, canonical=False) for _, d, _ in kept_docs]
         # signatures, and the exact shingle sets that confirm candidate pairs without re-reading texts
         sigs, n_sh, values, offsets = sketch(folded, cfg.dedup.num_perm, cfg.dedup.shingle_size, cfg.dedup.seed)
         sets_out.append((values, np.diff(offsets)))
