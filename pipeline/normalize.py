@@ -21,9 +21,11 @@ from .lineshape import CLAUSE_ENDS, ends_sentence
 # there are punctuation and the rarer Cyrillic letters, never А-я: ordinary Russian
 # must not send every page through ftfy's line-by-line test). RE2 scans a page for it in
 # 16 us, the standard library in 90 (the alternation defeats its prefix scan).
+# (patterns and text as UTF-8 bytes: RE2 reads the classes the same, and google-re2's wrapper
+# spends more on mapping a str match back to character offsets than RE2 on the search)
 _MAYBE_MOJIBAKE = re2.compile("[\u00c2-\u00f4][\u0080-\u00bf\u2010-\u2122\u0152-\u0192\u02c6\u02dc]"
                               "|[\u0412\u0413\u0420\u0421\u0432][\u0080-\u00bf\u0401-\u040f\u0451-\u045f"
-                              "\u0490\u0491\u2013-\u2122]")
+                              "\u0490\u0491\u2013-\u2122]".encode())
 
 
 def _char_table() -> dict[int, str | None]:
@@ -66,12 +68,17 @@ _CHARS = _char_table()
 _CHAR_RUNS = _char_class(_CHARS)
 # the same class for RE2, which tells in 15 us that a page has none of them (most pages);
 # the standard library takes 70 us to scan a page for a class this size
-_ANY_CHAR = re2.compile(_CHAR_RUNS.pattern.removesuffix("+"))
+_ANY_CHAR = re2.compile(_CHAR_RUNS.pattern.removesuffix("+").encode())
 _SPACE_RUNS = re.compile("  +")
 
 
-def _translate(text: str) -> str:
-    if not _ANY_CHAR.search(text):
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
+
+
+def _translate(text: str, data: bytes | None = None) -> str:
+    """data: the text as UTF-8, when the caller has it already."""
+    if not _ANY_CHAR.search(_utf8(text) if data is None else data):
         return text
     return _CHAR_RUNS.sub(lambda m: m.group().translate(_CHARS), text)
 
@@ -89,13 +96,14 @@ def normalize_text(text: str, straighten_quotes: bool = False) -> str:
     extraction benchmarks compare against); dedup folds all punctuation anyway.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
-    if (_MAYBE_MOJIBAKE.search(text) and is_bad(text)) or (straighten_quotes and not text.isascii()):
-        text = ftfy.fix_text(text, _FTFY[straighten_quotes])
+    data: bytes | None = _utf8(text)
+    if (_MAYBE_MOJIBAKE.search(data) and is_bad(text)) or (straighten_quotes and not text.isascii()):
+        text, data = ftfy.fix_text(text, _FTFY[straighten_quotes]), None
     elif "&" in text and ";" in text:
         # ftfy's own test for mojibake says there is none: spare its line-by-line pass, keep
         # the one other repair text from the web needs (its NFC and controls are done below)
-        text = html.unescape(text)
-    return unicodedata.normalize("NFC", _translate(text))
+        text, data = html.unescape(text), None
+    return unicodedata.normalize("NFC", _translate(text, data))
 
 
 def normalize_lines(text: str, straighten_quotes: bool = False) -> list[str]:

@@ -366,15 +366,15 @@ def _finish_window(window: list[tuple[int, Document]], cfg: Config, learned: dic
     if not window:
         return None, []
     maxw = cfg.clean.repeated_max_words
-    per_doc: list[tuple[str, list[str], list[int]]] = []
+    per_doc: list[tuple[str, list[str], list[int], str]] = []
     counts: Counter[tuple[str, int]] = Counter()
     seen_texts: set[str] = set()
     for _, d in window:
         key = source_key(d)
         paras = d.text.split("\n\n")
         hs = [_line_hash(p) if _at_most_words(p, maxw) else 0 for p in paras]
-        per_doc.append((key, paras, hs))
         th = text_hash(d.text)
+        per_doc.append((key, paras, hs, th))
         if th in seen_texts:
             continue  # an exact copy must not make its own lines look like boilerplate
         seen_texts.add(th)
@@ -383,16 +383,20 @@ def _finish_window(window: list[tuple[int, Document]], cfg: Config, learned: dic
     shard_lines.update(counts)
     rejects: list[dict[str, Any]] = []
     kept_docs: list[tuple[int, Document, str]] = []
-    for (seq, d), (key, paras, hs) in zip(window, per_doc):
+    min_docs = cfg.clean.repeated_min_docs
+    for (seq, d), (key, paras, hs, th) in zip(window, per_doc):
         keep: list[str] = []
         for p, h in zip(paras, hs):
-            if h and counts[(key, h)] + learned.get((key, h), 0) >= cfg.clean.repeated_min_docs:
+            # dict.get: a Counter's [] on a missing key goes through a Python __missing__
+            if h and counts.get((key, h), 0) + learned.get((key, h), 0) >= min_docs:
                 d.removed.append((f"repeated:{key}", p))
             else:
                 keep.append(p)
-        d.text = "\n\n".join(keep)
+        if len(keep) < len(paras):  # else the text and its hash are as they were
+            d.text = "\n\n".join(keep)
+            th = text_hash(d.text)
         d.n_words = len(d.text.split())
-        d.text_hash = text_hash(d.text)
+        d.text_hash = th
         if d.language is None:  # the classifier identifies it for flat text, from the same prose
             d.language = detect_language(d.text)[0]
         reason = None
