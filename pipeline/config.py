@@ -85,6 +85,9 @@ class RunConfig:
     # the last two shards' worth of input is cut into shards this many times smaller, so the
     # workers finish together instead of one idling while another does a last full shard
     shard_taper: int = 4
+    # a compressed record file (.jsonl.gz, .warc.gz) is split into at most this many shards:
+    # each decompresses the whole file to reach its records
+    gz_max_parts: int = 4
     workers: int = 0
 
 
@@ -180,6 +183,9 @@ def _validate(cfg: Config) -> None:
     for name in ("jaccard_threshold", "containment_threshold"):
         if not 0.0 < getattr(d, name) <= 1.0:
             raise ConfigError(f"[dedup] {name} must be in (0, 1]")
+    for name in ("shard_max_files", "shard_max_bytes", "shard_taper", "gz_max_parts"):
+        if getattr(cfg.run, name) < 1:
+            raise ConfigError(f"[run] {name} must be >= 1")
     if cfg.extract.date_order not in ("DMY", "MDY"):
         raise ConfigError('[extract] date_order must be "DMY" or "MDY"')
     rules = cfg.resolve(cfg.clean.rules_dir)

@@ -299,6 +299,7 @@ def _read_jsonl(uri: str, f: ContentHasher, mine=lambda k: True) -> Iterator[Raw
 
 
 def _read_parquet(uri: str, raw: IO[bytes], f: ContentHasher, mine=lambda k: True) -> Iterator[RawRecord | Reject]:  # type: ignore[no-untyped-def]
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     data = f.read()
@@ -313,10 +314,14 @@ def _read_parquet(uri: str, raw: IO[bytes], f: ContentHasher, mine=lambda k: Tru
         return
     row = 0
     for batch in pf.iter_batches(batch_size=1000, columns=cols):
-        for obj in batch.to_pylist():
-            if mine(row):
-                yield _record_from_obj(uri, f"row:{row}", "parquet", obj)
-            row += 1
+        n = batch.num_rows
+        picked = [k for k in range(n) if mine(row + k)]
+        if len(picked) < n:  # one part of a split file: only its rows become Python objects
+            batch = batch.take(pa.array(picked, pa.int64()))
+        for k, obj in zip(picked, batch.to_pylist()):
+            yield _record_from_obj(uri, f"row:{row + k}", "parquet", obj)
+        row += n
+
 
 
 def _read_warc(uri: str, f: ContentHasher, mine=lambda k: True) -> Iterator[RawRecord | Reject]:  # type: ignore[no-untyped-def]

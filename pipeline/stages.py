@@ -123,7 +123,8 @@ def plan_run(inputs: list[str], output: str, cfg: Config, config_path: str | Non
             todo.append(f)
     chash = cfg.config_hash()
     shards: list[Shard] = []
-    for batch in _cut_tapered(todo, cfg.run.shard_max_bytes, cfg.run.shard_max_files, cfg.run.shard_taper):
+    for batch in _cut_tapered(todo, cfg.run.shard_max_bytes, cfg.run.shard_max_files, cfg.run.shard_taper,
+                              cfg.run.gz_max_parts):
         entries = tuple((f.uri, f.size, f.mtime, f.part, f.nparts) for f in batch)
         key = hashlib.sha256((chash + "|" + json.dumps(entries)).encode()).hexdigest()[:20]
         shards.append(Shard(len(shards), key, entries))
@@ -131,7 +132,8 @@ def plan_run(inputs: list[str], output: str, cfg: Config, config_path: str | Non
                    tuple(problems), reprocess, remote, config_to_dict(cfg))
 
 
-def _cut_tapered(files: list[InputFile], max_bytes: int, max_files: int, taper: int) -> list[list[InputFile]]:
+def _cut_tapered(files: list[InputFile], max_bytes: int, max_files: int, taper: int,
+                 max_gz_parts: int) -> list[list[InputFile]]:
     """Shards in input order; the last 2 x max_bytes of input in shards `taper` times smaller.
 
     Workers take shards in order, so with equal shards one worker can be left doing the last
@@ -139,17 +141,18 @@ def _cut_tapered(files: list[InputFile], max_bytes: int, max_files: int, taper: 
     The cut depends on the input list and the config only, never on the number of workers.
     """
     if taper <= 1 or not files:
-        return _cut(files, max_bytes, max_files)
+        return _cut(files, max_bytes, max_files, max_gz_parts)
     tail, size = len(files), 0
     while tail > 0 and size + files[tail - 1].size <= 2 * max_bytes:
         tail -= 1
         size += files[tail].size
     if tail == 0:  # a small run: no full shards to even out
-        return _cut(files, max_bytes, max_files)
-    return _cut(files[:tail], max_bytes, max_files) + _cut(files[tail:], max(1, max_bytes // taper), max_files)
+        return _cut(files, max_bytes, max_files, max_gz_parts)
+    return (_cut(files[:tail], max_bytes, max_files, max_gz_parts)
+            + _cut(files[tail:], max(1, max_bytes // taper), max_files, max_gz_parts))
 
 
-def _cut(files: list[InputFile], max_bytes: int, max_files: int) -> list[list[InputFile]]:
+def _cut(files: list[InputFile], max_bytes: int, max_files: int, max_gz_parts: int) -> list[list[InputFile]]:
     """Consecutive files up to max_bytes and max_files a shard; a bigger record file split."""
     batches: list[list[InputFile]] = []
     batch: list[InputFile] = []
@@ -161,6 +164,9 @@ def _cut(files: list[InputFile], max_bytes: int, max_files: int) -> list[list[In
                 batches.append(batch)
                 batch, size = [], 0
             nparts = -(-f.size // max_bytes)
+            if f.uri.lower().endswith(".gz"):
+                # every part decompresses the whole file to find its records: bound the repeats
+                nparts = min(nparts, max_gz_parts)
             batches.extend([InputFile(f.uri, f.size, f.mtime, part, nparts)] for part in range(nparts))
             continue
         if batch and (len(batch) >= max_files or size + f.size > max_bytes):

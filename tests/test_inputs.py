@@ -169,3 +169,28 @@ def test_big_record_file_is_split_across_shards_with_the_same_rows(tmp_path):
     again = run_local([tmp_path / "big.jsonl"], tmp_path / "o1", config=str(small), workers=2)
     assert again["counts"]["inputs_seen"] == 0, again["counts"]
     assert len(read(tmp_path / "o1")) + len(read(tmp_path / "o1", "rejects")) == 61
+
+
+def test_split_parquet_and_compressed_files_keep_their_rows(tmp_path):
+    """A big Parquet file split in parts gives the rows of one part; a compressed record file is
+    cut into at most [run] gz_max_parts parts (each part decompresses all of it)."""
+    body = [p for f in sorted(SAMPLE.glob("00*.txt")) for p in f.read_text().split("\n\n") if len(p.split()) > 20]
+    recs = [{"id": f"r{i}", "text": f"Record {i}. " + " ".join(body[(i * 5 + k) % len(body)] for k in range(3))}
+            for i in range(40)]
+    pq.write_table(pa.Table.from_pylist(recs), tmp_path / "big.parquet", row_group_size=7)
+    with gzip.open(tmp_path / "big.jsonl.gz", "wt") as fh:
+        fh.writelines(json.dumps(r) + "\n" for r in recs)
+    small = tmp_path / "small.toml"
+    small.write_text("[run]\nshard_max_bytes = 2000\ngz_max_parts = 3\nshard_taper = 1\n")
+    from pipeline.config import load_config
+    from pipeline.stages import plan_run
+
+    plan = plan_run([str(tmp_path / "big.jsonl.gz")], str(tmp_path / "x"), load_config(str(small)), str(small))
+    assert [s.files[0][3:] for s in plan.shards] == [(0, 3), (1, 3), (2, 3)]
+    key = lambda rows: sorted((r["doc_id"], r.get("text") or r.get("reason")) for r in rows)  # noqa: E731
+    for name in ("big.parquet", "big.jsonl.gz"):
+        split = run_local([tmp_path / name], tmp_path / f"split-{name}", config=str(small), workers=2)
+        whole = run_local([tmp_path / name], tmp_path / f"whole-{name}")
+        assert split["counts"]["inputs_seen"] == whole["counts"]["inputs_seen"] == 40
+        for kind in ("documents", "rejects"):
+            assert key(read(tmp_path / f"split-{name}", kind)) == key(read(tmp_path / f"whole-{name}", kind)), (name, kind)
