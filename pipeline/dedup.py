@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from .config import DedupConfig
-from .minhash import band_keys, jaccard_containment
+from .minhash import band_keys, jaccard_containment, sorted_unique
 
 NO_DATE = np.iinfo(np.int64).max
 _GROUP_ALL_PAIRS = 8
@@ -167,7 +167,7 @@ def _run_pairs(keys: np.ndarray) -> list[tuple[int, int]]:
             codes.append(order[head] * n + order[head + 1])  # the chain through the rest
     if not codes:
         return []
-    pairs = np.unique(np.concatenate(codes).astype(np.int64))
+    pairs = sorted_unique(np.concatenate(codes).astype(np.int64))
     return list(zip((pairs // n).tolist(), (pairs % n).tolist()))
 
 

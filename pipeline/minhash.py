@@ -215,12 +215,12 @@ def _set_batch(sh: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarr
     """Each text's sorted distinct shingles (top 32 bits), concatenated, and their counts."""
     n = len(starts) - 1
     doc = np.repeat(np.arange(n, dtype=np.uint64), np.diff(starts))
-    keyed = _sorted_unique((doc << np.uint64(32)) | (sh >> np.uint64(32)))
+    keyed = sorted_unique((doc << np.uint64(32)) | (sh >> np.uint64(32)))
     counts = np.bincount((keyed >> np.uint64(32)).astype(np.int64), minlength=n)
     return (keyed & np.uint64(0xFFFFFFFF)).astype(np.uint32), counts
 
 
-def _sorted_unique(a: np.ndarray) -> np.ndarray:
+def sorted_unique(a: np.ndarray) -> np.ndarray:
     """np.unique for integers by sort and compare: numpy 2.4's np.unique goes through a hash
     table, 35 times slower on half a million shingles (81 ms against 2.3)."""
     a = np.sort(a)
@@ -261,7 +261,7 @@ def shingle_set(folded: str, k: int) -> np.ndarray:
     """Sorted distinct shingle hashes (top 32 bits: a set of a few thousand shingles has a
     negligible chance of a collision, and half the bytes)."""
     sh, _ = shingle_hashes([folded], k)
-    return _sorted_unique((sh >> np.uint64(32)).astype(np.uint32))
+    return sorted_unique((sh >> np.uint64(32)).astype(np.uint32))
 
 
 def jaccard_containment(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:

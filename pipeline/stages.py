@@ -463,17 +463,17 @@ def deduplicate_run(plan: RunPlan, shard_folders: list[str]) -> dict[str, Any]:
     index, index_files = load_index(plan.layout, cfg.dedup.bands)
     variants = _variants(cfg)
 
-    offsets_of: dict[int, np.ndarray] = {}
-    handles: dict[int, Any] = {}
+    offsets_of: dict[int, list[int]] = {}
+    handles: dict[int, int] = {}
 
     def read_set(si: int, ri: int) -> np.ndarray:
-        """One document's set, read straight from its shard's file: nothing else is held."""
+        """One document's set, read straight from its shard's file: nothing else is held.
+        (os.pread: one call, no seek and no read-ahead buffer to throw away per set.)"""
         if si not in handles:
-            offsets_of[si] = np.load(Path(shard_folders[si]) / "sets_offsets.npy")
-            handles[si] = open(Path(shard_folders[si]) / "sets.bin", "rb")  # noqa: SIM115 - closed below
-        offs, f = offsets_of[si], handles[si]
-        f.seek(int(offs[ri]) * 4)
-        return np.frombuffer(f.read(int(offs[ri + 1] - offs[ri]) * 4), dtype=np.uint32)
+            offsets_of[si] = np.load(Path(shard_folders[si]) / "sets_offsets.npy").tolist()
+            handles[si] = os.open(Path(shard_folders[si]) / "sets.bin", os.O_RDONLY)
+        offs = offsets_of[si]
+        return np.frombuffer(os.pread(handles[si], (offs[ri + 1] - offs[ri]) * 4, offs[ri] * 4), dtype=np.uint32)
 
     def load_sets(rows: list[int]) -> dict[int, np.ndarray]:
         res: dict[int, np.ndarray] = {}
@@ -497,8 +497,8 @@ def deduplicate_run(plan: RunPlan, shard_folders: list[str]) -> dict[str, Any]:
         # run rows are read one set at a time (cheap); earlier runs' texts a file at a time
         result: DedupResult = deduplicate(run, index, cfg.dedup, load_sets, group, prefetch=lambda x: x >= n)
     finally:
-        for f in handles.values():
-            f.close()
+        for fd in handles.values():
+            os.close(fd)
     d = result.decisions
     _write_decisions(plan, where, len(shard_folders), {
         "doc_id": result.doc_ids, "status": [x.status for x in d], "cluster": [x.cluster for x in d],
