@@ -63,3 +63,52 @@ def test_comparison_runs_only_for_short_bodies(monkeypatch):
     calls.clear()
     extract_html(long_page, None, dataclasses.replace(cfg, compare_below_chars=10**9))
     assert calls == [False]
+
+
+_BODY = "<p>" + "The council met on Tuesday to discuss the new cycle path along the river. " * 8 + "</p>"
+# author markup of the kinds trafilatura's byline XPaths look for, and the sections it prunes first
+AUTHOR_PAGES = [
+    f"<html><body><article><div class='author-name'>Jane Doe</div>{_BODY}</article></body></html>",
+    f"<html><body><span rel='author'>John Smith</span>{_BODY}</body></html>",
+    f"<html><body><p class='byline'>By Ana Lopez</p>{_BODY}</body></html>",
+    f"<html><body><div itemprop='author'><span>Kim Lee</span></div>{_BODY}</body></html>",
+    f"<html><body><h4 id='zuozhe-box'>Wang Fang</h4>{_BODY}</body></html>",
+    f"<html><body><em data-component='Byline'>Olu Ade</em>{_BODY}</body></html>",
+    f"<html><body><author>Max Muster</author>{_BODY}</body></html>",
+    f"<html><body><a><rel>me</rel>Ruth Rey</a>{_BODY}</body></html>",
+    f"<html><body><div data-testid='AuthorCard'>Sam Roe</div>{_BODY}</body></html>",
+    # a byline only inside sections pruned before the search: comments, sidebars, figures, times
+    f"<html><body><div class='comments'><span class='author'>Troll</span></div>"
+    f"<section id='comment-list'><p class='byline'>Reader</p></section><figure><span class='Author'>Photo Ed</span>"
+    f"</figure><time class='byline'>Today</time><div class='sidebar x'><div class='writer'>Side</div></div>{_BODY}"
+    f"<span class='screenname'>Lee Park</span></body></html>",
+    f"<html><body><div class='article-share'><a class='authorName'>Share Bot</a></div><p>no byline</p>{_BODY}</body></html>",
+]
+
+
+def _author_pages() -> list[str]:
+    pages = [decode_bytes(p.read_bytes())[0] for p in PAGES] + AUTHOR_PAGES
+    bench = ROOT.parent / "shared" / "bench" / "extraction" / "scrapinghub" / "html"
+    return pages + [decode_bytes(p.read_bytes(), is_html=True)[0] for p in sorted(bench.glob("*.html"))]
+
+
+def test_author_search_finds_what_trafilaturas_xpaths_find():
+    """pipeline.author answers trafilatura's byline XPaths in Python: the same elements for each
+    expression, the same author. If this fails after a trafilatura upgrade, its expressions
+    changed: cleancorpus then uses them as they are (slower, same answers); mirror them again."""
+    from trafilatura import metadata as tmeta
+    from trafilatura.utils import load_html
+    from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
+
+    from pipeline import author
+
+    assert author.AUTHOR_FINDERS[0] is not AUTHOR_XPATHS[0], "trafilatura's byline expressions are not the mirrored ones"
+    found = 0
+    for html in _author_pages():
+        tree = load_html(html)
+        for xpath, finder in zip(AUTHOR_XPATHS + AUTHOR_DISCARD_XPATHS, author.AUTHOR_FINDERS + author.DISCARD_FINDERS):
+            assert finder(tree) == xpath(tree), xpath.path[:60]
+        want = tmeta.extract_author(tree)
+        assert author.extract_author(tree) == want
+        found += want is not None
+    assert found >= 10

@@ -1,0 +1,141 @@
+"""trafilatura's DOM byline search, with its XPaths answered by one Python pass each.
+
+For pages whose meta tags name no author, trafilatura.metadata.extract_author prunes a copy of
+the page and runs three XPaths over every element. libxml2 builds a node-set for every
+attribute each predicate reads, so on a 740-element news page the XPaths take 4.8 ms, a third
+of the page's whole extraction; the same tests over `element.get()` take a tenth of that. The
+element tests below say in Python exactly what trafilatura's expressions say (mirrored from
+trafilatura 2.3, including its `rel='me'`, a child element); trafilatura's own pruning and
+first-match functions run them. If trafilatura's expressions ever differ from the ones mirrored
+here, its own XPaths are used, so the answer is always trafilatura's.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from copy import deepcopy
+
+from lxml.html import HtmlElement
+from trafilatura import metadata as tmeta
+from trafilatura.htmlprocessing import prune_unwanted_nodes
+from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
+
+Finder = Callable[[HtmlElement], list[HtmlElement]]
+
+# trafilatura's expressions, whitespace collapsed, that the finders below answer
+MIRRORED = (
+    "//*[self::a or self::address or self::div or self::link or self::p or self::span or self::strong][ "
+    "@rel='author' or @id='author' or @class='author' or @itemprop='author name' or rel='me' or "
+    "@data-testid='AuthorCard' or @data-testid='AuthorURL' or re:test(@class, 'author-?name|AuthorName|authorName')]"
+    "|//author",
+    "//*[self::a or self::div or self::h3 or self::h4 or self::p or self::span][ @class='byline' or "
+    "@class='username' or @class='byl' or @class='BBL' or contains(@itemprop, 'author') or "
+    "re:test(@id, 'author|zuozhe|bianji|xiaobian') or re:test(@class, "
+    "'author|channel-name|zuozhe|bianji|xiaobian|submitted-by|posted-by|journalist-name')]",
+    "//*[ contains(@data-component, 'Byline') or contains(@itemprop, 'author') or re:test(@id, '[Aa]uthor') or "
+    "re:test(@class, '[Aa]uthor|screenname|writer|[Bb]yline')]",
+    ".//*[self::a or self::div or self::section or self::span][ @id='comments' or @class='comments' or "
+    "@class='title' or @class='date' or re:test(@id, '^comments|comment-?list|ProductReviews') or "
+    "re:test(@class, '^[Cc]omments|commentlist|comments-list|sidebar|is-hidden|quote|embedly-instagram|"
+    "article-(?:share|support)|print|category|meta-date|meta-reviewer') or contains(@data-component, 'Figure')]",
+    "//time|//figure",
+)
+
+# EXSLT re:test is re.search on the attribute's value ("" when it is missing)
+_CLASS_0 = re.compile(r"author-?name|AuthorName|authorName")
+_ID_1 = re.compile(r"author|zuozhe|bianji|xiaobian")
+_CLASS_1 = re.compile(r"author|channel-name|zuozhe|bianji|xiaobian|submitted-by|posted-by|journalist-name")
+_ID_2 = re.compile(r"[Aa]uthor")
+_CLASS_2 = re.compile(r"[Aa]uthor|screenname|writer|[Bb]yline")
+_ID_D = re.compile(r"^comments|comment-?list|ProductReviews")
+_CLASS_D = re.compile(r"^[Cc]omments|commentlist|comments-list|sidebar|is-hidden|quote|embedly-instagram|"
+                      r"article-(?:share|support)|print|category|meta-date|meta-reviewer")
+
+
+def _elements(tree: HtmlElement, *tags: str) -> Iterator[HtmlElement]:
+    """The elements of the tree `tree` belongs to, in document order (what "//*" visits), or only
+    those with the given tags (lxml filters them without making a Python object of the others)."""
+    return (e for e in tree.getroottree().getroot().iter(*tags) if isinstance(e.tag, str))
+
+
+def _string_value(e: HtmlElement) -> str:
+    return "".join(e.itertext())
+
+
+def _is_0(e: HtmlElement) -> bool:
+    tag = e.tag
+    if tag == "author":
+        return True
+    if tag not in ("a", "address", "div", "link", "p", "span", "strong"):
+        return False
+    get = e.get
+    cls = get("class")
+    return (get("rel") == "author" or get("id") == "author" or cls == "author"
+            or get("itemprop") == "author name"
+            or (e.find("rel") is not None and any(_string_value(c) == "me" for c in e.iterchildren("rel")))
+            or get("data-testid") in ("AuthorCard", "AuthorURL")
+            or (cls is not None and _CLASS_0.search(cls) is not None))
+
+
+def _is_1(e: HtmlElement) -> bool:
+    if e.tag not in ("a", "div", "h3", "h4", "p", "span") or not e.keys():
+        return False
+    get = e.get
+    cls, id_ = get("class") or "", get("id") or ""
+    return (cls in ("byline", "username", "byl", "BBL") or "author" in (get("itemprop") or "")
+            or _ID_1.search(id_) is not None or _CLASS_1.search(cls) is not None)
+
+
+def _is_2(e: HtmlElement) -> bool:
+    if not e.keys():  # every test reads an attribute
+        return False
+    get = e.get
+    return ("Byline" in (get("data-component") or "") or "author" in (get("itemprop") or "")
+            or _ID_2.search(get("id") or "") is not None or _CLASS_2.search(get("class") or "") is not None)
+
+
+def _is_discarded(e: HtmlElement) -> bool:
+    if e.tag not in ("a", "div", "section", "span") or not e.keys():
+        return False
+    get = e.get
+    cls, id_ = get("class") or "", get("id") or ""
+    return (id_ == "comments" or cls in ("comments", "title", "date")
+            or _ID_D.search(id_) is not None or _CLASS_D.search(cls) is not None
+            or "Figure" in (get("data-component") or ""))
+
+
+def _finder(test: Callable[[HtmlElement], bool], tags: tuple[str, ...] = (), descendants_only: bool = False) -> Finder:
+    """The elements passing `test`, among those with `tags` (all when empty): "//*[...]", or
+    ".//*[...]" (below the context element) with descendants_only."""
+    def find(tree: HtmlElement) -> list[HtmlElement]:
+        if descendants_only:
+            elements = (e for e in tree.iterdescendants(*tags) if isinstance(e.tag, str))
+        else:
+            elements = _elements(tree, *tags)
+        return [e for e in elements if test(e)]
+    return find
+
+
+def _same(xpaths: list, mirrored: tuple[str, ...]) -> bool:  # type: ignore[type-arg]
+    return [" ".join(x.path.split()) for x in xpaths] == list(mirrored)
+
+
+if _same(AUTHOR_XPATHS + AUTHOR_DISCARD_XPATHS, MIRRORED):
+    AUTHOR_FINDERS: list = [  # type: ignore[type-arg]
+        _finder(_is_0, ("a", "address", "div", "link", "p", "span", "strong", "author")),
+        _finder(_is_1, ("a", "div", "h3", "h4", "p", "span")),
+        _finder(_is_2),
+    ]
+    DISCARD_FINDERS: list = [  # type: ignore[type-arg]
+        _finder(_is_discarded, ("a", "div", "section", "span"), descendants_only=True),
+        _finder(lambda e: True, ("time", "figure")),
+    ]
+else:  # a trafilatura with other expressions: ask its XPaths
+    AUTHOR_FINDERS, DISCARD_FINDERS = list(AUTHOR_XPATHS), list(AUTHOR_DISCARD_XPATHS)
+
+
+def extract_author(tree: HtmlElement) -> str | None:
+    """trafilatura.metadata.extract_author(tree), step for step, with the finders above."""
+    subtree = prune_unwanted_nodes(deepcopy(tree), DISCARD_FINDERS)
+    author = tmeta.extract_metainfo(subtree, AUTHOR_FINDERS, len_limit=120)
+    return tmeta.normalize_authors(None, author) if author else None
