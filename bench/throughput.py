@@ -479,6 +479,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--profile-pages", type=int, default=400, help="HTML pages for --profile")
     ap.add_argument("--profile-text-docs", type=int, default=1000, help="text documents for --profile")
     ap.add_argument("--skip", default="", help="comma list of parts to skip: traf,html,warc,warcgz,text,fixed")
+    ap.add_argument("--ratio-runs", type=int, default=3,
+                    help="extra alternating runs of the ceiling and the 2-worker HTML backfill, for a median ratio "
+                         "(this machine's speed drifts by 10%% within minutes; 0 = none)")
     ap.add_argument("--keep", action="store_true", help="keep the temp dir (inputs, outputs, logs)")
     ap.add_argument("--json", type=Path, help="write all measurements here as JSON")
     ap.add_argument("--_traf-worker", dest="traf_worker", help=argparse.SUPPRESS)
@@ -560,6 +563,17 @@ def main(argv: list[str] | None = None) -> int:
                              f"shards {r.get('shards')}; kept {r.get('kept')}, exact dup {r.get('exact')}, "
                              f"near dup {r.get('near')}; {fmt_stages(r)}"))
 
+        ratio_pairs: list[tuple[float, float, float]] = []
+        if args.ratio_runs > 0 and not {"traf", "html"} & skip:
+            for i in range(args.ratio_runs):
+                c = trafilatura_alone(html_dir, 2, logs / f"ratio_traf_{i}")
+                b = backfill([html_dir], tmp / "out" / f"ratio_html_{i}", 2, logs / f"ratio_html_{i}")
+                pair = (c["loop_seconds"] / b["wall"], c["wall"] / b["wall"], c["cpu"] / b["cpu"])
+                ratio_pairs.append(pair)
+                print(f"  ratio run {i + 1}: ceiling loop {c['loop_seconds']:.1f} s (process {c['wall']:.1f} s, "
+                      f"{c['cpu']:.1f} cpu s), backfill {b['wall']:.1f} s ({b['cpu']:.1f} cpu s): "
+                      f"{pair[0]:.2f} / {pair[1]:.2f} incl. start-up / {pair[2]:.2f} per CPU-second", flush=True)
+
         if "warcgz" not in skip:
             key = "warcgz_w2"
             r = backfill([warcgz], tmp / "out" / key, 2, logs / key)
@@ -633,7 +647,15 @@ def main(argv: list[str] | None = None) -> int:
                 rate_cw = ceil["n"] / ceil["wall"]
                 rate_b = n / b2["wall"]
                 print(f"ratio backfill {kind} --workers 2 / ceiling: {rate_b:.1f} / {rate_c:.1f} pages/s = "
-                      f"{rate_b / rate_c:.2f}  (vs ceiling incl. its startup {rate_cw:.1f}/s: {rate_b / rate_cw:.2f})")
+                      f"{rate_b / rate_c:.2f}  (vs ceiling incl. its startup {rate_cw:.1f}/s: {rate_b / rate_cw:.2f}; "
+                      f"per CPU-second {ceil['cpu'] / b2['cpu']:.2f})")
+        if ratio_pairs:
+            import statistics
+
+            cols = list(zip(*ratio_pairs))
+            print(f"ratio html over {len(ratio_pairs)} alternating runs, median (all): "
+                  + "; ".join(f"{name} {statistics.median(v):.2f} ({', '.join(f'{x:.2f}' for x in v)})"
+                              for name, v in zip(("vs loop", "vs process incl. start-up", "per CPU-second"), cols)))
         for kind in ("html", "warc"):
             b1, b2 = ok.get(f"{kind}_w1"), ok.get(f"{kind}_w2")
             if b1 and b2:
