@@ -178,8 +178,9 @@ def signatures(folded: Sequence[str], num_perm: int, k: int, seed: int) -> tuple
 
 def sketch(folded: Sequence[str], num_perm: int, k: int, seed: int,
            with_sets: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """signatures() and shingle_sets() of a batch from one shingling pass (the shingles are
-    half the cost of each): sig, shingle counts, set values and set offsets (len n+1)."""
+    """signatures() and every text's shingle_set() from one shingling pass (the shingles are
+    half the cost of each): sig, shingle counts, the sets' values concatenated and their
+    offsets (len n+1)."""
     sig = np.full((len(folded), num_perm), _EMPTY, dtype=np.uint32)
     n_sh = np.zeros(len(folded), dtype=np.int32)
     set_counts = np.zeros(len(folded), dtype=np.int64)

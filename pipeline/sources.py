@@ -1,7 +1,8 @@
 """Finding inputs and reading them as a stream of raw records.
 
 URLs (s3://, gs://, memory://, ...) go through fsspec, so they read the same way as local
-folders (which are opened directly: fsspec's open costs five times as much). Readers yield either a RawRecord or a Reject: a bad file or line becomes a reject with a
+folders (which are opened directly: fsspec's open costs five times as much). Readers yield
+either a RawRecord or a Reject: a bad file or line becomes a reject with a
 reason, never an exception that ends the shard.
 """
 from __future__ import annotations
