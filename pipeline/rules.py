@@ -13,7 +13,7 @@ never miss a line; the few lines it names are then checked by the exact `regex` 
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -227,12 +227,15 @@ class RuleSet:
     def header_hits(self, line: str) -> frozenset[str]:
         """Names of the header rules that match the line. The header parser asks this of a
         dozen lines per page; without the RE2 set, its date pattern alone was 7% of a run."""
-        rules = self.header_rules
-        candidates = self._header_prefilter.candidates(line)
-        if not candidates:
-            return frozenset()
-        words = len(line.split())
-        return frozenset(rules[k].name for k in candidates if rules[k].hits(line, self.timeout, words))
+        return frozenset(r.name for r in self._matching(self.header_rules, self._header_prefilter, line))
+
+    def _matching(self, rules: tuple[Rule, ...], prefilter: Prefilter, line: str) -> Iterator[Rule]:
+        """The rules that match the line, in order: the RE2 set names the candidates, the exact
+        patterns decide."""
+        candidates = prefilter.candidates(line)
+        if candidates:
+            words = len(line.split())
+            yield from (rules[k] for k in candidates if rules[k].hits(line, self.timeout, words))
 
     @cached_property
     def _line_cache(self) -> dict[str, Rule | None]:
@@ -244,12 +247,7 @@ class RuleSet:
         cache = self._line_cache
         if line in cache:
             return cache[line]
-        rules = self.body_rules
-        hit = None
-        candidates = self._prefilter.candidates(line)
-        if candidates:
-            words = len(line.split())
-            hit = next((rules[k] for k in candidates if rules[k].hits(line, self.timeout, words)), None)
+        hit = next(self._matching(self.body_rules, self._prefilter, line), None)
         if len(cache) >= _CACHE_LINES:
             cache.clear()
         cache[line] = hit
