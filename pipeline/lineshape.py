@@ -10,9 +10,9 @@ CLAUSE_ENDS = ".!?…:;"  # what may end a block of prose, a list lead-in or a q
 _CLOSERS = "'\"”’»)]"
 
 
-def ends_sentence(line: str, stops: str = FULL_STOPS) -> bool:
-    """Ends in one of `stops`, maybe followed by closing quotes or brackets."""
-    tail = line.rstrip(_CLOSERS)
+def ends_sentence(line: str, stops: str = FULL_STOPS, closers: str = _CLOSERS) -> bool:
+    """Ends in one of `stops`, maybe followed by closing quotes or brackets (`closers`)."""
+    tail = line.rstrip(closers)
     return bool(tail) and tail[-1] in stops
 
 

@@ -22,11 +22,13 @@ import re2
 import regex
 
 from .dates import DATE, TIME
-from .lineshape import is_body_line
+from .lineshape import ends_sentence, is_body_line
 
 MATCH_KINDS = ("line", "footer", "heading_list")
 _CACHE_LINES = 50_000
-_SENTENCE_END = regex.compile(r"[.!;]['\"”’)\]]*$")
+# a line under a "Read more" heading is prose, not a headline, when it ends a sentence on one of
+# these (not "?": headlines ask questions), maybe followed by these closing quotes or brackets
+_LIST_STOPS, _LIST_CLOSERS = ".!;", "'\"”’)]"
 
 
 class RuleError(ValueError):
@@ -296,7 +298,7 @@ class RuleSet:
                     break
                 continue
             if items >= rule.list_max_items or len(s.split()) > rule.list_max_words or (
-                _SENTENCE_END.search(s) and len(s.split()) > 12
+                ends_sentence(s, _LIST_STOPS, _LIST_CLOSERS) and len(s.split()) > 12
             ):
                 break
             marks[j] = rule.name
