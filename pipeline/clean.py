@@ -151,10 +151,11 @@ class Cleaner:
             return {i: "classifier.fallback_keep_all" for i in live}, lang
         verdicts: dict[int, str] = {}
         for i, (final, initial) in zip(live, results):
+            signal = _SIGNALS.get(initial) or f"classifier.{initial}"
             if final == BAD:
-                marks[i] = _SIGNALS.get(initial) or f"classifier.{initial}"
+                marks[i] = signal
             elif self.trace:  # the kept lines' verdicts are for `cleancorpus explain` only
-                verdicts[i] = _SIGNALS.get(initial) or f"classifier.{initial}"
+                verdicts[i] = signal
         return verdicts, lang
 
 
