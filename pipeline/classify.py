@@ -80,7 +80,7 @@ def features(line: str, stops: frozenset[str]) -> LineFeatures:
     return LineFeatures(
         chars=len(line), words=n, stop_density=density,
         link_density=link_chars / max(len(line), 1), sentence_end=ends_sentence(line, CLAUSE_ENDS),
-        caps_ratio=caps / n if n else 0.0, digits=any(ch.isdigit() for ch in line),
+        caps_ratio=caps / n if n else 0.0, digits=any(map(str.isdigit, line)),
     )
 
 
