@@ -237,8 +237,8 @@ def _staged_table(kept: list[tuple[int, Document, str]], sigs: np.ndarray | None
         cols[attr] = [getattr(d, attr) for _, d, _ in kept]  # removed: (rule, text) tuples, taken as structs
     if sigs is not None and n:
         offsets = pa.array(np.arange(0, (n + 1) * sigs.shape[1], sigs.shape[1], dtype=np.int32))
-        cols["signature"] = pa.ListArray.from_arrays(offsets, pa.array(np.ascontiguousarray(sigs[:n]).ravel(), pa.uint32()))
-        cols["n_shingles"] = pa.array(n_sh[:n].astype(np.int32))
+        cols["signature"] = pa.ListArray.from_arrays(offsets, pa.array(sigs.ravel(), pa.uint32()))
+        cols["n_shingles"] = pa.array(n_sh.astype(np.int32))
     else:
         cols["signature"] = pa.nulls(n, STAGED.field("signature").type)
         cols["n_shingles"] = pa.array(np.zeros(n, dtype=np.int32))
