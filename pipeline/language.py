@@ -118,7 +118,9 @@ class _VectorIdentifier(LanguageIdentifier):
 @lru_cache(maxsize=1)
 def _identifier() -> _VectorIdentifier:
     ptc, pc, classes, nextmove, row, output = _model()
-    return _VectorIdentifier(ptc, pc, [str(c) for c in classes], _to_array(nextmove), output.tolist(),
+    # the transition table stays the (mapped, shared) numpy array: py3langid copies it into a
+    # stdlib array (39 MB a process) only for its own byte walk, which indexes either alike
+    return _VectorIdentifier(ptc, pc, [str(c) for c in classes], nextmove, output.tolist(),
                              norm_probs=True, tk_row=_to_array(row))
 
 
