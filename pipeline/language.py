@@ -168,15 +168,15 @@ def _write_cache(cache: Path, arrays: tuple[np.ndarray, ...]) -> None:
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=cache.name + ".", dir=cache.parent))
+    except OSError:
+        return
+    try:
         for key, arr in zip(_MODEL_KEYS, arrays):
             np.save(tmp / f"{key}.npy", arr, allow_pickle=False)
         (tmp / "done").touch()
-        try:
-            os.rename(tmp, cache)
-        except OSError:  # another process got there first
-            shutil.rmtree(tmp, ignore_errors=True)
-    except OSError:
-        pass
+        os.rename(tmp, cache)
+    except OSError:  # a full disk, or another process got there first: leave no half-written folder
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def detect_language(text: str, min_chars: int = 20, max_chars: int = 600) -> tuple[str | None, float]:
