@@ -55,7 +55,7 @@ def parse_header(lines: list[str], marks: list[str | None], rules: RuleSet, date
     short line is more often a subheading or a lead fragment than the headline.
     """
     res = HeaderResult()
-    live = [i for i, s in enumerate(lines) if s.strip() and marks[i] is None]
+    live = [i for i, (s, m) in enumerate(zip(lines, marks)) if m is None and s.strip()]
     if not live:
         return res
     # the header zone: the lines just above the first body paragraph (navigation before them

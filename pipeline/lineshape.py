@@ -16,7 +16,17 @@ def ends_sentence(line: str, stops: str = FULL_STOPS, closers: str = _CLOSERS) -
     return bool(tail) and tail[-1] in stops
 
 
+def word_count(p: str) -> int:
+    """len(p.split()), without the list: normalized text separates words by single spaces,
+    and counting them is five times faster than splitting a page."""
+    if p.isprintable() and "  " not in p and p[:1] != " " and p[-1:] != " ":
+        return p.count(" ") + 1 if p else 0  # no whitespace but single spaces between words
+    return len(p.split())
+
+
 def is_body_line(line: str) -> bool:
     """Shaped like article prose: long, or a full sentence of some length."""
-    words = len(line.split())
+    if len(line) < 27:  # 14 words need 14 letters and 13 spaces: most menu lines end here
+        return False
+    words = word_count(line)
     return words >= 30 or (words >= 14 and ends_sentence(line))

@@ -26,6 +26,7 @@ from .lineshape import ends_sentence, is_body_line
 
 MATCH_KINDS = ("line", "footer", "heading_list")
 _CACHE_LINES = 50_000
+_UNSEEN = object()
 # a line under a "Read more" heading is prose, not a headline, when it ends a sentence on one of
 # these (not "?": headlines ask questions), maybe followed by these closing quotes or brackets
 _LIST_STOPS, _LIST_CLOSERS = ".!;", "'\"”’)]"
@@ -206,8 +207,12 @@ class RuleSet:
             rules.extend(load_pack(rules_dir / f"{pack}.toml"))
         return cls(tuple(rules), timeout)
 
+    @cached_property
+    def _by_name(self) -> dict[str, Rule]:
+        return {r.name: r for r in reversed(self.rules)}  # the first rule of a name wins
+
     def get(self, name: str) -> Rule | None:
-        return next((r for r in self.rules if r.name == name), None)
+        return self._by_name.get(name)
 
     @cached_property
     def body_rules(self) -> tuple[Rule, ...]:
@@ -226,10 +231,21 @@ class RuleSet:
     def _header_prefilter(self) -> Prefilter:
         return Prefilter.build(self.header_rules)
 
+    @cached_property
+    def _header_cache(self) -> dict[str, frozenset[str]]:
+        return {}
+
     def header_hits(self, line: str) -> frozenset[str]:
         """Names of the header rules that match the line. The header parser asks this of a
-        dozen lines per page; without the RE2 set, its date pattern alone was 7% of a run."""
-        return frozenset(r.name for r in self._matching(self.header_rules, self._header_prefilter, line))
+        dozen lines per page; without the RE2 set, its date pattern alone was 7% of a run.
+        Those lines are mostly a site's chrome, the same on its every page: asked once each."""
+        cache = self._header_cache
+        hits = cache.get(line)
+        if hits is None:
+            if len(cache) >= _CACHE_LINES:
+                cache.clear()
+            hits = cache[line] = frozenset(r.name for r in self._matching(self.header_rules, self._header_prefilter, line))
+        return hits
 
     def _matching(self, rules: tuple[Rule, ...], prefilter: Prefilter, line: str) -> Iterator[Rule]:
         """The rules that match the line, in order: the RE2 set names the candidates, the exact
@@ -266,13 +282,16 @@ class RuleSet:
         live = [k for k, s in enumerate(lines) if s.strip()]
         tail_start = live[len(live) // 2] if live else 0
         prose_above = False  # a body line above the current one that no rule removed
+        cached = self._line_cache.get  # most lines were asked about before: no call for those
         i = 0
         while i < n:
             line = lines[i]
             if marks[i] is not None or not line.strip():
                 i += 1
                 continue
-            rule = self.first_match(line)
+            rule = cached(line, _UNSEEN)
+            if rule is _UNSEEN:
+                rule = self.first_match(line)
             if rule is None:
                 prose_above = prose_above or is_body_line(line)
             else:

@@ -31,6 +31,7 @@ from .clean import Cleaner
 from .config import Config, config_from_dict, config_to_dict, load_config
 from .dedup import NO_DATE, DedupResult, RunCandidates, deduplicate
 from .language import detect_language
+from .lineshape import word_count
 from .minhash import fold, load_variants, shingle_set, sketch
 from .model import Document, Reject, text_hash
 from .schema import DOCUMENTS, REJECTS, STAGED, STAGED_REJECTS
@@ -207,15 +208,29 @@ def warm(plan: "RunPlan") -> None:
     pa.array([0])
 
 
-def _at_most_words(p: str, n: int) -> bool:
-    """len(p.split()) <= n, without splitting a long paragraph of single-spaced words."""
-    if p.isprintable() and "  " not in p and p[:1] != " " and p[-1:] != " ":
-        return (p.count(" ") + 1 if p else 0) <= n  # only single spaces separate words
-    return len(p.split()) <= n
-
-
 def _line_hash(line: str) -> int:
     return int.from_bytes(hashlib.blake2b(" ".join(line.lower().split()).encode(), digest_size=8).digest(), "little")
+
+
+_REPEAT_KEYS: dict[int, dict[str, int]] = {}  # per max words: short paragraph -> its line hash
+_REPEAT_KEYS_MAX = 50_000
+
+
+def _repeat_key(p: str, max_words: int) -> int:
+    """The hash that counts a paragraph's repeats across a source, 0 for one too long to be
+    boilerplate. Boilerplate is what repeats, so most paragraphs asked about were asked before:
+    a dict lookup instead of lower, split, join and blake2b. Only short paragraphs are kept."""
+    cache = _REPEAT_KEYS.get(max_words)
+    if cache is None:
+        cache = _REPEAT_KEYS[max_words] = {}
+    h = cache.get(p)
+    if h is None:
+        if word_count(p) > max_words:
+            return 0
+        if len(cache) >= _REPEAT_KEYS_MAX:
+            cache.clear()
+        h = cache[p] = _line_hash(p)
+    return h
 
 
 def source_key(doc: Document) -> str:
@@ -378,7 +393,7 @@ def _finish_window(window: list[tuple[int, Document]], cfg: Config, learned: dic
     for _, d in window:
         key = source_key(d)
         paras = d.text.split("\n\n")
-        hs = [_line_hash(p) if _at_most_words(p, maxw) else 0 for p in paras]
+        hs = [_repeat_key(p, maxw) for p in paras]
         th = text_hash(d.text)
         per_doc.append((key, paras, hs, th))
         if th in seen_texts:
@@ -401,7 +416,7 @@ def _finish_window(window: list[tuple[int, Document]], cfg: Config, learned: dic
         if len(keep) < len(paras):  # else the text and its hash are as they were
             d.text = "\n\n".join(keep)
             th = text_hash(d.text)
-        d.n_words = len(d.text.split())
+        d.n_words = word_count(d.text.replace("\n\n", " "))  # paragraphs are joined by a blank line
         d.text_hash = th
         if d.language is None:  # the classifier identifies it for flat text, from the same prose
             d.language = detect_language(d.text)[0]

@@ -188,11 +188,22 @@ def test_hard_wrapped_prose_is_joined_back_into_paragraphs():
 def test_word_count_shortcut_agrees_with_split():
     import random
 
-    from pipeline.stages import _at_most_words
+    from pipeline.lineshape import word_count
 
     rng = random.Random(1)
-    pieces = ["word", "é", " ", "  ", "\t", "\n", "\u00a0", "\u2003", "\u200b", "two words"]
+    pieces = ["word", "é", " ", "  ", "\t", "\n", "\n\n", "\u00a0", "\u2003", "\u200b", "\x1f", "two words"]
     for _ in range(20_000):
         p = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 20)))
-        n = rng.randint(0, 12)
-        assert _at_most_words(p, n) == (len(p.split()) <= n), (p, n)
+        assert word_count(p) == len(p.split()), p
+        assert word_count(p.replace("\n\n", " ")) == len(p.split()), p
+
+
+def test_repeat_key_is_the_line_hash_of_short_paragraphs_only():
+    from pipeline.stages import _line_hash, _repeat_key
+
+    short, long_ = "Follow us on Twitter", " ".join(["word"] * 30)
+    for _ in range(2):  # the second time from the cache
+        assert _repeat_key(short, 25) == _line_hash(short) != 0
+        assert _repeat_key(long_, 25) == 0
+        assert _repeat_key(long_, 40) == _line_hash(long_)
+    assert _line_hash("Follow  us on TWITTER") == _line_hash(short)  # case and spacing do not count
