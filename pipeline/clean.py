@@ -6,7 +6,7 @@ where nothing upstream has separated content from chrome.
 """
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -161,17 +161,35 @@ class Cleaner:
 
 def _after_marks(live: list[int], marks: list[str | None], names: set[str], lookback: int = 0) -> list[bool]:
     """For each live line: does a line removed by one of these rules sit just above it (within
-    `lookback` lines, or, with 0, anywhere since the previous live line)? One pass over the few
-    marked lines, not a look back from every line."""
+    `lookback` lines, or, with 0, anywhere since the previous live line)? The few marked lines
+    are found by list.index and each flags the live lines just below it, so nothing walks
+    every line in Python."""
     flags = [False] * len(live)
-    marked = [j for j, m in enumerate(marks) if m in names]
-    if not marked:
+    if names.isdisjoint(marks):
         return flags
-    for k, i in enumerate(live):
-        lo = i - lookback if lookback else (live[k - 1] + 1 if k else i)
-        p = bisect_left(marked, lo)
-        flags[k] = p < len(marked) and marked[p] < i
+    for j in _positions(marks, names):
+        k = bisect_right(live, j)  # the first live line below j
+        if lookback:
+            while k < len(live) and live[k] - lookback <= j:
+                flags[k] = True
+                k += 1
+        elif 0 < k < len(live):  # a live line above j too: j sits between two live lines
+            flags[k] = True
     return flags
+
+
+def _positions(items: list[str | None], values: set[str]) -> list[int]:
+    """Indexes of the items equal to one of the values, in order."""
+    found: list[int] = []
+    for v in values:
+        j = -1
+        try:
+            while True:
+                j = items.index(v, j + 1)
+                found.append(j)
+        except ValueError:
+            pass
+    return sorted(found)
 
 
 def _prose_sample(lines: list[str], max_chars: int = 600) -> str:

@@ -52,10 +52,11 @@ def parse_header(lines: list[str], marks: list[str | None], rules: RuleSet, date
     """Mark header lines removed (with header.* rule names) and return the metadata they held.
 
     find_title is off for extractor output that came with a title of its own: there the first
-    short line is more often a subheading or a lead fragment than the headline.
+    short line is more often a subheading or a lead fragment than the headline. Lines come as
+    normalize_lines gives them (no spaces at either end).
     """
     res = HeaderResult()
-    live = [i for i, (s, m) in enumerate(zip(lines, marks)) if m is None and s.strip()]
+    live = [i for i, (s, m) in enumerate(zip(lines, marks)) if m is None and s]
     if not live:
         return res
     # the header zone: the lines just above the first body paragraph (navigation before them
@@ -64,7 +65,7 @@ def parse_header(lines: list[str], marks: list[str | None], rules: RuleSet, date
     head = live[max(0, first_body - HEAD_MAX_LINES):first_body]
     date_rule, byline, reading = rules.get("header.date_line"), rules.get("header.byline"), rules.get("header.reading_time")
     for i in head:
-        s = lines[i].strip()
+        s = lines[i]
         hits = rules.header_hits(s)
         if date_rule and date_rule.name in hits:
             marks[i] = date_rule.name
@@ -87,16 +88,16 @@ def parse_header(lines: list[str], marks: list[str | None], rules: RuleSet, date
                     break
     rest = [i for i in head if marks[i] is None] if find_title else []
     # the headline is the title-shaped line nearest the body: navigation and promos come first
-    title_i = next((i for i in reversed(rest) if _title_shaped(lines[i].strip()) and len(lines[i].split()) >= 4), None)
+    title_i = next((i for i in reversed(rest) if _title_shaped(lines[i]) and len(lines[i].split()) >= 4), None)
     if title_i is None:
-        title_i = next((i for i in rest if _title_shaped(lines[i].strip())), None)
+        title_i = next((i for i in rest if _title_shaped(lines[i])), None)
     if title_i is not None:
-        res.title = clean_title(lines[title_i].strip())
+        res.title = clean_title(lines[title_i])
         marks[title_i] = "header.title"
         for i in rest:
             if i < title_i:
                 marks[i] = "header.above_title"
-            elif i > title_i and len(lines[i].split()) <= 6 and not ends_sentence(lines[i].strip()) \
+            elif i > title_i and len(lines[i].split()) <= 6 and not ends_sentence(lines[i]) \
                     and not _BULLET.match(lines[i]):
                 marks[i] = "header.meta"
     # a date glued to the start of the first body paragraph ("date 2022-07-01 Western sanctions ...")

@@ -131,9 +131,9 @@ def unwrap_hard_wrapped(lines: list[str]) -> list[str]:
     Plain text from mail archives, essays and some scrapers wraps prose at ~70 characters;
     judged line by line every piece of it looks like a short menu item. A text counts as
     wrapped when most lines are close to one width and end mid-sentence; a line clearly
-    shorter than that width ends its paragraph.
+    shorter than that width ends its paragraph. Lines come as normalize_lines gives them.
     """
-    live = [s for s in lines if s.strip()]
+    live = [s for s in lines if s]
     if len(live) < 6:
         return lines
     lengths = sorted(map(len, live))
@@ -149,13 +149,13 @@ def unwrap_hard_wrapped(lines: list[str]) -> list[str]:
     out: list[str] = []
     buf: list[str] = []
     for s in lines:
-        if not s.strip():
+        if not s:
             if buf:
                 out.append(" ".join(buf))
                 buf = []
             out.append("")
             continue
-        buf.append(s.strip())
+        buf.append(s)
         if len(s) < 0.7 * width:
             out.append(" ".join(buf))
             buf = []

@@ -274,19 +274,21 @@ class RuleSet:
     def apply(self, lines: list[str], marks: list[str | None]) -> None:
         """Mark lines removed in place: marks[i] becomes the rule name. Blank lines are skipped.
 
+        Lines come as normalize_lines gives them: no spaces at either end, a blank line empty.
+
         A footer rule cuts to the end only from the second half of the text and after some
         article prose; elsewhere (a disclosure above the article, a "15 comments" link next to
         the headline) it removes just its own line.
         """
         n = len(lines)
-        live = [k for k, s in enumerate(lines) if s.strip()]
+        live = [k for k, s in enumerate(lines) if s]
         tail_start = live[len(live) // 2] if live else 0
         prose_above = False  # a body line above the current one that no rule removed
         cached = self._line_cache.get  # most lines were asked about before: no call for those
         i = 0
         while i < n:
             line = lines[i]
-            if marks[i] is not None or not line.strip():
+            if marks[i] is not None or not line:
                 i += 1
                 continue
             rule = cached(line, _UNSEEN)
@@ -298,7 +300,7 @@ class RuleSet:
                 marks[i] = rule.name
                 if rule.match == "footer" and i >= tail_start and prose_above:
                     for j in range(i + 1, n):
-                        if lines[j].strip() and marks[j] is None:
+                        if lines[j] and marks[j] is None:
                             marks[j] = rule.name
                     i = n
                 elif rule.match == "heading_list":
@@ -310,7 +312,7 @@ class RuleSet:
         """Mark the headline-shaped lines under a "Read more"-style heading; return the last index."""
         items, blanks, last = 0, 0, start
         for j in range(start + 1, len(lines)):
-            s = lines[j].strip()
+            s = lines[j]
             if not s:
                 blanks += 1
                 if blanks > 1:

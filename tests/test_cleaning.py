@@ -207,3 +207,17 @@ def test_repeat_key_is_the_line_hash_of_short_paragraphs_only():
         assert _repeat_key(long_, 25) == 0
         assert _repeat_key(long_, 40) == _line_hash(long_)
     assert _line_hash("Follow  us on TWITTER") == _line_hash(short)  # case and spacing do not count
+
+
+def test_lines_after_marks():
+    """Which live lines sit right under a removed comment or timestamp line."""
+    from pipeline.clean import _after_marks
+
+    marks = [None, "t", None, None, "c", "x", None]
+    live = [0, 2, 3, 6]
+    assert _after_marks(live, marks, {"t"}) == [False, True, False, False]
+    assert _after_marks(live, marks, {"c"}, lookback=3) == [False, False, False, True]
+    assert _after_marks(live, marks, {"c"}, lookback=1) == [False] * 4
+    assert _after_marks(live, marks, {"c", "t"}) == [False, True, False, True]
+    assert _after_marks([1], ["t", None], {"t"}) == [False]  # nothing live above the mark
+    assert _after_marks([1], ["t", None], {"t"}, lookback=2) == [True]
