@@ -13,7 +13,10 @@ from functools import lru_cache
 
 from .lineshape import CLAUSE_ENDS, ends_sentence
 
-GOOD, BAD, SHORT, NEAR = "good", "bad", "short", "near"
+# classes as one character each: a page's classes are a str, and the context steps find runs
+# and neighbours with regex and str.find at C speed instead of a Python step per line
+GOOD, BAD, SHORT, NEAR, OUTSIDE = "g", "b", "s", "n", "o"  # OUTSIDE: good, but not in the article's block
+NAMES = {GOOD: "good", BAD: "bad", SHORT: "short", NEAR: "near", OUTSIDE: "outside_main"}
 _LANG_NAMES = {
     "en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian", "pt": "Portuguese",
     "nl": "Dutch", "pl": "Polish", "ru": "Russian", "sv": "Swedish", "da": "Danish", "no": "Norwegian_Bokmal",
@@ -54,18 +57,22 @@ class LineFeatures:
     digits: bool = False  # holds a digit: dates, quantities, ranks (list items rather than menu entries)
 
 
-_FEATURE_CACHE: dict[tuple[str | None, str], LineFeatures] = {}
+# language -> line -> (features, initial class, list item?, heading-shaped?, the parameters
+# these were judged under). Menus and footers repeat across a site's pages: each distinct
+# line is measured and judged once.
+_Entry = tuple["LineFeatures", str, bool, bool, "ClassifierParams"]
+_FEATURE_CACHE: dict[str | None, dict[str, _Entry]] = {}
+_CACHE_LINES = 50_000
 
 
-def _features_cached(line: str, lang: str | None, stops: frozenset[str]) -> LineFeatures:
-    """Menus and footers repeat across a site's pages: compute each distinct line's features once."""
-    key = (lang, line)
-    f = _FEATURE_CACHE.get(key)
-    if f is None:
-        if len(_FEATURE_CACHE) >= 50_000:
-            _FEATURE_CACHE.clear()
-        f = _FEATURE_CACHE[key] = features(line, stops)
-    return f
+def _line_entry(line: str, lang: str | None, p: "ClassifierParams") -> _Entry:
+    cache = _FEATURE_CACHE.setdefault(lang, {})
+    e = cache.get(line)
+    f = e[0] if e is not None else features(line, stoplist(lang))
+    if len(cache) >= _CACHE_LINES:
+        cache.clear()
+    e = cache[line] = (f, initial_class(f, p), _list_item(f, p), f.words <= 12 and not f.sentence_end, p)
+    return e
 
 
 def features(line: str, stops: frozenset[str]) -> LineFeatures:
@@ -125,28 +132,17 @@ def initial_class(f: LineFeatures, p: ClassifierParams) -> str:
     return BAD
 
 
-def _neighbour(classes: list[str], i: int, step: int, ignore_near: bool) -> str:
-    j = i + step
-    while 0 <= j < len(classes):
-        c = classes[j]
-        if c in (GOOD, BAD) or (c == NEAR and not ignore_near):
-            return c
-        j += step
-    return BAD
+@lru_cache(maxsize=8)
+def _run_of(code: str, at_least: int) -> re.Pattern[str]:
+    return re.compile(f"{code}{{{max(at_least, 1)},}}")
 
 
-def _menu_runs(classes: list[str], p: ClassifierParams) -> list[str]:
+_HEADING_AT = re.compile(f"(?<!{SHORT}){SHORT}(?={GOOD})")  # a short line under no short line, over good
+
+
+def _menu_runs(classes: str, p: ClassifierParams) -> str:
     """Flat text has no link density: a run of short lines stands in for it (menus, tag lists)."""
-    out = list(classes)
-    i = 0
-    while i < len(classes):
-        j = i
-        while j < len(classes) and classes[j] == SHORT:
-            j += 1
-        if j - i >= p.menu_run:
-            out[i:j] = [BAD] * (j - i)
-        i = max(j, i + 1)
-    return out
+    return _run_of(SHORT, p.menu_run).sub(lambda m: BAD * len(m.group()), classes)
 
 
 def _list_item(f: LineFeatures, p: ClassifierParams) -> bool:
@@ -154,62 +150,70 @@ def _list_item(f: LineFeatures, p: ClassifierParams) -> bool:
     return f.words >= 3 and f.digits and not (f.sentence_end and f.chars >= p.length_low)
 
 
-def _article_lists(classes: list[str], feats: list[LineFeatures], p: ClassifierParams) -> list[str]:
+def _article_lists(classes: str, entries: list[_Entry], p: ClassifierParams) -> str:
     """Runs of short data lines (dates, quantities, ranks) right under prose, or under one short
     heading under prose, are a list in the article: near-good, so the menu rule leaves them and
     the context step joins them to the prose above. Menus are words without figures."""
-    if p.list_run <= 0:
+    if p.list_run <= 0 or not any([e[2] for e in entries]):
         return classes
-    out = list(classes)
-    n = len(classes)
-    i = 1
-    while i < n:
-        if classes[i] == GOOD or not _list_item(feats[i], p):
-            i += 1
-            continue
-        j = i
-        while j < n and classes[j] != GOOD and _list_item(feats[j], p):
-            j += 1
-        above = classes[i - 1] == GOOD or (i >= 2 and classes[i - 1] == SHORT and classes[i - 2] == GOOD)
-        if above and j - i >= p.list_run:
-            out[i:j] = [NEAR] * (j - i)
-        i = j
+    items = "".join(["1" if e[2] and c != GOOD else "0" for e, c in zip(entries, classes)])
+    out = classes
+    for m in _run_of("1", p.list_run).finditer(items, 1):  # a run needs a line above it
+        a, b = m.span()
+        if classes[a - 1] == GOOD or (a >= 2 and classes[a - 1] == SHORT and classes[a - 2] == GOOD):
+            out = out[:a] + NEAR * (b - a) + out[b:]
     return out
 
 
-def smooth(classes: list[str], feats: list[LineFeatures], p: ClassifierParams) -> list[str]:
-    """jusText's context step: short and near-good lines take the class of their surroundings."""
-    classes = _menu_runs(_article_lists(classes, feats, p), p)
-    out = list(classes)
+def _nearest(classes: str, a: int, b: int) -> tuple[str, str]:
+    """The nearest good-or-bad class before position a and from position b on (bad past the ends)."""
+    before = max(classes.rfind(GOOD, 0, a), classes.rfind(BAD, 0, a))
+    after = [j for j in (classes.find(GOOD, b), classes.find(BAD, b)) if j >= 0]
+    return (classes[before] if before >= 0 else BAD), (classes[min(after)] if after else BAD)
+
+
+def smooth(classes: str, entries: list[_Entry], p: ClassifierParams) -> str:
+    """jusText's context step: short and near-good lines take the class of their surroundings.
+
+    Each step reads the classes as the step before left them. Lines of one run of short (or
+    near-good) lines have the same neighbours, so a run is decided at once.
+    """
+    c = _menu_runs(_article_lists(classes, entries, p), p)
     # headings: flat text has no <h2>, so a short line counts as a heading (near-good) only when
     # the next line is good content and it is not one of a run of short lines (a menu)
-    for i, c in enumerate(classes):
-        if c != SHORT or i + 1 >= len(classes) or classes[i + 1] != GOOD:
-            continue
-        if feats[i].words <= 12 and not feats[i].sentence_end and (i == 0 or classes[i - 1] != SHORT):
-            out[i] = NEAR
-    classes = list(out)
-    for i, c in enumerate(classes):
-        if c != SHORT:
-            continue
-        prev, nxt = _neighbour(classes, i, -1, True), _neighbour(classes, i, 1, True)
+    heads = [m.start() for m in _HEADING_AT.finditer(c) if entries[m.start()][3]]
+    for i in heads:
+        c = c[:i] + NEAR + c[i + 1:]
+    n = len(c)
+    out: list[str] = []
+    last = 0
+    for m in _run_of(SHORT, 1).finditer(c):
+        a, b = m.span()
+        prev, nxt = _nearest(c, a, b)  # across short and near-good lines
         if prev == GOOD and nxt == GOOD:
-            out[i] = GOOD
+            v = GOOD
         elif prev == BAD and nxt == BAD:
-            out[i] = BAD
+            v = BAD
         else:
-            prev2, nxt2 = _neighbour(classes, i, -1, False), _neighbour(classes, i, 1, False)
-            out[i] = GOOD if (prev2 == GOOD or nxt2 == GOOD) and BAD not in (prev2, nxt2) else BAD
-    classes = list(out)
-    for i, c in enumerate(classes):
-        if c != NEAR:
-            continue
-        prev, nxt = _neighbour(classes, i, -1, True), _neighbour(classes, i, 1, True)
-        out[i] = BAD if (prev == BAD and nxt == BAD) else GOOD
-    return out
+            prev2, nxt2 = (c[a - 1] if a else BAD), (c[b] if b < n else BAD)  # across short lines only
+            v = GOOD if GOOD in (prev2, nxt2) and BAD not in (prev2, nxt2) else BAD
+        out += (c[last:a], v * (b - a))
+        last = b
+    c = "".join(out) + c[last:]
+    # near-good lines: no short lines are left, so a run's neighbours are the lines around it
+    out, last = [], 0
+    for m in _run_of(NEAR, 1).finditer(c):
+        a, b = m.span()
+        bad = (c[a - 1] if a else BAD) == BAD and (c[b] if b < n else BAD) == BAD
+        out += (c[last:a], (BAD if bad else GOOD) * (b - a))
+        last = b
+    return "".join(out) + c[last:]
 
 
-def main_block(classes: list[str], feats: list[LineFeatures], p: ClassifierParams,
+_GOOD_AT = re.compile(GOOD)
+
+
+def main_block(classes: str, feats: list[LineFeatures], p: ClassifierParams,
                comment_start: list[bool] | None = None, item_start: list[bool] | None = None) -> tuple[int, int] | None:
     """Span of the article among the content lines.
 
@@ -218,7 +222,7 @@ def main_block(classes: list[str], feats: list[LineFeatures], p: ClassifierParam
     furniture ("name says:", a timestamp line). The article is the block with the most text
     that does not start at comment furniture.
     """
-    good = [i for i, c in enumerate(classes) if c == GOOD]
+    good = [m.start() for m in _GOOD_AT.finditer(classes)]
     if not good or p.main_gap <= 0:
         return None
     starts_comment = comment_start or [False] * len(classes)
@@ -271,24 +275,33 @@ def _main_items(block: list[int], item_start: list[bool], score, share: float) -
     return [i for b in items[lo:hi + 1] for i in b]
 
 
+_DEFAULT_PARAMS = ClassifierParams()
+
+
 def classify_lines(lines: list[str], lang: str | None, params: ClassifierParams | None = None,
-                   comment_start: list[bool] | None = None, item_start: list[bool] | None = None) -> list[tuple[str, str]]:
-    """Return (final class, signal) per line; blank lines must be filtered out first.
+                   comment_start: list[bool] | None = None, item_start: list[bool] | None = None) -> tuple[str, str]:
+    """(final classes, initial classes) of the lines, one code a line (see NAMES); blank lines
+    must be filtered out first. A good line outside the article's block is final BAD with the
+    initial class OUTSIDE.
 
     comment_start[i] tells that line i comes right after comment furniture removed by rules,
-    item_start[i] that a timestamp line was removed right above it.
+    item_start[i] that a timestamp line was removed right above it. Pass the same params object
+    for a whole run: the per-line cache holds judgements made under one.
     """
-    p = params or ClassifierParams()
-    stops = stoplist(lang)
-    cached = _FEATURE_CACHE.get  # a hit without a call: most lines of a run are repeats
-    feats = [cached((lang, s)) or _features_cached(s, lang, stops) for s in lines]
-    initial = [initial_class(f, p) for f in feats]
-    final = smooth(initial, feats, p)
-    span = main_block(final, feats, p, comment_start, item_start)
-    out = []
-    for i, (f, c) in enumerate(zip(final, initial)):
-        if span is not None and f == GOOD and not span[0] <= i <= span[1]:
-            out.append((BAD, "outside_main"))
-        else:
-            out.append((f, c))
-    return out
+    p = params or _DEFAULT_PARAMS
+    cached = _FEATURE_CACHE.setdefault(lang, {}).get  # a hit without a call: most lines of a run are repeats
+    entries = [e if (e := cached(s)) is not None and e[4] is p else _line_entry(s, lang, p) for s in lines]
+    initial = "".join([e[1] for e in entries])
+    final = smooth(initial, entries, p)
+    span = main_block(final, [e[0] for e in entries], p, comment_start, item_start)
+    if span is None:
+        return final, initial
+    lo, hi = span[0], span[1] + 1
+
+    def outside(f: str, c: str) -> tuple[str, str]:
+        if GOOD not in f:
+            return f, c
+        return f.replace(GOOD, BAD), "".join([OUTSIDE if x == GOOD else y for x, y in zip(f, c)])
+
+    (f0, c0), (f2, c2) = outside(final[:lo], initial[:lo]), outside(final[hi:], initial[hi:])
+    return f0 + final[lo:hi] + f2, c0 + initial[lo:hi] + c2

@@ -10,7 +10,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from .classify import BAD, ClassifierParams, classify_lines
+from .classify import BAD, GOOD, NAMES, ClassifierParams, classify_lines
 from .config import Config
 from .dates import to_utc
 from .extract import ExtractionTimeout, extract_html
@@ -26,7 +26,7 @@ _COMMENT_FURNITURE = {"comments.comment_meta", "comments.comment_reply"}
 # rule names whose lines separate the items of a list (teasers, comments, live-blog entries)
 _ITEM_FURNITURE = {"structure.timestamp_line"}
 # the classifier's signals as removal reasons, made once
-_SIGNALS = {c: f"classifier.{c}" for c in ("good", "bad", "short", "near", "outside_main")}
+_SIGNALS = {code: f"classifier.{name}" for code, name in NAMES.items()}
 
 
 @dataclass
@@ -51,6 +51,8 @@ class Cleaner:
         self.cfg = cfg
         self.trace = trace  # keep every line's verdict, for `cleancorpus explain`
         self.rules = RuleSet.load(cfg.resolve(cfg.clean.rules_dir), cfg.clean.rule_packs, cfg.clean.regex_timeout)
+        c = cfg.clean  # one object for the run: the classifier caches its judgements under it
+        self.params = ClassifierParams(main_gap=c.main_block_gap, list_run=c.list_run, item_share=c.item_share)
 
     def process(self, rec: RawRecord) -> CleanResult:
         try:
@@ -142,20 +144,16 @@ class Cleaner:
         comment_start = _after_marks(live, marks, _COMMENT_FURNITURE, lookback=3)
         # a timestamp line removed between two kept lines starts a new item: a teaser, a comment
         item_start = _after_marks(live, marks, _ITEM_FURNITURE)
-        c = self.cfg.clean
-        params = ClassifierParams(main_gap=c.main_block_gap, list_run=c.list_run, item_share=c.item_share)
-        results = classify_lines([lines[i] for i in live], lang, params, comment_start, item_start)
-        if all(final == BAD for final, _ in results) and sum(len(lines[i]) for i in live) >= 200:
+        final, initial = classify_lines([lines[i] for i in live], lang, self.params, comment_start, item_start)
+        if GOOD not in final and sum(len(lines[i]) for i in live) >= 200:
             # nothing looked like prose to the classifier, yet there is text: a kind of page it
             # does not know (score tables, poetry, an unknown script). Keep it rather than lose it.
             return {i: "classifier.fallback_keep_all" for i in live}, lang
-        verdicts: dict[int, str] = {}
-        for i, (final, initial) in zip(live, results):
-            signal = _SIGNALS.get(initial) or f"classifier.{initial}"
-            if final == BAD:
-                marks[i] = signal
-            elif self.trace:  # the kept lines' verdicts are for `cleancorpus explain` only
-                verdicts[i] = signal
+        for k, (f, c) in enumerate(zip(final, initial)):
+            if f == BAD:
+                marks[live[k]] = _SIGNALS[c]
+        # the kept lines' verdicts are for `cleancorpus explain` only
+        verdicts = {i: _SIGNALS[c] for i, f, c in zip(live, final, initial) if f != BAD} if self.trace else {}
         return verdicts, lang
 
 
