@@ -221,3 +221,24 @@ def test_lines_after_marks():
     assert _after_marks(live, marks, {"c", "t"}) == [False, True, False, True]
     assert _after_marks([1], ["t", None], {"t"}) == [False]  # nothing live above the mark
     assert _after_marks([1], ["t", None], {"t"}, lookback=2) == [True]
+
+
+def test_context_step_decides_short_and_near_lines_by_their_neighbours():
+    from pipeline.classify import ClassifierParams, LineFeatures, smooth
+
+    p = ClassifierParams()
+    f = LineFeatures(chars=20, words=3, stop_density=0.0, link_density=0.0, sentence_end=False, caps_ratio=0.0)
+
+    def run(classes: str, list_items: str = "", headings: str = "") -> str:
+        entries = [(f, c, str(i) in list_items, str(i) in headings, p) for i, c in enumerate(classes)]
+        return smooth(classes, entries, p)
+
+    assert run("gsg") == "ggg"  # between two paragraphs: part of the text
+    assert run("bsb") == "bbb"
+    assert run("gsb") == "gbb"  # a boundary: not kept
+    assert run("gsnb") == "gggb"  # near-good next to good content joins it
+    assert run("gssssg") == "gbbbbg"  # four short lines in a row are a menu
+    assert run("bsg", headings="1") == "bgg"  # a heading over content
+    assert run("bsg") == "bbg"
+    assert run("gssss", list_items="1234") == "ggggg"  # a list of figures under prose
+    assert run("gssss") == "gbbbb"
