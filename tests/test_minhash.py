@@ -32,7 +32,12 @@ def test_fold_matches_its_definition():
 
     for t in _texts():
         assert fold(t) == _reference_fold(t), repr(t[:60])
-    assert fold("The colour of the centre", {"colour": "color", "centre": "center"}) == "the color of the center"
+    v = {"colour": "color", "centre": "center"}
+    assert fold("The colour of the centre", v) == "the color of the center"
+    # variants map whole words only, and a text without one skips the mapping (same words)
+    for t in _texts() + ["Colour-blind, the CENTRE’s colours: centres", "colourful decentre", "centre 日本 colour"]:
+        assert fold(t, v, canonical=False).split() == [v.get(w, w) for w in _reference_fold(t).split()], t[:60]
+    assert fold("colourful decentre", v) == "colourful decentre"
 
 
 def test_uncanonical_fold_sketches_the_same():
