@@ -212,24 +212,21 @@ def _line_hash(line: str) -> int:
     return int.from_bytes(hashlib.blake2b(" ".join(line.lower().split()).encode(), digest_size=8).digest(), "little")
 
 
-_REPEAT_KEYS: dict[int, dict[str, int]] = {}  # per max words: short paragraph -> its line hash
-_REPEAT_KEYS_MAX = 50_000
+_LINE_HASHES: dict[str, int] = {}  # short paragraph -> its line hash
+_LINE_HASHES_MAX = 50_000
 
 
-def _repeat_key(p: str, max_words: int) -> int:
+def _repeat_key(p: str, words: int, max_words: int) -> int:
     """The hash that counts a paragraph's repeats across a source, 0 for one too long to be
     boilerplate. Boilerplate is what repeats, so most paragraphs asked about were asked before:
-    a dict lookup instead of lower, split, join and blake2b. Only short paragraphs are kept."""
-    cache = _REPEAT_KEYS.get(max_words)
-    if cache is None:
-        cache = _REPEAT_KEYS[max_words] = {}
-    h = cache.get(p)
+    a dict lookup instead of lower, split, join and blake2b."""
+    if words > max_words:
+        return 0
+    h = _LINE_HASHES.get(p)
     if h is None:
-        if word_count(p) > max_words:
-            return 0
-        if len(cache) >= _REPEAT_KEYS_MAX:
-            cache.clear()
-        h = cache[p] = _line_hash(p)
+        if len(_LINE_HASHES) >= _LINE_HASHES_MAX:
+            _LINE_HASHES.clear()
+        h = _LINE_HASHES[p] = _line_hash(p)
     return h
 
 
@@ -387,15 +384,16 @@ def _finish_window(window: list[tuple[int, Document]], cfg: Config, learned: dic
     if not window:
         return None, []
     maxw = cfg.clean.repeated_max_words
-    per_doc: list[tuple[str, list[str], list[int], str]] = []
+    per_doc: list[tuple[str, list[str], list[int], list[int], str]] = []
     counts: Counter[tuple[str, int]] = Counter()
     seen_texts: set[str] = set()
     for _, d in window:
         key = source_key(d)
         paras = d.text.split("\n\n")
-        hs = [_repeat_key(p, maxw) for p in paras]
+        words = list(map(word_count, paras))  # the paragraphs' sum is the text's, kept ones' the result's
+        hs = [_repeat_key(p, w, maxw) for p, w in zip(paras, words)]
         th = text_hash(d.text)
-        per_doc.append((key, paras, hs, th))
+        per_doc.append((key, paras, hs, words, th))
         if th in seen_texts:
             continue  # an exact copy must not make its own lines look like boilerplate
         seen_texts.add(th)
@@ -405,18 +403,20 @@ def _finish_window(window: list[tuple[int, Document]], cfg: Config, learned: dic
     rejects: list[dict[str, Any]] = []
     kept_docs: list[tuple[int, Document, str]] = []
     min_docs = cfg.clean.repeated_min_docs
-    for (seq, d), (key, paras, hs, th) in zip(window, per_doc):
+    for (seq, d), (key, paras, hs, words, th) in zip(window, per_doc):
         keep: list[str] = []
-        for p, h in zip(paras, hs):
+        n_words = 0
+        for p, h, w in zip(paras, hs, words):
             # dict.get: a Counter's [] on a missing key goes through a Python __missing__
             if h and counts.get((key, h), 0) + learned.get((key, h), 0) >= min_docs:
                 d.removed.append((f"repeated:{key}", p))
             else:
                 keep.append(p)
+                n_words += w
         if len(keep) < len(paras):  # else the text and its hash are as they were
             d.text = "\n\n".join(keep)
             th = text_hash(d.text)
-        d.n_words = word_count(d.text.replace("\n\n", " "))  # paragraphs are joined by a blank line
+        d.n_words = n_words
         d.text_hash = th
         if d.language is None:  # the classifier identifies it for flat text, from the same prose
             d.language = detect_language(d.text)[0]

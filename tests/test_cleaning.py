@@ -203,9 +203,9 @@ def test_repeat_key_is_the_line_hash_of_short_paragraphs_only():
 
     short, long_ = "Follow us on Twitter", " ".join(["word"] * 30)
     for _ in range(2):  # the second time from the cache
-        assert _repeat_key(short, 25) == _line_hash(short) != 0
-        assert _repeat_key(long_, 25) == 0
-        assert _repeat_key(long_, 40) == _line_hash(long_)
+        assert _repeat_key(short, 4, 25) == _line_hash(short) != 0
+        assert _repeat_key(long_, 30, 25) == 0
+        assert _repeat_key(long_, 30, 40) == _line_hash(long_)
     assert _line_hash("Follow  us on TWITTER") == _line_hash(short)  # case and spacing do not count
 
 
