@@ -597,24 +597,33 @@ def write_shard(plan: RunPlan, shard: Shard, shard_folder: str) -> dict[str, Any
         docs = _kept_documents(staged.filter(kept), dec.filter(kept), stamp)
         docs_w.write_table(docs)
         n_docs += len(docs)
-        # duplicates go to rejects/ (small columns only, row by row) and their texts to state
+        # duplicates go to rejects/ and their texts to state (only the columns those need are filtered)
         dropped = pc.invert(kept)
-        dup_rows, dup_dec = staged.filter(dropped), dec.filter(dropped)
-        rows = []
-        for row, dd in zip(dup_rows.select(["source_uri", "source_record", "title", "url"]).to_pylist(), dup_dec.to_pylist()):
-            rows.append({
-                "doc_id": dd["doc_id"], "source_uri": row["source_uri"], "source_record": row["source_record"],
-                "stage": "dedup", "reason": dd["status"],
-                "detail": f"{dd['status'].replace('_', ' ')} of {dd['duplicate_of']} (cluster of {dd['cluster_size']})",
-                "duplicate_of": dd["duplicate_of"], "similarity": dd["similarity"], "dup_cluster_size": dd["cluster_size"],
-                "title": row["title"], "url": row["url"], **stamp,
-            })
-            reasons[dd["status"]] += 1
-        rej_w.write(rows)
+        dup_rows = staged.select(["source_uri", "source_record", "title", "url", "text"]).filter(dropped)
+        dup_dec = dec.filter(dropped)
+        if len(dup_dec):
+            rej_w.write_table(_duplicate_rejects(dup_rows, dup_dec, stamp))
+            counted = pc.value_counts(dup_dec.column("status"))
+            reasons.update(dict(zip(counted.field("values").to_pylist(), counted.field("counts").to_pylist())))
         dup_w.write_table(pa.table({"doc_id": dup_dec.column("doc_id"), "text": dup_rows.column("text")}, schema=DUP_TEXTS))
     written = [p for p in (docs_w.close(out), rej_w.close(out), dup_w.close(out)) if p]
     return {"shard_id": shard.shard_id, "documents": n_docs, "rejects": sum(reasons.values()), "files": written,
             "reasons": dict(reasons)}
+
+
+def _duplicate_rejects(rows: pa.Table, dec: pa.Table, stamp: dict[str, Any]) -> pa.Table:
+    """The rejects/ rows of duplicates, column by column: a run of copies makes tens of
+    thousands of them, and a dict per row cost more than the rest of the write stage."""
+    n = len(dec)
+    status = dec.column("status")
+    detail = pc.binary_join_element_wise(pc.replace_substring(status, "_", " "), " of ", dec.column("duplicate_of"),
+                                         " (cluster of ", pc.cast(dec.column("cluster_size"), pa.string()), ")", "")
+    cols = {
+        "doc_id": dec.column("doc_id"), "stage": pa.array(["dedup"] * n, pa.string()), "reason": status, "detail": detail,
+        "duplicate_of": dec.column("duplicate_of"), "similarity": dec.column("similarity"),
+        "dup_cluster_size": dec.column("cluster_size"), **{k: pa.array([v] * n, REJECTS.field(k).type) for k, v in stamp.items()},
+    }
+    return pa.Table.from_arrays([cols[f.name] if f.name in cols else rows.column(f.name) for f in REJECTS], schema=REJECTS)
 
 
 def _kept_documents(staged: pa.Table, dec: pa.Table, stamp: dict[str, Any]) -> pa.Table:
