@@ -12,12 +12,13 @@ here, its own XPaths are used, so the answer is always trafilatura's.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from copy import deepcopy
 
 from lxml.html import HtmlElement
 from trafilatura import metadata as tmeta
 from trafilatura.htmlprocessing import prune_unwanted_nodes
+from trafilatura.utils import trim
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 Finder = Callable[[HtmlElement], list[HtmlElement]]
@@ -63,16 +64,24 @@ def _string_value(e: HtmlElement) -> str:
 
 
 def _is_0(e: HtmlElement) -> bool:
+    return _is_0_attrs(e) or (e.tag in _TAGS_0 and e.find("rel") is not None
+                              and any(_string_value(c) == "me" for c in e.iterchildren("rel")))
+
+
+_TAGS_0 = frozenset(("a", "address", "div", "link", "p", "span", "strong"))
+
+
+def _is_0_attrs(e: HtmlElement) -> bool:
+    """_is_0 but for its test of a <rel> child, which pages without <rel> elements can skip."""
     tag = e.tag
     if tag == "author":
         return True
-    if tag not in ("a", "address", "div", "link", "p", "span", "strong"):
+    if tag not in _TAGS_0 or not e.keys():  # every test left reads an attribute
         return False
     get = e.get
     cls = get("class")
     return (get("rel") == "author" or get("id") == "author" or cls == "author"
             or get("itemprop") == "author name"
-            or (e.find("rel") is not None and any(_string_value(c) == "me" for c in e.iterchildren("rel")))
             or get("data-testid") in ("AuthorCard", "AuthorURL")
             or (cls is not None and _CLASS_0.search(cls) is not None))
 
@@ -106,8 +115,18 @@ def _is_discarded(e: HtmlElement) -> bool:
 
 def _finder(test: Callable[[HtmlElement], bool], tags: tuple[str, ...] = (), descendants_only: bool = False) -> Finder:
     """The elements passing `test`, among those with `tags` (all when empty): "//*[...]", or
-    ".//*[...]" (below the context element) with descendants_only."""
-    def find(tree: HtmlElement) -> list[HtmlElement]:
+    ".//*[...]" (below the context element) with descendants_only.
+
+    `everything`: the page's elements in document order when `tree` is its root, listed once
+    for several finders. lxml makes a Python object for an element the first time it is
+    handed out, through a Python class lookup (0.5 us); held in a list, each is made once.
+    """
+    wanted = frozenset(tags)
+
+    def find(tree: HtmlElement, everything: list[HtmlElement] | None = None) -> list[HtmlElement]:
+        if everything is not None:
+            elements: Iterable[HtmlElement] = everything[1:] if descendants_only else everything
+            return [e for e in elements if (not wanted or e.tag in wanted) and test(e)]
         if descendants_only:
             elements = (e for e in tree.iterdescendants(*tags) if isinstance(e.tag, str))
         else:
@@ -120,22 +139,69 @@ def _same(xpaths: list, mirrored: tuple[str, ...]) -> bool:  # type: ignore[type
     return [" ".join(x.path.split()) for x in xpaths] == list(mirrored)
 
 
-if _same(AUTHOR_XPATHS + AUTHOR_DISCARD_XPATHS, MIRRORED):
+MIRRORED_NOW = _same(AUTHOR_XPATHS + AUTHOR_DISCARD_XPATHS, MIRRORED)
+if MIRRORED_NOW:
     AUTHOR_FINDERS: list = [  # type: ignore[type-arg]
         _finder(_is_0, ("a", "address", "div", "link", "p", "span", "strong", "author")),
         _finder(_is_1, ("a", "div", "h3", "h4", "p", "span")),
         _finder(_is_2),
     ]
+    # the same, for pages without <rel> elements (checked before they are used)
+    NO_REL_FINDERS: list = [_finder(_is_0_attrs, ("a", "address", "div", "link", "p", "span", "strong", "author"))] \
+        + AUTHOR_FINDERS[1:]  # type: ignore[type-arg]
     DISCARD_FINDERS: list = [  # type: ignore[type-arg]
         _finder(_is_discarded, ("a", "div", "section", "span"), descendants_only=True),
         _finder(lambda e: True, ("time", "figure")),
     ]
 else:  # a trafilatura with other expressions: ask its XPaths
     AUTHOR_FINDERS, DISCARD_FINDERS = list(AUTHOR_XPATHS), list(AUTHOR_DISCARD_XPATHS)
+    NO_REL_FINDERS = AUTHOR_FINDERS
 
 
 def extract_author(tree: HtmlElement) -> str | None:
-    """trafilatura.metadata.extract_author(tree), step for step, with the finders above."""
-    subtree = prune_unwanted_nodes(deepcopy(tree), DISCARD_FINDERS)
-    author = tmeta.extract_metainfo(subtree, AUTHOR_FINDERS, len_limit=120)
+    """trafilatura.metadata.extract_author(tree), step for step, without its copy of the page.
+
+    trafilatura copies the page, deletes the sections its discard expressions find (keeping
+    their tail text, joined to the text before them) and runs the byline expressions on what is
+    left. The same answer comes from the page as it is: a byline element counts when it is not
+    inside a discarded section, and its text is read as the pruned page would give it, which
+    differs only when a discarded section sits inside it (then that element alone is copied and
+    pruned). The copy and the deletions were 0.6 ms of the 2.2 a search took.
+    """
+    if not MIRRORED_NOW or tree.find(".//rel") is not None:
+        # trafilatura's own expressions, or a <rel> child that rel='me' reads: its own steps
+        subtree = prune_unwanted_nodes(deepcopy(tree), DISCARD_FINDERS)
+        author = tmeta.extract_metainfo(subtree, AUTHOR_FINDERS, len_limit=120)
+    else:
+        author = _first_byline(tree)
     return tmeta.normalize_authors(None, author) if author else None
+
+
+def _first_byline(tree: HtmlElement) -> str | None:
+    """trafilatura's extract_metainfo(pruned page, byline expressions, 120), on the unpruned page."""
+    everything = list(_elements(tree))
+    if not everything or everything[0] is not tree:  # not the page's root: as trafilatura does
+        return tmeta.extract_metainfo(prune_unwanted_nodes(deepcopy(tree), DISCARD_FINDERS), AUTHOR_FINDERS, len_limit=120)
+    discarded = {e for finder in DISCARD_FINDERS for e in finder(tree, everything)}
+    for finder in NO_REL_FINDERS:
+        for e in finder(tree, everything):
+            if e in discarded or any(a in discarded for a in e.iterancestors()):
+                continue  # not on the pruned page
+            content = trim(" ".join(_pruned_text(e, discarded)))
+            if content and 2 < len(content) < 120:
+                return content
+    return None
+
+
+def _pruned_text(e: HtmlElement, discarded: set[HtmlElement]) -> list[str]:
+    """e.itertext() as on the pruned page: a discarded element inside e takes its text with it
+    and its tail joins the text before it, so e alone is copied and pruned as trafilatura would."""
+    if not any(e in d.iterancestors() for d in discarded):
+        return list(e.itertext())
+    return list(prune_unwanted_nodes(deepcopy(e), _INNER_DISCARD_FINDERS).itertext())
+
+
+_INNER_DISCARD_FINDERS = [  # the discard expressions below one element of the page
+    _finder(_is_discarded, ("a", "div", "section", "span"), descendants_only=True),
+    _finder(lambda e: True, ("time", "figure"), descendants_only=True),
+]

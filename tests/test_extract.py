@@ -83,6 +83,9 @@ AUTHOR_PAGES = [
     f"</figure><time class='byline'>Today</time><div class='sidebar x'><div class='writer'>Side</div></div>{_BODY}"
     f"<span class='screenname'>Lee Park</span></body></html>",
     f"<html><body><div class='article-share'><a class='authorName'>Share Bot</a></div><p>no byline</p>{_BODY}</body></html>",
+    # pruned sections inside a byline: their tail text joins the text before them
+    f"<html><body><div class='author-name'>By<time>today</time>Jane Doe</div>{_BODY}</body></html>",
+    f"<html><body><p class='byline'>By <span class='comments'>3</span> Ana <figure>x</figure>Lopez<time>t</time></p>{_BODY}</body></html>",
 ]
 
 
