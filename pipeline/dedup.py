@@ -279,7 +279,7 @@ def deduplicate(
     run_keys = band_keys(run.sig, cfg.run_bands) if n else np.zeros((0, cfg.run_bands), np.uint64)
     cand_run = _plausible(run, [(a, b) for a, b in _run_pairs(run_keys) if uf.find(a) != uf.find(b)], cfg)
     cand_idx = [(i, n + j) for i, j in index.band_hits(keys32) if uf.find(i) != uf.find(n + j)]
-    pairs = sorted(cand_run + cand_idx, key=lambda p: (str(group(p[0])), str(group(p[1])), p))
+    pairs = _in_group_order(cand_run + cand_idx, group)
     sset = _ShingleSets(load_sets, group, (x for p in pairs for x in p), prefetch=prefetch)
     sims: dict[tuple[int, int], float] = {}
     joined_before: set[tuple[int, int]] = set()  # pairs already in one cluster when their turn came
@@ -344,6 +344,21 @@ def deduplicate(
         decisions[x] = Decision("near_duplicate", rep_id, size, rep_id, round(float(sim), 4))
     return DedupResult([d for d in decisions if d is not None], final_ids, keys32, growth,
                        len(cand_run) + len(cand_idx), confirmed)
+
+
+def _in_group_order(pairs: list[tuple[int, int]], group: Callable[[int], Any]) -> list[tuple[int, int]]:
+    """The pairs sorted by (str(group(a)), str(group(b)), a, b): where their sets live, then
+    themselves. group is asked once per row and the sort is numpy's; sorted() with that key
+    took half a second on the 260,000 pairs of 100,000 documents."""
+    if not pairs:
+        return []
+    arr = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+    rows = sorted_unique(arr.ravel())
+    names = [str(group(int(x))) for x in rows]
+    rank_of = {name: r for r, name in enumerate(sorted(set(names)))}
+    rank = np.array([rank_of[name] for name in names], dtype=np.int64)[np.searchsorted(rows, arr)]
+    order = np.lexsort((arr[:, 1], arr[:, 0], rank[:, 1], rank[:, 0]))
+    return [(int(a), int(b)) for a, b in arr[order].tolist()]
 
 
 def _unique_ids(run: RunCandidates, index: IndexView) -> list[str]:

@@ -282,10 +282,15 @@ def shingle_set(folded: str, k: int) -> np.ndarray:
 
 
 def jaccard_containment(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
-    """True Jaccard of two shingle sets, and the share of the smaller set found in the larger."""
+    """True Jaccard of two shingle sets (sorted, distinct: shingle_set, sketch), and the share
+    of the smaller set found in the larger."""
     if len(a) == 0 or len(b) == 0:
         return 0.0, 0.0
-    inter = len(np.intersect1d(a, b, assume_unique=True))
+    # two sorted sets of distinct values: merged, each common value sits next to its twin.
+    # A stable sort merges the two sorted runs in one pass; intersect1d costs twice as much
+    merged = np.concatenate((a, b))
+    merged.sort(kind="stable")
+    inter = int(np.count_nonzero(merged[1:] == merged[:-1]))
     return inter / (len(a) + len(b) - inter), inter / min(len(a), len(b))
 
 

@@ -100,3 +100,31 @@ def test_lsh_candidate_pairs_match_their_definition():
         keys = rng.integers(0, distinct, (n, bands)).astype(np.uint64)
         assert dedup._run_pairs(keys) == _reference_run_pairs(keys, dedup._GROUP_ALL_PAIRS)
     assert dedup._run_pairs(np.zeros((0, 4), np.uint64)) == []
+
+
+def test_jaccard_containment_counts_the_common_shingles():
+    from pipeline.minhash import jaccard_containment
+
+    rng = np.random.default_rng(5)
+    for _ in range(300):
+        a = np.unique(rng.integers(0, 400, rng.integers(0, 300)).astype(np.uint32))
+        b = np.unique(rng.integers(0, 400, rng.integers(0, 300)).astype(np.uint32))
+        inter = len(set(a.tolist()) & set(b.tolist()))
+        want = (0.0, 0.0) if not len(a) or not len(b) else (inter / (len(a) + len(b) - inter), inter / min(len(a), len(b)))
+        assert jaccard_containment(a, b) == want
+
+
+def test_pairs_come_in_group_order():
+    """Candidate pairs are checked where their sets live, in the order sorted() with that key gives."""
+    import random
+
+    from pipeline.dedup import _in_group_order
+
+    rng = random.Random(4)
+
+    def group(x: int) -> tuple[str, object]:
+        return ("run", x % 13) if x < 150 else ("index", f"earlier-{x % 4}.parquet")
+
+    for _ in range(200):
+        pairs = [(rng.randint(0, 200), rng.randint(0, 250)) for _ in range(rng.randint(0, 300))]
+        assert _in_group_order(pairs, group) == sorted(pairs, key=lambda p: (str(group(p[0])), str(group(p[1])), p))
