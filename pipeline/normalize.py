@@ -72,13 +72,28 @@ _ANY_CHAR = re2.compile(_CHAR_RUNS.pattern.removesuffix("+").encode())
 _SPACE_RUNS = re.compile("  +")
 
 
+def _gates() -> re2.Set:
+    """Both tests above in one scan of a page (10 us against 21 for the two searches)."""
+    gates = re2.Set.SearchSet(re2.Options())
+    if gates.Add(_MAYBE_MOJIBAKE.pattern) != _MOJIBAKE_GATE or gates.Add(_ANY_CHAR.pattern) != _CHAR_GATE:
+        raise RuntimeError("RE2 set numbering out of step")
+    gates.Compile()
+    return gates
+
+
+_MOJIBAKE_GATE, _CHAR_GATE = 0, 1
+_GATES = _gates()
+
+
 def _utf8(text: str) -> bytes:
     return text.encode("utf-8", "surrogatepass")
 
 
-def _translate(text: str, data: bytes | None = None) -> str:
-    """data: the text as UTF-8, when the caller has it already."""
-    if not _ANY_CHAR.search(_utf8(text) if data is None else data):
+def _translate(text: str, has_any: bool | None = None) -> str:
+    """has_any: whether the text holds a character of the table, when the caller knows."""
+    if has_any is None:
+        has_any = _ANY_CHAR.search(_utf8(text)) is not None
+    if not has_any:
         return text
     return _CHAR_RUNS.sub(lambda m: m.group().translate(_CHARS), text)
 
@@ -96,14 +111,15 @@ def normalize_text(text: str, straighten_quotes: bool = False) -> str:
     extraction benchmarks compare against); dedup folds all punctuation anyway.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
-    data: bytes | None = _utf8(text)
-    if (_MAYBE_MOJIBAKE.search(data) and is_bad(text)) or (straighten_quotes and not text.isascii()):
-        text, data = ftfy.fix_text(text, _FTFY[straighten_quotes]), None
+    gates = _GATES.Match(_utf8(text)) or ()
+    has_any: bool | None = _CHAR_GATE in gates  # for the text as it is; None once a repair changed it
+    if (_MOJIBAKE_GATE in gates and is_bad(text)) or (straighten_quotes and not text.isascii()):
+        text, has_any = ftfy.fix_text(text, _FTFY[straighten_quotes]), None
     elif "&" in text and ";" in text:
         # ftfy's own test for mojibake says there is none: spare its line-by-line pass, keep
         # the one other repair text from the web needs (its NFC and controls are done below)
-        text, data = html.unescape(text), None
-    return unicodedata.normalize("NFC", _translate(text, data))
+        text, has_any = html.unescape(text), None
+    return unicodedata.normalize("NFC", _translate(text, has_any))
 
 
 def normalize_lines(text: str, straighten_quotes: bool = False) -> list[str]:
