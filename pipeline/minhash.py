@@ -97,13 +97,23 @@ def _mix(x: np.ndarray) -> np.ndarray:
 @lru_cache(maxsize=16)
 def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
     """P^i and P^-i for i < n (n a power of two: a run computes a handful of sizes, each once;
-    a fixed 4 Mi-entry table cost every process 0.12 s, whatever its batches)."""
-    p = np.full(n, _P, dtype=np.uint64)
-    p[0] = 1
-    q = np.full(n, _P_INV, dtype=np.uint64)
-    q[0] = 1
-    with np.errstate(over="ignore"):
-        return np.cumprod(p, dtype=np.uint64), np.cumprod(q, dtype=np.uint64)
+    a fixed 4 Mi-entry table cost every process 0.12 s, whatever its batches).
+
+    By doubling, P^(k+i) = P^i * P^k for the next k entries: 22 vector products for 4 Mi
+    entries (7 ms) where a cumulative product walks them one by one (290 ms). Products modulo
+    2^64 are exact, so the tables are the same."""
+    tables = []
+    for base in (_P, _P_INV):
+        t = np.empty(n, dtype=np.uint64)
+        t[0] = 1
+        k, step = 1, base
+        with np.errstate(over="ignore"):
+            while k < n:
+                m = min(k, n - k)
+                np.multiply(t[:m], step, out=t[k:k + m])
+                step, k = step * step, 2 * k
+        tables.append(t)
+    return tables[0], tables[1]
 
 
 def _word_hashes(folded: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:

@@ -128,3 +128,14 @@ def test_pairs_come_in_group_order():
     for _ in range(200):
         pairs = [(rng.randint(0, 200), rng.randint(0, 250)) for _ in range(rng.randint(0, 300))]
         assert _in_group_order(pairs, group) == sorted(pairs, key=lambda p: (str(group(p[0])), str(group(p[1])), p))
+
+
+def test_power_tables_are_the_running_products():
+    from pipeline.minhash import _P, _P_INV, _powers
+
+    for n in (1, 2, 3, 1000, 1 << 16):
+        p, q = _powers(n)
+        with np.errstate(over="ignore"):
+            assert np.array_equal(p, np.cumprod(np.r_[np.uint64(1), np.full(n - 1, _P, np.uint64)], dtype=np.uint64))
+            assert np.array_equal(q, np.cumprod(np.r_[np.uint64(1), np.full(n - 1, _P_INV, np.uint64)], dtype=np.uint64))
+        assert (p * q == 1).all()  # P^i * P^-i
