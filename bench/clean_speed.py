@@ -50,6 +50,7 @@ def flat_pages(dataset: Path) -> list[str]:
 
 def empty_caches(cleaner: Cleaner) -> None:
     cleaner.rules.__dict__.pop("_line_cache", None)
+    cleaner.rules.__dict__.pop("_header_cache", None)
     classify._FEATURE_CACHE.clear()
 
 
