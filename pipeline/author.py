@@ -5,9 +5,10 @@ the page and runs three XPaths over every element. libxml2 builds a node-set for
 attribute each predicate reads, so on a 740-element news page the XPaths take 4.8 ms, a third
 of the page's whole extraction; the same tests over `element.get()` take a tenth of that. The
 element tests below say in Python exactly what trafilatura's expressions say (mirrored from
-trafilatura 2.3, including its `rel='me'`, a child element); trafilatura's own pruning and
-first-match functions run them. If trafilatura's expressions ever differ from the ones mirrored
-here, its own XPaths are used, so the answer is always trafilatura's.
+trafilatura 2.3, including its `rel='me'`, a child element), and extract_author answers
+trafilatura's search with them without copying the page. If trafilatura's expressions ever
+differ from the ones mirrored here, its own XPaths and steps are used, so the answer is always
+trafilatura's.
 """
 from __future__ import annotations
 
@@ -166,22 +167,23 @@ def extract_author(tree: HtmlElement) -> str | None:
     left. The same answer comes from the page as it is: a byline element counts when it is not
     inside a discarded section, and its text is read as the pruned page would give it, which
     differs only when a discarded section sits inside it (then that element alone is copied and
-    pruned). The copy and the deletions were 0.6 ms of the 2.2 a search took.
+    pruned). With the page's elements listed once for all five expressions, a search takes 1.6 ms
+    instead of 2.2 on the 181 benchmark pages.
     """
-    if not MIRRORED_NOW or tree.find(".//rel") is not None:
-        # trafilatura's own expressions, or a <rel> child that rel='me' reads: its own steps
+    everything = list(_elements(tree)) if MIRRORED_NOW else []
+    if not everything or everything[0] is not tree or tree.find(".//rel") is not None:
+        # trafilatura's own expressions, an element that is not the page's root, or a <rel>
+        # child that rel='me' reads: trafilatura's own steps
         subtree = prune_unwanted_nodes(deepcopy(tree), DISCARD_FINDERS)
         author = tmeta.extract_metainfo(subtree, AUTHOR_FINDERS, len_limit=120)
     else:
-        author = _first_byline(tree)
+        author = _first_byline(tree, everything)
     return tmeta.normalize_authors(None, author) if author else None
 
 
-def _first_byline(tree: HtmlElement) -> str | None:
-    """trafilatura's extract_metainfo(pruned page, byline expressions, 120), on the unpruned page."""
-    everything = list(_elements(tree))
-    if not everything or everything[0] is not tree:  # not the page's root: as trafilatura does
-        return tmeta.extract_metainfo(prune_unwanted_nodes(deepcopy(tree), DISCARD_FINDERS), AUTHOR_FINDERS, len_limit=120)
+def _first_byline(tree: HtmlElement, everything: list[HtmlElement]) -> str | None:
+    """trafilatura's extract_metainfo(pruned page, byline expressions, 120), on the unpruned
+    page (`tree`, its root; `everything`, its elements in document order)."""
     discarded = {e for finder in DISCARD_FINDERS for e in finder(tree, everything)}
     for finder in NO_REL_FINDERS:
         for e in finder(tree, everything):
