@@ -180,6 +180,19 @@ def test_split_parquet_and_compressed_files_keep_their_rows(tmp_path):
     pq.write_table(pa.Table.from_pylist(recs), tmp_path / "big.parquet", row_group_size=7)
     with gzip.open(tmp_path / "big.jsonl.gz", "wt") as fh:
         fh.writelines(json.dumps(r) + "\n" for r in recs)
+    # an uncompressed WARC: each part reads the records that start in its share of the bytes
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with open(tmp_path / "big.warc", "wb") as fh:
+        w = WARCWriter(fh, gzip=False)
+        w.write_record(w.create_warcinfo_record("big.warc", {"software": "test"}))
+        for i, r in enumerate(recs):
+            body = f"<html><body><article><p>{r['text']}</p></article></body></html>".encode()
+            hdr = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.0")
+            w.write_record(w.create_warc_record(f"https://w.example/{i}", "response", payload=io.BytesIO(body), http_headers=hdr))
+            if i % 3 == 0:
+                w.write_record(w.create_warc_record(f"https://w.example/{i}", "request", payload=io.BytesIO(b"GET / HTTP/1.0\r\n\r\n")))
     small = tmp_path / "small.toml"
     small.write_text("[run]\nshard_max_bytes = 2000\ngz_max_parts = 3\nshard_taper = 1\n")
     from pipeline.config import load_config
@@ -188,9 +201,19 @@ def test_split_parquet_and_compressed_files_keep_their_rows(tmp_path):
     plan = plan_run([str(tmp_path / "big.jsonl.gz")], str(tmp_path / "x"), load_config(str(small)), str(small))
     assert [s.files[0][3:] for s in plan.shards] == [(0, 3), (1, 3), (2, 3)]
     key = lambda rows: sorted((r["doc_id"], r.get("text") or r.get("reason")) for r in rows)  # noqa: E731
-    for name in ("big.parquet", "big.jsonl.gz"):
+    from pipeline.sources import _read_warc_stretch, _warc_heads
+
+    with open(tmp_path / "big.warc", "rb") as fh:
+        heads = _warc_heads(fh)
+        assert heads is not None and len(heads) == 1 + 40 + 14 and sum(r for _, r in heads) == 40
+        urls = [rec.meta.url for part in range(7) for rec in _read_warc_stretch("big.warc", fh, heads, part, 7)]
+    assert sorted(urls) == sorted(f"https://w.example/{i}" for i in range(40))  # each record once
+    for name in ("big.parquet", "big.jsonl.gz", "big.warc"):
         split = run_local([tmp_path / name], tmp_path / f"split-{name}", config=str(small), workers=2)
         whole = run_local([tmp_path / name], tmp_path / f"whole-{name}")
         assert split["counts"]["inputs_seen"] == whole["counts"]["inputs_seen"] == 40
         for kind in ("documents", "rejects"):
             assert key(read(tmp_path / f"split-{name}", kind)) == key(read(tmp_path / f"whole-{name}", kind)), (name, kind)
+        hashes = [pq.read_table(tmp_path / f"{how}-{name}" / "state" / "ledger").column("content_hash").to_pylist()
+                  for how in ("split", "whole")]
+        assert hashes[0] == hashes[1] and len(hashes[0]) == 1, name  # the whole file's hash, once
