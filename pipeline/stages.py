@@ -31,7 +31,6 @@ from .clean import Cleaner
 from .config import Config, config_from_dict, config_to_dict, load_config
 from .dedup import NO_DATE, DedupResult, RunCandidates, deduplicate
 from .language import detect_language
-from .lineshape import word_count
 from .minhash import fold, load_variants, shingle_set, sketch
 from .model import Document, Reject, text_hash
 from .schema import DOCUMENTS, REJECTS, STAGED, STAGED_REJECTS
@@ -212,21 +211,25 @@ def _line_hash(line: str) -> int:
     return int.from_bytes(hashlib.blake2b(" ".join(line.lower().split()).encode(), digest_size=8).digest(), "little")
 
 
-_LINE_HASHES: dict[str, int] = {}  # short paragraph -> its line hash
+_LINE_HASHES: dict[int, dict[str, int]] = {}  # max words -> short paragraph -> its line hash
 _LINE_HASHES_MAX = 50_000
 
 
-def _repeat_key(p: str, words: int, max_words: int) -> int:
-    """The hash that counts a paragraph's repeats across a source, 0 for one too long to be
-    boilerplate. Boilerplate is what repeats, so most paragraphs asked about were asked before:
-    a dict lookup instead of lower, split, join and blake2b."""
-    if words > max_words:
-        return 0
-    h = _LINE_HASHES.get(p)
+def _repeat_key(p: str, max_words: int) -> int:
+    """The hash that counts a paragraph's repeats across a source, 0 for one of more than
+    max_words words (too long to be boilerplate). Boilerplate is what repeats, so most
+    paragraphs asked about were asked before: a dict lookup instead of lower, split, join and
+    blake2b; a new one is measured by its length or by splitting off at most max_words words."""
+    cache = _LINE_HASHES.get(max_words)
+    if cache is None:
+        cache = _LINE_HASHES[max_words] = {}
+    h = cache.get(p)
     if h is None:
-        if len(_LINE_HASHES) >= _LINE_HASHES_MAX:
-            _LINE_HASHES.clear()
-        h = _LINE_HASHES[p] = _line_hash(p)
+        if len(p) >= 2 * max_words and len(p.split(None, max_words)) > max_words:
+            return 0  # shorter than 2 * max_words characters, it cannot hold more words
+        if len(cache) >= _LINE_HASHES_MAX:
+            cache.clear()
+        h = cache[p] = _line_hash(p)
     return h
 
 
@@ -384,16 +387,15 @@ def _finish_window(window: list[tuple[int, Document]], cfg: Config, learned: dic
     if not window:
         return None, []
     maxw = cfg.clean.repeated_max_words
-    per_doc: list[tuple[str, list[str], list[int], list[int], str]] = []
+    per_doc: list[tuple[str, list[str], list[int], str]] = []
     counts: Counter[tuple[str, int]] = Counter()
     seen_texts: set[str] = set()
     for _, d in window:
         key = source_key(d)
         paras = d.text.split("\n\n")
-        words = list(map(word_count, paras))  # the paragraphs' sum is the text's, kept ones' the result's
-        hs = [_repeat_key(p, w, maxw) for p, w in zip(paras, words)]
+        hs = [_repeat_key(p, maxw) for p in paras]
         th = text_hash(d.text)
-        per_doc.append((key, paras, hs, words, th))
+        per_doc.append((key, paras, hs, th))
         if th in seen_texts:
             continue  # an exact copy must not make its own lines look like boilerplate
         seen_texts.add(th)
@@ -403,20 +405,18 @@ def _finish_window(window: list[tuple[int, Document]], cfg: Config, learned: dic
     rejects: list[dict[str, Any]] = []
     kept_docs: list[tuple[int, Document, str]] = []
     min_docs = cfg.clean.repeated_min_docs
-    for (seq, d), (key, paras, hs, words, th) in zip(window, per_doc):
+    for (seq, d), (key, paras, hs, th) in zip(window, per_doc):
         keep: list[str] = []
-        n_words = 0
-        for p, h, w in zip(paras, hs, words):
+        for p, h in zip(paras, hs):
             # dict.get: a Counter's [] on a missing key goes through a Python __missing__
             if h and counts.get((key, h), 0) + learned.get((key, h), 0) >= min_docs:
                 d.removed.append((f"repeated:{key}", p))
             else:
                 keep.append(p)
-                n_words += w
         if len(keep) < len(paras):  # else the text and its hash are as they were
             d.text = "\n\n".join(keep)
             th = text_hash(d.text)
-        d.n_words = n_words
+        d.n_words = len(d.text.split())
         d.text_hash = th
         if d.language is None:  # the classifier identifies it for flat text, from the same prose
             d.language = detect_language(d.text)[0]

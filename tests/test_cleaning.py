@@ -199,13 +199,16 @@ def test_word_count_shortcut_agrees_with_split():
 
 
 def test_repeat_key_is_the_line_hash_of_short_paragraphs_only():
-    from pipeline.stages import _line_hash, _repeat_key
+    from pipeline.stages import _LINE_HASHES, _line_hash, _repeat_key
 
     short, long_ = "Follow us on Twitter", " ".join(["word"] * 30)
     for _ in range(2):  # the second time from the cache
-        assert _repeat_key(short, 4, 25) == _line_hash(short) != 0
-        assert _repeat_key(long_, 30, 25) == 0
-        assert _repeat_key(long_, 30, 40) == _line_hash(long_)
+        assert _repeat_key(short, 25) == _line_hash(short) != 0
+        assert _repeat_key(long_, 25) == 0
+        assert _repeat_key(long_, 30) == _line_hash(long_)
+        assert _repeat_key(" ".join(["w"] * 26), 25) == 0 and _repeat_key(" ".join(["w"] * 25), 25) != 0
+    _LINE_HASHES.clear()
+    assert _repeat_key(long_, 29) == 0  # a long paragraph is never cached: the limit still holds
     assert _line_hash("Follow  us on TWITTER") == _line_hash(short)  # case and spacing do not count
 
 
