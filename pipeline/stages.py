@@ -267,11 +267,14 @@ def _reject_row(seq: int, r: Reject) -> dict[str, Any]:
 
 
 class _ShardWriter:
-    """Streams staged rows of one shard to Parquet in row groups, so memory stays flat."""
+    """Streams staged rows of one shard to Parquet in row groups, so memory stays flat.
+
+    LZ4, not zstd: staged files live until the run commits, and are read back whole by the write
+    stage; on the text benchmark lz4 writes them 10% and reads them twice as fast, 45% larger."""
 
     def __init__(self, folder: Path) -> None:
-        self.docs = pq.ParquetWriter(folder / "docs.parquet", STAGED, compression="zstd")
-        self.rejects = pq.ParquetWriter(folder / "rejects.parquet", STAGED_REJECTS, compression="zstd")
+        self.docs = pq.ParquetWriter(folder / "docs.parquet", STAGED, compression="lz4")
+        self.rejects = pq.ParquetWriter(folder / "rejects.parquet", STAGED_REJECTS, compression="lz4")
 
     def write(self, docs: pa.Table | None, rejects: list[dict[str, Any]]) -> None:
         if docs is not None and len(docs):
