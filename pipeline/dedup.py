@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -145,30 +146,37 @@ def _run_pairs(keys: np.ndarray) -> list[tuple[int, int]]:
     """Sorted distinct (a, b), a < b, of rows sharing a band key: every pair of a small group;
     a star from the first row and a chain through the rest of a big one (enough for
     union-find, linear in the group). In numpy: a Python loop over the groups of 60 bands
-    made millions of tiny arrays on a corpus of mostly distinct documents."""
+    made millions of tiny arrays on a corpus of mostly distinct documents. The bands are
+    independent and numpy's sorts let go of the GIL, so two threads share them."""
     n = keys.shape[0]
-    codes: list[np.ndarray] = []
-    for b in range(keys.shape[1]):
-        order = np.argsort(keys[:, b], kind="stable")  # stable: a group's rows come in ascending order
-        s = keys[order, b]
-        starts = np.flatnonzero(np.concatenate(([True], s[1:] != s[:-1])))
-        sizes = np.diff(np.append(starts, n))
-        for size in np.unique(sizes[(sizes >= 2) & (sizes <= _GROUP_ALL_PAIRS)]):
-            rows = order[starts[sizes == size][:, None] + np.arange(size)]  # (groups, size)
-            i, j = np.triu_indices(int(size), 1)
-            codes.append(rows[:, i].ravel() * n + rows[:, j].ravel())
-        big = starts[sizes > _GROUP_ALL_PAIRS]
-        if len(big):
-            big_sizes = sizes[sizes > _GROUP_ALL_PAIRS]
-            first = np.repeat(order[big], big_sizes - 1)
-            member = order[np.repeat(big, big_sizes - 1) + _ranges(big_sizes - 1) + 1]
-            codes.append(first * n + member)  # the star
-            head = np.repeat(big + 1, big_sizes - 2) + _ranges(big_sizes - 2)
-            codes.append(order[head] * n + order[head + 1])  # the chain through the rest
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        codes = [c for band in pool.map(lambda b: _band_pairs(keys[:, b], n), range(keys.shape[1])) for c in band]
     if not codes:
         return []
     pairs = sorted_unique(np.concatenate(codes).astype(np.int64))
     return list(zip((pairs // n).tolist(), (pairs % n).tolist()))
+
+
+def _band_pairs(column: np.ndarray, n: int) -> list[np.ndarray]:
+    """The pair codes (a * n + b) of one band's groups of equal keys."""
+    codes: list[np.ndarray] = []
+    order = np.argsort(column, kind="stable")  # stable: a group's rows come in ascending order
+    s = column[order]
+    starts = np.flatnonzero(np.concatenate(([True], s[1:] != s[:-1])))
+    sizes = np.diff(np.append(starts, n))
+    for size in np.unique(sizes[(sizes >= 2) & (sizes <= _GROUP_ALL_PAIRS)]):
+        rows = order[starts[sizes == size][:, None] + np.arange(size)]  # (groups, size)
+        i, j = np.triu_indices(int(size), 1)
+        codes.append(rows[:, i].ravel() * n + rows[:, j].ravel())
+    big = starts[sizes > _GROUP_ALL_PAIRS]
+    if len(big):
+        big_sizes = sizes[sizes > _GROUP_ALL_PAIRS]
+        first = np.repeat(order[big], big_sizes - 1)
+        member = order[np.repeat(big, big_sizes - 1) + _ranges(big_sizes - 1) + 1]
+        codes.append(first * n + member)  # the star
+        head = np.repeat(big + 1, big_sizes - 2) + _ranges(big_sizes - 2)
+        codes.append(order[head] * n + order[head + 1])  # the chain through the rest
+    return codes
 
 
 def _ranges(counts: np.ndarray) -> np.ndarray:
