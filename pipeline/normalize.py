@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import html
 import re
-from bisect import bisect_left
 import unicodedata
+from bisect import bisect_left
 
 import ftfy
 import re2

@@ -334,7 +334,6 @@ def _read_parquet(uri: str, raw: IO[bytes], f: ContentHasher, mine=lambda k: Tru
         row += n
 
 
-
 def _seekable_warc(uri: str) -> bool:
     """A local, uncompressed WARC: its parts can each read their own stretch of it."""
     return "://" not in uri and uri.lower().endswith(".warc")
