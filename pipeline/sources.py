@@ -214,8 +214,8 @@ def read_file(inp: InputFile, storage_options: dict[str, Any] | None = None,
                 yield from _read_warc_stretch(inp.uri, raw, heads, inp.part, inp.nparts)
                 if hasher.h is not None:
                     raw.seek(0)
-                    while chunk := raw.read(1 << 20):
-                        hasher.h.update(chunk)
+                    while hasher.read(1 << 20):
+                        pass
         elif fmt == "parquet":
             yield from _read_parquet(inp.uri, raw, hasher, mine)
     except (OSError, EOFError, gzip.BadGzipFile, ValueError) as e:
