@@ -64,12 +64,15 @@ def _string_value(e: HtmlElement) -> str:
     return "".join(e.itertext())
 
 
+# the elements each expression names (self::a or self::div ...)
+_TAGS_0 = ("a", "address", "div", "link", "p", "span", "strong")
+_TAGS_1 = ("a", "div", "h3", "h4", "p", "span")
+_TAGS_DISCARD = ("a", "div", "section", "span")
+
+
 def _is_0(e: HtmlElement) -> bool:
     return _is_0_attrs(e) or (e.tag in _TAGS_0 and e.find("rel") is not None
                               and any(_string_value(c) == "me" for c in e.iterchildren("rel")))
-
-
-_TAGS_0 = frozenset(("a", "address", "div", "link", "p", "span", "strong"))
 
 
 def _is_0_attrs(e: HtmlElement) -> bool:
@@ -88,7 +91,7 @@ def _is_0_attrs(e: HtmlElement) -> bool:
 
 
 def _is_1(e: HtmlElement) -> bool:
-    if e.tag not in ("a", "div", "h3", "h4", "p", "span") or not e.keys():
+    if e.tag not in _TAGS_1 or not e.keys():
         return False
     get = e.get
     cls, id_ = get("class") or "", get("id") or ""
@@ -105,7 +108,7 @@ def _is_2(e: HtmlElement) -> bool:
 
 
 def _is_discarded(e: HtmlElement) -> bool:
-    if e.tag not in ("a", "div", "section", "span") or not e.keys():
+    if e.tag not in _TAGS_DISCARD or not e.keys():
         return False
     get = e.get
     cls, id_ = get("class") or "", get("id") or ""
@@ -143,15 +146,14 @@ def _same(xpaths: list, mirrored: tuple[str, ...]) -> bool:  # type: ignore[type
 MIRRORED_NOW = _same(AUTHOR_XPATHS + AUTHOR_DISCARD_XPATHS, MIRRORED)
 if MIRRORED_NOW:
     AUTHOR_FINDERS: list = [  # type: ignore[type-arg]
-        _finder(_is_0, ("a", "address", "div", "link", "p", "span", "strong", "author")),
-        _finder(_is_1, ("a", "div", "h3", "h4", "p", "span")),
+        _finder(_is_0, _TAGS_0 + ("author",)),
+        _finder(_is_1, _TAGS_1),
         _finder(_is_2),
     ]
     # the same, for pages without <rel> elements (checked before they are used)
-    NO_REL_FINDERS: list = [_finder(_is_0_attrs, ("a", "address", "div", "link", "p", "span", "strong", "author"))] \
-        + AUTHOR_FINDERS[1:]  # type: ignore[type-arg]
+    NO_REL_FINDERS: list = [_finder(_is_0_attrs, _TAGS_0 + ("author",))] + AUTHOR_FINDERS[1:]  # type: ignore[type-arg]
     DISCARD_FINDERS: list = [  # type: ignore[type-arg]
-        _finder(_is_discarded, ("a", "div", "section", "span"), descendants_only=True),
+        _finder(_is_discarded, _TAGS_DISCARD, descendants_only=True),
         _finder(lambda e: True, ("time", "figure")),
     ]
 else:  # a trafilatura with other expressions: ask its XPaths
@@ -204,6 +206,6 @@ def _pruned_text(e: HtmlElement, discarded: set[HtmlElement]) -> list[str]:
 
 
 _INNER_DISCARD_FINDERS = [  # the discard expressions below one element of the page
-    _finder(_is_discarded, ("a", "div", "section", "span"), descendants_only=True),
+    _finder(_is_discarded, _TAGS_DISCARD, descendants_only=True),
     _finder(lambda e: True, ("time", "figure"), descendants_only=True),
 ]
