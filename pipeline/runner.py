@@ -7,8 +7,10 @@ temporary Prefect server, and runs exactly the same stage functions.
 """
 from __future__ import annotations
 
+import gc
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from concurrent.futures import Executor, ProcessPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,6 +22,13 @@ from .remote import Remote, is_remote, local_root_for
 from .state import Layout, output_lock, recover
 
 Progress = Callable[[str, int, int], None]
+
+# The stages allocate millions of short-lived objects (lines, tuples, Arrow scalars) beside
+# long-lived caches and models, and make almost no reference cycles (20 objects collected over
+# 10,000 text documents). At CPython's default gen-0 threshold of 700 the cycle collector ran
+# 2,400 times per 10,000 documents, and its full passes walked the growing caches: 4.5% of a
+# shard worker's time; one pass per 50,000 allocations costs 2.2%, with the same peak memory.
+STAGE_GC_THRESHOLDS = (50_000, 10, 10)
 
 
 class Dispatcher(Protocol):
@@ -64,7 +73,8 @@ class LocalDispatcher:
 
     def _executor(self) -> Executor:
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.workers)
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=gc.set_threshold,
+                                             initargs=STAGE_GC_THRESHOLDS)
         return self._pool
 
     def map(self, stage: str, fn: Callable[..., dict[str, Any]], args: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
@@ -98,8 +108,25 @@ class LocalDispatcher:
             self._pool = None
 
 
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """STAGE_GC_THRESHOLDS while a run's stages execute (forked pools inherit them; the
+    pools' initializer sets them too), the caller's own thresholds after."""
+    before = gc.get_threshold()
+    gc.set_threshold(*STAGE_GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 def execute_plan(plan: RunPlan, dispatch: Dispatcher) -> dict[str, Any]:
     """Run every stage of a planned run and commit it. The caller holds the output lock."""
+    with _fewer_collections():
+        return _execute(plan, dispatch)
+
+
+def _execute(plan: RunPlan, dispatch: Dispatcher) -> dict[str, Any]:
     shards: list[Shard] = list(plan.shards)
     dispatch.prepare(plan)
     processed = dispatch.map("process", process_shard, [(plan, s) for s in shards])

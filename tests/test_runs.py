@@ -148,3 +148,24 @@ def test_same_url_new_content_gets_a_versioned_id_and_cluster_growth_is_recorded
     rej = sorted(read(out, "rejects"), key=lambda r: r["run_id"])
     kept_000 = next(d["doc_id"] for d in docs if d["url"] == "https://b.example/x")
     assert [(r["duplicate_of"], r["dup_cluster_size"]) for r in rej] == [(kept_000, 2), (kept_000, 3)]
+
+
+def _gc_thresholds(_: int) -> dict:
+    import gc
+
+    return {"thresholds": gc.get_threshold()}
+
+
+def test_stage_processes_collect_less_often_and_the_caller_keeps_its_thresholds(tmp_path, seeds_dir):
+    import gc
+
+    from pipeline.runner import STAGE_GC_THRESHOLDS, LocalDispatcher
+
+    assert STAGE_GC_THRESHOLDS[0] > gc.get_threshold()[0]
+    pool = LocalDispatcher(2)
+    seen = pool.map("process", _gc_thresholds, [(0,), (1,)])
+    assert [s["thresholds"] for s in seen] == [STAGE_GC_THRESHOLDS] * 2
+    before = gc.get_threshold()
+    summary = run_local([seeds_dir], tmp_path / "o", workers=2)
+    assert summary["counts"]["documents"] >= 1
+    assert gc.get_threshold() == before
