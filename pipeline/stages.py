@@ -383,6 +383,17 @@ def _variants(cfg: Config) -> dict[str, str]:
     return load_variants(str(cfg.resolve(cfg.dedup.spelling_variants))) if cfg.dedup.spelling_variants else {}
 
 
+def _boilerplate(counts: Counter[tuple[str, int]], learned: dict[tuple[str, int], int], min_docs: int) -> dict[str, set[int]]:
+    """Per source, the hashes of the paragraphs that repeat in at least min_docs of its documents,
+    this window and earlier runs together. Every paragraph of the window is in counts, so this
+    is decided once per distinct paragraph, not once per paragraph of every document."""
+    out: dict[str, set[int]] = {}
+    for (key, h), n in counts.items():
+        if n + learned.get((key, h), 0) >= min_docs:
+            out.setdefault(key, set()).add(h)
+    return out
+
+
 def _finish_window(window: list[tuple[int, Document]], cfg: Config, learned: dict[tuple[str, int], int],
                    shard_lines: Counter[tuple[str, int]], stats: Counter[str],
                    sets_out: list[tuple[np.ndarray, np.ndarray]]) -> tuple[pa.Table | None, list[dict[str, Any]]]:
@@ -405,21 +416,25 @@ def _finish_window(window: list[tuple[int, Document]], cfg: Config, learned: dic
         for h in set(hs) - {0}:
             counts[(key, h)] += 1
     shard_lines.update(counts)
+    boiler = _boilerplate(counts, learned, cfg.clean.repeated_min_docs)
     rejects: list[dict[str, Any]] = []
     kept_docs: list[tuple[int, Document, str]] = []
-    min_docs = cfg.clean.repeated_min_docs
     for (seq, d), (key, paras, hs, th) in zip(window, per_doc):
-        keep: list[str] = []
-        for p, h in zip(paras, hs):
-            # dict.get: a Counter's [] on a missing key goes through a Python __missing__
-            if h and counts.get((key, h), 0) + learned.get((key, h), 0) >= min_docs:
-                d.removed.append((f"repeated:{key}", p))
-            else:
-                keep.append(p)
-        if len(keep) < len(paras):  # else the text and its hash are as they were
+        n_paras = len(paras)
+        repeated = boiler.get(key)
+        if repeated is not None and not repeated.isdisjoint(hs):
+            keep: list[str] = []
+            for p, h in zip(paras, hs):
+                if h in repeated:
+                    d.removed.append((f"repeated:{key}", p))
+                else:
+                    keep.append(p)
             d.text = "\n\n".join(keep)
             th = text_hash(d.text)
-        d.n_words = len(d.text.split())
+            n_paras = len(keep)
+        # len(text.split()) without making the words: a text is single-spaced lines joined by
+        # blank lines, with no other whitespace (normalize_lines; both tested)
+        d.n_words = d.text.count(" ") + n_paras if d.text else 0
         d.text_hash = th
         if d.language is None:  # the classifier identifies it for flat text, from the same prose
             d.language = detect_language(d.text)[0]

@@ -168,6 +168,10 @@ def test_normalization_repairs_mojibake_and_keeps_word_boundaries():
     texts += ["", " ", "\n\n  \n", " lead", "trail ", "a  b \n  c\t d \u00a0\n", "x\u3000\u3000y"]
     for t in texts:
         assert normalize_lines(t) == [normalize_line(s) for s in normalize_text(t).split("\n")], repr(t[:40])
+    # no whitespace but the single space between words is left in a line (n_words counts on it)
+    for ch in (chr(c) for c in range(0x110000) if chr(c).isspace() and chr(c) not in " \n"):
+        for line in normalize_lines(f"{ch}word{ch}é{ch}{ch}x {ch} y{ch}"):
+            assert "  " not in line and line == line.strip(" ") and not any(c.isspace() and c != " " for c in line), hex(ord(ch))
 
 
 def test_hard_wrapped_prose_is_joined_back_into_paragraphs():

@@ -96,6 +96,7 @@ def test_whitespace_normalized(docs):
         t = d["text"]
         assert "  " not in t and "\u00a0" not in t and " \n" not in t and not t.endswith(" ")
         assert "\n\n\n" not in t
+        assert d["n_words"] == len(t.split())
 
 
 def test_schema_explicit_and_versioned(seeds_out):
