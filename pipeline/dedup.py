@@ -142,8 +142,8 @@ class UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def _run_pairs(keys: np.ndarray) -> list[tuple[int, int]]:
-    """Sorted distinct (a, b), a < b, of rows sharing a band key: every pair of a small group;
+def _run_pairs(keys: np.ndarray) -> np.ndarray:
+    """Sorted distinct (a, b), a < b, of rows sharing a band key, as an (m, 2) array: every pair of a small group;
     a star from the first row and a chain through the rest of a big one (enough for
     union-find, linear in the group). In numpy: a Python loop over the groups of 60 bands
     made millions of tiny arrays on a corpus of mostly distinct documents. The bands are
@@ -152,9 +152,9 @@ def _run_pairs(keys: np.ndarray) -> list[tuple[int, int]]:
     with ThreadPoolExecutor(max_workers=2) as pool:
         codes = [c for band in pool.map(lambda b: _band_pairs(keys[:, b], n), range(keys.shape[1])) for c in band]
     if not codes:
-        return []
+        return np.zeros((0, 2), np.int64)
     pairs = sorted_unique(np.concatenate(codes).astype(np.int64))
-    return list(zip((pairs // n).tolist(), (pairs % n).tolist()))
+    return np.stack((pairs // n, pairs % n), axis=1)
 
 
 def _band_pairs(column: np.ndarray, n: int) -> list[np.ndarray]:
@@ -194,13 +194,13 @@ def _passes(j: float, c: float, n_small: int, cfg: DedupConfig) -> bool:
     return j >= cfg.jaccard_threshold or (c >= cfg.containment_threshold and n_small >= cfg.min_shingles)
 
 
-def _plausible(run: RunCandidates, pairs: list[tuple[int, int]], cfg: DedupConfig) -> list[tuple[int, int]]:
-    """Cheap screen on the signatures before fetching texts: estimated Jaccard, and the
-    containment it implies given the two shingle counts, with a wide margin (in numpy,
-    20,000 pairs at a time)."""
-    out: list[tuple[int, int]] = []
+def _plausible(run: RunCandidates, pairs: np.ndarray, cfg: DedupConfig) -> np.ndarray:
+    """The (m, 2) pairs that pass a cheap screen on the signatures before fetching texts:
+    estimated Jaccard, and the containment it implies given the two shingle counts, with a
+    wide margin (20,000 pairs at a time, so the gathered signatures stay small)."""
+    out: list[np.ndarray] = [np.zeros((0, 2), np.int64)]
     for lo in range(0, len(pairs), 20_000):
-        ab = np.array(pairs[lo:lo + 20_000], dtype=np.int64).reshape(-1, 2)
+        ab = pairs[lo:lo + 20_000]
         a, b = ab[:, 0], ab[:, 1]
         j = (run.sig[a] == run.sig[b]).mean(axis=1)
         na, nb = run.n_shingles[a].astype(np.float64), run.n_shingles[b].astype(np.float64)
@@ -208,8 +208,8 @@ def _plausible(run: RunCandidates, pairs: list[tuple[int, int]], cfg: DedupConfi
         with np.errstate(divide="ignore", invalid="ignore"):
             c = np.minimum(1.0, j * (na + nb) / (1.0 + j) / small)
         keep = (small > 0) & ((j >= cfg.jaccard_threshold * 0.6) | (c >= cfg.containment_threshold * 0.6))
-        out.extend(pairs[lo + k] for k in np.flatnonzero(keep).tolist())
-    return out
+        out.append(ab[keep])
+    return np.concatenate(out)
 
 
 def _similarity(j: float, c: float, cfg: DedupConfig) -> float:
@@ -285,9 +285,11 @@ def deduplicate(
     # in the run, full signatures are at hand: finer bands (fewer rows) find containment
     # copies whose Jaccard is low; only the index is limited to the coarser stored bands
     run_keys = band_keys(run.sig, cfg.run_bands) if n else np.zeros((0, cfg.run_bands), np.uint64)
-    cand_run = _plausible(run, [(a, b) for a, b in _run_pairs(run_keys) if uf.find(a) != uf.find(b)], cfg)
+    run_pairs = _run_pairs(run_keys)
+    roots = np.array([uf.find(x) for x in range(n)], dtype=np.int64)  # pairs already joined as exact copies drop out
+    cand_run = _plausible(run, run_pairs[roots[run_pairs[:, 0]] != roots[run_pairs[:, 1]]], cfg)
     cand_idx = [(i, n + j) for i, j in index.band_hits(keys32) if uf.find(i) != uf.find(n + j)]
-    pairs = _in_group_order(cand_run + cand_idx, group)
+    pairs = _in_group_order(np.concatenate((cand_run, np.array(cand_idx, dtype=np.int64).reshape(-1, 2))), group)
     sset = _ShingleSets(load_sets, group, (x for p in pairs for x in p), prefetch=prefetch)
     sims: dict[tuple[int, int], float] = {}
     joined_before: set[tuple[int, int]] = set()  # pairs already in one cluster when their turn came
@@ -354,13 +356,13 @@ def deduplicate(
                        len(cand_run) + len(cand_idx), confirmed)
 
 
-def _in_group_order(pairs: list[tuple[int, int]], group: Callable[[int], Any]) -> list[tuple[int, int]]:
-    """The pairs sorted by (str(group(a)), str(group(b)), a, b): where their sets live, then
-    themselves. group is asked once per row and the sort is numpy's; sorted() with that key
-    took half a second on the 260,000 pairs of 100,000 documents."""
-    if not pairs:
+def _in_group_order(pairs: np.ndarray, group: Callable[[int], Any]) -> list[tuple[int, int]]:
+    """The (m, 2) pairs sorted by (str(group(a)), str(group(b)), a, b): where their sets live,
+    then themselves. group is asked once per row and the sort is numpy's; sorted() with that
+    key took half a second on the 260,000 pairs of 100,000 documents."""
+    if not len(pairs):
         return []
-    arr = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+    arr = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     rows = sorted_unique(arr.ravel())
     names = [str(group(int(x))) for x in rows]
     rank_of = {name: r for r, name in enumerate(sorted(set(names)))}
