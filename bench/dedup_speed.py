@@ -76,6 +76,7 @@ def main() -> None:
         "doc_id": ids, "hash64": pa.array(rng.integers(0, 2**63, size=m, dtype=np.uint64), pa.uint64()),
         "bands": pa.FixedSizeListArray.from_arrays(pa.array(bands.reshape(-1), pa.uint32()), nb),
         "cluster_size": pa.array(np.ones(m, np.int32)), "doc_file": ["documents/ingest_date=2026-01-01/part-x-00000.parquet"] * m,
+        "rep": pa.nulls(m, pa.string()),  # all kept documents
     }, schema=index_schema(nb))
     buf = io.BytesIO()
     pq.write_table(tbl, buf, compression="zstd")
