@@ -36,7 +36,6 @@ import hashlib
 import importlib.util
 import itertools
 import json
-import math
 import pickle
 import sys
 import time
@@ -263,11 +262,8 @@ class Prepared:
             out["cutlight_recall"] = sum(pred[x] == pred[src[task[x]]] for x in cl) / len(cl)
             out["heavy_joined"] = sum(1 for x in self.ids if cat[x] == "heavy" and pred[x] == pred[src[task[x]]])
         if self.name == "seeds":
-            p = pred
-            apart = ["002", "003", "004"]
-            ok = p["000"] == p["001"] and len({p["000"], p["002"], p["003"], p["004"]}) == 4
-            out["ok"] = ok
-            del apart
+            p = pred  # 000 and 001 together, 002, 003 and 004 each apart
+            out["ok"] = p["000"] == p["001"] and len({p["000"], p["002"], p["003"], p["004"]}) == 4
         return out
 
     def margins(self, jt: float, ct: float) -> dict:

@@ -143,11 +143,11 @@ class UnionFind:
 
 
 def _run_pairs(keys: np.ndarray) -> np.ndarray:
-    """Sorted distinct (a, b), a < b, of rows sharing a band key, as an (m, 2) array: every pair of a small group;
-    a star from the first row and a chain through the rest of a big one (enough for
-    union-find, linear in the group). In numpy: a Python loop over the groups of 60 bands
-    made millions of tiny arrays on a corpus of mostly distinct documents. The bands are
-    independent and numpy's sorts let go of the GIL, so two threads share them."""
+    """Sorted distinct (a, b), a < b, of rows sharing a band key, as an (m, 2) array: every
+    pair of a small group; a star from the first row and a chain through the rest of a big one
+    (enough for union-find, linear in the group). In numpy: a Python loop over the groups of
+    60 bands made millions of tiny arrays on a corpus of mostly distinct documents. The bands
+    are independent and numpy's sorts let go of the GIL, so two threads share them."""
     n = keys.shape[0]
     with ThreadPoolExecutor(max_workers=2) as pool:
         codes = [c for band in pool.map(lambda b: _band_pairs(keys[:, b], n), range(keys.shape[1])) for c in band]
