@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import compress
 from urllib.parse import urlsplit
 
 from .classify import BAD, GOOD, NAMES, ClassifierParams, classify_lines
@@ -100,13 +101,14 @@ class Cleaner:
         if flat and self.cfg.clean.classifier:
             verdicts, language = self._classify(lines, marks)
         kept = [s for s, m in zip(lines, marks) if s and m is None]
-        removed = extra_removed + [(m, s) for s, m in zip(lines, marks) if s and m is not None]
+        rules, removed = _removals(lines, marks, extra_removed)
         trace = self._trace(lines, marks, verdicts, extra_removed) if self.trace else []
         text = "\n\n".join(kept)
         doc = Document(
             doc_id=rec.doc_id, text=text, source_uri=rec.source_uri, source_record=rec.source_record,
             source_format=rec.source_format, title=title, author=author, published_at=published, url=url,
-            domain=domain_of(url) or (sitename.strip().lower() if sitename else None), removed=removed,
+            domain=domain_of(url) or (sitename.strip().lower() if sitename else None), removed_rules=rules,
+            removed_lines=removed,
             language=language,
         )
         if not text.strip():
@@ -155,6 +157,19 @@ class Cleaner:
         # the kept lines' verdicts are for `cleancorpus explain` only
         verdicts = {i: _SIGNALS[c] for i, f, c in zip(live, final, initial) if f != BAD} if self.trace else {}
         return verdicts, lang
+
+
+def _removals(lines: list[str], marks: list[str | None], extra: list[Removed]) -> tuple[list[str], list[str]]:
+    """The rules and the lines they removed, `extra` first; a marked blank line is no removal.
+
+    Marks are rule names (never empty) or None, so filter() and compress() pick them out in C.
+    """
+    rules = [r for r, _ in extra] + list(filter(None, marks))
+    removed = [t for _, t in extra] + list(compress(lines, marks))
+    if "" in removed:  # no rule marks a blank line today; should one, it is dropped as before
+        pairs = [(m, s) for s, m in zip(lines, marks) if s and m is not None]
+        rules, removed = [r for r, _ in extra] + [m for m, _ in pairs], [t for _, t in extra] + [s for _, s in pairs]
+    return rules, removed
 
 
 def _after_marks(live: list[int], marks: list[str | None], names: set[str], lookback: int = 0) -> list[bool]:

@@ -39,9 +39,7 @@ class RawRecord:
         return make_doc_id(self.meta.url, self.source_uri, self.meta.id or self.source_record)
 
 
-# One removed line: (the rule or signal that removed it, the line). Plain tuples, not objects:
-# a flat page sheds a hundred or more menu lines, tuples are built at C speed, and Arrow takes
-# them as they are for the list<struct<rule, text>> column.
+# One removed line: (the rule or signal that removed it, the line).
 Removed = tuple[str, str]
 
 
@@ -58,9 +56,22 @@ class Document:
     url: str | None = None
     domain: str | None = None
     language: str | None = None
-    removed: list[Removed] = field(default_factory=list)
+    # the removed lines as two parallel lists, rule i removed line i: a flat page sheds 150 menu
+    # lines, which filter() and compress() take out of the marks at C speed, with no tuple a
+    # line, and which go to Arrow as two flat string arrays
+    removed_rules: list[str] = field(default_factory=list)
+    removed_lines: list[str] = field(default_factory=list)
     text_hash: str = ""
     n_words: int = 0
+
+    @property
+    def removed(self) -> list[Removed]:
+        """(rule, line) pairs, in the order they were removed."""
+        return list(zip(self.removed_rules, self.removed_lines))
+
+    def remove(self, rule: str, line: str) -> None:
+        self.removed_rules.append(rule)
+        self.removed_lines.append(line)
 
     @property
     def completeness(self) -> int:

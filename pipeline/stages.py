@@ -17,6 +17,7 @@ import posixpath
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import chain
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ from .dedup import NO_DATE, DedupResult, RunCandidates, deduplicate
 from .language import detect_language
 from .minhash import fold, load_variants, shingle_set, sketch
 from .model import Document, Reject, text_hash
-from .schema import DOCUMENTS, REJECTS, STAGED, STAGED_REJECTS
+from .schema import DOCUMENTS, REJECTS, REMOVED_TYPE, STAGED, STAGED_REJECTS
 from .sources import InputFile, discover, input_format, read_file
 from .state import (
     GROWTH_SCHEMA, LEDGER_SCHEMA, LINES_SCHEMA, Layout, commit, empty_table, index_schema, load_index, load_ledger,
@@ -240,7 +241,22 @@ def source_key(doc: Document) -> str:
 
 
 _DOC_ATTRS = ("doc_id", "text", "title", "author", "published_at", "url", "domain", "language", "source_uri",
-              "source_record", "source_format", "text_hash", "n_words", "removed")
+              "source_record", "source_format", "text_hash", "n_words")
+
+
+def _removed_column(docs: list[Document]) -> pa.Array:
+    """The list<struct<rule, text>> column from two flat string arrays and the offsets.
+
+    A flat page sheds over a hundred lines: Arrow's conversion of nested tuples walks each one
+    as a struct (95 ms a window of 2,000 pages), two flat string lists cost a quarter of that.
+    """
+    lengths = np.fromiter((len(d.removed_rules) for d in docs), dtype=np.int32, count=len(docs))
+    offsets = np.zeros(len(docs) + 1, dtype=np.int32)
+    np.cumsum(lengths, out=offsets[1:])
+    rules = pa.array(list(chain.from_iterable(d.removed_rules for d in docs)), pa.string())
+    texts = pa.array(list(chain.from_iterable(d.removed_lines for d in docs)), pa.string())
+    items = pa.StructArray.from_arrays([rules, texts], fields=list(REMOVED_TYPE.value_type))
+    return pa.ListArray.from_arrays(pa.array(offsets), items, type=REMOVED_TYPE)
 
 
 def _staged_table(kept: list[tuple[int, Document, str]], sigs: np.ndarray | None, n_sh: np.ndarray | None) -> pa.Table:
@@ -249,7 +265,8 @@ def _staged_table(kept: list[tuple[int, Document, str]], sigs: np.ndarray | None
     n = len(kept)
     cols: dict[str, Any] = {"seq": [seq for seq, _, _ in kept], "source_key": [key for _, _, key in kept]}
     for attr in _DOC_ATTRS:
-        cols[attr] = [getattr(d, attr) for _, d, _ in kept]  # removed: (rule, text) tuples, taken as structs
+        cols[attr] = [getattr(d, attr) for _, d, _ in kept]
+    cols["removed"] = _removed_column([d for _, d, _ in kept])
     if sigs is not None and n:
         offsets = pa.array(np.arange(0, (n + 1) * sigs.shape[1], sigs.shape[1], dtype=np.int32))
         cols["signature"] = pa.ListArray.from_arrays(offsets, pa.array(sigs.ravel(), pa.uint32()))
@@ -426,7 +443,7 @@ def _finish_window(window: list[tuple[int, Document]], cfg: Config, learned: dic
             keep: list[str] = []
             for p, h in zip(paras, hs):
                 if h in repeated:
-                    d.removed.append((f"repeated:{key}", p))
+                    d.remove(f"repeated:{key}", p)
                 else:
                     keep.append(p)
             d.text = "\n\n".join(keep)

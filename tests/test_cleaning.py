@@ -230,6 +230,21 @@ def test_lines_after_marks():
     assert _after_marks([1], ["t", None], {"t"}, lookback=2) == [True]
 
 
+def test_removals_pair_each_line_with_its_rule_in_order():
+    """The removed column's two lists: header removals first, then lines in page order, a
+    marked blank line left out, and the pairs the same as zipping marks and lines."""
+    from pipeline.clean import _removals
+
+    lines = ["Menu", "Body text here.", "", "Share this", "More body.", "(c) 2024 Paper"]
+    marks = ["nav.menu", None, None, "social.share", None, "legal.copyright"]
+    extra = [("header.date_prefix", "12 May 2024 -")]
+    rules, removed = _removals(lines, marks, extra)
+    assert rules == ["header.date_prefix", "nav.menu", "social.share", "legal.copyright"]
+    assert removed == ["12 May 2024 -", "Menu", "Share this", "(c) 2024 Paper"]
+    marks[2] = "structure.blank"  # a rule that marked a blank line: no removal, the rest as before
+    assert _removals(lines, marks, extra) == (rules, removed)
+
+
 def test_context_step_decides_short_and_near_lines_by_their_neighbours():
     from pipeline.classify import ClassifierParams, LineFeatures, smooth
 
