@@ -19,8 +19,10 @@ Measured, each in a fresh subprocess (so peak RSS belongs to that measurement on
 2. trafilatura alone on ``multiprocessing.Pool(2)`` (chunksize 20): the ceiling on 2 workers;
 3. ``cleancorpus backfill DIR --output OUT --workers 1|2 --no-prefect`` on the pages as files
    in a folder, and on the same pages as ONE uncompressed WARC file (response records,
-   Content-Type text/html, WARC-Target-URI distinct per copy). A WARC file is one input file,
-   hence one shard, so ``--workers 2`` has nothing to run in parallel for it;
+   Content-Type text/html, WARC-Target-URI distinct per copy; the run splits the big file into
+   shards, each reading the records that start in its share of the bytes). ``--workers 2`` runs
+   right after the ceiling, so the main ratio compares two neighbouring measurements (this
+   machine's speed drifts by 10% within minutes); ``--ratio-runs N`` adds N alternating pairs;
 4. the plain-text path: --text-docs flat-text documents (``bench/flatten.py`` of the pages,
    same per-copy token appended to the longest line) as ``{"id","text"}`` JSONL, split into 20
    files, backfill ``--workers 2``; and the same at 10,000 documents (memory flatness: peak RSS
@@ -534,27 +536,27 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {key}: wall {r['wall']:.1f} s, rc {r['rc']}, peak tree {r['peak_tree_mb']:.0f} MB, "
                   f"max 1 proc {r['max_proc_mb']:.0f} MB{extra}", flush=True)
 
-        # 1-2: trafilatura alone
+        # 1-2: trafilatura alone; the ceiling last, so that the 2-worker HTML backfill runs right
+        # after it: the machine's speed drifts within minutes, and the main ratio compares the two
         if "traf" not in skip:
-            for procs in (1, 2):
-                key = f"traf_{procs}"
-                r = trafilatura_alone(html_dir, procs, logs / key)
+            for procs in (1, 0, 2):
+                key = f"traf_{procs}" if procs else "traf_meta_1"
+                r = trafilatura_alone(html_dir, procs or 1, logs / key, meta=not procs)
                 show(key, r)
+                if not procs:
+                    rows.append(("pipeline.extract.extract_html (trafilatura as called), 1 proc", r["n"],
+                                 r["loop_seconds"], r["n"] / r["loop_seconds"], r, f"default config; wall {r['wall']:.1f} s"))
+                    continue
                 label = "trafilatura alone, 1 process" if procs == 1 else "trafilatura alone, Pool(2) = ceiling"
                 rows.append((label, r["n"], r["loop_seconds"], r["n"] / r["loop_seconds"], r,
                              f"loop time; wall incl. startup {r['wall']:.1f} s = {r['n'] / r['wall']:.1f}/s; "
                              f"non-empty {r['nonempty']}"))
-            r = trafilatura_alone(html_dir, 1, logs / "traf_meta_1", meta=True)
-            show("traf_meta_1", r)
-            rows.append(("pipeline.extract.extract_html (trafilatura as called), 1 proc", r["n"], r["loop_seconds"],
-                         r["n"] / r["loop_seconds"], r,
-                         f"default config; wall {r['wall']:.1f} s"))
 
-        # 3: backfill, HTML folder and one WARC
+        # 3: backfill, HTML folder and one WARC, 2 workers first (next to the ceiling)
         for kind, inp in (("html", html_dir), ("warc", warc)):
             if kind in skip:
                 continue
-            for w in (1, 2):
+            for w in (2, 1):
                 key = f"{kind}_w{w}"
                 r = backfill([inp], tmp / "out" / key, w, logs / key)
                 show(key, r)
@@ -667,7 +669,8 @@ def main(argv: list[str] | None = None) -> int:
                              "process and write run on one worker")
             else:
                 notes.append(f"the WARC is one input file, planned as {wr.get('shards')} shards (a big record file is "
-                             "split: each shard reads the whole file and keeps every n-th record)")
+                             "split: each shard of an uncompressed WARC reads the records that start in its share of "
+                             "the bytes; a compressed one is read whole by each shard, which keeps every n-th record)")
         small, big = ok.get(f"text_{args.text_small}_w2"), ok.get(f"text_{args.text_docs}_w2")
         if small and big and small is not big:
             for what, a, b in (("tree (sum of processes)", small["peak_tree_mb"], big["peak_tree_mb"]),
