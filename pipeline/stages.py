@@ -17,8 +17,8 @@ import posixpath
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import chain
 from datetime import datetime, timezone
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
