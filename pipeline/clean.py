@@ -164,12 +164,11 @@ def _removals(lines: list[str], marks: list[str | None], extra: list[Removed]) -
 
     Marks are rule names (never empty) or None, so filter() and compress() pick them out in C.
     """
-    rules = [r for r, _ in extra] + list(filter(None, marks))
-    removed = [t for _, t in extra] + list(compress(lines, marks))
+    rules, removed = list(filter(None, marks)), list(compress(lines, marks))
     if "" in removed:  # no rule marks a blank line today; should one, it is dropped as before
         pairs = [(m, s) for s, m in zip(lines, marks) if s and m is not None]
-        rules, removed = [r for r, _ in extra] + [m for m, _ in pairs], [t for _, t in extra] + [s for _, s in pairs]
-    return rules, removed
+        rules, removed = [m for m, _ in pairs], [s for _, s in pairs]
+    return [r for r, _ in extra] + rules, [t for _, t in extra] + removed
 
 
 def _after_marks(live: list[int], marks: list[str | None], names: set[str], lookback: int = 0) -> list[bool]:

@@ -64,11 +64,6 @@ class Document:
     text_hash: str = ""
     n_words: int = 0
 
-    @property
-    def removed(self) -> list[Removed]:
-        """(rule, line) pairs, in the order they were removed."""
-        return list(zip(self.removed_rules, self.removed_lines))
-
     def remove(self, rule: str, line: str) -> None:
         self.removed_rules.append(rule)
         self.removed_lines.append(line)
