@@ -92,7 +92,7 @@ def sim(a: str, b: str) -> dict:
     return {"jaccard": round(inter / len(sa | sb), 3), "containment": round(inter / min(len(sa), len(sb)), 3)}
 
 
-from pipeline.dedup import UnionFind  # noqa: E402  (the pipeline's own)
+from cleancorpus.pipeline.dedup.decisions import UnionFind  # noqa: E402  (the pipeline's own)
 
 
 def cleancorpus_exe() -> str:
@@ -321,8 +321,8 @@ class PairJudge:
     """Judges pairs on the pipeline's own terms: its folding, shingles, thresholds and LSH bands."""
 
     def __init__(self, config: Path | None, texts: dict[str, str]):
-        from pipeline.config import load_config
-        from pipeline import minhash as mh
+        from cleancorpus.pipeline.config import load_config
+        from cleancorpus.pipeline.dedup import signatures as mh
 
         self.cfg = load_config(config).dedup
         variants = mh.load_variants(str(load_config(config).resolve(self.cfg.spelling_variants))) \

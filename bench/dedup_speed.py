@@ -20,9 +20,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from pipeline.dedup import IndexView  # noqa: E402
-from pipeline.minhash import band_keys, fold, signatures  # noqa: E402
-from pipeline.state import index_schema  # noqa: E402
+from cleancorpus.pipeline.dedup.decisions import IndexView  # noqa: E402
+from cleancorpus.pipeline.dedup.signatures import band_keys, fold, signatures  # noqa: E402
+from cleancorpus.pipeline.run.state import index_schema  # noqa: E402
 
 TRUTH = Path(__file__).resolve().parents[2] / "shared" / "bench" / "extraction" / "scrapinghub" / "truth"
 
@@ -35,7 +35,7 @@ def main() -> None:
     ap.add_argument("--perm", type=int, default=112)
     ap.add_argument("--k", type=int, default=5)
     a = ap.parse_args()
-    from pipeline.config import load_config
+    from cleancorpus.pipeline.config import load_config
 
     cfg = load_config().dedup
     base = [p.read_text() for p in sorted(TRUTH.glob("*.txt"))]

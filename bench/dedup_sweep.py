@@ -49,13 +49,13 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
-from pipeline.clean import Cleaner  # noqa: E402
-from pipeline.config import load_config  # noqa: E402
-from pipeline.minhash import band_keys, fold, jaccard_containment, load_variants, shingle_set, signatures  # noqa: E402
-from pipeline.model import RawRecord  # noqa: E402
-from pipeline.sources import _record_from_obj  # noqa: E402
-from pipeline.stages import _line_hash, source_key  # noqa: E402
-from pipeline.encoding import decode_bytes  # noqa: E402
+from cleancorpus.pipeline.cleaning.cleaner import Cleaner  # noqa: E402
+from cleancorpus.pipeline.config import load_config  # noqa: E402
+from cleancorpus.pipeline.dedup.signatures import band_keys, fold, jaccard_containment, load_variants, shingle_set, signatures  # noqa: E402
+from cleancorpus.pipeline.model import RawRecord  # noqa: E402
+from cleancorpus.pipeline.inputs.readers import _record_from_obj  # noqa: E402
+from cleancorpus.pipeline.run.process import _line_hash, source_key  # noqa: E402
+from cleancorpus.pipeline.inputs.encoding import decode_bytes  # noqa: E402
 
 import make_syndication  # noqa: E402
 
@@ -205,7 +205,7 @@ def all_pairs(folded: list[str], k: int) -> tuple[np.ndarray, np.ndarray, np.nda
     return i, j, J, C
 
 
-from pipeline.dedup import UnionFind as UF  # noqa: E402  (the pipeline's own)
+from cleancorpus.pipeline.dedup.decisions import UnionFind as UF  # noqa: E402  (the pipeline's own)
 
 
 def cluster(n, i, j, J, C, jt, ct) -> list[int]:

@@ -40,7 +40,7 @@ boundaries are read from the progress lines on stderr, giving the time to the en
 stage and the peak tree RSS while processing shards vs while deduplicating/writing.
 
 ``--profile`` also runs one ``--workers 1`` HTML backfill (--profile-pages pages) under
-cProfile (``python -m cProfile -o ... -m flows.cli backfill ...``; with one worker the shards
+cProfile (``python -m cProfile -o ... -m cleancorpus.flows.cli backfill ...``; with one worker the shards
 run in the main process) and lists the top functions by cumulative time inside pipeline/.
 
 Everything is written under a temp dir in /tmp, removed at the end (``--keep`` keeps it).
@@ -312,7 +312,7 @@ def run_summary(out_dir: Path) -> dict:
 def backfill(inputs: list[Path], out_dir: Path, workers: int, log: Path) -> Measured:
     if out_dir.exists():
         shutil.rmtree(out_dir)
-    cmd = [PY, "-m", "flows.cli", "backfill", *map(str, inputs), "--output", str(out_dir),
+    cmd = [PY, "-m", "cleancorpus.flows.cli", "backfill", *map(str, inputs), "--output", str(out_dir),
            "--workers", str(workers), "--no-prefect"]
     r = run_measured(cmd, log)
     s = run_summary(out_dir)
@@ -343,8 +343,8 @@ def _traf_meta_one(path: str) -> int:
     """What the pipeline asks of trafilatura (default config): pipeline.extract.extract_html, i.e.
     one parse, trafilatura's metadata steps for the kept fields, fast extraction and the
     readability/jusText comparison for short bodies, on the decoded page."""
-    from pipeline.encoding import decode_bytes
-    from pipeline.extract import extract_html
+    from cleancorpus.pipeline.inputs.encoding import decode_bytes
+    from cleancorpus.pipeline.extraction.html import extract_html
 
     with open(path, "rb") as fh:
         data = fh.read()
@@ -355,7 +355,7 @@ def _traf_meta_one(path: str) -> int:
 def _extract_config():  # type: ignore[no-untyped-def]
     global _EXTRACT_CONFIG
     if _EXTRACT_CONFIG is None:
-        from pipeline.config import load_config
+        from cleancorpus.pipeline.config import load_config
 
         _EXTRACT_CONFIG = load_config().extract
     return _EXTRACT_CONFIG
@@ -369,7 +369,7 @@ def traf_worker(pages_dir: str, procs: int, chunksize: int, meta: bool = False) 
 
     if meta:  # the pipeline's imports and config, also before the clock
         sys.path.insert(0, str(ROOT))
-        import pipeline.extract  # noqa: F401
+        import cleancorpus.pipeline.extraction.html  # noqa: F401
 
         _extract_config()
 
@@ -408,7 +408,7 @@ def profile_backfill(inputs: Path, out_dir: Path, log: Path, top: int = 25) -> s
     prof = log.with_suffix(".prof")
     if out_dir.exists():
         shutil.rmtree(out_dir)
-    cmd = [PY, "-m", "cProfile", "-o", str(prof), "-m", "flows.cli", "backfill", str(inputs),
+    cmd = [PY, "-m", "cProfile", "-o", str(prof), "-m", "cleancorpus.flows.cli", "backfill", str(inputs),
            "--output", str(out_dir), "--workers", "1", "--no-prefect"]
     r = run_measured(cmd, log)
     st = pstats.Stats(str(prof))
@@ -607,7 +607,7 @@ def main(argv: list[str] | None = None) -> int:
 
         # 5: fixed cost
         if "fixed" not in skip:
-            r = run_measured([PY, "-m", "flows.cli", "backfill", "--help"], logs / "help")
+            r = run_measured([PY, "-m", "cleancorpus.flows.cli", "backfill", "--help"], logs / "help")
             show("cli_help", r)
             rows.append(("fixed: backfill --help (startup)", 0, r["wall"], float("nan"), r, "interpreter + CLI import"))
             ten = tmp / "ten"

@@ -14,8 +14,8 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.tasks import exponential_backoff
 
-from pipeline import stages
-from pipeline.runner import LocalDispatcher, backfill, default_workers, in_child
+from cleancorpus.pipeline.run import process as stages
+from cleancorpus.pipeline.run.runner import LocalDispatcher, backfill, default_workers, in_child
 
 TRANSIENT = (OSError, TimeoutError, ConnectionError)
 

@@ -83,8 +83,8 @@ def backfill(
     dask: Annotated[bool, typer.Option("--dask", help="Run shard tasks on a local Dask cluster of --workers processes (DaskTaskRunner); needs a Prefect server.")] = False,
 ) -> None:
     """One-off run over INPUTS into OUTPUT: new and changed inputs only (ledger in OUTPUT/state)."""
-    from pipeline.config import ConfigError, load_config
-    from pipeline.state import LockHeld
+    from cleancorpus.pipeline.config import ConfigError, load_config
+    from cleancorpus.pipeline.run.state import LockHeld
 
     from .prefect_env import configured_api_url
 
@@ -112,7 +112,7 @@ def backfill(
                 _fail(f"flow run {state.name}: {state.message or 'failed'}")
             summary = state.result()
         else:
-            from pipeline.runner import LocalDispatcher, backfill as run_backfill, default_workers
+            from cleancorpus.pipeline.run.runner import LocalDispatcher, backfill as run_backfill, default_workers
 
             dispatch = LocalDispatcher(n or default_workers(), progress=_Bar())
             try:
@@ -134,7 +134,7 @@ def serve(
     name: Annotated[str, typer.Option(help="Deployment name shown in the Prefect UI.")] = "scheduled",
 ) -> None:
     """Serve the scheduled deployment of the backfill flow against the configured Prefect server."""
-    from pipeline.config import ConfigError, load_config
+    from cleancorpus.pipeline.config import ConfigError, load_config
 
     from .prefect_env import configured_api_url
 
@@ -157,8 +157,8 @@ def explain(
     limit: Annotated[int, typer.Option(help="At most this many records of a multi-record file.")] = 3,
 ) -> None:
     """Show a document as the pipeline sees it: every line kept or removed, with the rule or signal."""
-    from pipeline.config import ConfigError
-    from pipeline.explain import explain_file
+    from cleancorpus.pipeline.config import ConfigError
+    from cleancorpus.pipeline.explain import explain_file
 
     try:
         typer.echo(explain_file(file, str(config) if config else None, limit))
@@ -170,7 +170,7 @@ def explain(
 def stats(directory: Annotated[str, typer.Argument(help="An output folder written by backfill or serve.")],
           top: Annotated[int, typer.Option(help="How many of the largest duplicate clusters to list.")] = 5) -> None:
     """Counts, drop reasons, duplicate clusters, languages and sizes of a written corpus."""
-    from pipeline.stats import corpus_stats
+    from cleancorpus.pipeline.stats import corpus_stats
 
     if not (Path(directory) / "documents").exists() and "://" not in directory:
         _fail(f"{directory} has no documents/ folder: not a cleancorpus output")

@@ -1,7 +1,7 @@
 """`cleancorpus serve`: the scheduled deployment of the same flow the backfill runs."""
 from __future__ import annotations
 
-from pipeline.config import Config
+from cleancorpus.pipeline.config import Config
 
 from .backfill import cleancorpus_flow
 

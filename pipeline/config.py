@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config" / "default.toml"
+from cleancorpus.config import DEFAULT_CONFIG
 
 
 class ConfigError(ValueError):

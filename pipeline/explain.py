@@ -1,10 +1,10 @@
 """`cleancorpus explain`: one input as the pipeline sees it."""
 from __future__ import annotations
 
-from pipeline.clean import Cleaner
-from pipeline.config import load_config
-from pipeline.model import Reject
-from pipeline.sources import InputFile, read_file
+from cleancorpus.pipeline.cleaning.cleaner import Cleaner
+from cleancorpus.pipeline.config import load_config
+from cleancorpus.pipeline.model import Reject
+from cleancorpus.pipeline.inputs.readers import InputFile, read_file
 
 
 def explain_file(path: str, config_path: str | None = None, limit: int = 3) -> str:

@@ -22,7 +22,7 @@ def seeds_dir(tmp_path_factory) -> Path:
 
 
 def run_local(inputs, output, config=None, reprocess=False, workers=1):
-    from pipeline.runner import LocalDispatcher, backfill
+    from cleancorpus.pipeline.run.runner import LocalDispatcher, backfill
 
     disp = LocalDispatcher(workers)
     try:

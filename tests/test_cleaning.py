@@ -35,9 +35,9 @@ def test_repeated_lines_are_learned_per_source_and_persist(tmp_path):
 
 
 def test_classifier_drops_menus_and_keeps_headings():
-    from pipeline.clean import Cleaner
-    from pipeline.config import load_config
-    from pipeline.model import RawRecord
+    from cleancorpus.pipeline.cleaning.cleaner import Cleaner
+    from cleancorpus.pipeline.config import load_config
+    from cleancorpus.pipeline.model import RawRecord
 
     body = [p for p in (SEEDS / "004_15c2f83c18db0b6e.txt").read_text().split("\n\n") if p.strip()]
     flat = "\n".join(["Home", "World", "Business", "Markets", "Sport", "Weather", "Sign in"] + body[1:4] +
@@ -52,9 +52,9 @@ def test_classifier_drops_menus_and_keeps_headings():
 
 
 def _clean_flat(flat: str):
-    from pipeline.clean import Cleaner
-    from pipeline.config import load_config
-    from pipeline.model import RawRecord
+    from cleancorpus.pipeline.cleaning.cleaner import Cleaner
+    from cleancorpus.pipeline.config import load_config
+    from cleancorpus.pipeline.model import RawRecord
 
     res = Cleaner(load_config()).process(RawRecord("mem://x.txt", None, "text", text=flat))
     assert res.doc is not None
@@ -78,7 +78,7 @@ def test_classifier_keeps_a_dated_list_under_prose_and_drops_timestamped_teasers
 
 
 def test_catastrophic_pattern_is_cut_by_timeout(tmp_path):
-    from pipeline.rules import RuleSet
+    from cleancorpus.pipeline.cleaning.rule_packs import RuleSet
 
     pack = tmp_path / "bad.toml"
     # `regex` backtracks exponentially on (a|aa)+ before a mismatch; the lookbehind branch is
@@ -108,9 +108,9 @@ def test_re2_prefilter_never_misses_a_rule_hit():
     """The RE2 set only narrows which exact patterns run: on real lines (and their case
     variants) every line an exact pattern matches must be among the set's candidates, and the
     first matching rule must be the same as when every rule is asked in order."""
-    from pipeline.config import load_config
-    from pipeline.normalize import normalize_line, normalize_text
-    from pipeline.rules import RuleSet
+    from cleancorpus.pipeline.config import load_config
+    from cleancorpus.pipeline.cleaning.normalize import normalize_line, normalize_text
+    from cleancorpus.pipeline.cleaning.rule_packs import RuleSet
 
     cfg = load_config(None)
     rules = RuleSet.load(cfg.resolve(cfg.clean.rules_dir), cfg.clean.rule_packs, 1.0)
@@ -135,7 +135,7 @@ def test_re2_prefilter_never_misses_a_rule_hit():
 
 
 def test_re2_widening_and_rules_re2_cannot_express(tmp_path):
-    from pipeline.rules import RuleSet, widen_for_re2
+    from cleancorpus.pipeline.cleaning.rule_packs import RuleSet, widen_for_re2
 
     assert widen_for_re2(r"(?<!\w)@\w{2,}\b") == r"@[\pL\pN\pM_]*"
     assert widen_for_re2(r"(?P<d>\d+)[\w-](?=x)") == r"(?:[\pN]+)[\pL\pN\pM_-]"
@@ -153,7 +153,7 @@ def test_re2_widening_and_rules_re2_cannot_express(tmp_path):
 
 
 def test_normalization_repairs_mojibake_and_keeps_word_boundaries():
-    from pipeline.normalize import _MAYBE_MOJIBAKE, normalize_line, normalize_lines, normalize_text
+    from cleancorpus.pipeline.cleaning.normalize import _MAYBE_MOJIBAKE, normalize_line, normalize_lines, normalize_text
 
     # UTF-8 read as cp1252 and as cp1251: repaired
     assert normalize_text("The cafÃ© serves crÃ¨me brÃ»lÃ©e â€” itâ€™s great.") == "The café serves crème brûlée — it’s great."
@@ -177,7 +177,7 @@ def test_normalization_repairs_mojibake_and_keeps_word_boundaries():
 def test_hard_wrapped_prose_is_joined_back_into_paragraphs():
     import textwrap
 
-    from pipeline.normalize import normalize_lines, unwrap_hard_wrapped
+    from cleancorpus.pipeline.cleaning.normalize import normalize_lines, unwrap_hard_wrapped
 
     paras = [p for p in (SEEDS / "004_15c2f83c18db0b6e.txt").read_text().split("\n\n") if len(p.split()) > 25][:6]
     paras = [" ".join(p.split()) for p in paras]
@@ -192,7 +192,7 @@ def test_hard_wrapped_prose_is_joined_back_into_paragraphs():
 def test_word_count_shortcut_agrees_with_split():
     import random
 
-    from pipeline.lineshape import word_count
+    from cleancorpus.pipeline.cleaning.lineshape import word_count
 
     rng = random.Random(1)
     pieces = ["word", "é", " ", "  ", "\t", "\n", "\n\n", "\u00a0", "\u2003", "\u200b", "\x1f", "two words"]
@@ -203,7 +203,7 @@ def test_word_count_shortcut_agrees_with_split():
 
 
 def test_repeat_key_is_the_line_hash_of_short_paragraphs_only():
-    from pipeline.stages import _LINE_HASHES, _line_hash, _repeat_key
+    from cleancorpus.pipeline.run.process import _LINE_HASHES, _line_hash, _repeat_key
 
     short, long_ = "Follow us on Twitter", " ".join(["word"] * 30)
     for _ in range(2):  # the second time from the cache
@@ -218,7 +218,7 @@ def test_repeat_key_is_the_line_hash_of_short_paragraphs_only():
 
 def test_lines_after_marks():
     """Which live lines sit right under a removed comment or timestamp line."""
-    from pipeline.clean import _after_marks
+    from cleancorpus.pipeline.cleaning.cleaner import _after_marks
 
     marks = [None, "t", None, None, "c", "x", None]
     live = [0, 2, 3, 6]
@@ -233,7 +233,7 @@ def test_lines_after_marks():
 def test_removals_pair_each_line_with_its_rule_in_order():
     """The removed column's two lists: header removals first, then lines in page order, a
     marked blank line left out, and the pairs the same as zipping marks and lines."""
-    from pipeline.clean import _removals
+    from cleancorpus.pipeline.cleaning.cleaner import _removals
 
     lines = ["Menu", "Body text here.", "", "Share this", "More body.", "(c) 2024 Paper"]
     marks = ["nav.menu", None, None, "social.share", None, "legal.copyright"]
@@ -246,7 +246,7 @@ def test_removals_pair_each_line_with_its_rule_in_order():
 
 
 def test_context_step_decides_short_and_near_lines_by_their_neighbours():
-    from pipeline.classify import ClassifierParams, LineFeatures, smooth
+    from cleancorpus.pipeline.cleaning.line_classifier import ClassifierParams, LineFeatures, smooth
 
     p = ClassifierParams()
     f = LineFeatures(chars=20, words=3, stop_density=0.0, link_density=0.0, sentence_end=False, caps_ratio=0.0)

@@ -6,7 +6,7 @@ import sys
 
 from conftest import ROOT, SEEDS
 
-CLI = [sys.executable, "-m", "flows.cli"]
+CLI = [sys.executable, "-m", "cleancorpus.flows.cli"]
 
 
 def run(*args):

@@ -8,10 +8,10 @@ import trafilatura
 from conftest import ROOT, SEEDS
 from trafilatura.settings import set_date_params
 
-from pipeline.config import load_config
-from pipeline.dates import parse_iso_datetime
-from pipeline.encoding import decode_bytes
-from pipeline.extract import extract_html
+from cleancorpus.pipeline.config import load_config
+from cleancorpus.pipeline.extraction.dates import parse_iso_datetime
+from cleancorpus.pipeline.inputs.encoding import decode_bytes
+from cleancorpus.pipeline.extraction.html import extract_html
 
 PAGES = sorted((ROOT / "data" / "sample").glob("*.htm*"))
 
@@ -103,7 +103,7 @@ def test_author_search_finds_what_trafilaturas_xpaths_find():
     from trafilatura.utils import load_html
     from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
-    from pipeline import author
+    from cleancorpus.pipeline.extraction import byline as author
 
     assert author.AUTHOR_FINDERS[0] is not AUTHOR_XPATHS[0], "trafilatura's byline expressions are not the mirrored ones"
     found = 0

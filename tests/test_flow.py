@@ -18,7 +18,7 @@ def prefect_harness():
 def test_flow_run_matches_local_run_and_records_artifact(prefect_harness, tmp_path, seeds_dir):
     from prefect.client.orchestration import get_client
 
-    from flows.backfill import cleancorpus_flow
+    from cleancorpus.flows.backfill import cleancorpus_flow
 
     state = cleancorpus_flow(inputs=[str(seeds_dir)], output=str(tmp_path / "o"), workers=2, return_state=True)
     assert state.is_completed()
@@ -38,7 +38,7 @@ def test_flow_run_matches_local_run_and_records_artifact(prefect_harness, tmp_pa
 
 @pytest.mark.slow
 def test_flow_fails_visibly_when_run_cannot_be_done(prefect_harness, tmp_path):
-    from flows.backfill import cleancorpus_flow
+    from cleancorpus.flows.backfill import cleancorpus_flow
 
     cfg = tmp_path / "bad.toml"
     cfg.write_text("[dedup]\nbands = 7\n")

@@ -84,7 +84,7 @@ def test_encodings_and_formats(mixed):
 
 
 def test_doc_id_is_source_identity(mixed):
-    from pipeline.model import make_doc_id
+    from cleancorpus.pipeline.model import make_doc_id
 
     docs = {r["url"]: r for r in read(mixed[0]) if r["url"]}
     assert docs["https://news.example/a1"]["doc_id"] == make_doc_id("https://news.example/a1", "x", None)
@@ -148,8 +148,8 @@ def test_big_record_file_is_split_across_shards_with_the_same_rows(tmp_path):
         fh.write("[1]\n")
     small = tmp_path / "small.toml"
     small.write_text("[run]\nshard_max_bytes = 20000\n")
-    from pipeline.config import load_config
-    from pipeline.stages import plan_run
+    from cleancorpus.pipeline.config import load_config
+    from cleancorpus.pipeline.run.process import plan_run
 
     plan = plan_run([str(tmp_path / "big.jsonl")], str(tmp_path / "o1"), load_config(str(small)), str(small))
     assert len(plan.shards) == 3 and [s.files[0][3:] for s in plan.shards] == [(0, 3), (1, 3), (2, 3)]
@@ -195,13 +195,13 @@ def test_split_parquet_and_compressed_files_keep_their_rows(tmp_path):
                 w.write_record(w.create_warc_record(f"https://w.example/{i}", "request", payload=io.BytesIO(b"GET / HTTP/1.0\r\n\r\n")))
     small = tmp_path / "small.toml"
     small.write_text("[run]\nshard_max_bytes = 2000\ngz_max_parts = 3\nshard_taper = 1\n")
-    from pipeline.config import load_config
-    from pipeline.stages import plan_run
+    from cleancorpus.pipeline.config import load_config
+    from cleancorpus.pipeline.run.process import plan_run
 
     plan = plan_run([str(tmp_path / "big.jsonl.gz")], str(tmp_path / "x"), load_config(str(small)), str(small))
     assert [s.files[0][3:] for s in plan.shards] == [(0, 3), (1, 3), (2, 3)]
     key = lambda rows: sorted((r["doc_id"], r.get("text") or r.get("reason")) for r in rows)  # noqa: E731
-    from pipeline.sources import _read_warc_stretch, _warc_heads
+    from cleancorpus.pipeline.inputs.readers import _read_warc_stretch, _warc_heads
 
     with open(tmp_path / "big.warc", "rb") as fh:
         heads = _warc_heads(fh)

@@ -8,8 +8,8 @@ import pytest
 from conftest import ROOT, SEEDS
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-from pipeline import language
-from pipeline.encoding import decode_bytes
+from cleancorpus.pipeline.cleaning import language
+from cleancorpus.pipeline.inputs.encoding import decode_bytes
 
 SAMPLE = ROOT / "data" / "sample"
 BENCH_TRUTH = ROOT.parent / "shared" / "bench" / "extraction" / "scrapinghub" / "truth"

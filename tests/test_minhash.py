@@ -28,7 +28,7 @@ def _reference_fold(text: str) -> str:
 
 
 def test_fold_matches_its_definition():
-    from pipeline.minhash import fold
+    from cleancorpus.pipeline.dedup.signatures import fold
 
     for t in _texts():
         assert fold(t) == _reference_fold(t), repr(t[:60])
@@ -42,7 +42,7 @@ def test_fold_matches_its_definition():
 
 def test_uncanonical_fold_sketches_the_same():
     """The shard folds without collapsing spaces; the shingles must not notice."""
-    from pipeline.minhash import fold, sketch
+    from cleancorpus.pipeline.dedup.signatures import fold, sketch
 
     texts = _texts()
     loose = [fold(t, canonical=False) for t in texts]
@@ -52,7 +52,7 @@ def test_uncanonical_fold_sketches_the_same():
 
 
 def test_cjk_gate_covers_every_cjk_character():
-    from pipeline.minhash import _CJK, _MAYBE_CJK
+    from cleancorpus.pipeline.dedup.signatures import _CJK, _MAYBE_CJK
 
     every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
     hits = _CJK.findall(every)
@@ -60,8 +60,8 @@ def test_cjk_gate_covers_every_cjk_character():
 
 
 def test_sketch_is_per_document_whatever_the_batching(monkeypatch):
-    from pipeline import minhash
-    from pipeline.minhash import fold, shingle_set, sketch
+    from cleancorpus.pipeline.dedup import signatures as minhash
+    from cleancorpus.pipeline.dedup.signatures import fold, shingle_set, sketch
 
     folded = [fold(t) for t in _texts()] + ["one", "two words"]
     sig, n_sh, values, offsets = sketch(folded, 120, 3, 1)
@@ -92,7 +92,7 @@ def _reference_run_pairs(keys: np.ndarray, all_pairs_up_to: int) -> list[tuple[i
 
 
 def test_lsh_candidate_pairs_match_their_definition():
-    from pipeline import dedup
+    from cleancorpus.pipeline.dedup import decisions as dedup
 
     rng = np.random.default_rng(3)
     for _ in range(40):  # few distinct keys: groups of every size, small and big
@@ -103,7 +103,7 @@ def test_lsh_candidate_pairs_match_their_definition():
 
 
 def test_jaccard_containment_counts_the_common_shingles():
-    from pipeline.minhash import jaccard_containment
+    from cleancorpus.pipeline.dedup.signatures import jaccard_containment
 
     rng = np.random.default_rng(5)
     for _ in range(300):
@@ -118,7 +118,7 @@ def test_pairs_come_in_group_order():
     """Candidate pairs are checked where their sets live, in the order sorted() with that key gives."""
     import random
 
-    from pipeline.dedup import _in_group_order
+    from cleancorpus.pipeline.dedup.decisions import _in_group_order
 
     rng = random.Random(4)
 
@@ -131,7 +131,7 @@ def test_pairs_come_in_group_order():
 
 
 def test_power_tables_are_the_running_products():
-    from pipeline.minhash import _P, _P_INV, _powers
+    from cleancorpus.pipeline.dedup.signatures import _P, _P_INV, _powers
 
     for n in (1, 2, 3, 1000, 1 << 16):
         p, q = _powers(n)

@@ -14,7 +14,7 @@ import pytest
 
 from conftest import ROOT, SEEDS, read, run_local
 
-CLI = [sys.executable, "-m", "flows.cli"]
+CLI = [sys.executable, "-m", "cleancorpus.flows.cli"]
 
 
 def _corpus(folder: Path, n: int, start: int = 0) -> None:
@@ -66,7 +66,7 @@ def test_copy_in_a_later_run_is_caught(tmp_path):
 
 
 def test_second_run_on_locked_output_is_refused(tmp_path):
-    from pipeline.state import Layout, LockHeld, output_lock
+    from cleancorpus.pipeline.run.state import Layout, LockHeld, output_lock
 
     out = tmp_path / "out"
     with output_lock(Layout(out)):
@@ -77,7 +77,7 @@ def test_second_run_on_locked_output_is_refused(tmp_path):
 
 
 def test_journal_replay_finishes_a_half_committed_run(tmp_path):
-    from pipeline.state import Layout, atomic_write_bytes, recover
+    from cleancorpus.pipeline.run.state import Layout, atomic_write_bytes, recover
 
     lay = Layout(tmp_path)
     lay.ensure()
@@ -159,7 +159,7 @@ def _gc_thresholds(_: int) -> dict:
 def test_stage_processes_collect_less_often_and_the_caller_keeps_its_thresholds(tmp_path, seeds_dir):
     import gc
 
-    from pipeline.runner import STAGE_GC_THRESHOLDS, LocalDispatcher
+    from cleancorpus.pipeline.run.runner import STAGE_GC_THRESHOLDS, LocalDispatcher
 
     assert STAGE_GC_THRESHOLDS[0] > gc.get_threshold()[0]
     pool = LocalDispatcher(2)

@@ -35,14 +35,14 @@ def test_backfill_reads_s3_bucket(s3_server, seeds_dir, tmp_path):
         fs.put(str(f), f"corpus/in/{f.name}")
     env = {**os.environ, **s3_server}
     out = tmp_path / "out"
-    r = subprocess.run([sys.executable, "-m", "flows.cli", "backfill", "s3://corpus/in", "--output", str(out), "--workers", "1"],
+    r = subprocess.run([sys.executable, "-m", "cleancorpus.flows.cli", "backfill", "s3://corpus/in", "--output", str(out), "--workers", "1"],
                        env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     docs = read(out)
     assert len(docs) == 4 and all(d["source_uri"].startswith("s3://corpus/in/") for d in docs)
     assert len(read(out, "rejects")) == 1
     # a second run finds the bucket's objects in the ledger (size + LastModified)
-    r2 = subprocess.run([sys.executable, "-m", "flows.cli", "backfill", "s3://corpus/in", "--output", str(out)],
+    r2 = subprocess.run([sys.executable, "-m", "cleancorpus.flows.cli", "backfill", "s3://corpus/in", "--output", str(out)],
                         env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert "Nothing new: 5 input file(s)" in r2.stdout
 
@@ -59,7 +59,7 @@ def test_backfill_writes_to_s3_and_remote_state_carries_across_machines(s3_serve
     for name in ("000_c60606e2771e8801.txt", "002_1cf50d2e06b0b5ac.txt"):
         (first / name).write_bytes((seeds_dir / name).read_bytes())
     env = {**os.environ, **s3_server, "CLEANCORPUS_WORK_DIR": str(tmp_path / "machine1")}
-    cli = [sys.executable, "-m", "flows.cli"]
+    cli = [sys.executable, "-m", "cleancorpus.flows.cli"]
     r = subprocess.run(cli + ["backfill", str(first), "--output", "s3://lake/corpus"], env=env, cwd=ROOT,
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
@@ -85,7 +85,7 @@ def test_backfill_writes_to_s3_and_remote_state_carries_across_machines(s3_serve
 
 
 def test_half_published_run_is_rolled_back(s3_server, tmp_path, monkeypatch):
-    from pipeline.remote import JOURNAL, Remote
+    from cleancorpus.pipeline.inputs.remote import JOURNAL, Remote
 
     import s3fs
 

@@ -76,7 +76,7 @@ def test_serve_deployment_runs_on_trigger_and_schedules_cron(tmp_path, seeds_dir
         cfg = tmp_path / "serve.toml"
         cfg.write_text(f'[schedule]\ncron = "* * * * *"\ninputs = ["{seeds_dir}"]\noutput = "{out}"\n')
         log = open(tmp_path / "serve.log", "w")
-        serve = subprocess.Popen([PY, "-m", "flows.cli", "serve", "--config", str(cfg)], env=env, cwd=ROOT,
+        serve = subprocess.Popen([PY, "-m", "cleancorpus.flows.cli", "serve", "--config", str(cfg)], env=env, cwd=ROOT,
                                  stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         deps = _wait(lambda: _post(f"{api}/deployments/filter", {}), 90, "the deployment")
         dep = deps[0]
@@ -94,7 +94,7 @@ def test_serve_deployment_runs_on_trigger_and_schedules_cron(tmp_path, seeds_dir
         assert any(a["key"] == "cleancorpus-run-summary" for a in arts)
         # the same flow on Prefect's DaskTaskRunner (LocalCluster of 2 processes) gives the same rows
         out2 = tmp_path / "out_dask"
-        r = subprocess.run([PY, "-m", "flows.cli", "backfill", str(seeds_dir), "--output", str(out2), "--dask", "--workers", "2"],
+        r = subprocess.run([PY, "-m", "cleancorpus.flows.cli", "backfill", str(seeds_dir), "--output", str(out2), "--dask", "--workers", "2"],
                            env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
         assert r.returncode == 0, r.stderr[-3000:]
         key = lambda rows: sorted((x["doc_id"], x["text"], x["dup_cluster"]) for x in rows)  # noqa: E731

@@ -14,7 +14,7 @@ import ftfy
 import re2
 from ftfy.badness import is_bad
 
-from .lineshape import CLAUSE_ENDS, ends_sentence
+from cleancorpus.pipeline.cleaning.lineshape import CLAUSE_ENDS, ends_sentence
 
 # a cheap necessary condition for ftfy's mojibake test: a Latin-1 lead character followed by
 # what a UTF-8 continuation byte looks like in cp1252/Latin-1, or in cp1251 (bytes 0x80-0xBF

@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from .config import DedupConfig
-from .minhash import band_keys, jaccard_containment, sorted_unique
+from cleancorpus.pipeline.config import DedupConfig
+from cleancorpus.pipeline.dedup.signatures import band_keys, jaccard_containment, sorted_unique
 
 NO_DATE = np.iinfo(np.int64).max
 _GROUP_ALL_PAIRS = 8

@@ -16,10 +16,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Protocol
 
-from .config import load_config
-from .stages import RunPlan, Shard, commit_run, deduplicate_run, plan_run, process_shard, warm, write_shard
-from .remote import Remote, is_remote, local_root_for
-from .state import Layout, output_lock, recover
+from cleancorpus.pipeline.config import load_config
+from cleancorpus.pipeline.run.process import RunPlan, Shard, commit_run, deduplicate_run, plan_run, process_shard, warm, write_shard
+from cleancorpus.pipeline.inputs.remote import Remote, is_remote, local_root_for
+from cleancorpus.pipeline.run.state import Layout, output_lock, recover
 
 Progress = Callable[[str, int, int], None]
 

@@ -21,9 +21,9 @@ from typing import IO, Any
 
 import fsspec
 
-from .dates import parse_iso_datetime
-from .encoding import Undecodable, decode_bytes
-from .model import RawRecord, Reject, SourceMeta, make_doc_id
+from cleancorpus.pipeline.extraction.dates import parse_iso_datetime
+from cleancorpus.pipeline.inputs.encoding import Undecodable, decode_bytes
+from cleancorpus.pipeline.model import RawRecord, Reject, SourceMeta, make_doc_id
 
 HTML_EXT = (".html", ".htm", ".xhtml")
 TEXT_EXT = (".txt", ".text", ".md")

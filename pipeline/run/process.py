@@ -27,16 +27,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from . import __version__
-from .clean import Cleaner
-from .config import Config, config_from_dict, config_to_dict, load_config
-from .dedup import NO_DATE, DedupResult, RunCandidates, deduplicate
-from .language import detect_language
-from .minhash import fold, load_variants, shingle_set, sketch
-from .model import Document, Reject, text_hash
-from .schema import DOCUMENTS, REJECTS, REMOVED_TYPE, STAGED, STAGED_REJECTS
-from .sources import InputFile, discover, input_format, read_file
-from .state import (
+from cleancorpus.pipeline import __version__
+from cleancorpus.pipeline.cleaning.cleaner import Cleaner
+from cleancorpus.pipeline.config import Config, config_from_dict, config_to_dict, load_config
+from cleancorpus.pipeline.dedup.decisions import NO_DATE, DedupResult, RunCandidates, deduplicate
+from cleancorpus.pipeline.cleaning.language import detect_language
+from cleancorpus.pipeline.dedup.signatures import fold, load_variants, shingle_set, sketch
+from cleancorpus.pipeline.model import Document, Reject, text_hash
+from cleancorpus.pipeline.schema import DOCUMENTS, REJECTS, REMOVED_TYPE, STAGED, STAGED_REJECTS
+from cleancorpus.pipeline.inputs.readers import InputFile, discover, input_format, read_file
+from cleancorpus.pipeline.run.state import (
     GROWTH_SCHEMA, LEDGER_SCHEMA, LINES_SCHEMA, Layout, commit, empty_table, index_schema, load_index, load_ledger,
     load_line_counts, remove_tree, write_parquet,
 )
@@ -584,7 +584,7 @@ def _write_decisions(plan: RunPlan, where: list[tuple[int, int]], n_shards: int,
 def _read_documents_file(plan: RunPlan, rel: str) -> pa.Table | None:
     """doc_id and text of an earlier run's documents file, from the output or its remote."""
     if plan.remote:
-        from .remote import Remote
+        from cleancorpus.pipeline.inputs.remote import Remote
 
         try:
             with Remote(plan.remote).open(rel) as f:

@@ -23,7 +23,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .dedup import IndexView
+from cleancorpus.pipeline.dedup.decisions import IndexView
 
 LEDGER_SCHEMA = pa.schema([("uri", pa.string()), ("size", pa.int64()), ("mtime", pa.float64()), ("content_hash", pa.string()), ("run_id", pa.string())])
 LINES_SCHEMA = pa.schema([("source_key", pa.string()), ("line_hash", pa.uint64()), ("n_docs", pa.int32())])

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .lineshape import CLAUSE_ENDS, ends_sentence
+from cleancorpus.pipeline.cleaning.lineshape import CLAUSE_ENDS, ends_sentence
 
 # classes as one character each: a page's classes are a str, and the context steps find runs
 # and neighbours with regex and str.find at C speed instead of a Python step per line
