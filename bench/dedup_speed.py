@@ -20,9 +20,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from cleancorpus.pipeline.dedup.decisions import IndexView  # noqa: E402
+from cleancorpus.pipeline.dedup.index import IndexView  # noqa: E402
 from cleancorpus.pipeline.dedup.signatures import band_keys, fold, signatures  # noqa: E402
-from cleancorpus.pipeline.run.state import index_schema  # noqa: E402
+from cleancorpus.pipeline.schema import index_schema  # noqa: E402
 
 TRUTH = Path(__file__).resolve().parents[2] / "shared" / "bench" / "extraction" / "scrapinghub" / "truth"
 

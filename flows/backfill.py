@@ -1,4 +1,4 @@
-"""The Prefect flow: the same stages as pipeline.runner, as tasks over shards.
+"""The Prefect flow: the same stages as pipeline/run/runner.py, as tasks over shards.
 
 One task run per shard per stage (plus one dedup and one commit task), so a flow run has
 hundreds of task runs at most, never one per document. Shard work runs on a process pool
@@ -14,7 +14,11 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.tasks import exponential_backoff
 
-from cleancorpus.pipeline.run import process as stages
+from cleancorpus.pipeline.run.commit import commit_run
+from cleancorpus.pipeline.run.deduplicate import deduplicate_run
+from cleancorpus.pipeline.run.plan import RunPlan, Shard
+from cleancorpus.pipeline.run.process import process_shard, warm
+from cleancorpus.pipeline.run.write import write_shard
 from cleancorpus.pipeline.run.runner import LocalDispatcher, backfill, default_workers, in_child
 
 TRANSIENT = (OSError, TimeoutError, ConnectionError)
@@ -41,30 +45,30 @@ _opts = dict(retries=3, retry_delay_seconds=exponential_backoff(backoff_factor=2
 
 
 @task(name="process-shard", task_run_name="process shard {shard.shard_id}", **_opts)
-def process_shard_task(plan: stages.RunPlan, shard: stages.Shard) -> dict[str, Any]:
+def process_shard_task(plan: RunPlan, shard: Shard) -> dict[str, Any]:
     if _POOL is not None:
-        return _POOL.submit(stages.process_shard, plan, shard).result()
-    return stages.process_shard(plan, shard)
+        return _POOL.submit(process_shard, plan, shard).result()
+    return process_shard(plan, shard)
 
 
 @task(name="deduplicate", **_opts)
-def dedup_task(plan: stages.RunPlan, folders: list[str]) -> dict[str, Any]:
+def dedup_task(plan: RunPlan, folders: list[str]) -> dict[str, Any]:
     if _ISOLATE_DEDUP:
-        return in_child(stages.deduplicate_run, plan, folders)
-    return stages.deduplicate_run(plan, folders)
+        return in_child(deduplicate_run, plan, folders)
+    return deduplicate_run(plan, folders)
 
 
 @task(name="write-shard", task_run_name="write shard {shard.shard_id}", **_opts)
-def write_shard_task(plan: stages.RunPlan, shard: stages.Shard, folder: str) -> dict[str, Any]:
+def write_shard_task(plan: RunPlan, shard: Shard, folder: str) -> dict[str, Any]:
     if _POOL is not None:
-        return _POOL.submit(stages.write_shard, plan, shard, folder).result()
-    return stages.write_shard(plan, shard, folder)
+        return _POOL.submit(write_shard, plan, shard, folder).result()
+    return write_shard(plan, shard, folder)
 
 
 @task(name="commit-run", **_opts)
-def commit_task(plan: stages.RunPlan, processed: list[dict[str, Any]], dedup: dict[str, Any],
+def commit_task(plan: RunPlan, processed: list[dict[str, Any]], dedup: dict[str, Any],
                 written: list[dict[str, Any]], finished: datetime) -> dict[str, Any]:
-    return stages.commit_run(plan, processed, dedup, written, finished)
+    return commit_run(plan, processed, dedup, written, finished)
 
 
 class PrefectDispatcher:
@@ -80,9 +84,9 @@ class PrefectDispatcher:
         self.workers = workers
         self.on_dask = on_dask
 
-    def prepare(self, plan: stages.RunPlan) -> None:
+    def prepare(self, plan: RunPlan) -> None:
         if not self.on_dask:  # shard work runs on a pool forked from this process
-            stages.warm(plan)
+            warm(plan)
 
     def map(self, stage: str, fn, args):  # type: ignore[no-untyped-def]
         global _POOL

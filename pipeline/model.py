@@ -1,14 +1,21 @@
-"""The records that flow between stages.
+"""The records that flow between stages, with their fields taken from the Arrow schemas.
 
-Typed dataclasses, not dicts: every field that ends up in Parquet has a declared type here
-and a declared Arrow type in schema.py, so nothing is inferred from whatever the first
-document happened to hold.
+`Document` and `Reject` are slotted dataclasses generated from `schema.DOCUMENT_FIELDS` and
+`schema.REJECT_FIELDS`, so a column added to the output schema is a field here without a
+second list to keep in step; every field is keyword-only. `RawRecord` and `SourceMeta` are
+what readers produce before extraction and are not written out as such.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
+
+import pyarrow as pa
+
+from cleancorpus.pipeline.schema import DOCUMENT_FIELDS, DOCUMENTS, REJECT_FIELDS, REJECTS
 
 
 @dataclass(slots=True)
@@ -42,50 +49,61 @@ class RawRecord:
 # One removed line: (the rule or signal that removed it, the line).
 Removed = tuple[str, str]
 
+# Non-nullable columns a stage computes after the record is made, and their starting values.
+_COMPUTED = {"text_hash": "", "n_words": 0}
 
-@dataclass(slots=True)
-class Document:
-    doc_id: str
-    text: str
-    source_uri: str
-    source_record: str | None
-    source_format: str
-    title: str | None = None
-    author: str | None = None
-    published_at: datetime | None = None
-    url: str | None = None
-    domain: str | None = None
-    language: str | None = None
-    # the removed lines as two parallel lists, rule i removed line i: a flat page sheds 150 menu
-    # lines, which filter() and compress() take out of the marks at C speed, with no tuple a
-    # line, and which go to Arrow as two flat string arrays
-    removed_rules: list[str] = field(default_factory=list)
-    removed_lines: list[str] = field(default_factory=list)
-    text_hash: str = ""
-    n_words: int = 0
 
+def _python_type(t: pa.DataType) -> type:
+    if pa.types.is_timestamp(t):
+        return datetime
+    if pa.types.is_integer(t):
+        return int
+    if pa.types.is_floating(t):
+        return float
+    return str
+
+
+def _fields(schema: pa.Schema, names: tuple[str, ...]) -> list[tuple[str, Any, Any]]:
+    """(name, type, field) for make_dataclass: required when the column may not be null and no
+    stage computes it later, else defaulting to None (or the computed field's start value)."""
+    out = []
+    for name in names:
+        f = schema.field(name)
+        typ = _python_type(f.type)
+        if name in _COMPUTED:
+            out.append((name, typ, field(default=_COMPUTED[name])))
+        elif f.nullable:
+            out.append((name, typ | None, field(default=None)))
+        else:
+            out.append((name, typ, field()))
+    return out
+
+
+class _DocumentMethods:
     def remove(self, rule: str, line: str) -> None:
-        self.removed_rules.append(rule)
-        self.removed_lines.append(line)
+        self.removed_rules.append(rule)  # type: ignore[attr-defined]
+        self.removed_lines.append(line)  # type: ignore[attr-defined]
 
     @property
     def completeness(self) -> int:
         """How many of the metadata fields are known; used to pick a cluster's representative."""
-        return sum(v is not None for v in (self.title, self.author, self.published_at, self.url))
+        return sum(getattr(self, k) is not None for k in ("title", "author", "published_at", "url"))
 
 
-@dataclass(slots=True)
-class Reject:
-    doc_id: str
-    source_uri: str
-    source_record: str | None
-    stage: str
-    reason: str
-    detail: str
-    duplicate_of: str | None = None
-    similarity: float | None = None
-    title: str | None = None
-    url: str | None = None
+# The removed lines as two parallel lists, rule i removed line i: a flat page sheds 150 menu
+# lines, which filter() and compress() take out of the marks at C speed, with no tuple a line,
+# and which go to Arrow as two flat string arrays (the `removed` column).
+Document = dataclasses.make_dataclass(
+    "Document",
+    _fields(DOCUMENTS, DOCUMENT_FIELDS)
+    + [("removed_rules", list[str], field(default_factory=list)), ("removed_lines", list[str], field(default_factory=list))],
+    bases=(_DocumentMethods,), slots=True, kw_only=True,
+)
+Document.__doc__ = "A cleaned document before dedup: the documents/ columns but those a run stamps or dedup decides."
+
+Reject = dataclasses.make_dataclass("Reject", _fields(REJECTS, REJECT_FIELDS), slots=True, kw_only=True)
+Reject.__doc__ = "An input not kept, with the stage and reason (see reasons.RejectReason) and a detail for people."
+Document.__module__ = Reject.__module__ = __name__  # for pickling between processes (make_dataclass has no module= before 3.12)
 
 
 def make_doc_id(url: str | None, source_uri: str, record: str | None) -> str:

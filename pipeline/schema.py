@@ -1,6 +1,12 @@
-"""The Arrow schemas of the output, declared once and never inferred.
+"""Every Arrow schema cleancorpus writes, declared once and never inferred.
 
-Bump SCHEMA_VERSION (and write a migration note in the README) when a column changes.
+Output (`documents/`, `rejects/`: what consumers read), staged (between the stages of one run,
+under `state/work/`) and state (`state/`: kept between runs). The document's fields in
+`model.py`, the staged columns and the rows the stages build are all derived from these
+declarations, so a new column is one edit here (and a line where its value is computed).
+
+Bump SCHEMA_VERSION (and write a migration note in the README) when an output column changes;
+bump STATE_VERSIONS[kind] and add a migration in `run/state.py` when a state segment changes.
 """
 from __future__ import annotations
 
@@ -11,6 +17,8 @@ _META = {b"cleancorpus.schema_version": SCHEMA_VERSION.encode()}
 TS = pa.timestamp("us", tz="UTC")
 
 REMOVED_TYPE = pa.list_(pa.struct([("rule", pa.string()), ("text", pa.string())]))
+
+# ---------------------------------------------------------------- output
 
 DOCUMENTS = pa.schema(
     [
@@ -55,20 +63,52 @@ REJECTS = pa.schema(
     metadata=_META,
 )
 
-# Staged candidates between the shard stages (state/, not for consumers): a document before
-# dedup, with what later stages need and nothing inferred.
-def _doc_fields(*names: str) -> list[pa.Field]:
-    return [DOCUMENTS.field(n) for n in names]
+# Columns a run stamps on every row when it writes them, and the ones dedup decides.
+STAMPED = ("run_id", "ingested_at")
+DEDUP_DECIDED = ("dup_cluster", "dup_cluster_size")
 
+# The fields a cleaned document carries before dedup (model.Document is built from this list):
+# every documents/ column but the stamped and dedup-decided ones; `removed` is held as two lists.
+DOCUMENT_FIELDS = tuple(n for n in DOCUMENTS.names if n not in STAMPED + DEDUP_DECIDED + ("removed",))
+# The fields of a reject as a stage makes it (model.Reject); dup_cluster_size is set by dedup.
+REJECT_FIELDS = tuple(n for n in REJECTS.names if n not in STAMPED + ("dup_cluster_size",))
+
+# ---------------------------------------------------------------- staged (one run, state/work/)
 
 STAGED = pa.schema(
     [pa.field("seq", pa.int64(), nullable=False)]  # order of the record in its shard, for stable output order
-    + _doc_fields("doc_id", "text", "title", "author", "published_at", "url", "domain", "language", "source_uri",
-                  "source_record", "source_format")
-    + [pa.field("source_key", pa.string(), nullable=False)]  # domain, or folder when there is no URL
-    + _doc_fields("text_hash", "n_words", "removed")
-    + [pa.field("signature", pa.list_(pa.uint32())), pa.field("n_shingles", pa.int32())]
+    + [DOCUMENTS.field(n) for n in DOCUMENT_FIELDS]
+    + [pa.field("source_key", pa.string(), nullable=False),  # domain, or folder when there is no URL
+       DOCUMENTS.field("removed"),
+       pa.field("signature", pa.list_(pa.uint32())), pa.field("n_shingles", pa.int32())]
 )
 
-STAGED_REJECTS = pa.schema([pa.field("seq", pa.int64(), nullable=False)]
-                           + [f for f in REJECTS if f.name not in ("run_id", "ingested_at", "dup_cluster_size")])
+STAGED_REJECTS = pa.schema([pa.field("seq", pa.int64(), nullable=False)] + [REJECTS.field(n) for n in REJECT_FIELDS])
+
+# dedup's decision on each staged document, one file per shard in its staged order
+DECISIONS = pa.schema([("doc_id", pa.string()), ("status", pa.string()), ("cluster", pa.string()),
+                       ("cluster_size", pa.int32()), ("duplicate_of", pa.string()), ("similarity", pa.float64())])
+
+# ---------------------------------------------------------------- state (kept between runs)
+
+LEDGER = pa.schema([("uri", pa.string()), ("size", pa.int64()), ("mtime", pa.float64()), ("content_hash", pa.string()),
+                    ("run_id", pa.string())])
+LINES = pa.schema([("source_key", pa.string()), ("line_hash", pa.uint64()), ("n_docs", pa.int32())])
+GROWTH = pa.schema([("doc_id", pa.string()), ("added", pa.int32())])
+# texts of rejected duplicates: a later copy is confirmed against them
+DUP_TEXTS = pa.schema([("doc_id", pa.string()), ("text", pa.string())])
+
+
+def index_schema(bands: int) -> pa.Schema:
+    """The dedup index: a row per document a run decided on (kept, or folded into `rep`)."""
+    return pa.schema([("doc_id", pa.string()), ("hash64", pa.uint64()), ("bands", pa.list_(pa.uint32(), bands)),
+                      ("cluster_size", pa.int32()), ("doc_file", pa.string()), ("rep", pa.string())])
+
+
+# The format version of each kind of state segment, written into the segment's metadata.
+# Segments written before versions existed read as version 1. 2: the dedup index's `rep` column.
+STATE_VERSIONS = {"ledger": 2, "lines": 2, "dedup": 2, "dedup_growth": 2, "dedup_texts": 2}
+
+
+def state_metadata(kind: str) -> dict[bytes, bytes]:
+    return {b"cleancorpus.state_kind": kind.encode(), b"cleancorpus.state_version": str(STATE_VERSIONS[kind]).encode()}

@@ -203,7 +203,7 @@ def test_word_count_shortcut_agrees_with_split():
 
 
 def test_repeat_key_is_the_line_hash_of_short_paragraphs_only():
-    from cleancorpus.pipeline.run.process import _LINE_HASHES, _line_hash, _repeat_key
+    from cleancorpus.pipeline.cleaning.repeated_lines import _LINE_HASHES, line_hash as _line_hash, repeat_key as _repeat_key
 
     short, long_ = "Follow us on Twitter", " ".join(["word"] * 30)
     for _ in range(2):  # the second time from the cache

@@ -149,7 +149,7 @@ def test_big_record_file_is_split_across_shards_with_the_same_rows(tmp_path):
     small = tmp_path / "small.toml"
     small.write_text("[run]\nshard_max_bytes = 20000\n")
     from cleancorpus.pipeline.config import load_config
-    from cleancorpus.pipeline.run.process import plan_run
+    from cleancorpus.pipeline.run.plan import plan_run
 
     plan = plan_run([str(tmp_path / "big.jsonl")], str(tmp_path / "o1"), load_config(str(small)), str(small))
     assert len(plan.shards) == 3 and [s.files[0][3:] for s in plan.shards] == [(0, 3), (1, 3), (2, 3)]
@@ -196,7 +196,7 @@ def test_split_parquet_and_compressed_files_keep_their_rows(tmp_path):
     small = tmp_path / "small.toml"
     small.write_text("[run]\nshard_max_bytes = 2000\ngz_max_parts = 3\nshard_taper = 1\n")
     from cleancorpus.pipeline.config import load_config
-    from cleancorpus.pipeline.run.process import plan_run
+    from cleancorpus.pipeline.run.plan import plan_run
 
     plan = plan_run([str(tmp_path / "big.jsonl.gz")], str(tmp_path / "x"), load_config(str(small)), str(small))
     assert [s.files[0][3:] for s in plan.shards] == [(0, 3), (1, 3), (2, 3)]

@@ -92,14 +92,14 @@ def _reference_run_pairs(keys: np.ndarray, all_pairs_up_to: int) -> list[tuple[i
 
 
 def test_lsh_candidate_pairs_match_their_definition():
-    from cleancorpus.pipeline.dedup import decisions as dedup
+    from cleancorpus.pipeline.dedup import candidates as dedup
 
     rng = np.random.default_rng(3)
     for _ in range(40):  # few distinct keys: groups of every size, small and big
         n, bands, distinct = int(rng.integers(1, 300)), int(rng.integers(1, 6)), int(rng.integers(1, 50))
         keys = rng.integers(0, distinct, (n, bands)).astype(np.uint64)
-        assert [tuple(p) for p in dedup._run_pairs(keys).tolist()] == _reference_run_pairs(keys, dedup._GROUP_ALL_PAIRS)
-    assert dedup._run_pairs(np.zeros((0, 4), np.uint64)).shape == (0, 2)
+        assert [tuple(p) for p in dedup.run_pairs(keys).tolist()] == _reference_run_pairs(keys, dedup._GROUP_ALL_PAIRS)
+    assert dedup.run_pairs(np.zeros((0, 4), np.uint64)).shape == (0, 2)
 
 
 def test_jaccard_containment_counts_the_common_shingles():
@@ -118,7 +118,7 @@ def test_pairs_come_in_group_order():
     """Candidate pairs are checked where their sets live, in the order sorted() with that key gives."""
     import random
 
-    from cleancorpus.pipeline.dedup.decisions import _in_group_order
+    from cleancorpus.pipeline.dedup.candidates import in_group_order as _in_group_order
 
     rng = random.Random(4)
 

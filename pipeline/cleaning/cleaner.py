@@ -18,6 +18,7 @@ from cleancorpus.pipeline.extraction.html import ExtractionTimeout, extract_html
 from cleancorpus.pipeline.extraction.text_header import clean_title, parse_header
 from cleancorpus.pipeline.cleaning.language import detect_language
 from cleancorpus.pipeline.model import Document, RawRecord, Reject, Removed
+from cleancorpus.pipeline.reasons import RejectReason, Stage
 from cleancorpus.pipeline.cleaning.normalize import normalize_lines, unwrap_hard_wrapped
 from cleancorpus.pipeline.cleaning.rule_packs import RuleSet
 
@@ -59,10 +60,10 @@ class Cleaner:
         try:
             return self._process(rec)
         except ExtractionTimeout as e:
-            return CleanResult(reject=self._reject(rec, "extract", "extraction_timeout", str(e)))
+            return CleanResult(reject=self._reject(rec, Stage.EXTRACT, RejectReason.EXTRACTION_TIMEOUT, str(e)))
         except (ValueError, TypeError, AttributeError, LookupError, RecursionError, MemoryError) as e:
             # a defect in one page's parse must cost that page, not the shard
-            return CleanResult(reject=self._reject(rec, "extract", "extraction_error", f"{type(e).__name__}: {e}"))
+            return CleanResult(reject=self._reject(rec, Stage.EXTRACT, RejectReason.EXTRACTION_ERROR, f"{type(e).__name__}: {e}"))
 
     @staticmethod
     def _reject(rec: RawRecord, stage: str, reason: str, detail: str, title: str | None = None) -> Reject:
@@ -75,7 +76,7 @@ class Cleaner:
         if rec.html is not None:
             ex = extract_html(rec.html, meta.url, self.cfg.extract)
             if ex is None:
-                return CleanResult(reject=self._reject(rec, "extract", "no_content", "no text found in the page"))
+                return CleanResult(reject=self._reject(rec, Stage.EXTRACT, RejectReason.NO_CONTENT, "no text found in the page"))
             raw_text, method = ex.text, ex.method
             title, author = title or ex.title, author or ex.author
             published, url, sitename = published or ex.published_at, url or ex.url, ex.sitename
@@ -112,8 +113,8 @@ class Cleaner:
             language=language,
         )
         if not text.strip():
-            reason = "no_content" if not removed else "all_boilerplate"
-            return CleanResult(reject=self._reject(rec, "clean", reason, "nothing left after cleaning", title), trace=trace, method=method)
+            reason = RejectReason.NO_CONTENT if not removed else RejectReason.ALL_BOILERPLATE
+            return CleanResult(reject=self._reject(rec, Stage.CLEAN, reason, "nothing left after cleaning", title), trace=trace, method=method)
         return CleanResult(doc=doc, trace=trace, method=method)
 
     @staticmethod

@@ -14,18 +14,17 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from cleancorpus.pipeline.config import DedupConfig
-from cleancorpus.pipeline.dedup.signatures import band_keys, jaccard_containment, sorted_unique
+from cleancorpus.pipeline.dedup.candidates import in_group_order, plausible, run_pairs
+from cleancorpus.pipeline.dedup.index import IndexView
+from cleancorpus.pipeline.dedup.signatures import band_keys, jaccard_containment
 
 NO_DATE = np.iinfo(np.int64).max
-_GROUP_ALL_PAIRS = 8
-_MAX_INDEX_HITS = 8
 
 
 @dataclass
@@ -42,65 +41,6 @@ class RunCandidates:
 
     def __len__(self) -> int:
         return len(self.doc_id)
-
-
-@dataclass
-class IndexView:
-    """The persistent index as arrays: one row per document an earlier run kept, and one per
-    duplicate it rejected (rep names the kept document), so a later copy that resembles only a
-    rejected member of a cluster still joins that cluster, as it would have in one run."""
-
-    doc_id: np.ndarray  # object
-    hash64: np.ndarray  # uint64
-    bands: np.ndarray  # (m, bands) uint32
-    cluster_size: np.ndarray  # int32
-    rep: np.ndarray | None = None  # object: kept doc_id for duplicates, None for kept rows
-    _band_sorted: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list, repr=False)
-    _hash_order: np.ndarray | None = field(default=None, repr=False)
-
-    @classmethod
-    def empty(cls, bands: int) -> "IndexView":
-        return cls(np.array([], dtype=object), np.zeros(0, np.uint64), np.zeros((0, bands), np.uint32), np.zeros(0, np.int32),
-                   np.array([], dtype=object))
-
-    def kept_id(self, j: int) -> str:
-        """The kept document an index row stands for: itself, or the one it was folded into."""
-        r = self.rep[j] if self.rep is not None else None
-        return str(r) if r else str(self.doc_id[j])
-
-    def __len__(self) -> int:
-        return len(self.doc_id)
-
-    def prepare(self) -> None:
-        self._hash_order = np.argsort(self.hash64, kind="stable")
-        self._band_sorted = []
-        for b in range(self.bands.shape[1]):
-            order = np.argsort(self.bands[:, b], kind="stable")
-            self._band_sorted.append((self.bands[order, b], order))
-
-    def exact(self, h: np.ndarray) -> np.ndarray:
-        """Index row holding each hash, or -1."""
-        if len(self) == 0:
-            return np.full(len(h), -1, np.int64)
-        assert self._hash_order is not None
-        sorted_h = self.hash64[self._hash_order]
-        pos = np.searchsorted(sorted_h, h)
-        pos_c = np.minimum(pos, len(sorted_h) - 1)
-        hit = sorted_h[pos_c] == h
-        return np.where(hit, self._hash_order[pos_c], -1)
-
-    def band_hits(self, keys32: np.ndarray) -> list[tuple[int, int]]:
-        """(run row, index row) pairs that share at least one band key."""
-        pairs: set[tuple[int, int]] = set()
-        if len(self) == 0:
-            return []
-        for b, (sorted_keys, order) in enumerate(self._band_sorted):
-            lo = np.searchsorted(sorted_keys, keys32[:, b], side="left")
-            hi = np.searchsorted(sorted_keys, keys32[:, b], side="right")
-            for i in np.flatnonzero(hi > lo):
-                for j in order[lo[i]:min(hi[i], lo[i] + _MAX_INDEX_HITS)]:
-                    pairs.add((int(i), int(j)))
-        return sorted(pairs)
 
 
 @dataclass
@@ -142,74 +82,10 @@ class UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def _run_pairs(keys: np.ndarray) -> np.ndarray:
-    """Sorted distinct (a, b), a < b, of rows sharing a band key, as an (m, 2) array: every
-    pair of a small group; a star from the first row and a chain through the rest of a big one
-    (enough for union-find, linear in the group). In numpy: a Python loop over the groups of
-    60 bands made millions of tiny arrays on a corpus of mostly distinct documents. The bands
-    are independent and numpy's sorts let go of the GIL, so two threads share them."""
-    n = keys.shape[0]
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        codes = [c for band in pool.map(lambda b: _band_pairs(keys[:, b], n), range(keys.shape[1])) for c in band]
-    if not codes:
-        return np.zeros((0, 2), np.int64)
-    pairs = sorted_unique(np.concatenate(codes).astype(np.int64))
-    return np.stack((pairs // n, pairs % n), axis=1)
-
-
-def _band_pairs(column: np.ndarray, n: int) -> list[np.ndarray]:
-    """The pair codes (a * n + b) of one band's groups of equal keys."""
-    codes: list[np.ndarray] = []
-    order = np.argsort(column, kind="stable")  # stable: a group's rows come in ascending order
-    s = column[order]
-    starts = np.flatnonzero(np.concatenate(([True], s[1:] != s[:-1])))
-    sizes = np.diff(np.append(starts, n))
-    for size in np.unique(sizes[(sizes >= 2) & (sizes <= _GROUP_ALL_PAIRS)]):
-        rows = order[starts[sizes == size][:, None] + np.arange(size)]  # (groups, size)
-        i, j = np.triu_indices(int(size), 1)
-        codes.append(rows[:, i].ravel() * n + rows[:, j].ravel())
-    big = starts[sizes > _GROUP_ALL_PAIRS]
-    if len(big):
-        big_sizes = sizes[sizes > _GROUP_ALL_PAIRS]
-        first = np.repeat(order[big], big_sizes - 1)
-        member = order[np.repeat(big, big_sizes - 1) + _ranges(big_sizes - 1) + 1]
-        codes.append(first * n + member)  # the star
-        head = np.repeat(big + 1, big_sizes - 2) + _ranges(big_sizes - 2)
-        codes.append(order[head] * n + order[head + 1])  # the chain through the rest
-    return codes
-
-
-def _ranges(counts: np.ndarray) -> np.ndarray:
-    """0..c-1 for each count, concatenated."""
-    total = int(counts.sum())
-    if total == 0:
-        return np.zeros(0, dtype=np.int64)
-    ends = np.cumsum(counts)
-    return np.arange(total, dtype=np.int64) - np.repeat(ends - counts, counts)
-
-
 def _passes(j: float, c: float, n_small: int, cfg: DedupConfig) -> bool:
     """Jaccard, or containment of the smaller set when it is big enough to mean something
     (a 10-shingle fragment is "contained" in many unrelated articles)."""
     return j >= cfg.jaccard_threshold or (c >= cfg.containment_threshold and n_small >= cfg.min_shingles)
-
-
-def _plausible(run: RunCandidates, pairs: np.ndarray, cfg: DedupConfig) -> np.ndarray:
-    """The (m, 2) pairs that pass a cheap screen on the signatures before fetching texts:
-    estimated Jaccard, and the containment it implies given the two shingle counts, with a
-    wide margin (20,000 pairs at a time, so the gathered signatures stay small)."""
-    out: list[np.ndarray] = [np.zeros((0, 2), np.int64)]
-    for lo in range(0, len(pairs), 20_000):
-        ab = pairs[lo:lo + 20_000]
-        a, b = ab[:, 0], ab[:, 1]
-        j = (run.sig[a] == run.sig[b]).mean(axis=1)
-        na, nb = run.n_shingles[a].astype(np.float64), run.n_shingles[b].astype(np.float64)
-        small = np.minimum(na, nb)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            c = np.minimum(1.0, j * (na + nb) / (1.0 + j) / small)
-        keep = (small > 0) & ((j >= cfg.jaccard_threshold * 0.6) | (c >= cfg.containment_threshold * 0.6))
-        out.append(ab[keep])
-    return np.concatenate(out)
 
 
 def _similarity(j: float, c: float, cfg: DedupConfig) -> float:
@@ -285,11 +161,11 @@ def deduplicate(
     # in the run, full signatures are at hand: finer bands (fewer rows) find containment
     # copies whose Jaccard is low; only the index is limited to the coarser stored bands
     run_keys = band_keys(run.sig, cfg.run_bands) if n else np.zeros((0, cfg.run_bands), np.uint64)
-    run_pairs = _run_pairs(run_keys)
+    pairs_in_run = run_pairs(run_keys)
     roots = np.array([uf.find(x) for x in range(n)], dtype=np.int64)  # pairs already joined as exact copies drop out
-    cand_run = _plausible(run, run_pairs[roots[run_pairs[:, 0]] != roots[run_pairs[:, 1]]], cfg)
+    cand_run = plausible(run, pairs_in_run[roots[pairs_in_run[:, 0]] != roots[pairs_in_run[:, 1]]], cfg)
     cand_idx = [(i, n + j) for i, j in index.band_hits(keys32) if uf.find(i) != uf.find(n + j)]
-    pairs = _in_group_order(np.concatenate((cand_run, np.array(cand_idx, dtype=np.int64).reshape(-1, 2))), group)
+    pairs = in_group_order(np.concatenate((cand_run, np.array(cand_idx, dtype=np.int64).reshape(-1, 2))), group)
     sset = _ShingleSets(load_sets, group, (x for p in pairs for x in p), prefetch=prefetch)
     sims: dict[tuple[int, int], float] = {}
     joined_before: set[tuple[int, int]] = set()  # pairs already in one cluster when their turn came
@@ -354,21 +230,6 @@ def deduplicate(
         decisions[x] = Decision("near_duplicate", rep_id, size, rep_id, round(float(sim), 4))
     return DedupResult([d for d in decisions if d is not None], final_ids, keys32, growth,
                        len(cand_run) + len(cand_idx), confirmed)
-
-
-def _in_group_order(pairs: np.ndarray, group: Callable[[int], Any]) -> list[tuple[int, int]]:
-    """The (m, 2) pairs sorted by (str(group(a)), str(group(b)), a, b): where their sets live,
-    then themselves. group is asked once per row and the sort is numpy's; sorted() with that
-    key took half a second on the 260,000 pairs of 100,000 documents."""
-    if not len(pairs):
-        return []
-    arr = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
-    rows = sorted_unique(arr.ravel())
-    names = [str(group(int(x))) for x in rows]
-    rank_of = {name: r for r, name in enumerate(sorted(set(names)))}
-    rank = np.array([rank_of[name] for name in names], dtype=np.int64)[np.searchsorted(rows, arr)]
-    order = np.lexsort((arr[:, 1], arr[:, 0], rank[:, 1], rank[:, 0]))
-    return [(int(a), int(b)) for a, b in arr[order].tolist()]
 
 
 def _unique_ids(run: RunCandidates, index: IndexView) -> list[str]:

@@ -12,117 +12,28 @@ import hashlib
 import io
 import json
 import os
-import posixpath
 from bisect import bisect_left
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import datetime
 from typing import IO, Any
 
 import fsspec
-
 from cleancorpus.pipeline.extraction.dates import parse_iso_datetime
+from cleancorpus.pipeline.inputs.discover import (
+    InputFile,
+    input_format,
+)
 from cleancorpus.pipeline.inputs.encoding import Undecodable, decode_bytes
 from cleancorpus.pipeline.model import RawRecord, Reject, SourceMeta, make_doc_id
+from cleancorpus.pipeline.reasons import RejectReason, Stage
 
-HTML_EXT = (".html", ".htm", ".xhtml")
-TEXT_EXT = (".txt", ".text", ".md")
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_RECORD_CHARS = 20_000_000
 
 
-@dataclass(frozen=True, slots=True)
-class InputFile:
-    """An input as found on the file system; size and mtime let the ledger skip unchanged files."""
-
-    uri: str
-    size: int
-    mtime: float
-    part: int = 0  # a big record file is read by nparts shards, each taking every nparts-th record
-    nparts: int = 1
-
-
-def _protocol(fs: fsspec.AbstractFileSystem) -> str:
-    p = fs.protocol
-    return p[0] if isinstance(p, (tuple, list)) else p
-
-
-def _uri(fs: fsspec.AbstractFileSystem, path: str) -> str:
-    proto = _protocol(fs)
-    return path if proto in ("file", "local") else fs.unstrip_protocol(path)
-
-
-def _mtime(info: dict[str, Any]) -> float:
-    for key in ("mtime", "LastModified", "last_modified", "updated", "created", "modified"):
-        v = info.get(key)
-        if v is None:
-            continue
-        if isinstance(v, datetime):
-            return v.timestamp()
-        if isinstance(v, (int, float)):
-            return float(v)
-        try:
-            return datetime.fromisoformat(str(v).replace("Z", "+00:00")).timestamp()
-        except ValueError:
-            continue
-    return 0.0
-
-
-def discover(inputs: list[str], storage_options: dict[str, Any] | None = None) -> tuple[list[InputFile], list[str]]:
-    """Expand files, folders, globs and URLs into a sorted, de-duplicated list of files.
-
-    Returns (files, problems): a path that does not exist is reported, not raised, so one
-    typo among many inputs does not stop a scheduled run.
-    """
-    found: dict[str, InputFile] = {}
-    problems: list[str] = []
-    for spec in inputs:
-        fs, path = fsspec.core.url_to_fs(spec, **(storage_options or {}))
-        try:
-            if any(ch in path for ch in "*?["):
-                paths = fs.glob(path, detail=True)
-                infos = [(p, i) for p, i in paths.items()]
-            elif fs.isdir(path):
-                infos = list(fs.find(path, detail=True).items())
-            elif fs.exists(path):
-                infos = [(path, fs.info(path))]
-            else:
-                problems.append(f"{spec}: no such file or folder")
-                continue
-        except (OSError, ValueError) as e:
-            problems.append(f"{spec}: {e}")
-            continue
-        for p, info in infos:
-            if info.get("type") == "directory":
-                continue
-            name = posixpath.basename(p)
-            if name.startswith(".") or name.endswith((".tmp", ".part")):
-                continue
-            uri = _uri(fs, p)
-            found[uri] = InputFile(uri=uri, size=int(info.get("size") or 0), mtime=_mtime(info))
-    return sorted(found.values(), key=lambda f: f.uri), problems
-
-
-def input_format(uri: str) -> str | None:
-    name = uri.lower()
-    if name.endswith(".gz"):
-        name = name[:-3]
-    if name.endswith(HTML_EXT):
-        return "html"
-    if name.endswith(TEXT_EXT):
-        return "text"
-    if name.endswith(".jsonl") or name.endswith(".ndjson"):
-        return "jsonl"
-    if name.endswith((".warc", ".arc")):
-        return "warc"
-    if name.endswith(".parquet"):
-        return "parquet"
-    return None
-
 
 def _file_reject(uri: str, reason: str, detail: str, record: str | None = None) -> Reject:
     return Reject(doc_id=make_doc_id(None, uri, record), source_uri=uri, source_record=record,
-                  stage="read", reason=reason, detail=detail)
+                  stage=Stage.READ, reason=RejectReason(reason), detail=detail)
 
 
 def _open(uri: str, storage_options: dict[str, Any] | None) -> IO[bytes]:
@@ -280,7 +191,7 @@ def _record_from_obj(uri: str, record: str, fmt: str, obj: Any) -> RawRecord | R
     body = html if isinstance(html, str) and html.strip() else text
     if not isinstance(body, str) or not body.strip():
         return Reject(doc_id=make_doc_id(meta.url, uri, meta.id or record), source_uri=uri, source_record=record,
-                      stage="read", reason="empty", detail="empty html/text field", title=meta.title, url=meta.url)
+                      stage=Stage.READ, reason=RejectReason.EMPTY, detail="empty html/text field", title=meta.title, url=meta.url)
     if len(body) > MAX_RECORD_CHARS:
         return _file_reject(uri, "too_large", f"{record} holds {len(body)} characters", record)
     rec = RawRecord(source_uri=uri, source_record=record, source_format=fmt, meta=meta)
@@ -424,12 +335,14 @@ def _read_warc(uri: str, f: IO[bytes], mine=lambda k: True, k0: int = 0,  # type
             meta = SourceMeta(url=url, fetched_at=fetched)
             doc_id = make_doc_id(url, uri, rid)
             if not body.strip():
-                yield Reject(doc_id, uri, rid, "read", "empty", "WARC response with an empty body", url=url)
+                yield Reject(doc_id=doc_id, source_uri=uri, source_record=rid, stage=Stage.READ, reason=RejectReason.EMPTY,
+                             detail="WARC response with an empty body", url=url)
                 continue
             try:
                 html, _ = decode_bytes(body, is_html=True, declared=declared)
             except (Undecodable, LookupError) as e:
-                yield Reject(doc_id, uri, rid, "read", "undecodable", str(e), url=url)
+                yield Reject(doc_id=doc_id, source_uri=uri, source_record=rid, stage=Stage.READ, reason=RejectReason.UNDECODABLE,
+                             detail=str(e), url=url)
                 continue
             yield RawRecord(source_uri=uri, source_record=rid, source_format="warc", html=html, meta=meta)
     except ArchiveLoadFailed as e:

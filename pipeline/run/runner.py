@@ -17,7 +17,11 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from cleancorpus.pipeline.config import load_config
-from cleancorpus.pipeline.run.process import RunPlan, Shard, commit_run, deduplicate_run, plan_run, process_shard, warm, write_shard
+from cleancorpus.pipeline.run.commit import commit_run
+from cleancorpus.pipeline.run.deduplicate import deduplicate_run
+from cleancorpus.pipeline.run.plan import RunPlan, Shard, plan_run
+from cleancorpus.pipeline.run.process import process_shard, warm
+from cleancorpus.pipeline.run.write import write_shard
 from cleancorpus.pipeline.inputs.remote import Remote, is_remote, local_root_for
 from cleancorpus.pipeline.run.state import Layout, output_lock, recover
 

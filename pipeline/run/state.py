@@ -14,31 +14,15 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from cleancorpus.pipeline.dedup.decisions import IndexView
-
-LEDGER_SCHEMA = pa.schema([("uri", pa.string()), ("size", pa.int64()), ("mtime", pa.float64()), ("content_hash", pa.string()), ("run_id", pa.string())])
-LINES_SCHEMA = pa.schema([("source_key", pa.string()), ("line_hash", pa.uint64()), ("n_docs", pa.int32())])
-
-
-def index_schema(bands: int) -> pa.Schema:
-    return pa.schema([
-        ("doc_id", pa.string()), ("hash64", pa.uint64()), ("bands", pa.list_(pa.uint32(), bands)),
-        ("cluster_size", pa.int32()), ("doc_file", pa.string()),
-        ("rep", pa.string()),  # for a rejected duplicate: the kept document it was folded into
-    ])
-
-
-GROWTH_SCHEMA = pa.schema([("doc_id", pa.string()), ("added", pa.int32())])
-
+from cleancorpus.pipeline.schema import LEDGER, LINES, STATE_VERSIONS, state_metadata
 
 class LockHeld(RuntimeError):
     pass
@@ -181,16 +165,66 @@ def empty_table(schema: pa.Schema) -> pa.Table:
     return pa.Table.from_batches([], schema=schema)
 
 
-def _read_segments(folder: Path, schema: pa.Schema) -> pa.Table:
+class StateError(RuntimeError):
+    """A state segment this version cannot use (damaged, or written by a newer cleancorpus)."""
+
+
+def write_segment(table: pa.Table, kind: str, path: Path) -> None:
+    """A state segment of `kind`, stamped with its format version (schema.STATE_VERSIONS)."""
+    write_parquet(table.replace_schema_metadata(state_metadata(kind)), path)
+
+
+def segment_version(meta: dict[bytes, bytes] | None) -> int:
+    """The format version a segment was written with; 1 for segments from before versions."""
+    v = (meta or {}).get(b"cleancorpus.state_version")
+    return int(v) if v else 1
+
+
+def _add_rep(t: pa.Table) -> pa.Table:
+    """Index v1 -> v2: duplicates were not indexed, so every row is a kept document (rep null)."""
+    if "rep" not in t.column_names:
+        t = t.append_column("rep", pa.nulls(len(t), pa.string()))
+    return t
+
+
+# (kind, version read) -> the step to the next version; a kind without a step for a version
+# only gains the version stamp (its columns did not change)
+MIGRATIONS: dict[tuple[str, int], Callable[[pa.Table], pa.Table]] = {("dedup", 1): _add_rep}
+
+
+def read_segment(path: Path, kind: str, schema: pa.Schema) -> pa.Table:
+    """One segment, migrated to this version's format (and rewritten so, on first use)."""
+    try:
+        t = pq.read_table(path)
+    except (OSError, pa.ArrowInvalid) as e:
+        raise StateError(f"state segment {path} is damaged ({e}); `cleancorpus repair` rebuilds state from the Parquet") from None
+    version, current = segment_version(t.schema.metadata), STATE_VERSIONS[kind]
+    if version > current:
+        raise StateError(f"state segment {path} has format version {version}; this cleancorpus reads up to "
+                         f"{current}: upgrade cleancorpus")
+    if version < current:
+        while version < current:
+            t = MIGRATIONS.get((kind, version), lambda x: x)(t)
+            version += 1
+        t = t.select(schema.names).cast(schema)
+        try:
+            write_segment(t, kind, path)
+        except OSError:
+            pass  # a read-only copy: migrated again next time, in memory
+    return t.select(schema.names).cast(schema)
+
+
+def read_segments(layout: Layout, kind: str, schema: pa.Schema) -> pa.Table:
+    folder = layout.segments(kind)
     files = sorted(p for p in folder.glob("*.parquet")) if folder.exists() else []
     if not files:
         return empty_table(schema)
-    return pa.concat_tables([pq.read_table(f, schema=schema) for f in files])
+    return pa.concat_tables([read_segment(f, kind, schema) for f in files])
 
 
 def load_ledger(layout: Layout) -> dict[str, tuple[int, float, str]]:
     """uri -> (size, mtime, content_hash) of the newest version processed."""
-    t = _read_segments(layout.segments("ledger"), LEDGER_SCHEMA)
+    t = read_segments(layout, "ledger", LEDGER)
     out: dict[str, tuple[int, float, str]] = {}
     for uri, size, mtime, h in zip(*(t.column(c).to_pylist() for c in ("uri", "size", "mtime", "content_hash"))):
         out[uri] = (size, mtime, h)
@@ -198,35 +232,11 @@ def load_ledger(layout: Layout) -> dict[str, tuple[int, float, str]]:
 
 
 def load_line_counts(layout: Layout) -> dict[tuple[str, int], int]:
-    t = _read_segments(layout.segments("lines"), LINES_SCHEMA)
+    t = read_segments(layout, "lines", LINES)
     out: dict[tuple[str, int], int] = {}
     for k, h, c in zip(*(t.column(x).to_pylist() for x in ("source_key", "line_hash", "n_docs"))):
         out[(k, h)] = out.get((k, h), 0) + c
     return out
-
-
-def load_index(layout: Layout, bands: int) -> tuple[IndexView, np.ndarray]:
-    """The dedup index and, per row, the documents file that holds the document."""
-    t = _read_segments(layout.segments("dedup"), index_schema(bands))
-    growth = _read_segments(layout.segments("dedup_growth"), GROWTH_SCHEMA)
-    doc_id = np.array(t.column("doc_id").to_pylist(), dtype=object)
-    sizes = t.column("cluster_size").to_numpy().astype(np.int32) if len(t) else np.zeros(0, np.int32)
-    if len(growth):
-        pos = {d: i for i, d in enumerate(doc_id)}
-        for d, a in zip(growth.column("doc_id").to_pylist(), growth.column("added").to_pylist()):
-            if d in pos:
-                sizes[pos[d]] += a
-    bands_arr = (
-        t.column("bands").combine_chunks().flatten().to_numpy().reshape(len(t), bands).astype(np.uint32)
-        if len(t) else np.zeros((0, bands), np.uint32)
-    )
-    view = IndexView(
-        doc_id=doc_id,
-        hash64=t.column("hash64").to_numpy().astype(np.uint64) if len(t) else np.zeros(0, np.uint64),
-        bands=bands_arr, cluster_size=sizes, rep=np.array(t.column("rep").to_pylist(), dtype=object),
-    )
-    files = np.array(t.column("doc_file").to_pylist(), dtype=object)
-    return view, files
 
 
 def remove_tree(p: Path) -> None:

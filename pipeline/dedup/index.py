@@ -1,0 +1,99 @@
+"""The persistent dedup index (state/dedup/, a segment per run): what earlier runs decided.
+
+A row per document a run decided on: its doc_id, 8 bytes of its text hash, its LSH band keys,
+its cluster's size, the file holding its text (for confirmation) and, for a rejected
+duplicate, the kept document it was folded into.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from cleancorpus.pipeline.run.state import Layout, read_segments
+from cleancorpus.pipeline.schema import GROWTH, index_schema
+
+_MAX_INDEX_HITS = 8
+
+
+@dataclass
+class IndexView:
+    """The persistent index as arrays: one row per document an earlier run kept, and one per
+    duplicate it rejected (rep names the kept document), so a later copy that resembles only a
+    rejected member of a cluster still joins that cluster, as it would have in one run."""
+
+    doc_id: np.ndarray  # object
+    hash64: np.ndarray  # uint64
+    bands: np.ndarray  # (m, bands) uint32
+    cluster_size: np.ndarray  # int32
+    rep: np.ndarray | None = None  # object: kept doc_id for duplicates, None for kept rows
+    _band_sorted: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list, repr=False)
+    _hash_order: np.ndarray | None = field(default=None, repr=False)
+
+    @classmethod
+    def empty(cls, bands: int) -> "IndexView":
+        return cls(np.array([], dtype=object), np.zeros(0, np.uint64), np.zeros((0, bands), np.uint32), np.zeros(0, np.int32),
+                   np.array([], dtype=object))
+
+    def kept_id(self, j: int) -> str:
+        """The kept document an index row stands for: itself, or the one it was folded into."""
+        r = self.rep[j] if self.rep is not None else None
+        return str(r) if r else str(self.doc_id[j])
+
+    def __len__(self) -> int:
+        return len(self.doc_id)
+
+    def prepare(self) -> None:
+        self._hash_order = np.argsort(self.hash64, kind="stable")
+        self._band_sorted = []
+        for b in range(self.bands.shape[1]):
+            order = np.argsort(self.bands[:, b], kind="stable")
+            self._band_sorted.append((self.bands[order, b], order))
+
+    def exact(self, h: np.ndarray) -> np.ndarray:
+        """Index row holding each hash, or -1."""
+        if len(self) == 0:
+            return np.full(len(h), -1, np.int64)
+        assert self._hash_order is not None
+        sorted_h = self.hash64[self._hash_order]
+        pos = np.searchsorted(sorted_h, h)
+        pos_c = np.minimum(pos, len(sorted_h) - 1)
+        hit = sorted_h[pos_c] == h
+        return np.where(hit, self._hash_order[pos_c], -1)
+
+    def band_hits(self, keys32: np.ndarray) -> list[tuple[int, int]]:
+        """(run row, index row) pairs that share at least one band key."""
+        pairs: set[tuple[int, int]] = set()
+        if len(self) == 0:
+            return []
+        for b, (sorted_keys, order) in enumerate(self._band_sorted):
+            lo = np.searchsorted(sorted_keys, keys32[:, b], side="left")
+            hi = np.searchsorted(sorted_keys, keys32[:, b], side="right")
+            for i in np.flatnonzero(hi > lo):
+                for j in order[lo[i]:min(hi[i], lo[i] + _MAX_INDEX_HITS)]:
+                    pairs.add((int(i), int(j)))
+        return sorted(pairs)
+
+
+def load_index(layout: Layout, bands: int) -> tuple[IndexView, np.ndarray]:
+    """The dedup index and, per row, the documents file that holds the document."""
+    t = read_segments(layout, "dedup", index_schema(bands))
+    growth = read_segments(layout, "dedup_growth", GROWTH)
+    doc_id = np.array(t.column("doc_id").to_pylist(), dtype=object)
+    sizes = t.column("cluster_size").to_numpy().astype(np.int32) if len(t) else np.zeros(0, np.int32)
+    if len(growth):
+        pos = {d: i for i, d in enumerate(doc_id)}
+        for d, a in zip(growth.column("doc_id").to_pylist(), growth.column("added").to_pylist()):
+            if d in pos:
+                sizes[pos[d]] += a
+    bands_arr = (
+        t.column("bands").combine_chunks().flatten().to_numpy().reshape(len(t), bands).astype(np.uint32)
+        if len(t) else np.zeros((0, bands), np.uint32)
+    )
+    view = IndexView(
+        doc_id=doc_id,
+        hash64=t.column("hash64").to_numpy().astype(np.uint64) if len(t) else np.zeros(0, np.uint64),
+        bands=bands_arr, cluster_size=sizes, rep=np.array(t.column("rep").to_pylist(), dtype=object),
+    )
+    files = np.array(t.column("doc_file").to_pylist(), dtype=object)
+    return view, files

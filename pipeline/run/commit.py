@@ -1,0 +1,112 @@
+"""The commit stage: publish a run's data files, state segments and summary in one journal.
+
+Nothing a run wrote is visible before this step; after it, all of it is (run/state.py's
+journal makes the renames all-or-nothing, even across a kill -9).
+"""
+from __future__ import annotations
+
+import json
+import platform
+from collections import Counter
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from cleancorpus.pipeline import __version__
+from cleancorpus.pipeline.run.plan import RunPlan
+from cleancorpus.pipeline.run.state import commit, empty_table, remove_tree, write_segment
+from cleancorpus.pipeline.schema import LEDGER, LINES, index_schema
+
+def versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"cleancorpus": __version__, "python": platform.python_version()}
+    for pkg in ("trafilatura", "pyarrow", "prefect", "numpy", "regex", "ftfy", "py3langid"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            pass
+    return out
+
+
+def commit_run(plan: RunPlan, process_stats: list[dict[str, Any]], dedup_stats: dict[str, Any],
+               write_stats: list[dict[str, Any]], finished: datetime | None = None) -> dict[str, Any]:
+    """Publish the run: data files, then state segments and the run summary, in one journal."""
+    cfg = plan.config()
+    layout = plan.layout
+    run_dir = plan.run_dir
+    run_dir.mkdir(parents=True, exist_ok=True)
+    moves: list[tuple[Path, Path]] = []
+    doc_files: dict[str, str] = {}
+    for ws in write_stats:
+        for rel in ws["files"]:
+            moves.append((run_dir / "out" / rel, layout.root / rel))
+            if rel.startswith(("documents/", "state/dedup_texts/")):
+                for did in pq.read_table(run_dir / "out" / rel, columns=["doc_id"]).column("doc_id").to_pylist():
+                    doc_files[did] = rel
+    seg = f"{plan.run_id}.parquet"
+    folders = [Path(p["folder"]) for p in process_stats]
+    ledger = pa.concat_tables([pq.read_table(f / "ledger.parquet", schema=LEDGER) for f in folders]) if folders else empty_table(LEDGER)
+    ledger = ledger.set_column(ledger.schema.get_field_index("run_id"), "run_id", pa.array([plan.run_id] * len(ledger), pa.string()))
+    lines: Counter[tuple[str, int]] = Counter()
+    for f in folders:
+        lt = pq.read_table(f / "lines.parquet")
+        lines.update(dict(zip(zip(lt.column("source_key").to_pylist(), lt.column("line_hash").to_pylist()), lt.column("n_docs").to_pylist())))
+    line_rows = [{"source_key": k, "line_hash": h, "n_docs": c} for (k, h), c in sorted(lines.items())]
+    staged_state: list[tuple[pa.Table, str]] = [(ledger, "ledger"), (pa.Table.from_pylist(line_rows, schema=LINES), "lines")]
+    indexed_path = run_dir / "indexed.parquet"
+    if indexed_path.exists() and cfg.dedup.enabled:
+        rows = pq.read_table(indexed_path)
+        bands = np.load(run_dir / "bands.npy")
+        idx = pa.table({
+            "doc_id": rows.column("doc_id"), "hash64": rows.column("hash64"),
+            "bands": pa.FixedSizeListArray.from_arrays(pa.array(bands.reshape(-1), pa.uint32()), cfg.dedup.bands),
+            "cluster_size": rows.column("cluster_size"),
+            "doc_file": [doc_files.get(x, "") for x in rows.column("doc_id").to_pylist()],
+            "rep": rows.column("rep"),
+        }, schema=index_schema(cfg.dedup.bands))
+        staged_state.append((idx, "dedup"))
+        growth = pq.read_table(run_dir / "growth.parquet")
+        if len(growth):
+            staged_state.append((growth, "dedup_growth"))
+    for table, kind in staged_state:
+        tmp = run_dir / "state" / kind / seg
+        write_segment(table, kind, tmp)
+        moves.append((tmp, layout.segments(kind) / seg))
+    summary = run_summary(plan, process_stats, dedup_stats, write_stats, finished)
+    summ_tmp = run_dir / "summary.json"
+    summ_tmp.write_text(json.dumps(summary, indent=2))
+    moves.append((summ_tmp, layout.runs / f"{plan.run_id}.json"))
+    commit(layout, moves)
+    # everything under work/ is now committed or stale (the lock is held: no other run uses it)
+    remove_tree(layout.work)
+    return summary
+
+
+def run_summary(plan: RunPlan, process_stats: list[dict[str, Any]], dedup_stats: dict[str, Any],
+                write_stats: list[dict[str, Any]], finished: datetime | None) -> dict[str, Any]:
+    reasons: Counter[str] = Counter()
+    for ws in write_stats:
+        reasons.update(ws["reasons"])
+    stage_in = sum(p.get("inputs", 0) for p in process_stats)
+    docs = sum(w["documents"] for w in write_stats)
+    rej = sum(w["rejects"] for w in write_stats)
+    return {
+        "run_id": plan.run_id, "config_hash": plan.config_hash, "versions": versions(),
+        "started_at": plan.started_at, "finished_at": (finished or datetime.now(timezone.utc)).isoformat(),
+        "output": plan.output, "shards": len(plan.shards),
+        "inputs_skipped_unchanged": plan.skipped_unchanged + sum(p.get("unchanged", 0) for p in process_stats),
+        "input_problems": list(plan.problems),
+        "counts": {
+            "inputs_seen": stage_in, "documents": docs, "rejects": rej,
+            "after_extract_clean": sum(p.get("candidates", 0) for p in process_stats),
+            "after_dedup": dedup_stats.get("kept", 0),
+        },
+        "rejects_by_reason": dict(sorted(reasons.items())),
+        "dedup": {k: v for k, v in dedup_stats.items() if k != "decisions"},
+        "invariant_holds": stage_in == docs + rej,
+    }

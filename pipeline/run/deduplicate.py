@@ -1,0 +1,168 @@
+"""The dedup stage: one step over the whole run, deciding every staged document.
+
+It reads the run's staged signatures, asks dedup/decisions.py to decide each document
+against the run and the persistent index (texts of earlier runs are read from their
+documents files to confirm a candidate), and leaves per-shard decision files and the run's
+index rows for the write and commit stages. `cleancorpus explain --output DIR` calls
+`decide` the same way for one document.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from cleancorpus.pipeline.config import Config
+from cleancorpus.pipeline.dedup.decisions import NO_DATE, DedupResult, RunCandidates, deduplicate
+from cleancorpus.pipeline.dedup.index import load_index
+from cleancorpus.pipeline.dedup.signatures import fold, shingle_set
+from cleancorpus.pipeline.run.plan import RunPlan
+from cleancorpus.pipeline.run.process import variants_for
+from cleancorpus.pipeline.run.state import Layout, empty_table
+from cleancorpus.pipeline.schema import DECISIONS, GROWTH, STAGED
+
+DEDUP_COLUMNS = ["seq", "doc_id", "text_hash", "published_at", "title", "author", "url", "n_words", "signature",
+                 "n_shingles"]
+
+
+def run_candidates(t: pa.Table, num_perm: int) -> RunCandidates:
+    """The columns dedup decides on, from staged rows (DEDUP_COLUMNS)."""
+    n = len(t)
+    pub = pc.fill_null(pc.cast(t.column("published_at"), pa.int64()), NO_DATE).to_numpy(zero_copy_only=False).astype(np.int64)
+    comp = sum(np.array(pc.is_valid(t.column(c)).to_pylist(), dtype=np.int8) for c in ("title", "author", "published_at", "url"))
+    sig = t.column("signature").combine_chunks().flatten().to_numpy().reshape(n, num_perm).astype(np.uint32)
+    return RunCandidates(
+        doc_id=np.array(t.column("doc_id").to_pylist(), dtype=object),
+        hash64=np.array([int(h[:16], 16) for h in t.column("text_hash").to_pylist()], dtype=np.uint64), published=pub,
+        completeness=comp.astype(np.int8), n_words=t.column("n_words").to_numpy().astype(np.int32), sig=sig,
+        n_shingles=t.column("n_shingles").to_numpy().astype(np.int32),
+    )
+
+
+def decide(root: Path, remote: str | None, cfg: Config, run: RunCandidates,
+           run_sets: Callable[[int], np.ndarray], run_group: Callable[[int], Any]) -> tuple[DedupResult, int]:
+    """Decide every run row against the run and the output's index; (result, index size).
+
+    run_sets(x) gives run row x's shingle set and run_group(x) names where it lives, so sets
+    are read a file at a time; earlier runs' texts are read a documents file at a time.
+    """
+    index, index_files = load_index(Layout(root), cfg.dedup.bands)
+    variants = variants_for(cfg)
+    n = len(run)
+
+    def load_sets(rows: list[int]) -> dict[int, np.ndarray]:
+        res: dict[int, np.ndarray] = {}
+        by_file: dict[str, list[int]] = {}
+        for x in rows:
+            if x < n:
+                res[x] = run_sets(x)
+            else:
+                by_file.setdefault(str(index_files[x - n]), []).append(x)
+        for f, xs in by_file.items():
+            tt = _read_documents_file(root, remote, f)
+            texts = dict(zip(tt.column("doc_id").to_pylist(), tt.column("text").to_pylist())) if tt is not None else {}
+            for x in xs:
+                res[x] = shingle_set(fold(texts.get(str(index.doc_id[x - n]), ""), variants), cfg.dedup.shingle_size)
+        return res
+
+    def group(x: int) -> tuple[str, Any]:
+        return ("run", run_group(x)) if x < n else ("index", str(index_files[x - n]))
+
+    # run rows are read one set at a time (cheap); earlier runs' texts a file at a time
+    return deduplicate(run, index, cfg.dedup, load_sets, group, prefetch=lambda x: x >= n), len(index)
+
+
+class _StagedSets:
+    """Shingle sets of staged rows, read straight from their shard's sets file: nothing else
+    is held. (os.pread: one call, no seek and no read-ahead buffer to throw away per set.)"""
+
+    def __init__(self, shard_folders: list[str], where: list[tuple[int, int]]) -> None:
+        self.folders, self.where = shard_folders, where
+        self.offsets: dict[int, list[int]] = {}
+        self.handles: dict[int, int] = {}
+
+    def __call__(self, x: int) -> np.ndarray:
+        si, ri = self.where[x]
+        if si not in self.handles:
+            self.offsets[si] = np.load(Path(self.folders[si]) / "sets_offsets.npy").tolist()
+            self.handles[si] = os.open(Path(self.folders[si]) / "sets.bin", os.O_RDONLY)
+        offs = self.offsets[si]
+        return np.frombuffer(os.pread(self.handles[si], (offs[ri + 1] - offs[ri]) * 4, offs[ri] * 4), dtype=np.uint32)
+
+    def close(self) -> None:
+        for fd in self.handles.values():
+            os.close(fd)
+
+
+def deduplicate_run(plan: RunPlan, shard_folders: list[str]) -> dict[str, Any]:
+    """Global step: decide every candidate against this run and the persistent index."""
+    cfg = plan.config()
+    plan.run_dir.mkdir(parents=True, exist_ok=True)
+    tables, where = [], []
+    for si, folder in enumerate(shard_folders):
+        t = pq.read_table(Path(folder) / "docs.parquet", columns=DEDUP_COLUMNS)
+        tables.append(t)
+        where.extend((si, r) for r in range(len(t)))
+    t = pa.concat_tables(tables) if tables else empty_table(STAGED.select(DEDUP_COLUMNS))
+    n = len(t)
+    if not cfg.dedup.enabled or n == 0:
+        ids = t.column("doc_id").to_pylist()
+        _write_decisions(plan, where, len(shard_folders), {"doc_id": ids, "status": ["kept"] * n, "cluster": ids,
+                         "cluster_size": [1] * n, "duplicate_of": [None] * n, "similarity": [None] * n})
+        return {"candidates": n, "kept": n, "duplicates": 0}
+    run = run_candidates(t, cfg.dedup.num_perm)
+    sets = _StagedSets(shard_folders, where)
+    try:
+        result, index_size = decide(plan.layout.root, plan.remote, cfg, run, sets, lambda x: where[x][0])
+    finally:
+        sets.close()
+    d = result.decisions
+    _write_decisions(plan, where, len(shard_folders), {
+        "doc_id": result.doc_ids, "status": [x.status for x in d], "cluster": [x.cluster for x in d],
+        "cluster_size": [x.cluster_size for x in d], "duplicate_of": [x.duplicate_of for x in d],
+        "similarity": [x.similarity for x in d],
+    })
+    # every document of the run goes into the index: kept ones as themselves, duplicates
+    # pointing to their representative (their texts are kept in state/dedup_texts/)
+    indexed = pa.table({
+        "doc_id": result.doc_ids, "hash64": pa.array(run.hash64, pa.uint64()),
+        "cluster_size": pa.array([x.cluster_size for x in d], pa.int32()),
+        "rep": [None if x.status == "kept" else x.cluster for x in d],
+    })
+    pq.write_table(indexed, plan.run_dir / "indexed.parquet")
+    np.save(plan.run_dir / "bands.npy", result.index_bands)
+    growth = pa.Table.from_pylist([{"doc_id": k, "added": v} for k, v in sorted(result.index_growth.items())], schema=GROWTH)
+    pq.write_table(growth, plan.run_dir / "growth.parquet")
+    dups = sum(1 for x in d if x.status != "kept")
+    return {"candidates": n, "kept": n - dups, "duplicates": dups, "pairs_checked": result.pairs_checked,
+            "pairs_confirmed": result.pairs_confirmed, "index_size": index_size}
+
+
+def _write_decisions(plan: RunPlan, where: list[tuple[int, int]], n_shards: int, cols: dict[str, list[Any]]) -> None:
+    """One decisions file per shard, rows in the shard's staged order, so writers stream."""
+    rows_of: list[list[int]] = [[] for _ in range(n_shards)]
+    for r, (si, _) in enumerate(where):
+        rows_of[si].append(r)
+    for si, rows in enumerate(rows_of):
+        t = pa.table({k: [v[r] for r in rows] for k, v in cols.items()}, schema=DECISIONS)
+        pq.write_table(t, plan.run_dir / f"decisions-{si:05d}.parquet")
+
+
+def _read_documents_file(root: Path, remote: str | None, rel: str) -> pa.Table | None:
+    """doc_id and text of an earlier run's documents file, from the output or its remote."""
+    if remote:
+        from cleancorpus.pipeline.inputs.remote import Remote
+
+        try:
+            with Remote(remote).open(rel) as f:
+                return pq.read_table(f, columns=["doc_id", "text"])
+        except FileNotFoundError:
+            return None
+    p = root / rel
+    return pq.read_table(p, columns=["doc_id", "text"]) if p.exists() else None
