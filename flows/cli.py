@@ -1,7 +1,6 @@
 """The `cleancorpus` command. Every command here is a thin shell over pipeline/ and flows/."""
 from __future__ import annotations
 
-import os
 import sys
 import time
 from datetime import datetime, timezone
@@ -27,20 +26,6 @@ def _date(s: Optional[str], name: str) -> Optional[datetime]:
     except ValueError:
         _fail(f"{name} must be an ISO date like 2024-05-01, got {s!r}")
     return d if d.tzinfo else d.replace(tzinfo=timezone.utc)
-
-
-class _Bar:
-    """A one-line progress bar on stderr, per stage."""
-
-    def __init__(self) -> None:
-        self.tty = sys.stderr.isatty()
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        width = 30
-        fill = int(width * done / max(total, 1))
-        line = f"\r{stage:<8} [{'#' * fill}{'.' * (width - fill)}] {done}/{total}"
-        sys.stderr.write(line + ("" if self.tty and done < total else "\n"))
-        sys.stderr.flush()
 
 
 def _print_summary(s: dict, output: str, seconds: float) -> None:
@@ -72,7 +57,7 @@ def _print_summary(s: dict, output: str, seconds: float) -> None:
 def backfill(
     inputs: Annotated[list[str], typer.Argument(help="Files, folders, globs or fsspec URLs (s3://, gs://, file://, memory://).")],
     output: Annotated[str, typer.Option("--output", "-o", help="Output folder: documents/, rejects/, runs/, state/.")],
-    config: Annotated[Optional[Path], typer.Option("--config", "-c", help="TOML config overlaid on config/default.toml.")] = None,
+    config: Annotated[Optional[Path], typer.Option("--config", "-c", help="TOML config overlaid on the defaults (cleancorpus init-config writes them).")] = None,
     since: Annotated[Optional[str], typer.Option(help="Only input files modified at or after this ISO date/time (UTC).")] = None,
     until: Annotated[Optional[str], typer.Option(help="Only input files modified before this ISO date/time (UTC).")] = None,
     workers: Annotated[int, typer.Option(help="Shards processed in parallel; 0 = number of cores (or \\[run] workers).")] = 0,
@@ -84,7 +69,7 @@ def backfill(
 ) -> None:
     """One-off run over INPUTS into OUTPUT: new and changed inputs only (ledger in OUTPUT/state)."""
     from cleancorpus.pipeline.config import ConfigError, load_config
-    from cleancorpus.pipeline.run.state import LockHeld
+    from cleancorpus.pipeline.run.state import LockHeld, StateError
 
     from .prefect_env import configured_api_url
 
@@ -114,16 +99,17 @@ def backfill(
         else:
             from cleancorpus.pipeline.run.runner import LocalDispatcher, backfill as run_backfill, default_workers
 
-            dispatch = LocalDispatcher(n or default_workers(), progress=_Bar())
-            try:
-                summary = run_backfill(list(inputs), output, dispatch, cfg_path, reprocess, s_since, s_until, wait)
-            finally:
-                dispatch.close()
-    except LockHeld as e:
+            from .progress import StageProgress
+
+            with StageProgress() as bars:
+                dispatch = LocalDispatcher(n or default_workers(), progress=bars)
+                try:
+                    summary = run_backfill(list(inputs), output, dispatch, cfg_path, reprocess, s_since, s_until, wait)
+                finally:
+                    dispatch.close()
+    except (LockHeld, StateError) as e:
         _fail(str(e))
-    except (ConfigError, PermissionError, NotADirectoryError, FileExistsError) as e:
-        _fail(f"cannot run: {e}")
-    except OSError as e:
+    except (ConfigError, OSError) as e:
         _fail(f"cannot run: {e}")
     _print_summary(summary, output, time.perf_counter() - t0)
 
@@ -154,16 +140,45 @@ def serve(
 def explain(
     file: Annotated[str, typer.Argument(help="One input file (any supported format); records inside are shown in turn.")],
     config: Annotated[Optional[Path], typer.Option("--config", "-c", help="TOML config overlaid on the defaults.")] = None,
+    output: Annotated[Optional[str], typer.Option("--output", "-o", help="A corpus written by backfill: use its learned repeated lines and say what its dedup index would decide.")] = None,
     limit: Annotated[int, typer.Option(help="At most this many records of a multi-record file.")] = 3,
 ) -> None:
-    """Show a document as the pipeline sees it: every line kept or removed, with the rule or signal."""
+    """Show an input as the pipeline sees it: every line kept or removed with the rule or signal, the filters and, with --output, the dedup decision."""
     from cleancorpus.pipeline.config import ConfigError
     from cleancorpus.pipeline.explain import explain_file
+    from cleancorpus.pipeline.run.state import StateError
 
     try:
-        typer.echo(explain_file(file, str(config) if config else None, limit))
-    except ConfigError as e:
+        typer.echo(explain_file(file, str(config) if config else None, limit, output))
+    except (ConfigError, StateError, FileNotFoundError) as e:
         _fail(str(e))
+
+
+@app.command("init-config")
+def init_config(
+    path: Annotated[Path, typer.Argument(help="Where to write the annotated defaults (a .toml file).")],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite PATH if it exists.")] = False,
+    with_rules: Annotated[bool, typer.Option("--with-rules", help="Also copy the rule packs and spelling variants beside it, to edit them.")] = False,
+) -> None:
+    """Write every config key with its default and what it does, for you to edit and pass as --config."""
+    import shutil
+
+    from cleancorpus.config import DEFAULTS_DIR
+    from cleancorpus.pipeline.config import defaults_toml
+
+    if path.exists() and not force:
+        _fail(f"{path} exists; use --force to overwrite it")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(defaults_toml())
+        if with_rules:
+            shutil.copytree(DEFAULTS_DIR / "rules", path.parent / "rules", dirs_exist_ok=force,
+                            ignore=shutil.ignore_patterns("__pycache__"))
+            shutil.copy2(DEFAULTS_DIR / "spelling_variants.txt", path.parent / "spelling_variants.txt")
+    except (OSError, shutil.Error) as e:
+        _fail(f"cannot write {path}: {e}")
+    typer.echo(f"wrote {path}" + (" and rules/, spelling_variants.txt beside it" if with_rules else "")
+               + f"; use it with --config {path}")
 
 
 @app.command()
@@ -178,22 +193,8 @@ def stats(directory: Annotated[str, typer.Argument(help="An output folder writte
 
 
 def main() -> None:
-    """The console entry point. A finished command leaves at once: tearing the interpreter down
-    (trafilatura, lxml, pyarrow, numpy, the rule and line caches) took 0.25 s after the work
-    was done and every file closed. Not after a Prefect run: its threads ship logs and state
-    to the server at exit."""
-    try:
-        app()
-    except SystemExit as e:
-        if "prefect" in sys.modules:
-            raise
-        code = e.code
-        if code is not None and not isinstance(code, int):
-            print(code, file=sys.stderr)
-            code = 1
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(code or 0)
+    """The console entry point."""
+    app()
 
 
 if __name__ == "__main__":

@@ -1,72 +1,115 @@
-"""Typed configuration, loaded from TOML.
+"""Typed configuration: one pydantic model holds every key, its type, default and meaning.
 
-Frozen dataclasses rather than dicts so a typo in a key fails at load time with a clear
-message instead of silently taking a default halfway through a run.
+The defaults live here and nowhere else: `config/default.toml` is this model written out
+(`cleancorpus init-config PATH` writes the same annotated file for a user to edit; a test
+checks the shipped one matches). A user's TOML file overlays only the keys it sets, then
+`CLEANCORPUS_SECTION__KEY` environment variables overlay that (values in TOML syntax:
+`CLEANCORPUS_FILTER__LANGUAGES='["en"]'`). Unknown keys, wrong types (a float for an int key,
+a number in a list of strings) and impossible combinations are errors at start that name the
+file, the key and what was expected.
 """
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import os
 import tomllib
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from cleancorpus.config import DEFAULT_CONFIG
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+
+from cleancorpus.config import DEFAULTS_DIR
+
+ENV_PREFIX = "CLEANCORPUS_"
 
 
 class ConfigError(ValueError):
-    """The configuration cannot be used; the message says which key and why."""
+    """The configuration cannot be used; the message says which file, key and why."""
 
 
-@dataclass(frozen=True)
-class ExtractConfig:
-    favor_precision: bool = False
-    favor_recall: bool = False
+def _tuple(v: Any) -> Any:
+    """TOML and JSON give lists; the model keeps tuples (immutable, hashable)."""
+    return tuple(v) if isinstance(v, list) else v
+
+
+Strings = Annotated[tuple[str, ...], BeforeValidator(_tuple)]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class ExtractConfig(_Section):
+    """trafilatura options and metadata, chosen by measurement with bench/quality.py."""
+
+    favor_precision: bool = Field(True, description="trafilatura's favor_precision")
+    favor_recall: bool = Field(False, description="trafilatura's favor_recall")
     include_tables: bool = True
     include_comments: bool = False
-    timeout_seconds: float = 5.0
-    fallback: bool = True
-    date_order: str = "DMY"
-    extensive_date_search: bool = False
-    compare_below_chars: int = 1000
-    author_from_page: bool = True
+    timeout_seconds: float = Field(5.0, gt=0, description="per-document extraction time limit; a page over it is rejected as extraction_timeout")
+    fallback: bool = Field(True, description="DOM text fallback when trafilatura returns nothing")
+    compare_below_chars: int = Field(1000, ge=0, description=(
+        "trafilatura's comparison with readability and jusText costs a third of its time and only changes pages "
+        "whose own extraction is short: run it when the body comes out under this many characters "
+        "(0: never; 1000000000 or more: always, in one pass)"))
+    author_from_page: bool = Field(True, description=(
+        "when the meta tags name no author, search the page's DOM for a byline (trafilatura's author XPaths)"))
+    extensive_date_search: bool = Field(False, description="htmldate's extensive search (scans the whole page for dates)")
+    date_order: Literal["DMY", "MDY"] = Field("DMY", description="day/month order for ambiguous numeric dates like 01/07/2022 in text headers")
 
 
-@dataclass(frozen=True)
-class CleanConfig:
-    rules_dir: str = "rules"
-    rule_packs: tuple[str, ...] = ()
-    regex_timeout: float = 0.05
-    classifier: bool = True
-    repeated_min_docs: int = 3
-    repeated_max_words: int = 40
-    straighten_quotes: bool = False
-    main_block_gap: int = 10
-    list_run: int = 4
-    item_share: float = 0.5
+class CleanConfig(_Section):
+    """Boilerplate removal: rule packs, the line classifier and corpus-learned repeated lines."""
+
+    rules_dir: str = Field("rules", description="folder of rule packs, relative to the config file (else to the shipped defaults)")
+    rule_packs: Strings = Field(
+        ("header", "ads", "disclaimers", "social", "comments", "read_more", "credits", "copyright", "notices", "structure"),
+        description="rule packs to run, in order: RULES_DIR/NAME.toml")
+    regex_timeout: float = Field(0.05, gt=0, description="regex time limit per pattern and line (seconds); a pattern over it is skipped for that line")
+    classifier: bool = Field(True, description="line classifier for plain text (length, stopwords, punctuation, link density, context)")
+    main_block_gap: int = Field(10, ge=0, description=(
+        "flat text: content lines this many non-content lines apart are different blocks; only the article's block "
+        "is kept (0 keeps every content line)"))
+    list_run: int = Field(4, ge=0, description=(
+        "flat text: at least this many lines in a row of 3+ words each holding a figure (tour dates, standings, "
+        "quantities), right under prose, are a list in the article, not a menu (0: off)"))
+    item_share: float = Field(0.5, ge=0, le=1, description=(
+        "flat text: inside the article's block a removed timestamp line starts a new item; items weighing less than "
+        "this share of the heaviest (teasers, reader comments) are dropped (0: off)"))
+    repeated_min_docs: int = Field(3, ge=1, description="corpus-learned boilerplate: a short line seen in at least this many documents of one source")
+    repeated_max_words: int = Field(40, ge=1, description="lines of more words than this are never learned as boilerplate")
+    straighten_quotes: bool = Field(False, description="curly quotes and apostrophes to ASCII (ftfy's uncurl_quotes); off keeps the text as published")
 
 
-@dataclass(frozen=True)
-class FilterConfig:
-    min_words: int = 30
-    languages: tuple[str, ...] = ()
+class FilterConfig(_Section):
+    """What a cleaned document needs to be kept."""
+
+    min_words: int = Field(30, ge=0, description="fewer words is a too_short reject")
+    languages: Strings = Field((), description="keep only these ISO 639-1 languages; empty keeps all")
 
 
-@dataclass(frozen=True)
-class DedupConfig:
+class DedupConfig(_Section):
+    """Exact and near-duplicate detection; chosen with bench/dedup_sweep.py and bench/dedup_quality.py."""
+
     enabled: bool = True
-    num_perm: int = 120
-    bands: int = 40
-    run_bands: int = 60
-    shingle_size: int = 3
-    jaccard_threshold: float = 0.7
-    containment_threshold: float = 0.4
-    min_shingles: int = 30
+    num_perm: int = Field(120, ge=1, description="MinHash signature length")
+    bands: int = Field(40, ge=1, description=(
+        "index and cross-run candidates: 40 bands x 3 rows, a pair becomes a candidate with probability 1/2 at "
+        "Jaccard (1/40)^(1/3) = 0.29"))
+    run_bands: int = Field(60, ge=1, description=(
+        "within a run full signatures are at hand: 60 bands x 2 rows (1/2 at Jaccard 0.13) find copies that keep a "
+        "small part of a longer text"))
+    shingle_size: int = Field(3, ge=1, description="word n-grams over case/accent/punctuation-folded text")
+    jaccard_threshold: float = Field(0.7, gt=0, le=1)
+    containment_threshold: float = Field(0.4, gt=0, le=1, description=(
+        "share of the smaller text's shingles found in the larger: catches truncated copies and copies with added "
+        "header/footer lines; 0.4 keeps different articles on one event apart"))
+    min_shingles: int = Field(30, ge=0, description="containment only counts when the smaller text has at least this many shingles")
     seed: int = 1
-    spelling_variants: str = ""
+    spelling_variants: str = Field("spelling_variants.txt", description=(
+        "British/American spelling variants folded before shingling (a file of pairs; empty: none)"))
 
     @property
     def rows(self) -> int:
@@ -77,44 +120,68 @@ class DedupConfig:
         """Jaccard at which a pair becomes a candidate with probability ~0.5."""
         return (1.0 / self.bands) ** (1.0 / self.rows)
 
-
-@dataclass(frozen=True)
-class RunConfig:
-    shard_max_files: int = 200
-    shard_max_bytes: int = 16_000_000
-    # the last two shards' worth of input is cut into shards this many times smaller, so the
-    # workers finish together instead of one idling while another does a last full shard
-    shard_taper: int = 4
-    # a compressed record file (.jsonl.gz, .warc.gz) is split into at most this many shards:
-    # each decompresses the whole file to reach its records
-    gz_max_parts: int = 4
-    workers: int = 0
+    @model_validator(mode="after")
+    def _bands_divide(self) -> "DedupConfig":
+        for name in ("bands", "run_bands"):
+            if self.num_perm % getattr(self, name):
+                raise ValueError(f"num_perm ({self.num_perm}) must be a multiple of {name} ({getattr(self, name)})")
+        return self
 
 
-@dataclass(frozen=True)
-class ScheduleConfig:
+class RunConfig(_Section):
+    """How a run is cut into shards (the unit of a task) and how many run at once."""
+
+    shard_max_files: int = Field(200, ge=1, description="a shard holds at most this many input files")
+    shard_max_bytes: int = Field(16_000_000, ge=1, description=(
+        "and at most this many bytes; a bigger JSONL/Parquet/WARC file is split into several shards"))
+    shard_taper: int = Field(4, ge=1, description=(
+        "the last 2 x shard_max_bytes of input go into shards this many times smaller, so that all workers finish "
+        "together (1 = off)"))
+    gz_max_parts: int = Field(4, ge=1, description=(
+        "a compressed record file (.jsonl.gz, .warc.gz) goes into at most this many shards: each one decompresses "
+        "the whole file to reach its records"))
+    workers: int = Field(0, ge=0, description="0 = number of cores")
+
+
+class ScheduleConfig(_Section):
+    """`cleancorpus serve`: the scheduled deployment."""
+
     cron: str = "0 * * * *"
-    inputs: tuple[str, ...] = ("data/incoming",)
+    inputs: Strings = ("data/incoming",)
     output: str = "data/clean"
 
 
-@dataclass(frozen=True)
-class Config:
-    extract: ExtractConfig = field(default_factory=ExtractConfig)
-    clean: CleanConfig = field(default_factory=CleanConfig)
-    filter: FilterConfig = field(default_factory=FilterConfig)
-    dedup: DedupConfig = field(default_factory=DedupConfig)
-    run: RunConfig = field(default_factory=RunConfig)
-    schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
-    base_dir: str = ""  # folder the config file lives in; relative paths resolve against it
+SECTIONS: dict[str, type[_Section]] = {
+    "extract": ExtractConfig, "clean": CleanConfig, "filter": FilterConfig, "dedup": DedupConfig,
+    "run": RunConfig, "schedule": ScheduleConfig,
+}
+
+
+class Config(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    extract: ExtractConfig = ExtractConfig()
+    clean: CleanConfig = CleanConfig()
+    filter: FilterConfig = FilterConfig()
+    dedup: DedupConfig = DedupConfig()
+    run: RunConfig = RunConfig()
+    schedule: ScheduleConfig = ScheduleConfig()
+    base_dir: str = ""  # folder of the user's config file; its relative paths resolve against it first
 
     def resolve(self, rel: str) -> Path:
+        """A path key's file: absolute as given, else beside the user's config if it is there,
+        else in the shipped defaults (rule packs and variants a user did not copy)."""
         p = Path(rel)
-        return p if p.is_absolute() else Path(self.base_dir) / p
+        if p.is_absolute():
+            return p
+        if self.base_dir and (Path(self.base_dir) / p).exists():
+            return Path(self.base_dir) / p
+        return DEFAULTS_DIR / p
 
     def config_hash(self) -> str:
-        """Hash of every setting and of the rule files, so a run records what it ran with."""
-        h = hashlib.sha256(json.dumps(dataclasses.asdict(self) | {"base_dir": ""}, sort_keys=True, default=str).encode())
+        """Hash of every setting and of the rule files' contents (not where they are installed),
+        so a run records what it ran with."""
+        h = hashlib.sha256(json.dumps(self.model_dump(mode="json", exclude={"base_dir"}), sort_keys=True).encode())
         rules = self.resolve(self.clean.rules_dir)
         for pack in self.clean.rule_packs:
             f = rules / f"{pack}.toml"
@@ -127,119 +194,120 @@ class Config:
         return h.hexdigest()[:16]
 
 
-_SECTIONS = {
-    "extract": ExtractConfig,
-    "clean": CleanConfig,
-    "filter": FilterConfig,
-    "dedup": DedupConfig,
-    "run": RunConfig,
-    "schedule": ScheduleConfig,
-}
+def _env_overrides(environ: Mapping[str, str]) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, str], str]]:
+    """CLEANCORPUS_SECTION__KEY=value pairs as {section: {key: value}}, and which variable set each."""
+    out: dict[str, dict[str, Any]] = {}
+    origin: dict[tuple[str, str], str] = {}
+    for name, raw in environ.items():
+        if not name.startswith(ENV_PREFIX) or "__" not in name:
+            continue
+        section, _, key = name[len(ENV_PREFIX):].lower().partition("__")
+        try:
+            value = tomllib.loads(f"v = {raw}")["v"]
+        except tomllib.TOMLDecodeError:
+            value = raw  # a bare word: a string
+        out.setdefault(section, {})[key] = value
+        origin[(section, key)] = name
+    return out, origin
 
 
-def _build(cls: type, section: str, data: dict[str, Any]) -> Any:
-    names = {f.name: f for f in dataclasses.fields(cls)}
-    unknown = set(data) - set(names)
-    if unknown:
-        raise ConfigError(f"[{section}] unknown key(s): {', '.join(sorted(unknown))}")
-    kwargs = {}
-    for key, value in data.items():
-        default = getattr(cls(), key)
-        if isinstance(default, tuple):
-            if not isinstance(value, list):
-                raise ConfigError(f"[{section}] {key} must be a list")
-            value = tuple(value)
-        elif isinstance(default, bool):
-            if not isinstance(value, bool):
-                raise ConfigError(f"[{section}] {key} must be true or false")
-        elif isinstance(default, (int, float)) and not isinstance(default, bool):
-            if not isinstance(value, (int, float)) or isinstance(value, bool):
-                raise ConfigError(f"[{section}] {key} must be a number")
-            value = type(default)(value)
-        elif isinstance(default, str) and not isinstance(value, str):
-            raise ConfigError(f"[{section}] {key} must be a string")
-        kwargs[key] = value
-    return cls(**kwargs)
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text())
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}") from None
+    except OSError as e:
+        raise ConfigError(f"config file {path} unreadable: {e}") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"config file {path} is not valid TOML: {e}") from None
 
 
-def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
-    out = {k: dict(v) if isinstance(v, dict) else v for k, v in base.items()}
-    for k, v in over.items():
-        if isinstance(v, dict) and isinstance(out.get(k), dict):
-            out[k] = {**out[k], **v}
-        else:
-            out[k] = v
-    return out
+def _explain(e: ValidationError, where: dict[tuple[str, str], str], default_where: str) -> str:
+    """The first error as `FILE: [section] key: expected ..., got ...`."""
+    err = e.errors()[0]
+    loc = [str(x) for x in err["loc"]]
+    section, key = (loc + ["", ""])[:2]
+    src = where.get((section, key), default_where)
+    place = f"[{section}] {key}" if key else f"[{section}]"
+    if err["type"] == "extra_forbidden":
+        what = "unknown config section" if len(loc) == 1 else "unknown key"
+        return f"{src}: {what} {place}"
+    got = err.get("input")
+    msg = err["msg"].removeprefix("Value error, ")
+    msg = msg[:1].lower() + msg[1:]
+    return f"{src}: {place}: {msg}" + (f", got {got!r}" if not isinstance(got, dict) else "")
 
 
-def _validate(cfg: Config) -> None:
-    d = cfg.dedup
-    for name in ("bands", "run_bands"):
-        b = getattr(d, name)
-        if b <= 0 or d.num_perm % b:
-            raise ConfigError(f"[dedup] num_perm ({d.num_perm}) must be a multiple of {name} ({b})")
-    if d.shingle_size < 1:
-        raise ConfigError("[dedup] shingle_size must be >= 1")
-    for name in ("jaccard_threshold", "containment_threshold"):
-        if not 0.0 < getattr(d, name) <= 1.0:
-            raise ConfigError(f"[dedup] {name} must be in (0, 1]")
-    for name in ("shard_max_files", "shard_max_bytes", "shard_taper", "gz_max_parts"):
-        if getattr(cfg.run, name) < 1:
-            raise ConfigError(f"[run] {name} must be >= 1")
-    if cfg.extract.date_order not in ("DMY", "MDY"):
-        raise ConfigError('[extract] date_order must be "DMY" or "MDY"')
+def load_config(path: str | os.PathLike[str] | None = None, environ: Mapping[str, str] | None = None) -> Config:
+    """The defaults, overlaid with the user's file when one is given, then with the environment.
+
+    Relative paths in the user's file (rules_dir, spelling_variants) resolve against that file's
+    folder when the file or folder exists there, else against the shipped defaults.
+    """
+    data: dict[str, Any] = {}
+    where: dict[tuple[str, str], str] = {}
+    base_dir = ""
+    src = "defaults"
+    if path is not None:
+        p = Path(path)
+        data = _read_toml(p)
+        src, base_dir = str(p), str(p.resolve().parent)
+    env, origin = _env_overrides(os.environ if environ is None else environ)
+    for section, keys in env.items():
+        data.setdefault(section, {})
+        if isinstance(data[section], dict):
+            data[section] = {**data[section], **keys}
+    where.update({k: f"environment {v}" for k, v in origin.items()})
+    try:
+        cfg = Config.model_validate({**data, "base_dir": base_dir})
+    except ValidationError as e:
+        raise ConfigError(_explain(e, where, src)) from None
     rules = cfg.resolve(cfg.clean.rules_dir)
     for pack in cfg.clean.rule_packs:
         if not (rules / f"{pack}.toml").exists():
-            raise ConfigError(f"[clean] rule pack {pack!r} not found at {rules / (pack + '.toml')}")
-
-
-def load_config(path: str | os.PathLike[str] | None = None) -> Config:
-    """Load the default config, overlaid with the user's file when one is given.
-
-    A user file only needs the keys it changes; rule packs and variant files it names
-    resolve relative to the user's file if they exist there, else to the defaults.
-    """
-    try:
-        base = tomllib.loads(DEFAULT_CONFIG.read_text())
-    except (OSError, tomllib.TOMLDecodeError) as e:  # pragma: no cover - packaging defect
-        raise ConfigError(f"default config unreadable: {e}") from e
-    base_dir = DEFAULT_CONFIG.parent
-    if path is not None:
-        p = Path(path)
-        try:
-            user = tomllib.loads(p.read_text())
-        except FileNotFoundError:
-            raise ConfigError(f"config file not found: {p}") from None
-        except tomllib.TOMLDecodeError as e:
-            raise ConfigError(f"config file {p} is not valid TOML: {e}") from None
-        unknown = set(user) - set(_SECTIONS)
-        if unknown:
-            raise ConfigError(f"unknown config section(s): {', '.join(sorted(unknown))}")
-        base = _merge(base, user)
-        rules_dir = user.get("clean", {}).get("rules_dir")
-        if rules_dir and (p.parent / rules_dir).exists():
-            base_dir = p.parent.resolve()
-        elif rules_dir is None:
-            base.setdefault("clean", {})["rules_dir"] = str(DEFAULT_CONFIG.parent / base["clean"].get("rules_dir", "rules"))
-            sv = base.get("dedup", {}).get("spelling_variants")
-            if sv and not Path(sv).is_absolute() and not (p.parent / sv).exists():
-                base["dedup"]["spelling_variants"] = str(DEFAULT_CONFIG.parent / sv)
-            base_dir = p.parent.resolve()
-    sections = {name: _build(cls, name, base.get(name, {})) for name, cls in _SECTIONS.items()}
-    cfg = Config(**sections, base_dir=str(base_dir))
-    _validate(cfg)
+            raise ConfigError(f"{src}: [clean] rule pack {pack!r} not found at {rules / (pack + '.toml')}")
     return cfg
 
 
 def config_to_dict(cfg: Config) -> dict[str, Any]:
-    return dataclasses.asdict(cfg)
+    return cfg.model_dump(mode="json")
 
 
 def config_from_dict(d: dict[str, Any]) -> Config:
     """Rebuild a Config from config_to_dict's output (lists from JSON become tuples again)."""
-    def fix(v: Any) -> Any:
-        return tuple(v) if isinstance(v, list) else v
+    return Config.model_validate(d)
 
-    sections = {name: cls(**{k: fix(v) for k, v in d[name].items()}) for name, cls in _SECTIONS.items()}
-    return Config(**sections, base_dir=d.get("base_dir", ""))
+
+def _toml_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (tuple, list)):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    if isinstance(v, str):
+        return json.dumps(v)
+    if isinstance(v, int) and abs(v) >= 100_000:
+        return f"{v:_}"
+    return repr(v)
+
+
+def defaults_toml() -> str:
+    """The defaults as an annotated TOML file (config/default.toml, `cleancorpus init-config`)."""
+    out = ["# cleancorpus configuration. Every key is optional: a missing key takes the value shown here.",
+           "# Relative paths resolve against this file's folder, else against the shipped defaults.",
+           "# Any key can also be set from the environment: CLEANCORPUS_SECTION__KEY=value (TOML syntax).", ""]
+    for name, cls in SECTIONS.items():
+        out.append(f"[{name}]")
+        if cls.__doc__:
+            out.append(f"# {cls.__doc__.strip()}")
+        for key, field in cls.model_fields.items():
+            if field.description:
+                out.extend(f"# {line}" for line in _wrap(field.description))
+            out.append(f"{key} = {_toml_value(field.default)}")
+        out.append("")
+    return "\n".join(out)
+
+
+def _wrap(text: str, width: int = 98) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, width)

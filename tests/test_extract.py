@@ -1,7 +1,6 @@
 """The HTML path's shortcuts around trafilatura must give what trafilatura gives."""
 from __future__ import annotations
 
-import dataclasses
 
 import pytest
 import trafilatura
@@ -58,10 +57,10 @@ def test_comparison_runs_only_for_short_bodies(monkeypatch):
     assert extract_html(short_page, None, cfg) is not None
     assert calls == [True, False]
     calls.clear()
-    extract_html(short_page, None, dataclasses.replace(cfg, compare_below_chars=0))
+    extract_html(short_page, None, cfg.model_copy(update={"compare_below_chars": 0}))
     assert calls == [True]
     calls.clear()
-    extract_html(long_page, None, dataclasses.replace(cfg, compare_below_chars=10**9))
+    extract_html(long_page, None, cfg.model_copy(update={"compare_below_chars": 10**9}))
     assert calls == [False]
 
 

@@ -11,7 +11,7 @@ import gc
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Protocol
@@ -25,7 +25,8 @@ from cleancorpus.pipeline.run.write import write_shard
 from cleancorpus.pipeline.inputs.remote import Remote, is_remote, local_root_for
 from cleancorpus.pipeline.run.state import Layout, output_lock, recover
 
-Progress = Callable[[str, int, int], None]
+# (stage, shards done, shards in all, the stats of the shard that just finished)
+Progress = Callable[[str, int, int, dict[str, Any]], None]
 
 # The stages allocate millions of short-lived objects (lines, tuples, Arrow scalars) beside
 # long-lived caches and models, and make almost no reference cycles (20 objects collected over
@@ -86,25 +87,27 @@ class LocalDispatcher:
         if self.workers <= 1 or len(args) <= 1:
             for i, a in enumerate(args):
                 out.append(fn(*a))
-                self._tick(stage, i + 1, len(args))
+                self._tick(stage, i + 1, len(args), out[-1])
             return out
         try:
-            futures = [self._executor().submit(fn, *a) for a in args]
-            for i, f in enumerate(futures):
-                out.append(f.result())
-                self._tick(stage, i + 1, len(args))
+            futures = {self._executor().submit(fn, *a): i for i, a in enumerate(args)}
+            results: list[dict[str, Any] | None] = [None] * len(args)
+            for done, f in enumerate(as_completed(futures), 1):  # progress as shards finish, rows in shard order
+                results[futures[f]] = f.result()
+                self._tick(stage, done, len(args), results[futures[f]])
+            out = [r for r in results if r is not None]
         finally:
             self.close()
         return out
 
     def one(self, stage: str, fn: Callable[..., dict[str, Any]], args: tuple[Any, ...]) -> dict[str, Any]:
         r = in_child(fn, *args) if self.workers > 1 and stage in self.ISOLATED else fn(*args)
-        self._tick(stage, 1, 1)
+        self._tick(stage, 1, 1, r)
         return r
 
-    def _tick(self, stage: str, done: int, total: int) -> None:
+    def _tick(self, stage: str, done: int, total: int, result: dict[str, Any]) -> None:
         if self.progress:
-            self.progress(stage, done, total)
+            self.progress(stage, done, total, result)
 
     def close(self) -> None:
         if self._pool is not None:
