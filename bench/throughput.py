@@ -66,7 +66,7 @@ DEFAULT_PAGES_DIR = ROOT.parent / "shared" / "bench" / "extraction" / "scrapingh
 SEEDS_DIR = ROOT.parent / "shared" / "seeds"
 PY = sys.executable
 
-_STAGE_LINE = re.compile(r"^(\w+)\s+\[[#.]*\]\s+(\d+)/(\d+)\s*$")
+_STAGE_LINE = re.compile(r"^(\w+)\s+(\d+)/(\d+) shards\b")
 _P_ELEMENT = re.compile(rb"<p\b[^>]*>(.{0,40000}?)</p\s*>", re.S | re.I)
 _TAG = re.compile(rb"<[^>]+>")
 

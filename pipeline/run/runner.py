@@ -84,6 +84,7 @@ class LocalDispatcher:
 
     def map(self, stage: str, fn: Callable[..., dict[str, Any]], args: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
+        self._tick(stage, 0, len(args), {})
         if self.workers <= 1 or len(args) <= 1:
             for i, a in enumerate(args):
                 out.append(fn(*a))
@@ -101,6 +102,7 @@ class LocalDispatcher:
         return out
 
     def one(self, stage: str, fn: Callable[..., dict[str, Any]], args: tuple[Any, ...]) -> dict[str, Any]:
+        self._tick(stage, 0, 1, {})
         r = in_child(fn, *args) if self.workers > 1 and stage in self.ISOLATED else fn(*args)
         self._tick(stage, 1, 1, r)
         return r
