@@ -1,0 +1,1 @@
+"""The Prefect flow, the scheduled deployment and the `cleancorpus` command line, over cleancorpus.pipeline."""

@@ -1,0 +1,1 @@
+"""Cleaning: normalization, rule packs, the line classifier, corpus-learned repeated lines and the document filters."""

@@ -1,0 +1,1 @@
+"""Deduplication: MinHash signatures, LSH candidates, confirmed decisions and the persistent index."""
