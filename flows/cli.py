@@ -49,8 +49,14 @@ def _print_summary(s: dict, output: str, seconds: float) -> None:
     py = Path(sys.executable)
     shown = py.relative_to(Path.cwd()) if py.is_relative_to(Path.cwd()) else py
     glob = f"{output}/documents/**/*.parquet"
-    typer.echo(f"  look at it:\n    {shown} -c \"import duckdb; duckdb.sql(\\\"SELECT title, n_words, language, url FROM "
-               f"read_parquet('{glob}', hive_partitioning=true) LIMIT 10\\\").show()\"")
+    import importlib.util
+
+    if importlib.util.find_spec("duckdb"):
+        typer.echo(f"  look at it:\n    {shown} -c \"import duckdb; duckdb.sql(\\\"SELECT title, n_words, language, url FROM "
+                   f"read_parquet('{glob}', hive_partitioning=true) LIMIT 10\\\").show()\"")
+    else:  # an install without the dev extras: pyarrow is always there
+        typer.echo(f"  look at it:\n    {shown} -c \"import pyarrow.dataset as ds; print(ds.dataset('{output}/documents', "
+                   f"partitioning='hive').to_table(columns=['title', 'n_words', 'language', 'url']).slice(0, 10))\"")
 
 
 @app.command()

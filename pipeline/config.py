@@ -178,13 +178,16 @@ class Config(BaseModel):
             return Path(self.base_dir) / p
         return DEFAULTS_DIR / p
 
+    def rule_pack_files(self) -> list[Path]:
+        """Each pack's file: in the user's rules_dir when it is there, else the shipped one."""
+        own, shipped = self.resolve(self.clean.rules_dir), DEFAULTS_DIR / "rules"
+        return [own / f"{p}.toml" if (own / f"{p}.toml").exists() else shipped / f"{p}.toml" for p in self.clean.rule_packs]
+
     def config_hash(self) -> str:
         """Hash of every setting and of the rule files' contents (not where they are installed),
         so a run records what it ran with."""
         h = hashlib.sha256(json.dumps(self.model_dump(mode="json", exclude={"base_dir"}), sort_keys=True).encode())
-        rules = self.resolve(self.clean.rules_dir)
-        for pack in self.clean.rule_packs:
-            f = rules / f"{pack}.toml"
+        for f in self.rule_pack_files():
             if f.exists():
                 h.update(f.read_bytes())
         if self.dedup.spelling_variants:
@@ -262,10 +265,10 @@ def load_config(path: str | os.PathLike[str] | None = None, environ: Mapping[str
         cfg = Config.model_validate({**data, "base_dir": base_dir})
     except ValidationError as e:
         raise ConfigError(_explain(e, where, src)) from None
-    rules = cfg.resolve(cfg.clean.rules_dir)
-    for pack in cfg.clean.rule_packs:
-        if not (rules / f"{pack}.toml").exists():
-            raise ConfigError(f"{src}: [clean] rule pack {pack!r} not found at {rules / (pack + '.toml')}")
+    for pack, f in zip(cfg.clean.rule_packs, cfg.rule_pack_files()):
+        if not f.exists():
+            raise ConfigError(f"{src}: [clean] rule pack {pack!r} not found in {cfg.resolve(cfg.clean.rules_dir)} "
+                              f"or among the shipped packs")
     return cfg
 
 

@@ -52,7 +52,7 @@ class Cleaner:
     def __init__(self, cfg: Config, trace: bool = False) -> None:
         self.cfg = cfg
         self.trace = trace  # keep every line's verdict, for `cleancorpus explain`
-        self.rules = RuleSet.load(cfg.resolve(cfg.clean.rules_dir), cfg.clean.rule_packs, cfg.clean.regex_timeout)
+        self.rules = RuleSet.from_files(cfg.rule_pack_files(), cfg.clean.regex_timeout)
         c = cfg.clean  # one object for the run: the classifier caches its judgements under it
         self.params = ClassifierParams(main_gap=c.main_block_gap, list_run=c.list_run, item_share=c.item_share)
 

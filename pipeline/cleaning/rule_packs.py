@@ -202,9 +202,13 @@ class RuleSet:
 
     @classmethod
     def load(cls, rules_dir: Path, packs: Iterable[str], timeout: float = 0.05) -> "RuleSet":
+        return cls.from_files([rules_dir / f"{pack}.toml" for pack in packs], timeout)
+
+    @classmethod
+    def from_files(cls, files: Iterable[Path], timeout: float = 0.05) -> "RuleSet":
         rules: list[Rule] = []
-        for pack in packs:
-            rules.extend(load_pack(rules_dir / f"{pack}.toml"))
+        for f in files:
+            rules.extend(load_pack(f))
         return cls(tuple(rules), timeout)
 
     @cached_property
