@@ -6,10 +6,10 @@
 
 Every document is cleaned the way the pipeline cleans it (``Cleaner(load_config()).process``
 on the same RawRecord the reader builds, then -- unless --no-repeated -- the corpus-learned
-repeated-line removal of ``stages._finish_window`` with the dataset as one window and an empty
-learned table), folded with ``minhash.fold`` and the spelling variants, and cut into exact
-shingle sets (``minhash.shingle_set``) for k in 2..5. True Jaccard J and containment C
-(``minhash.jaccard_containment`` semantics: C = |A∩B| / min(|A|,|B|)) are computed for ALL pairs
+repeated-line removal of ``cleaning/repeated_lines.drop_repeated_lines`` with the dataset as one window and an empty
+learned table), folded with ``dedup.signatures.fold`` and the spelling variants, and cut into exact
+shingle sets (``dedup.signatures.shingle_set``) for k in 2..5. True Jaccard J and containment C
+(``dedup.signatures.jaccard_containment`` semantics: C = |A∩B| / min(|A|,|B|)) are computed for ALL pairs
 (a sparse doc x shingle product; spot-checked against ``jaccard_containment``). The length
 filter (min_words) is not applied: every document takes part.
 
@@ -26,7 +26,7 @@ takes the chosen (k, j, c), the direct true-copy pairs that pass it (copy<->orig
 <->source, 000<->001), and for num_perm x rows gives the expected misses of the candidate
 step, P(candidate) = 1 - (1 - J^r)^b, plus a Monte Carlo that also applies dedup.py's
 signature-estimate floor (est >= min(jaccard_threshold, lsh_threshold) * 0.6, in-run pairs),
-and the misses of the real signatures (minhash.signatures, seed 1).
+and the misses of the real signatures (dedup.signatures.signatures, seed 1).
 """
 from __future__ import annotations
 
@@ -98,7 +98,7 @@ def clean_docs(recs: list[tuple[str, RawRecord]], cfg, repeated: bool) -> dict[s
             print(f"  warning: {did} rejected by cleaner ({res.reject.reason}); empty text", file=sys.stderr)
             continue
         docs.append((did, res.doc))
-    if repeated:  # stages._finish_window, one window, nothing learned before
+    if repeated:  # cleaning/repeated_lines.drop_repeated_lines, one window, nothing learned before
         maxw = cfg.clean.repeated_max_words
         counts: collections.Counter = collections.Counter()
         per = []

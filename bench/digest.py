@@ -1,8 +1,9 @@
 """A digest of every output row, for refactors that must not change a row.
 
 Runs `cleancorpus backfill INPUT -o OUT --workers 2 --no-prefect` (unless --output names an
-existing corpus) and prints one sha256 per table over every column but run_id and ingested_at,
-rows ordered by doc_id, so two code versions can be compared on the same inputs.
+existing corpus) and prints one sha256 per table over every column but run_id and ingested_at
+(rows serialized and sorted), so two code versions can be compared on the same inputs. source_uri
+is in the digest: compare runs over the same input paths.
 
     python bench/digest.py ../shared/seeds [--config FILE] [--cleancorpus PATH]
 """
@@ -34,11 +35,13 @@ def table_digest(path: Path) -> tuple[int, str]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("inputs", nargs="+")
+    ap.add_argument("inputs", nargs="*")
     ap.add_argument("--config")
     ap.add_argument("--cleancorpus", default=str(Path(sys.executable).parent / "cleancorpus"))
     ap.add_argument("--output", help="digest this corpus instead of running a backfill")
     args = ap.parse_args()
+    if not args.inputs and not args.output:
+        ap.error("give input paths, or --output CORPUS")
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(args.output or Path(tmp) / "out")
         if not args.output:

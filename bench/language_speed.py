@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier  # noqa: E402
 
-from pipeline import language  # noqa: E402
+from cleancorpus.pipeline.cleaning import language  # noqa: E402
 
 DEFAULT_DATASET = ROOT.parent / "shared" / "bench" / "extraction" / "scrapinghub"
 

@@ -340,7 +340,7 @@ def _traf_one(path: str) -> int:
 
 
 def _traf_meta_one(path: str) -> int:
-    """What the pipeline asks of trafilatura (default config): pipeline.extract.extract_html, i.e.
+    """What the pipeline asks of trafilatura (default config): cleancorpus.pipeline.extraction.html.extract_html, i.e.
     one parse, trafilatura's metadata steps for the kept fields, fast extraction and the
     readability/jusText comparison for short bodies, on the decoded page."""
     from cleancorpus.pipeline.inputs.encoding import decode_bytes
@@ -544,7 +544,7 @@ def main(argv: list[str] | None = None) -> int:
                 r = trafilatura_alone(html_dir, procs or 1, logs / key, meta=not procs)
                 show(key, r)
                 if not procs:
-                    rows.append(("pipeline.extract.extract_html (trafilatura as called), 1 proc", r["n"],
+                    rows.append(("cleancorpus.pipeline.extraction.html.extract_html (trafilatura as called), 1 proc", r["n"],
                                  r["loop_seconds"], r["n"] / r["loop_seconds"], r, f"default config; wall {r['wall']:.1f} s"))
                     continue
                 label = "trafilatura alone, 1 process" if procs == 1 else "trafilatura alone, Pool(2) = ceiling"

@@ -122,7 +122,7 @@ def backfill(
 
 @app.command()
 def serve(
-    config: Annotated[Optional[Path], typer.Option("--config", "-c", help="TOML config; its [schedule] gives cron, inputs and output.")] = None,
+    config: Annotated[Optional[Path], typer.Option("--config", "-c", help="TOML config; its \\[schedule] section gives cron, inputs and output.")] = None,
     name: Annotated[str, typer.Option(help="Deployment name shown in the Prefect UI.")] = "scheduled",
 ) -> None:
     """Serve the scheduled deployment of the backfill flow against the configured Prefect server."""

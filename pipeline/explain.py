@@ -22,7 +22,7 @@ from cleancorpus.pipeline.model import Document, RawRecord, Reject
 from cleancorpus.pipeline.run.deduplicate import DEDUP_COLUMNS, decide, run_candidates
 from cleancorpus.pipeline.run.process import WINDOW, clean_window, sign
 from cleancorpus.pipeline.run.staging import staged_table
-from cleancorpus.pipeline.run.state import Layout, load_line_counts
+from cleancorpus.pipeline.run.state import Layout, load_ledger, load_line_counts
 
 
 def _input(path: str) -> InputFile:
@@ -63,12 +63,29 @@ def explain_file(path: str, config_path: str | None = None, limit: int = 3, outp
     late_rejects = dict(filtered)
     decisions = _dedup(cfg, kept, root, remote) if root is not None and cfg.dedup.enabled and kept else {}
     out: list[str] = []
+    note = _already_processed(root, path)
+    if note:
+        out += [note, ""]
     for i, (rec, res) in enumerate(zip(records, results)):
         if i >= limit:
             out.append(f"... ({len(records) - limit} more records; --limit N shows more)")
             break
         out.extend(_explain_one(rec, res, late_rejects.get(i), decisions.get(i), root, cfg))
     return "\n".join(out)
+
+
+def _already_processed(root: Path | None, path: str) -> str | None:
+    """A file the corpus's ledger holds unchanged is skipped by a backfill: say so, since what
+    follows treats it as new (its own lines count among the learned ones, its own text is in
+    the index)."""
+    if root is None:
+        return None
+    f = _input(path)
+    prev = load_ledger(Layout(root)).get(f.uri)
+    if prev is None or prev[0] != f.size or abs(prev[1] - f.mtime) >= 1e-3:
+        return None
+    return (f"NOTE: {f.uri} is already in {root} (unchanged): a backfill skips it. Below, it is explained as if it "
+            "were a new input: its own lines count among the learned ones and its own text is in the index.")
 
 
 def _explain_one(rec: RawRecord | Reject, res: CleanResult | Reject, late: Reject | None, decision: Decision | None,

@@ -1,6 +1,6 @@
 """The stages a reject can come from and the reasons it can give: the values of the `stage`
 and `reason` columns of rejects/. StrEnums, so a member is the string written to Parquet;
-tests/test_reasons.py checks the README lists exactly these."""
+tests/test_schema.py checks the README lists exactly these."""
 from __future__ import annotations
 
 from enum import StrEnum
