@@ -37,7 +37,8 @@ def _print_summary(s: dict, output: str, seconds: float) -> None:
         return
     c = s["counts"]
     typer.echo(f"\nRun {s['run_id']} finished in {seconds:.1f} s")
-    typer.echo(f"  inputs    {c['inputs_seen']}  (skipped unchanged files: {s['inputs_skipped_unchanged']})")
+    again = f", records already in the corpus: {s['records_skipped_unchanged']}" if s.get("records_skipped_unchanged") else ""
+    typer.echo(f"  inputs    {c['inputs_seen']}  (skipped unchanged files: {s['inputs_skipped_unchanged']}{again})")
     typer.echo(f"  kept      {c['documents']}")
     typer.echo(f"  rejected  {c['rejects']}" + "".join(f"\n    {k:<18} {v}" for k, v in s["rejects_by_reason"].items()))
     d = s.get("dedup", {})

@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-import numpy as np
-
 from cleancorpus.pipeline.cleaning.cleaner import Cleaner, CleanResult
 from cleancorpus.pipeline.config import Config, load_config
 from cleancorpus.pipeline.dedup.decisions import Decision
@@ -119,11 +117,9 @@ def _explain_one(rec: RawRecord | Reject, res: CleanResult | Reject, late: Rejec
 
 def _dedup(cfg: Config, kept: list[tuple[int, Document, str]], root: Path, remote: str | None) -> dict[int, Decision]:
     """The dedup decision for each kept record, against the window and the corpus's index."""
-    sigs, n_sh, values, offsets = sign([d for _, d, _ in kept], cfg)
-    t = staged_table(kept, sigs, n_sh).select(DEDUP_COLUMNS)
-    sets = [values[offsets[x]:offsets[x + 1]] for x in range(len(kept))]
-    result, _ = decide(root, remote, cfg, run_candidates(t, cfg.dedup.num_perm), lambda x: np.asarray(sets[x]),
-                       lambda x: 0)
+    signed = sign([d for _, d, _ in kept], cfg)
+    t = staged_table(kept, signed.sigs, signed.n_shingles).select(DEDUP_COLUMNS)
+    result, _ = decide(root, remote, cfg, run_candidates(t, cfg.dedup.num_perm), signed.compared, lambda x: 0)
     return {seq: dec for (seq, _, _), dec in zip(kept, result.decisions)}
 
 

@@ -2,9 +2,14 @@
 
 Candidates come from MinHash LSH band keys; a candidate pair is only a duplicate when the
 true Jaccard of the shingle sets, or the containment of the smaller in the larger, passes
-its threshold (containment catches a copy that kept 60% of the article or added a footer).
-Clusters are built with union-find over confirmed pairs, so the result does not depend on
-the order documents arrive in or on how they were split into shards.
+its threshold (containment catches a copy that kept 60% of the article or added a footer),
+and the numbers and names of the two texts agree (view.py). Shingles and facts come from the
+article prose of each document, not from the chrome around it.
+
+No chains: confirmed pairs only group documents into candidate clusters; inside one, each
+document joins a kept representative only when confirmed against that representative itself,
+or becomes one. Documents are taken in representative order, so the result depends only on
+the documents, never on the order they arrive in or on how they were split into shards.
 
 Representative rule: a document kept by an earlier run stays kept (outputs are immutable);
 otherwise the earliest published, then the most complete metadata (title, author, date,
@@ -14,7 +19,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -23,6 +28,7 @@ from cleancorpus.pipeline.config import DedupConfig
 from cleancorpus.pipeline.dedup.candidates import in_group_order, plausible, run_pairs
 from cleancorpus.pipeline.dedup.index import IndexView
 from cleancorpus.pipeline.dedup.signatures import band_keys, jaccard_containment
+from cleancorpus.pipeline.dedup.view import facts_agree
 
 NO_DATE = np.iinfo(np.int64).max
 
@@ -42,10 +48,13 @@ class RunCandidates:
     def __len__(self) -> int:
         return len(self.doc_id)
 
+    def take(self, rows: np.ndarray) -> "RunCandidates":
+        return RunCandidates(*(getattr(self, f.name)[rows] for f in fields(self)))
+
 
 @dataclass
 class Decision:
-    status: str  # kept, exact_duplicate, near_duplicate
+    status: str  # kept, exact_duplicate, near_duplicate, unchanged (already in the corpus: not written again)
     cluster: str  # doc_id of the representative
     cluster_size: int
     duplicate_of: str | None = None
@@ -82,13 +91,30 @@ class UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def _passes(j: float, c: float, n_small: int, cfg: DedupConfig) -> bool:
-    """Jaccard, or containment of the smaller set when it is big enough to mean something
-    (a 10-shingle fragment is "contained" in many unrelated articles)."""
-    return j >= cfg.jaccard_threshold or (c >= cfg.containment_threshold and n_small >= cfg.min_shingles)
+@dataclass(frozen=True, slots=True)
+class Compared:
+    """What a document is compared on: its article's shingle set and facts (view.py)."""
+
+    shingles: np.ndarray  # sorted distinct uint32
+    facts: np.ndarray  # sorted distinct uint32
+    distinctive: bool  # article prose enough for containment to count
 
 
-def _similarity(j: float, c: float, cfg: DedupConfig) -> float:
+EMPTY = Compared(np.zeros(0, np.uint32), np.zeros(0, np.uint32), False)
+
+
+def confirm(a: Compared, b: Compared, cfg: DedupConfig) -> float | None:
+    """The similarity of a confirmed duplicate pair (Jaccard, or containment when that is what
+    passed), None when the pair is not one. Containment counts only between two articles with
+    enough distinctive shingles each (a page of chrome is "contained" in many), and any match
+    needs the two texts' numbers and names to agree (a template filled in twice is not a copy)."""
+    j, c = jaccard_containment(a.shingles, b.shingles)
+    contained = (c >= cfg.containment_threshold and a.distinctive and b.distinctive
+                 and min(len(a.shingles), len(b.shingles)) >= cfg.min_shingles)
+    if j < cfg.jaccard_threshold and not contained:
+        return None
+    if not facts_agree(a.facts, b.facts, cfg.min_facts, cfg.facts_threshold):
+        return None
     return j if j >= cfg.jaccard_threshold else c
 
 
@@ -99,15 +125,15 @@ class _ShingleSets:
     Pairs come sorted by group, so a few thousand sets cover the working set; a run row that
     falls out costs one seek and read of its shard's sets file when asked for again."""
 
-    def __init__(self, load: Callable[[list[int]], dict[int, np.ndarray]], group: Callable[[int], Any],
+    def __init__(self, load: Callable[[list[int]], dict[int, Compared]], group: Callable[[int], Any],
                  needed: Iterable[int], capacity: int = 4_096, prefetch: Callable[[int], bool] = lambda x: True) -> None:
         self.load, self.group, self.capacity, self.prefetch = load, group, capacity, prefetch
         self.by_group: dict[Any, list[int]] = {}
         for x in sorted(set(needed)):
             self.by_group.setdefault(group(x), []).append(x)
-        self.cache: OrderedDict[int, np.ndarray] = OrderedDict()
+        self.cache: OrderedDict[int, Compared] = OrderedDict()
 
-    def __call__(self, x: int) -> np.ndarray:
+    def __call__(self, x: int) -> Compared:
         hit = self.cache.get(x)
         if hit is not None:
             self.cache.move_to_end(x)
@@ -117,20 +143,49 @@ class _ShingleSets:
             rows = [y for y in self.by_group.get(self.group(x), []) if y not in self.cache and y != x] + [x]
         sets = self.load(rows)
         for y in rows:  # x last, so eviction never drops the set just asked for
-            self.cache[y] = sets.get(y, _EMPTY_SET)
+            self.cache[y] = sets.get(y, EMPTY)
             while len(self.cache) > self.capacity:
                 self.cache.popitem(last=False)
         return self.cache[x]
-
-
-_EMPTY_SET = np.zeros(0, np.uint32)
 
 
 def deduplicate(
     run: RunCandidates,
     index: IndexView,
     cfg: DedupConfig,
-    load_sets: Callable[[list[int]], dict[int, np.ndarray]],
+    load_sets: Callable[[list[int]], dict[int, Compared]],
+    group: Callable[[int], Any] = lambda x: x,
+    prefetch: Callable[[int], bool] = lambda x: True,
+) -> DedupResult:
+    """Decide kept / duplicate for every run document. Shingle sets are fetched only for candidates.
+
+    load_sets(rows) gives the shingle sets of run rows 0..n-1 and index rows n..n+m-1;
+    group(x) names where row x's set lives, so sets load a shard or file at a time and
+    candidate pairs are checked in that order.
+
+    The run's rows are decided in a canonical order (by doc_id, then text hash), not in the
+    order they came: which pairs a large group of equal band keys yields depends on row order,
+    and so the same documents give the same decisions however they were sharded or ordered."""
+    n = len(run)
+    perm = np.lexsort((run.hash64, run.doc_id.astype(str))) if n else np.zeros(0, np.int64)
+    inverse = np.empty_like(perm)
+    inverse[perm] = np.arange(n)
+
+    def load(rows: list[int]) -> dict[int, Compared]:
+        got = load_sets([int(perm[x]) if x < n else x for x in rows])
+        return {(int(inverse[x]) if x < n else x): v for x, v in got.items()}
+
+    res = _deduplicate(run.take(perm), index, cfg, load, lambda x: group(int(perm[x])) if x < n else group(x), prefetch)
+    back = inverse.tolist()
+    return DedupResult([res.decisions[i] for i in back], [res.doc_ids[i] for i in back], res.index_bands[inverse],
+                       res.index_growth, res.pairs_checked, res.pairs_confirmed)
+
+
+def _deduplicate(
+    run: RunCandidates,
+    index: IndexView,
+    cfg: DedupConfig,
+    load_sets: Callable[[list[int]], dict[int, Compared]],
     group: Callable[[int], Any] = lambda x: x,
     prefetch: Callable[[int], bool] = lambda x: True,
 ) -> DedupResult:
@@ -144,16 +199,21 @@ def deduplicate(
     keys = band_keys(run.sig, cfg.bands) if n else np.zeros((0, cfg.bands), np.uint64)
     keys32 = (keys & np.uint64(0xFFFFFFFF)).astype(np.uint32)
     uf = UnionFind(n + m)  # run rows 0..n-1, index rows n..n+m-1
+    # a record an earlier run already decided on, sent again unchanged (same id, same text) in a
+    # changed file: it has its row, so it is left out rather than rejected as a copy of itself
+    hit = index.exact(run.hash64) if n else np.zeros(0, np.int64)
+    unchanged = np.array([j >= 0 and str(index.doc_id[j]) == str(run.doc_id[x]) for x, j in enumerate(hit)], dtype=bool)
     exact_pair: set[tuple[int, int]] = set()
     touched: set[int] = set()  # index rows joined to some run document
     # exact duplicates, in the run and against the index
     order = np.lexsort((run.doc_id.astype(str), run.hash64)) if n else np.zeros(0, np.int64)
+    order = order[~unchanged[order]]
     for a, b in zip(order[:-1], order[1:]):
         if run.hash64[a] == run.hash64[b]:
             uf.union(int(a), int(b))
             exact_pair.add((min(int(a), int(b)), max(int(a), int(b))))
-    for i, j in enumerate(index.exact(run.hash64)):
-        if j >= 0:
+    for i, j in enumerate(hit):
+        if j >= 0 and not unchanged[i]:
             uf.union(i, n + int(j))
             exact_pair.add((i, n + int(j)))
             touched.add(n + int(j))
@@ -163,73 +223,94 @@ def deduplicate(
     run_keys = band_keys(run.sig, cfg.run_bands) if n else np.zeros((0, cfg.run_bands), np.uint64)
     pairs_in_run = run_pairs(run_keys)
     roots = np.array([uf.find(x) for x in range(n)], dtype=np.int64)  # pairs already joined as exact copies drop out
-    cand_run = plausible(run, pairs_in_run[roots[pairs_in_run[:, 0]] != roots[pairs_in_run[:, 1]]], cfg)
-    cand_idx = [(i, n + j) for i, j in index.band_hits(keys32) if uf.find(i) != uf.find(n + j)]
+    live = (roots[pairs_in_run[:, 0]] != roots[pairs_in_run[:, 1]]) & ~unchanged[pairs_in_run[:, 0]] & ~unchanged[pairs_in_run[:, 1]]
+    cand_run = plausible(run, pairs_in_run[live], cfg)
+    cand_idx = [(i, n + j) for i, j in index.band_hits(keys32) if not unchanged[i] and uf.find(i) != uf.find(n + j)]
     pairs = in_group_order(np.concatenate((cand_run, np.array(cand_idx, dtype=np.int64).reshape(-1, 2))), group)
     sset = _ShingleSets(load_sets, group, (x for p in pairs for x in p), prefetch=prefetch)
-    sims: dict[tuple[int, int], float] = {}
-    joined_before: set[tuple[int, int]] = set()  # pairs already in one cluster when their turn came
     confirmed = 0
     for a, b in pairs:
-        if uf.find(a) == uf.find(b):
-            # nothing to decide (copies of one page pair up in stars and chains): their similarity
-            # is worked out below if this pair turns out to be a member and its representative
-            joined_before.add((a, b))
-            continue
-        sa, sb = sset(a), sset(b)
-        j, c = jaccard_containment(sa, sb)
-        if _passes(j, c, min(len(sa), len(sb)), cfg):
+        if uf.find(a) != uf.find(b) and confirm(sset(a), sset(b), cfg) is not None:
             uf.union(a, b)
             if b >= n:
                 touched.add(b)
-            sims[(a, b)] = _similarity(j, c, cfg)
             confirmed += 1
-    # clusters and representatives
-    members: dict[int, list[int]] = {}
+    final_ids = _unique_ids(run, index)
+    decisions, growth = _assign(run, index, cfg, uf, touched, final_ids, sset, unchanged)
+    return DedupResult(decisions, final_ids, keys32, growth, len(cand_run) + len(cand_idx), confirmed)
+
+
+def _assign(run: RunCandidates, index: IndexView, cfg: DedupConfig, uf: UnionFind, touched: set[int],
+            final_ids: list[str], sset: Callable[[int], Compared], unchanged: np.ndarray) -> tuple[list[Decision], dict[str, int]]:
+    """Each run document kept, or folded into a representative it is confirmed against.
+
+    Within a candidate cluster, the earlier runs' kept documents come first (they stay kept),
+    then the run's documents in representative order: each joins the most similar
+    representative it is confirmed against (an exact copy of one joins it at 1.0), or is kept
+    and becomes a representative itself."""
+    n = len(run)
+    decisions: list[Decision | None] = [None] * n
+    clusters: dict[int, list[int]] = {}
     for x in range(n):
-        members.setdefault(uf.find(x), []).append(x)
+        if unchanged[x]:
+            decisions[x] = Decision("unchanged", str(run.doc_id[x]), 0)
+        else:
+            clusters.setdefault(uf.find(x), []).append(x)
     idx_by_root: dict[int, list[int]] = {}
     for y in sorted(touched):
         idx_by_root.setdefault(uf.find(y), []).append(y)
-    final_ids = _unique_ids(run, index)
-    decisions: list[Decision | None] = [None] * n
-    pending: list[tuple[int, int, str, int]] = []
+    row_of: dict[str, int] = {}
+
+    def index_row(doc_id: str) -> int | None:
+        if not row_of and len(index):
+            row_of.update((str(d), n + j) for j, d in enumerate(index.doc_id))
+        return row_of.get(doc_id)
+
+    def digest(r: int) -> int:
+        return int(run.hash64[r]) if r < n else int(index.hash64[r - n])
+
     growth: dict[str, int] = {}
-    for root, xs in members.items():
-        idx_members = idx_by_root.get(root, [])
-        if idx_members:
-            rep_id = min(index.kept_id(y - n) for y in idx_members)
-            rows = [y for y in idx_members if str(index.doc_id[y - n]) == rep_id]
-            if not rows:  # matched only rejected members: find the kept row they point to
-                rows = [n + int(j) for j in np.flatnonzero(index.doc_id == rep_id)[:1]]
-            rep = rows[0] if rows else min(idx_members, key=lambda y: index.kept_id(y - n))
-            size = int(index.cluster_size[rep - n]) + len(xs)
-            growth[rep_id] = growth.get(rep_id, 0) + len(xs)
-        else:
-            rep = min(xs, key=lambda x: (int(run.published[x]), -int(run.completeness[x]), -int(run.n_words[x]), final_ids[x]))
-            rep_id, size = final_ids[rep], len(xs)
-        for x in xs:
-            if x == rep:
-                decisions[x] = Decision("kept", rep_id, size)
+    for root, xs in clusters.items():
+        if len(xs) == 1 and root not in idx_by_root:  # the common case: nothing like it anywhere
+            decisions[xs[0]] = Decision("kept", final_ids[xs[0]], 1)
+            continue
+        reps: list[int] = []
+        rep_id: dict[int, str] = {}
+        size: dict[int, int] = {}
+        for y in idx_by_root.get(root, []):  # earlier runs' kept documents, and those their duplicates point to
+            kid = index.kept_id(y - n)
+            r = y if str(index.doc_id[y - n]) == kid else index_row(kid)
+            if r is not None and r not in rep_id:
+                reps.append(r)
+                rep_id[r], size[r] = kid, int(index.cluster_size[r - n])
+        reps.sort(key=lambda r: rep_id[r])
+        joined: list[tuple[int, int, float | None]] = []  # (member, representative, similarity; None: exact)
+        order = sorted(xs, key=lambda x: (int(run.published[x]), -int(run.completeness[x]), -int(run.n_words[x]), final_ids[x]))
+        for x in order:
+            target: int | None = next((r for r in reps if digest(r) == int(run.hash64[x])), None)
+            sim: float | None = None
+            if target is None:
+                best = max(((confirm(sset(x), sset(r), cfg), -k, r) for k, r in enumerate(reps)),
+                           key=lambda t: (t[0] is not None, t[0] or 0.0, t[1]), default=(None, 0, -1))
+                if best[0] is not None:
+                    target, sim = best[2], best[0]
+            if target is None:
+                reps.append(x)
+                rep_id[x], size[x] = final_ids[x], 1
                 continue
-            pair = (min(x, rep), max(x, rep))
-            if pair in exact_pair or (rep < n and run.hash64[x] == run.hash64[rep]) or (
-                rep >= n and index.hash64[rep - n] == run.hash64[x]
-            ):
-                decisions[x] = Decision("exact_duplicate", rep_id, size, rep_id, 1.0)
-            elif pair in sims:
-                decisions[x] = Decision("near_duplicate", rep_id, size, rep_id, round(float(sims[pair]), 4))
+            size[target] += 1
+            joined.append((x, target, sim))
+        for r in reps:
+            if r < n:
+                decisions[r] = Decision("kept", rep_id[r], size[r])
+        for x, r, sim in joined:
+            if sim is None:
+                decisions[x] = Decision("exact_duplicate", rep_id[r], size[r], rep_id[r], 1.0)
             else:
-                pending.append((x, rep, rep_id, size))
-    # similarity to the representative for members joined through others, in storage order
-    for x, rep, rep_id, size in sorted(pending, key=lambda t: (str(group(t[0])), t[0])):
-        sx, sr = sset(x), sset(rep)
-        j, c = jaccard_containment(sx, sr)
-        direct = (min(x, rep), max(x, rep)) in joined_before and _passes(j, c, min(len(sx), len(sr)), cfg)
-        sim = _similarity(j, c, cfg) if direct else max(j, c)  # as if the pair had been checked in turn
-        decisions[x] = Decision("near_duplicate", rep_id, size, rep_id, round(float(sim), 4))
-    return DedupResult([d for d in decisions if d is not None], final_ids, keys32, growth,
-                       len(cand_run) + len(cand_idx), confirmed)
+                decisions[x] = Decision("near_duplicate", rep_id[r], size[r], rep_id[r], round(float(sim), 4))
+            if r >= n:
+                growth[rep_id[r]] = growth.get(rep_id[r], 0) + 1
+    return [d for d in decisions if d is not None], growth
 
 
 def _unique_ids(run: RunCandidates, index: IndexView) -> list[str]:

@@ -92,6 +92,19 @@ class ContentHasher:
         self._f.close()
 
 
+def content_hash(uri: str, storage_options: dict[str, Any] | None = None) -> str | None:
+    """The hash read_file records in the ledger (of the decompressed bytes), without parsing
+    anything; None when the file cannot be read (read_file then says why)."""
+    try:
+        with _open(uri, storage_options) as raw:
+            hasher = ContentHasher(raw)
+            while hasher.read(1 << 20):
+                pass
+    except (OSError, EOFError, gzip.BadGzipFile, ValueError):
+        return None
+    return hasher.h.hexdigest() if hasher.h is not None else None
+
+
 def read_file(inp: InputFile, storage_options: dict[str, Any] | None = None,
               hasher_out: list[str] | None = None) -> Iterator[RawRecord | Reject]:
     """Stream the records of one input file (or of one part of it). Appends the content hash

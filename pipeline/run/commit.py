@@ -95,11 +95,16 @@ def run_summary(plan: RunPlan, process_stats: list[dict[str, Any]], dedup_stats:
     stage_in = sum(p.get("inputs", 0) for p in process_stats)
     docs = sum(w["documents"] for w in write_stats)
     rej = sum(w["rejects"] for w in write_stats)
+    # records of a changed file that an earlier run already wrote, sent again unchanged: skipped
+    # like an unchanged file, so they are not inputs this run saw
+    again = sum(w.get("unchanged_records", 0) for w in write_stats)
+    stage_in -= again
     return {
         "run_id": plan.run_id, "config_hash": plan.config_hash, "versions": versions(),
         "started_at": plan.started_at, "finished_at": (finished or datetime.now(timezone.utc)).isoformat(),
         "output": plan.output, "shards": len(plan.shards),
         "inputs_skipped_unchanged": plan.skipped_unchanged + sum(p.get("unchanged", 0) for p in process_stats),
+        "records_skipped_unchanged": again,
         "input_problems": list(plan.problems),
         "counts": {
             "inputs_seen": stage_in, "documents": docs, "rejects": rej,

@@ -19,9 +19,10 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from cleancorpus.pipeline.config import Config
-from cleancorpus.pipeline.dedup.decisions import NO_DATE, DedupResult, RunCandidates, deduplicate
+from cleancorpus.pipeline.dedup.decisions import NO_DATE, Compared, DedupResult, RunCandidates, deduplicate
 from cleancorpus.pipeline.dedup.index import load_index
 from cleancorpus.pipeline.dedup.signatures import fold, shingle_set
+from cleancorpus.pipeline.dedup.view import article_view, facts
 from cleancorpus.pipeline.run.plan import RunPlan
 from cleancorpus.pipeline.run.process import variants_for
 from cleancorpus.pipeline.run.state import Layout, empty_table
@@ -46,7 +47,7 @@ def run_candidates(t: pa.Table, num_perm: int) -> RunCandidates:
 
 
 def decide(root: Path, remote: str | None, cfg: Config, run: RunCandidates,
-           run_sets: Callable[[int], np.ndarray], run_group: Callable[[int], Any]) -> tuple[DedupResult, int]:
+           run_sets: Callable[[int], Compared], run_group: Callable[[int], Any]) -> tuple[DedupResult, int]:
     """Decide every run row against the run and the output's index; (result, index size).
 
     run_sets(x) gives run row x's shingle set and run_group(x) names where it lives, so sets
@@ -56,8 +57,8 @@ def decide(root: Path, remote: str | None, cfg: Config, run: RunCandidates,
     variants = variants_for(cfg)
     n = len(run)
 
-    def load_sets(rows: list[int]) -> dict[int, np.ndarray]:
-        res: dict[int, np.ndarray] = {}
+    def load_sets(rows: list[int]) -> dict[int, Compared]:
+        res: dict[int, Compared] = {}
         by_file: dict[str, list[int]] = {}
         for x in rows:
             if x < n:
@@ -68,7 +69,7 @@ def decide(root: Path, remote: str | None, cfg: Config, run: RunCandidates,
             tt = _read_documents_file(root, remote, f)
             texts = dict(zip(tt.column("doc_id").to_pylist(), tt.column("text").to_pylist())) if tt is not None else {}
             for x in xs:
-                res[x] = shingle_set(fold(texts.get(str(index.doc_id[x - n]), ""), variants), cfg.dedup.shingle_size)
+                res[x] = compared_from_text(texts.get(str(index.doc_id[x - n]), ""), cfg, variants)
         return res
 
     def group(x: int) -> tuple[str, Any]:
@@ -79,25 +80,42 @@ def decide(root: Path, remote: str | None, cfg: Config, run: RunCandidates,
 
 
 class _StagedSets:
-    """Shingle sets of staged rows, read straight from their shard's sets file: nothing else
-    is held. (os.pread: one call, no seek and no read-ahead buffer to throw away per set.)"""
+    """What confirms a staged row (shingle set, facts, distinctive flag), read straight from its
+    shard's files: nothing else is held. (os.pread: one call, no seek and no read-ahead buffer
+    to throw away per set.)"""
+
+    FILES = ("sets", "facts")
 
     def __init__(self, shard_folders: list[str], where: list[tuple[int, int]]) -> None:
         self.folders, self.where = shard_folders, where
-        self.offsets: dict[int, list[int]] = {}
-        self.handles: dict[int, int] = {}
+        self.offsets: dict[tuple[int, str], list[int]] = {}
+        self.handles: dict[tuple[int, str], int] = {}
+        self.distinctive: dict[int, np.ndarray] = {}
 
-    def __call__(self, x: int) -> np.ndarray:
+    def _read(self, si: int, ri: int, name: str) -> np.ndarray:
+        key = (si, name)
+        if key not in self.handles:
+            self.offsets[key] = np.load(Path(self.folders[si]) / f"{name}_offsets.npy").tolist()
+            self.handles[key] = os.open(Path(self.folders[si]) / f"{name}.bin", os.O_RDONLY)
+        offs = self.offsets[key]
+        return np.frombuffer(os.pread(self.handles[key], (offs[ri + 1] - offs[ri]) * 4, offs[ri] * 4), dtype=np.uint32)
+
+    def __call__(self, x: int) -> Compared:
         si, ri = self.where[x]
-        if si not in self.handles:
-            self.offsets[si] = np.load(Path(self.folders[si]) / "sets_offsets.npy").tolist()
-            self.handles[si] = os.open(Path(self.folders[si]) / "sets.bin", os.O_RDONLY)
-        offs = self.offsets[si]
-        return np.frombuffer(os.pread(self.handles[si], (offs[ri + 1] - offs[ri]) * 4, offs[ri] * 4), dtype=np.uint32)
+        if si not in self.distinctive:
+            self.distinctive[si] = np.load(Path(self.folders[si]) / "distinctive.npy")
+        return Compared(self._read(si, ri, "sets"), self._read(si, ri, "facts"), bool(self.distinctive[si][ri]))
 
     def close(self) -> None:
         for fd in self.handles.values():
             os.close(fd)
+
+
+def compared_from_text(text: str, cfg: Config, variants: dict[str, str]) -> Compared:
+    """What confirms an earlier run's document, from its text as published (documents/ or
+    state/dedup_texts/): the same view the process stage took of it."""
+    view = article_view(text)
+    return Compared(shingle_set(fold(view.text, variants), cfg.dedup.shingle_size), facts(view.text), view.distinctive)
 
 
 def deduplicate_run(plan: RunPlan, shard_folders: list[str]) -> dict[str, Any]:
@@ -129,19 +147,22 @@ def deduplicate_run(plan: RunPlan, shard_folders: list[str]) -> dict[str, Any]:
         "similarity": [x.similarity for x in d],
     })
     # every document of the run goes into the index: kept ones as themselves, duplicates
-    # pointing to their representative (their texts are kept in state/dedup_texts/)
+    # pointing to their representative (their texts are kept in state/dedup_texts/); a record
+    # sent again unchanged is there already
+    fresh = [i for i, x in enumerate(d) if x.status != "unchanged"]
     indexed = pa.table({
-        "doc_id": result.doc_ids, "hash64": pa.array(run.hash64, pa.uint64()),
-        "cluster_size": pa.array([x.cluster_size for x in d], pa.int32()),
-        "rep": [None if x.status == "kept" else x.cluster for x in d],
+        "doc_id": [result.doc_ids[i] for i in fresh], "hash64": pa.array(run.hash64[fresh], pa.uint64()),
+        "cluster_size": pa.array([d[i].cluster_size for i in fresh], pa.int32()),
+        "rep": [None if d[i].status == "kept" else d[i].cluster for i in fresh],
     })
     pq.write_table(indexed, plan.run_dir / "indexed.parquet")
-    np.save(plan.run_dir / "bands.npy", result.index_bands)
+    np.save(plan.run_dir / "bands.npy", result.index_bands[fresh])
     growth = pa.Table.from_pylist([{"doc_id": k, "added": v} for k, v in sorted(result.index_growth.items())], schema=GROWTH)
     pq.write_table(growth, plan.run_dir / "growth.parquet")
-    dups = sum(1 for x in d if x.status != "kept")
-    return {"candidates": n, "kept": n - dups, "duplicates": dups, "pairs_checked": result.pairs_checked,
-            "pairs_confirmed": result.pairs_confirmed, "index_size": index_size}
+    unchanged = n - len(fresh)
+    dups = sum(1 for x in d if x.status in ("exact_duplicate", "near_duplicate"))
+    return {"candidates": n, "kept": n - dups - unchanged, "duplicates": dups, "unchanged": unchanged,
+            "pairs_checked": result.pairs_checked, "pairs_confirmed": result.pairs_confirmed, "index_size": index_size}
 
 
 def _write_decisions(plan: RunPlan, where: list[tuple[int, int]], n_shards: int, cols: dict[str, list[Any]]) -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -21,9 +23,11 @@ from cleancorpus.pipeline.cleaning.filters import filter_reject, settle
 from cleancorpus.pipeline.cleaning.language import detect_language
 from cleancorpus.pipeline.cleaning.repeated_lines import LineCounts, drop_repeated_lines
 from cleancorpus.pipeline.config import Config
+from cleancorpus.pipeline.dedup.decisions import Compared
 from cleancorpus.pipeline.dedup.signatures import fold, load_variants, sketch
+from cleancorpus.pipeline.dedup.view import article_view, facts
 from cleancorpus.pipeline.inputs.discover import InputFile
-from cleancorpus.pipeline.inputs.readers import read_file
+from cleancorpus.pipeline.inputs.readers import content_hash, read_file
 from cleancorpus.pipeline.model import Document, Reject
 from cleancorpus.pipeline.run.plan import RunPlan, Shard
 from cleancorpus.pipeline.run.staging import ShardWriter, reject_row, staged_table
@@ -79,7 +83,7 @@ def process_shard(plan: RunPlan, shard: Shard) -> dict[str, Any]:
     shard_lines: Counter[tuple[str, int]] = Counter()
     window: list[tuple[int, Document]] = []
     rejects: list[dict[str, Any]] = []
-    sets_parts: list[tuple[np.ndarray, np.ndarray]] = []  # (values, per-doc counts), in staged order
+    sets_parts: list[Signed] = []  # per window, in staged order
     seq = 0
 
     def flush_window() -> None:
@@ -89,26 +93,27 @@ def process_shard(plan: RunPlan, shard: Shard) -> dict[str, Any]:
         rejects.clear()
 
     for uri, size, mtime, part, nparts in shard.files:
-        # the content hash goes to the ledger from part 0 of a file; the other parts of a big
-        # file need it only to tell a touched file from a changed one (the ledger knows it)
-        hashes: list[str] | None = [] if part == 0 or uri in ledger else None
-        produced = 0
+        prev = ledger.get(uri)
+        if prev is not None and prev[0] == size and prev[2] and content_hash(uri) == prev[2]:
+            # touched (a new mtime), the same bytes: nothing to process, nothing to add. Asked
+            # before reading, since a record file is cleaned a window at a time as it is read
+            if part == 0:
+                stats["unchanged"] += 1
+                ledger_rows.append({"uri": uri, "size": size, "mtime": mtime, "content_hash": prev[2], "run_id": plan.run_id})
+            stats["files"] += 1
+            continue
+        # the content hash goes to the ledger from part 0 of a file
+        hashes: list[str] | None = [] if part == 0 else None
         buffered: list[tuple[int, Any]] = []
         for item in read_file(InputFile(uri, size, mtime, part, nparts), hasher_out=hashes):
             buffered.append((seq, item))
             seq += 1
-            produced += 1
             if len(buffered) >= WINDOW:
                 _consume(buffered, cleaner, window, rejects, stats)
                 buffered.clear()
                 if len(window) >= WINDOW:
                     flush_window()
         content = hashes[0] if hashes else ""
-        prev = ledger.get(uri)
-        if prev is not None and prev[2] == content and produced == len(buffered):
-            # touched (new mtime) but the same bytes: nothing new to process
-            stats["unchanged"] += 1
-            buffered.clear()
         _consume(buffered, cleaner, window, rejects, stats)
         if len(window) >= WINDOW:
             flush_window()
@@ -117,11 +122,7 @@ def process_shard(plan: RunPlan, shard: Shard) -> dict[str, Any]:
         stats["files"] += 1
     flush_window()
     writer.close()
-    counts = np.concatenate([c for _, c in sets_parts]) if sets_parts else np.zeros(0, np.int64)
-    offsets = np.zeros(len(counts) + 1, dtype=np.int64)
-    np.cumsum(counts, out=offsets[1:])
-    (np.concatenate([v for v, _ in sets_parts]) if sets_parts else np.zeros(0, np.uint32)).astype("<u4").tofile(folder / "sets.bin")
-    np.save(folder / "sets_offsets.npy", offsets)
+    write_compared(folder, sets_parts)
     pq.write_table(pa.Table.from_pylist(ledger_rows, schema=LEDGER), folder / "ledger.parquet")
     lines = [{"source_key": k, "line_hash": h, "n_docs": c} for (k, h), c in sorted(shard_lines.items())]
     pq.write_table(pa.Table.from_pylist(lines, schema=LINES), folder / "lines.parquet")
@@ -171,16 +172,54 @@ def clean_window(window: list[tuple[int, Document]], cfg: Config, learned: LineC
     return kept, rejects
 
 
-def sign(docs: list[Document], cfg: Config) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Signatures and the exact shingle sets (values, offsets) that confirm candidate pairs."""
+@dataclass
+class Signed:
+    """A window's dedup inputs: signatures, and what confirms a candidate pair (view.py): the
+    exact shingle sets and the facts (values and per-document offsets), and whether each
+    document's article prose is enough for containment."""
+
+    sigs: np.ndarray
+    n_shingles: np.ndarray
+    shingles: np.ndarray
+    shingle_offsets: np.ndarray
+    facts: np.ndarray
+    fact_offsets: np.ndarray
+    distinctive: np.ndarray
+
+    def compared(self, i: int) -> Compared:
+        return Compared(self.shingles[self.shingle_offsets[i]:self.shingle_offsets[i + 1]],
+                        self.facts[self.fact_offsets[i]:self.fact_offsets[i + 1]], bool(self.distinctive[i]))
+
+
+def sign(docs: list[Document], cfg: Config) -> Signed:
+    """Signatures and the sets that confirm pairs, from each document's article view."""
     variants = variants_for(cfg)
-    folded = [fold(d.text, variants, canonical=False) for d in docs]
-    return sketch(folded, cfg.dedup.num_perm, cfg.dedup.shingle_size, cfg.dedup.seed)
+    views = [article_view(d.text) for d in docs]
+    folded = [fold(v.text, variants, canonical=False) for v in views]
+    sigs, n_sh, values, offsets = sketch(folded, cfg.dedup.num_perm, cfg.dedup.shingle_size, cfg.dedup.seed)
+    fact_sets = [facts(v.text) for v in views]
+    fact_offsets = np.zeros(len(docs) + 1, dtype=np.int64)
+    np.cumsum([len(f) for f in fact_sets], out=fact_offsets[1:])
+    fact_values = np.concatenate(fact_sets) if fact_sets else np.zeros(0, np.uint32)
+    return Signed(sigs, n_sh, values, offsets, fact_values, fact_offsets, np.array([v.distinctive for v in views], bool))
+
+
+def write_compared(folder: Path, parts: list[Signed]) -> None:
+    """A shard's shingle sets and facts as flat uint32 files with offsets, and the distinctive
+    flags: the dedup stage reads one document's with one pread each."""
+    for name, values, offsets in (("sets", "shingles", "shingle_offsets"), ("facts", "facts", "fact_offsets")):
+        counts = np.concatenate([np.diff(getattr(p, offsets)) for p in parts]) if parts else np.zeros(0, np.int64)
+        offs = np.zeros(len(counts) + 1, dtype=np.int64)
+        np.cumsum(counts, out=offs[1:])
+        (np.concatenate([getattr(p, values) for p in parts]) if parts else np.zeros(0, np.uint32)).astype("<u4").tofile(
+            folder / f"{name}.bin")
+        np.save(folder / f"{name}_offsets.npy", offs)
+    np.save(folder / "distinctive.npy", np.concatenate([p.distinctive for p in parts]) if parts else np.zeros(0, bool))
 
 
 def _finish_window(window: list[tuple[int, Document]], cfg: Config, learned: LineCounts,
                    shard_lines: Counter[tuple[str, int]], stats: Counter[str],
-                   sets_out: list[tuple[np.ndarray, np.ndarray]]) -> tuple[pa.Table | None, list[dict[str, Any]]]:
+                   sets_out: list[Signed]) -> tuple[pa.Table | None, list[dict[str, Any]]]:
     """Corpus-learned boilerplate, filters, language and signatures over a window of documents."""
     if not window:
         return None, []
@@ -189,7 +228,8 @@ def _finish_window(window: list[tuple[int, Document]], cfg: Config, learned: Lin
         stats[f"reject:{r.reason}"] += 1
     sigs, n_sh = (None, None)
     if kept_docs and cfg.dedup.enabled:
-        sigs, n_sh, values, offsets = sign([d for _, d, _ in kept_docs], cfg)
-        sets_out.append((values, np.diff(offsets)))
+        signed = sign([d for _, d, _ in kept_docs], cfg)
+        sigs, n_sh = signed.sigs, signed.n_shingles
+        sets_out.append(signed)
     stats["candidates"] += len(kept_docs)
     return staged_table(kept_docs, sigs, n_sh), [reject_row(seq, r) for seq, r in filtered]

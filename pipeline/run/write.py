@@ -55,7 +55,7 @@ def write_shard(plan: RunPlan, shard: Shard, shard_folder: str) -> dict[str, Any
             docs_w.write_table(docs)
             n_docs += len(docs)
         # duplicates go to rejects/ and their texts to state (only the columns those need are filtered)
-        dropped = pc.invert(kept)
+        dropped = pc.is_in(dec.column("status"), pa.array(["exact_duplicate", "near_duplicate"]))  # not "unchanged"
         dup_rows = staged.select(["source_uri", "source_record", "title", "url", "text"]).filter(dropped)
         dup_dec = dec.filter(dropped)
         if len(dup_dec):
@@ -64,7 +64,8 @@ def write_shard(plan: RunPlan, shard: Shard, shard_folder: str) -> dict[str, Any
             reasons.update(dict(zip(counted.field("values").to_pylist(), counted.field("counts").to_pylist())))
         dup_w.write_table(pa.table({"doc_id": dup_dec.column("doc_id"), "text": dup_rows.column("text")}, schema=DUP_TEXTS))
     written = [p for p in (docs_w.close(out), rej_w.close(out), dup_w.close(out)) if p]
-    return {"shard_id": shard.shard_id, "documents": n_docs, "rejects": sum(reasons.values()), "files": written,
+    unchanged = pc.sum(pc.equal(decisions.column("status"), "unchanged")).as_py() or 0
+    return {"shard_id": shard.shard_id, "documents": n_docs, "unchanged_records": unchanged, "rejects": sum(reasons.values()), "files": written,
             "reasons": dict(reasons)}
 
 

@@ -1,0 +1,111 @@
+"""`cleancorpus why DIR DOC`: why a document was dropped as a duplicate, from the output alone.
+
+A near-duplicate reject is text the user never sees again, so the decision must be checkable:
+this shows the rejected document and the kept one it was folded into, the similarity that was
+recorded, and the two texts paragraph by paragraph, side by side: what both hold, what only
+the dropped one had, what only the kept one has. The dropped text comes from
+`state/dedup_texts/` (written for every duplicate), the kept one from `documents/`.
+"""
+from __future__ import annotations
+
+import difflib
+import textwrap
+from typing import Any
+
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+
+WIDTH = 60  # characters a column
+
+
+def _dataset(root: str, sub: str) -> ds.Dataset | None:
+    import fsspec
+
+    fs, p = fsspec.core.url_to_fs(f"{root.rstrip('/')}/{sub}")
+    try:
+        if not fs.exists(p):
+            return None
+        return ds.dataset(p, filesystem=fs, format="parquet", partitioning="hive")
+    except (FileNotFoundError, OSError):
+        return None
+
+
+def _one(d: ds.Dataset | None, column: str, value: str, columns: list[str]) -> dict[str, Any] | None:
+    if d is None:
+        return None
+    t = d.to_table(columns=columns, filter=pc.field(column) == value)
+    return t.slice(0, 1).to_pylist()[0] if len(t) else None
+
+
+def _reject(root: str, key: str) -> dict[str, Any] | None:
+    """The reject row of a doc_id, or of a source file / record the user names instead."""
+    rejects = _dataset(root, "rejects")
+    cols = ["doc_id", "source_uri", "source_record", "reason", "detail", "duplicate_of", "similarity", "dup_cluster_size",
+            "title", "url", "run_id"]
+    for column in ("doc_id", "source_uri", "source_record", "url"):
+        row = _one(rejects, column, key, cols)
+        if row is not None:
+            return row
+    return None
+
+
+def _paragraphs(text: str | None) -> list[str]:
+    return [p for p in (text or "").split("\n\n") if p.strip()]
+
+
+def _side_by_side(left: list[str], right: list[str]) -> list[str]:
+    """A row per paragraph: `=` in both, `<` only in the dropped one, `>` only in the kept one."""
+    out: list[str] = []
+    norm = [" ".join(p.lower().split()) for p in left], [" ".join(p.lower().split()) for p in right]
+    for tag, a0, a1, b0, b1 in difflib.SequenceMatcher(None, norm[0], norm[1], autojunk=False).get_opcodes():
+        if tag == "equal":
+            for p in left[a0:a1]:
+                out.extend(_row("=", p, "=", p))
+            continue
+        lhs, rhs = left[a0:a1], right[b0:b1]
+        for i in range(max(len(lhs), len(rhs))):
+            out.extend(_row("<", lhs[i] if i < len(lhs) else "", ">", rhs[i] if i < len(rhs) else ""))
+    return out
+
+
+def _row(lmark: str, ltext: str, rmark: str, rtext: str) -> list[str]:
+    lw = textwrap.wrap(ltext, WIDTH) or [""]
+    rw = textwrap.wrap(rtext, WIDTH) or [""]
+    rows = []
+    for i in range(max(len(lw), len(rw))):
+        lt = lw[i] if i < len(lw) else ""
+        rt = rw[i] if i < len(rw) else ""
+        lm = lmark if i == 0 and ltext else " "
+        rm = rmark if i == 0 and rtext else " "
+        rows.append(f"{lm} {lt:<{WIDTH}} | {rm} {rt}".rstrip())
+    return rows
+
+
+def explain_duplicate(root: str, key: str) -> str:
+    """The report for one rejected duplicate, named by doc_id, source file, record or URL."""
+    rej = _reject(root, key)
+    if rej is None:
+        raise LookupError(f"{key} is not a rejected document of {root} (give a doc_id, source file or URL from rejects/)")
+    if rej["reason"] not in ("exact_duplicate", "near_duplicate"):
+        raise LookupError(f"{rej['doc_id']} was rejected as {rej['reason']} ({rej['detail']}), not as a duplicate")
+    kept_id = rej["duplicate_of"]
+    dropped = _one(_dataset(root, "state/dedup_texts"), "doc_id", rej["doc_id"], ["doc_id", "text"])
+    kept = _one(_dataset(root, "documents"), "doc_id", kept_id, ["doc_id", "text", "title", "url", "source_uri"])
+    out = [f"dropped  {rej['doc_id']}: {rej['reason']} of {kept_id}, similarity {rej['similarity']} to it "
+           f"(cluster of {rej['dup_cluster_size']} when it arrived, run {rej['run_id']})",
+           f"         {rej['title'] or '(no title)'}  {rej['source_uri']}" + (f" #{rej['source_record']}" if rej["source_record"] else "")]
+    if kept is None:
+        out.append(f"kept     {kept_id}: not in documents/ (the output was edited by hand?)")
+        return "\n".join(out)
+    out.append(f"kept     {kept_id}: {kept['title'] or '(no title)'}  {kept['url'] or kept['source_uri']}")
+    if dropped is None:
+        out.append("the dropped text is not in state/dedup_texts/ (written by versions before it existed)")
+        return "\n".join(out)
+    left, right = _paragraphs(dropped["text"]), _paragraphs(kept["text"])
+    rows = _side_by_side(left, right)
+    both = sum(1 for r in rows if r.startswith("="))
+    only_l = sum(1 for r in rows if r.startswith("<"))
+    only_r = sum(1 for r in rows if "| >" in r)
+    out += ["", f"paragraphs: {both} in both, {only_l} only in the dropped one, {only_r} only in the kept one", "",
+            f"  {'dropped':<{WIDTH}} |   kept", f"  {'-' * WIDTH} | {'-' * WIDTH}", *rows]
+    return "\n".join(out)
