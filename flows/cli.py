@@ -161,6 +161,20 @@ def explain(
         _fail(str(e))
 
 
+@app.command()
+def why(
+    directory: Annotated[str, typer.Argument(help="An output folder written by backfill or serve.")],
+    document: Annotated[str, typer.Argument(help="The rejected duplicate: its doc_id, source file, record id or URL.")],
+) -> None:
+    """Why a document was dropped as a duplicate: the kept document, the similarity, and both texts side by side."""
+    from cleancorpus.pipeline.dedup.why import explain_duplicate
+
+    try:
+        typer.echo(explain_duplicate(directory, document))
+    except LookupError as e:
+        _fail(str(e).strip("'\""))
+
+
 @app.command("init-config")
 def init_config(
     path: Annotated[Path, typer.Argument(help="Where to write the annotated defaults (a .toml file).")],

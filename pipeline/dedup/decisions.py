@@ -13,7 +13,8 @@ the documents, never on the order they arrive in or on how they were split into 
 
 Representative rule: a document kept by an earlier run stays kept (outputs are immutable);
 otherwise the earliest published, then the most complete metadata (title, author, date,
-url), then the longest, then the smallest doc_id.
+url), then the one confirmed against the most others (the original that copies were made
+from, rather than a revision of it), then the longest, then the smallest doc_id.
 """
 from __future__ import annotations
 
@@ -98,9 +99,10 @@ class Compared:
     shingles: np.ndarray  # sorted distinct uint32
     facts: np.ndarray  # sorted distinct uint32
     distinctive: bool  # article prose enough for containment to count
+    n_full: int  # word n-grams of the whole text, chrome included
 
 
-EMPTY = Compared(np.zeros(0, np.uint32), np.zeros(0, np.uint32), False)
+EMPTY = Compared(np.zeros(0, np.uint32), np.zeros(0, np.uint32), False, 1)
 
 
 def confirm(a: Compared, b: Compared, cfg: DedupConfig) -> float | None:
@@ -109,8 +111,11 @@ def confirm(a: Compared, b: Compared, cfg: DedupConfig) -> float | None:
     enough distinctive shingles each (a page of chrome is "contained" in many), and any match
     needs the two texts' numbers and names to agree (a template filled in twice is not a copy)."""
     j, c = jaccard_containment(a.shingles, b.shingles)
-    contained = (c >= cfg.containment_threshold and a.distinctive and b.distinctive
-                 and min(len(a.shingles), len(b.shingles)) >= cfg.min_shingles)
+    small = min(len(a.shingles), len(b.shingles))
+    # the shared article text must also be that share of the smaller whole text: a short
+    # passage two pages both quote is "contained" in each other's prose, not in each other
+    contained = (c >= cfg.containment_threshold and a.distinctive and b.distinctive and small >= cfg.min_shingles
+                 and c * small >= cfg.containment_threshold * min(a.n_full, b.n_full))
     if j < cfg.jaccard_threshold and not contained:
         return None
     if not facts_agree(a.facts, b.facts, cfg.min_facts, cfg.facts_threshold):
@@ -229,23 +234,29 @@ def _deduplicate(
     pairs = in_group_order(np.concatenate((cand_run, np.array(cand_idx, dtype=np.int64).reshape(-1, 2))), group)
     sset = _ShingleSets(load_sets, group, (x for p in pairs for x in p), prefetch=prefetch)
     confirmed = 0
+    degree = np.zeros(n, np.int32)  # confirmed candidate pairs a run row is in: who is at a cluster's centre
     for a, b in pairs:
-        if uf.find(a) != uf.find(b) and confirm(sset(a), sset(b), cfg) is not None:
-            uf.union(a, b)
-            if b >= n:
-                touched.add(b)
-            confirmed += 1
+        if confirm(sset(a), sset(b), cfg) is None:
+            continue
+        confirmed += 1
+        uf.union(a, b)
+        if b >= n:
+            touched.add(b)
+        degree[a] += 1
+        if b < n:
+            degree[b] += 1
     final_ids = _unique_ids(run, index)
-    decisions, growth = _assign(run, index, cfg, uf, touched, final_ids, sset, unchanged)
+    decisions, growth = _assign(run, index, cfg, uf, touched, final_ids, sset, unchanged, degree)
     return DedupResult(decisions, final_ids, keys32, growth, len(cand_run) + len(cand_idx), confirmed)
 
 
 def _assign(run: RunCandidates, index: IndexView, cfg: DedupConfig, uf: UnionFind, touched: set[int],
-            final_ids: list[str], sset: Callable[[int], Compared], unchanged: np.ndarray) -> tuple[list[Decision], dict[str, int]]:
+            final_ids: list[str], sset: Callable[[int], Compared], unchanged: np.ndarray,
+            degree: np.ndarray) -> tuple[list[Decision], dict[str, int]]:
     """Each run document kept, or folded into a representative it is confirmed against.
 
     Within a candidate cluster, the earlier runs' kept documents come first (they stay kept),
-    then the run's documents in representative order: each joins the most similar
+    then the run's documents in representative order (see the module's docstring): each joins the most similar
     representative it is confirmed against (an exact copy of one joins it at 1.0), or is kept
     and becomes a representative itself."""
     n = len(run)
@@ -285,7 +296,8 @@ def _assign(run: RunCandidates, index: IndexView, cfg: DedupConfig, uf: UnionFin
                 rep_id[r], size[r] = kid, int(index.cluster_size[r - n])
         reps.sort(key=lambda r: rep_id[r])
         joined: list[tuple[int, int, float | None]] = []  # (member, representative, similarity; None: exact)
-        order = sorted(xs, key=lambda x: (int(run.published[x]), -int(run.completeness[x]), -int(run.n_words[x]), final_ids[x]))
+        order = sorted(xs, key=lambda x: (int(run.published[x]), -int(run.completeness[x]), -int(degree[x]),
+                                          -int(run.n_words[x]), final_ids[x]))
         for x in order:
             target: int | None = next((r for r in reps if digest(r) == int(run.hash64[x])), None)
             sim: float | None = None

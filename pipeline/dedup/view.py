@@ -46,6 +46,11 @@ def article_view(text: str) -> View:
     return View(text, False)
 
 
+def full_ngrams(n_words: int, k: int) -> int:
+    """How many word k-grams the whole text has (chrome included), at least 1."""
+    return max(n_words - k + 1, 1)
+
+
 def facts(text: str) -> np.ndarray:
     """Sorted distinct uint32 hashes of the numbers and names in a text (crc32: the same in
     every process, unlike hash())."""

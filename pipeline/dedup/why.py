@@ -15,6 +15,8 @@ from typing import Any
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
+from cleancorpus.pipeline.dedup.signatures import fold
+
 WIDTH = 60  # characters a column
 
 
@@ -54,17 +56,23 @@ def _paragraphs(text: str | None) -> list[str]:
 
 
 def _side_by_side(left: list[str], right: list[str]) -> list[str]:
-    """A row per paragraph: `=` in both, `<` only in the dropped one, `>` only in the kept one."""
+    """A row per paragraph: `=` the same in both (as dedup compares text: case, accents,
+    punctuation and spelling variants folded), `~` mostly the same words, `<` only in the
+    dropped one, `>` only in the kept one."""
     out: list[str] = []
-    norm = [" ".join(p.lower().split()) for p in left], [" ".join(p.lower().split()) for p in right]
+    norm = [fold(p) for p in left], [fold(p) for p in right]
     for tag, a0, a1, b0, b1 in difflib.SequenceMatcher(None, norm[0], norm[1], autojunk=False).get_opcodes():
         if tag == "equal":
-            for p in left[a0:a1]:
-                out.extend(_row("=", p, "=", p))
+            for i, j in zip(range(a0, a1), range(b0, b1)):
+                out.extend(_row("=", left[i], "=", right[j]))
             continue
-        lhs, rhs = left[a0:a1], right[b0:b1]
-        for i in range(max(len(lhs), len(rhs))):
-            out.extend(_row("<", lhs[i] if i < len(lhs) else "", ">", rhs[i] if i < len(rhs) else ""))
+        lhs, rhs = list(range(a0, a1)), list(range(b0, b1))
+        for k in range(max(len(lhs), len(rhs))):
+            i, j = (lhs[k] if k < len(lhs) else None), (rhs[k] if k < len(rhs) else None)
+            close = i is not None and j is not None and difflib.SequenceMatcher(
+                None, norm[0][i].split(), norm[1][j].split(), autojunk=False).ratio() >= 0.8
+            out.extend(_row("~" if close else "<", left[i] if i is not None else "",
+                            "~" if close else ">", right[j] if j is not None else ""))
     return out
 
 
@@ -104,8 +112,10 @@ def explain_duplicate(root: str, key: str) -> str:
     left, right = _paragraphs(dropped["text"]), _paragraphs(kept["text"])
     rows = _side_by_side(left, right)
     both = sum(1 for r in rows if r.startswith("="))
+    close = sum(1 for r in rows if r.startswith("~"))
     only_l = sum(1 for r in rows if r.startswith("<"))
     only_r = sum(1 for r in rows if "| >" in r)
-    out += ["", f"paragraphs: {both} in both, {only_l} only in the dropped one, {only_r} only in the kept one", "",
+    out += ["", f"paragraphs: {both} the same in both, {close} mostly the same, {only_l} only in the dropped one, "
+            f"{only_r} only in the kept one", "",
             f"  {'dropped':<{WIDTH}} |   kept", f"  {'-' * WIDTH} | {'-' * WIDTH}", *rows]
     return "\n".join(out)

@@ -22,7 +22,7 @@ from cleancorpus.pipeline.config import Config
 from cleancorpus.pipeline.dedup.decisions import NO_DATE, Compared, DedupResult, RunCandidates, deduplicate
 from cleancorpus.pipeline.dedup.index import load_index
 from cleancorpus.pipeline.dedup.signatures import fold, shingle_set
-from cleancorpus.pipeline.dedup.view import article_view, facts
+from cleancorpus.pipeline.dedup.view import article_view, facts, full_ngrams
 from cleancorpus.pipeline.run.plan import RunPlan
 from cleancorpus.pipeline.run.process import variants_for
 from cleancorpus.pipeline.run.state import Layout, empty_table
@@ -91,6 +91,7 @@ class _StagedSets:
         self.offsets: dict[tuple[int, str], list[int]] = {}
         self.handles: dict[tuple[int, str], int] = {}
         self.distinctive: dict[int, np.ndarray] = {}
+        self.n_full: dict[int, np.ndarray] = {}
 
     def _read(self, si: int, ri: int, name: str) -> np.ndarray:
         key = (si, name)
@@ -104,7 +105,9 @@ class _StagedSets:
         si, ri = self.where[x]
         if si not in self.distinctive:
             self.distinctive[si] = np.load(Path(self.folders[si]) / "distinctive.npy")
-        return Compared(self._read(si, ri, "sets"), self._read(si, ri, "facts"), bool(self.distinctive[si][ri]))
+            self.n_full[si] = np.load(Path(self.folders[si]) / "n_full.npy")
+        return Compared(self._read(si, ri, "sets"), self._read(si, ri, "facts"), bool(self.distinctive[si][ri]),
+                        int(self.n_full[si][ri]))
 
     def close(self) -> None:
         for fd in self.handles.values():
@@ -115,7 +118,9 @@ def compared_from_text(text: str, cfg: Config, variants: dict[str, str]) -> Comp
     """What confirms an earlier run's document, from its text as published (documents/ or
     state/dedup_texts/): the same view the process stage took of it."""
     view = article_view(text)
-    return Compared(shingle_set(fold(view.text, variants), cfg.dedup.shingle_size), facts(view.text), view.distinctive)
+    n_words = text.count(" ") + text.count("\n\n") + 1 if text else 0  # as filters.settle counts them
+    return Compared(shingle_set(fold(view.text, variants), cfg.dedup.shingle_size), facts(view.text), view.distinctive,
+                    full_ngrams(n_words, cfg.dedup.shingle_size))
 
 
 def deduplicate_run(plan: RunPlan, shard_folders: list[str]) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from cleancorpus.pipeline.cleaning.repeated_lines import LineCounts, drop_repeat
 from cleancorpus.pipeline.config import Config
 from cleancorpus.pipeline.dedup.decisions import Compared
 from cleancorpus.pipeline.dedup.signatures import fold, load_variants, sketch
-from cleancorpus.pipeline.dedup.view import article_view, facts
+from cleancorpus.pipeline.dedup.view import article_view, facts, full_ngrams
 from cleancorpus.pipeline.inputs.discover import InputFile
 from cleancorpus.pipeline.inputs.readers import content_hash, read_file
 from cleancorpus.pipeline.model import Document, Reject
@@ -185,10 +185,12 @@ class Signed:
     facts: np.ndarray
     fact_offsets: np.ndarray
     distinctive: np.ndarray
+    n_full: np.ndarray
 
     def compared(self, i: int) -> Compared:
         return Compared(self.shingles[self.shingle_offsets[i]:self.shingle_offsets[i + 1]],
-                        self.facts[self.fact_offsets[i]:self.fact_offsets[i + 1]], bool(self.distinctive[i]))
+                        self.facts[self.fact_offsets[i]:self.fact_offsets[i + 1]], bool(self.distinctive[i]),
+                        int(self.n_full[i]))
 
 
 def sign(docs: list[Document], cfg: Config) -> Signed:
@@ -201,7 +203,9 @@ def sign(docs: list[Document], cfg: Config) -> Signed:
     fact_offsets = np.zeros(len(docs) + 1, dtype=np.int64)
     np.cumsum([len(f) for f in fact_sets], out=fact_offsets[1:])
     fact_values = np.concatenate(fact_sets) if fact_sets else np.zeros(0, np.uint32)
-    return Signed(sigs, n_sh, values, offsets, fact_values, fact_offsets, np.array([v.distinctive for v in views], bool))
+    n_full = np.array([full_ngrams(d.n_words, cfg.dedup.shingle_size) for d in docs], np.int32)
+    return Signed(sigs, n_sh, values, offsets, fact_values, fact_offsets, np.array([v.distinctive for v in views], bool),
+                  n_full)
 
 
 def write_compared(folder: Path, parts: list[Signed]) -> None:
@@ -215,6 +219,7 @@ def write_compared(folder: Path, parts: list[Signed]) -> None:
             folder / f"{name}.bin")
         np.save(folder / f"{name}_offsets.npy", offs)
     np.save(folder / "distinctive.npy", np.concatenate([p.distinctive for p in parts]) if parts else np.zeros(0, bool))
+    np.save(folder / "n_full.npy", np.concatenate([p.n_full for p in parts]) if parts else np.zeros(0, np.int32))
 
 
 def _finish_window(window: list[tuple[int, Document]], cfg: Config, learned: LineCounts,
