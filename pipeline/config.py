@@ -109,7 +109,7 @@ class DedupConfig(_Section):
     min_shingles: int = Field(30, ge=0, description="containment only counts when both texts have at least this many shingles of article prose")
     min_facts: int = Field(3, ge=0, description=(
         "numbers and names (facts) must agree for a pair to be duplicates when both texts hold at least this many"))
-    facts_threshold: float = Field(0.5, ge=0, le=1, description=(
+    facts_threshold: float = Field(0.8, ge=0, le=1, description=(
         "share of the smaller text's facts that the other must hold too: a template filled in with other names and "
         "numbers is not a copy"))
     seed: int = 1

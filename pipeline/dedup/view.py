@@ -51,19 +51,22 @@ def full_ngrams(n_words: int, k: int) -> int:
     return max(n_words - k + 1, 1)
 
 
-def facts(text: str) -> np.ndarray:
+def facts(text: str, variants: dict[str, str] | None = None) -> np.ndarray:
     """Sorted distinct uint32 hashes of the numbers and names in a text (crc32: the same in
-    every process, unlike hash())."""
+    every process, unlike hash()). Names are folded like shingles are (case, spelling variants:
+    a copy that writes the Labor Party for the Labour Party names the same party)."""
     toks = {m.translate(_SEPARATORS) for m in _NUMBER.findall(text)}
-    toks.update(name.lower() for before, name in _CAPITALIZED.findall(text) if before.isspace() and before != "\n")
+    names = (name.lower().replace("’", "'") for before, name in _CAPITALIZED.findall(text) if before.isspace() and before != "\n")
+    toks.update((variants or {}).get(n, n) for n in names)
     if not toks:
         return np.zeros(0, np.uint32)
     return np.unique(np.fromiter((zlib.crc32(t.encode()) for t in toks), dtype=np.uint32, count=len(toks)))
 
 
 def facts_agree(a: np.ndarray, b: np.ndarray, min_facts: int, threshold: float) -> bool:
-    """The smaller set of facts mostly found in the larger (a copy may drop some, not change
-    them); pairs with few facts on either side are not judged by them."""
+    """The smaller set of facts mostly found in the larger (a copy may drop some, and gain a
+    dateline, not change them: a template filled in again shares its fixed names, not its
+    numbers and people); pairs with few facts on either side are not judged by them."""
     small = min(len(a), len(b))
     if small < min_facts:
         return True
