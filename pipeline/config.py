@@ -108,10 +108,10 @@ class DedupConfig(_Section):
         "header/footer lines; 0.4 keeps different articles on one event apart"))
     min_shingles: int = Field(30, ge=0, description="containment only counts when both texts have at least this many shingles of article prose")
     min_facts: int = Field(3, ge=0, description=(
-        "numbers and names (facts) must agree for a pair to be duplicates when both texts hold at least this many"))
+        "the numbers in two texts (facts) must agree for them to be duplicates when both hold at least this many"))
     facts_threshold: float = Field(0.8, ge=0, le=1, description=(
-        "share of the smaller text's facts that the other must hold too: a template filled in with other names and "
-        "numbers is not a copy"))
+        "share of the smaller text's numbers that the other must hold too (one may differ): a template filled in "
+        "with other dates and figures is not a copy"))
     seed: int = 1
     spelling_variants: str = Field("spelling_variants.txt", description=(
         "British/American spelling variants folded before shingling (a file of pairs; empty: none)"))

@@ -119,7 +119,7 @@ def compared_from_text(text: str, cfg: Config, variants: dict[str, str]) -> Comp
     state/dedup_texts/): the same view the process stage took of it."""
     view = article_view(text)
     n_words = text.count(" ") + text.count("\n\n") + 1 if text else 0  # as filters.settle counts them
-    return Compared(shingle_set(fold(view.text, variants), cfg.dedup.shingle_size), facts(view.text, variants), view.distinctive,
+    return Compared(shingle_set(fold(view.text, variants), cfg.dedup.shingle_size), facts(view.text), view.distinctive,
                     full_ngrams(n_words, cfg.dedup.shingle_size))
 
 

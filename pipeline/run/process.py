@@ -199,7 +199,7 @@ def sign(docs: list[Document], cfg: Config) -> Signed:
     views = [article_view(d.text) for d in docs]
     folded = [fold(v.text, variants, canonical=False) for v in views]
     sigs, n_sh, values, offsets = sketch(folded, cfg.dedup.num_perm, cfg.dedup.shingle_size, cfg.dedup.seed)
-    fact_sets = [facts(v.text, variants) for v in views]
+    fact_sets = [facts(v.text) for v in views]
     fact_offsets = np.zeros(len(docs) + 1, dtype=np.int64)
     np.cumsum([len(f) for f in fact_sets], out=fact_offsets[1:])
     fact_values = np.concatenate(fact_sets) if fact_sets else np.zeros(0, np.uint32)

@@ -36,8 +36,8 @@ def _compared(text: str) -> Compared:
 
 @pytest.fixture(scope="module")
 def no_facts(tmp_path_factory):
-    """The chain below is made of halves of different articles, whose numbers and names differ:
-    facts alone would keep them apart. These tests are about what happens past that check."""
+    """The chain below is made of halves of different articles, whose numbers may differ: facts
+    alone could keep them apart. These tests are about what happens past that check."""
     f = tmp_path_factory.mktemp("cfg") / "no_facts.toml"
     f.write_text("[dedup]\nmin_facts = 1000000\n")
     return f
@@ -75,7 +75,6 @@ def _decided(out) -> dict[str, tuple[str, str | None, float | None]]:
 
 
 def test_no_chains_a_document_joins_only_the_representative_it_matches(tmp_path, chain, no_facts):
-    assert confirm(_compared(chain["A"]), _compared(chain["B"]), load_config().dedup) is None  # facts differ
     cfg = load_config(no_facts).dedup
     a, b, c = (_compared(chain[k]) for k in "ABC")
     ab, bc, ac = confirm(a, b, cfg), confirm(b, c, cfg), confirm(a, c, cfg)
