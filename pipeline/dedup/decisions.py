@@ -100,27 +100,45 @@ class Compared:
     facts: np.ndarray  # sorted distinct uint32
     distinctive: bool  # article prose enough for containment to count
     n_full: int  # word n-grams of the whole text, chrome included
+    site: str | None = None  # domain
+    title: str | None = None  # folded like the text
 
 
 EMPTY = Compared(np.zeros(0, np.uint32), np.zeros(0, np.uint32), False, 1)
 
 
-def confirm(a: Compared, b: Compared, cfg: DedupConfig) -> float | None:
-    """The similarity of a confirmed duplicate pair (Jaccard, or containment when that is what
-    passed), None when the pair is not one. Containment counts only between two articles with
-    enough distinctive shingles each (a page of chrome is "contained" in many), and any match
-    needs the two texts' numbers and names to agree (a template filled in twice is not a copy)."""
-    j, c = jaccard_containment(a.shingles, b.shingles)
-    small = min(len(a.shingles), len(b.shingles))
-    # the shared article text must also be that share of the smaller whole text: a short
-    # passage two pages both quote is "contained" in each other's prose, not in each other
-    contained = (c >= cfg.containment_threshold and a.distinctive and b.distinctive and small >= cfg.min_shingles
-                 and c * small >= cfg.containment_threshold * min(a.n_full, b.n_full))
+def confirm(x: Compared, r: Compared, cfg: DedupConfig) -> float | None:
+    """The similarity at which x is a duplicate of r (Jaccard, or containment when that is what
+    passed), None when it is not one. Directional: x is what would be dropped, so the text they
+    share must be most of x, its article prose and its whole text alike (a listing page that
+    quotes a product's blurb is not a copy of the product page: it would lose all the rest).
+
+    Containment counts only between two articles with enough distinctive shingles each (a page
+    of chrome is "contained" in many), and any match needs the two texts' numbers to agree (a
+    template filled in twice is not a copy). Two pages of one site share that site's prose (a
+    sale notice, a newsletter blurb): between them only Jaccard counts, and only when their
+    titles agree."""
+    same_site = x.site is not None and x.site == r.site
+    if same_site and x.title and r.title and x.title != r.title:
+        return None  # two pages of one site under different titles: what they share is the site's
+    j, c = jaccard_containment(x.shingles, r.shingles)
+    nx, nr = len(x.shingles), len(r.shingles)
+    shared = c * min(nx, nr)
+    if nx == 0 or shared < cfg.containment_threshold * x.n_full:
+        return None  # most of x's whole text is not in r
+    cx = shared / nx  # how much of x's article r holds
+    contained = (not same_site and cx >= cfg.containment_threshold and x.distinctive and r.distinctive
+                 and min(nx, nr) >= cfg.min_shingles)
     if j < cfg.jaccard_threshold and not contained:
         return None
-    if not facts_agree(a.facts, b.facts, cfg.min_facts, cfg.facts_threshold):
+    if not facts_agree(x.facts, r.facts, cfg.min_facts, cfg.facts_threshold):
         return None
-    return j if j >= cfg.jaccard_threshold else c
+    return j if j >= cfg.jaccard_threshold else cx
+
+
+def related(a: Compared, b: Compared, cfg: DedupConfig) -> bool:
+    """Either could be a duplicate of the other: the two belong to one candidate cluster."""
+    return confirm(a, b, cfg) is not None or confirm(b, a, cfg) is not None
 
 
 class _ShingleSets:
@@ -236,7 +254,7 @@ def _deduplicate(
     confirmed = 0
     degree = np.zeros(n, np.int32)  # confirmed candidate pairs a run row is in: who is at a cluster's centre
     for a, b in pairs:
-        if confirm(sset(a), sset(b), cfg) is None:
+        if not related(sset(a), sset(b), cfg):
             continue
         confirmed += 1
         uf.union(a, b)

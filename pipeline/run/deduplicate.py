@@ -28,7 +28,7 @@ from cleancorpus.pipeline.run.process import variants_for
 from cleancorpus.pipeline.run.state import Layout, empty_table
 from cleancorpus.pipeline.schema import DECISIONS, GROWTH, STAGED
 
-DEDUP_COLUMNS = ["seq", "doc_id", "text_hash", "published_at", "title", "author", "url", "n_words", "signature",
+DEDUP_COLUMNS = ["seq", "doc_id", "text_hash", "published_at", "title", "author", "url", "domain", "n_words", "signature",
                  "n_shingles"]
 
 
@@ -67,9 +67,10 @@ def decide(root: Path, remote: str | None, cfg: Config, run: RunCandidates,
                 by_file.setdefault(str(index_files[x - n]), []).append(x)
         for f, xs in by_file.items():
             tt = _read_documents_file(root, remote, f)
-            texts = dict(zip(tt.column("doc_id").to_pylist(), tt.column("text").to_pylist())) if tt is not None else {}
+            rows = {r["doc_id"]: r for r in tt.to_pylist()} if tt is not None else {}
             for x in xs:
-                res[x] = compared_from_text(texts.get(str(index.doc_id[x - n]), ""), cfg, variants)
+                r = rows.get(str(index.doc_id[x - n]), {})
+                res[x] = compared_from_text(r.get("text") or "", cfg, variants, r.get("domain"), r.get("title"))
         return res
 
     def group(x: int) -> tuple[str, Any]:
@@ -86,8 +87,9 @@ class _StagedSets:
 
     FILES = ("sets", "facts")
 
-    def __init__(self, shard_folders: list[str], where: list[tuple[int, int]]) -> None:
-        self.folders, self.where = shard_folders, where
+    def __init__(self, shard_folders: list[str], where: list[tuple[int, int]], sites: list[str | None],
+                 titles: list[str | None]) -> None:
+        self.folders, self.where, self.sites, self.titles = shard_folders, where, sites, titles
         self.offsets: dict[tuple[int, str], list[int]] = {}
         self.handles: dict[tuple[int, str], int] = {}
         self.distinctive: dict[int, np.ndarray] = {}
@@ -107,20 +109,25 @@ class _StagedSets:
             self.distinctive[si] = np.load(Path(self.folders[si]) / "distinctive.npy")
             self.n_full[si] = np.load(Path(self.folders[si]) / "n_full.npy")
         return Compared(self._read(si, ri, "sets"), self._read(si, ri, "facts"), bool(self.distinctive[si][ri]),
-                        int(self.n_full[si][ri]))
+                        int(self.n_full[si][ri]), self.sites[x], folded_title(self.titles[x]))
 
     def close(self) -> None:
         for fd in self.handles.values():
             os.close(fd)
 
 
-def compared_from_text(text: str, cfg: Config, variants: dict[str, str]) -> Compared:
+def folded_title(title: str | None) -> str | None:
+    return fold(title) or None if title else None
+
+
+def compared_from_text(text: str, cfg: Config, variants: dict[str, str], site: str | None = None,
+                       title: str | None = None) -> Compared:
     """What confirms an earlier run's document, from its text as published (documents/ or
     state/dedup_texts/): the same view the process stage took of it."""
     view = article_view(text)
     n_words = text.count(" ") + text.count("\n\n") + 1 if text else 0  # as filters.settle counts them
     return Compared(shingle_set(fold(view.text, variants), cfg.dedup.shingle_size), facts(view.text), view.distinctive,
-                    full_ngrams(n_words, cfg.dedup.shingle_size))
+                    full_ngrams(n_words, cfg.dedup.shingle_size), site, folded_title(title))
 
 
 def deduplicate_run(plan: RunPlan, shard_folders: list[str]) -> dict[str, Any]:
@@ -140,7 +147,7 @@ def deduplicate_run(plan: RunPlan, shard_folders: list[str]) -> dict[str, Any]:
                          "cluster_size": [1] * n, "duplicate_of": [None] * n, "similarity": [None] * n})
         return {"candidates": n, "kept": n, "duplicates": 0}
     run = run_candidates(t, cfg.dedup.num_perm)
-    sets = _StagedSets(shard_folders, where)
+    sets = _StagedSets(shard_folders, where, t.column("domain").to_pylist(), t.column("title").to_pylist())
     try:
         result, index_size = decide(plan.layout.root, plan.remote, cfg, run, sets, lambda x: where[x][0])
     finally:
@@ -181,14 +188,19 @@ def _write_decisions(plan: RunPlan, where: list[tuple[int, int]], n_shards: int,
 
 
 def _read_documents_file(root: Path, remote: str | None, rel: str) -> pa.Table | None:
-    """doc_id and text of an earlier run's documents file, from the output or its remote."""
+    """doc_id and text (and title and domain: a documents/ file has them, a dedup_texts/ one
+    not) of an earlier run's file, from the output or its remote."""
     if remote:
         from cleancorpus.pipeline.inputs.remote import Remote
 
         try:
             with Remote(remote).open(rel) as f:
-                return pq.read_table(f, columns=["doc_id", "text"])
+                return _texts(pq.read_table(f))
         except FileNotFoundError:
             return None
     p = root / rel
-    return pq.read_table(p, columns=["doc_id", "text"]) if p.exists() else None
+    return _texts(pq.read_table(p)) if p.exists() else None
+
+
+def _texts(t: pa.Table) -> pa.Table:
+    return t.select([c for c in ("doc_id", "text", "title", "domain") if c in t.column_names])

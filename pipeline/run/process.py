@@ -186,11 +186,13 @@ class Signed:
     fact_offsets: np.ndarray
     distinctive: np.ndarray
     n_full: np.ndarray
+    sites: list[str | None]
+    titles: list[str | None]
 
     def compared(self, i: int) -> Compared:
         return Compared(self.shingles[self.shingle_offsets[i]:self.shingle_offsets[i + 1]],
                         self.facts[self.fact_offsets[i]:self.fact_offsets[i + 1]], bool(self.distinctive[i]),
-                        int(self.n_full[i]))
+                        int(self.n_full[i]), self.sites[i], fold(self.titles[i]) or None if self.titles[i] else None)
 
 
 def sign(docs: list[Document], cfg: Config) -> Signed:
@@ -205,7 +207,7 @@ def sign(docs: list[Document], cfg: Config) -> Signed:
     fact_values = np.concatenate(fact_sets) if fact_sets else np.zeros(0, np.uint32)
     n_full = np.array([full_ngrams(d.n_words, cfg.dedup.shingle_size) for d in docs], np.int32)
     return Signed(sigs, n_sh, values, offsets, fact_values, fact_offsets, np.array([v.distinctive for v in views], bool),
-                  n_full)
+                  n_full, [d.domain for d in docs], [d.title for d in docs])
 
 
 def write_compared(folder: Path, parts: list[Signed]) -> None:
