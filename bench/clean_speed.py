@@ -34,12 +34,12 @@ from flatten import decode_html, flatten_html  # noqa: E402
 
 from cleancorpus.pipeline.cleaning import line_classifier as classify  # noqa: E402
 from cleancorpus.pipeline.cleaning.cleaner import Cleaner  # noqa: E402
-from cleancorpus.pipeline.config import load_config  # noqa: E402
-from cleancorpus.pipeline.extraction.text_header import parse_header  # noqa: E402
 from cleancorpus.pipeline.cleaning.language import detect_language  # noqa: E402
-from cleancorpus.pipeline.dedup.signatures import fold, sketch  # noqa: E402
-from cleancorpus.pipeline.model import RawRecord  # noqa: E402
 from cleancorpus.pipeline.cleaning.normalize import normalize_line, normalize_text, unwrap_hard_wrapped  # noqa: E402
+from cleancorpus.pipeline.config import load_config  # noqa: E402
+from cleancorpus.pipeline.dedup.signatures import fold, sketch  # noqa: E402
+from cleancorpus.pipeline.extraction.text_header import parse_header  # noqa: E402
+from cleancorpus.pipeline.model import RawRecord  # noqa: E402
 
 DEFAULT_DATASET = ROOT.parent / "shared" / "bench" / "extraction" / "scrapinghub"
 

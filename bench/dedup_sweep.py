@@ -49,15 +49,23 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
-from cleancorpus.pipeline.cleaning.cleaner import Cleaner  # noqa: E402
-from cleancorpus.pipeline.config import load_config  # noqa: E402
-from cleancorpus.pipeline.dedup.signatures import band_keys, fold, jaccard_containment, load_variants, shingle_set, signatures  # noqa: E402
-from cleancorpus.pipeline.model import RawRecord  # noqa: E402
-from cleancorpus.pipeline.inputs.readers import _record_from_obj  # noqa: E402
-from cleancorpus.pipeline.cleaning.repeated_lines import line_hash as _line_hash, source_key  # noqa: E402
-from cleancorpus.pipeline.inputs.encoding import decode_bytes  # noqa: E402
-
 import make_syndication  # noqa: E402
+
+from cleancorpus.pipeline.cleaning.cleaner import Cleaner  # noqa: E402
+from cleancorpus.pipeline.cleaning.repeated_lines import line_hash as _line_hash  # noqa: E402
+from cleancorpus.pipeline.cleaning.repeated_lines import source_key
+from cleancorpus.pipeline.config import load_config  # noqa: E402
+from cleancorpus.pipeline.dedup.signatures import (  # noqa: E402
+    band_keys,
+    fold,
+    jaccard_containment,
+    load_variants,
+    shingle_set,
+    signatures,
+)
+from cleancorpus.pipeline.inputs.encoding import decode_bytes  # noqa: E402
+from cleancorpus.pipeline.inputs.readers import _record_from_obj  # noqa: E402
+from cleancorpus.pipeline.model import RawRecord  # noqa: E402
 
 SHARED = Path("/work/shared")
 CLOUGH = SHARED / "bench/dedup/clough-stevenson-short-answers"

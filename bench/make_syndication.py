@@ -30,8 +30,8 @@ import argparse
 import datetime as dt
 import json
 import math
-import re
 import random
+import re
 from pathlib import Path
 from urllib.parse import urlparse
 

@@ -343,8 +343,8 @@ def _traf_meta_one(path: str) -> int:
     """What the pipeline asks of trafilatura (default config): cleancorpus.pipeline.extraction.html.extract_html, i.e.
     one parse, trafilatura's metadata steps for the kept fields, fast extraction and the
     readability/jusText comparison for short bodies, on the decoded page."""
-    from cleancorpus.pipeline.inputs.encoding import decode_bytes
     from cleancorpus.pipeline.extraction.html import extract_html
+    from cleancorpus.pipeline.inputs.encoding import decode_bytes
 
     with open(path, "rb") as fh:
         data = fh.read()

@@ -18,8 +18,8 @@ from cleancorpus.pipeline.run.commit import commit_run
 from cleancorpus.pipeline.run.deduplicate import deduplicate_run
 from cleancorpus.pipeline.run.plan import RunPlan, Shard
 from cleancorpus.pipeline.run.process import process_shard, warm
-from cleancorpus.pipeline.run.write import write_shard
 from cleancorpus.pipeline.run.runner import LocalDispatcher, backfill, default_workers, in_child
+from cleancorpus.pipeline.run.write import write_shard
 
 TRANSIENT = (OSError, TimeoutError, ConnectionError)
 

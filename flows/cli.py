@@ -104,7 +104,8 @@ def backfill(
                 _fail(f"flow run {state.name}: {state.message or 'failed'}")
             summary = state.result()
         else:
-            from cleancorpus.pipeline.run.runner import LocalDispatcher, backfill as run_backfill, default_workers
+            from cleancorpus.pipeline.run.runner import LocalDispatcher, default_workers
+            from cleancorpus.pipeline.run.runner import backfill as run_backfill
 
             from .progress import StageProgress
 

@@ -8,6 +8,7 @@ import venv
 from pathlib import Path
 
 import pytest
+
 from conftest import ROOT, SEEDS, read, run_local
 
 

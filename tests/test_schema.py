@@ -4,13 +4,19 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from conftest import ROOT
-
 from cleancorpus.pipeline.model import Document, Reject
 from cleancorpus.pipeline.reasons import RejectReason, Stage
 from cleancorpus.pipeline.schema import (
-    DEDUP_DECIDED, DOCUMENT_FIELDS, DOCUMENTS, REJECT_FIELDS, REJECTS, STAGED, STAGED_REJECTS, STAMPED,
+    DEDUP_DECIDED,
+    DOCUMENT_FIELDS,
+    DOCUMENTS,
+    REJECT_FIELDS,
+    REJECTS,
+    STAGED,
+    STAGED_REJECTS,
+    STAMPED,
 )
+from conftest import ROOT
 
 README = (ROOT / "README.md").read_text()
 

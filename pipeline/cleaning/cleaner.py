@@ -11,17 +11,16 @@ from dataclasses import dataclass, field
 from itertools import compress
 from urllib.parse import urlsplit
 
+from cleancorpus.pipeline.cleaning.language import detect_language
 from cleancorpus.pipeline.cleaning.line_classifier import BAD, GOOD, NAMES, ClassifierParams, classify_lines
+from cleancorpus.pipeline.cleaning.normalize import normalize_lines, unwrap_hard_wrapped
+from cleancorpus.pipeline.cleaning.rule_packs import RuleSet
 from cleancorpus.pipeline.config import Config
 from cleancorpus.pipeline.extraction.dates import to_utc
 from cleancorpus.pipeline.extraction.html import ExtractionTimeout, extract_html
 from cleancorpus.pipeline.extraction.text_header import clean_title, parse_header
-from cleancorpus.pipeline.cleaning.language import detect_language
 from cleancorpus.pipeline.model import Document, RawRecord, Reject, Removed
 from cleancorpus.pipeline.reasons import RejectReason, Stage
-from cleancorpus.pipeline.cleaning.normalize import normalize_lines, unwrap_hard_wrapped
-from cleancorpus.pipeline.cleaning.rule_packs import RuleSet
-
 
 # rule names whose lines mark the start of a reader comment
 _COMMENT_FURNITURE = {"comments.comment_meta", "comments.comment_reply"}

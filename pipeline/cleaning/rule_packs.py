@@ -21,8 +21,8 @@ from pathlib import Path
 import re2
 import regex
 
-from cleancorpus.pipeline.extraction.dates import DATE, TIME
 from cleancorpus.pipeline.cleaning.lineshape import ends_sentence, is_body_line
+from cleancorpus.pipeline.extraction.dates import DATE, TIME
 
 MATCH_KINDS = ("line", "footer", "heading_list")
 _CACHE_LINES = 50_000

@@ -98,13 +98,12 @@ class Compared:
 
     shingles: np.ndarray  # sorted distinct uint32
     facts: np.ndarray  # sorted distinct uint32
-    distinctive: bool  # article prose enough for containment to count
     n_full: int  # word n-grams of the whole text, chrome included
     site: str | None = None  # domain
     title: str | None = None  # folded like the text
 
 
-EMPTY = Compared(np.zeros(0, np.uint32), np.zeros(0, np.uint32), False, 1)
+EMPTY = Compared(np.zeros(0, np.uint32), np.zeros(0, np.uint32), 1)
 
 
 def confirm(x: Compared, r: Compared, cfg: DedupConfig) -> float | None:
@@ -113,9 +112,9 @@ def confirm(x: Compared, r: Compared, cfg: DedupConfig) -> float | None:
     share must be most of x, its article prose and its whole text alike (a listing page that
     quotes a product's blurb is not a copy of the product page: it would lose all the rest).
 
-    Containment counts only between two articles with enough distinctive shingles each (a page
-    of chrome is "contained" in many), and any match needs the two texts' numbers to agree (a
-    template filled in twice is not a copy). Two pages of one site share that site's prose (a
+    Containment counts only between texts of some length and of comparable size (a short text
+    inside a long one is a quote or an excerpt), and any match needs the two texts' numbers to
+    agree (a template filled in twice is not a copy). Two pages of one site share that site's prose (a
     sale notice, a newsletter blurb): between them only Jaccard counts, and only when their
     titles agree."""
     same_site = x.site is not None and x.site == r.site
@@ -127,8 +126,9 @@ def confirm(x: Compared, r: Compared, cfg: DedupConfig) -> float | None:
     if nx == 0 or shared < cfg.containment_threshold * x.n_full:
         return None  # most of x's whole text is not in r
     cx = shared / nx  # how much of x's article r holds
-    contained = (not same_site and cx >= cfg.containment_threshold and x.distinctive and r.distinctive
-                 and min(nx, nr) >= cfg.min_shingles)
+    # a short text inside a long one is a quote or an excerpt, not a copy of it
+    contained = (not same_site and cx >= cfg.containment_threshold and min(nx, nr) >= cfg.min_shingles
+                 and 4 * min(nx, nr) >= max(nx, nr))
     if j < cfg.jaccard_threshold and not contained:
         return None
     if not facts_agree(x.facts, r.facts, cfg.min_facts, cfg.facts_threshold):

@@ -3,8 +3,9 @@
 Two pages of one site share their chrome (teaser lists, bylines, datelines, share prompts the
 cleaner kept); two copies of one story share its prose. So shingles are taken from the
 paragraphs shaped like article prose only (`cleaning.lineshape.is_body_line`: long, or a full
-sentence of some length). A document with too little prose for that (a short notice, a list) is
-compared on its whole text, by Jaccard only: containment in another page is never enough for it.
+sentence of some length), when they are most of the text. A document whose lines are mostly
+not prose (a listing, a product page, documentation, a short notice) is compared on its whole
+text: its lines are what it holds.
 
 Facts: the numbers of the compared text. Texts written from one template (council notices,
 results, earnings) share most shingles and differ in exactly these, so a pair whose numbers
@@ -13,36 +14,31 @@ too: sentence openings and a revision's own sentences made them disagree between
 """
 from __future__ import annotations
 
+import re
 import zlib
-from dataclasses import dataclass
 
 import numpy as np
-import re
 
 from cleancorpus.pipeline.cleaning.lineshape import is_body_line
 
-MIN_VIEW_WORDS = 25  # less prose than this: the whole text is compared, by Jaccard only
+MIN_VIEW_WORDS = 25  # less prose than this: the whole text is compared
 
 _NUMBER = re.compile(r"\d(?:[\d.,:/-]*\d)?")  # digits with inner separators: 2025, 25/0451, 3.5, 12:30
 _SEPARATORS = str.maketrans("", "", ".,")
 
 
-@dataclass(frozen=True, slots=True)
-class View:
-    text: str  # what is shingled
-    distinctive: bool  # article prose enough for containment to mean something
-
-
-def article_view(text: str) -> View:
-    """The prose paragraphs of a text, or the whole text when it holds too little prose."""
+def article_view(text: str) -> str:
+    """The prose paragraphs of a text, or the whole text when prose is not most of it (a
+    listing, a product page, documentation: their lines are what they hold)."""
     paras = text.split("\n\n")
     body = [p for p in paras if is_body_line(p)]
     if len(body) == len(paras):
-        return View(text, True)
+        return text
     view = "\n\n".join(body)
-    if view.count(" ") + len(body) >= MIN_VIEW_WORDS:
-        return View(view, True)
-    return View(text, False)
+    words = view.count(" ") + len(body)
+    if words >= MIN_VIEW_WORDS and 2 * words >= text.count(" ") + len(paras):
+        return view
+    return text
 
 
 def full_ngrams(n_words: int, k: int) -> int:

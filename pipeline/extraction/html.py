@@ -22,8 +22,8 @@ from trafilatura.settings import Document as TrafDocument
 from trafilatura.settings import set_date_params
 from trafilatura.utils import load_html
 
-from cleancorpus.pipeline.extraction.byline import extract_author
 from cleancorpus.pipeline.config import ExtractConfig
+from cleancorpus.pipeline.extraction.byline import extract_author
 from cleancorpus.pipeline.extraction.dates import parse_iso_datetime
 
 

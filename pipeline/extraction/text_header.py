@@ -11,9 +11,9 @@ from datetime import date
 
 import regex
 
-from cleancorpus.pipeline.extraction.dates import DATE, find_date
 from cleancorpus.pipeline.cleaning.lineshape import ends_sentence, is_body_line
 from cleancorpus.pipeline.cleaning.rule_packs import RuleSet
+from cleancorpus.pipeline.extraction.dates import DATE, find_date
 
 _DATE_PREFIX = regex.compile(r"^\W{0,3}(?:(?:date|dated|published|posted|updated|on)\s*:?\s*)?(?P<d>" + DATE + r")\s*[:|–—-]?\s+(?=\S)", regex.I)
 _TITLE_SUFFIX = regex.compile(r"\s+(?:\||—|–|::)\s+[^|—–]{2,60}$")

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 import fsspec
+
 from cleancorpus.pipeline.extraction.dates import parse_iso_datetime
 from cleancorpus.pipeline.inputs.discover import (
     InputFile,

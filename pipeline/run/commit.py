@@ -21,6 +21,7 @@ from cleancorpus.pipeline.run.plan import RunPlan
 from cleancorpus.pipeline.run.state import commit, empty_table, remove_tree, write_segment
 from cleancorpus.pipeline.schema import LEDGER, LINES, index_schema
 
+
 def versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 

@@ -81,7 +81,7 @@ def decide(root: Path, remote: str | None, cfg: Config, run: RunCandidates,
 
 
 class _StagedSets:
-    """What confirms a staged row (shingle set, facts, distinctive flag), read straight from its
+    """What confirms a staged row (shingle set, facts, whole-text size), read straight from its
     shard's files: nothing else is held. (os.pread: one call, no seek and no read-ahead buffer
     to throw away per set.)"""
 
@@ -92,7 +92,6 @@ class _StagedSets:
         self.folders, self.where, self.sites, self.titles = shard_folders, where, sites, titles
         self.offsets: dict[tuple[int, str], list[int]] = {}
         self.handles: dict[tuple[int, str], int] = {}
-        self.distinctive: dict[int, np.ndarray] = {}
         self.n_full: dict[int, np.ndarray] = {}
 
     def _read(self, si: int, ri: int, name: str) -> np.ndarray:
@@ -105,10 +104,9 @@ class _StagedSets:
 
     def __call__(self, x: int) -> Compared:
         si, ri = self.where[x]
-        if si not in self.distinctive:
-            self.distinctive[si] = np.load(Path(self.folders[si]) / "distinctive.npy")
+        if si not in self.n_full:
             self.n_full[si] = np.load(Path(self.folders[si]) / "n_full.npy")
-        return Compared(self._read(si, ri, "sets"), self._read(si, ri, "facts"), bool(self.distinctive[si][ri]),
+        return Compared(self._read(si, ri, "sets"), self._read(si, ri, "facts"),
                         int(self.n_full[si][ri]), self.sites[x], folded_title(self.titles[x]))
 
     def close(self) -> None:
@@ -126,7 +124,7 @@ def compared_from_text(text: str, cfg: Config, variants: dict[str, str], site: s
     state/dedup_texts/): the same view the process stage took of it."""
     view = article_view(text)
     n_words = text.count(" ") + text.count("\n\n") + 1 if text else 0  # as filters.settle counts them
-    return Compared(shingle_set(fold(view.text, variants), cfg.dedup.shingle_size), facts(view.text), view.distinctive,
+    return Compared(shingle_set(fold(view, variants), cfg.dedup.shingle_size), facts(view),
                     full_ngrams(n_words, cfg.dedup.shingle_size), site, folded_title(title))
 
 

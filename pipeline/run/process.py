@@ -175,8 +175,8 @@ def clean_window(window: list[tuple[int, Document]], cfg: Config, learned: LineC
 @dataclass
 class Signed:
     """A window's dedup inputs: signatures, and what confirms a candidate pair (view.py): the
-    exact shingle sets and the facts (values and per-document offsets), and whether each
-    document's article prose is enough for containment."""
+    exact shingle sets and the facts (values and per-document offsets), the size of each whole
+    text, its site and title."""
 
     sigs: np.ndarray
     n_shingles: np.ndarray
@@ -184,35 +184,32 @@ class Signed:
     shingle_offsets: np.ndarray
     facts: np.ndarray
     fact_offsets: np.ndarray
-    distinctive: np.ndarray
     n_full: np.ndarray
     sites: list[str | None]
     titles: list[str | None]
 
     def compared(self, i: int) -> Compared:
         return Compared(self.shingles[self.shingle_offsets[i]:self.shingle_offsets[i + 1]],
-                        self.facts[self.fact_offsets[i]:self.fact_offsets[i + 1]], bool(self.distinctive[i]),
-                        int(self.n_full[i]), self.sites[i], fold(self.titles[i]) or None if self.titles[i] else None)
+                        self.facts[self.fact_offsets[i]:self.fact_offsets[i + 1]], int(self.n_full[i]), self.sites[i], fold(self.titles[i]) or None if self.titles[i] else None)
 
 
 def sign(docs: list[Document], cfg: Config) -> Signed:
     """Signatures and the sets that confirm pairs, from each document's article view."""
     variants = variants_for(cfg)
     views = [article_view(d.text) for d in docs]
-    folded = [fold(v.text, variants, canonical=False) for v in views]
+    folded = [fold(v, variants, canonical=False) for v in views]
     sigs, n_sh, values, offsets = sketch(folded, cfg.dedup.num_perm, cfg.dedup.shingle_size, cfg.dedup.seed)
-    fact_sets = [facts(v.text) for v in views]
+    fact_sets = [facts(v) for v in views]
     fact_offsets = np.zeros(len(docs) + 1, dtype=np.int64)
     np.cumsum([len(f) for f in fact_sets], out=fact_offsets[1:])
     fact_values = np.concatenate(fact_sets) if fact_sets else np.zeros(0, np.uint32)
     n_full = np.array([full_ngrams(d.n_words, cfg.dedup.shingle_size) for d in docs], np.int32)
-    return Signed(sigs, n_sh, values, offsets, fact_values, fact_offsets, np.array([v.distinctive for v in views], bool),
-                  n_full, [d.domain for d in docs], [d.title for d in docs])
+    return Signed(sigs, n_sh, values, offsets, fact_values, fact_offsets, n_full, [d.domain for d in docs], [d.title for d in docs])
 
 
 def write_compared(folder: Path, parts: list[Signed]) -> None:
-    """A shard's shingle sets and facts as flat uint32 files with offsets, and the distinctive
-    flags: the dedup stage reads one document's with one pread each."""
+    """A shard's shingle sets and facts as flat uint32 files with offsets, and the whole texts'
+    sizes: the dedup stage reads one document's with one pread each."""
     for name, values, offsets in (("sets", "shingles", "shingle_offsets"), ("facts", "facts", "fact_offsets")):
         counts = np.concatenate([np.diff(getattr(p, offsets)) for p in parts]) if parts else np.zeros(0, np.int64)
         offs = np.zeros(len(counts) + 1, dtype=np.int64)
@@ -220,7 +217,6 @@ def write_compared(folder: Path, parts: list[Signed]) -> None:
         (np.concatenate([getattr(p, values) for p in parts]) if parts else np.zeros(0, np.uint32)).astype("<u4").tofile(
             folder / f"{name}.bin")
         np.save(folder / f"{name}_offsets.npy", offs)
-    np.save(folder / "distinctive.npy", np.concatenate([p.distinctive for p in parts]) if parts else np.zeros(0, bool))
     np.save(folder / "n_full.npy", np.concatenate([p.n_full for p in parts]) if parts else np.zeros(0, np.int32))
 
 

@@ -10,20 +10,20 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Protocol
 
 from cleancorpus.pipeline.config import load_config
+from cleancorpus.pipeline.inputs.remote import Remote, is_remote, local_root_for
 from cleancorpus.pipeline.run.commit import commit_run
 from cleancorpus.pipeline.run.deduplicate import deduplicate_run
 from cleancorpus.pipeline.run.plan import RunPlan, Shard, plan_run
 from cleancorpus.pipeline.run.process import process_shard, warm
-from cleancorpus.pipeline.run.write import write_shard
-from cleancorpus.pipeline.inputs.remote import Remote, is_remote, local_root_for
 from cleancorpus.pipeline.run.state import Layout, output_lock, recover
+from cleancorpus.pipeline.run.write import write_shard
 
 # (stage, shards done, shards in all, the stats of the shard that just finished)
 Progress = Callable[[str, int, int, dict[str, Any]], None]

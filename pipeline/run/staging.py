@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 from cleancorpus.pipeline.model import Document, Reject
 from cleancorpus.pipeline.schema import DOCUMENT_FIELDS, REJECT_FIELDS, REMOVED_TYPE, STAGED, STAGED_REJECTS
 
+
 def removed_column(docs: list[Document]) -> pa.Array:
     """The list<struct<rule, text>> column from two flat string arrays and the offsets.
 

@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 
 from cleancorpus.pipeline.schema import LEDGER, LINES, STATE_VERSIONS, state_metadata
 
+
 class LockHeld(RuntimeError):
     pass
 

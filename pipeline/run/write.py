@@ -19,6 +19,7 @@ from cleancorpus.pipeline.reasons import Stage
 from cleancorpus.pipeline.run.plan import RunPlan, Shard
 from cleancorpus.pipeline.schema import DOCUMENTS, DUP_TEXTS, REJECTS, STAGED, state_metadata
 
+
 def _partition(plan: RunPlan) -> str:
     return f"ingest_date={plan.started.strftime('%Y-%m-%d')}"
 

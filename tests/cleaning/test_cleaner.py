@@ -107,9 +107,9 @@ def test_re2_prefilter_never_misses_a_rule_hit():
     """The RE2 set only narrows which exact patterns run: on real lines (and their case
     variants) every line an exact pattern matches must be among the set's candidates, and the
     first matching rule must be the same as when every rule is asked in order."""
-    from cleancorpus.pipeline.config import load_config
     from cleancorpus.pipeline.cleaning.normalize import normalize_line, normalize_text
     from cleancorpus.pipeline.cleaning.rule_packs import RuleSet
+    from cleancorpus.pipeline.config import load_config
 
     cfg = load_config(None)
     rules = RuleSet.load(cfg.resolve(cfg.clean.rules_dir), cfg.clean.rule_packs, 1.0)
@@ -202,7 +202,9 @@ def test_word_count_shortcut_agrees_with_split():
 
 
 def test_repeat_key_is_the_line_hash_of_short_paragraphs_only():
-    from cleancorpus.pipeline.cleaning.repeated_lines import _LINE_HASHES, line_hash as _line_hash, repeat_key as _repeat_key
+    from cleancorpus.pipeline.cleaning.repeated_lines import _LINE_HASHES
+    from cleancorpus.pipeline.cleaning.repeated_lines import line_hash as _line_hash
+    from cleancorpus.pipeline.cleaning.repeated_lines import repeat_key as _repeat_key
 
     short, long_ = "Follow us on Twitter", " ".join(["word"] * 30)
     for _ in range(2):  # the second time from the cache

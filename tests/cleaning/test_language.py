@@ -5,11 +5,11 @@ import random
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEEDS
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from cleancorpus.pipeline.cleaning import language
 from cleancorpus.pipeline.inputs.encoding import decode_bytes
+from conftest import ROOT, SEEDS
 
 SAMPLE = ROOT / "data" / "sample"
 BENCH_TRUTH = ROOT.parent / "shared" / "bench" / "extraction" / "scrapinghub" / "truth"

@@ -9,14 +9,14 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT, read, run_local
 
 from cleancorpus.pipeline.cleaning.cleaner import Cleaner
 from cleancorpus.pipeline.config import load_config
 from cleancorpus.pipeline.dedup.decisions import Compared, confirm, related
+from cleancorpus.pipeline.model import RawRecord
 from cleancorpus.pipeline.run.deduplicate import compared_from_text
 from cleancorpus.pipeline.run.process import variants_for
-from cleancorpus.pipeline.model import RawRecord
+from conftest import ROOT, read, run_local
 
 SAMPLE = ROOT / "data" / "sample"
 CLI = [sys.executable, "-m", "cleancorpus.flows.cli"]

@@ -1,16 +1,15 @@
 """The HTML path's shortcuts around trafilatura must give what trafilatura gives."""
 from __future__ import annotations
 
-
 import pytest
 import trafilatura
-from conftest import ROOT, SEEDS
 from trafilatura.settings import set_date_params
 
 from cleancorpus.pipeline.config import load_config
 from cleancorpus.pipeline.extraction.dates import parse_iso_datetime
-from cleancorpus.pipeline.inputs.encoding import decode_bytes
 from cleancorpus.pipeline.extraction.html import extract_html
+from cleancorpus.pipeline.inputs.encoding import decode_bytes
+from conftest import ROOT, SEEDS
 
 PAGES = sorted((ROOT / "data" / "sample").glob("*.htm*"))
 

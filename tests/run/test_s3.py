@@ -85,9 +85,9 @@ def test_backfill_writes_to_s3_and_remote_state_carries_across_machines(s3_serve
 
 
 def test_half_published_run_is_rolled_back(s3_server, tmp_path, monkeypatch):
-    from cleancorpus.pipeline.inputs.remote import JOURNAL, Remote
-
     import s3fs
+
+    from cleancorpus.pipeline.inputs.remote import JOURNAL, Remote
 
     fs = s3fs.S3FileSystem(key="test", secret="test", endpoint_url=s3_server["AWS_ENDPOINT_URL"])
     fs.mkdir("half")

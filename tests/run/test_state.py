@@ -6,9 +6,9 @@ import subprocess
 import sys
 
 import pyarrow.parquet as pq
-from conftest import ROOT, SEEDS, read, run_local
 
 from cleancorpus.pipeline.schema import STATE_VERSIONS
+from conftest import ROOT, SEEDS, read, run_local
 
 CLI = [sys.executable, "-m", "cleancorpus.flows.cli"]
 
