@@ -88,7 +88,8 @@ class PrefectDispatcher:
         if not self.on_dask:  # shard work runs on a pool forked from this process
             warm(plan)
 
-    def map(self, stage: str, fn, args):  # type: ignore[no-untyped-def]
+    def map(self, stage: str, fn, args, crash=None):  # type: ignore[no-untyped-def]
+        """Prefect's own retries stand for the local pool's crash handling here."""
         global _POOL
         _POOL = None if self.on_dask else self.local._executor()
         t = {"process": process_shard_task, "write": write_shard_task}[stage]

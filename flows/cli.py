@@ -9,8 +9,14 @@ from typing import Annotated, Optional
 
 import typer
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Clean web text into a deduplicated Parquet corpus (see README.md).")
+_DEBUG = {"on": False}
+
+
+@app.callback()
+def _options(debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of an unexpected error.")] = False) -> None:
+    _DEBUG["on"] = debug
 
 
 def _fail(msg: str) -> None:
@@ -29,6 +35,10 @@ def _date(s: Optional[str], name: str) -> Optional[datetime]:
 
 
 def _print_summary(s: dict, output: str, seconds: float) -> None:
+    left = (s.get("recovered") or {}).get("taken_over_from")
+    if left:
+        typer.echo(f"Took over {output} from a run that did not finish ({left}); what it had committed is kept, "
+                   "the rest is redone.")
     if s.get("nothing_to_do"):
         typer.echo(f"Nothing new: {s.get('inputs_skipped_unchanged', 0)} input file(s) already processed "
                    f"(use --reprocess to do them again). Output: {output}")
@@ -76,7 +86,9 @@ def backfill(
 ) -> None:
     """One-off run over INPUTS into OUTPUT: new and changed inputs only (ledger in OUTPUT/state)."""
     from cleancorpus.pipeline.config import ConfigError, load_config
+    from cleancorpus.pipeline.run.runner import WorkerDied
     from cleancorpus.pipeline.run.state import LockHeld, StateError
+    from cleancorpus.pipeline.run.workers import Stopped
 
     from .prefect_env import configured_api_url
 
@@ -106,16 +118,21 @@ def backfill(
         else:
             from cleancorpus.pipeline.run.runner import LocalDispatcher, default_workers
             from cleancorpus.pipeline.run.runner import backfill as run_backfill
+            from cleancorpus.pipeline.run.workers import stop_on_signals
 
             from .progress import StageProgress
 
-            with StageProgress() as bars:
+            with stop_on_signals(), StageProgress() as bars:
                 dispatch = LocalDispatcher(n or default_workers(), progress=bars)
                 try:
                     summary = run_backfill(list(inputs), output, dispatch, cfg_path, reprocess, s_since, s_until, wait)
                 finally:
-                    dispatch.close()
-    except (LockHeld, StateError) as e:
+                    dispatch.close(kill=True)
+    except Stopped as e:
+        typer.echo(f"cleancorpus: {e}: nothing of this run was published; run the same command again to continue",
+                   err=True)
+        raise typer.Exit(e.exit_code) from None
+    except (LockHeld, StateError, WorkerDied) as e:
         _fail(str(e))
     except (ConfigError, OSError) as e:
         _fail(f"cannot run: {e}")
@@ -215,8 +232,22 @@ def stats(directory: Annotated[str, typer.Argument(help="An output folder writte
 
 
 def main() -> None:
-    """The console entry point."""
-    app()
+    """The console entry point: an error nobody expected is one line too (with --debug, or
+    CLEANCORPUS_DEBUG=1, its traceback)."""
+    import os
+
+    try:
+        app()
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        typer.echo("cleancorpus: interrupted", err=True)
+        sys.exit(130)
+    except Exception as e:  # noqa: BLE001 - the last line of defence: one line, exit 1
+        if _DEBUG["on"] or os.environ.get("CLEANCORPUS_DEBUG"):
+            raise
+        typer.echo(f"cleancorpus: unexpected error: {type(e).__name__}: {e} (--debug shows where)", err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ class RejectReason(StrEnum):
     TOO_LARGE = "too_large"  # a record over the size limit
     EXTRACTION_TIMEOUT = "extraction_timeout"  # extraction over [extract] timeout_seconds
     EXTRACTION_ERROR = "extraction_error"  # the extractor raised
+    WORKER_CRASHED = "worker_crashed"  # the worker process died on this record twice
     ALL_BOILERPLATE = "all_boilerplate"  # every line was removed as boilerplate
     TOO_SHORT = "too_short"  # fewer words than [filter] min_words
     LANGUAGE = "language"  # not in [filter] languages

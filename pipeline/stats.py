@@ -7,7 +7,8 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
 
-def _dataset(path: str) -> ds.Dataset | None:
+def open_dataset(path: str) -> ds.Dataset | None:
+    """A Parquet dataset of a corpus (local or fsspec URL), or None when there is none."""
     import fsspec
 
     fs, p = fsspec.core.url_to_fs(path)
@@ -20,8 +21,8 @@ def _dataset(path: str) -> ds.Dataset | None:
 
 
 def corpus_stats(root: str, top: int = 5) -> str:
-    docs = _dataset(f"{root}/documents")
-    rej = _dataset(f"{root}/rejects")
+    docs = open_dataset(f"{root}/documents")
+    rej = open_dataset(f"{root}/rejects")
     out: list[str] = []
     d = docs.to_table(columns=["doc_id", "title", "n_words", "language", "dup_cluster", "dup_cluster_size", "run_id", "domain"]) if docs else None
     r = rej.to_table(columns=["reason", "duplicate_of", "run_id"]) if rej else None

@@ -136,6 +136,12 @@ def normalize_lines(text: str, straighten_quotes: bool = False) -> list[str]:
     return [line.strip(" ") for line in text.split("\n")]
 
 
+def strip_controls(s: str) -> str:
+    """Control and format characters out (bidi overrides, zero-width marks, stray NULs), every
+    space a space: for titles and bylines, which do not go through normalize_text."""
+    return s.translate(_CHARS) if _CHAR_RUNS.search(s) else s
+
+
 def normalize_line(line: str) -> str:
     """One space between words, none at the ends (after normalize_text, str.split sees every space)."""
     return " ".join(line.split())

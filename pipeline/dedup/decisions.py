@@ -13,8 +13,8 @@ the documents, never on the order they arrive in or on how they were split into 
 
 Representative rule: a document kept by an earlier run stays kept (outputs are immutable);
 otherwise the earliest published, then the most complete metadata (title, author, date,
-url), then the one confirmed against the most others (the original that copies were made
-from, rather than a revision of it), then the longest, then the smallest doc_id.
+url), then the one with the most candidates (the original that copies were made from, rather
+than a revision of it), then the longest, then the smallest doc_id.
 """
 from __future__ import annotations
 
@@ -249,20 +249,21 @@ def _deduplicate(
     live = (roots[pairs_in_run[:, 0]] != roots[pairs_in_run[:, 1]]) & ~unchanged[pairs_in_run[:, 0]] & ~unchanged[pairs_in_run[:, 1]]
     cand_run = plausible(run, pairs_in_run[live], cfg)
     cand_idx = [(i, n + j) for i, j in index.band_hits(keys32) if not unchanged[i] and uf.find(i) != uf.find(n + j)]
-    pairs = in_group_order(np.concatenate((cand_run, np.array(cand_idx, dtype=np.int64).reshape(-1, 2))), group)
+    pairs_all = np.concatenate((cand_run, np.array(cand_idx, dtype=np.int64).reshape(-1, 2)))
+    pairs = in_group_order(pairs_all, group)
     sset = _ShingleSets(load_sets, group, (x for p in pairs for x in p), prefetch=prefetch)
+    # a document's candidates (signature-screened pairs): the original that copies were made
+    # from has the most, so it leads its cluster; counted, not confirmed, so that pairs already
+    # in one cluster are never checked
+    degree = np.bincount(pairs_all[pairs_all < n], minlength=n).astype(np.int32) if len(pairs_all) else np.zeros(n, np.int32)
     confirmed = 0
-    degree = np.zeros(n, np.int32)  # confirmed candidate pairs a run row is in: who is at a cluster's centre
     for a, b in pairs:
-        if not related(sset(a), sset(b), cfg):
+        if uf.find(a) == uf.find(b) or not related(sset(a), sset(b), cfg):
             continue
         confirmed += 1
         uf.union(a, b)
         if b >= n:
             touched.add(b)
-        degree[a] += 1
-        if b < n:
-            degree[b] += 1
     final_ids = _unique_ids(run, index)
     decisions, growth = _assign(run, index, cfg, uf, touched, final_ids, sset, unchanged, degree)
     return DedupResult(decisions, final_ids, keys32, growth, len(cand_run) + len(cand_idx), confirmed)

@@ -16,20 +16,13 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
 from cleancorpus.pipeline.dedup.signatures import fold
+from cleancorpus.pipeline.stats import open_dataset
 
 WIDTH = 60  # characters a column
 
 
 def _dataset(root: str, sub: str) -> ds.Dataset | None:
-    import fsspec
-
-    fs, p = fsspec.core.url_to_fs(f"{root.rstrip('/')}/{sub}")
-    try:
-        if not fs.exists(p):
-            return None
-        return ds.dataset(p, filesystem=fs, format="parquet", partitioning="hive")
-    except (FileNotFoundError, OSError):
-        return None
+    return open_dataset(f"{root.rstrip('/')}/{sub}")
 
 
 def _one(d: ds.Dataset | None, column: str, value: str, columns: list[str]) -> dict[str, Any] | None:

@@ -12,6 +12,7 @@ from datetime import date
 import regex
 
 from cleancorpus.pipeline.cleaning.lineshape import ends_sentence, is_body_line
+from cleancorpus.pipeline.cleaning.normalize import strip_controls
 from cleancorpus.pipeline.cleaning.rule_packs import RuleSet
 from cleancorpus.pipeline.extraction.dates import DATE, find_date
 
@@ -33,7 +34,7 @@ def clean_title(title: str | None) -> str | None:
     """Drop a trailing " | Section" or " – Site" part; keep the title if that would leave too little."""
     if not title:
         return None
-    t = " ".join(title.split())
+    t = " ".join(strip_controls(title).split())
     m = _TITLE_SUFFIX.search(t)
     if m and len(t[: m.start()].split()) >= 3 and len(m.group(0).split()) <= 7:
         t = t[: m.start()]

@@ -31,12 +31,11 @@ _CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32)])  # not tab, newline, vert
 
 
 def looks_binary(data: bytes) -> bool:
-    """NUL bytes or many control bytes in the head mean a binary file (UTF-16/32 are checked first)."""
+    """A share of control bytes (NUL included) above 5% of the head means a binary file; a
+    stray NUL or two in a text is text (the normalizer drops them). UTF-16/32 are checked first."""
     head = data[:4096]
     if not head:
         return False
-    if b"\x00" in head:
-        return True
     ctrl = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return ctrl / len(head) > 0.05
 
@@ -71,7 +70,7 @@ def decode_bytes(data: bytes, is_html: bool = False, declared: str | None = None
     if utf16 is not None:
         return utf16, "utf-16"
     if looks_binary(data):
-        raise Undecodable("binary content (NUL or control bytes)")
+        raise Undecodable("binary content (over 5% control bytes)")
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:

@@ -7,11 +7,13 @@ reason, never an exception that ends the shard.
 """
 from __future__ import annotations
 
+import errno
 import gzip
 import hashlib
 import io
 import json
 import os
+import stat
 from bisect import bisect_left
 from collections.abc import Iterator
 from typing import IO, Any
@@ -93,6 +95,30 @@ class ContentHasher:
         self._f.close()
 
 
+_KINDS = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a folder"))
+
+
+def _not_a_regular_file(uri: str) -> tuple[str, str] | None:
+    """(reason, detail) for a local path that is not a regular file, told by stat alone."""
+    if "://" in uri:
+        return None
+    try:
+        st = os.stat(uri)
+    except FileNotFoundError:
+        if os.path.islink(uri):
+            return "unreadable", f"dangling symbolic link (to {os.readlink(uri)})"
+        return "unreadable", "the file disappeared before it was read"
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            return "unreadable", "symbolic link loop"
+        return "unreadable", f"cannot stat: {e}"
+    if stat.S_ISREG(st.st_mode):
+        return None
+    kind = next((name for test, name in _KINDS if test(st.st_mode)), "not a regular file")
+    return "unsupported", f"not a regular file: {kind}"
+
+
 def content_hash(uri: str, storage_options: dict[str, Any] | None = None) -> str | None:
     """The hash read_file records in the ledger (of the decompressed bytes), without parsing
     anything; None when the file cannot be read (read_file then says why)."""
@@ -117,6 +143,11 @@ def read_file(inp: InputFile, storage_options: dict[str, Any] | None = None,
     if fmt is None:
         if first:
             yield _file_reject(inp.uri, "unsupported", "not a supported input type (.html .htm .txt .jsonl .warc .parquet, optionally .gz)")
+        return
+    special = _not_a_regular_file(inp.uri)
+    if special is not None:  # never opened: a FIFO would block the reader forever
+        if first:
+            yield _file_reject(inp.uri, *special)
         return
     try:
         raw = _open(inp.uri, storage_options)

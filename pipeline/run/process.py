@@ -28,7 +28,8 @@ from cleancorpus.pipeline.dedup.signatures import fold, load_variants, sketch
 from cleancorpus.pipeline.dedup.view import article_view, facts, full_ngrams
 from cleancorpus.pipeline.inputs.discover import InputFile
 from cleancorpus.pipeline.inputs.readers import content_hash, read_file
-from cleancorpus.pipeline.model import Document, Reject
+from cleancorpus.pipeline.model import Document, RawRecord, Reject
+from cleancorpus.pipeline.reasons import RejectReason, Stage
 from cleancorpus.pipeline.run.plan import RunPlan, Shard
 from cleancorpus.pipeline.run.staging import ShardWriter, reject_row, staged_table
 from cleancorpus.pipeline.run.state import load_ledger, load_line_counts, remove_tree
@@ -61,10 +62,48 @@ def warm(plan: RunPlan) -> None:
     pa.array([0])
 
 
-def process_shard(plan: RunPlan, shard: Shard) -> dict[str, Any]:
+class _ProgressMark:
+    """The seq of the record being cleaned, in the shard's `progress` file: when the worker
+    dies on a record (a crash in C code, the out-of-memory killer), the dispatcher reads which."""
+
+    def __init__(self, folder: Path) -> None:
+        self.fd = os.open(folder / "progress", os.O_RDWR | os.O_CREAT, 0o644)
+
+    def __call__(self, seq: int) -> None:
+        os.pwrite(self.fd, seq.to_bytes(8, "little"), 0)
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+
+class ShardCrashes:
+    """The crash policy of the process stage (run/runner.py): a dead worker's record is the one
+    its shard's progress mark names; skipping it makes it a worker_crashed reject."""
+
+    @staticmethod
+    def in_progress(plan: RunPlan, shard: Shard, skip: dict[int, str] | None = None) -> int | None:
+        try:
+            data = (plan.shard_dir(shard) / "progress").read_bytes()
+        except OSError:
+            return None
+        return int.from_bytes(data[:8], "little") if len(data) >= 8 else None
+
+    @staticmethod
+    def skip(seq: int, plan: RunPlan, shard: Shard, skip: dict[int, str] | None = None) -> tuple[Any, ...]:
+        detail = "the worker process died twice while cleaning this record (a crash in a parser, or out of memory)"
+        return plan, shard, {**(skip or {}), seq: detail}
+
+
+SHARD_CRASHES = ShardCrashes()
+# test-only: a worker aborts (as a segfault would) on a record holding this text
+_ABORT_ON = os.environ.get("CLEANCORPUS_TEST_ABORT_ON")
+
+
+def process_shard(plan: RunPlan, shard: Shard, skip: dict[int, str] | None = None) -> dict[str, Any]:
     """Read, extract, clean, normalize, filter and sign one shard into staged Parquet.
 
-    Idempotent: a shard staged by an earlier (killed) attempt is reused as it is.
+    Idempotent: a shard staged by an earlier (killed) attempt is reused as it is. Records in
+    `skip` (seq -> why) are not cleaned but rejected as worker_crashed.
     """
     folder = plan.shard_dir(shard)
     done = folder / "done.json"
@@ -85,6 +124,7 @@ def process_shard(plan: RunPlan, shard: Shard) -> dict[str, Any]:
     rejects: list[dict[str, Any]] = []
     sets_parts: list[Signed] = []  # per window, in staged order
     seq = 0
+    mark = _ProgressMark(folder)
 
     def flush_window() -> None:
         docs_rows, more_rejects = _finish_window(window, cfg, learned, shard_lines, stats, sets_parts)
@@ -109,12 +149,12 @@ def process_shard(plan: RunPlan, shard: Shard) -> dict[str, Any]:
             buffered.append((seq, item))
             seq += 1
             if len(buffered) >= WINDOW:
-                _consume(buffered, cleaner, window, rejects, stats)
+                _consume(buffered, cleaner, window, rejects, stats, mark, skip)
                 buffered.clear()
                 if len(window) >= WINDOW:
                     flush_window()
         content = hashes[0] if hashes else ""
-        _consume(buffered, cleaner, window, rejects, stats)
+        _consume(buffered, cleaner, window, rejects, stats, mark, skip)
         if len(window) >= WINDOW:
             flush_window()
         if hashes is not None:
@@ -122,6 +162,7 @@ def process_shard(plan: RunPlan, shard: Shard) -> dict[str, Any]:
         stats["files"] += 1
     flush_window()
     writer.close()
+    mark.close()
     write_compared(folder, sets_parts)
     pq.write_table(pa.Table.from_pylist(ledger_rows, schema=LEDGER), folder / "ledger.parquet")
     lines = [{"source_key": k, "line_hash": h, "n_docs": c} for (k, h), c in sorted(shard_lines.items())]
@@ -134,13 +175,21 @@ def process_shard(plan: RunPlan, shard: Shard) -> dict[str, Any]:
 
 
 def _consume(buffered: list[tuple[int, Any]], cleaner: Cleaner, window: list[tuple[int, Document]],
-             rejects: list[dict[str, Any]], stats: Counter[str]) -> None:
+             rejects: list[dict[str, Any]], stats: Counter[str], mark: _ProgressMark,
+             skip: dict[int, str] | None) -> None:
     for seq, item in buffered:
         stats["inputs"] += 1
+        if isinstance(item, RawRecord) and skip and seq in skip:
+            item = Reject(doc_id=item.doc_id, source_uri=item.source_uri, source_record=item.source_record,
+                          stage=Stage.EXTRACT, reason=RejectReason.WORKER_CRASHED, detail=skip[seq],
+                          title=item.meta.title, url=item.meta.url)
         if isinstance(item, Reject):
             rejects.append(reject_row(seq, item))
             stats[f"reject:{item.reason}"] += 1
             continue
+        mark(seq)
+        if _ABORT_ON and _ABORT_ON in (item.text or item.html or ""):
+            os.abort()
         res = cleaner.process(item)
         if res.reject is not None:
             rejects.append(reject_row(seq, res.reject))

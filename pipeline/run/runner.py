@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import gc
 import os
+from collections import Counter
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -21,33 +23,45 @@ from cleancorpus.pipeline.inputs.remote import Remote, is_remote, local_root_for
 from cleancorpus.pipeline.run.commit import commit_run
 from cleancorpus.pipeline.run.deduplicate import deduplicate_run
 from cleancorpus.pipeline.run.plan import RunPlan, Shard, plan_run
-from cleancorpus.pipeline.run.process import process_shard, warm
+from cleancorpus.pipeline.run.process import SHARD_CRASHES, process_shard, warm
 from cleancorpus.pipeline.run.state import Layout, output_lock, recover
+from cleancorpus.pipeline.run.workers import STAGE_GC_THRESHOLDS, kill_pool, new_pool
 from cleancorpus.pipeline.run.write import write_shard
 
 # (stage, shards done, shards in all, the stats of the shard that just finished)
 Progress = Callable[[str, int, int, dict[str, Any]], None]
 
-# The stages allocate millions of short-lived objects (lines, tuples, Arrow scalars) beside
-# long-lived caches and models, and make almost no reference cycles (20 objects collected over
-# 10,000 text documents). At CPython's default gen-0 threshold of 700 the cycle collector ran
-# 2,400 times per 10,000 documents, and its full passes walked the growing caches: 4.5% of a
-# shard worker's time; one pass per 50,000 allocations costs 2.2%, with the same peak memory.
-STAGE_GC_THRESHOLDS = (50_000, 10, 10)
-
-
 class Dispatcher(Protocol):
     def prepare(self, plan: RunPlan) -> None: ...
 
-    def map(self, stage: str, fn: Callable[..., dict[str, Any]], args: list[tuple[Any, ...]]) -> list[dict[str, Any]]: ...
+    def map(self, stage: str, fn: Callable[..., dict[str, Any]], args: list[tuple[Any, ...]],
+            crash: CrashPolicy | None = None) -> list[dict[str, Any]]: ...
 
     def one(self, stage: str, fn: Callable[..., dict[str, Any]], args: tuple[Any, ...]) -> dict[str, Any]: ...
 
 
+class WorkerDied(RuntimeError):
+    """Workers kept dying on a shard and no record could be blamed."""
+
+
+class CrashPolicy(Protocol):
+    """How a stage's shards name the record a dead worker was on, and skip it."""
+
+    def in_progress(self, *args: Any) -> Any: ...
+
+    def skip(self, mark: Any, *args: Any) -> tuple[Any, ...]: ...
+
+
 def in_child(fn: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
     """fn(*args) in a child process of its own, so all the memory it used goes when it ends."""
-    with ProcessPoolExecutor(max_workers=1) as pool:
+    pool = new_pool(1)
+    try:
         return pool.submit(fn, *args).result()
+    except BaseException:
+        kill_pool(pool)
+        raise
+    finally:
+        pool.shutdown()
 
 
 def default_workers() -> int:
@@ -69,37 +83,54 @@ class LocalDispatcher:
     def __init__(self, workers: int = 1, progress: Progress | None = None) -> None:
         self.workers = workers
         self.progress = progress
-        self._pool: Executor | None = None
+        self._pool: ProcessPoolExecutor | None = None
 
     def prepare(self, plan: RunPlan) -> None:
         """Before the first pool forks: load the models here, so every worker inherits them."""
         if self.workers > 1:
             warm(plan)
 
-    def _executor(self) -> Executor:
+    def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=gc.set_threshold,
-                                             initargs=STAGE_GC_THRESHOLDS)
+            self._pool = new_pool(self.workers)
         return self._pool
 
-    def map(self, stage: str, fn: Callable[..., dict[str, Any]], args: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
-        out: list[dict[str, Any]] = []
-        self._tick(stage, 0, len(args), {})
-        if self.workers <= 1 or len(args) <= 1:
+    def map(self, stage: str, fn: Callable[..., dict[str, Any]], args: list[tuple[Any, ...]],
+            crash: CrashPolicy | None = None) -> list[dict[str, Any]]:
+        """fn(*a) for every a, results in order. On a pool, a worker that dies (a crash in C
+        code, the out-of-memory killer) costs the shards in flight: they run again on a fresh
+        pool, and a record found in progress at two deaths is handed to `crash` to skip."""
+        args = list(args)
+        n = len(args)
+        self._tick(stage, 0, n, {})
+        if self.workers <= 1 or n <= 1:
+            out = []
             for i, a in enumerate(args):
                 out.append(fn(*a))
-                self._tick(stage, i + 1, len(args), out[-1])
+                self._tick(stage, i + 1, n, out[-1])
             return out
+        results: list[dict[str, Any] | None] = [None] * n
+        pending = set(range(n))
+        deaths: dict[int, Counter[Any]] = {i: Counter() for i in range(n)}
+        done = 0
         try:
-            futures = {self._executor().submit(fn, *a): i for i, a in enumerate(args)}
-            results: list[dict[str, Any] | None] = [None] * len(args)
-            for done, f in enumerate(as_completed(futures), 1):  # progress as shards finish, rows in shard order
-                results[futures[f]] = f.result()
-                self._tick(stage, done, len(args), results[futures[f]])
-            out = [r for r in results if r is not None]
-        finally:
-            self.close()
-        return out
+            while pending:
+                futures = {self._executor().submit(fn, *args[i]): i for i in sorted(pending)}
+                try:
+                    for f in as_completed(futures):  # progress as shards finish, rows in shard order
+                        i = futures[f]
+                        results[i] = f.result()
+                        pending.discard(i)
+                        done += 1
+                        self._tick(stage, done, n, results[i])
+                except BrokenProcessPool:
+                    self.close(kill=True)
+                    _after_death(stage, args, pending, deaths, crash)
+        except BaseException:
+            self.close(kill=True)
+            raise
+        self.close()
+        return [r for r in results if r is not None]
 
     def one(self, stage: str, fn: Callable[..., dict[str, Any]], args: tuple[Any, ...]) -> dict[str, Any]:
         self._tick(stage, 0, 1, {})
@@ -111,10 +142,28 @@ class LocalDispatcher:
         if self.progress:
             self.progress(stage, done, total, result)
 
-    def close(self) -> None:
+    def close(self, kill: bool = False) -> None:
         if self._pool is not None:
-            self._pool.shutdown()
+            if kill:
+                kill_pool(self._pool)
+            else:
+                self._pool.shutdown()
             self._pool = None
+
+
+def _after_death(stage: str, args: list[tuple[Any, ...]], pending: set[int], deaths: dict[int, Counter[Any]],
+                 crash: CrashPolicy | None) -> None:
+    """A worker died: note what each unfinished shard was doing; a record in progress at two
+    deaths is skipped from then on (crash.skip). A shard that keeps killing workers with no
+    record to blame ends the run."""
+    for i in pending:
+        mark = crash.in_progress(*args[i]) if crash else None
+        deaths[i][mark] += 1
+        if crash is not None and mark is not None and deaths[i][mark] >= 2:
+            args[i] = crash.skip(mark, *args[i])
+        elif deaths[i][None] >= 3:
+            raise WorkerDied(f"{stage} stage: a worker died {deaths[i][None]} times on shard {i} with no record to "
+                             "blame; see the system log (out of memory?)")
 
 
 @contextmanager
@@ -138,7 +187,7 @@ def execute_plan(plan: RunPlan, dispatch: Dispatcher) -> dict[str, Any]:
 def _execute(plan: RunPlan, dispatch: Dispatcher) -> dict[str, Any]:
     shards: list[Shard] = list(plan.shards)
     dispatch.prepare(plan)
-    processed = dispatch.map("process", process_shard, [(plan, s) for s in shards])
+    processed = dispatch.map("process", process_shard, [(plan, s) for s in shards], SHARD_CRASHES)
     folders = [p["folder"] for p in processed]
     dedup = dispatch.one("dedup", deduplicate_run, (plan, folders))
     written = dispatch.map("write", write_shard, [(plan, s, f) for s, f in zip(shards, folders)])
@@ -157,8 +206,10 @@ def backfill(inputs: list[str], output: str, dispatch: Dispatcher, config_path: 
     local = local_root_for(output) if remote else Path(output)
     layout = Layout(local)
     layout.ensure()
-    with output_lock(layout, wait=wait):
-        recovered = recover(layout)
+    with output_lock(layout, wait=wait) as left_by:
+        recovered: dict[str, Any] = recover(layout)
+        if left_by:
+            recovered["taken_over_from"] = left_by
         if remote is not None:
             recovered["remote_rolled_back"] = remote.rollback()
             remote.sync_state(layout.state)

@@ -66,26 +66,36 @@ class Layout:
 
 
 @contextmanager
-def output_lock(layout: Layout, wait: bool = False, timeout: float | None = None) -> Iterator[None]:
-    """One run per output location. flock is released by the kernel when a killed run dies."""
+def output_lock(layout: Layout, wait: bool = False, timeout: float | None = None) -> Iterator[str | None]:
+    """One run per output location. flock is released by the kernel when a killed run dies
+    (its workers die with it: run/workers.py), so a dead holder never blocks the next run.
+
+    Yields the previous holder's note ("pid N since T") when it left without releasing the lock
+    (it was killed): the caller says that it takes over, and recovery finishes that run's commit.
+    """
     layout.state.mkdir(parents=True, exist_ok=True)
     path = layout.state / "lock"
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     start = time.monotonic()
+    held = False
     try:
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                held = True
                 break
             except BlockingIOError:
                 holder = os.pread(fd, 200, 0).decode(errors="replace").strip() or "another run"
                 if not wait or (timeout is not None and time.monotonic() - start > timeout):
                     raise LockHeld(f"output {layout.root} is locked by {holder}; wait for it or use --wait") from None
                 time.sleep(0.5)
+        left = os.pread(fd, 200, 0).decode(errors="replace").strip() or None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid {os.getpid()} since {time.strftime('%Y-%m-%dT%H:%M:%S')}".encode(), 0)
-        yield
+        yield left
     finally:
+        if held:
+            os.ftruncate(fd, 0)  # left in good order (an error or a stop included): the next run finds no note
         os.close(fd)  # closing releases the flock
 
 
