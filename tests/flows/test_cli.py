@@ -48,6 +48,6 @@ def test_explain_shows_rules(seeds_dir):
 
 
 def test_help_texts():
-    for cmd in ("backfill", "serve", "explain", "stats"):
+    for cmd in ("backfill", "serve", "explain", "stats", "why", "init-config"):
         r = run(cmd, "--help")
         assert r.returncode == 0 and "Usage" in r.stdout
