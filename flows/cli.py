@@ -193,6 +193,44 @@ def why(
         _fail(str(e).strip("'\""))
 
 
+@app.command()
+def verify(
+    directory: Annotated[str, typer.Argument(help="An output folder written by backfill or serve.")],
+    config: Annotated[Optional[Path], typer.Option("--config", "-c", help="The config the corpus was written with (its [dedup] bands).")] = None,
+) -> None:
+    """Check a corpus: state readable, every run's counts and invariant, no doc_id twice, index and ledger agreeing with the rows. Exit 1 when a check fails."""
+    from cleancorpus.pipeline.config import ConfigError, load_config
+    from cleancorpus.pipeline.run.verify import verify as run_checks
+
+    try:
+        checks = run_checks(directory, load_config(str(config) if config else None).dedup.bands)
+    except (ConfigError, FileNotFoundError) as e:
+        _fail(str(e))
+    for name, ok, detail in checks:
+        typer.echo(f"{'ok  ' if ok else 'FAIL'} {name:<18} {detail}")
+    failed = [name for name, ok, _ in checks if not ok]
+    typer.echo(f"{directory}: " + (f"{len(failed)} check(s) failed: {', '.join(failed)}" if failed else "every check passed"))
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def repair(
+    directory: Annotated[str, typer.Argument(help="An output folder written by backfill or serve.")],
+    config: Annotated[Optional[Path], typer.Option("--config", "-c", help="The config the corpus was written with.")] = None,
+) -> None:
+    """Rebuild the dedup index and the ledger from the output's Parquet; old segments go to state/quarantine/."""
+    from cleancorpus.pipeline.config import ConfigError, load_config
+    from cleancorpus.pipeline.run.repair import repair as run_repair
+    from cleancorpus.pipeline.run.state import LockHeld
+
+    try:
+        for line in run_repair(directory, load_config(str(config) if config else None)):
+            typer.echo(line)
+    except (ConfigError, FileNotFoundError, LockHeld) as e:
+        _fail(str(e))
+
+
 @app.command("init-config")
 def init_config(
     path: Annotated[Path, typer.Argument(help="Where to write the annotated defaults (a .toml file).")],

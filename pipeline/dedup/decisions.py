@@ -28,7 +28,7 @@ import numpy as np
 from cleancorpus.pipeline.config import DedupConfig
 from cleancorpus.pipeline.dedup.candidates import in_group_order, plausible, run_pairs
 from cleancorpus.pipeline.dedup.index import IndexView
-from cleancorpus.pipeline.dedup.signatures import band_keys, jaccard_containment
+from cleancorpus.pipeline.dedup.signatures import band_keys, fold, jaccard_containment
 from cleancorpus.pipeline.dedup.view import facts_agree
 
 NO_DATE = np.iinfo(np.int64).max
@@ -100,7 +100,7 @@ class Compared:
     facts: np.ndarray  # sorted distinct uint32
     n_full: int  # word n-grams of the whole text, chrome included
     site: str | None = None  # domain
-    title: str | None = None  # folded like the text
+    title: str | None = None
 
 
 EMPTY = Compared(np.zeros(0, np.uint32), np.zeros(0, np.uint32), 1)
@@ -118,7 +118,7 @@ def confirm(x: Compared, r: Compared, cfg: DedupConfig) -> float | None:
     sale notice, a newsletter blurb): between them only Jaccard counts, and only when their
     titles agree."""
     same_site = x.site is not None and x.site == r.site
-    if same_site and x.title and r.title and x.title != r.title:
+    if same_site and x.title and r.title and fold(x.title) != fold(r.title):
         return None  # two pages of one site under different titles: what they share is the site's
     j, c = jaccard_containment(x.shingles, r.shingles)
     nx, nr = len(x.shingles), len(r.shingles)
@@ -317,14 +317,20 @@ def _assign(run: RunCandidates, index: IndexView, cfg: DedupConfig, uf: UnionFin
         joined: list[tuple[int, int, float | None]] = []  # (member, representative, similarity; None: exact)
         order = sorted(xs, key=lambda x: (int(run.published[x]), -int(run.completeness[x]), -int(degree[x]),
                                           -int(run.n_words[x]), final_ids[x]))
+        same_text: dict[int, tuple[int, float | None, int]] = {}  # hash -> (target, similarity, reps then)
         for x in order:
-            target: int | None = next((r for r in reps if digest(r) == int(run.hash64[x])), None)
+            h = int(run.hash64[x])
+            target: int | None = next((r for r in reps if digest(r) == h), None)
             sim: float | None = None
-            if target is None:
+            cached = same_text.get(h)
+            if target is None and cached is not None and cached[2] == len(reps):
+                target, sim = cached[0], cached[1]  # a copy of a text already decided, against the same representatives
+            elif target is None:
                 best = max(((confirm(sset(x), sset(r), cfg), -k, r) for k, r in enumerate(reps)),
                            key=lambda t: (t[0] is not None, t[0] or 0.0, t[1]), default=(None, 0, -1))
                 if best[0] is not None:
                     target, sim = best[2], best[0]
+                    same_text[h] = (target, sim, len(reps))
             if target is None:
                 reps.append(x)
                 rep_id[x], size[x] = final_ids[x], 1

@@ -107,15 +107,11 @@ class _StagedSets:
         if si not in self.n_full:
             self.n_full[si] = np.load(Path(self.folders[si]) / "n_full.npy")
         return Compared(self._read(si, ri, "sets"), self._read(si, ri, "facts"),
-                        int(self.n_full[si][ri]), self.sites[x], folded_title(self.titles[x]))
+                        int(self.n_full[si][ri]), self.sites[x], self.titles[x])
 
     def close(self) -> None:
         for fd in self.handles.values():
             os.close(fd)
-
-
-def folded_title(title: str | None) -> str | None:
-    return fold(title) or None if title else None
 
 
 def compared_from_text(text: str, cfg: Config, variants: dict[str, str], site: str | None = None,
@@ -125,7 +121,7 @@ def compared_from_text(text: str, cfg: Config, variants: dict[str, str], site: s
     view = article_view(text)
     n_words = text.count(" ") + text.count("\n\n") + 1 if text else 0  # as filters.settle counts them
     return Compared(shingle_set(fold(view, variants), cfg.dedup.shingle_size), facts(view),
-                    full_ngrams(n_words, cfg.dedup.shingle_size), site, folded_title(title))
+                    full_ngrams(n_words, cfg.dedup.shingle_size), site, title)
 
 
 def deduplicate_run(plan: RunPlan, shard_folders: list[str]) -> dict[str, Any]:
