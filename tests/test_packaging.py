@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SEEDS, read, run_local
+from conftest import ROOT, read, run_local
 
 
 @pytest.fixture(scope="module")
@@ -40,16 +40,16 @@ def test_wheel_holds_one_top_level_package_with_its_defaults(installed):
     assert (site / "cleancorpus" / "config" / "rules" / "ads.toml").exists()
 
 
-def test_installed_command_cleans_the_seeds_from_another_folder(installed, tmp_path):
+def test_installed_command_cleans_the_seeds_from_another_folder(installed, tmp_path, seeds_dir):
     out = tmp_path / "out"
-    r = subprocess.run([str(installed / "bin" / "cleancorpus"), "backfill", str(SEEDS), "-o", "out", "--workers", "1"],
+    r = subprocess.run([str(installed / "bin" / "cleancorpus"), "backfill", str(seeds_dir), "-o", "out", "--workers", "1"],
                        cwd=tmp_path, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     where = subprocess.run([str(installed / "bin" / "python"), "-c", "import cleancorpus.config as c; print(c.DEFAULTS_DIR)"],
                            cwd=tmp_path, capture_output=True, text=True).stdout.strip()
     assert str(ROOT) not in where and "site-packages" in where  # the packaged defaults, not the checkout's
     ref = tmp_path / "ref"
-    run_local([SEEDS], ref)
+    run_local([seeds_dir], ref)
     skip = {"run_id", "ingested_at", "ingest_date"}
 
     def rows(o, kind):

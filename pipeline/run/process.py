@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import struct
+import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +33,7 @@ from cleancorpus.pipeline.inputs.discover import InputFile
 from cleancorpus.pipeline.inputs.readers import content_hash, read_file
 from cleancorpus.pipeline.model import Document, RawRecord, Reject
 from cleancorpus.pipeline.reasons import RejectReason, Stage
+from cleancorpus.pipeline.run import watchdog
 from cleancorpus.pipeline.run.plan import RunPlan, Shard
 from cleancorpus.pipeline.run.staging import ShardWriter, reject_row, staged_table
 from cleancorpus.pipeline.run.state import load_ledger, load_line_counts, remove_tree
@@ -70,9 +74,11 @@ class _ProgressMark:
         self.fd = os.open(folder / "progress", os.O_RDWR | os.O_CREAT, 0o644)
 
     def __call__(self, seq: int) -> None:
-        os.pwrite(self.fd, seq.to_bytes(8, "little"), 0)
+        started = watchdog.begin()
+        os.pwrite(self.fd, seq.to_bytes(8, "little") + struct.pack("<d", started), 0)
 
     def close(self) -> None:
+        watchdog.end()
         os.close(self.fd)
 
 
@@ -81,29 +87,42 @@ class ShardCrashes:
     its shard's progress mark names; skipping it makes it a worker_crashed reject."""
 
     @staticmethod
-    def in_progress(plan: RunPlan, shard: Shard, skip: dict[int, str] | None = None) -> int | None:
+    def in_progress(plan: RunPlan, shard: Shard, skip: Skips | None = None) -> tuple[int, bool] | None:
+        """(seq, whether it had run past the hard time limit) of the record the worker died on."""
         try:
             data = (plan.shard_dir(shard) / "progress").read_bytes()
         except OSError:
             return None
-        return int.from_bytes(data[:8], "little") if len(data) >= 8 else None
+        if len(data) < 16:
+            return None
+        (started,) = struct.unpack("<d", data[8:16])
+        ran = time.time() - started
+        return int.from_bytes(data[:8], "little"), 0.9 * watchdog.HARD_FACTOR * plan.config().extract.timeout_seconds <= ran
 
     @staticmethod
-    def skip(seq: int, plan: RunPlan, shard: Shard, skip: dict[int, str] | None = None) -> tuple[Any, ...]:
-        detail = "the worker process died twice while cleaning this record (a crash in a parser, or out of memory)"
-        return plan, shard, {**(skip or {}), seq: detail}
+    def skip(mark: tuple[int, bool], plan: RunPlan, shard: Shard, skip: Skips | None = None) -> tuple[Any, ...]:
+        seq, timed_out = mark
+        why = ((RejectReason.EXTRACTION_TIMEOUT, f"still being cleaned after {watchdog.HARD_FACTOR:g} x the time "
+                "limit, twice (stuck in C code, where the limit's timer cannot reach): the worker was ended")
+               if timed_out else
+               (RejectReason.WORKER_CRASHED, "the worker process died twice while cleaning this record (a crash in "
+                "a parser, or out of memory)"))
+        return plan, shard, {**(skip or {}), seq: why}
 
 
 SHARD_CRASHES = ShardCrashes()
 # test-only: a worker aborts (as a segfault would) on a record holding this text
 _ABORT_ON = os.environ.get("CLEANCORPUS_TEST_ABORT_ON")
+# test-only: the worker gets stuck in C code (a regex that backtracks for ever) on a record holding this text
+_HANG_ON = os.environ.get("CLEANCORPUS_TEST_HANG_ON")
+Skips = dict[int, tuple[str, str]]  # seq -> (reason, detail) of records not to clean
 
 
-def process_shard(plan: RunPlan, shard: Shard, skip: dict[int, str] | None = None) -> dict[str, Any]:
+def process_shard(plan: RunPlan, shard: Shard, skip: Skips | None = None) -> dict[str, Any]:
     """Read, extract, clean, normalize, filter and sign one shard into staged Parquet.
 
     Idempotent: a shard staged by an earlier (killed) attempt is reused as it is. Records in
-    `skip` (seq -> why) are not cleaned but rejected as worker_crashed.
+    `skip` (seq -> reason, detail) are not cleaned but rejected so.
     """
     folder = plan.shard_dir(shard)
     done = folder / "done.json"
@@ -176,13 +195,14 @@ def process_shard(plan: RunPlan, shard: Shard, skip: dict[int, str] | None = Non
 
 def _consume(buffered: list[tuple[int, Any]], cleaner: Cleaner, window: list[tuple[int, Document]],
              rejects: list[dict[str, Any]], stats: Counter[str], mark: _ProgressMark,
-             skip: dict[int, str] | None) -> None:
+             skip: Skips | None) -> None:
     for seq, item in buffered:
         stats["inputs"] += 1
         if isinstance(item, RawRecord) and skip and seq in skip:
+            reason, detail = skip[seq]
             item = Reject(doc_id=item.doc_id, source_uri=item.source_uri, source_record=item.source_record,
-                          stage=Stage.EXTRACT, reason=RejectReason.WORKER_CRASHED, detail=skip[seq],
-                          title=item.meta.title, url=item.meta.url)
+                          stage=Stage.EXTRACT, reason=RejectReason(reason), detail=detail, title=item.meta.title,
+                          url=item.meta.url)
         if isinstance(item, Reject):
             rejects.append(reject_row(seq, item))
             stats[f"reject:{item.reason}"] += 1
@@ -190,7 +210,10 @@ def _consume(buffered: list[tuple[int, Any]], cleaner: Cleaner, window: list[tup
         mark(seq)
         if _ABORT_ON and _ABORT_ON in (item.text or item.html or ""):
             os.abort()
+        if _HANG_ON and _HANG_ON in (item.text or item.html or ""):
+            re.match(r"(a+)+$", "a" * 64 + "!")
         res = cleaner.process(item)
+        watchdog.end()
         if res.reject is not None:
             rejects.append(reject_row(seq, res.reject))
             stats[f"reject:{res.reject.reason}"] += 1

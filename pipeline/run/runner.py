@@ -84,15 +84,17 @@ class LocalDispatcher:
         self.workers = workers
         self.progress = progress
         self._pool: ProcessPoolExecutor | None = None
+        self.time_limit = 0.0
 
     def prepare(self, plan: RunPlan) -> None:
         """Before the first pool forks: load the models here, so every worker inherits them."""
+        self.time_limit = plan.config().extract.timeout_seconds
         if self.workers > 1:
             warm(plan)
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            self._pool = new_pool(self.workers)
+            self._pool = new_pool(self.workers, self.time_limit)
         return self._pool
 
     def map(self, stage: str, fn: Callable[..., dict[str, Any]], args: list[tuple[Any, ...]],

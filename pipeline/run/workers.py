@@ -19,6 +19,8 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from types import FrameType
 
+from cleancorpus.pipeline.run import watchdog
+
 # The stages allocate millions of short-lived objects (lines, tuples, Arrow scalars) beside
 # long-lived caches and models, and make almost no reference cycles (20 objects collected over
 # 10,000 text documents). At CPython's default gen-0 threshold of 700 the cycle collector ran
@@ -50,15 +52,18 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def init_worker(parent: int) -> None:
+def init_worker(parent: int, time_limit: float) -> None:
     gc.set_threshold(*STAGE_GC_THRESHOLDS)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _die_with_parent(parent)
+    if time_limit:
+        watchdog.enable(time_limit)
 
 
-def new_pool(workers: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=workers, initializer=init_worker, initargs=(os.getpid(),))
+def new_pool(workers: int, time_limit: float = 0.0) -> ProcessPoolExecutor:
+    """A pool whose workers end a record stuck past HARD_FACTOR x time_limit seconds (0: no limit)."""
+    return ProcessPoolExecutor(max_workers=workers, initializer=init_worker, initargs=(os.getpid(), time_limit))
 
 
 def kill_pool(pool: ProcessPoolExecutor) -> None:

@@ -195,3 +195,25 @@ def test_only_regular_files_are_read_and_text_with_a_stray_nul_is_kept(tmp_path)
     assert rej["loop1.txt"] == rej["loop2.txt"] == ("unreadable", "symbolic link loop")
     docs = {Path(d["source_uri"]).name: d for d in read(out)}
     assert set(docs) == {"good.txt", "nul.txt"} and "\x00" not in docs["nul.txt"]["text"]
+
+
+def test_a_page_stuck_in_c_code_is_ended_by_the_watchdog_and_rejected(many, tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    for p in sorted(many.iterdir())[:80]:
+        os.link(p, src / p.name)
+    page = PAGES[0].read_text(encoding="utf-8", errors="replace")
+    (src / "stuck.html").write_text(page.replace("</body>", f"<p>{MARKER}</p></body>", 1))
+    cfg = tmp_path / "fast.toml"
+    cfg.write_text("[run]\nshard_max_files = 20\n[extract]\ntimeout_seconds = 0.5\n[dedup]\nenabled = false\n")
+    out = tmp_path / "out"
+    t0 = time.monotonic()
+    proc = _start(["backfill", str(src), "-o", str(out), "--workers", "2", "-c", str(cfg)],
+                  env={"CLEANCORPUS_TEST_HANG_ON": MARKER})
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    assert time.monotonic() - t0 < 120
+    rej = {Path(r["source_uri"]).name: r for r in read(out, "rejects")}
+    assert rej["stuck.html"]["reason"] == "extraction_timeout" and "watchdog" not in err
+    assert "the worker was ended" in rej["stuck.html"]["detail"]
+    assert len(read(out)) + len(rej) == 81

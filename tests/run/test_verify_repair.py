@@ -20,10 +20,10 @@ def _cli(*args):
 
 
 @pytest.fixture()
-def corpus(tmp_path):
+def corpus(tmp_path, seeds_dir):
     """The seeds, then the sample (which holds copies of them) in a second run."""
     out = tmp_path / "out"
-    run_local([SEEDS], out)
+    run_local([seeds_dir], out)
     run_local([ROOT / "data" / "sample"], out)
     return out
 
@@ -48,7 +48,7 @@ def test_verify_passes_on_a_sound_corpus_and_names_what_broke(corpus):
     assert failed == {"runs", "index"} and victim.name in r.stdout
 
 
-def test_repair_rebuilds_the_index_and_ledger_a_damaged_segment_took(corpus, tmp_path):
+def test_repair_rebuilds_the_index_and_ledger_a_damaged_segment_took(corpus, tmp_path, seeds_dir):
     before = _index(corpus)
     assert len(before[0]) == 13 and any(r["rep"] for r in before[0]) and max(before[1].values()) > 1
     for seg in (corpus / "state" / "dedup").glob("*.parquet"):
@@ -61,7 +61,7 @@ def test_repair_rebuilds_the_index_and_ledger_a_damaged_segment_took(corpus, tmp
     assert _cli("verify", corpus).returncode == 0
     assert _index(corpus) == before  # the same index the runs had written
     # and it works: the same inputs add nothing, a new copy of a kept article is found
-    again = run_local([SEEDS], corpus)
+    again = run_local([seeds_dir], corpus)
     assert again.get("nothing_to_do") or again["counts"]["inputs_seen"] == 0
     copy = tmp_path / "copy"
     copy.mkdir()
