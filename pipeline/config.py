@@ -146,6 +146,9 @@ class RunConfig(_Section):
         "a compressed record file (.jsonl.gz, .warc.gz) goes into at most this many shards: each one decompresses "
         "the whole file to reach its records"))
     workers: int = Field(0, ge=0, description="0 = number of cores")
+    lease_seconds: float = Field(21600.0, gt=0, description=(
+        "a remote output (s3://...) is leased to one writer at a time; a lease older than this is taken over "
+        "(its holder died), and a run that outlives its lease publishes nothing"))
 
 
 class ScheduleConfig(_Section):

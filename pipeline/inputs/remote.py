@@ -14,6 +14,8 @@ import hashlib
 import json
 import os
 import shutil
+import socket
+import time
 from pathlib import Path
 from typing import IO, Any
 
@@ -21,6 +23,12 @@ import fsspec
 
 STATE_KINDS = ("ledger", "lines", "dedup", "dedup_growth")
 JOURNAL = "state/publish-journal.json"
+LEASE = "state/lease.json"
+
+
+def _protocol(fs: fsspec.AbstractFileSystem) -> str:
+    p = fs.protocol
+    return p[0] if isinstance(p, (tuple, list)) else p
 
 
 def is_remote(output: str) -> bool:
@@ -81,6 +89,66 @@ class Remote:
         for rel in rels:
             self.fs.put(str(local_root / rel), self._key(rel))
         self.fs.rm(self._key(JOURNAL))
+
+    # ---------------------------------------------------------------- the lease
+
+    def acquire_lease(self, seconds: float, wait: bool = False) -> str | None:
+        """Take the output's lease (state/lease.json, created only if absent: S3's conditional
+        put), so that a second machine cannot write into it at the same time. A lease past its
+        time is taken over (its holder died); returns that holder, else None. Raises LockHeld
+        when another writer holds it and `wait` is off."""
+        from cleancorpus.pipeline.run.state import LockHeld
+
+        key = self._key(LEASE)
+        self.fs.makedirs(self._key("state"), exist_ok=True)
+        while True:
+            me = {"holder": f"{socket.gethostname()} pid {os.getpid()}", "until": time.time() + seconds,
+                  "token": os.urandom(8).hex()}
+            try:
+                self._create(key, json.dumps(me).encode())
+                self._lease = me
+                return None
+            except FileExistsError:
+                pass
+            try:
+                cur = json.loads(self.fs.cat_file(key))
+            except (FileNotFoundError, ValueError):
+                continue  # released (or half-written) meanwhile: try again
+            if cur.get("until", 0) < time.time():  # its holder died: one taker wins the conditional create
+                self.fs.rm_file(key)
+                try:
+                    self._create(key, json.dumps(me).encode())
+                    self._lease = me
+                    return str(cur.get("holder"))
+                except FileExistsError:
+                    continue
+            if not wait:
+                until = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(cur.get("until", 0)))
+                raise LockHeld(f"output {self.url} is being written by {cur.get('holder')} (lease until {until}); "
+                               "wait for it or use --wait")
+            time.sleep(2.0)
+
+    def holds_lease(self) -> bool:
+        try:
+            cur = json.loads(self.fs.cat_file(self._key(LEASE)))
+        except (FileNotFoundError, ValueError):
+            return False
+        return cur.get("token") == getattr(self, "_lease", {}).get("token")
+
+    def release_lease(self) -> None:
+        if getattr(self, "_lease", None) and self.holds_lease():
+            self.fs.rm_file(self._key(LEASE))
+        self._lease = None
+
+    def _create(self, key: str, data: bytes) -> None:
+        """Write key only if it does not exist (FileExistsError if it does): a conditional put on
+        S3; elsewhere a check then a write (one writer per output, as before leases)."""
+        if _protocol(self.fs) in ("s3", "s3a"):
+            self.fs.pipe_file(key, data, mode="create")
+            return
+        if self.fs.exists(key):
+            raise FileExistsError(key)
+        self.fs.pipe_file(key, data)
 
     def open(self, rel: str) -> IO[bytes]:
         return self.fs.open(self._key(rel), "rb")

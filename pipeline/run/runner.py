@@ -24,7 +24,7 @@ from cleancorpus.pipeline.run.commit import commit_run
 from cleancorpus.pipeline.run.deduplicate import deduplicate_run
 from cleancorpus.pipeline.run.plan import RunPlan, Shard, plan_run
 from cleancorpus.pipeline.run.process import SHARD_CRASHES, process_shard, warm
-from cleancorpus.pipeline.run.state import Layout, output_lock, recover
+from cleancorpus.pipeline.run.state import Layout, LockHeld, output_lock, recover
 from cleancorpus.pipeline.run.workers import STAGE_GC_THRESHOLDS, kill_pool, new_pool
 from cleancorpus.pipeline.run.write import write_shard
 
@@ -208,10 +208,10 @@ def backfill(inputs: list[str], output: str, dispatch: Dispatcher, config_path: 
     local = local_root_for(output) if remote else Path(output)
     layout = Layout(local)
     layout.ensure()
-    with output_lock(layout, wait=wait) as left_by:
+    with output_lock(layout, wait=wait) as left_by, _lease(remote, cfg.run.lease_seconds, wait) as lease_from:
         recovered: dict[str, Any] = recover(layout)
-        if left_by:
-            recovered["taken_over_from"] = left_by
+        if left_by or lease_from:
+            recovered["taken_over_from"] = left_by or lease_from
         if remote is not None:
             recovered["remote_rolled_back"] = remote.rollback()
             remote.sync_state(layout.state)
@@ -221,9 +221,25 @@ def backfill(inputs: list[str], output: str, dispatch: Dispatcher, config_path: 
                     "input_problems": list(plan.problems), "recovered": recovered, "output": output}
         summary = execute_plan(plan, dispatch)
         if remote is not None:
+            if not remote.holds_lease():  # it ran out and another machine took the output over
+                raise LockHeld(f"the lease on {output} ran out during the run ([run] lease_seconds) and another "
+                               "writer took it: nothing was published; run again")
             _publish(remote, layout, summary)
         summary["recovered"] = recovered
         return summary
+
+
+@contextmanager
+def _lease(remote: Remote | None, seconds: float, wait: bool) -> Iterator[str | None]:
+    """The remote output's lease for the run (a local output has its lock only)."""
+    if remote is None:
+        yield None
+        return
+    taken_from = remote.acquire_lease(seconds, wait)
+    try:
+        yield taken_from
+    finally:
+        remote.release_lease()
 
 
 def _publish(remote: Remote, layout: Layout, summary: dict[str, Any]) -> None:

@@ -99,3 +99,50 @@ def test_half_published_run_is_rolled_back(s3_server, tmp_path, monkeypatch):
     assert rem.rollback() == 1
     assert not fs.exists("half/out/documents/ingest_date=2026-01-01/part-x-00000.parquet")
     assert not fs.exists(f"half/out/{JOURNAL}")
+
+
+def test_two_writers_on_one_remote_output_never_interleave(s3_server, seeds_dir, tmp_path):
+    """Two machines (two work dirs), one S3 output: the second writer is refused while the first
+    holds the lease (a conditional put on the real S3 protocol), then runs; a lease left by a dead
+    writer is taken over and said so."""
+    import json
+    import time
+
+    import s3fs
+
+    fs = s3fs.S3FileSystem(key="test", secret="test", endpoint_url=s3_server["AWS_ENDPOINT_URL"])
+    fs.mkdir("shared")
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    html = (ROOT / "data" / "sample" / "cycle_path_utf8.html").read_text()
+    for i in range(600):
+        (pages / f"p{i:04d}.html").write_text(html.replace("</body>", f"<p>Note {i}: ferry {i % 7} late.</p></body>"))
+    cli = [sys.executable, "-m", "cleancorpus.flows.cli", "backfill"]
+    env1 = {**os.environ, **s3_server, "CLEANCORPUS_WORK_DIR": str(tmp_path / "machine1")}
+    env2 = {**os.environ, **s3_server, "CLEANCORPUS_WORK_DIR": str(tmp_path / "machine2")}
+    first = subprocess.Popen(cli + [str(pages), "-o", "s3://shared/corpus", "--workers", "2"], env=env1, cwd=ROOT,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not fs.exists("shared/corpus/state/lease.json") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    lease = json.loads(fs.cat_file("shared/corpus/state/lease.json"))
+    assert f"pid {first.pid}" in lease["holder"]
+    second = subprocess.run(cli + [str(seeds_dir), "-o", "s3://shared/corpus"], env=env2, cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert second.returncode == 2 and "is being written by" in second.stderr and len(second.stderr.splitlines()) == 1
+    _, err = first.communicate(timeout=300)
+    assert first.returncode == 0, err
+    assert not fs.exists("shared/corpus/state/lease.json")  # released
+    again = subprocess.run(cli + [str(seeds_dir), "-o", "s3://shared/corpus"], env=env2, cwd=ROOT,
+                           capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0, again.stderr
+    # a writer that died holding the lease: once it has run out, the next one takes over
+    fs.pipe_file("shared/corpus/state/lease.json",
+                 json.dumps({"holder": "gone-host pid 1", "until": time.time() - 1, "token": "x"}).encode())
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "note.txt").write_text((seeds_dir / "002_1cf50d2e06b0b5ac.txt").read_text())
+    took = subprocess.run(cli + [str(extra), "-o", "s3://shared/corpus"], env=env1, cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert took.returncode == 0, took.stderr
+    assert "Took over" in took.stdout and "gone-host pid 1" in took.stdout
