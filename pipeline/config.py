@@ -146,6 +146,10 @@ class RunConfig(_Section):
         "a compressed record file (.jsonl.gz, .warc.gz) goes into at most this many shards: each one decompresses "
         "the whole file to reach its records"))
     workers: int = Field(0, ge=0, description="0 = number of cores")
+    worker_memory_mb: int = Field(0, ge=0, description=(
+        "address space a pool worker may use (RLIMIT_AS; a worker starts near 1,600 MB of it, mostly mapped, "
+        "not resident); a page that needs more is rejected too_large instead of waking the out-of-memory "
+        "killer (0: no cap)"))
     lease_seconds: float = Field(21600.0, gt=0, description=(
         "a remote output (s3://...) is leased to one writer at a time; a lease older than this is taken over "
         "(its holder died), and a run that outlives its lease publishes nothing"))

@@ -21,7 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from cleancorpus.pipeline.cleaning.cleaner import Cleaner
+from cleancorpus.pipeline.cleaning.cleaner import Cleaner, CleanResult
 from cleancorpus.pipeline.cleaning.filters import filter_reject, settle
 from cleancorpus.pipeline.cleaning.language import detect_language
 from cleancorpus.pipeline.cleaning.repeated_lines import LineCounts, drop_repeated_lines
@@ -115,6 +115,8 @@ SHARD_CRASHES = ShardCrashes()
 _ABORT_ON = os.environ.get("CLEANCORPUS_TEST_ABORT_ON")
 # test-only: the worker gets stuck in C code (a regex that backtracks for ever) on a record holding this text
 _HANG_ON = os.environ.get("CLEANCORPUS_TEST_HANG_ON")
+# test-only: the worker asks for more memory than any cap allows on a record holding this text
+_HOG_ON = os.environ.get("CLEANCORPUS_TEST_HOG_ON")
 Skips = dict[int, tuple[str, str]]  # seq -> (reason, detail) of records not to clean
 
 
@@ -212,7 +214,15 @@ def _consume(buffered: list[tuple[int, Any]], cleaner: Cleaner, window: list[tup
             os.abort()
         if _HANG_ON and _HANG_ON in (item.text or item.html or ""):
             re.match(r"(a+)+$", "a" * 64 + "!")
-        res = cleaner.process(item)
+        try:
+            if _HOG_ON and _HOG_ON in (item.text or item.html or ""):
+                bytearray(8 << 30)  # as a page whose parse tree needs 8 GB would
+            res = cleaner.process(item)
+        except MemoryError:
+            res = CleanResult(reject=Reject(
+                doc_id=item.doc_id, source_uri=item.source_uri, source_record=item.source_record, stage=Stage.EXTRACT,
+                reason=RejectReason.TOO_LARGE, detail="needed more memory than [run] worker_memory_mb allows",
+                title=item.meta.title, url=item.meta.url))
         watchdog.end()
         if res.reject is not None:
             rejects.append(reject_row(seq, res.reject))

@@ -85,16 +85,18 @@ class LocalDispatcher:
         self.progress = progress
         self._pool: ProcessPoolExecutor | None = None
         self.time_limit = 0.0
+        self.memory_mb = 0
 
     def prepare(self, plan: RunPlan) -> None:
         """Before the first pool forks: load the models here, so every worker inherits them."""
         self.time_limit = plan.config().extract.timeout_seconds
+        self.memory_mb = plan.config().run.worker_memory_mb
         if self.workers > 1:
             warm(plan)
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            self._pool = new_pool(self.workers, self.time_limit)
+            self._pool = new_pool(self.workers, self.time_limit, self.memory_mb)
         return self._pool
 
     def map(self, stage: str, fn: Callable[..., dict[str, Any]], args: list[tuple[Any, ...]],

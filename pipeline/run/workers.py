@@ -13,6 +13,7 @@ from __future__ import annotations
 import ctypes
 import gc
 import os
+import resource
 import signal
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -52,18 +53,24 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def init_worker(parent: int, time_limit: float) -> None:
+def init_worker(parent: int, time_limit: float, memory_mb: int) -> None:
     gc.set_threshold(*STAGE_GC_THRESHOLDS)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _die_with_parent(parent)
     if time_limit:
         watchdog.enable(time_limit)
+    if memory_mb:
+        hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+        cap = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (cap if hard == resource.RLIM_INFINITY else min(cap, hard), hard))
 
 
-def new_pool(workers: int, time_limit: float = 0.0) -> ProcessPoolExecutor:
-    """A pool whose workers end a record stuck past HARD_FACTOR x time_limit seconds (0: no limit)."""
-    return ProcessPoolExecutor(max_workers=workers, initializer=init_worker, initargs=(os.getpid(), time_limit))
+def new_pool(workers: int, time_limit: float = 0.0, memory_mb: int = 0) -> ProcessPoolExecutor:
+    """A pool whose workers end a record stuck past HARD_FACTOR x time_limit seconds and may
+    use memory_mb of address space (0: no limit, no cap)."""
+    return ProcessPoolExecutor(max_workers=workers, initializer=init_worker,
+                               initargs=(os.getpid(), time_limit, memory_mb))
 
 
 def kill_pool(pool: ProcessPoolExecutor) -> None:

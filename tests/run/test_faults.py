@@ -217,3 +217,21 @@ def test_a_page_stuck_in_c_code_is_ended_by_the_watchdog_and_rejected(many, tmp_
     assert rej["stuck.html"]["reason"] == "extraction_timeout" and "watchdog" not in err
     assert "the worker was ended" in rej["stuck.html"]["detail"]
     assert len(read(out)) + len(rej) == 81
+
+
+def test_a_page_over_the_memory_cap_is_rejected_not_the_machines_business(many, tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    for p in sorted(many.iterdir())[:60]:
+        os.link(p, src / p.name)
+    page = PAGES[0].read_text(encoding="utf-8", errors="replace")
+    (src / "huge.html").write_text(page.replace("</body>", f"<p>{MARKER}</p></body>", 1))
+    cfg = tmp_path / "capped.toml"
+    cfg.write_text("[run]\nshard_max_files = 20\nworker_memory_mb = 4000\n[dedup]\nenabled = false\n")
+    out = tmp_path / "out"
+    r = subprocess.run(CLI + ["backfill", str(src), "-o", str(out), "--workers", "2", "-c", str(cfg)],
+                       capture_output=True, text=True, timeout=300, env={**os.environ, "CLEANCORPUS_TEST_HOG_ON": MARKER})
+    assert r.returncode == 0, r.stderr
+    rej = {Path(x["source_uri"]).name: x for x in read(out, "rejects")}
+    assert rej["huge.html"]["reason"] == "too_large" and "worker_memory_mb" in rej["huge.html"]["detail"]
+    assert len(read(out)) + len(rej) == 61
