@@ -34,6 +34,21 @@ def _date(s: Optional[str], name: str) -> Optional[datetime]:
     return d if d.tzinfo else d.replace(tzinfo=timezone.utc)
 
 
+def _disk_full(output: str) -> str | None:
+    """Say so when the output's disk is full: writers (pyarrow's among them) report it as a short write."""
+    import shutil
+
+    p = Path(output)
+    while not p.exists() and p != p.parent:
+        p = p.parent
+    try:
+        free = shutil.disk_usage(p).free
+    except OSError:
+        return None
+    return f"no space left on the disk of {output} ({free // 1024} KB free); nothing of this run was published" \
+        if free < 1024 * 1024 else None
+
+
 def _print_summary(s: dict, output: str, seconds: float) -> None:
     left = (s.get("recovered") or {}).get("taken_over_from")
     if left:
@@ -135,7 +150,7 @@ def backfill(
     except (LockHeld, StateError, WorkerDied) as e:
         _fail(str(e))
     except (ConfigError, OSError) as e:
-        _fail(f"cannot run: {e}")
+        _fail(f"cannot run: {_disk_full(output) or e}")
     _print_summary(summary, output, time.perf_counter() - t0)
 
 

@@ -19,7 +19,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from cleancorpus.pipeline.config import Config
-from cleancorpus.pipeline.dedup.decisions import NO_DATE, Compared, DedupResult, RunCandidates, deduplicate
+from cleancorpus.pipeline.dedup.compare import Compared
+from cleancorpus.pipeline.dedup.decisions import NO_DATE, DedupResult, RunCandidates, deduplicate
 from cleancorpus.pipeline.dedup.index import load_index
 from cleancorpus.pipeline.dedup.signatures import fold, shingle_set
 from cleancorpus.pipeline.dedup.view import article_view, facts, full_ngrams

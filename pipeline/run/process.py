@@ -26,7 +26,7 @@ from cleancorpus.pipeline.cleaning.filters import filter_reject, settle
 from cleancorpus.pipeline.cleaning.language import detect_language
 from cleancorpus.pipeline.cleaning.repeated_lines import LineCounts, drop_repeated_lines
 from cleancorpus.pipeline.config import Config
-from cleancorpus.pipeline.dedup.decisions import Compared
+from cleancorpus.pipeline.dedup.compare import Compared
 from cleancorpus.pipeline.dedup.signatures import fold, load_variants, sketch
 from cleancorpus.pipeline.dedup.view import article_view, facts, full_ngrams
 from cleancorpus.pipeline.inputs.discover import InputFile

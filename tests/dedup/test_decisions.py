@@ -12,7 +12,7 @@ import pytest
 
 from cleancorpus.pipeline.cleaning.cleaner import Cleaner
 from cleancorpus.pipeline.config import load_config
-from cleancorpus.pipeline.dedup.decisions import Compared, confirm, related
+from cleancorpus.pipeline.dedup.compare import Compared, confirm, related
 from cleancorpus.pipeline.model import RawRecord
 from cleancorpus.pipeline.run.deduplicate import compared_from_text
 from cleancorpus.pipeline.run.process import variants_for

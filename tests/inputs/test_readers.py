@@ -205,7 +205,7 @@ def test_split_parquet_and_compressed_files_keep_their_rows(tmp_path):
     plan = plan_run([str(tmp_path / "big.jsonl.gz")], str(tmp_path / "x"), load_config(str(small)), str(small))
     assert [s.files[0][3:] for s in plan.shards] == [(0, 3), (1, 3), (2, 3)]
     key = lambda rows: sorted((r["doc_id"], r.get("text") or r.get("reason")) for r in rows)  # noqa: E731
-    from cleancorpus.pipeline.inputs.readers import _read_warc_stretch, _warc_heads
+    from cleancorpus.pipeline.inputs.warc import _read_warc_stretch, _warc_heads
 
     with open(tmp_path / "big.warc", "rb") as fh:
         heads = _warc_heads(fh)

@@ -235,3 +235,35 @@ def test_a_page_over_the_memory_cap_is_rejected_not_the_machines_business(many, 
     rej = {Path(x["source_uri"]).name: x for x in read(out, "rejects")}
     assert rej["huge.html"]["reason"] == "too_large" and "worker_memory_mb" in rej["huge.html"]["detail"]
     assert len(read(out)) + len(rej) == 61
+
+
+@pytest.fixture()
+def small_disk(tmp_path):
+    """A 2 MB tmpfs: a real full disk (needs root to mount; skipped where that is not allowed)."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(disk)], capture_output=True, text=True)
+    if r.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {r.stderr.strip()}")
+    yield disk
+    subprocess.run(["umount", str(disk)], capture_output=True)
+
+
+def test_a_full_disk_stops_the_run_in_one_line_and_a_rerun_with_space_completes(small_disk, seeds_dir, tmp_path):
+    inputs = [str(seeds_dir), str(ROOT / "data" / "sample")]
+    ref = tmp_path / "ref"
+    assert subprocess.run(CLI + ["backfill", *inputs, "-o", str(ref), "--workers", "1"], capture_output=True).returncode == 0
+    out = small_disk / "out"
+    ballast = small_disk / "ballast"
+    free = os.statvfs(small_disk).f_bavail * os.statvfs(small_disk).f_frsize
+    ballast.write_bytes(b"\0" * (free - 48 * 1024))  # 48 KB left: less than the run writes
+    r = subprocess.run(CLI + ["backfill", *inputs, "-o", str(out), "--workers", "1"], capture_output=True, text=True,
+                       timeout=120)
+    assert r.returncode == 2 and "no space left on the disk of" in r.stderr, r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+    assert not list((out / "documents").rglob("*.parquet")) if (out / "documents").exists() else True
+    ballast.unlink()
+    r = subprocess.run(CLI + ["backfill", *inputs, "-o", str(out), "--workers", "1"], capture_output=True, text=True,
+                       timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert _rows(out) == _rows(ref)
