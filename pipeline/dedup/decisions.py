@@ -117,25 +117,15 @@ def deduplicate(
         got = load_sets([int(perm[x]) if x < n else x for x in rows])
         return {(int(inverse[x]) if x < n else x): v for x, v in got.items()}
 
-    res = _deduplicate(run.take(perm), index, cfg, load, lambda x: group(int(perm[x])) if x < n else group(x), prefetch)
+    res = _decide(run.take(perm), index, cfg, load, lambda x: group(int(perm[x])) if x < n else group(x), prefetch)
     back = inverse.tolist()
     return DedupResult([res.decisions[i] for i in back], [res.doc_ids[i] for i in back], res.index_bands[inverse],
                        res.index_growth, res.pairs_checked, res.pairs_confirmed)
 
 
-def _deduplicate(
-    run: RunCandidates,
-    index: IndexView,
-    cfg: DedupConfig,
-    load_sets: Callable[[list[int]], dict[int, Compared]],
-    group: Callable[[int], Any] = lambda x: x,
-    prefetch: Callable[[int], bool] = lambda x: True,
-) -> DedupResult:
-    """Decide kept / duplicate for every run document. Shingle sets are fetched only for candidates.
-
-    load_sets(rows) gives the shingle sets of run rows 0..n-1 and index rows n..n+m-1;
-    group(x) names where row x's set lives, so sets load a shard or file at a time and
-    candidate pairs are checked in that order."""
+def _decide(run: RunCandidates, index: IndexView, cfg: DedupConfig, load_sets: Callable[[list[int]], dict[int, Compared]],
+            group: Callable[[int], Any], prefetch: Callable[[int], bool]) -> DedupResult:
+    """deduplicate() on rows already in canonical order."""
     n, m = len(run), len(index)
     index.prepare()
     keys = band_keys(run.sig, cfg.bands) if n else np.zeros((0, cfg.bands), np.uint64)

@@ -197,13 +197,19 @@ def test_only_regular_files_are_read_and_text_with_a_stray_nul_is_kept(tmp_path)
     assert set(docs) == {"good.txt", "nul.txt"} and "\x00" not in docs["nul.txt"]["text"]
 
 
-def test_a_page_stuck_in_c_code_is_ended_by_the_watchdog_and_rejected(many, tmp_path):
+def _with_marked_page(many: Path, tmp_path: Path, n: int, name: str) -> Path:
+    """A folder of n of the pages and one more, `name`, holding MARKER (what the test hooks act on)."""
     src = tmp_path / "in"
     src.mkdir()
-    for p in sorted(many.iterdir())[:80]:
+    for p in sorted(many.iterdir())[:n]:
         os.link(p, src / p.name)
     page = PAGES[0].read_text(encoding="utf-8", errors="replace")
-    (src / "stuck.html").write_text(page.replace("</body>", f"<p>{MARKER}</p></body>", 1))
+    (src / name).write_text(page.replace("</body>", f"<p>{MARKER}</p></body>", 1))
+    return src
+
+
+def test_a_page_stuck_in_c_code_is_ended_by_the_watchdog_and_rejected(many, tmp_path):
+    src = _with_marked_page(many, tmp_path, 80, "stuck.html")
     cfg = tmp_path / "fast.toml"
     cfg.write_text("[run]\nshard_max_files = 20\n[extract]\ntimeout_seconds = 0.5\n[dedup]\nenabled = false\n")
     out = tmp_path / "out"
@@ -220,12 +226,7 @@ def test_a_page_stuck_in_c_code_is_ended_by_the_watchdog_and_rejected(many, tmp_
 
 
 def test_a_page_over_the_memory_cap_is_rejected_not_the_machines_business(many, tmp_path):
-    src = tmp_path / "in"
-    src.mkdir()
-    for p in sorted(many.iterdir())[:60]:
-        os.link(p, src / p.name)
-    page = PAGES[0].read_text(encoding="utf-8", errors="replace")
-    (src / "huge.html").write_text(page.replace("</body>", f"<p>{MARKER}</p></body>", 1))
+    src = _with_marked_page(many, tmp_path, 60, "huge.html")
     cfg = tmp_path / "capped.toml"
     cfg.write_text("[run]\nshard_max_files = 20\nworker_memory_mb = 4000\n[dedup]\nenabled = false\n")
     out = tmp_path / "out"
