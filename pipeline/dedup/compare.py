@@ -24,12 +24,12 @@ class Compared:
 
     shingles: np.ndarray  # sorted distinct uint32
     facts: np.ndarray  # sorted distinct uint32
-    n_full: int  # word n-grams of the whole text, chrome included
+    view_share: float  # the share of the whole text (chrome included) the shingles come from
     site: str | None = None  # domain
     title: str | None = None
 
 
-EMPTY = Compared(np.zeros(0, np.uint32), np.zeros(0, np.uint32), 1)
+EMPTY = Compared(np.zeros(0, np.uint32), np.zeros(0, np.uint32), 1.0)
 
 
 def confirm(x: Compared, r: Compared, cfg: DedupConfig) -> float | None:
@@ -49,9 +49,9 @@ def confirm(x: Compared, r: Compared, cfg: DedupConfig) -> float | None:
     j, c = jaccard_containment(x.shingles, r.shingles)
     nx, nr = len(x.shingles), len(r.shingles)
     shared = c * min(nx, nr)
-    if nx == 0 or shared < cfg.containment_threshold * x.n_full:
+    cx = shared / nx if nx else 0.0  # how much of x's article r holds
+    if cx * x.view_share < cfg.containment_threshold:
         return None  # most of x's whole text is not in r
-    cx = shared / nx  # how much of x's article r holds
     # a short text inside a long one is a quote or an excerpt, not a copy of it
     contained = (not same_site and cx >= cfg.containment_threshold and min(nx, nr) >= cfg.min_shingles
                  and 4 * min(nx, nr) >= max(nx, nr))

@@ -42,9 +42,13 @@ def article_view(text: str) -> str:
     return text
 
 
-def full_ngrams(n_words: int, k: int) -> int:
-    """How many word k-grams the whole text has (chrome included), at least 1."""
-    return max(n_words - k + 1, 1)
+def _words(text: str) -> int:
+    return text.count(" ") + text.count("\n\n") + 1 if text else 0
+
+
+def view_share(view: str, text: str) -> float:
+    """What share of the whole text (chrome included) the compared view is, in words."""
+    return 1.0 if view is text else _words(view) / max(_words(text), 1)
 
 
 def facts(text: str) -> np.ndarray:

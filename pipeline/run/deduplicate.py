@@ -23,7 +23,7 @@ from cleancorpus.pipeline.dedup.compare import Compared
 from cleancorpus.pipeline.dedup.decisions import NO_DATE, DedupResult, RunCandidates, deduplicate
 from cleancorpus.pipeline.dedup.index import load_index
 from cleancorpus.pipeline.dedup.signatures import fold, shingle_set
-from cleancorpus.pipeline.dedup.view import article_view, facts, full_ngrams
+from cleancorpus.pipeline.dedup.view import article_view, facts, view_share
 from cleancorpus.pipeline.run.plan import RunPlan
 from cleancorpus.pipeline.run.process import variants_for
 from cleancorpus.pipeline.run.state import Layout, empty_table
@@ -93,7 +93,7 @@ class _StagedSets:
         self.folders, self.where, self.sites, self.titles = shard_folders, where, sites, titles
         self.offsets: dict[tuple[int, str], list[int]] = {}
         self.handles: dict[tuple[int, str], int] = {}
-        self.n_full: dict[int, np.ndarray] = {}
+        self.view_share: dict[int, np.ndarray] = {}
 
     def _read(self, si: int, ri: int, name: str) -> np.ndarray:
         key = (si, name)
@@ -105,10 +105,10 @@ class _StagedSets:
 
     def __call__(self, x: int) -> Compared:
         si, ri = self.where[x]
-        if si not in self.n_full:
-            self.n_full[si] = np.load(Path(self.folders[si]) / "n_full.npy")
+        if si not in self.view_share:
+            self.view_share[si] = np.load(Path(self.folders[si]) / "view_share.npy")
         return Compared(self._read(si, ri, "sets"), self._read(si, ri, "facts"),
-                        int(self.n_full[si][ri]), self.sites[x], self.titles[x])
+                        float(self.view_share[si][ri]), self.sites[x], self.titles[x])
 
     def close(self) -> None:
         for fd in self.handles.values():
@@ -120,9 +120,8 @@ def compared_from_text(text: str, cfg: Config, variants: dict[str, str], site: s
     """What confirms an earlier run's document, from its text as published (documents/ or
     state/dedup_texts/): the same view the process stage took of it."""
     view = article_view(text)
-    n_words = text.count(" ") + text.count("\n\n") + 1 if text else 0  # as filters.settle counts them
-    return Compared(shingle_set(fold(view, variants), cfg.dedup.shingle_size), facts(view),
-                    full_ngrams(n_words, cfg.dedup.shingle_size), site, title)
+    return Compared(shingle_set(fold(view, variants), cfg.dedup.shingle_size), facts(view), view_share(view, text),
+                    site, title)
 
 
 def deduplicate_run(plan: RunPlan, shard_folders: list[str]) -> dict[str, Any]:

@@ -28,7 +28,7 @@ from cleancorpus.pipeline.cleaning.repeated_lines import LineCounts, drop_repeat
 from cleancorpus.pipeline.config import Config
 from cleancorpus.pipeline.dedup.compare import Compared
 from cleancorpus.pipeline.dedup.signatures import fold, load_variants, sketch
-from cleancorpus.pipeline.dedup.view import article_view, facts, full_ngrams
+from cleancorpus.pipeline.dedup.view import article_view, facts, view_share
 from cleancorpus.pipeline.inputs.discover import InputFile
 from cleancorpus.pipeline.inputs.readers import content_hash, read_file
 from cleancorpus.pipeline.model import Document, RawRecord, Reject
@@ -266,13 +266,13 @@ class Signed:
     shingle_offsets: np.ndarray
     facts: np.ndarray
     fact_offsets: np.ndarray
-    n_full: np.ndarray
+    view_share: np.ndarray
     sites: list[str | None]
     titles: list[str | None]
 
     def compared(self, i: int) -> Compared:
         return Compared(self.shingles[self.shingle_offsets[i]:self.shingle_offsets[i + 1]],
-                        self.facts[self.fact_offsets[i]:self.fact_offsets[i + 1]], int(self.n_full[i]), self.sites[i], fold(self.titles[i]) or None if self.titles[i] else None)
+                        self.facts[self.fact_offsets[i]:self.fact_offsets[i + 1]], float(self.view_share[i]), self.sites[i], self.titles[i])
 
 
 def sign(docs: list[Document], cfg: Config) -> Signed:
@@ -285,8 +285,8 @@ def sign(docs: list[Document], cfg: Config) -> Signed:
     fact_offsets = np.zeros(len(docs) + 1, dtype=np.int64)
     np.cumsum([len(f) for f in fact_sets], out=fact_offsets[1:])
     fact_values = np.concatenate(fact_sets) if fact_sets else np.zeros(0, np.uint32)
-    n_full = np.array([full_ngrams(d.n_words, cfg.dedup.shingle_size) for d in docs], np.int32)
-    return Signed(sigs, n_sh, values, offsets, fact_values, fact_offsets, n_full, [d.domain for d in docs], [d.title for d in docs])
+    shares = np.array([view_share(v, d.text) for v, d in zip(views, docs)], np.float32)
+    return Signed(sigs, n_sh, values, offsets, fact_values, fact_offsets, shares, [d.domain for d in docs], [d.title for d in docs])
 
 
 def write_compared(folder: Path, parts: list[Signed]) -> None:
@@ -299,7 +299,7 @@ def write_compared(folder: Path, parts: list[Signed]) -> None:
         (np.concatenate([getattr(p, values) for p in parts]) if parts else np.zeros(0, np.uint32)).astype("<u4").tofile(
             folder / f"{name}.bin")
         np.save(folder / f"{name}_offsets.npy", offs)
-    np.save(folder / "n_full.npy", np.concatenate([p.n_full for p in parts]) if parts else np.zeros(0, np.int32))
+    np.save(folder / "view_share.npy", np.concatenate([p.view_share for p in parts]) if parts else np.zeros(0, np.float32))
 
 
 def _finish_window(window: list[tuple[int, Document]], cfg: Config, learned: LineCounts,
