@@ -85,7 +85,8 @@ class PrefectDispatcher:
         self.on_dask = on_dask
 
     def prepare(self, plan: RunPlan) -> None:
-        if not self.on_dask:  # shard work runs on a pool forked from this process
+        if not self.on_dask:  # shard work runs on a pool forked from this process, with its limits
+            self.local.prepare(plan)
             warm(plan)
 
     def map(self, stage: str, fn, args, crash=None):  # type: ignore[no-untyped-def]
