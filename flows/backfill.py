@@ -7,6 +7,10 @@ Dask scheduler (`dask_address`) the shard tasks run on the cluster instead.
 """
 # no `from __future__ import annotations`: Prefect validates flow parameters from real annotations
 
+import threading
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
 from typing import Any
 
@@ -17,8 +21,15 @@ from prefect.tasks import exponential_backoff
 from cleancorpus.pipeline.run.commit import commit_run
 from cleancorpus.pipeline.run.deduplicate import deduplicate_run
 from cleancorpus.pipeline.run.plan import RunPlan, Shard
-from cleancorpus.pipeline.run.process import process_shard, warm
-from cleancorpus.pipeline.run.runner import LocalDispatcher, backfill, default_workers, in_child
+from cleancorpus.pipeline.run.process import SHARD_CRASHES, process_shard, warm
+from cleancorpus.pipeline.run.runner import (
+    CrashPolicy,
+    LocalDispatcher,
+    after_death,
+    backfill,
+    default_workers,
+    in_child,
+)
 from cleancorpus.pipeline.run.write import write_shard
 
 TRANSIENT = (OSError, TimeoutError, ConnectionError)
@@ -44,10 +55,35 @@ _opts = dict(retries=3, retry_delay_seconds=exponential_backoff(backoff_factor=2
              persist_result=False)
 
 
+_POOL_LOCK = threading.Lock()
+_DISPATCH: Any = None  # the dispatcher whose local pool _POOL is, to make a fresh one after a worker dies
+
+
+def _on_pool(stage: str, fn: Callable[..., dict[str, Any]], args: tuple[Any, ...],
+             crash: CrashPolicy | None) -> dict[str, Any]:
+    """fn(*args) on the flow's local pool. A dead worker breaks the pool for every task: the first
+    task to see it makes a fresh one, each reruns its shard there, and a record in progress at two
+    deaths is skipped, as LocalDispatcher.map does."""
+    global _POOL
+    deaths: dict[int, Counter[Any]] = {0: Counter()}
+    while True:
+        pool = _POOL
+        try:
+            return pool.submit(fn, *args).result()
+        except BrokenProcessPool:
+            with _POOL_LOCK:
+                if _POOL is pool:
+                    _DISPATCH.local.close(kill=True)
+                    _POOL = _DISPATCH.local._executor()
+            box = [args]  # after_death notes the death and may swap in args that skip a record
+            after_death(stage, box, {0}, deaths, crash)
+            args = box[0]
+
+
 @task(name="process-shard", task_run_name="process shard {shard.shard_id}", **_opts)
 def process_shard_task(plan: RunPlan, shard: Shard) -> dict[str, Any]:
     if _POOL is not None:
-        return _POOL.submit(process_shard, plan, shard).result()
+        return _on_pool("process", process_shard, (plan, shard), SHARD_CRASHES)
     return process_shard(plan, shard)
 
 
@@ -61,7 +97,7 @@ def dedup_task(plan: RunPlan, folders: list[str]) -> dict[str, Any]:
 @task(name="write-shard", task_run_name="write shard {shard.shard_id}", **_opts)
 def write_shard_task(plan: RunPlan, shard: Shard, folder: str) -> dict[str, Any]:
     if _POOL is not None:
-        return _POOL.submit(write_shard, plan, shard, folder).result()
+        return _on_pool("write", write_shard, (plan, shard, folder), None)
     return write_shard(plan, shard, folder)
 
 
@@ -90,9 +126,11 @@ class PrefectDispatcher:
             warm(plan)
 
     def map(self, stage: str, fn, args, crash=None):  # type: ignore[no-untyped-def]
-        """Prefect's own retries stand for the local pool's crash handling here."""
-        global _POOL
+        """On the local pool, the tasks handle a dead worker themselves (_on_pool); on Dask,
+        the cluster's own retries do."""
+        global _POOL, _DISPATCH
         _POOL = None if self.on_dask else self.local._executor()
+        _DISPATCH = self
         t = {"process": process_shard_task, "write": write_shard_task}[stage]
         try:
             futures = [t.submit(*a) for a in args]

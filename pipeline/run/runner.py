@@ -129,7 +129,7 @@ class LocalDispatcher:
                         self._tick(stage, done, n, results[i])
                 except BrokenProcessPool:
                     self.close(kill=True)
-                    _after_death(stage, args, pending, deaths, crash)
+                    after_death(stage, args, pending, deaths, crash)
         except BaseException:
             self.close(kill=True)
             raise
@@ -155,7 +155,7 @@ class LocalDispatcher:
             self._pool = None
 
 
-def _after_death(stage: str, args: list[tuple[Any, ...]], pending: set[int], deaths: dict[int, Counter[Any]],
+def after_death(stage: str, args: list[tuple[Any, ...]], pending: set[int], deaths: dict[int, Counter[Any]],
                  crash: CrashPolicy | None) -> None:
     """A worker died: note what each unfinished shard was doing; a record in progress at two
     deaths is skipped from then on (crash.skip). A shard that keeps killing workers with no

@@ -44,3 +44,23 @@ def test_flow_fails_visibly_when_run_cannot_be_done(prefect_harness, tmp_path):
     cfg.write_text("[dedup]\nbands = 7\n")
     state = cleancorpus_flow(inputs=[str(SEEDS)], output=str(tmp_path / "o"), config_path=str(cfg), return_state=True)
     assert state.is_failed()
+
+
+@pytest.mark.slow
+def test_flow_run_isolates_a_page_that_kills_its_worker(prefect_harness, tmp_path, seeds_dir, monkeypatch):
+    """The same dead-worker handling as the plain runner, inside Prefect tasks on the flow's pool."""
+    import shutil
+
+    from cleancorpus.flows.backfill import cleancorpus_flow
+    from cleancorpus.pipeline.run import process
+
+    marker = "ABORT-THIS-WORKER-flow"
+    monkeypatch.setattr(process, "_ABORT_ON", marker)  # the pool's workers fork from this process
+    src = tmp_path / "in"
+    shutil.copytree(seeds_dir, src)
+    (src / "poison.txt").write_text((seeds_dir / "002_1cf50d2e06b0b5ac.txt").read_text() + f"\n\n{marker}\n")
+    state = cleancorpus_flow(inputs=[str(src)], output=str(tmp_path / "o"), workers=2, return_state=True)
+    assert state.is_completed(), state.message
+    rejects = {r["source_uri"].rsplit("/", 1)[1]: r["reason"] for r in read(tmp_path / "o", "rejects")}
+    assert rejects["poison.txt"] == "worker_crashed"
+    assert len(read(tmp_path / "o")) == 4
