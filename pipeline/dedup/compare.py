@@ -35,8 +35,9 @@ EMPTY = Compared(np.zeros(0, np.uint32), np.zeros(0, np.uint32), 1.0)
 def confirm(x: Compared, r: Compared, cfg: DedupConfig) -> float | None:
     """The similarity at which x is a duplicate of r (Jaccard, or containment when that is what
     passed), None when it is not one. Directional: x is what would be dropped, so the text they
-    share must be most of x, its article prose and its whole text alike (a listing page that
-    quotes a product's blurb is not a copy of the product page: it would lose all the rest).
+    share must be at least containment_threshold of x, of its article prose and of its whole
+    text alike (a listing page that quotes a product's blurb is not a copy of the product page:
+    it would lose all the rest).
 
     Containment counts only between texts of some length and of comparable size (a short text
     inside a long one is a quote or an excerpt), and any match needs the two texts' numbers to
@@ -51,7 +52,7 @@ def confirm(x: Compared, r: Compared, cfg: DedupConfig) -> float | None:
     shared = c * min(nx, nr)
     cx = shared / nx if nx else 0.0  # how much of x's article r holds
     if cx * x.view_share < cfg.containment_threshold:
-        return None  # most of x's whole text is not in r
+        return None  # too little of x's whole text is in r
     # a short text inside a long one is a quote or an excerpt, not a copy of it
     contained = (not same_site and cx >= cfg.containment_threshold and min(nx, nr) >= cfg.min_shingles
                  and 4 * min(nx, nr) >= max(nx, nr))
