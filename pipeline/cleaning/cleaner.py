@@ -45,6 +45,12 @@ class CleanResult:
     method: str = ""
 
 
+def record_reject(rec: RawRecord, stage: str, reason: str, detail: str, title: str | None = None) -> Reject:
+    """The reject of a record that is not kept, with what is known of it."""
+    return Reject(doc_id=rec.doc_id, source_uri=rec.source_uri, source_record=rec.source_record, stage=stage,
+                  reason=reason, detail=detail, title=title or rec.meta.title, url=rec.meta.url)
+
+
 class Cleaner:
     """Holds the compiled rules so a shard compiles them once, not once per document."""
 
@@ -59,15 +65,11 @@ class Cleaner:
         try:
             return self._process(rec)
         except ExtractionTimeout as e:
-            return CleanResult(reject=self._reject(rec, Stage.EXTRACT, RejectReason.EXTRACTION_TIMEOUT, str(e)))
+            return CleanResult(reject=record_reject(rec, Stage.EXTRACT, RejectReason.EXTRACTION_TIMEOUT, str(e)))
         except (ValueError, TypeError, AttributeError, LookupError, RecursionError, MemoryError) as e:
             # a defect in one page's parse must cost that page, not the shard
-            return CleanResult(reject=self._reject(rec, Stage.EXTRACT, RejectReason.EXTRACTION_ERROR, f"{type(e).__name__}: {e}"))
+            return CleanResult(reject=record_reject(rec, Stage.EXTRACT, RejectReason.EXTRACTION_ERROR, f"{type(e).__name__}: {e}"))
 
-    @staticmethod
-    def _reject(rec: RawRecord, stage: str, reason: str, detail: str, title: str | None = None) -> Reject:
-        return Reject(doc_id=rec.doc_id, source_uri=rec.source_uri, source_record=rec.source_record, stage=stage,
-                      reason=reason, detail=detail, title=title or rec.meta.title, url=rec.meta.url)
 
     def _process(self, rec: RawRecord) -> CleanResult:
         meta = rec.meta
@@ -75,7 +77,7 @@ class Cleaner:
         if rec.html is not None:
             ex = extract_html(rec.html, meta.url, self.cfg.extract)
             if ex is None:
-                return CleanResult(reject=self._reject(rec, Stage.EXTRACT, RejectReason.NO_CONTENT, "no text found in the page"))
+                return CleanResult(reject=record_reject(rec, Stage.EXTRACT, RejectReason.NO_CONTENT, "no text found in the page"))
             raw_text, method = ex.text, ex.method
             title, author = title or ex.title, author or ex.author
             published, url, sitename = published or ex.published_at, url or ex.url, ex.sitename
@@ -113,7 +115,7 @@ class Cleaner:
         )
         if not text.strip():
             reason = RejectReason.NO_CONTENT if not removed else RejectReason.ALL_BOILERPLATE
-            return CleanResult(reject=self._reject(rec, Stage.CLEAN, reason, "nothing left after cleaning", title), trace=trace, method=method)
+            return CleanResult(reject=record_reject(rec, Stage.CLEAN, reason, "nothing left after cleaning", title), trace=trace, method=method)
         return CleanResult(doc=doc, trace=trace, method=method)
 
     @staticmethod

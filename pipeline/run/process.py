@@ -21,7 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from cleancorpus.pipeline.cleaning.cleaner import Cleaner, CleanResult
+from cleancorpus.pipeline.cleaning.cleaner import Cleaner, CleanResult, record_reject
 from cleancorpus.pipeline.cleaning.filters import filter_reject, settle
 from cleancorpus.pipeline.cleaning.language import detect_language
 from cleancorpus.pipeline.cleaning.repeated_lines import LineCounts, drop_repeated_lines
@@ -111,12 +111,23 @@ class ShardCrashes:
 
 
 SHARD_CRASHES = ShardCrashes()
-# test-only: a worker aborts (as a segfault would) on a record holding this text
+# Test-only faults, each set by an environment variable to a marker text: on a record holding it
+# the worker aborts (as a segfault would), gets stuck in C code (a regex that backtracks for
+# ever), or asks for more memory than any cap allows.
 _ABORT_ON = os.environ.get("CLEANCORPUS_TEST_ABORT_ON")
-# test-only: the worker gets stuck in C code (a regex that backtracks for ever) on a record holding this text
 _HANG_ON = os.environ.get("CLEANCORPUS_TEST_HANG_ON")
-# test-only: the worker asks for more memory than any cap allows on a record holding this text
 _HOG_ON = os.environ.get("CLEANCORPUS_TEST_HOG_ON")
+_TEST_FAULTS = bool(_ABORT_ON or _HANG_ON or _HOG_ON)
+
+
+def _test_fault(item: RawRecord) -> None:
+    body = item.text or item.html or ""
+    if _ABORT_ON and _ABORT_ON in body:
+        os.abort()
+    if _HANG_ON and _HANG_ON in body:
+        re.match(r"(a+)+$", "a" * 64 + "!")
+    if _HOG_ON and _HOG_ON in body:
+        bytearray(8 << 30)  # as a page whose parse tree needs 8 GB would
 Skips = dict[int, tuple[str, str]]  # seq -> (reason, detail) of records not to clean
 
 
@@ -202,27 +213,19 @@ def _consume(buffered: list[tuple[int, Any]], cleaner: Cleaner, window: list[tup
         stats["inputs"] += 1
         if isinstance(item, RawRecord) and skip and seq in skip:
             reason, detail = skip[seq]
-            item = Reject(doc_id=item.doc_id, source_uri=item.source_uri, source_record=item.source_record,
-                          stage=Stage.EXTRACT, reason=RejectReason(reason), detail=detail, title=item.meta.title,
-                          url=item.meta.url)
+            item = record_reject(item, Stage.EXTRACT, RejectReason(reason), detail)
         if isinstance(item, Reject):
             rejects.append(reject_row(seq, item))
             stats[f"reject:{item.reason}"] += 1
             continue
         mark(seq)
-        if _ABORT_ON and _ABORT_ON in (item.text or item.html or ""):
-            os.abort()
-        if _HANG_ON and _HANG_ON in (item.text or item.html or ""):
-            re.match(r"(a+)+$", "a" * 64 + "!")
         try:
-            if _HOG_ON and _HOG_ON in (item.text or item.html or ""):
-                bytearray(8 << 30)  # as a page whose parse tree needs 8 GB would
+            if _TEST_FAULTS:
+                _test_fault(item)
             res = cleaner.process(item)
         except MemoryError:
-            res = CleanResult(reject=Reject(
-                doc_id=item.doc_id, source_uri=item.source_uri, source_record=item.source_record, stage=Stage.EXTRACT,
-                reason=RejectReason.TOO_LARGE, detail="needed more memory than [run] worker_memory_mb allows",
-                title=item.meta.title, url=item.meta.url))
+            res = CleanResult(reject=record_reject(item, Stage.EXTRACT, RejectReason.TOO_LARGE,
+                                                   "needed more memory than [run] worker_memory_mb allows"))
         watchdog.end()
         if res.reject is not None:
             rejects.append(reject_row(seq, res.reject))

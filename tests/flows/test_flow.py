@@ -56,6 +56,7 @@ def test_flow_run_isolates_a_page_that_kills_its_worker(prefect_harness, tmp_pat
 
     marker = "ABORT-THIS-WORKER-flow"
     monkeypatch.setattr(process, "_ABORT_ON", marker)  # the pool's workers fork from this process
+    monkeypatch.setattr(process, "_TEST_FAULTS", True)
     src = tmp_path / "in"
     shutil.copytree(seeds_dir, src)
     (src / "poison.txt").write_text((seeds_dir / "002_1cf50d2e06b0b5ac.txt").read_text() + f"\n\n{marker}\n")
