@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from cleancorpus.pipeline.dedup.index import IndexView  # noqa: E402
-from cleancorpus.pipeline.dedup.signatures import band_keys, fold, signatures  # noqa: E402
+from cleancorpus.pipeline.dedup.signatures import fold, index_band_keys, signatures  # noqa: E402
 from cleancorpus.pipeline.schema import index_schema  # noqa: E402
 
 TRUTH = Path(__file__).resolve().parents[2] / "shared" / "bench" / "extraction" / "scrapinghub" / "truth"
@@ -86,7 +86,7 @@ def main() -> None:
     view.prepare()
     t_prep = time.perf_counter() - t
     qs = signatures(folded[: a.lookups] * (a.lookups // max(len(folded), 1) + 1), cfg.num_perm, cfg.shingle_size, 1)[0][: a.lookups]
-    keys32 = (band_keys(qs, nb) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    keys32 = index_band_keys(qs, nb)
     keys32[:100] = bands[:100]  # 100 real hits
     t = time.perf_counter()
     hits = view.band_hits(keys32)

@@ -28,7 +28,7 @@ from cleancorpus.pipeline.config import DedupConfig
 from cleancorpus.pipeline.dedup.candidates import in_group_order, plausible, run_pairs
 from cleancorpus.pipeline.dedup.compare import Compared, ShingleSets, confirm, related
 from cleancorpus.pipeline.dedup.index import IndexView
-from cleancorpus.pipeline.dedup.signatures import band_keys
+from cleancorpus.pipeline.dedup.signatures import band_keys, index_band_keys
 
 NO_DATE = np.iinfo(np.int64).max
 
@@ -128,8 +128,7 @@ def _decide(run: RunCandidates, index: IndexView, cfg: DedupConfig, load_sets: C
     """deduplicate() on rows already in canonical order."""
     n, m = len(run), len(index)
     index.prepare()
-    keys = band_keys(run.sig, cfg.bands) if n else np.zeros((0, cfg.bands), np.uint64)
-    keys32 = (keys & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    keys32 = index_band_keys(run.sig, cfg.bands)
     uf = UnionFind(n + m)  # run rows 0..n-1, index rows n..n+m-1
     # a record an earlier run already decided on, sent again unchanged (same id, same text) in a
     # changed file: it has its row, so it is left out rather than rejected as a copy of itself

@@ -319,3 +319,10 @@ def band_keys(sig: np.ndarray, bands: int) -> np.ndarray:
             acc += sig[:, r:bands * rows:rows]
         acc += np.arange(bands, dtype=np.uint64)[None, :] * np.uint64(0xD6E8FEB86659FD93)
     return _mix(acc)
+
+
+def index_band_keys(sig: np.ndarray, bands: int) -> np.ndarray:
+    """(n_docs, bands) uint32: the band keys as the persistent index stores and looks them up."""
+    if not len(sig):
+        return np.zeros((0, bands), np.uint32)
+    return (band_keys(sig, bands) & np.uint64(0xFFFFFFFF)).astype(np.uint32)

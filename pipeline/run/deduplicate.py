@@ -82,11 +82,9 @@ def decide(root: Path, remote: str | None, cfg: Config, run: RunCandidates,
 
 
 class _StagedSets:
-    """What confirms a staged row (shingle set, facts, whole-text size), read straight from its
-    shard's files: nothing else is held. (os.pread: one call, no seek and no read-ahead buffer
-    to throw away per set.)"""
-
-    FILES = ("sets", "facts")
+    """What confirms a staged row (shingle set, facts, the share of its text they come from),
+    read straight from its shard's files: nothing else is held. (os.pread: one call, no seek
+    and no read-ahead buffer to throw away per set.)"""
 
     def __init__(self, shard_folders: list[str], where: list[tuple[int, int]], sites: list[str | None],
                  titles: list[str | None]) -> None:

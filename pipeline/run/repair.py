@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 
 from cleancorpus.pipeline.config import Config
-from cleancorpus.pipeline.dedup.signatures import band_keys
+from cleancorpus.pipeline.dedup.signatures import index_band_keys
 from cleancorpus.pipeline.inputs.readers import content_hash
 from cleancorpus.pipeline.model import Document, text_hash
 from cleancorpus.pipeline.run.process import sign
@@ -27,32 +27,33 @@ from cleancorpus.pipeline.run.state import Layout, StateError, output_lock, read
 from cleancorpus.pipeline.schema import LEDGER, LINES, index_schema
 
 
-def _rows(folder: Path, columns: list[str]) -> list[dict[str, Any]]:
+def _rows(layout: Layout, folder: Path, columns: list[str]) -> list[dict[str, Any]]:
+    """The rows of every Parquet file under folder, each with "file": its path from the output's root."""
     files = sorted(folder.rglob("*.parquet")) if folder.exists() else []
     out: list[dict[str, Any]] = []
     for f in files:
-        t = ds.dataset(str(f), format="parquet").to_table(columns=[c for c in columns if c != "file"])
-        rel = str(f.relative_to(folder.parent.parent if folder.name == "dedup_texts" else folder.parent))
+        t = ds.dataset(str(f), format="parquet").to_table(columns=columns)
+        rel = str(f.relative_to(layout.root))
         out += [{**r, "file": rel} for r in t.to_pylist()]
     return out
 
 
 def _index(layout: Layout, cfg: Config) -> pa.Table:
     """A row per kept document and per rejected duplicate, as the dedup stage writes them."""
-    docs = _rows(layout.documents, ["doc_id", "text", "domain", "title", "n_words", "file"])
-    dups = {r["doc_id"]: r for r in _rows(layout.rejects, ["doc_id", "reason", "duplicate_of", "title"])
+    docs = _rows(layout, layout.documents, ["doc_id", "text", "domain", "title"])
+    dups = {r["doc_id"]: r for r in _rows(layout, layout.rejects, ["doc_id", "reason", "duplicate_of", "title"])
             if r["reason"] in ("exact_duplicate", "near_duplicate")}
-    texts = {r["doc_id"]: r for r in _rows(layout.state / "dedup_texts", ["doc_id", "text", "file"])}
+    texts = {r["doc_id"]: r for r in _rows(layout, layout.state / "dedup_texts", ["doc_id", "text"])}
     members = Counter(r["duplicate_of"] for r in dups.values())
     rows = [(d["doc_id"], d["text"], d["domain"], d["title"], d["file"], None) for d in docs]
     rows += [(i, texts[i]["text"], None, r["title"], texts[i]["file"], r["duplicate_of"])
              for i, r in dups.items() if i in texts]
     sizes = {d["doc_id"]: 1 + members[d["doc_id"]] for d in docs}
-    batch = [Document(doc_id=i, text=t, source_uri="", source_format="text", domain=dom, title=ti,
-                      n_words=t.count(" ") + t.count("\n\n") + 1 if t else 0) for i, t, dom, ti, _, _ in rows]
+    batch = [Document(doc_id=i, text=t, source_uri="", source_format="text", domain=dom, title=ti)
+             for i, t, dom, ti, _, _ in rows]
     signed = sign(batch, cfg) if batch else None
-    bands = ((band_keys(signed.sigs, cfg.dedup.bands) & np.uint64(0xFFFFFFFF)).astype(np.uint32) if signed is not None
-             else np.zeros((0, cfg.dedup.bands), np.uint32))
+    bands = index_band_keys(signed.sigs if signed is not None else np.zeros((0, cfg.dedup.num_perm), np.uint32),
+                            cfg.dedup.bands)
     return pa.table({
         "doc_id": [r[0] for r in rows], "hash64": pa.array([int(text_hash(r[1])[:16], 16) for r in rows], pa.uint64()),
         "bands": pa.FixedSizeListArray.from_arrays(pa.array(bands.reshape(-1), pa.uint32()), cfg.dedup.bands),
@@ -65,7 +66,7 @@ def _ledger(layout: Layout) -> pa.Table:
     """The input files the rows came from, as they are now (a file gone stays out: if it comes
     back, its records are found in the index and skipped)."""
     sources = sorted({r["source_uri"] for folder in (layout.documents, layout.rejects)
-                      for r in _rows(folder, ["source_uri"])})
+                      for r in _rows(layout, folder, ["source_uri"])})
     rows = []
     for uri in sources:
         p = Path(uri)
