@@ -21,6 +21,7 @@ from cleancorpus.pipeline.run.deduplicate import DEDUP_COLUMNS, decide, run_cand
 from cleancorpus.pipeline.run.process import WINDOW, clean_window, sign
 from cleancorpus.pipeline.run.staging import staged_table
 from cleancorpus.pipeline.run.state import Layout, load_ledger, load_line_counts
+from cleancorpus.pipeline.stats import first_row, open_dataset
 
 
 def _input(path: str) -> InputFile:
@@ -137,14 +138,9 @@ def _dedup_line(decision: Decision | None, root: Path | None, cfg: Config) -> st
 
 
 def _title_of(root: Path | None, doc_id: str | None) -> str:
-    if root is None or not doc_id or not (root / "documents").exists():
+    if root is None or not doc_id:
         return ""
-    import pyarrow.compute as pc
-    import pyarrow.dataset as ds
-
-    t = ds.dataset(root / "documents", format="parquet", partitioning="hive").to_table(
-        columns=["title", "url"], filter=pc.field("doc_id") == doc_id)
-    if not len(t):
+    row = first_row(open_dataset(str(root / "documents")), "doc_id", doc_id, ["title", "url"])
+    if row is None:
         return ""
-    title, url = t.column("title")[0].as_py(), t.column("url")[0].as_py()
-    return f"\n  kept document: {title or '(no title)'}" + (f" <{url}>" if url else "")
+    return f"\n  kept document: {row['title'] or '(no title)'}" + (f" <{row['url']}>" if row["url"] else "")

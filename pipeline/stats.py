@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
@@ -18,6 +19,14 @@ def open_dataset(path: str) -> ds.Dataset | None:
         return ds.dataset(p, filesystem=fs, format="parquet", partitioning="hive")
     except (FileNotFoundError, OSError):
         return None
+
+
+def first_row(d: ds.Dataset | None, column: str, value: str, columns: list[str]) -> dict[str, Any] | None:
+    """The first row whose column holds value (a doc_id, a source file, a URL), or None."""
+    if d is None:
+        return None
+    t = d.to_table(columns=columns, filter=pc.field(column) == value)
+    return t.slice(0, 1).to_pylist()[0] if len(t) else None
 
 
 def corpus_stats(root: str, top: int = 5) -> str:

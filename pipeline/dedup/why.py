@@ -12,11 +12,10 @@ import difflib
 import textwrap
 from typing import Any
 
-import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
 from cleancorpus.pipeline.dedup.signatures import fold
-from cleancorpus.pipeline.stats import open_dataset
+from cleancorpus.pipeline.stats import first_row, open_dataset
 
 WIDTH = 60  # characters a column
 
@@ -25,20 +24,13 @@ def _dataset(root: str, sub: str) -> ds.Dataset | None:
     return open_dataset(f"{root.rstrip('/')}/{sub}")
 
 
-def _one(d: ds.Dataset | None, column: str, value: str, columns: list[str]) -> dict[str, Any] | None:
-    if d is None:
-        return None
-    t = d.to_table(columns=columns, filter=pc.field(column) == value)
-    return t.slice(0, 1).to_pylist()[0] if len(t) else None
-
-
 def _reject(root: str, key: str) -> dict[str, Any] | None:
     """The reject row of a doc_id, or of a source file / record the user names instead."""
     rejects = _dataset(root, "rejects")
     cols = ["doc_id", "source_uri", "source_record", "reason", "detail", "duplicate_of", "similarity", "dup_cluster_size",
             "title", "url", "run_id"]
     for column in ("doc_id", "source_uri", "source_record", "url"):
-        row = _one(rejects, column, key, cols)
+        row = first_row(rejects, column, key, cols)
         if row is not None:
             return row
     return None
@@ -90,8 +82,8 @@ def explain_duplicate(root: str, key: str) -> str:
     if rej["reason"] not in ("exact_duplicate", "near_duplicate"):
         raise LookupError(f"{rej['doc_id']} was rejected as {rej['reason']} ({rej['detail']}), not as a duplicate")
     kept_id = rej["duplicate_of"]
-    dropped = _one(_dataset(root, "state/dedup_texts"), "doc_id", rej["doc_id"], ["doc_id", "text"])
-    kept = _one(_dataset(root, "documents"), "doc_id", kept_id, ["doc_id", "text", "title", "url", "source_uri"])
+    dropped = first_row(_dataset(root, "state/dedup_texts"), "doc_id", rej["doc_id"], ["doc_id", "text"])
+    kept = first_row(_dataset(root, "documents"), "doc_id", kept_id, ["doc_id", "text", "title", "url", "source_uri"])
     out = [f"dropped  {rej['doc_id']}: {rej['reason']} of {kept_id}, similarity {rej['similarity']} to it "
            f"(cluster of {rej['dup_cluster_size']} when it arrived, run {rej['run_id']})",
            f"         {rej['title'] or '(no title)'}  {rej['source_uri']}" + (f" #{rej['source_record']}" if rej["source_record"] else "")]
