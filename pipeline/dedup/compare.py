@@ -32,7 +32,7 @@ class Compared:
 EMPTY = Compared(np.zeros(0, np.uint32), np.zeros(0, np.uint32), 1.0)
 
 
-def confirm(x: Compared, r: Compared, cfg: DedupConfig) -> float | None:
+def confirm(x: Compared, r: Compared, cfg: DedupConfig, jc: tuple[float, float] | None = None) -> float | None:
     """The similarity at which x is a duplicate of r (Jaccard, or containment when that is what
     passed), None when it is not one. Directional: x is what would be dropped, so the text they
     share must be at least containment_threshold of x, of its article prose and of its whole
@@ -47,7 +47,7 @@ def confirm(x: Compared, r: Compared, cfg: DedupConfig) -> float | None:
     same_site = x.site is not None and x.site == r.site
     if same_site and x.title and r.title and fold(x.title) != fold(r.title):
         return None  # two pages of one site under different titles: what they share is the site's
-    j, c = jaccard_containment(x.shingles, r.shingles)
+    j, c = jc or jaccard_containment(x.shingles, r.shingles)  # both symmetric: a caller may pass them in
     nx, nr = len(x.shingles), len(r.shingles)
     shared = c * min(nx, nr)
     cx = shared / nx if nx else 0.0  # how much of x's article r holds
@@ -65,7 +65,8 @@ def confirm(x: Compared, r: Compared, cfg: DedupConfig) -> float | None:
 
 def related(a: Compared, b: Compared, cfg: DedupConfig) -> bool:
     """Either could be a duplicate of the other: the two belong to one candidate cluster."""
-    return confirm(a, b, cfg) is not None or confirm(b, a, cfg) is not None
+    jc = jaccard_containment(a.shingles, b.shingles)
+    return confirm(a, b, cfg, jc) is not None or confirm(b, a, cfg, jc) is not None
 
 
 class ShingleSets:
