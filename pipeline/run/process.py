@@ -73,12 +73,18 @@ class _ProgressMark:
     def __init__(self, folder: Path) -> None:
         self.fd = os.open(folder / "progress", os.O_RDWR | os.O_CREAT, 0o644)
 
+    IDLE = b"\xff" * 16  # between records: a death then is not a record's doing
+
     def __call__(self, seq: int) -> None:
         started = watchdog.begin()
         os.pwrite(self.fd, seq.to_bytes(8, "little") + struct.pack("<d", started), 0)
 
-    def close(self) -> None:
+    def done(self) -> None:
         watchdog.end()
+        os.pwrite(self.fd, self.IDLE, 0)
+
+    def close(self) -> None:
+        self.done()
         os.close(self.fd)
 
 
@@ -93,7 +99,7 @@ class ShardCrashes:
             data = (plan.shard_dir(shard) / "progress").read_bytes()
         except OSError:
             return None
-        if len(data) < 16:
+        if len(data) < 16 or data[:16] == _ProgressMark.IDLE:
             return None
         (started,) = struct.unpack("<d", data[8:16])
         ran = time.time() - started
@@ -226,7 +232,7 @@ def _consume(buffered: list[tuple[int, Any]], cleaner: Cleaner, window: list[tup
         except MemoryError:
             res = CleanResult(reject=record_reject(item, Stage.EXTRACT, RejectReason.TOO_LARGE,
                                                    "needed more memory than [run] worker_memory_mb allows"))
-        watchdog.end()
+        mark.done()
         if res.reject is not None:
             rejects.append(reject_row(seq, res.reject))
             stats[f"reject:{res.reject.reason}"] += 1

@@ -159,14 +159,15 @@ def after_death(stage: str, args: list[tuple[Any, ...]], pending: set[int], deat
                  crash: CrashPolicy | None) -> None:
     """A worker died: note what each unfinished shard was doing; a record in progress at two
     deaths is skipped from then on (crash.skip). A shard that keeps killing workers with no
-    record to blame ends the run."""
+    record to blame, or on ever other records, ends the run."""
     for i in pending:
         mark = crash.in_progress(*args[i]) if crash else None
         deaths[i][mark] += 1
+        total = sum(deaths[i].values())
         if crash is not None and mark is not None and deaths[i][mark] >= 2:
             args[i] = crash.skip(mark, *args[i])
-        elif deaths[i][None] >= 3:
-            raise WorkerDied(f"{stage} stage: a worker died {deaths[i][None]} times on shard {i} with no record to "
+        if deaths[i][None] >= 3 or total >= 8:
+            raise WorkerDied(f"{stage} stage: a worker died {total} times on shard {i} with no single record to "
                              "blame; see the system log (out of memory?)")
 
 
