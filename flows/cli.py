@@ -5,7 +5,7 @@ import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -22,6 +22,16 @@ def _options(debug: Annotated[bool, typer.Option("--debug", help="Show the trace
 def _fail(msg: str) -> None:
     typer.echo(f"cleancorpus: {msg}", err=True)
     raise typer.Exit(2)
+
+
+def _config(config: Optional[Path]) -> Any:
+    """The config a command runs with, or its one-line error."""
+    from cleancorpus.pipeline.config import ConfigError, load_config
+
+    try:
+        return load_config(str(config) if config else None)
+    except ConfigError as e:
+        _fail(str(e))
 
 
 def _date(s: Optional[str], name: str) -> Optional[datetime]:
@@ -160,14 +170,9 @@ def serve(
     name: Annotated[str, typer.Option(help="Deployment name shown in the Prefect UI.")] = "scheduled",
 ) -> None:
     """Serve the scheduled deployment of the backfill flow against the configured Prefect server."""
-    from cleancorpus.pipeline.config import ConfigError, load_config
-
     from .prefect_env import configured_api_url
 
-    try:
-        cfg = load_config(str(config) if config else None)
-    except ConfigError as e:
-        _fail(str(e))
+    cfg = _config(config)
     if not configured_api_url():
         _fail("no Prefect API configured: start one with `prefect server start` and set "
               "PREFECT_API_URL=http://127.0.0.1:4200/api (see README)")
@@ -214,12 +219,12 @@ def verify(
     config: Annotated[Optional[Path], typer.Option("--config", "-c", help="The config the corpus was written with (its [dedup] bands).")] = None,
 ) -> None:
     """Check a corpus: state readable, every run's counts and invariant, no doc_id twice, index and ledger agreeing with the rows. Exit 1 when a check fails."""
-    from cleancorpus.pipeline.config import ConfigError, load_config
     from cleancorpus.pipeline.run.verify import verify as run_checks
 
+    bands = _config(config).dedup.bands
     try:
-        checks = run_checks(directory, load_config(str(config) if config else None).dedup.bands)
-    except (ConfigError, FileNotFoundError) as e:
+        checks = run_checks(directory, bands)
+    except FileNotFoundError as e:
         _fail(str(e))
     for name, ok, detail in checks:
         typer.echo(f"{'ok  ' if ok else 'FAIL'} {name:<18} {detail}")
@@ -235,14 +240,14 @@ def repair(
     config: Annotated[Optional[Path], typer.Option("--config", "-c", help="The config the corpus was written with.")] = None,
 ) -> None:
     """Rebuild the dedup index and the ledger from the output's Parquet; old segments go to state/quarantine/."""
-    from cleancorpus.pipeline.config import ConfigError, load_config
     from cleancorpus.pipeline.run.repair import repair as run_repair
     from cleancorpus.pipeline.run.state import LockHeld
 
+    cfg = _config(config)
     try:
-        for line in run_repair(directory, load_config(str(config) if config else None)):
+        for line in run_repair(directory, cfg):
             typer.echo(line)
-    except (ConfigError, FileNotFoundError, LockHeld) as e:
+    except (FileNotFoundError, LockHeld) as e:
         _fail(str(e))
 
 
