@@ -1,0 +1,1 @@
+"""Learned models shipped with the package: each a small versioned file trained by a script in train/."""
