@@ -21,6 +21,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from cleancorpus.config import DEFAULTS_DIR
+from cleancorpus.pipeline.reasons import PAGE_TYPES
 
 ENV_PREFIX = "CLEANCORPUS_"
 
@@ -44,7 +45,11 @@ class _Section(BaseModel):
 class ExtractConfig(_Section):
     """trafilatura options and metadata, chosen by measurement with bench/quality.py."""
 
-    favor_precision: bool = Field(True, description="trafilatura's favor_precision")
+    boilerplate_model: str = Field("default", description=(
+        "the learned boilerplate model that picks the article's blocks, trafilatura's verdict among its "
+        "signals: \"default\" (the one shipped), a model file made by train/boilerplate.py, or \"\" for "
+        "trafilatura alone"))
+    favor_precision: bool = Field(False, description="trafilatura's favor_precision")
     favor_recall: bool = Field(False, description="trafilatura's favor_recall")
     include_tables: bool = True
     include_comments: bool = False
@@ -88,6 +93,16 @@ class FilterConfig(_Section):
 
     min_words: int = Field(30, ge=0, description="fewer words is a too_short reject")
     languages: Strings = Field((), description="keep only these ISO 639-1 languages; empty keeps all")
+    page_types: Strings = Field((), description=(
+        "keep only HTML pages of these types (article, listing, collection, forum, product, documentation, "
+        "service); empty keeps all; text records have no page type and are kept"))
+
+    @model_validator(mode="after")
+    def _known_page_types(self) -> "FilterConfig":
+        unknown = sorted(set(self.page_types) - set(PAGE_TYPES))
+        if unknown:
+            raise ValueError(f"page_types: unknown {unknown}; known: {list(PAGE_TYPES)}")
+        return self
 
 
 class DedupConfig(_Section):

@@ -14,6 +14,10 @@ class Stage(StrEnum):
     DEDUP = "dedup"
 
 
+# what an HTML page is, as the page-type model names it (article first: its decision leans there)
+PAGE_TYPES = ("article", "listing", "collection", "forum", "product", "documentation", "service")
+
+
 class RejectReason(StrEnum):
     UNSUPPORTED = "unsupported"  # not an input type cleancorpus reads
     EMPTY = "empty"  # no bytes, or an empty html/text field
@@ -29,5 +33,6 @@ class RejectReason(StrEnum):
     ALL_BOILERPLATE = "all_boilerplate"  # every line was removed as boilerplate
     TOO_SHORT = "too_short"  # fewer words than [filter] min_words
     LANGUAGE = "language"  # not in [filter] languages
+    PAGE_TYPE = "page_type"  # not in [filter] page_types
     EXACT_DUPLICATE = "exact_duplicate"  # the same text as a kept document
     NEAR_DUPLICATE = "near_duplicate"  # confirmed near-duplicate of a kept document

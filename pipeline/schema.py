@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-SCHEMA_VERSION = "2"  # 2: rejects.dup_cluster_size
+SCHEMA_VERSION = "3"  # 2: rejects.dup_cluster_size; 3: documents.page_type
 _META = {b"cleancorpus.schema_version": SCHEMA_VERSION.encode()}
 TS = pa.timestamp("us", tz="UTC")
 
@@ -30,6 +30,7 @@ DOCUMENTS = pa.schema(
         pa.field("url", pa.string()),
         pa.field("domain", pa.string()),
         pa.field("language", pa.string()),
+        pa.field("page_type", pa.string()),
         pa.field("source_uri", pa.string(), nullable=False),
         pa.field("source_record", pa.string()),
         pa.field("source_format", pa.string(), nullable=False),

@@ -104,7 +104,7 @@ def test_schema_explicit_and_versioned(seeds_out):
     for kind in ("documents", "rejects"):
         f = next((out / kind).rglob("*.parquet"))
         md = pq.read_schema(f).metadata
-        assert md[b"cleancorpus.schema_version"] == b"2"
+        assert md[b"cleancorpus.schema_version"] == b"3"
         assert pq.ParquetFile(f).metadata.row_group(0).column(0).compression == "ZSTD"
         assert f.parent.name.startswith("ingest_date=")
 

@@ -74,23 +74,27 @@ class Cleaner:
     def _process(self, rec: RawRecord) -> CleanResult:
         meta = rec.meta
         title, author, published, url, sitename = meta.title, meta.author, meta.published_at, meta.url, None
+        page_type = None
         if rec.html is not None:
             ex = extract_html(rec.html, meta.url, self.cfg.extract)
             if ex is None:
                 return CleanResult(reject=record_reject(rec, Stage.EXTRACT, RejectReason.NO_CONTENT, "no text found in the page"))
             raw_text, method = ex.text, ex.method
+            model_removed = [(method, line) for line in ex.removed]
+            page_type = ex.page_type
             title, author = title or ex.title, author or ex.author
             published, url, sitename = published or ex.published_at, url or ex.url, ex.sitename
             flat = method == "dom_fallback"
         else:
             raw_text, method, flat = rec.text or "", "text", True
+            model_removed = []
         lines = normalize_lines(raw_text, self.cfg.clean.straighten_quotes)
         if flat:
             lines = unwrap_hard_wrapped(lines)
         marks: list[str | None] = [None] * len(lines)
         self.rules.apply(lines, marks)
         head = parse_header(lines, marks, self.rules, self.cfg.extract.date_order, find_title=flat)
-        extra_removed: list[Removed] = []
+        extra_removed: list[Removed] = model_removed
         if head.removed_prefix:
             extra_removed.append(("header.date_prefix", head.removed_prefix))
         if title and rec.html is not None:
@@ -111,7 +115,7 @@ class Cleaner:
             source_format=rec.source_format, title=title, author=author, published_at=published, url=url,
             domain=domain_of(url) or (sitename.strip().lower() if sitename else None), removed_rules=rules,
             removed_lines=removed,
-            language=language,
+            language=language, page_type=page_type,
         )
         if not text.strip():
             reason = RejectReason.NO_CONTENT if not removed else RejectReason.ALL_BOILERPLATE
@@ -121,7 +125,7 @@ class Cleaner:
     @staticmethod
     def _trace(lines: list[str], marks: list[str | None], verdicts: dict[int, str],
                extra_removed: list[Removed]) -> list[LineTrace]:
-        trace = [LineTrace(text, False, rule) for rule, text in extra_removed[:1]]
+        trace = [LineTrace(text, False, rule) for rule, text in extra_removed]
         trace += [LineTrace(s, m is None, verdicts.get(i) if m is None else m)
                   for i, (s, m) in enumerate(zip(lines, marks)) if s]
         return trace

@@ -30,6 +30,8 @@ def filter_reject(d: Document, cfg: FilterConfig) -> Reject | None:
         reason, detail = RejectReason.TOO_SHORT, f"{d.n_words} words, minimum is {cfg.min_words}"
     elif cfg.languages and d.language not in cfg.languages:
         reason, detail = RejectReason.LANGUAGE, f"language {d.language} not in {list(cfg.languages)}"
+    elif cfg.page_types and d.page_type is not None and d.page_type not in cfg.page_types:
+        reason, detail = RejectReason.PAGE_TYPE, f"page type {d.page_type} not in {list(cfg.page_types)}"
     else:
         return None
     return Reject(doc_id=d.doc_id, source_uri=d.source_uri, source_record=d.source_record, stage=Stage.FILTER,

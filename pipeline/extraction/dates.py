@@ -43,6 +43,7 @@ DATE = (
     r"))"
 )
 _DATE_RE = regex.compile(DATE, regex.I)
+DATE_RE = _DATE_RE
 
 
 def _mk(y: int, m: int, d: int) -> date | None:
@@ -100,3 +101,26 @@ def parse_iso_datetime(v: Any) -> datetime | None:
     except ValueError:
         d = find_date(s)
         return to_utc(d)
+
+
+_ISO_DAY = regex.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})")
+_SLASH_YMD = regex.compile(r"^\s*(\d{4})[/.](\d{1,2})[/.](\d{1,2})\b")
+_COMPACT_YMD = regex.compile(r"^\s*(\d{4})(\d{2})(\d{2})(?:$|[T ]\d)")
+
+
+def iso_day(v: Any, order: str = "DMY") -> str | None:
+    """The calendar day a metadata date value names, YYYY-MM-DD, as written (a time and its
+    zone are dropped, not converted: the page's own day); None when it names none."""
+    if v is None or v == "":
+        return None
+    if isinstance(v, (datetime, date)):
+        return v.strftime("%Y-%m-%d")
+    s = str(v).strip()
+    if regex.fullmatch(r"\d{10}(?:\d{3})?", s):  # a Unix timestamp, seconds or milliseconds
+        try:
+            return datetime.fromtimestamp(int(s[:10]), tz=timezone.utc).strftime("%Y-%m-%d")
+        except (OverflowError, OSError, ValueError):
+            return None
+    m = _ISO_DAY.match(s) or _SLASH_YMD.match(s) or _COMPACT_YMD.match(s)
+    d = _mk(int(m[1]), int(m[2]), int(m[3])) if m else find_date(s, order)
+    return d.strftime("%Y-%m-%d") if d else None

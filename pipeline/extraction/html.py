@@ -10,7 +10,7 @@ import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import lxml.html
@@ -20,8 +20,11 @@ from trafilatura.settings import Document as TrafDocument
 from trafilatura.utils import load_html
 
 from cleancorpus.pipeline.config import ExtractConfig
+from cleancorpus.pipeline.extraction.blocks import page_blocks
+from cleancorpus.pipeline.extraction.boilerplate_model import BoilerplateModel, load_model
 from cleancorpus.pipeline.extraction.dates import parse_iso_datetime
 from cleancorpus.pipeline.extraction.metadata import page_metadata
+from cleancorpus.pipeline.extraction.page_type import page_type_model
 
 
 class ExtractionTimeout(Exception):
@@ -59,6 +62,9 @@ class Extracted:
     url: str | None = None
     sitename: str | None = None
     method: str = "trafilatura"
+    # lines trafilatura kept that the boilerplate model removed, named by `method`
+    removed: list[str] = field(default_factory=list)
+    page_type: str | None = None
 
 
 _SKIP = {"script", "style", "noscript", "template", "svg", "head", "iframe", "object", "canvas"}
@@ -127,30 +133,58 @@ def _trafilatura(tree: HtmlElement, url: str | None, cfg: ExtractConfig, fast: b
     )
 
 
-def extract_html(html: str, url: str | None, cfg: ExtractConfig) -> Extracted | None:
-    """trafilatura first; None when neither it nor the DOM fallback finds any text.
+def trafilatura_text(tree: HtmlElement, url: str | None, cfg: ExtractConfig) -> str:
+    """trafilatura's body text as the boilerplate model sees it (fast mode, the config's options)."""
+    doc = _trafilatura(tree, url, cfg, fast=True)
+    return (doc.text or "") if doc is not None else ""
 
-    The page is parsed once: metadata is read from the tree, and trafilatura extracts from
-    its own copy of it.
+
+def extract_html(html: str, url: str | None, cfg: ExtractConfig) -> Extracted | None:
+    """The article of a page; None when neither the model, trafilatura nor the DOM fallback finds text.
+
+    The page is parsed once: metadata and the blocks are read from the tree, and trafilatura
+    extracts from its own copy of it.
     """
     with time_limit(cfg.timeout_seconds):
         tree = load_html(html)
         if tree is None:
             return None
         md = page_metadata(tree, url, cfg)
-        fast = cfg.compare_below_chars < _ALWAYS
-        doc = _trafilatura(tree, url or md.url, cfg, fast=fast)
-        if fast and len((doc.text or "") if doc is not None else "") < cfg.compare_below_chars:
-            doc = _trafilatura(tree, url or md.url, cfg, fast=False)
-        text = (doc.text or "") if doc is not None else ""
-        if text.strip():
-            return Extracted(
-                text=text, title=md.title, author=md.author, published_at=parse_iso_datetime(md.date),
-                url=md.url, sitename=md.sitename, method="trafilatura",
-            )
-        if not cfg.fallback:
-            return None
-        lines = dom_lines(html)
-    if not lines:
-        return None
-    return Extracted(text="\n".join(lines), title=md.title, url=md.url, sitename=md.sitename, method="dom_fallback")
+        page_url = url or md.url
+        if cfg.boilerplate_model:
+            ex = _with_model(tree, page_url, cfg, load_model(cfg.boilerplate_model))
+        else:
+            ex = _trafilatura_alone(tree, page_url, cfg)
+        if ex is None:
+            if not cfg.fallback:
+                return None
+            lines = dom_lines(html)
+            if not lines:
+                return None
+            ex = Extracted(text="\n".join(lines), method="dom_fallback")
+    ex.title, ex.url, ex.sitename = md.title, md.url, md.sitename
+    ex.page_type = page_type_model().predict(tree, page_url)
+    if ex.method != "dom_fallback":
+        ex.author, ex.published_at = md.author, parse_iso_datetime(md.date)
+    return ex
+
+
+def _with_model(tree: HtmlElement, url: str | None, cfg: ExtractConfig, model: BoilerplateModel) -> Extracted | None:
+    """The blocks the model keeps; trafilatura's text when it keeps none."""
+    blocks = page_blocks(tree)
+    traf = trafilatura_text(tree, url, cfg)
+    keep, in_traf = model.keep(blocks, traf)
+    kept = [b.text for b, k in zip(blocks, keep) if k]
+    if kept:
+        cut = [b.text for b, k, t in zip(blocks, keep, in_traf) if t and not k]
+        return Extracted(text="\n".join(kept), method=model.rule, removed=cut)
+    return Extracted(text=traf, method="trafilatura") if traf.strip() else None
+
+
+def _trafilatura_alone(tree: HtmlElement, url: str | None, cfg: ExtractConfig) -> Extracted | None:
+    fast = cfg.compare_below_chars < _ALWAYS
+    doc = _trafilatura(tree, url, cfg, fast=fast)
+    if fast and len((doc.text or "") if doc is not None else "") < cfg.compare_below_chars:
+        doc = _trafilatura(tree, url, cfg, fast=False)
+    text = (doc.text or "") if doc is not None else ""
+    return Extracted(text=text, method="trafilatura") if text.strip() else None

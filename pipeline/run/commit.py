@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from cleancorpus.pipeline import __version__
+from cleancorpus.pipeline.config import Config
 from cleancorpus.pipeline.run.plan import RunPlan
 from cleancorpus.pipeline.run.state import commit, empty_table, remove_tree, write_segment
 from cleancorpus.pipeline.schema import LEDGER, LINES, index_schema
@@ -26,12 +27,21 @@ def versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
     out = {"cleancorpus": __version__, "python": platform.python_version()}
-    for pkg in ("trafilatura", "pyarrow", "prefect", "numpy", "regex", "ftfy", "py3langid"):
+    for pkg in ("trafilatura", "pyarrow", "prefect", "numpy", "regex", "ftfy", "py3langid", "lightgbm"):
         try:
             out[pkg] = version(pkg)
         except PackageNotFoundError:
             pass
     return out
+
+
+def models_used(cfg: Config) -> dict[str, str | None]:
+    """The learned models a run's HTML pages went through, by version (None: switched off)."""
+    from cleancorpus.pipeline.extraction.boilerplate_model import load_model
+    from cleancorpus.pipeline.extraction.page_type import VERSION as PAGE_TYPE_VERSION
+
+    name = cfg.extract.boilerplate_model
+    return {"boilerplate": load_model(name).version if name else None, "page_type": PAGE_TYPE_VERSION}
 
 
 def commit_run(plan: RunPlan, process_stats: list[dict[str, Any]], dedup_stats: dict[str, Any],
@@ -102,6 +112,7 @@ def run_summary(plan: RunPlan, process_stats: list[dict[str, Any]], dedup_stats:
     stage_in -= again
     return {
         "run_id": plan.run_id, "config_hash": plan.config_hash, "versions": versions(),
+        "models": models_used(plan.config()),
         "started_at": plan.started_at, "finished_at": (finished or datetime.now(timezone.utc)).isoformat(),
         "output": plan.output, "shards": len(plan.shards),
         "inputs_skipped_unchanged": plan.skipped_unchanged + sum(p.get("unchanged", 0) for p in process_stats),

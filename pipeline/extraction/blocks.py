@@ -1,0 +1,284 @@
+"""A page's visible text blocks, each with what its place in the DOM says about it.
+
+The boilerplate model decides per block, so a block must carry the signals a person uses to
+tell a menu from a paragraph without reading it: its tag and the tags and class/id words
+around it (nav, footer, share, comment ...), how much of it is link text, how long and how
+sentence-like it is, where on the page it sits, and whether trafilatura kept it. One walk
+of the tree gathers them; nothing here reads a page's words beyond counting them.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+from lxml.html import HtmlElement
+
+_SKIP = frozenset({"script", "style", "template", "head", "iframe", "object", "canvas",
+                   "select", "option", "button", "input", "textarea"})
+# walked for what the parser nested in them, their own text dropped: an <svg/> written self-closing
+# holds the rest of the page in an HTML parse; <noscript> holds what crawlers are served (forums)
+_OPAQUE = frozenset({"svg", "symbol", "noscript"})
+_BLOCK = frozenset({
+    "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "tr", "table", "pre",
+    "blockquote", "section", "article", "header", "footer", "nav", "aside", "figcaption", "figure", "dt", "dd",
+    "dl", "main", "form", "address", "br", "hr", "title", "body", "center", "caption", "details", "summary",
+})
+
+# class/id words, by the role they usually name; matched at the start of a word ("navbar", "comments")
+_ROLE_WORDS: dict[str, str] = {
+    "nav": r"nav|menu|breadcrumb|pagination|pager|toolbar|skip",
+    "header": r"header|masthead|topbar|top-bar",
+    "footer": r"footer|copyright|colophon|bottom",
+    "side": r"sidebar|side|widget|aside|rail",
+    "comment": r"comment|disqus|respond|reply|discussion",
+    "share": r"share|sharing|social|follow|facebook|twitter|whatsapp|pinterest",
+    "related": r"related|recommend|popular|trending|read-?next|more|also|teaser|card",
+    "ad": r"ad(?:s|vert\w*|unit|slot|box|container)?(?![a-z])|promo|sponsor|dfp|banner|outbrain|taboola",
+    "meta": r"author|byline|date|time|meta|posted|tag|categor|publish",
+    "caption": r"caption|credit|figure|photo|image|gallery|media|video",
+    "content": r"article|content|post|entry|story|body|text|main|prose|blog",
+    "hidden": r"hidden|hide|sr-only|visually-hidden|screen-reader|offscreen",
+    "notice": r"cookie|consent|gdpr|newsletter|subscri|signup|sign-up|modal|popup|overlay|alert|banner",
+    "title": r"title|headline|heading",
+}
+ROLES = tuple(_ROLE_WORDS)
+_ROLE_RX = tuple(regex.compile(rf"(?<![a-z]){rx}") for rx in _ROLE_WORDS.values())
+# ancestors whose tag alone says something
+_TAG_ROLES = ("nav", "header", "footer", "aside", "article", "main", "form", "li", "figure", "table",
+              "blockquote", "pre", "a", "noscript", "svg")
+_TAG_BIT = {t: 1 << (len(ROLES) + i) for i, t in enumerate(_TAG_ROLES)}
+_TAG_BIT["figcaption"] = _TAG_BIT["figure"]
+_TAG_BIT["code"] = _TAG_BIT["pre"]
+_TAG_BIT["td"] = _TAG_BIT["th"] = _TAG_BIT["table"]
+_TAG_BIT["symbol"] = _TAG_BIT["svg"]
+N_FLAGS = len(ROLES) + len(_TAG_ROLES)
+# the block's own tag, as a small number of kinds
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_KINDS = ("p", "h", "li", "td", "div", "pre", "quote", "caption", "dd", "other")
+_KIND_OF = {"p": 0, "h1": 1, "h2": 1, "h3": 1, "h4": 1, "h5": 1, "h6": 1, "li": 2, "td": 3, "th": 3, "div": 4,
+            "section": 4, "article": 4, "main": 4, "pre": 5, "blockquote": 6, "figcaption": 7, "caption": 7,
+            "dd": 8, "dt": 8}
+
+
+@lru_cache(maxsize=8192)
+def _role_bits(attrs: str) -> int:
+    """Role flags of one element's class and id words (pages repeat their class strings)."""
+    s = attrs.lower()
+    bits = 0
+    for i, rx in enumerate(_ROLE_RX):
+        if rx.search(s):
+            bits |= 1 << i
+    return bits
+
+
+@dataclass(slots=True)
+class Block:
+    text: str
+    kind: int  # index into _KINDS
+    heading: int  # 1-6 for h1-h6, else 0
+    flags: int  # role and ancestor-tag bits
+    depth: int
+    link_chars: int
+    path: tuple[int, ...]  # serial numbers of the block-level elements it sits in, outermost first
+
+
+def page_blocks(root: HtmlElement) -> list[Block]:
+    """Every visible text block of the page in document order (the <body>, or the whole tree)."""
+    body = root.find("body")
+    out: list[Block] = []
+    buf: list[str] = []
+    link = [0]
+    serial = [0]
+
+    def flush(kind: int, heading: int, flags: int, depth: int, path: tuple[int, ...]) -> None:
+        if buf:
+            text = " ".join("".join(buf).split())
+            if text:
+                out.append(Block(text, kind, heading, flags, depth, min(link[0], len(text)), path))
+            buf.clear()
+        link[0] = 0
+
+    def walk(el: HtmlElement, flags: int, depth: int, ctx: tuple, in_link: bool) -> None:
+        tag = el.tag
+        if not isinstance(tag, str) or tag in _SKIP:
+            if el.tail:
+                buf.append(el.tail)
+                if in_link:
+                    link[0] += len(el.tail)
+            return
+        attrs = el.get("class") or ""
+        ident = el.get("id")
+        if ident:
+            attrs = attrs + " " + ident
+        if attrs:
+            flags |= _role_bits(attrs)
+        flags |= _TAG_BIT.get(tag, 0)
+        inner_link = in_link or tag == "a"
+        block = tag in _BLOCK
+        if block:
+            flush(*ctx)
+            serial[0] += 1
+            ctx = (_KIND_OF.get(tag, 9), int(tag[1]) if tag in _HEADINGS else 0, flags, depth, ctx[4] + (serial[0],))
+        if el.text and tag not in _OPAQUE:
+            buf.append(el.text)
+            if inner_link:
+                link[0] += len(el.text)
+        for child in el:
+            walk(child, flags, depth + 1, ctx, inner_link)
+        if block:
+            flush(*ctx)
+        if el.tail:
+            buf.append(el.tail)
+            if in_link:
+                link[0] += len(el.tail)
+
+    start = body if body is not None else root
+    walk(start, 0, 0, (9, 0, 0, 0, ()), False)
+    flush(9, 0, 0, 0, ())
+    return out
+
+
+_WORD = regex.compile(r"\w+")
+_SENTENCE_END = frozenset(".!?:\"'”’)")
+# function words of the languages most pages are in: a share of them marks running prose
+_STOPWORDS = frozenset("""
+the a an and or but of to in on at for with from by as is are was were be been has have had it its this that
+these those he she they we you i his her their our your not no can will would could should may do does did so
+if than then there which who whom what when where how all also into about after over more most one
+der die das und ist nicht ein eine mit von zu den im für auf dem des sich
+le la les et est des une un du en dans pour que qui pas sur au
+el los las y es una por con para del se que lo
+il di che è per una con non sono
+de het een en van is dat op te
+""".split())
+
+FEATURES: tuple[str, ...] = (
+    ("log_chars", "words", "link_share", "end_punct", "commas_per_word", "stop_share", "digit_share",
+     "upper_share", "mean_word_len", "kind", "heading", "depth", "position", "char_position", "in_traf",
+     "prev_in_traf", "next_in_traf", "near_in_traf", "prev_link_share", "next_link_share", "prev_log_chars",
+     "next_log_chars", "page_log_chars", "traf_share", "page_blocks", "same_kind_run", "text_repeats",
+     "traf_word_share", "in_traf_span", "traf_distance", "in_main_container", "main_container_share",
+     "parent_traf_share", "parent_link_share", "parent_log_blocks", "grandparent_traf_share")
+    + tuple(f"role_{r}" for r in ROLES) + tuple(f"in_{t}" for t in _TAG_ROLES)
+)
+
+
+def _text_stats(text: str) -> tuple[float, ...]:
+    words = text.split()
+    n = len(words) or 1
+    chars = len(text) or 1
+    stops = sum(1 for w in words if w.lower().strip(".,;:!?\"'()") in _STOPWORDS)
+    digits = sum(c.isdigit() for c in text)
+    upper = sum(1 for w in words if w[:1].isupper())
+    return (math.log1p(len(text)), float(len(words)), 0.0, float(text[-1] in _SENTENCE_END),
+            text.count(",") / n, stops / n, digits / chars, upper / n, (chars - n + 1) / n)
+
+
+def block_features(blocks: list[Block], traf_text: str) -> list[list[float]]:
+    """One row of FEATURES per block. `traf_text` is trafilatura's extraction of the same page."""
+    traf = " ".join(traf_text.split())
+    traf_words = set(traf.lower().split())
+    traf_lines = {" ".join(line.split()) for line in traf_text.splitlines()}
+    n = len(blocks)
+    total = sum(len(b.text) for b in blocks) or 1
+    in_traf = [_kept_by(b.text, traf, traf_lines) for b in blocks]
+    distance = _distances(in_traf)
+    hits = [i for i, x in enumerate(in_traf) if x]
+    first, last = (hits[0], hits[-1]) if hits else (n, -1)
+    link_share = [b.link_chars / (len(b.text) or 1) for b in blocks]
+    log_chars = [math.log1p(len(b.text)) for b in blocks]
+    counts: dict[str, int] = {}
+    for b in blocks:
+        counts[b.text] = counts.get(b.text, 0) + 1
+    page = (math.log1p(total), len(traf) / total, math.log1p(n))
+    box = _Containers(blocks, in_traf)
+    rows: list[list[float]] = []
+    seen = 0
+    run = 0
+    for i, b in enumerate(blocks):
+        run = run + 1 if i and blocks[i - 1].kind == b.kind else 1
+        stats = list(_text_stats(b.text))
+        stats[2] = link_share[i]
+        words = b.text.lower().split() if len(b.text) >= _SHORT else ()
+        lo, hi = max(0, i - 3), min(n, i + 4)
+        row = stats + [
+            float(b.kind), float(b.heading), float(b.depth), i / n, seen / total, in_traf[i],
+            in_traf[i - 1] if i else 0.0, in_traf[i + 1] if i + 1 < n else 0.0,
+            sum(in_traf[lo:hi]) / (hi - lo),
+            link_share[i - 1] if i else 1.0, link_share[i + 1] if i + 1 < n else 1.0,
+            log_chars[i - 1] if i else 0.0, log_chars[i + 1] if i + 1 < n else 0.0,
+            *page, float(run), float(counts[b.text] - 1),
+            sum(w in traf_words for w in words) / len(words) if words else in_traf[i], float(first <= i <= last),
+            distance[i],
+            *box.row(b),
+        ]
+        row += [float(b.flags >> k & 1) for k in range(N_FLAGS)]
+        rows.append(row)
+        seen += len(b.text)
+    return rows
+
+
+class _Containers:
+    """What the elements around a block hold: an article's paragraphs share a container with the
+    rest of the article, a menu item shares one with links, a comment with other comments."""
+
+    def __init__(self, blocks: list[Block], in_traf: list[float]) -> None:
+        chars: dict[int, int] = {}
+        kept: dict[int, int] = {}
+        links: dict[int, int] = {}
+        count: dict[int, int] = {}
+        depth: dict[int, int] = {}
+        for b, t in zip(blocks, in_traf):
+            size = len(b.text)
+            for d, a in enumerate(b.path):
+                chars[a] = chars.get(a, 0) + size
+                links[a] = links.get(a, 0) + b.link_chars
+                count[a] = count.get(a, 0) + 1
+                depth[a] = d
+                if t:
+                    kept[a] = kept.get(a, 0) + size
+        total_kept = sum(len(b.text) for b, t in zip(blocks, in_traf) if t)
+        main = [a for a, k in kept.items() if k >= 0.8 * total_kept] if total_kept else []
+        self.main = max(main, key=depth.__getitem__) if main else -1
+        self.main_share = chars.get(self.main, 0) / (sum(len(b.text) for b in blocks) or 1)
+        self.chars, self.kept, self.links, self.count = chars, kept, links, count
+
+    def _share(self, a: int | None, of: dict[int, int]) -> float:
+        return of.get(a, 0) / (self.chars.get(a, 0) or 1) if a is not None else 0.0
+
+    def row(self, b: Block) -> tuple[float, ...]:
+        parent = b.path[-2] if len(b.path) > 1 else None
+        grand = b.path[-3] if len(b.path) > 2 else None
+        return (float(self.main in b.path), self.main_share, self._share(parent, self.kept),
+                self._share(parent, self.links), math.log1p(self.count.get(parent, 0)) if parent else 0.0,
+                self._share(grand, self.kept))
+
+
+_SHORT = 25  # characters: a block this short is a menu item or a label more often than a sentence
+
+
+def _kept_by(text: str, traf: str, traf_lines: set[str]) -> float:
+    """Did trafilatura keep this block? A short one only counts as a whole line of its output:
+    "Video" inside "a video address" is not the menu item kept."""
+    if len(text) < _SHORT:
+        return float(text in traf_lines)
+    return float(text in traf)
+
+
+def _distances(hits: list[float], cap: int = 50) -> list[float]:
+    """Blocks to the nearest block trafilatura kept, either way (cap when none is near)."""
+    n = len(hits)
+    out = [float(cap)] * n
+    last = -cap
+    for i in range(n):
+        if hits[i]:
+            last = i
+        out[i] = float(min(cap, i - last))
+    last = n + cap
+    for i in range(n - 1, -1, -1):
+        if hits[i]:
+            last = i
+        out[i] = min(out[i], float(min(cap, last - i)))
+    return out

@@ -1,0 +1,69 @@
+"""The learned boilerplate model: which of a page's DOM blocks are the article.
+
+trafilatura keeps most articles whole but drops some content (short pages, odd markup) and
+leaks some chrome (share bars, related links, captions); rules catch only the chrome they
+name. The model sees each block with trafilatura's verdict among its features, so it learns
+where to trust trafilatura and where not, from pages of many sites (train/boilerplate.py).
+A block trafilatura kept and the model drops is recorded as removed by `model.<version>`.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+
+import lightgbm as lgb
+import numpy as np
+
+from cleancorpus.pipeline.extraction.blocks import FEATURES, Block, block_features
+
+VERSION = "boilerplate-1"
+SHIPPED = "default"  # the config value that names the model shipped in pipeline/models
+_IN_TRAF = FEATURES.index("in_traf")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """A block trafilatura kept stays at a lower score than one it dropped: bringing a block
+    back is the riskier call (reader comments and captions read like prose)."""
+    kept_by_trafilatura: float
+    dropped_by_trafilatura: float
+
+
+class BoilerplateModel:
+    def __init__(self, spec: dict) -> None:
+        if list(spec["features"]) != list(FEATURES):
+            raise ValueError(f"model {spec.get('version')} was trained on other features than this code computes")
+        self.version: str = spec["version"]
+        self.rule = f"model.{self.version}"
+        self.thresholds = Thresholds(**spec["thresholds"])
+        self._booster = lgb.Booster(model_str=spec["booster"])
+
+    def scores(self, blocks: list[Block], traf_text: str) -> np.ndarray:
+        if not blocks:
+            return np.zeros(0)
+        X = np.asarray(block_features(blocks, traf_text), dtype=np.float64)
+        return self._booster.predict(X, num_threads=1)
+
+    def keep(self, blocks: list[Block], traf_text: str) -> tuple[list[bool], list[bool]]:
+        """Which blocks are the article, and which of them trafilatura had kept."""
+        if not blocks:
+            return [], []
+        X = np.asarray(block_features(blocks, traf_text), dtype=np.float64)
+        p = self._booster.predict(X, num_threads=1)
+        in_traf = X[:, _IN_TRAF] > 0
+        th = np.where(in_traf, self.thresholds.kept_by_trafilatura, self.thresholds.dropped_by_trafilatura)
+        return (p >= th).tolist(), in_traf.tolist()
+
+
+@lru_cache(maxsize=4)
+def load_model(name: str) -> BoilerplateModel:
+    """The model a config names, read once per process: the shipped one, or a file (a model trained
+    by train/boilerplate.py on other pages)."""
+    if name == SHIPPED:
+        text = files("cleancorpus.pipeline.models").joinpath(f"{VERSION}.json").read_text(encoding="utf-8")
+    else:
+        text = Path(name).read_text(encoding="utf-8")
+    return BoilerplateModel(json.loads(text))

@@ -1,0 +1,97 @@
+"""The boilerplate model picks a page's article blocks, names what it cuts, and is the shipped one."""
+from __future__ import annotations
+
+import json
+from importlib.resources import files
+
+import pytest
+
+from cleancorpus.pipeline.cleaning.cleaner import Cleaner
+from cleancorpus.pipeline.config import load_config
+from cleancorpus.pipeline.extraction.blocks import FEATURES, page_blocks
+from cleancorpus.pipeline.extraction.boilerplate_model import VERSION, BoilerplateModel, load_model
+from cleancorpus.pipeline.extraction.html import extract_html
+from cleancorpus.pipeline.inputs.encoding import decode_bytes
+from cleancorpus.pipeline.model import RawRecord, SourceMeta
+from conftest import ROOT, SEEDS
+
+SAMPLE = ROOT / "data" / "sample"
+RULE = f"model.{VERSION}"
+
+
+def _seed_paragraphs(n: int = 6) -> list[str]:
+    return [p for p in (SEEDS / "004_15c2f83c18db0b6e.txt").read_text().split("\n\n") if len(p) > 150][:n]
+
+
+MENU = ["Home", "World", "Business", "Markets", "Sport", "Culture", "Travel", "Video", "Podcasts", "Subscribe"]
+
+
+def _news_page() -> str:
+    nav = "".join(f"<li><a href='/{m.lower()}'>{m}</a></li>" for m in MENU)
+    body = "".join(f"<p>{p}</p>" for p in _seed_paragraphs())
+    related = "".join(f"<li><a href='/story/{i}'>Another story about something else entirely, number {i}</a></li>"
+                      for i in range(6))
+    return (f"<html><head><title>Putin on Belarus</title></head><body><header><nav class='main-menu'><ul>{nav}"
+            f"</ul></nav></header><main><article><h1>Putin on Belarus</h1>{body}</article>"
+            f"<aside class='related-stories'><h3>Most read</h3><ul>{related}</ul></aside></main>"
+            f"<footer class='site-footer'><a href='/privacy'>Privacy</a> <a href='/terms'>Terms</a></footer>"
+            f"</body></html>")
+
+
+def test_article_blocks_kept_menus_and_link_lists_dropped():
+    ex = extract_html(_news_page(), "https://news.example.com/2022/07/putin-belarus", load_config().extract)
+    assert ex is not None and ex.method == RULE
+    lines = ex.text.split("\n")
+    for p in _seed_paragraphs():
+        assert " ".join(p.split()) in lines
+    assert not set(MENU) & set(lines)
+    assert not any(line.startswith("Another story about") for line in lines)
+    assert "Privacy" not in lines
+
+
+def test_a_line_trafilatura_kept_and_the_model_cut_is_named_in_removed():
+    """The sample's French page: trafilatura keeps its share line, the model cuts it, and the
+    removed column says which model did."""
+    html = decode_bytes((SAMPLE / "marche_utf16.html").read_bytes())[0]
+    rec = RawRecord(source_uri="marche_utf16.html", source_record=None, source_format="html", html=html,
+                    meta=SourceMeta())
+    doc = Cleaner(load_config()).process(rec).doc
+    assert doc is not None
+    assert (RULE, "Partager sur Facebook") in list(zip(doc.removed_rules, doc.removed_lines))
+    assert "Partager sur Facebook" not in doc.text
+    off = Cleaner(load_config(environ={"CLEANCORPUS_EXTRACT__BOILERPLATE_MODEL": '""'})).process(rec).doc
+    assert RULE not in off.removed_rules
+
+
+def test_same_page_same_text_and_one_model_per_process():
+    cfg = load_config().extract
+    page = _news_page()
+    assert extract_html(page, None, cfg).text == extract_html(page, None, cfg).text
+    assert load_model("default") is load_model("default")
+
+
+def test_shipped_model_matches_the_code_and_a_stale_one_is_refused():
+    spec = json.loads(files("cleancorpus.pipeline.models").joinpath(f"{VERSION}.json").read_text())
+    assert spec["version"] == VERSION and spec["features"] == list(FEATURES)
+    assert 0 < spec["thresholds"]["kept_by_trafilatura"] <= spec["thresholds"]["dropped_by_trafilatura"] < 1
+    with pytest.raises(ValueError, match="other features"):
+        BoilerplateModel({**spec, "features": spec["features"][:-1]})
+
+
+def test_blocks_behind_a_self_closed_svg_and_in_noscript_are_read():
+    """An HTML parser nests the rest of the page in an <svg/> written self-closing; a forum serves
+    its posts to crawlers in <noscript>. Skipping either would leave such a page empty."""
+    from trafilatura.utils import load_html
+
+    para = _seed_paragraphs(1)[0]
+    page = f"<html><body><svg class='icon'/><div><p>{para}</p></div><noscript><p>{para} Again.</p></noscript></body></html>"
+    texts = [b.text for b in page_blocks(load_html(page))]
+    assert " ".join(para.split()) in texts and " ".join(para.split()) + " Again." in texts
+
+
+def test_page_trafilatura_returns_nothing_for_still_gets_its_text():
+    """A body of bare text in <div>s and <br>s, which trafilatura does not extract."""
+    para = " ".join(_seed_paragraphs(3))
+    page = "<html><body><div>" + "<br><br>".join(para.split(". ")) + "</div></body></html>"
+    ex = extract_html(page, None, load_config().extract)
+    assert ex is not None and len(ex.text.split()) > 0.8 * len(para.split())
