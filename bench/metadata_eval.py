@@ -8,8 +8,8 @@ Systems, each on its own parse of the page (trafilatura.utils.load_html) and tim
 
   new          cleancorpus.pipeline.extraction.metadata.page_metadata (the working tree)
   trafilatura  trafilatura.extract_metadata(tree, default_url=url), its defaults
-  old          with --old REV: page_metadata, byline.py and dates.py as committed at REV
-               (read with `git show`, nothing in the repository changes)
+  old          with --old REV: page_metadata and the extraction modules it imports (byline,
+               dates ...) as committed at REV (read with `git show`, nothing in the repository changes)
 
 Scores per fold (/work/shared/bench/extraction/folds.json, no site in two folds) and pooled,
 on all pages and on article pages only. The definitions are printed with the tables.
@@ -26,6 +26,9 @@ from __future__ import annotations
 import argparse
 import gzip
 import hashlib
+import importlib
+import importlib.machinery
+import importlib.util
 import json
 import re
 import subprocess
@@ -148,26 +151,62 @@ def judge(field: str, label: Any, pred: Any) -> tuple[bool, bool, str]:
 # ---------------------------------------------------------------- systems
 
 
+EXTRACTION = "cleancorpus.pipeline.extraction"
+
+
+def _git(*args: str) -> str:
+    return subprocess.run(["git", "-C", str(ROOT), *args], check=True, capture_output=True, text=True).stdout
+
+
+class _AtRevision:
+    """Imports the modules below cleancorpus.pipeline.extraction as committed at a revision
+    (`git show`, nothing in the repository changes), whatever their layout there: metadata.py
+    or the metadata/ package, byline.py whole or in parts."""
+
+    def __init__(self, rev: str) -> None:
+        self.rev = rev
+        self.paths: dict[str, str] = {}  # module name -> its file at rev
+        for path in _git("ls-tree", "-r", "--name-only", rev, "pipeline/extraction/").split():
+            rel = path.removeprefix("pipeline/extraction/").removesuffix(".py")
+            if path.endswith(".py") and rel != "__init__":
+                self.paths[f"{EXTRACTION}.{rel.removesuffix('/__init__').replace('/', '.')}"] = path
+
+    def find_spec(self, name: str, path: Any, target: Any = None) -> importlib.machinery.ModuleSpec | None:
+        if name not in self.paths:
+            return None
+        return importlib.util.spec_from_loader(name, self, origin=f"{self.rev}:{self.paths[name]}",
+                                               is_package=self.paths[name].endswith("/__init__.py"))
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> None:
+        return None
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        origin = module.__spec__.origin
+        exec(compile(_git("show", origin), origin, "exec"), module.__dict__)  # noqa: S102 - our own committed source
+
+
 def load_old(rev: str) -> Callable[..., Any]:
-    """page_metadata as committed at REV, with the byline and dates modules of that commit."""
-    names = ["dates", "byline", "metadata"]
-    saved = {n: sys.modules.get(f"cleancorpus.pipeline.extraction.{n}") for n in names}
+    """page_metadata as committed at REV, with the extraction modules of that commit it imports
+    (byline, dates ...). The working tree's extraction modules are set aside while REV's are
+    imported, then put back: both page_metadata live side by side in one process."""
+    package = importlib.import_module(EXTRACTION)
+    saved = {n: m for n, m in sys.modules.items() if n.startswith(EXTRACTION + ".")}
+    attrs = {n: getattr(package, n) for n in dir(package) if f"{EXTRACTION}.{n}" in saved}
+    finder = _AtRevision(rev)
+    for n in saved:
+        del sys.modules[n]
+    sys.meta_path.insert(0, finder)
     try:
-        for n in names:
-            src = subprocess.run(["git", "-C", str(ROOT), "show", f"{rev}:pipeline/extraction/{n}.py"],
-                                 check=True, capture_output=True, text=True).stdout
-            full = f"cleancorpus.pipeline.extraction.{n}"
-            mod = types.ModuleType(full)
-            mod.__file__ = f"{rev}:pipeline/extraction/{n}.py"
-            sys.modules[full] = mod
-            exec(compile(src, mod.__file__, "exec"), mod.__dict__)  # noqa: S102 - our own committed source
-        return sys.modules["cleancorpus.pipeline.extraction.metadata"].page_metadata
+        return importlib.import_module(f"{EXTRACTION}.metadata").page_metadata
     finally:
-        for n, m in saved.items():
-            if m is not None:
-                sys.modules[f"cleancorpus.pipeline.extraction.{n}"] = m
-            else:
-                sys.modules.pop(f"cleancorpus.pipeline.extraction.{n}", None)
+        sys.meta_path.remove(finder)
+        for n in [n for n in sys.modules if n.startswith(EXTRACTION + ".")]:
+            del sys.modules[n]
+        sys.modules.update(saved)
+        for n in [n for n in vars(package) if f"{EXTRACTION}.{n}" in finder.paths and n not in attrs]:
+            delattr(package, n)
+        for n, m in attrs.items():
+            setattr(package, n, m)
 
 
 def _fields(doc: Any) -> dict[str, Any]:

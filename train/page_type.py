@@ -25,7 +25,8 @@ import lightgbm as lgb
 import numpy as np
 from trafilatura.utils import load_html
 
-from cleancorpus.pipeline.extraction.page_type import FEATURES, PAGE_TYPES, VERSION, decide, page_features
+from cleancorpus.pipeline.extraction.page_type import PAGE_TYPES, VERSION, decide
+from cleancorpus.pipeline.extraction.page_type_features import FEATURES, page_features
 from cleancorpus.pipeline.inputs.encoding import decode_bytes
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -99,14 +99,14 @@ def _author_pages() -> list[str]:
 
 
 def test_author_search_finds_what_trafilaturas_xpaths_find():
-    """pipeline.author answers trafilatura's byline XPaths in Python: the same elements for each
+    """trafilatura_byline answers trafilatura's byline XPaths in Python: the same elements for each
     expression, the same author. If this fails after a trafilatura upgrade, its expressions
     changed: cleancorpus then uses them as they are (slower, same answers); mirror them again."""
     from trafilatura import metadata as tmeta
     from trafilatura.utils import load_html
     from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
-    from cleancorpus.pipeline.extraction import byline as author
+    from cleancorpus.pipeline.extraction import trafilatura_byline as author
 
     assert author.AUTHOR_FINDERS[0] is not AUTHOR_XPATHS[0], "trafilatura's byline expressions are not the mirrored ones"
     found = 0

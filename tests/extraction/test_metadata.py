@@ -10,7 +10,8 @@ import pytest
 from trafilatura.utils import load_html
 
 from cleancorpus.pipeline.config import load_config
-from cleancorpus.pipeline.extraction.byline import clean_authors, find_byline
+from cleancorpus.pipeline.extraction.author_names import clean_authors
+from cleancorpus.pipeline.extraction.byline import find_byline
 from cleancorpus.pipeline.extraction.dates import iso_day
 from cleancorpus.pipeline.extraction.metadata import page_metadata
 from conftest import ROOT

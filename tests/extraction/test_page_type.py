@@ -13,14 +13,8 @@ import pytest
 from lxml import etree
 from trafilatura.utils import load_html
 
-from cleancorpus.pipeline.extraction.page_type import (
-    FEATURES,
-    PAGE_TYPES,
-    VERSION,
-    PageTypeModel,
-    decide,
-    page_features,
-)
+from cleancorpus.pipeline.extraction.page_type import PAGE_TYPES, VERSION, PageTypeModel, decide
+from cleancorpus.pipeline.extraction.page_type_features import FEATURES, page_features
 from cleancorpus.pipeline.inputs.encoding import decode_bytes
 
 SCRAPINGHUB = Path(__file__).resolve().parents[2].parent / "shared" / "bench" / "extraction" / "scrapinghub"

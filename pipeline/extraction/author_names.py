@@ -1,0 +1,98 @@
+"""Names out of author strings: what a meta tag, a JSON-LD author or a byline's text says,
+without "By", roles, dates and what follows them, several names split.
+
+Shared by the byline search (byline.find_byline reads the names out of a byline's text nodes)
+and the metadata's author choice (the JSON-LD and meta-tag authors are cleaned the same way).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from html import unescape
+
+from trafilatura import metadata as tmeta
+
+from cleancorpus.pipeline.extraction.dates import DATE_RE, TIME, find_date
+
+# the words a byline starts with ("By", "Written by", "Author:"), and a text node saying only that
+_PREFIX_WORDS = (r"(?:(?:originally\s+)?(?:written|posted|published|authored|reported|compiled|created|"
+                 r"submitted|story|words|text|article|reporting|recipe|updated|post)\s+by|by|(?:topic\s+)?"
+                 r"author(?:ed)?s?|writer|via|von|par|por)")
+BY_PREFIX = re.compile(r"^\s*" + _PREFIX_WORDS + r"\b\s*[:\-–—]?\s*", re.I)
+BY_PREFIX_ALONE = re.compile(r"^\W*" + _PREFIX_WORDS + r"\W*$", re.I)
+LEAD_JOINER = re.compile(r"^\s*(?:,|&|;|and\b|und\b|et\b)\s*", re.I)
+_CUT = re.compile(
+    r"\s*(?:[|•·]|\s[-–—]\s|\bupdated\b|\bpublished\b|\bposted\b|\blast (?:updated|modified)\b|\bon\s+(?="
+    r"\w+\s+\d)|\d+\s*min(?:ute)?s?\s+read\b|\breviewed by\b|\bfact[- ]checked\b|\bmedically\b|"
+    r"\bfollow\b|\bview (?:all|profile)\b|\bshare\b|\s(?:is|was|has|writes|covers)\s)", re.I)
+_SPLIT = re.compile(r"\s*(?:,|;|&|\s(?:and|und|et|y)\s)\s*", re.I)
+_UI = re.compile(
+    r"\b(?:share|comments?|subscribe|read more|view all|all (?:posts|articles|stories)|posts by|articles by|"
+    r"more (?:from|by|articles|stories)|log ?in|log ?out|sign (?:in|up)|menu|search|home ?page|contact us|about us|"
+    r"newsletter|cookies?|privacy|advertis\w*|click|loading|minutes? read|min read|related|latest|offline|online|"
+    r"learn more|see more|show more|skip to|copyright|all rights|terms|account|register|license)\b|"
+    r"https?:|www\.|\.(?:com|org|net)\b/", re.I)
+_LETTER = re.compile(r"[^\W\d_]")
+# what a byline says between a name and its date ("Jane Doe on", "Jane Doe | Updated")
+_DANGLING_END = re.compile(r"(?:[\s,:|•·\-–—]+|\b(?:on|at|updated|published|posted|last updated)\b)*$", re.I)
+# letters after a name: degrees and certifications ("MS", "RD", "Ph.D.", "M.D.", "CFP®")
+_CREDENTIAL = re.compile(r"^(?:[A-Z]\.?){2,6}\W*$|^(?:Ph\.?\s?D|M\.?\s?D|Ed\.?\s?D|Pharm\.?\s?D|D\.?O)\.?\W*$")
+_TIME_RE = re.compile(r"\b" + TIME, re.I)
+_PLACEHOLDER = re.compile(r"^(?:undefined|null|none|n/?a|nan|unknown|profile|author|webmaster|\{\{.*|"
+                          r"[a-z]+(?:\.[a-z]+){2,})$", re.I)
+# lowercase words a name may hold ("Ludwig van Beethoven", "the Lavazza Team"); more lowercase
+# words than these make a phrase ("Try 14 days for free")
+_PARTICLES = frozenset({"van", "der", "den", "de", "la", "le", "du", "da", "di", "von", "bin", "al", "el", "y", "of",
+                        "the", "and", "for", "dos", "das", "del", "ter", "te", "zu", "st", "ibn"})
+_DANGLING = frozenset({"from", "and", "at", "on", "in", "of", "by", "to", "the", "for", "with", "or", "is", "a"})
+# a role or title after a name ("Jane Doe, Senior Editor", "John Roe, DVM")
+_ROLE = re.compile(
+    r"\b(?:expert|editor|editorial|writer|reporter|correspondent|director|manager|officer|attorney|lawyer|"
+    r"coordinator|specialist|consultant|analyst|engineer|developer|founder|co-?founder|ceo|cto|cfo|coo|president|"
+    r"professor|contributor|columnist|student|intern|photographer|producer|host|designer|strategist|scientist|"
+    r"researcher|nutritionist|dietitian|therapist|physician|nurse|advisor|adviser|planner|marketer|marketing|"
+    r"lead|head|chief|senior|sr|jr|md|phd|dvm|rn|mba|cpa|cfp|lpc|lcsw|do|dds|esq|years?|covering)\b", re.I)
+
+
+def name_like(s: str) -> bool:
+    """Could this be a person's, team's or user's name (not a date, a sentence or a button)?"""
+    if not 2 <= len(s) <= 80 or not _LETTER.search(s) or _PLACEHOLDER.match(s) or s.startswith("@"):
+        return False
+    words = s.split()
+    if len(words) > 7 or _UI.search(s) or "@" in s[1:] or s.endswith((":", "?", "!")) or BY_PREFIX_ALONE.match(s):
+        return False
+    if sum(ch.isdigit() for ch in s) > 2 and len(words) > 1:  # a date or a count, not a handle
+        return False
+    if len(words) > 1 and words[-1].lower() in _DANGLING:
+        return False
+    if len(words) >= 3 and sum(w[:1].islower() and w.lower() not in _PARTICLES for w in words) >= 2:
+        return False
+    return find_date(s) is None
+
+
+def clean_authors(raw: Iterable[str]) -> list[str]:
+    """Names out of author strings: "By", dates and what follows them cut off, several names
+    split, roles after a name ("Jane Doe, Senior Editor") dropped."""
+    out: list[str] = []
+    for s in raw:
+        if not isinstance(s, str):
+            continue
+        s = " ".join(tmeta.HTML_STRIP_TAGS.sub(" ", unescape(s)).split())
+        s = BY_PREFIX.sub("", s, count=1)
+        cut = min((m.start() for m in (DATE_RE.search(s), _TIME_RE.search(s)) if m), default=None)
+        if cut is not None:
+            s = _DANGLING_END.sub("", s[:cut])
+        m = _CUT.search(s)
+        if m and m.start() > 0:
+            s = s[:m.start()]
+        for k, name in enumerate(_SPLIT.split(s)):
+            name = BY_PREFIX.sub("", name.strip(" .,;:|-–—/•·\u200b\"'“”"), count=1).strip(" ,;:|-–—/•·\"'“”")
+            name = LEAD_JOINER.sub("", name)
+            if k and out and _CREDENTIAL.match(name):
+                out[-1] += ", " + name  # "Jane Doe, MS, RD": letters after a name stay with it
+                continue
+            if k and (_ROLE.search(name) or name[:1].isdigit()):
+                break
+            if name and name_like(name) and name not in out:
+                out.append(name)
+    return [n for n in out if not any(n != m and n in m for m in out)]

@@ -1,0 +1,82 @@
+"""The publication day a page shows by its headline (find_dateline), and the day in its URL
+(url_date): the metadata's date choice falls back on them when the JSON-LD and meta tags name
+no publication date.
+"""
+from __future__ import annotations
+
+import re
+
+from lxml.html import HtmlElement
+
+from cleancorpus.pipeline.extraction.dates import DATE, DATE_RE, iso_day
+from cleancorpus.pipeline.extraction.page_zone import CLASS_PARTS, Zone, in_chrome
+
+_DATE_PARTS = frozenset({"date", "time", "published", "publish", "pubdate", "posted", "dateline", "timestamp",
+                         "datetime", "created", "publication"})
+_UPDATED = re.compile(r"\b(?:updated|modified|last edited|edited|reviewed)\b", re.I)
+_PUBLISHED = re.compile(r"\b(?:published|posted|created|released|date)\b", re.I)
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:[/-]|\.html?|$)")
+_DATE_TEXT = re.compile(r"^\W*(?:(?:published|posted|created|updated|last updated|date)(?:\s+on)?\W*)?"
+                        + DATE + r"\W*$", re.I)
+
+
+def url_date(url: str | None) -> str | None:
+    """The day in a URL's path (/2025/09/04/slug), YYYY-MM-DD."""
+    if not url:
+        return None
+    m = _URL_DATE.search(url)
+    if not m:
+        return None
+    y, mo, d = int(m[1]), int(m[2]), int(m[3])
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+def find_dateline(tree: HtmlElement, order: str = "DMY", near: int = 250, updated: bool = False,
+                  zone: Zone | None = None, explain: list | None = None) -> str | None:  # type: ignore[type-arg]
+    """The publication day shown by the headline, YYYY-MM-DD: a <time> element, an element
+    whose class says date, time, published or posted, or one holding a date and nothing else,
+    within 60 elements above the first <h1> and `near` below it (a page without an <h1>: its
+    first elements), outside page chrome. A date the text calls updated or modified counts
+    only with `updated`, and only when no other date is shown."""
+    zone = zone or Zone(tree, 60, near)
+    cands: list[tuple[int, HtmlElement]] = []  # (offset from the <h1>, element)
+    for off, e in zone.items:
+        tag = e.tag
+        if off > near:
+            break
+        if tag in ("script", "style", "svg", "path", "img", "noscript", "template", "h1"):
+            continue
+        if tag == "time" or (e.get("itemprop") or "").startswith("date"):
+            cands.append((off, e))
+            continue
+        attrs = (e.get("class") or "") + " " + (e.get("id") or "")
+        low = attrs.lower()
+        if ("dat" in low or "tim" in low or "pub" in low or "post" in low or "creat" in low) and any(
+                p.lower() in _DATE_PARTS for p in CLASS_PARTS.split(attrs) if p):
+            cands.append((off, e))
+        elif (t := e.text) and len(t) < 60 and len(e) == 0 and any(c.isdigit() for c in t) and _DATE_TEXT.match(t):
+            cands.append((off, e))  # an element holding a date and nothing else
+    cands = [c for c in cands if c[0] > 0] + [c for c in cands if c[0] <= 0][::-1]
+    main = zone.main
+    last_update = None
+    for off, e in cands[:30]:
+        text = " ".join(e.text_content().split())
+        if len(text) > 120:
+            continue
+        value = e.get("datetime") or e.get("content")
+        day = iso_day(value, order) if value else None
+        if not day and text:
+            day = iso_day(text, order) if DATE_RE.search(text) else None
+        if not day or in_chrome(e, main):
+            continue
+        if explain is not None:
+            explain.append((off, e.tag, text[:60], day))
+        # "Updated ..." in the element, its parent's own text or the text just before it
+        parent, before = e.getparent(), e.getprevious()
+        context = " ".join((text, parent.text or "" if parent is not None else "",
+                            before.text_content() if before is not None and isinstance(before.tag, str) else ""))
+        if _UPDATED.search(context) and not _PUBLISHED.search(context):
+            last_update = last_update or day  # a modification date
+            continue
+        return day
+    return last_update if updated else None

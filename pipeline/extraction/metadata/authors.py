@@ -1,0 +1,96 @@
+"""The page's authors, "; "-joined.
+
+The JSON-LD article's authors (arrays, @id references into @graph, Persons before
+Organizations), then meta tags (author, article:author when a name and not a URL,
+parsely-author, sailthru.author, dc.creator ...), then the byline by the <h1>
+(byline.find_byline: itemprop=author, author links, author/byline classes, "By ..."); "By",
+roles, dates and what follows them cut off, "and"-joined names split (author_names).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from lxml.html import HtmlElement
+
+from cleancorpus.pipeline.extraction.author_names import clean_authors, name_like
+from cleancorpus.pipeline.extraction.byline import find_byline
+from cleancorpus.pipeline.extraction.metadata.page import URLISH, Page, ld_text, ld_types
+from cleancorpus.pipeline.extraction.metadata.rules import Rules
+from cleancorpus.pipeline.extraction.metadata.sites import Sites
+
+_META_AUTHOR = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "dcterms.creator",
+                "citation_author", "byl", "og:article:author", "book:author", "twitter:creator_name")
+
+
+def _ld_people(page: Page, v: Any, persons_only: bool) -> list[str]:
+    """The names a JSON-LD author value gives (a string, an object, a list, @id references
+    resolved); with persons_only, only those of Persons or of objects of no type."""
+    out: list[str] = []
+    for a in v if isinstance(v, list) else [v]:
+        a = page.resolve(a)
+        if isinstance(a, str):
+            if not persons_only:
+                out.append(a)
+        elif isinstance(a, dict):
+            kinds = ld_types(a)
+            if persons_only and kinds and "person" not in kinds:
+                continue
+            name = a.get("name")
+            if isinstance(name, list):
+                out.extend(x for x in name if isinstance(x, str))
+            elif isinstance(name, str):
+                out.append(name)
+            elif a.get("givenName") or a.get("familyName"):
+                out.append(f"{ld_text(a.get('givenName')) or ''} {ld_text(a.get('familyName')) or ''}")
+    return out
+
+
+def choose_author(page: Page, tree: HtmlElement, sites: Sites, rules: Rules) -> str | None:
+    """The JSON-LD article's authors (Persons before Organizations with author_org =
+    "person_first"), else the meta tags', else the byline's. An author that is the site itself
+    ("Cleveland Clinic" on clevelandclinic.org) gives way to a byline naming someone else
+    (author_site = "byline_first"), or counts for nothing (author_site = "drop")."""
+    found = _author(page, tree, rules)
+    if found and "; " in found:  # "Jane Doe, Example News": the site's name beside a person's is no author
+        names = [n for n in found.split("; ") if not sites.named(n, loose=False)]
+        found = "; ".join(names) if names else found
+    if found and rules.author_site != "keep" and all(sites.named(n) for n in found.split("; ")):
+        byline = find_byline(tree, zone=page.zone) if rules.author_from_page else None
+        if byline and not all(sites.named(n) for n in byline.split("; ")):
+            return byline
+        return found if rules.author_site == "byline_first" else None
+    return found
+
+
+def _author(page: Page, tree: HtmlElement, rules: Rules) -> str | None:
+    """The first source that names an author, in choose_author's order, before the site checks."""
+    holders = [o for o in (page.article, page.webpage) if o]
+    for persons_only in ((True, False) if rules.author_org == "person_first" else (False,)):
+        for h in holders:
+            names = clean_authors(_ld_people(page, h.get("author") or h.get("creator"), persons_only))
+            if names:
+                return "; ".join(names)
+        if persons_only:
+            meta = _meta_author(page)
+            if meta:
+                return meta
+            if rules.author_from_page:
+                found = find_byline(tree, zone=page.zone)
+                if found:
+                    return found
+    meta = _meta_author(page)
+    if meta:
+        return meta
+    return find_byline(tree, zone=page.zone) if rules.author_from_page else None
+
+
+def _meta_author(page: Page) -> str | None:
+    """The names of the first author meta tag (in _META_AUTHOR's order) that gives any: a URL
+    or a @handle is no name."""
+    for key in _META_AUTHOR:
+        vals = [v for v in page.meta.get(key, ()) if not URLISH.search(v) and "@" not in v[:1]]
+        names = clean_authors(vals)
+        names = [n for n in names if name_like(n)]
+        if names:
+            return "; ".join(names)
+    return None

@@ -1,0 +1,153 @@
+"""What a page says about itself, read in one pass: meta tags by key, the <title>, the JSON-LD
+objects (the article and the web page among them), the <h1> elements.
+
+The title, author and date choices all read the same few elements; reading them once into a
+Page keeps each choice to its rules, and the JSON-LD helpers here (ld_types, ld_text) read the
+values the same way for all of them.
+"""
+from __future__ import annotations
+
+import json
+import re
+from html import unescape
+from typing import Any
+from urllib.parse import urlsplit
+
+from lxml.html import HtmlElement
+
+from cleancorpus.pipeline.extraction.page_zone import Zone
+
+_ARTICLE_TYPES = frozenset({
+    "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
+    "backgroundnewsarticle", "reviewnewsarticle", "askpublicnewsarticle", "techarticle", "scholarlyarticle",
+    "medicalscholarlyarticle", "report", "liveblogposting", "socialmediaposting", "discussionforumposting",
+    "posting", "question", "howto", "recipe", "review", "videoobject", "podcastepisode", "satiricalarticle",
+    "advertisercontentarticle", "creativework", "medicalwebpage", "claimreview",
+})
+_PAGE_TYPES = frozenset({"webpage", "itempage", "aboutpage", "faqpage", "qapage", "profilepage", "collectionpage",
+                         "searchresultspage", "contactpage", "checkoutpage", "realestatelisting", "medicalwebpage"})
+_TRAILING_COMMA = re.compile(r",\s*([}\]])")
+SPACE = re.compile(r"\s+")
+# a meta value that is a URL or a path, not a name
+URLISH = re.compile(r"^(?:https?:|www\.|/)|\.(?:com|org|net)/", re.I)
+
+
+def ld_types(obj: dict) -> set[str]:
+    """A JSON-LD object's @type values, lowercased and without a vocabulary URL or prefix
+    ("https://schema.org/NewsArticle", "schema:Person" -> "newsarticle", "person")."""
+    t = obj.get("@type")
+    ts = t if isinstance(t, list) else [t]
+    return {x.rsplit("/", 1)[-1].rsplit(":", 1)[-1].lower() for x in ts if isinstance(x, str)}
+
+
+def ld_text(v: Any) -> str | None:
+    """A JSON-LD value as text: a string, the first string of a list, a {"@value"} or {"name"}."""
+    if isinstance(v, list):
+        v = next((x for x in v if isinstance(x, (str, dict))), None)
+    if isinstance(v, dict):
+        v = v.get("@value") or v.get("name")
+    if isinstance(v, str):
+        s = SPACE.sub(" ", unescape(v)).strip()
+        return s or None
+    return None
+
+
+class Page:
+    """What a page says about itself: meta tags by key, <title>, JSON-LD objects, <h1> elements."""
+
+    def __init__(self, tree: HtmlElement, url: str | None) -> None:
+        self.url = url
+        self.tree = tree
+        self._zone: Zone | None = None
+        self.meta: dict[str, list[str]] = {}
+        self.title: str | None = None
+        self.h1s: list[HtmlElement] = []
+        self.ld: list[dict] = []
+        self.date_props: list[str] = []
+        for el in tree.iter("meta", "title", "script", "h1"):
+            tag = el.tag
+            if tag == "meta":
+                content = el.get("content")
+                key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
+                if content and key and content.strip():
+                    self.meta.setdefault(key, []).append(content.strip())
+            elif tag == "h1":
+                self.h1s.append(el)
+            elif tag == "title":
+                if self.title is None and el.getparent() is not None and el.getparent().tag in ("head", "html"):
+                    self.title = SPACE.sub(" ", el.text_content()).strip() or None
+            elif "ld+json" in (el.get("type") or "").lower():
+                self._read_ld(el.text)
+        self.ids = {o["@id"]: o for o in self.ld if isinstance(o.get("@id"), str)}
+        self.article = self._main(_ARTICLE_TYPES)
+        self.webpage = self._main(_PAGE_TYPES)
+
+    def _read_ld(self, text: str | None) -> None:
+        if not text or not text.strip():
+            return
+        text = text.strip().rstrip(";")
+        try:
+            data = json.loads(text, strict=False)
+        except ValueError:
+            try:
+                data = json.loads(_TRAILING_COMMA.sub(r"\1", text), strict=False)
+            except ValueError:
+                return
+        self._walk(data, 0)
+
+    def _walk(self, obj: Any, depth: int) -> None:
+        if depth > 5:
+            return
+        if isinstance(obj, list):
+            for o in obj:
+                self._walk(o, depth + 1)
+        elif isinstance(obj, dict):
+            if "@type" in obj:
+                self.ld.append(obj)
+            for key in ("@graph", "mainEntity", "mainEntityOfPage"):
+                sub = obj.get(key)
+                if isinstance(sub, (dict, list)):
+                    self._walk(sub, depth + 1)
+
+    def _main(self, types: frozenset[str]) -> dict | None:
+        """The JSON-LD object of these types that is about this page (its url or @id is the
+        page's, else the first)."""
+        found = [o for o in self.ld if ld_types(o) & types]
+        if len(found) > 1 and self.url:
+            here = _url_key(self.url)
+            for o in found:
+                for k in ("url", "@id", "mainEntityOfPage"):
+                    v = o.get(k)
+                    v = v.get("@id") if isinstance(v, dict) else v
+                    if isinstance(v, str) and _url_key(v) == here:
+                        return o
+        return found[0] if found else None
+
+    @property
+    def zone(self) -> Zone:
+        """The elements around the first <h1>, listed once for the byline and dateline searches."""
+        if self._zone is None:
+            self._zone = Zone(self.tree)
+        return self._zone
+
+    def says_article(self) -> bool:
+        """og:type article or a JSON-LD article: the page says it is one."""
+        return self.article is not None or "article" in (self.first_meta("og:type") or "")
+
+    def resolve(self, v: Any) -> Any:
+        if isinstance(v, dict) and set(v) <= {"@id", "@type"} and isinstance(v.get("@id"), str):
+            return self.ids.get(v["@id"], v)
+        return v
+
+    def first_meta(self, *keys: str) -> str | None:
+        for k in keys:
+            for v in self.meta.get(k, ()):
+                s = SPACE.sub(" ", unescape(v)).strip()
+                if s:
+                    return s
+        return None
+
+
+def _url_key(u: str) -> str:
+    p = urlsplit(u.strip())
+    return (p.netloc.lower().removeprefix("www.") + p.path.rstrip("/")).lower()

@@ -1,0 +1,87 @@
+"""What the metadata rules leave open (Rules), and the alternatives tried for each (VARIANTS).
+
+The defaults were chosen by cross-validation over the five WCXB dev folds:
+`bench/metadata_eval.py --tune` runs every variant and, field by field, keeps the one best on
+the other folds. Keeping the choices in one frozen dataclass lets the bench try them all
+without touching the code that applies them.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What the rules leave open; see VARIANTS and bench/metadata_eval.py --tune."""
+
+    # which meta title is the headline when <title>, og:title and the JSON-LD headline differ
+    # and none is backed by the others (with title_vote) or by the <h1>: "title" or "og"
+    title_meta_order: str = "og"
+    title_vote: bool = True
+    # <title> and og:title (or the JSON-LD headline) agree and the <h1> says otherwise: "meta"
+    # keeps theirs, "h1" lets the rules below decide
+    title_agreed: str = "h1"
+    # the <h1> and the meta title, one the other with more at its end ("Headline - Part 1"):
+    # "shorter", "h1", "meta", or "off" (the overlap rules below decide)
+    title_nested: str = "shorter"
+    # an <h1> sharing at least this share of its words with the meta title (of the shorter of
+    # the two) is the same headline, worded as title_similar says ("h1" or "meta")
+    title_overlap: float = 0.5
+    title_similar: str = "h1"
+    # when they share fewer: "meta" keeps the meta title, "h1" takes the <h1> all the same
+    title_unrelated_h1: str = "meta"
+    # a last segment that names no known site: cut after "|" (and "·", "•", "»") only when it
+    # is short ("pipe"), after dashes too ("dash"), or never ("none")
+    title_unknown_suffix: str = "dash"
+    # an author named by a JSON-LD Organization (not a Person) is kept ("keep") or left to
+    # the meta tags and the byline, falling back to it ("person_first")
+    author_org: str = "person_first"
+    # an author that is the site's own name: "keep", "byline_first" (a byline naming someone
+    # else wins, else keep it) or "drop" (the byline's, else none)
+    author_site: str = "keep"
+    author_from_page: bool = True
+    # htmldate when no metadata names the publication date: "always", "never", or only on
+    # pages that say they are articles (og:type article, a JSON-LD article) ("articles")
+    date_fallback: str = "never"
+    # a JSON-LD datePublished of a WebPage (not an article) counts: "always", "never", or
+    # on pages that say they are articles ("article")
+    date_webpage: str = "never"
+    # the day in the URL's path (/2025/09/04/), then the date shown by the headline; a date
+    # shown as "Updated ..." when it is the only one shown (date_updated)
+    date_url: bool = True
+    date_dateline: bool = True
+    date_updated: bool = True
+
+    def replace(self, **changes: Any) -> Rules:
+        return dataclasses.replace(self, **changes)
+
+
+DEFAULT_RULES = Rules()
+# the alternatives bench/metadata_eval.py --tune cross-validates (each field's rules apart)
+VARIANTS: dict[str, dict[str, Any]] = {
+    "default": {},
+    "title: <title> first": {"title_meta_order": "title"},
+    "title: no vote": {"title_vote": False},
+    "title: agreed metas win": {"title_agreed": "meta"},
+    "title: nested -> h1": {"title_nested": "h1"},
+    "title: nested off": {"title_nested": "off"},
+    "title: overlap 0.3": {"title_overlap": 0.3},
+    "title: overlap 0.7": {"title_overlap": 0.7},
+    "title: similar -> meta": {"title_similar": "meta"},
+    "title: unrelated -> h1": {"title_unrelated_h1": "h1"},
+    "title: suffix after | only": {"title_unknown_suffix": "pipe"},
+    "title: no unknown suffix": {"title_unknown_suffix": "none"},
+    "author: orgs as persons": {"author_org": "keep"},
+    "author: site -> byline first": {"author_site": "byline_first"},
+    "author: site dropped": {"author_site": "drop"},
+    "author: no DOM byline": {"author_from_page": False},
+    "date: WebPage dates": {"date_webpage": "always"},
+    "date: WebPage dates, articles": {"date_webpage": "article"},
+    "date: no URL date": {"date_url": False},
+    "date: no dateline": {"date_dateline": False},
+    "date: no 'updated' dates": {"date_updated": False},
+    "date: htmldate always": {"date_fallback": "always"},
+    "date: htmldate on articles": {"date_fallback": "articles"},
+}

@@ -1,0 +1,232 @@
+"""The page's headline without the site's name.
+
+<title>, og:title / twitter:title and the JSON-LD headline are cut into segments at " | ",
+" - ", " — ", " / ", "Site: " ...; segments at either end that name the site (og:site_name,
+application-name, the JSON-LD publisher / WebSite / Organization names, the host name's labels
+or their initials, an <h1> that is the title's last segment) are dropped, and a short last
+segment after a separator even when nothing names it. The meta title the other sources back
+is the candidate; the page's <h1> (the visible headline) replaces it when the two share most
+of their words (Rules.title_*).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from lxml.html import HtmlElement
+
+from cleancorpus.pipeline.extraction.dates import DATE
+from cleancorpus.pipeline.extraction.metadata.page import SPACE, Page, ld_text
+from cleancorpus.pipeline.extraction.metadata.rules import Rules
+from cleancorpus.pipeline.extraction.metadata.sites import Sites, compact
+
+# separators between a headline and a site or section name
+_SEP = re.compile(r"\s+(?:\||\|\||-{1,2}|–|—|·|•|»|::|~|/|›|:)\s+|\s*(?:\||•|·|»)\s*")
+_COLON_PREFIX = re.compile(r"^([^:]{2,40}):\s+(?=\S)")
+_PIPE_LIKE = frozenset({"|", "||", "·", "•", "»", "›", "::"})
+_PERMALINK = re.compile(r"\s*[¶#🔗]+\s*$")
+
+
+def _segments(t: str) -> tuple[list[str], list[str]]:
+    """A title cut at its separators (none at its very start or end): the segments, and the
+    separators between them."""
+    parts, seps, last = [], [], 0
+    for m in _SEP.finditer(t):
+        if m.start() == 0 or m.end() == len(t):
+            continue
+        parts.append(t[last:m.start()])
+        seps.append(m.group(0).strip())
+        last = m.end()
+    parts.append(t[last:])
+    return parts, seps
+
+
+def _named_tail(parts: list[str], seps: list[str], sites: Sites) -> int:
+    """How many segments at the end name the site (0: none)."""
+    for k in range(1, len(parts)):
+        tail = parts[-k] if k == 1 else " ".join(parts[-k:])
+        if sites.named(tail) and (k == 1 or sites.exact(tail)):
+            return k
+    return 0
+
+
+def _named_head(parts: list[str], seps: list[str], sites: Sites) -> int:
+    for k in range(1, len(parts)):
+        head = parts[0] if k == 1 else " ".join(parts[:k])
+        if sites.named(head, loose=False) and (k == 1 or sites.exact(head)):
+            return k
+    return 0
+
+
+def strip_site(title: str | None, sites: Sites, unknown_suffix: str = "pipe") -> str | None:
+    """The title without segments at either end that name the site."""
+    if not title:
+        return None
+    t = SPACE.sub(" ", title).strip()
+    parts, seps = _segments(t)
+    if len(parts) > 1:
+        # the site's name at the end, "Headline | Site" (or over several segments, "Headline -
+        # Site — US Edition"), then at the start, "Site | Headline"
+        while len(parts) > 1 and (k := _named_tail(parts, seps, sites)):
+            del parts[-k:], seps[-k:]
+        while len(parts) > 1 and (k := _named_head(parts, seps, sites)):
+            del parts[:k], seps[:k]
+        if len(parts) > 1 and unknown_suffix != "none":
+            last, sep = parts[-1], seps[-1]
+            rest = sum(len(p) for p in parts[:-1])
+            if (sep in _PIPE_LIKE or unknown_suffix == "dash") and len(last.split()) <= 4 and len(last) < rest:
+                parts.pop()
+                seps.pop()
+        t = parts[0] + "".join(f" {s} {p}" if s not in (":", ",") else f"{s} {p}" for s, p in zip(seps, parts[1:]))
+    m = _COLON_PREFIX.match(t)
+    if m and sites.named(m.group(1)) and len(t) - m.end() >= 3:
+        t = t[m.end():]
+    # "[LWN.net]" at the end, "example.com Headline" at the start
+    m = _BRACKETED_END.search(t)
+    if m and m.start() > 0 and sites.named(m.group(1)):
+        t = t[:m.start()]
+    m = _HOST_START.match(t)
+    if m and len(t) > m.end() and sites.named(m.group(1), loose=False):
+        t = t[m.end():]
+    return clean_headline(t)
+
+
+# what kind of page it is, said before the headline ("Thread: ...", "View topic - ...")
+_KIND_PREFIX = re.compile(r"^(?:thread|topic|view topic|blog|blog post|post|article|collection|category|title|"
+                          r"question|discussion)\s*[:|\-–—]\s*(?=\S)", re.I)
+_BRACKETED_END = re.compile(r"\s*[\[(]([^\[\]()]{2,40})[\])]\s*$")
+_HOST_START = re.compile(r"^([\w-]+(?:\.[\w-]+)+)\s+(?=\S)")
+_DATE_START = re.compile(r"^\s*(?:" + DATE + r")\s*[:|\-–—]?\s*(?=\S)", re.I)
+
+
+def clean_headline(t: str | None) -> str | None:
+    """A headline without the page kind or a date before it, or separators at its ends."""
+    if not t:
+        return None
+    t = _KIND_PREFIX.sub("", t, count=1)
+    t = _DATE_START.sub("", t, count=1)
+    return t.strip(" -|–—·•:") or None
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _words(s: str) -> set[str]:
+    return set(_WORD.findall(unicodedata.normalize("NFKC", s).casefold()))
+
+
+def overlap(a: str, b: str) -> float:
+    wa, wb = _words(a), _words(b)
+    if not wa or not wb:
+        return 0.0
+    return len(wa & wb) / min(len(wa), len(wb))
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    return bool(a and b) and compact(a) == compact(b)  # type: ignore[arg-type]
+
+
+def title_candidates(page: Page, sites: Sites, rules: Rules) -> dict[str, str | None]:
+    """The page's headline as each source gives it, site names cut off: "title" (<title>),
+    "og" (og:title and the like), "ld" (the JSON-LD article's headline), "h1"."""
+    og = page.first_meta("og:title", "twitter:title", "parsely-title", "sailthru.title", "headline", "dc.title")
+    ld = None
+    if page.article:
+        ld = ld_text(page.article.get("headline")) or ld_text(page.article.get("name"))
+    raw = {"title": page.title, "og": og, "ld": ld}
+    # an <h1> that is the last segment of a title ("Headline | Site") is the site's name, not a
+    # headline ("Site | Headline" is the other way round)
+    for r in raw.values():
+        if r:
+            parts, _ = _segments(r)
+            if len(parts) > 1 and not sites.named(parts[0], loose=False):
+                for h in page.h1s[:3]:
+                    if _same(_text(h), parts[-1]):
+                        sites.add(parts[-1])
+    out: dict[str, str | None] = {k: strip_site(v, sites, rules.title_unknown_suffix) for k, v in raw.items()}
+    out["h1"] = _headline_h1(page, sites, [v for v in out.values() if v])
+    return out
+
+
+def decide_title(c: dict[str, str | None], rules: Rules) -> str | None:
+    """One headline out of the sources': the meta title the others back (else the first in
+    Rules.title_meta_order), then the <h1> wording when the <h1> is the same headline."""
+    order = ("title", "og", "ld") if rules.title_meta_order == "title" else ("og", "ld", "title")
+    metas = [c[k] for k in order if c.get(k)]
+    h1 = c.get("h1")
+    if not metas:
+        return h1
+    meta = metas[0]
+    if rules.title_vote:
+        pool = [m for m in metas] + ([h1] if h1 else [])
+        best = max(metas, key=lambda m: sum(_same(m, x) for x in pool))
+        if sum(_same(best, x) for x in pool) > sum(_same(meta, x) for x in pool):
+            meta = best
+    if not h1:
+        return meta
+    ch, cm = compact(h1), compact(meta)
+    if ch == cm:
+        return h1
+    if rules.title_agreed == "meta" and sum(_same(meta, m) for m in metas) > 1:
+        return meta  # two meta sources say the same: that is the headline, whatever the <h1> says
+    if rules.title_nested != "off" and len(ch) >= 8 and len(cm) >= 8 and (ch.startswith(cm) or cm.startswith(ch)):
+        if rules.title_nested == "shorter":
+            return h1 if len(ch) < len(cm) else meta
+        return h1 if rules.title_nested == "h1" else meta
+    if overlap(h1, meta) >= rules.title_overlap:
+        return h1 if rules.title_similar == "h1" else meta
+    return h1 if rules.title_unrelated_h1 == "h1" else meta
+
+
+def choose_title(page: Page, sites: Sites, rules: Rules) -> str | None:
+    """The page's headline: each source's, site names cut off, then one of them decided."""
+    return decide_title(title_candidates(page, sites, rules), rules)
+
+
+def _headline_h1(page: Page, sites: Sites, metas: list[str]) -> str | None:
+    """The visible headline: of the first six <h1>s that do not name the site, the one sharing
+    most words with the meta titles (the first when there is one, or no meta title)."""
+    texts = []
+    for h in page.h1s[:6]:
+        t = clean_headline(_PERMALINK.sub("", _text(h))) or ""
+        if 2 <= len(t) <= 300 and not sites.named(t):
+            texts.append(t)
+    if not texts:
+        return None
+    if metas and len(texts) > 1:
+        return max(texts, key=lambda t: max(overlap(t, m) for m in metas))
+    return texts[0]
+
+
+# elements whose text stands apart from their neighbours' (a space either side)
+_BLOCKS = frozenset({"div", "p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "header", "ul",
+                     "ol", "table", "tr", "td", "th", "dd", "dt", "figure", "figcaption", "blockquote"})
+
+
+def _text(e: HtmlElement) -> str:
+    """Visible text of an element: <br> and block children are spaces, scripts and styles left out."""
+    parts: list[str] = []
+
+    def walk(el: HtmlElement) -> None:
+        for c in el:
+            tag = c.tag if isinstance(c.tag, str) else ""
+            if tag in ("script", "style", "noscript", "template", "svg", "button", "time"):
+                pass
+            elif tag == "br":
+                parts.append(" ")
+            else:
+                block = tag in _BLOCKS
+                if block:
+                    parts.append(" ")
+                if c.text:
+                    parts.append(c.text)
+                walk(c)
+                if block:
+                    parts.append(" ")
+            if c.tail:
+                parts.append(c.tail)
+
+    if e.text:
+        parts.append(e.text)
+    walk(e)
+    return SPACE.sub(" ", "".join(parts)).strip()

@@ -1,0 +1,36 @@
+"""The page-type model's feature vector (FEATURES, page_features): generic signals of what
+kind of page a document is, read from the URL (page_type_url), the DOM (page_type_dom) and
+what the page declares about itself (page_type_schema).
+
+Never words of the page's text: a word list fitted to one benchmark would not carry to the
+next corpus. The words used are those of URL schemes and class names that CMS templates use.
+
+The features are read in three passes over a tree that is already parsed (one iteration over
+the tags of interest, the body's text nodes and its class attributes by one XPath each),
+because each pass over a whole page costs about 0.2-0.5 ms on its own.
+"""
+from __future__ import annotations
+
+from lxml.html import HtmlElement
+
+from cleancorpus.pipeline.extraction.page_type_dom import (
+    DOM_FEATURES,
+    class_features,
+    link_features,
+    structure_features,
+    text_features,
+    walk,
+)
+from cleancorpus.pipeline.extraction.page_type_schema import LD_FEATURES, schema_features
+from cleancorpus.pipeline.extraction.page_type_url import URL_FEATURES, url_features
+
+FEATURES: tuple[str, ...] = (*URL_FEATURES, *DOM_FEATURES, *LD_FEATURES)
+
+
+def page_features(tree: HtmlElement, url: str | None) -> list[float]:
+    """The page's feature vector, in FEATURES order. Reads the tree, never changes it."""
+    w = walk(tree)
+    f = url_features(url) | structure_features(w) | text_features(tree, w) | class_features(tree, tree.find("body"))
+    f |= schema_features(w.ld_json, w.meta)
+    f |= link_features(w, url, f["text_len"])
+    return [float(f[name]) for name in FEATURES]

@@ -1,0 +1,91 @@
+"""Where on a page a byline or a dateline may be: the elements around its first <h1> (Zone),
+and not inside page chrome (in_chrome: navigation, footers, sidebars, comments, related lists).
+
+A byline or a date sits by its headline; the same markup elsewhere belongs to teasers, cards,
+comments and lists. The byline and dateline searches (byline.py, dateline.py) and the page
+reader of the metadata (metadata.page.Page, which lists the zone once for both) share these.
+"""
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+# a class or id split into its parts (at spaces, "-" and "_")
+CLASS_PARTS = re.compile(r"[\s\-_]+")
+_CHROME_TAGS = frozenset({"nav", "footer", "aside", "form", "select", "button"})
+# parts of a class or id (split at spaces, "-" and "_") that mark page chrome
+_CHROME_PARTS = frozenset({
+    "comment", "comments", "commentlist", "related", "sidebar", "widget", "widgets", "footer", "menu", "navbar", "nav",
+    "navigation", "share", "sharing", "social", "newsletter", "recommended", "recommendations", "recirc", "popular",
+    "trending", "promo", "promotion", "reply", "replies", "respond", "breadcrumb", "breadcrumbs", "masthead",
+    "cookie", "cookies", "consent", "modal", "popup", "teaser", "teasers", "carousel", "slider", "review", "reviews",
+    "testimonial", "testimonials", "readnext", "topbar", "sitenav", "siteheader",
+})
+_CHROME_JOINED = re.compile(r"site-?header|global-?header|read-?next|more-?stories|you-?may-?like", re.I)
+
+
+def _chrome_attrs(attrs: str) -> bool:
+    return any(p.lower() in _CHROME_PARTS for p in CLASS_PARTS.split(attrs) if p) or bool(_CHROME_JOINED.search(attrs))
+
+
+def in_chrome(e: HtmlElement, main: set[HtmlElement] | frozenset[HtmlElement] = frozenset()) -> bool:
+    """Inside navigation, a footer, a sidebar, comments or a related-stories list. `main`: the
+    ancestors of the page's <h1>; they hold the headline, so they are the page's body whatever
+    their class says ("with-sidebar")."""
+    for a in e.iterancestors():
+        if a in main:
+            return False
+        tag = a.tag
+        if tag in _CHROME_TAGS:
+            return not (tag == "footer" and any(x.tag in ("article", "main") for x in a.iterancestors()))
+        if tag in ("body", "html"):
+            return False
+        attrs = (a.get("class") or "") + " " + (a.get("id") or "")
+        if len(attrs) > 1 and _chrome_attrs(attrs):
+            return True
+    return False
+
+
+class Zone:
+    """The elements around the page's first <h1>, with their offsets from it: `before` above it
+    (negative) and `after` below it; a page without an <h1>: its first `no_h1` elements."""
+
+    _PRECEDING = etree.XPath("preceding::*[position() <= $n]")
+
+    def __init__(self, tree: HtmlElement, before: int = 60, after: int = 1000, no_h1: int = 3000) -> None:
+        root = tree.getroottree().getroot()
+        body = root.find("body")
+        if body is None:
+            body = root
+        self.h1: HtmlElement | None = next(body.iter("h1"), None)
+        self.items: list[tuple[int, HtmlElement]] = []
+        if self.h1 is None:
+            self.main: frozenset[HtmlElement] = frozenset()
+            for k, e in enumerate(body.iter()):
+                if k >= no_h1:
+                    break
+                if isinstance(e.tag, str):
+                    self.items.append((k, e))
+            return
+        self.main = frozenset(self.h1.iterancestors())
+        above = self._PRECEDING(self.h1, n=before)
+        self.items = [(k - len(above), e) for k, e in enumerate(above)]
+        self.items += [(k + 1, e) for k, e in enumerate(_following(self.h1, after))]
+
+
+def _following(e: HtmlElement, limit: int) -> list[HtmlElement]:
+    """The first `limit` elements after e's start tag, in document order (its descendants,
+    then what follows it)."""
+    out = [d for d in e.iterdescendants() if isinstance(d.tag, str)][:limit]
+    node: HtmlElement | None = e
+    while node is not None and len(out) < limit:
+        for sib in node.itersiblings():
+            if isinstance(sib.tag, str):
+                out.append(sib)
+                out.extend(d for d in sib.iterdescendants() if isinstance(d.tag, str))
+            if len(out) >= limit:
+                return out[:limit]
+        node = node.getparent()
+    return out
