@@ -44,7 +44,9 @@ _ROLE_WORDS: dict[str, str] = {
     "title": r"title|headline|heading",
 }
 ROLES = tuple(_ROLE_WORDS)
-_ROLE_RX = tuple(regex.compile(rf"(?<![a-z]){rx}") for rx in _ROLE_WORDS.values())
+# one pass over a class string finds every role it names (the first role listed wins a word two name)
+_ROLES_RX = regex.compile("(?<![a-z])(?:" + "|".join(f"(?P<{r}>{rx})" for r, rx in _ROLE_WORDS.items()) + ")")
+_ROLE_BIT = {r: 1 << i for i, r in enumerate(_ROLE_WORDS)}
 # ancestors whose tag alone says something
 _TAG_ROLES = ("nav", "header", "footer", "aside", "article", "main", "form", "li", "figure", "table",
               "blockquote", "pre", "a", "noscript", "svg")
@@ -65,11 +67,9 @@ _KIND_OF = {"p": 0, "h1": 1, "h2": 1, "h3": 1, "h4": 1, "h5": 1, "h6": 1, "li": 
 @lru_cache(maxsize=8192)
 def _role_bits(attrs: str) -> int:
     """Role flags of one element's class and id words (pages repeat their class strings)."""
-    s = attrs.lower()
     bits = 0
-    for i, rx in enumerate(_ROLE_RX):
-        if rx.search(s):
-            bits |= 1 << i
+    for m in _ROLES_RX.finditer(attrs.lower()):
+        bits |= _ROLE_BIT[m.lastgroup]
     return bits
 
 
@@ -165,13 +165,18 @@ FEATURES: tuple[str, ...] = (
 )
 
 
+_DIGIT = regex.compile(r"\d")
+_CAPITALISED = regex.compile(r"(?<!\S)\p{Lu}")
+
+
 def _text_stats(text: str) -> tuple[float, ...]:
+    """Counted by regex and set lookups in C: this runs for every block of every page."""
     words = text.split()
     n = len(words) or 1
     chars = len(text) or 1
-    stops = sum(1 for w in words if w.lower().strip(".,;:!?\"'()") in _STOPWORDS)
-    digits = sum(c.isdigit() for c in text)
-    upper = sum(1 for w in words if w[:1].isupper())
+    stops = sum(map(_STOPWORDS.__contains__, _WORD.findall(text.lower())))
+    digits = len(_DIGIT.findall(text))
+    upper = len(_CAPITALISED.findall(text))
     return (math.log1p(len(text)), float(len(words)), 0.0, float(text[-1] in _SENTENCE_END),
             text.count(",") / n, stops / n, digits / chars, upper / n, (chars - n + 1) / n)
 
@@ -210,7 +215,7 @@ def block_features(blocks: list[Block], traf_text: str) -> list[list[float]]:
             link_share[i - 1] if i else 1.0, link_share[i + 1] if i + 1 < n else 1.0,
             log_chars[i - 1] if i else 0.0, log_chars[i + 1] if i + 1 < n else 0.0,
             *page, float(run), float(counts[b.text] - 1),
-            sum(w in traf_words for w in words) / len(words) if words else in_traf[i], float(first <= i <= last),
+            sum(map(traf_words.__contains__, words)) / len(words) if words else in_traf[i], float(first <= i <= last),
             distance[i],
             *box.row(b),
         ]
