@@ -7,6 +7,7 @@ Dask scheduler (`dask_address`) the shard tasks run on the cluster instead.
 """
 # no `from __future__ import annotations`: Prefect validates flow parameters from real annotations
 
+import multiprocessing
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -30,6 +31,7 @@ from cleancorpus.pipeline.run.runner import (
     default_workers,
     in_child,
 )
+from cleancorpus.pipeline.run.workers import kill_pool, new_pool
 from cleancorpus.pipeline.run.write import write_shard
 
 TRANSIENT = (OSError, TimeoutError, ConnectionError)
@@ -80,11 +82,38 @@ def _on_pool(stage: str, fn: Callable[..., dict[str, Any]], args: tuple[Any, ...
             args = box[0]
 
 
+def _in_own_child(stage: str, fn: Callable[..., dict[str, Any]], args: tuple[Any, ...], plan: RunPlan,
+                  crash: CrashPolicy | None) -> dict[str, Any]:
+    """fn(*args) in a child process of this one, with the run's CPU time limit and memory cap.
+
+    On a Dask worker there is no flow pool: the task would run the shard in the worker's own
+    thread, where a page stuck in C code cannot be stopped and a page that kills its process
+    kills the Dask worker. A child per shard gives it the local pool's guarantees: a death costs
+    the shard's work, the shard reruns in a fresh child, a record in progress at two deaths is
+    rejected worker_crashed."""
+    if multiprocessing.current_process().daemon:
+        raise RuntimeError("this Dask worker is a daemonic process, which may start no child for the shard: "
+                           "start the workers with DASK_DISTRIBUTED__WORKER__DAEMON=False (docs/operations.md)")
+    cfg = plan.config()
+    deaths: dict[int, Counter[Any]] = {0: Counter()}
+    while True:
+        pool = new_pool(1, cfg.extract.timeout_seconds, cfg.run.worker_memory_mb)
+        try:
+            return pool.submit(fn, *args).result()
+        except BrokenProcessPool:
+            kill_pool(pool)
+            box = [args]
+            after_death(stage, box, {0}, deaths, crash)
+            args = box[0]
+        finally:
+            pool.shutdown()
+
+
 @task(name="process-shard", task_run_name="process shard {shard.shard_id}", **_opts)
 def process_shard_task(plan: RunPlan, shard: Shard) -> dict[str, Any]:
     if _POOL is not None:
         return _on_pool("process", process_shard, (plan, shard), SHARD_CRASHES)
-    return process_shard(plan, shard)
+    return _in_own_child("process", process_shard, (plan, shard), plan, SHARD_CRASHES)
 
 
 @task(name="deduplicate", **_opts)
@@ -181,6 +210,10 @@ def dask_flow(address: str | None, workers: int):  # type: ignore[no-untyped-def
     if address:
         runner = DaskTaskRunner(address=address)
     else:
+        import dask
+
+        # each shard runs in a child of its Dask worker (_in_own_child); a daemonic worker may have none
+        dask.config.set({"distributed.worker.daemon": False})
         runner = DaskTaskRunner(cluster_kwargs={"n_workers": workers or default_workers(), "threads_per_worker": 1,
                                                 "processes": True})
     return cleancorpus_flow.with_options(task_runner=runner)

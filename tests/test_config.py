@@ -20,7 +20,8 @@ def test_shipped_default_toml_is_the_model_written_out():
     assert load_config().model_dump(exclude={"base_dir"}) == Config().model_dump(exclude={"base_dir"})
     # the defaults the pipeline was tuned with (bench/quality.py), not a second, diverging set
     cfg = load_config()
-    assert cfg.extract.favor_precision is True and len(cfg.clean.rule_packs) == 10
+    assert cfg.extract.boilerplate_model == "default" and cfg.extract.favor_precision is False
+    assert len(cfg.clean.rule_packs) == 10
     assert cfg.resolve(cfg.dedup.spelling_variants).exists()
 
 

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -99,6 +101,25 @@ def test_serve_deployment_runs_on_trigger_and_schedules_cron(tmp_path, seeds_dir
         assert r.returncode == 0, r.stderr[-3000:]
         key = lambda rows: sorted((x["doc_id"], x["text"], x["dup_cluster"]) for x in rows)  # noqa: E731
         assert key(read(out2)) == key(read(out))
+        # on Dask too, a page that kills its process and a page stuck in C code cost only themselves:
+        # each shard runs in a child of the Dask worker, with the run's CPU time limit
+        poisoned = tmp_path / "poisoned"
+        shutil.copytree(seeds_dir, poisoned)
+        seed = (seeds_dir / "002_1cf50d2e06b0b5ac.txt").read_text()
+        (poisoned / "abort.txt").write_text(seed + "\n\nKILL-MY-WORKER\n")
+        (poisoned / "stuck.txt").write_text(seed.replace("Putin", "Lukashenko") + "\n\nSTUCK-IN-C\n")
+        cfg = tmp_path / "fast.toml"
+        cfg.write_text("[extract]\ntimeout_seconds = 0.5\n[dedup]\nenabled = false\n")
+        out3 = tmp_path / "out_dask_faults"
+        r = subprocess.run([PY, "-m", "cleancorpus.flows.cli", "backfill", str(poisoned), "--output", str(out3), "--dask",
+                            "--workers", "2", "-c", str(cfg)],
+                           env={**env, "CLEANCORPUS_TEST_ABORT_ON": "KILL-MY-WORKER", "CLEANCORPUS_TEST_HANG_ON": "STUCK-IN-C"},
+                           cwd=ROOT, capture_output=True, text=True, timeout=300)
+        assert r.returncode == 0, r.stderr[-3000:]
+        rejects = {Path(x["source_uri"]).name: x for x in read(out3, "rejects")}
+        assert rejects["abort.txt"]["reason"] == "worker_crashed"
+        assert rejects["stuck.txt"]["reason"] == "extraction_timeout"
+        assert len(read(out3)) == 5
     finally:
         if serve is not None:
             _stop(serve)
