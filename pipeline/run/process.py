@@ -29,6 +29,8 @@ from cleancorpus.pipeline.config import Config
 from cleancorpus.pipeline.dedup.compare import Compared
 from cleancorpus.pipeline.dedup.signatures import fold, load_variants, sketch
 from cleancorpus.pipeline.dedup.view import article_view, facts, view_share
+from cleancorpus.pipeline.extraction.boilerplate_model import load_model
+from cleancorpus.pipeline.extraction.page_type import page_type_model
 from cleancorpus.pipeline.inputs.discover import InputFile
 from cleancorpus.pipeline.inputs.readers import content_hash, read_file
 from cleancorpus.pipeline.model import Document, RawRecord, Reject
@@ -55,14 +57,17 @@ def cleaner_for(plan: RunPlan) -> Cleaner:
 def warm(plan: RunPlan) -> None:
     """Load what every shard task needs into this process, before it forks workers.
 
-    Forked workers then start with the compiled rules and RE2 sets, the language model and
-    pyarrow's pandas shim (which its first conversion imports: 0.2 s) instead of each building
+    Forked workers then start with the compiled rules and RE2 sets, the language model, the
+    boilerplate and page-type models and pyarrow's pandas shim (which its first conversion imports: 0.2 s) instead of each building
     them again, in every stage's pool: one serial half second here against that much at the
     start of each stage, and the pages shared instead of copied.
     """
     rules = cleaner_for(plan).rules
     _ = rules._prefilter, rules._header_prefilter
     detect_language("The language model is loaded once, before the workers start.")
+    if plan.config().extract.boilerplate_model:
+        load_model(plan.config().extract.boilerplate_model)
+    page_type_model()
     pa.array([0])
 
 
