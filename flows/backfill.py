@@ -16,9 +16,10 @@ from datetime import datetime
 from typing import Any
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_table_artifact
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.tasks import exponential_backoff
 
+from cleancorpus.pipeline.report import write_report
 from cleancorpus.pipeline.run.commit import commit_run
 from cleancorpus.pipeline.run.deduplicate import deduplicate_run
 from cleancorpus.pipeline.run.plan import RunPlan, Shard
@@ -200,7 +201,34 @@ def cleancorpus_flow(inputs: list[str], output: str, config_path: str | None = N
         log.info("run %s: %s", summary["run_id"], summary["counts"])
     create_table_artifact(key="cleancorpus-run-summary", table=summary_rows(summary),
                           description=f"cleancorpus run {summary['run_id']} into {output}")
+    report = _refresh_report(output, log)
+    create_markdown_artifact(key="cleancorpus-run-headline", markdown=headline(summary, output, report),
+                             description=f"cleancorpus run into {output}")
     return summary
+
+
+def _refresh_report(output: str, log: Any) -> str | None:
+    """OUTPUT/report.html rebuilt after every run (a local output; an object store's is made with
+    `cleancorpus report`). A report that fails is logged: the run it describes is committed."""
+    if "://" in output:
+        return None
+    try:
+        return str(write_report(output))
+    except Exception as e:  # noqa: BLE001 - the report is a view of a committed run, never a reason to fail it
+        log.warning("report not refreshed: %s: %s", type(e).__name__, e)
+        return None
+
+
+def headline(summary: dict[str, Any], output: str, report: str | None) -> str:
+    """The run in a few lines of markdown, with where its report is."""
+    c = summary.get("counts", {})
+    reasons = ", ".join(f"{k} {v}" for k, v in summary.get("rejects_by_reason", {}).items()) or "none"
+    lines = [f"**cleancorpus run {summary.get('run_id', '(nothing new)')}** into `{output}`",
+             f"- inputs {c.get('inputs_seen', 0)}: kept {c.get('documents', 0)}, rejected {c.get('rejects', 0)} ({reasons})"]
+    if summary.get("nothing_to_do"):
+        lines[1] = f"- nothing new: {summary.get('inputs_skipped_unchanged', 0)} inputs already processed"
+    lines.append(f"- report: `{report}`" if report else "- report: `cleancorpus report OUTPUT`")
+    return "\n".join(lines)
 
 
 def dask_flow(address: str | None, workers: int):  # type: ignore[no-untyped-def]

@@ -214,6 +214,21 @@ def why(
 
 
 @app.command()
+def report(
+    directory: Annotated[str, typer.Argument(help="An output folder written by backfill or serve.")],
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="The HTML file to write (default DIRECTORY/report.html).")] = None,
+    run: Annotated[Optional[str], typer.Option("--run", help="Only this run's rows (a run_id from runs/).")] = None,
+) -> None:
+    """One self-contained HTML report of the corpus: runs, sources, rules with examples, duplicate clusters side by side, distributions, sample documents."""
+    from cleancorpus.pipeline.report import write_report
+    from cleancorpus.pipeline.stats import open_dataset
+
+    if open_dataset(f"{directory.rstrip('/')}/documents") is None and open_dataset(f"{directory.rstrip('/')}/rejects") is None:
+        _fail(f"{directory} holds no documents/ or rejects/: not a cleancorpus output")
+    typer.echo(str(write_report(directory, str(out) if out else None, run)))
+
+
+@app.command()
 def verify(
     directory: Annotated[str, typer.Argument(help="An output folder written by backfill or serve.")],
     config: Annotated[Optional[Path], typer.Option("--config", "-c", help="The config the corpus was written with (its [dedup] bands).")] = None,

@@ -36,29 +36,32 @@ def _reject(root: str, key: str) -> dict[str, Any] | None:
     return None
 
 
-def _paragraphs(text: str | None) -> list[str]:
+def paragraphs(text: str | None) -> list[str]:
     return [p for p in (text or "").split("\n\n") if p.strip()]
 
 
-def _side_by_side(left: list[str], right: list[str]) -> list[str]:
-    """A row per paragraph: `=` the same in both (as dedup compares text: case, accents,
-    punctuation and spelling variants folded), `~` mostly the same words, `<` only in the
-    dropped one, `>` only in the kept one."""
-    out: list[str] = []
+def paragraph_pairs(left: list[str], right: list[str]) -> list[tuple[str, str, str, str]]:
+    """(mark, dropped paragraph, mark, kept paragraph) rows: `=` the same in both (as dedup
+    compares text: case, accents, punctuation and spelling variants folded), `~` mostly the same
+    words, `<` only in the dropped one, `>` only in the kept one."""
+    out: list[tuple[str, str, str, str]] = []
     norm = [fold(p) for p in left], [fold(p) for p in right]
     for tag, a0, a1, b0, b1 in difflib.SequenceMatcher(None, norm[0], norm[1], autojunk=False).get_opcodes():
         if tag == "equal":
-            for i, j in zip(range(a0, a1), range(b0, b1)):
-                out.extend(_row("=", left[i], "=", right[j]))
+            out.extend(("=", left[i], "=", right[j]) for i, j in zip(range(a0, a1), range(b0, b1)))
             continue
         lhs, rhs = list(range(a0, a1)), list(range(b0, b1))
         for k in range(max(len(lhs), len(rhs))):
             i, j = (lhs[k] if k < len(lhs) else None), (rhs[k] if k < len(rhs) else None)
             close = i is not None and j is not None and difflib.SequenceMatcher(
                 None, norm[0][i].split(), norm[1][j].split(), autojunk=False).ratio() >= 0.8
-            out.extend(_row("~" if close else "<", left[i] if i is not None else "",
-                            "~" if close else ">", right[j] if j is not None else ""))
+            out.append(("~" if close else "<", left[i] if i is not None else "",
+                        "~" if close else ">", right[j] if j is not None else ""))
     return out
+
+
+def _side_by_side(left: list[str], right: list[str]) -> list[str]:
+    return [line for row in paragraph_pairs(left, right) for line in _row(*row)]
 
 
 def _row(lmark: str, ltext: str, rmark: str, rtext: str) -> list[str]:
@@ -94,7 +97,7 @@ def explain_duplicate(root: str, key: str) -> str:
     if dropped is None:
         out.append("the dropped text is not in state/dedup_texts/ (written by versions before it existed)")
         return "\n".join(out)
-    left, right = _paragraphs(dropped["text"]), _paragraphs(kept["text"])
+    left, right = paragraphs(dropped["text"]), paragraphs(kept["text"])
     rows = _side_by_side(left, right)
     both = sum(1 for r in rows if r.startswith("="))
     close = sum(1 for r in rows if r.startswith("~"))

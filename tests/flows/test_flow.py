@@ -34,6 +34,11 @@ def test_flow_run_matches_local_run_and_records_artifact(prefect_harness, tmp_pa
 
     arts = asyncio.run(artifacts())
     assert any(a.key == "cleancorpus-run-summary" and a.type == "table" for a in arts)
+    # the headline beside it, with the counts and the report the flow refreshed
+    head = [a for a in arts if a.key == "cleancorpus-run-headline" and a.type == "markdown"]
+    report = tmp_path / "o" / "report.html"
+    assert head and "kept 4, rejected 1 (near_duplicate 1)" in head[0].data and str(report) in head[0].data
+    assert report.exists() and "near_duplicate" in report.read_text()
 
 
 @pytest.mark.slow
