@@ -133,8 +133,9 @@ def write_shard_task(plan: RunPlan, shard: Shard, folder: str) -> dict[str, Any]
 
 @task(name="commit-run", **_opts)
 def commit_task(plan: RunPlan, processed: list[dict[str, Any]], dedup: dict[str, Any],
-                written: list[dict[str, Any]], finished: datetime) -> dict[str, Any]:
-    return commit_run(plan, processed, dedup, written, finished)
+                written: list[dict[str, Any]], finished: datetime,
+                seconds: dict[str, float] | None = None) -> dict[str, Any]:
+    return commit_run(plan, processed, dedup, written, finished, seconds)
 
 
 class PrefectDispatcher:

@@ -19,6 +19,7 @@ from cleancorpus.pipeline.cleaning.cleaner import domain_of
 from cleancorpus.pipeline.stats import open_dataset
 
 DUPLICATE = ("exact_duplicate", "near_duplicate")
+MAX_RULES = 300  # rules shown; corpus-learned rules are one per source, so a big corpus has thousands
 WORD_BINS = ((0, 50), (50, 100), (100, 200), (200, 500), (500, 1000), (1000, 2000), (2000, 5000), (5000, None))
 
 
@@ -105,38 +106,64 @@ def _distributions(r: ReportData, docs: pa.Table) -> None:
 
 
 def _sources_and_rules(r: ReportData, docs: pa.Table, rej: pa.Table | None, examples: int, top: int) -> None:
-    kept: Counter[str] = Counter(x or "(none)" for x in docs.column("domain").to_pylist())
+    """Per source and per rule, from the `removed` lists flattened by Arrow: a big corpus holds
+    millions of removed lines, too many to walk in Python."""
+    domains = pc.fill_null(docs.column("domain").combine_chunks(), "(none)")
+    kept: Counter[str] = Counter(domains.to_pylist())
     dropped: Counter[str] = Counter()
     if rej is not None:
         dropped.update(domain_of(u) or "(none)" for u in rej.column("url").to_pylist())
-    words_kept: Counter[str] = Counter()
-    words_removed: Counter[str] = Counter()
-    rules_by_source: dict[str, Counter[str]] = defaultdict(Counter)
-    per_rule: Counter[str] = Counter()
-    rule_words: Counter[str] = Counter()
-    rule_examples: dict[str, list[str]] = defaultdict(list)
-    for dom, n, removed in zip(docs.column("domain").to_pylist(), docs.column("n_words").to_pylist(),
-                               docs.column("removed").to_pylist()):
-        dom = dom or "(none)"
-        words_kept[dom] += n
-        for item in removed or ():
-            rule, text = item["rule"], item["text"]
-            w = len(text.split())
-            words_removed[dom] += w
-            rules_by_source[dom][rule] += 1
-            per_rule[rule] += 1
-            rule_words[rule] += w
-            ex = rule_examples[rule]
-            if len(ex) < examples and text not in ex:
-                ex.append(text)
+    removed = docs.column("removed").combine_chunks()
+    flat = pc.list_flatten(removed)
+    lines = pa.table({
+        "rule": flat.field("rule"), "text": flat.field("text"),
+        "domain": pc.take(domains, pc.list_parent_indices(removed)),
+        "words": pc.add(pc.count_substring(flat.field("text"), " "), 1),
+    })
+    words_kept = _sums(pa.table({"domain": domains, "n": docs.column("n_words")}), "domain", "n")
+    words_removed = _sums(lines, "domain", "words")
+    by_source: dict[str, Counter[str]] = defaultdict(Counter)
+    for row in lines.group_by(["domain", "rule"]).aggregate([("words", "count")]).to_pylist():
+        by_source[row["domain"]][row["rule"]] = row["words_count"]
     for dom in sorted(set(kept) | set(dropped), key=lambda d: (-(kept[d] + dropped[d]), d))[:top]:
-        total = words_kept[dom] + words_removed[dom]
+        total = words_kept.get(dom, 0) + words_removed.get(dom, 0)
         r.sources.append({"domain": dom, "pages": kept[dom] + dropped[dom], "kept": kept[dom],
                           "share_kept": kept[dom] / ((kept[dom] + dropped[dom]) or 1),
-                          "share_removed": words_removed[dom] / (total or 1),
-                          "top_rules": rules_by_source[dom].most_common(3)})
-    r.rules = [{"rule": rule, "pack": rule.split(".", 1)[0].split(":", 1)[0], "lines": n, "words": rule_words[rule],
-                "examples": rule_examples[rule]} for rule, n in sorted(per_rule.items(), key=lambda x: (-x[1], x[0]))]
+                          "share_removed": words_removed.get(dom, 0) / (total or 1),
+                          "top_rules": sorted(by_source[dom].items(), key=lambda x: (-x[1], x[0]))[:3]})
+    per_rule = lines.group_by("rule").aggregate([("words", "count"), ("words", "sum")]).to_pylist()
+    per_rule.sort(key=lambda x: (-x["words_count"], x["rule"]))
+    shown = [x["rule"] for x in per_rule[:MAX_RULES]]
+    found = _examples(lines, shown, examples)
+    r.rules = [{"rule": x["rule"], "pack": x["rule"].split(".", 1)[0].split(":", 1)[0], "lines": x["words_count"],
+                "words": x["words_sum"], "examples": found.get(x["rule"], [])} for x in per_rule]
+
+
+def _sums(t: pa.Table, key: str, value: str) -> dict[str, int]:
+    return {row[key]: row[f"{value}_sum"] for row in t.group_by(key).aggregate([(value, "sum")]).to_pylist()}
+
+
+def _examples(lines: pa.Table, rules: list[str], n: int, scan: int = 50_000) -> dict[str, list[str]]:
+    """Up to n different lines of each rule: the first ones in the corpus, looked for in a first
+    slice and then, for the rules still short of examples, among that rule's own lines."""
+    out: dict[str, list[str]] = defaultdict(list)
+    wanted = set(rules)
+
+    def take(rule_col: list[str], text_col: list[str]) -> None:
+        for rule, text in zip(rule_col, text_col):
+            ex = out[rule]
+            if rule in wanted and len(ex) < n and text not in ex:
+                ex.append(text)
+
+    head = lines.slice(0, scan)
+    take(head.column("rule").to_pylist(), head.column("text").to_pylist())
+    short = [x for x in rules if len(out[x]) < n]
+    if short and len(lines) > scan:
+        rest = lines.slice(scan).filter(pc.is_in(lines.slice(scan).column("rule"), pa.array(short)))
+        for rule in short:
+            mine = rest.filter(pc.equal(rest.column("rule"), rule)).slice(0, 10 * n)
+            take(mine.column("rule").to_pylist(), mine.column("text").to_pylist())
+    return out
 
 
 def _samples(r: ReportData, root: str, docs: pa.Table, run_id: str | None, n: int = 6) -> None:

@@ -9,10 +9,8 @@ from html import escape
 from typing import Any
 
 from cleancorpus.pipeline.dedup.why import paragraph_pairs, paragraphs
-from cleancorpus.pipeline.report.data import ReportData
+from cleancorpus.pipeline.report.data import MAX_RULES, ReportData
 from cleancorpus.pipeline.report.svg import bars, stacked
-
-MAX_RULES = 300  # corpus-learned rules are one per source: a big corpus has thousands
 
 CSS = """
 body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1100px;padding:0 18px;color:#1a202c}
@@ -67,12 +65,12 @@ def _runs(r: ReportData) -> str:
     rows = "".join(
         f"<tr><td>{escape(run['run_id'])}</td><td class='num'>{run['counts']['inputs_seen']}</td>"
         f"<td class='num'>{run['counts']['documents']}</td><td class='num'>{run['counts']['rejects']}</td>"
-        f"<td class='num'>{_seconds(run)}</td><td>{escape(', '.join(f'{k} {v}' for k, v in (run.get('models') or {}).items()))}</td></tr>"
+        f"<td class='num'>{_seconds(run)}</td><td class='num'>{escape(_stages(run))}</td><td>{escape(', '.join(f'{k} {v}' for k, v in (run.get('models') or {}).items()))}</td></tr>"
         for run in r.runs)
     return ("<h2 id='runs'>Runs over time</h2><p>Inputs kept and rejected per reason, one column per run.</p>"
             + stacked("runs", cols, ["kept", *reasons])
             + "<table><thead><tr><th>run</th><th>inputs</th><th>kept</th><th>rejected</th><th>seconds</th>"
-            f"<th>models</th></tr></thead><tbody>{rows}</tbody></table>")
+            f"<th>by stage</th><th>models</th></tr></thead><tbody>{rows}</tbody></table>")
 
 
 def _seconds(run: dict[str, Any]) -> str:
@@ -81,6 +79,10 @@ def _seconds(run: dict[str, Any]) -> str:
         return f"{t.total_seconds():.1f}"
     except (KeyError, TypeError, ValueError):
         return ""
+
+
+def _stages(run: dict[str, Any]) -> str:
+    return " · ".join(f"{k} {v:.1f}" for k, v in (run.get("seconds") or {}).items())
 
 
 def _sources(r: ReportData) -> str:

@@ -45,7 +45,8 @@ def models_used(cfg: Config) -> dict[str, str | None]:
 
 
 def commit_run(plan: RunPlan, process_stats: list[dict[str, Any]], dedup_stats: dict[str, Any],
-               write_stats: list[dict[str, Any]], finished: datetime | None = None) -> dict[str, Any]:
+               write_stats: list[dict[str, Any]], finished: datetime | None = None,
+               seconds: dict[str, float] | None = None) -> dict[str, Any]:
     """Publish the run: data files, then state segments and the run summary, in one journal."""
     cfg = plan.config()
     layout = plan.layout
@@ -88,7 +89,7 @@ def commit_run(plan: RunPlan, process_stats: list[dict[str, Any]], dedup_stats: 
         tmp = run_dir / "state" / kind / seg
         write_segment(table, kind, tmp)
         moves.append((tmp, layout.segments(kind) / seg))
-    summary = run_summary(plan, process_stats, dedup_stats, write_stats, finished)
+    summary = run_summary(plan, process_stats, dedup_stats, write_stats, finished, seconds)
     summ_tmp = run_dir / "summary.json"
     summ_tmp.write_text(json.dumps(summary, indent=2))
     moves.append((summ_tmp, layout.runs / f"{plan.run_id}.json"))
@@ -99,7 +100,8 @@ def commit_run(plan: RunPlan, process_stats: list[dict[str, Any]], dedup_stats: 
 
 
 def run_summary(plan: RunPlan, process_stats: list[dict[str, Any]], dedup_stats: dict[str, Any],
-                write_stats: list[dict[str, Any]], finished: datetime | None) -> dict[str, Any]:
+                write_stats: list[dict[str, Any]], finished: datetime | None,
+                seconds: dict[str, float] | None = None) -> dict[str, Any]:
     reasons: Counter[str] = Counter()
     for ws in write_stats:
         reasons.update(ws["reasons"])
@@ -126,4 +128,5 @@ def run_summary(plan: RunPlan, process_stats: list[dict[str, Any]], dedup_stats:
         "rejects_by_reason": dict(sorted(reasons.items())),
         "dedup": {k: v for k, v in dedup_stats.items() if k != "decisions"},
         "invariant_holds": stage_in == docs + rej,
+        "seconds": {k: round(v, 2) for k, v in (seconds or {}).items()},  # wall time of each stage before commit
     }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -191,12 +192,17 @@ def execute_plan(plan: RunPlan, dispatch: Dispatcher) -> dict[str, Any]:
 
 def _execute(plan: RunPlan, dispatch: Dispatcher) -> dict[str, Any]:
     shards: list[Shard] = list(plan.shards)
+    seconds: dict[str, float] = {}
+    t = time.monotonic()
     dispatch.prepare(plan)
     processed = dispatch.map("process", process_shard, [(plan, s) for s in shards], SHARD_CRASHES)
     folders = [p["folder"] for p in processed]
+    seconds["process"], t = time.monotonic() - t, time.monotonic()
     dedup = dispatch.one("dedup", deduplicate_run, (plan, folders))
+    seconds["dedup"], t = time.monotonic() - t, time.monotonic()
     written = dispatch.map("write", write_shard, [(plan, s, f) for s, f in zip(shards, folders)])
-    return dispatch.one("commit", commit_run, (plan, processed, dedup, written, datetime.now(timezone.utc)))
+    seconds["write"] = time.monotonic() - t
+    return dispatch.one("commit", commit_run, (plan, processed, dedup, written, datetime.now(timezone.utc), seconds))
 
 
 def backfill(inputs: list[str], output: str, dispatch: Dispatcher, config_path: str | None = None,
