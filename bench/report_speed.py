@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     from cleancorpus.pipeline.report import write_report
 
     t0, c0 = time.time(), time.process_time()
-    path = write_report(str(out), str(work / "report.html"))
+    path = Path(write_report(str(out), str(work / "report.html")))
     print(f"report: {time.time() - t0:.1f} s wall, {time.process_time() - c0:.1f} s CPU, "
           f"{path.stat().st_size / 1e6:.2f} MB ({path})")
     return 0

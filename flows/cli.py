@@ -216,7 +216,7 @@ def why(
 @app.command()
 def report(
     directory: Annotated[str, typer.Argument(help="An output folder written by backfill or serve.")],
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="The HTML file to write (default DIRECTORY/report.html).")] = None,
+    out: Annotated[Optional[str], typer.Option("--out", "-o", help="The HTML file to write, a path or an object-store URL (default DIRECTORY/report.html).")] = None,
     run: Annotated[Optional[str], typer.Option("--run", help="Only this run's rows (a run_id from runs/).")] = None,
 ) -> None:
     """One self-contained HTML report of the corpus: runs, sources, rules with examples, duplicate clusters side by side, distributions, sample documents."""
@@ -225,7 +225,7 @@ def report(
 
     if open_dataset(f"{directory.rstrip('/')}/documents") is None and open_dataset(f"{directory.rstrip('/')}/rejects") is None:
         _fail(f"{directory} holds no documents/ or rejects/: not a cleancorpus output")
-    typer.echo(str(write_report(directory, str(out) if out else None, run)))
+    typer.echo(write_report(directory, out, run))
 
 
 @app.command()

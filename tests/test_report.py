@@ -45,7 +45,7 @@ def test_report_in_chromium_draws_the_parquet_counts_and_filters_rules(corpus, t
 
     from cleancorpus.pipeline.report import write_report
 
-    path = write_report(str(corpus), str(tmp_path / "report.html"))
+    path = Path(write_report(str(corpus), str(tmp_path / "report.html")))
     docs, rejects = read(corpus), read(corpus, "rejects")
     rules = Counter(item["rule"] for d in docs for item in (d["removed"] or []))
     errors: list[str] = []

@@ -82,6 +82,11 @@ def test_backfill_writes_to_s3_and_remote_state_carries_across_machines(s3_serve
     assert "Nothing new: 2 input file(s)" in r3.stdout
     s = subprocess.run(cli + ["stats", "s3://lake/corpus"], env=env2, cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert "3 inputs over 2 run(s): 2 documents kept, 1 rejected" in s.stdout, s.stdout + s.stderr
+    # the report of the remote corpus, written beside it in the bucket
+    rep = subprocess.run(cli + ["report", "s3://lake/corpus"], env=env2, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert rep.returncode == 0 and rep.stdout.strip() == "s3://lake/corpus/report.html", rep.stderr
+    html = fs.cat("lake/corpus/report.html").decode()
+    assert "<b>2</b>documents kept" in html and "near_duplicate" in html
 
 
 def test_half_published_run_is_rolled_back(s3_server, tmp_path, monkeypatch):
