@@ -156,7 +156,7 @@ de het een en van is dat op te
 
 FEATURES: tuple[str, ...] = (
     ("log_chars", "words", "link_share", "end_punct", "commas_per_word", "stop_share", "digit_share",
-     "upper_share", "mean_word_len", "kind", "heading", "depth", "position", "char_position", "in_traf",
+     "upper_share", "mean_word_len", "call_to_action", "money", "exclaims", "reader_words", "kind", "heading", "depth", "position", "char_position", "in_traf",
      "prev_in_traf", "next_in_traf", "near_in_traf", "prev_link_share", "next_link_share", "prev_log_chars",
      "next_log_chars", "page_log_chars", "traf_share", "page_blocks", "same_kind_run", "text_repeats",
      "traf_word_share", "in_traf_span", "traf_distance", "in_main_container", "main_container_share",
@@ -166,6 +166,13 @@ FEATURES: tuple[str, ...] = (
 
 
 _DIGIT = regex.compile(r"\d")
+# what promotions, sign-up boxes and share bars say first: an imperative addressed to the reader
+_CTA_VERBS = frozenset("""
+get join subscribe sign signup register download buy shop order book try start learn discover explore read watch
+listen follow share like click tap call contact request claim save grab compare see view find browse check
+""".split())
+_READER_WORDS = frozenset("you your yours we our us".split())
+_MONEY = regex.compile(r"[$€£¥₹]\s?\d|\d\s?%|\bfree\b", regex.IGNORECASE)
 _CAPITALISED = regex.compile(r"(?<!\S)\p{Lu}")
 
 
@@ -177,8 +184,11 @@ def _text_stats(text: str) -> tuple[float, ...]:
     stops = sum(map(_STOPWORDS.__contains__, _WORD.findall(text.lower())))
     digits = len(_DIGIT.findall(text))
     upper = len(_CAPITALISED.findall(text))
+    lowered = _WORD.findall(text.lower())
     return (math.log1p(len(text)), float(len(words)), 0.0, float(text[-1] in _SENTENCE_END),
-            text.count(",") / n, stops / n, digits / chars, upper / n, (chars - n + 1) / n)
+            text.count(",") / n, stops / n, digits / chars, upper / n, (chars - n + 1) / n,
+            float(bool(lowered) and lowered[0] in _CTA_VERBS), float(bool(_MONEY.search(text))),
+            float("!" in text), sum(map(_READER_WORDS.__contains__, lowered)) / n)
 
 
 def block_features(blocks: list[Block], traf_text: str) -> list[list[float]]:
