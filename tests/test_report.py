@@ -69,6 +69,10 @@ def test_report_in_chromium_draws_the_parquet_counts_and_filters_rules(corpus, t
         assert total == len(docs) + len(rejects)
         # a duplicate cluster, kept document beside a dropped member, shared paragraphs marked
         assert page.locator("div.cluster table.diff td.same").count() > 0
+        # removed lines struck through in place: some come after kept text of their document, not all at the top
+        assert page.eval_on_selector_all(
+            "#documents ~ div.doc p.removed", "ps => ps.filter(p => p.previousElementSibling && "
+            "p.previousElementSibling.tagName === 'P' && p.previousElementSibling.className === '').length") > 0
         # the rule filter leaves the rules whose name holds the query
         page.fill("#rule-filter", "social")
         visible = page.eval_on_selector_all("#rules tbody tr", "rs => rs.filter(r => r.style.display !== 'none')"

@@ -173,6 +173,16 @@ def _samples(r: ReportData, root: str, docs: pa.Table, run_id: str | None, n: in
                    filter=pc.field("doc_id").isin(ids))
     rows = {row["doc_id"]: row for row in t.to_pylist()}
     r.samples = [rows[i] for i in ids if i in rows]
+    from cleancorpus.pipeline.cleaning.cleaner import Cleaner
+    from cleancorpus.pipeline.config import load_config
+    from cleancorpus.pipeline.report.placing import placed_lines
+
+    cleaner = Cleaner(load_config(), trace=True)
+    for d in r.samples:
+        try:
+            d["placed"] = placed_lines(d, cleaner)
+        except Exception:  # noqa: BLE001 - a source that changed or fails to read: the lines are listed instead
+            d["placed"] = None
 
 
 def _clusters(r: ReportData, root: str, rej: pa.Table, n: int = 5) -> None:

@@ -141,11 +141,17 @@ def _distributions(r: ReportData) -> str:
 
 def _documents(r: ReportData) -> str:
     out = ["<h2 id='documents'>Documents</h2><p>A sample of kept documents (the same sample every time), with "
-           "the lines cleaning removed struck through and the rule that removed them.</p>"]
+           "the lines cleaning removed struck through in place and the rule that removed them (listed first when "
+           "the source is no longer there to tell their place).</p>"]
     for d in r.samples:
-        removed = "".join(f"<p><del>{escape(_cut(x['text']))}</del><span class='rule'>{escape(x['rule'])}</span></p>"
-                          for x in (d["removed"] or [])[:12])
-        body = "".join(f"<p>{escape(_cut(p, 600))}</p>" for p in paragraphs(d["text"])[:8])
+        if d.get("placed"):
+            removed, body = "", "".join(
+                f"<p class='removed'><del>{escape(_cut(t))}</del><span class='rule'>{escape(rule)}</span></p>" if rule
+                else f"<p>{escape(_cut(t, 600))}</p>" for t, rule in d["placed"][:40])
+        else:
+            removed = "".join(f"<p class='removed'><del>{escape(_cut(x['text']))}</del><span class='rule'>"
+                              f"{escape(x['rule'])}</span></p>" for x in (d["removed"] or [])[:12])
+            body = "".join(f"<p>{escape(_cut(p, 600))}</p>" for p in paragraphs(d["text"])[:8])
         out.append(f"<div class='doc'><h3>{escape(d['title'] or d['doc_id'])}</h3>"
                    f"<p class='ex'>{escape(d['url'] or d['source_uri'])} · {escape(d['page_type'] or 'text')}</p>"
                    f"{removed}{body}</div>")
