@@ -157,8 +157,8 @@ class PrefectDispatcher:
             warm(plan)
 
     def map(self, stage: str, fn, args, crash=None):  # type: ignore[no-untyped-def]
-        """On the local pool, the tasks handle a dead worker themselves (_on_pool); on Dask,
-        the cluster's own retries do."""
+        """On the local pool, the tasks handle a dead worker themselves (_on_pool); on Dask, each
+        task runs its shard in a child of its worker and handles a dead child (_in_own_child)."""
         global _POOL, _DISPATCH
         _POOL = None if self.on_dask else self.local._executor()
         _DISPATCH = self

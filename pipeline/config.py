@@ -48,7 +48,7 @@ class ExtractConfig(_Section):
     boilerplate_model: str = Field("default", description=(
         "the learned boilerplate model that picks the article's blocks, trafilatura's verdict among its "
         "signals: \"default\" (the one shipped), a model file made by train/boilerplate.py, or \"\" for "
-        "trafilatura alone"))
+        "trafilatura alone (with favor_precision = true: the path before the model)"))
     favor_precision: bool = Field(False, description="trafilatura's favor_precision")
     favor_recall: bool = Field(False, description="trafilatura's favor_recall")
     include_tables: bool = True
