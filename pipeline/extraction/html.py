@@ -1,8 +1,9 @@
-"""HTML to body text and metadata: trafilatura, with a DOM-text fallback.
+"""HTML to body text and metadata: the boilerplate model over trafilatura and the page's blocks,
+with a DOM-text fallback.
 
-trafilatura returns nothing for some pages that do have a body (unusual markup, very short
-articles); those go down the plain-text path over the page's visible text instead of ending
-as no_content.
+Neither the model nor trafilatura finds anything on some pages that do have a body (unusual
+markup, very short articles); those go down the plain-text path over the page's visible text
+blocks (blocks.py, the same walk the model reads) instead of ending as no_content.
 """
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import lxml.html
 import trafilatura
 from lxml.html import HtmlElement
 from trafilatura.settings import Document as TrafDocument
@@ -67,53 +67,6 @@ class Extracted:
     page_type: str | None = None
 
 
-_SKIP = {"script", "style", "noscript", "template", "svg", "head", "iframe", "object", "canvas"}
-_BLOCK = {
-    "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "tr", "table", "pre", "blockquote",
-    "section", "article", "header", "footer", "nav", "aside", "figcaption", "figure", "dt", "dd", "dl", "main",
-    "form", "address", "br", "hr", "title", "body", "center", "caption",
-}
-
-
-def dom_lines(html: str) -> list[str]:
-    """Every visible text block of a page on its own line (what a scraper without an extractor sees)."""
-    try:
-        root = lxml.html.document_fromstring(html)
-    except (ValueError, lxml.etree.ParserError):
-        return []
-    out: list[str] = []
-    buf: list[str] = []
-
-    def flush() -> None:
-        s = " ".join("".join(buf).split())
-        if s:
-            out.append(s)
-        buf.clear()
-
-    def walk(el) -> None:  # type: ignore[no-untyped-def]
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if tag in _SKIP:
-            if el.tail:
-                buf.append(el.tail)
-            return
-        block = tag in _BLOCK
-        if block:
-            flush()
-        if el.text and tag:
-            buf.append(el.text)
-        for child in el:
-            walk(child)
-        if block:
-            flush()
-        if el.tail:
-            buf.append(el.tail)
-
-    body = root.find("body")
-    walk(body if body is not None else root)
-    flush()
-    return out
-
-
 _ALWAYS = 10**9  # compare_below_chars at or above this: always compare, in one pass
 
 
@@ -158,7 +111,7 @@ def extract_html(html: str, url: str | None, cfg: ExtractConfig) -> Extracted | 
         if ex is None:
             if not cfg.fallback:
                 return None
-            lines = dom_lines(html)
+            lines = [b.text for b in page_blocks(tree)]
             if not lines:
                 return None
             ex = Extracted(text="\n".join(lines), method="dom_fallback")
