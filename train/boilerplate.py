@@ -282,24 +282,3 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
-
-
-def dump_errors(data: dict[str, dict], probs: dict[str, np.ndarray], prefix: str, threshold: float = 0.5,
-                n: int = 40) -> None:
-    """Blocks kept though not content, and content dropped, by count, for reading."""
-    import collections
-    kept, lost = collections.Counter(), collections.Counter()
-    for k, d in data.items():
-        if not k.startswith(prefix):
-            continue
-        for t, y, q, x in zip(d["texts"], d["y"], probs[k], d["X"]):
-            w = len(t.split())
-            if q >= threshold and not y:
-                kept[(k, t[:90], int(x[FEATURES.index("in_traf")]), int(x[FEATURES.index("kind")]))] += w
-            elif q < threshold and y:
-                lost[(k, t[:90], int(x[FEATURES.index("in_traf")]), int(x[FEATURES.index("kind")]))] += w
-    print("kept, not content: words", sum(kept.values()), "; lost content: words", sum(lost.values()))
-    for (k, t, it, kind), w in kept.most_common(n):
-        print(f"  KEPT {w:4d} {k[-12:]} traf={it} kind={kind} {t}")
-    for (k, t, it, kind), w in lost.most_common(n):
-        print(f"  LOST {w:4d} {k[-12:]} traf={it} kind={kind} {t}")
