@@ -71,7 +71,8 @@ def gather(root: str, run_id: str | None = None, examples: int = 3, top: int = 2
     r = ReportData(root=root, runs=_runs(root, run_id))
     docs = _table(root, "documents", ["doc_id", "domain", "n_words", "language", "page_type", "published_at",
                                       "removed"], run_id)
-    rej = _table(root, "rejects", ["doc_id", "source_uri", "reason", "detail", "duplicate_of", "url", "title"], run_id)
+    rej = _table(root, "rejects", ["doc_id", "source_uri", "reason", "detail", "duplicate_of", "similarity", "url",
+                                   "title"], run_id)
     r.documents = len(docs) if docs is not None else 0
     r.rejects = len(rej) if rej is not None else 0
     if rej is not None:
@@ -199,7 +200,5 @@ def _clusters(r: ReportData, root: str, rej: pa.Table, n: int = 5) -> None:
         member = min(rows, key=lambda x: _rank(x["doc_id"]))
         kept = first_row(docs, "doc_id", kept_id, ["doc_id", "title", "text", "url", "source_uri"])
         dropped = first_row(texts, "doc_id", member["doc_id"], ["doc_id", "text"])
-        sim = first_row(open_dataset(f"{root.rstrip('/')}/rejects"), "doc_id", member["doc_id"], ["similarity"])
         r.clusters.append({"kept": kept, "kept_id": kept_id, "size": 1 + len(rows), "member": member,
-                           "member_text": dropped["text"] if dropped else None,
-                           "similarity": sim["similarity"] if sim else None})
+                           "member_text": dropped["text"] if dropped else None, "similarity": member["similarity"]})
