@@ -15,8 +15,10 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from cleancorpus.pipeline.cleaning.cleaner import domain_of
-from cleancorpus.pipeline.stats import open_dataset
+from cleancorpus.pipeline.cleaning.cleaner import Cleaner, domain_of
+from cleancorpus.pipeline.config import load_config
+from cleancorpus.pipeline.report.placing import placed_lines
+from cleancorpus.pipeline.stats import first_row, open_dataset
 
 DUPLICATE = ("exact_duplicate", "near_duplicate")
 MAX_RULES = 300  # rules shown; corpus-learned rules are one per source, so a big corpus has thousands
@@ -174,10 +176,6 @@ def _samples(r: ReportData, root: str, docs: pa.Table, run_id: str | None, n: in
                    filter=pc.field("doc_id").isin(ids))
     rows = {row["doc_id"]: row for row in t.to_pylist()}
     r.samples = [rows[i] for i in ids if i in rows]
-    from cleancorpus.pipeline.cleaning.cleaner import Cleaner
-    from cleancorpus.pipeline.config import load_config
-    from cleancorpus.pipeline.report.placing import placed_lines
-
     cleaner = Cleaner(load_config(), trace=True)
     for d in r.samples:
         try:
@@ -188,8 +186,6 @@ def _samples(r: ReportData, root: str, docs: pa.Table, run_id: str | None, n: in
 
 def _clusters(r: ReportData, root: str, rej: pa.Table, n: int = 5) -> None:
     """The largest duplicate clusters: the kept document and one dropped member, both texts."""
-    from cleancorpus.pipeline.stats import first_row
-
     members: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rej.to_pylist():
         if row["reason"] in DUPLICATE and row["duplicate_of"]:
