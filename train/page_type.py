@@ -25,9 +25,10 @@ import lightgbm as lgb
 import numpy as np
 from trafilatura.utils import load_html
 
-from cleancorpus.pipeline.extraction.page_type import PAGE_TYPES, VERSION, decide
+from cleancorpus.pipeline.extraction.page_type import VERSION, decide
 from cleancorpus.pipeline.extraction.page_type_features import FEATURES, page_features
 from cleancorpus.pipeline.inputs.encoding import decode_bytes
+from cleancorpus.pipeline.reasons import PAGE_TYPES
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT.parent / "shared" / "bench" / "extraction"

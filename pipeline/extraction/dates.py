@@ -42,8 +42,7 @@ DATE = (
     r"|" + _MONTH.replace("month", "month2") + r"\s+(?P<md>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<my>\d{4})"
     r"))"
 )
-_DATE_RE = regex.compile(DATE, regex.I)
-DATE_RE = _DATE_RE
+DATE_RE = regex.compile(DATE, regex.I)
 
 
 def _mk(y: int, m: int, d: int) -> date | None:
@@ -72,7 +71,7 @@ def match_to_date(m: regex.Match[str], order: str = "DMY") -> date | None:
 
 
 def find_date(text: str, order: str = "DMY") -> date | None:
-    m = _DATE_RE.search(text)
+    m = DATE_RE.search(text)
     return match_to_date(m, order) if m else None
 
 

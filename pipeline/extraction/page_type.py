@@ -28,9 +28,6 @@ from lxml.html import HtmlElement
 from cleancorpus.pipeline.extraction.page_type_features import FEATURES, page_features
 from cleancorpus.pipeline.reasons import PAGE_TYPES
 
-# what train/page_type.py and the tests import from here, the features among them
-__all__ = ["FEATURES", "PAGE_TYPES", "VERSION", "PageTypeModel", "decide", "page_features", "page_type_model"]
-
 VERSION = "page_type-1"
 
 

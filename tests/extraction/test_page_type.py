@@ -13,9 +13,10 @@ import pytest
 from lxml import etree
 from trafilatura.utils import load_html
 
-from cleancorpus.pipeline.extraction.page_type import PAGE_TYPES, VERSION, PageTypeModel, decide
+from cleancorpus.pipeline.extraction.page_type import VERSION, PageTypeModel, decide
 from cleancorpus.pipeline.extraction.page_type_features import FEATURES, page_features
 from cleancorpus.pipeline.inputs.encoding import decode_bytes
+from cleancorpus.pipeline.reasons import PAGE_TYPES
 
 SCRAPINGHUB = Path(__file__).resolve().parents[2].parent / "shared" / "bench" / "extraction" / "scrapinghub"
 # three news pages of the ScrapingHub benchmark (wsj.com, nytimes.com, ctpost.com)
