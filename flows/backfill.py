@@ -32,7 +32,7 @@ from cleancorpus.pipeline.run.runner import (
     default_workers,
     in_child,
 )
-from cleancorpus.pipeline.run.workers import kill_pool, new_pool
+from cleancorpus.pipeline.run.workers import dead_workers, kill_pool, new_pool
 from cleancorpus.pipeline.run.write import write_shard
 
 TRANSIENT = (OSError, TimeoutError, ConnectionError)
@@ -60,6 +60,7 @@ _opts = dict(retries=3, retry_delay_seconds=exponential_backoff(backoff_factor=2
 
 _POOL_LOCK = threading.Lock()
 _DISPATCH: Any = None  # the dispatcher whose local pool _POOL is, to make a fresh one after a worker dies
+_CULPRITS: dict[Any, set[int] | None] = {}  # a broken pool -> the pids of its workers that died on their own
 
 
 def _on_pool(stage: str, fn: Callable[..., dict[str, Any]], args: tuple[Any, ...],
@@ -75,11 +76,13 @@ def _on_pool(stage: str, fn: Callable[..., dict[str, Any]], args: tuple[Any, ...
             return pool.submit(fn, *args).result()
         except BrokenProcessPool:
             with _POOL_LOCK:
-                if _POOL is pool:
+                if _POOL is pool:  # the first task to see the break tells who died, then replaces the pool
+                    _CULPRITS[pool] = dead_workers(pool)
                     _DISPATCH.local.close(kill=True)
                     _POOL = _DISPATCH.local._executor()
+                culprits = _CULPRITS.get(pool)
             box = [args]  # after_death notes the death and may swap in args that skip a record
-            after_death(stage, box, {0}, deaths, crash)
+            after_death(stage, box, {0}, deaths, crash, culprits)
             args = box[0]
 
 
@@ -102,9 +105,10 @@ def _in_own_child(stage: str, fn: Callable[..., dict[str, Any]], args: tuple[Any
         try:
             return pool.submit(fn, *args).result()
         except BrokenProcessPool:
+            culprits = dead_workers(pool)
             kill_pool(pool)
             box = [args]
-            after_death(stage, box, {0}, deaths, crash)
+            after_death(stage, box, {0}, deaths, crash, culprits)
             args = box[0]
         finally:
             pool.shutdown()

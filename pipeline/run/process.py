@@ -77,16 +77,19 @@ class _ProgressMark:
 
     def __init__(self, folder: Path) -> None:
         self.fd = os.open(folder / "progress", os.O_RDWR | os.O_CREAT, 0o644)
+        # the worker's pid follows the mark: when a pool breaks, only the worker that died on its
+        # own blames its record, not the others the break ends mid-record
+        self.pid = os.getpid().to_bytes(4, "little")
 
     IDLE = b"\xff" * 16  # between records: a death then is not a record's doing
 
     def __call__(self, seq: int) -> None:
         started = watchdog.begin()
-        os.pwrite(self.fd, seq.to_bytes(8, "little") + struct.pack("<d", started), 0)
+        os.pwrite(self.fd, seq.to_bytes(8, "little") + struct.pack("<d", started) + self.pid, 0)
 
     def done(self) -> None:
         watchdog.end()
-        os.pwrite(self.fd, self.IDLE, 0)
+        os.pwrite(self.fd, self.IDLE + self.pid, 0)
 
     def close(self) -> None:
         self.done()
@@ -109,6 +112,15 @@ class ShardCrashes:
         (started,) = struct.unpack("<d", data[8:16])
         ran = time.time() - started
         return int.from_bytes(data[:8], "little"), 0.9 * watchdog.HARD_FACTOR * plan.config().extract.timeout_seconds <= ran
+
+    @staticmethod
+    def worker_of(plan: RunPlan, shard: Shard, skip: Skips | None = None) -> int | None:
+        """The pid of the worker that last wrote the shard's progress mark."""
+        try:
+            data = (plan.shard_dir(shard) / "progress").read_bytes()
+        except OSError:
+            return None
+        return int.from_bytes(data[16:20], "little") if len(data) >= 20 else None
 
     @staticmethod
     def skip(mark: tuple[int, bool], plan: RunPlan, shard: Shard, skip: Skips | None = None) -> tuple[Any, ...]:

@@ -26,7 +26,7 @@ from cleancorpus.pipeline.run.deduplicate import deduplicate_run
 from cleancorpus.pipeline.run.plan import RunPlan, Shard, plan_run
 from cleancorpus.pipeline.run.process import SHARD_CRASHES, process_shard, warm
 from cleancorpus.pipeline.run.state import Layout, LockHeld, output_lock, recover
-from cleancorpus.pipeline.run.workers import STAGE_GC_THRESHOLDS, kill_pool, new_pool
+from cleancorpus.pipeline.run.workers import STAGE_GC_THRESHOLDS, dead_workers, kill_pool, new_pool
 from cleancorpus.pipeline.run.write import write_shard
 
 # (stage, shards done, shards in all, the stats of the shard that just finished)
@@ -49,6 +49,8 @@ class CrashPolicy(Protocol):
     """How a stage's shards name the record a dead worker was on, and skip it."""
 
     def in_progress(self, *args: Any) -> Any: ...
+
+    def worker_of(self, *args: Any) -> int | None: ...
 
     def skip(self, mark: Any, *args: Any) -> tuple[Any, ...]: ...
 
@@ -129,8 +131,9 @@ class LocalDispatcher:
                         done += 1
                         self._tick(stage, done, n, results[i])
                 except BrokenProcessPool:
+                    culprits = dead_workers(self._pool) if self._pool is not None else None
                     self.close(kill=True)
-                    after_death(stage, args, pending, deaths, crash)
+                    after_death(stage, args, pending, deaths, crash, culprits)
         except BaseException:
             self.close(kill=True)
             raise
@@ -157,11 +160,14 @@ class LocalDispatcher:
 
 
 def after_death(stage: str, args: list[tuple[Any, ...]], pending: set[int], deaths: dict[int, Counter[Any]],
-                 crash: CrashPolicy | None) -> None:
+                 crash: CrashPolicy | None, culprits: set[int] | None = None) -> None:
     """A worker died: note what each unfinished shard was doing; a record in progress at two
     deaths is skipped from then on (crash.skip). A shard that keeps killing workers with no
-    record to blame, or on ever other records, ends the run."""
+    record to blame, or on ever other records, ends the run. With `culprits` (the pids that
+    died on their own), a shard whose worker was only ended by the break counts no death."""
     for i in pending:
+        if culprits is not None and crash is not None and crash.worker_of(*args[i]) not in culprits:
+            continue
         mark = crash.in_progress(*args[i]) if crash else None
         deaths[i][mark] += 1
         total = sum(deaths[i].values())

@@ -73,6 +73,15 @@ def new_pool(workers: int, time_limit: float = 0.0, memory_mb: int = 0) -> Proce
                                initargs=(os.getpid(), time_limit, memory_mb))
 
 
+def dead_workers(pool: ProcessPoolExecutor) -> set[int] | None:
+    """Pids of a broken pool's workers that died on their own (a crash, the out-of-memory killer,
+    the CPU limit), not those the break is ending (still alive, or ended by SIGTERM); None when
+    none can be told, and every shard in flight is then suspect."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    dead = {p.pid for p in procs if p.exitcode is not None and p.exitcode != -signal.SIGTERM}
+    return dead or None
+
+
 def kill_pool(pool: ProcessPoolExecutor) -> None:
     """End a pool now: its workers are killed, not waited for (a shard takes minutes)."""
     for p in list((getattr(pool, "_processes", None) or {}).values()):

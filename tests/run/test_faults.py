@@ -144,6 +144,27 @@ def test_a_page_that_kills_its_worker_every_time_is_rejected_alone(many, small_s
     assert _by_name(docs, others) == _by_name(*reference)  # the same rows as without that page
 
 
+def test_a_worker_ended_by_another_ones_death_does_not_blame_its_record(tmp_path):
+    """Two shards at once: one page aborts its worker while the other worker is stuck in a page.
+    The break of the pool ends both workers, but only the one that died blames its record: the
+    stuck page ends as extraction_timeout (its own fault), not as worker_crashed (the other's)."""
+    src = tmp_path / "in"
+    src.mkdir()
+    page = PAGES[0].read_text(encoding="utf-8", errors="replace")
+    (src / "a_poison.html").write_text(page.replace("</body>", f"<p>{MARKER}</p></body>", 1))
+    (src / "b_stuck.html").write_text(page.replace("</body>", "<p>STUCK-HERE-7c1f</p></body>", 1))
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("[run]\nshard_max_files = 1\nshard_taper = 1\n[extract]\ntimeout_seconds = 0.5\n"
+                   "[dedup]\nenabled = false\n")
+    out = tmp_path / "out"
+    proc = _start(["backfill", str(src), "-o", str(out), "--workers", "2", "-c", str(cfg)],
+                  env={"CLEANCORPUS_TEST_ABORT_ON": MARKER, "CLEANCORPUS_TEST_HANG_ON": "STUCK-HERE-7c1f"})
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    reasons = {Path(r["source_uri"]).name: r["reason"] for r in read(out, "rejects")}
+    assert reasons == {"a_poison.html": "worker_crashed", "b_stuck.html": "extraction_timeout"}
+
+
 def _by_name(docs: list[dict], rejects: list[dict]) -> list[dict]:
     """Rows with ids told by file name (an id hashes the input's path, and these runs read other folders)."""
     name = {r["doc_id"]: Path(r["source_uri"]).name for r in docs + rejects}
