@@ -4,8 +4,9 @@
     .venv/bin/python bench/throughput.py [--pages 2000] [--text-docs 100000] [--quick]
                                          [--profile] [--keep] [--json FILE]
 
-Inputs are the ScrapingHub benchmark pages (../shared/bench/extraction/scrapinghub/html),
-repeated to --pages pages. Every copy is made distinct twice over: a unique HTML comment
+Inputs are the pages of the ScrapingHub and WCXB dev benchmarks (../shared/bench/extraction/
+{scrapinghub,wcxb-dev}/html: 1,678 pages of 1,300 sites, news of 2019 and seven page types of
+2025-26; --dataset for others), repeated to --pages pages. Every copy is made distinct twice over: a unique HTML comment
 (distinct bytes, so distinct ledger entries and doc_ids) and a unique token
 "(bench copy NNNNNN)" spliced into the longest <p> of the page, so that the extracted text
 differs too and repeats are mostly *near* duplicates rather than exact ones (a page whose
@@ -49,6 +50,7 @@ No network.
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import re
@@ -63,6 +65,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 DEFAULT_PAGES_DIR = ROOT.parent / "shared" / "bench" / "extraction" / "scrapinghub"
+WCXB_PAGES_DIR = ROOT.parent / "shared" / "bench" / "extraction" / "wcxb-dev"
 SEEDS_DIR = ROOT.parent / "shared" / "seeds"
 PY = sys.executable
 
@@ -84,8 +87,10 @@ def load_pages(dataset: Path) -> list[tuple[str, bytes, str | None, str]]:
                 meta[obj["id"]] = obj
     out = []
     for p in sorted((dataset / "html").glob("*.htm*")):
-        m = meta.get(p.stem, {})
-        out.append((p.stem, p.read_bytes(), m.get("url"), m.get("encoding") or "utf-8"))
+        stem = p.name.split(".")[0]
+        m = meta.get(stem, {})
+        data = gzip.decompress(p.read_bytes()) if p.suffix == ".gz" else p.read_bytes()
+        out.append((stem, data, m.get("url"), m.get("encoding") or "utf-8"))
     if not out:
         sys.exit(f"no pages in {dataset / 'html'}")
     return out
@@ -472,11 +477,13 @@ def git_rev() -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--pages", type=int, default=2000, help="HTML pages (the 181 repeated, each copy distinct)")
+    ap.add_argument("--pages", type=int, default=2000, help="HTML pages (the dataset's pages repeated, each copy distinct)")
     ap.add_argument("--text-docs", type=int, default=100_000, help="flat-text documents for the text path")
     ap.add_argument("--text-small", type=int, default=10_000, help="smaller text run, for the memory comparison")
     ap.add_argument("--quick", action="store_true", help="small sizes: 400 pages, 5,000 / 1,000 text docs")
-    ap.add_argument("--dataset", type=Path, default=DEFAULT_PAGES_DIR)
+    ap.add_argument("--dataset", type=Path, action="append", help=(
+        "page folder(s) with html/ (and meta.jsonl), mixed; default ScrapingHub (181 news pages of 2019) and "
+        "WCXB dev (1,497 pages of 2025-26, seven page types): one set alone is not the mix a crawl brings"))
     ap.add_argument("--profile", action="store_true", help="also cProfile one --workers 1 HTML backfill")
     ap.add_argument("--profile-pages", type=int, default=400, help="HTML pages for --profile")
     ap.add_argument("--profile-text-docs", type=int, default=1000, help="text documents for --profile")
@@ -513,7 +520,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cleancorpus throughput  ({time.strftime('%Y-%m-%d %H:%M:%S')}, {git_rev()}, {psutil.cpu_count()} CPUs, "
               f"affinity {len(os.sched_getaffinity(0))}, {psutil.virtual_memory().total / 2**30:.0f} GiB RAM, "
               f"python {sys.version.split()[0]}, temp {tmp})", flush=True)
-        pages = load_pages(args.dataset)
+        pages = [p for d in args.dataset or (DEFAULT_PAGES_DIR, WCXB_PAGES_DIR) for p in load_pages(d)]
         n = max(args.pages, len(pages))
         t = time.perf_counter()
         html_dir = tmp / "html"

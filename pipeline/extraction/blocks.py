@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import regex
 from lxml.html import HtmlElement
 
@@ -173,6 +174,7 @@ listen follow share like click tap call contact request claim save grab compare 
 """.split())
 _READER_WORDS = frozenset("you your yours we our us".split())
 _MONEY = regex.compile(r"[$€£¥₹]\s?\d|\d\s?%|\bfree\b", regex.IGNORECASE)
+_MONEY_HINT = frozenset("$€£¥₹%")  # _MONEY can only match a text that has one of these, or "free"
 _CAPITALISED = regex.compile(r"(?<!\S)\p{Lu}")
 
 
@@ -181,58 +183,83 @@ def _text_stats(text: str) -> tuple[float, ...]:
     words = text.split()
     n = len(words) or 1
     chars = len(text) or 1
-    stops = sum(map(_STOPWORDS.__contains__, _WORD.findall(text.lower())))
+    low = text.lower()
+    lowered = _WORD.findall(low)
+    stops = sum(map(_STOPWORDS.__contains__, lowered))
     digits = len(_DIGIT.findall(text))
     upper = len(_CAPITALISED.findall(text))
-    lowered = _WORD.findall(text.lower())
+    money = bool(_MONEY.search(text)) if _MONEY_HINT.intersection(text) or "free" in low else False
     return (math.log1p(len(text)), float(len(words)), 0.0, float(text[-1] in _SENTENCE_END),
             text.count(",") / n, stops / n, digits / chars, upper / n, (chars - n + 1) / n,
-            float(bool(lowered) and lowered[0] in _CTA_VERBS), float(bool(_MONEY.search(text))),
+            float(bool(lowered) and lowered[0] in _CTA_VERBS), float(money),
             float("!" in text), sum(map(_READER_WORDS.__contains__, lowered)) / n)
 
 
-def block_features(blocks: list[Block], traf_text: str) -> list[list[float]]:
-    """One row of FEATURES per block. `traf_text` is trafilatura's extraction of the same page."""
-    traf = " ".join(traf_text.split())
-    traf_words = set(traf.lower().split())
-    traf_lines = {" ".join(line.split()) for line in traf_text.splitlines()}
+def _shifted(a: np.ndarray, by: int, fill: float) -> np.ndarray:
+    """a moved `by` places later (by > 0: each block sees the one before it), `fill` at the edge."""
+    out = np.full_like(a, fill)
+    if by > 0:
+        out[by:] = a[:-by]
+    else:
+        out[:by] = a[-by:]
+    return out
+
+
+def block_features(blocks: list[Block], traf_text: str) -> np.ndarray:
+    """One row of FEATURES per block. `traf_text` is trafilatura's extraction of the same page.
+
+    Column-wise in numpy where a feature is arithmetic on per-block numbers, per block in Python
+    only where it reads the text: this runs on every block of every page.
+    """
     n = len(blocks)
-    total = sum(len(b.text) for b in blocks) or 1
-    in_traf = [_kept_by(b.text, traf, traf_lines) for b in blocks]
-    distance = _distances(in_traf)
-    hits = [i for i, x in enumerate(in_traf) if x]
-    first, last = (hits[0], hits[-1]) if hits else (n, -1)
-    link_share = [b.link_chars / (len(b.text) or 1) for b in blocks]
-    log_chars = [math.log1p(len(b.text)) for b in blocks]
+    if not n:
+        return np.zeros((0, len(FEATURES)))
+    texts = [b.text for b in blocks]
+    traf = " ".join(traf_text.split())
+    traf_lines = {" ".join(line.split()) for line in traf_text.splitlines()}
+    in_traf_list = [_kept_by(t, traf, traf_lines) for t in texts]
+    in_traf = np.array(in_traf_list)
+    lengths = np.array([len(t) for t in texts], dtype=np.float64)
+    total = int(lengths.sum()) or 1
+    link_share = np.array([b.link_chars for b in blocks], dtype=np.float64) / np.maximum(lengths, 1)
+    log_chars = np.array([math.log1p(len(t)) for t in texts])
+    hits = np.flatnonzero(in_traf)
+    first, last = (hits[0], hits[-1]) if len(hits) else (n, -1)
+    index = np.arange(n)
+    window = np.concatenate(([0.0], np.cumsum(in_traf)))
+    lo, hi = np.maximum(0, index - 3), np.minimum(n, index + 4)
+    kinds = np.array([b.kind for b in blocks])
+    run = np.ones(n)
+    for i in range(1, n):
+        if kinds[i] == kinds[i - 1]:
+            run[i] = run[i - 1] + 1
     counts: dict[str, int] = {}
-    for b in blocks:
-        counts[b.text] = counts.get(b.text, 0) + 1
-    page = (math.log1p(total), len(traf) / total, math.log1p(n))
-    box = _Containers(blocks, in_traf)
-    rows: list[list[float]] = []
-    seen = 0
-    run = 0
-    for i, b in enumerate(blocks):
-        run = run + 1 if i and blocks[i - 1].kind == b.kind else 1
-        stats = list(_text_stats(b.text))
-        stats[2] = link_share[i]
-        words = b.text.lower().split() if len(b.text) >= _SHORT else ()
-        lo, hi = max(0, i - 3), min(n, i + 4)
-        row = stats + [
-            float(b.kind), float(b.heading), float(b.depth), i / n, seen / total, in_traf[i],
-            in_traf[i - 1] if i else 0.0, in_traf[i + 1] if i + 1 < n else 0.0,
-            sum(in_traf[lo:hi]) / (hi - lo),
-            link_share[i - 1] if i else 1.0, link_share[i + 1] if i + 1 < n else 1.0,
-            log_chars[i - 1] if i else 0.0, log_chars[i + 1] if i + 1 < n else 0.0,
-            *page, float(run), float(counts[b.text] - 1),
-            sum(map(traf_words.__contains__, words)) / len(words) if words else in_traf[i], float(first <= i <= last),
-            distance[i],
-            *box.row(b),
-        ]
-        row += [float(b.flags >> k & 1) for k in range(N_FLAGS)]
-        rows.append(row)
-        seen += len(b.text)
-    return rows
+    for t in texts:
+        counts[t] = counts.get(t, 0) + 1
+    stats = np.array([_text_stats(t) for t in texts])
+    stats[:, 2] = link_share
+    box = _Containers(blocks, in_traf_list)
+    flags = np.array([b.flags for b in blocks], dtype=np.int64)
+    columns = [
+        kinds, [b.heading for b in blocks], [b.depth for b in blocks], index / n,
+        (np.cumsum(lengths) - lengths) / total, in_traf, _shifted(in_traf, 1, 0.0), _shifted(in_traf, -1, 0.0),
+        (window[hi] - window[lo]) / (hi - lo), _shifted(link_share, 1, 1.0), _shifted(link_share, -1, 1.0),
+        _shifted(log_chars, 1, 0.0), _shifted(log_chars, -1, 0.0),
+        np.full(n, math.log1p(total)), np.full(n, len(traf) / total), np.full(n, math.log1p(n)), run,
+        [counts[t] - 1 for t in texts], _traf_word_shares(texts, in_traf_list, set(traf.lower().split())),
+        (index >= first) & (index <= last), _distances(in_traf_list),
+    ]
+    return np.column_stack([stats, np.array(columns, dtype=np.float64).T, np.array([box.row(b) for b in blocks]),
+                            (flags[:, None] >> np.arange(N_FLAGS) & 1).astype(np.float64)])
+
+
+def _traf_word_shares(texts: list[str], in_traf: list[float], traf_words: set[str]) -> list[float]:
+    """Share of a block's words that trafilatura's text has; a short block counts as kept or not."""
+    out = []
+    for t, kept in zip(texts, in_traf):
+        words = t.lower().split() if len(t) >= _SHORT else ()
+        out.append(sum(map(traf_words.__contains__, words)) / len(words) if words else kept)
+    return out
 
 
 class _Containers:
@@ -240,22 +267,40 @@ class _Containers:
     rest of the article, a menu item shares one with links, a comment with other comments."""
 
     def __init__(self, blocks: list[Block], in_traf: list[float]) -> None:
+        # each block's numbers go to its own element, then every element adds itself to its parent,
+        # deepest first (serial numbers are in document order, so a parent's is below its children's)
+        parent: dict[int, int] = {}
+        depth: dict[int, int] = {}
         chars: dict[int, int] = {}
         kept: dict[int, int] = {}
         links: dict[int, int] = {}
         count: dict[int, int] = {}
-        depth: dict[int, int] = {}
         for b, t in zip(blocks, in_traf):
-            size = len(b.text)
-            for d, a in enumerate(b.path):
-                chars[a] = chars.get(a, 0) + size
-                links[a] = links.get(a, 0) + b.link_chars
-                count[a] = count.get(a, 0) + 1
-                depth[a] = d
-                if t:
-                    kept[a] = kept.get(a, 0) + size
+            if not b.path:
+                continue
+            leaf, size = b.path[-1], len(b.text)
+            if leaf not in depth:
+                for d in range(len(b.path) - 1, -1, -1):
+                    a = b.path[d]
+                    if a in depth:
+                        break
+                    depth[a] = d
+                    chars[a] = kept[a] = links[a] = count[a] = 0
+                    if d:
+                        parent[a] = b.path[d - 1]
+            chars[leaf] += size
+            links[leaf] += b.link_chars
+            count[leaf] += 1
+            if t:
+                kept[leaf] += size
+        for a in sorted(parent, reverse=True):
+            up = parent[a]
+            chars[up] += chars[a]
+            links[up] += links[a]
+            count[up] += count[a]
+            kept[up] += kept[a]
         total_kept = sum(len(b.text) for b, t in zip(blocks, in_traf) if t)
-        main = [a for a, k in kept.items() if k >= 0.8 * total_kept] if total_kept else []
+        main = [a for a, k in kept.items() if k and k >= 0.8 * total_kept] if total_kept else []
         self.main = max(main, key=depth.__getitem__) if main else -1
         self.main_share = chars.get(self.main, 0) / (sum(len(b.text) for b in blocks) or 1)
         self.chars, self.kept, self.links, self.count = chars, kept, links, count

@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import trafilatura
-from lxml.html import HtmlElement
+import trafilatura.utils
+from lxml import etree
+from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HtmlProcessingInstruction
 from trafilatura.settings import Document as TrafDocument
 from trafilatura.utils import load_html
 
@@ -25,6 +27,24 @@ from cleancorpus.pipeline.extraction.boilerplate_model import BoilerplateModel, 
 from cleancorpus.pipeline.extraction.dates import parse_iso_datetime
 from cleancorpus.pipeline.extraction.metadata import page_metadata
 from cleancorpus.pipeline.extraction.page_type import page_type_model
+
+
+def _plain_element_classes() -> None:
+    """Give every parsed element the class HtmlElement by a lookup in C.
+
+    lxml.html's parser picks each element's Python class in a Python function, on every access to
+    an element (the tree is walked by trafilatura, the blocks, the metadata and the page-type
+    features: a few percent of the whole extraction), only to give form controls classes with
+    form methods that neither trafilatura nor this package calls. The parser is trafilatura's
+    own, so its load_html keeps its decoding and repairs.
+    """
+    parser = getattr(trafilatura.utils, "HTML_PARSER", None)
+    if parser is not None:
+        parser.set_element_class_lookup(etree.ElementDefaultClassLookup(
+            element=HtmlElement, comment=HtmlComment, pi=HtmlProcessingInstruction, entity=HtmlEntity))
+
+
+_plain_element_classes()
 
 
 class ExtractionTimeout(Exception):
