@@ -69,7 +69,17 @@ _KIND_OF = {"p": 0, "h1": 1, "h2": 1, "h3": 1, "h4": 1, "h5": 1, "h6": 1, "li": 
 def _role_bits(attrs: str) -> int:
     """Role flags of one element's class and id words (pages repeat their class strings)."""
     bits = 0
-    for m in _ROLES_RX.finditer(attrs.lower()):
+    for token in attrs.lower().split():
+        bits |= _token_bits(token)
+    return bits
+
+
+@lru_cache(maxsize=16384)
+def _token_bits(token: str) -> int:
+    """Role flags of one class or id token: no role word spans a space, so a string's flags are
+    its tokens', and tokens repeat across class strings and pages far more than strings do."""
+    bits = 0
+    for m in _ROLES_RX.finditer(token):
         bits |= _ROLE_BIT[m.lastgroup]
     return bits
 
@@ -119,7 +129,8 @@ def page_blocks(root: HtmlElement) -> list[Block]:
         inner_link = in_link or tag == "a"
         block = tag in _BLOCK
         if block:
-            flush(*ctx)
+            if buf:
+                flush(*ctx)
             serial[0] += 1
             ctx = (_KIND_OF.get(tag, 9), int(tag[1]) if tag in _HEADINGS else 0, flags, depth, ctx[4] + (serial[0],))
         if el.text and tag not in _OPAQUE:
@@ -128,7 +139,7 @@ def page_blocks(root: HtmlElement) -> list[Block]:
                 link[0] += len(el.text)
         for child in el:
             walk(child, flags, depth + 1, ctx, inner_link)
-        if block:
+        if block and buf:
             flush(*ctx)
         if el.tail:
             buf.append(el.tail)

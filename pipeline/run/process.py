@@ -7,6 +7,7 @@ explain` runs these same functions on one input.
 """
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
@@ -69,6 +70,11 @@ def warm(plan: RunPlan) -> None:
         load_model(plan.config().extract.boilerplate_model)
     page_type_model()
     pa.array([0])
+    # what is loaded now lives as long as the process: out of the cyclic collector's sight, each
+    # collection in a worker walks the objects of one page instead of every rule and tree of the
+    # models, and the forked workers' pages holding them are not written to by it
+    gc.collect()
+    gc.freeze()
 
 
 class _ProgressMark:
