@@ -154,6 +154,9 @@ class PrefectDispatcher:
         self.local = LocalDispatcher(workers)
         self.workers = workers
         self.on_dask = on_dask
+        # Dask workers may be other machines: an object-store output is then also where shards
+        # stage, so a worker needs no path of this machine's (pipeline/run/staging.py)
+        self.shares_disk = not on_dask
 
     def prepare(self, plan: RunPlan) -> None:
         if not self.on_dask:  # shard work runs on a pool forked from this process, with its limits
