@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
 import struct
 import time
 from collections import Counter
@@ -25,7 +26,7 @@ from cleancorpus.pipeline.cleaning.cleaner import Cleaner, CleanResult, record_r
 from cleancorpus.pipeline.cleaning.filters import filter_reject, settle
 from cleancorpus.pipeline.cleaning.language import detect_language
 from cleancorpus.pipeline.cleaning.repeated_lines import LineCounts, drop_repeated_lines
-from cleancorpus.pipeline.config import Config
+from cleancorpus.pipeline.config import Config, ConfigError
 from cleancorpus.pipeline.dedup.compare import Compared
 from cleancorpus.pipeline.dedup.signatures import fold, load_variants, sketch
 from cleancorpus.pipeline.dedup.view import article_view, facts, view_share
@@ -47,10 +48,20 @@ _CLEANERS: dict[str, Cleaner] = {}
 
 
 def cleaner_for(plan: RunPlan) -> Cleaner:
-    """One Cleaner (compiled rules, caches) per worker process and config."""
+    """One Cleaner (compiled rules, caches) per worker process and config.
+
+    The settings travel in the plan, the rule files they name do not: a worker on another
+    machine that finds other rule packs (a user's pack missing there, another cleancorpus
+    version) would clean with them, so it refuses instead."""
     c = _CLEANERS.get(plan.config_hash)
     if c is None:
-        c = _CLEANERS[plan.config_hash] = Cleaner(plan.config())
+        cfg = plan.config()
+        here = cfg.config_hash()
+        if here != plan.config_hash:
+            raise ConfigError(f"this worker ({socket.gethostname()}) finds other rule files than the run was planned "
+                              f"with (config hash {here}, planned {plan.config_hash}): give every worker the same "
+                              "cleancorpus version and the config's rule packs at the same paths")
+        c = _CLEANERS[plan.config_hash] = Cleaner(cfg)
     return c
 
 
