@@ -218,8 +218,9 @@ def state_layout(plan: RunPlan) -> Layout:
                       if k.endswith(".parquet"))
         if keys:
             fs.get(keys, [str(tmp / "state" / kind / k.rsplit("/", 1)[1]) for k in keys])
-    for old in base.glob("state-*"):  # an earlier run's: one run writes an output at a time
-        remove_tree(old)
+    for old in base.glob("state-*"):  # an earlier run's (one run writes an output at a time), not this one's
+        if old.name != dest.name:
+            remove_tree(old)
     try:
         os.rename(tmp, dest)
     except OSError:  # another process of this machine was first
@@ -267,11 +268,17 @@ def scratch(plan: RunPlan, name: str) -> Iterator[Path]:
 
 
 def clear(plan: RunPlan) -> None:
-    """After the run is committed (and published): the stage, and this machine's scratch for it."""
+    """After the run is committed (and published): the stage, and this machine's scratch for it.
+
+    Best effort: the run is already published, and what is left is never reused (a shard's
+    fingerprint covers the state it was cleaned against) and goes with the next run's stage."""
     if plan.stage is None:
         return
+    remove_tree(local_root_for(plan.stage))
     fs, base = _fs(plan.stage)
     fs.invalidate_cache()  # this process's cached listings predate the tasks' uploads
-    if fs.exists(base):
-        fs.rm(base, recursive=True)
-    remove_tree(local_root_for(plan.stage))
+    try:
+        if fs.exists(base):
+            fs.rm(base, recursive=True)
+    except OSError:
+        pass
