@@ -59,6 +59,8 @@ _opts = dict(retries=3, retry_delay_seconds=exponential_backoff(backoff_factor=2
 
 
 _POOL_LOCK = threading.Lock()
+_WARM: set[str] = set()  # config hashes whose models this (Dask worker) process has loaded
+_WARM_LOCK = threading.Lock()
 _DISPATCH: Any = None  # the dispatcher whose local pool _POOL is, to make a fresh one after a worker dies
 _CULPRITS: dict[Any, set[int] | None] = {}  # a broken pool -> the pids of its workers that died on their own
 
@@ -99,9 +101,15 @@ def _in_own_child(stage: str, fn: Callable[..., dict[str, Any]], args: tuple[Any
         raise RuntimeError("this Dask worker is a daemonic process, which may start no child for the shard: "
                            "start the workers with DASK_DISTRIBUTED__WORKER__DAEMON=False (docs/operations.md)")
     cfg = plan.config()
+    with _WARM_LOCK:
+        if plan.config_hash not in _WARM:  # once per Dask worker process: its children start with the models
+            warm(plan)
+            _WARM.add(plan.config_hash)
     deaths: dict[int, Counter[Any]] = {0: Counter()}
     while True:
-        pool = new_pool(1, cfg.extract.timeout_seconds, cfg.run.worker_memory_mb)
+        # forked, not spawned (a Dask worker's default): a spawned child imported and loaded everything
+        # again, 5 to 8 s a shard where the shard's own work took 1.5 s
+        pool = new_pool(1, cfg.extract.timeout_seconds, cfg.run.worker_memory_mb, fork=True)
         try:
             return pool.submit(fn, *args).result()
         except BrokenProcessPool:
@@ -154,6 +162,9 @@ class PrefectDispatcher:
         self.local = LocalDispatcher(workers)
         self.workers = workers
         self.on_dask = on_dask
+        # Dask workers may be other machines: an object-store output is then also where shards
+        # stage, so a worker needs no path of this machine's (pipeline/run/staging.py)
+        self.shares_disk = not on_dask
 
     def prepare(self, plan: RunPlan) -> None:
         if not self.on_dask:  # shard work runs on a pool forked from this process, with its limits

@@ -168,6 +168,17 @@ class RunConfig(_Section):
     lease_seconds: float = Field(21600.0, gt=0, description=(
         "a remote output (s3://...) is leased to one writer at a time; a lease older than this is taken over "
         "(its holder died), and a run that outlives its lease publishes nothing"))
+    work_dir: str = Field("", description=(
+        "a URL (s3://bucket/prefix, any fsspec URL) where shard tasks stage their rows for the later stages, so "
+        "that workers on other machines share nothing but the store; empty: staged under the output (for an "
+        "object-store output run on a Dask cluster, in that store)"))
+
+    @model_validator(mode="after")
+    def _work_dir_is_url(self) -> "RunConfig":
+        if self.work_dir and "://" not in self.work_dir:
+            raise ValueError(f"work_dir must be a URL such as s3://bucket/cleancorpus-work, got {self.work_dir!r} "
+                             "(the local working copy of an object-store output goes under $CLEANCORPUS_WORK_DIR)")
+        return self
 
 
 class ScheduleConfig(_Section):
@@ -213,7 +224,9 @@ class Config(BaseModel):
     def config_hash(self) -> str:
         """Hash of every setting and of the rule files' contents (not where they are installed),
         so a run records what it ran with."""
-        h = hashlib.sha256(json.dumps(self.model_dump(mode="json", exclude={"base_dir"}), sort_keys=True).encode())
+        # where shards are staged changes no row: not part of the hash
+        h = hashlib.sha256(json.dumps(self.model_dump(mode="json", exclude={"base_dir": True, "run": {"work_dir"}}),
+                                      sort_keys=True).encode())
         for f in self.rule_pack_files():
             if f.exists():
                 h.update(f.read_bytes())

@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 
 from cleancorpus.pipeline import __version__
 from cleancorpus.pipeline.config import Config
+from cleancorpus.pipeline.run import staging
 from cleancorpus.pipeline.run.plan import RunPlan
 from cleancorpus.pipeline.run.state import commit, empty_table, remove_tree, write_segment
 from cleancorpus.pipeline.schema import LEDGER, LINES, index_schema
@@ -47,11 +48,15 @@ def models_used(cfg: Config) -> dict[str, str | None]:
 def commit_run(plan: RunPlan, process_stats: list[dict[str, Any]], dedup_stats: dict[str, Any],
                write_stats: list[dict[str, Any]], finished: datetime | None = None,
                seconds: dict[str, float] | None = None) -> dict[str, Any]:
-    """Publish the run: data files, then state segments and the run summary, in one journal."""
+    """Publish the run: data files, then state segments and the run summary, in one journal.
+
+    With a stage, the written files and the shards' ledger and lines are first read from the
+    store (run/staging.py); the commit itself is the same."""
     cfg = plan.config()
     layout = plan.layout
     run_dir = plan.run_dir
     run_dir.mkdir(parents=True, exist_ok=True)
+    staging.fetch_written(plan, write_stats)
     moves: list[tuple[Path, Path]] = []
     doc_files: dict[str, str] = {}
     for ws in write_stats:
@@ -61,7 +66,7 @@ def commit_run(plan: RunPlan, process_stats: list[dict[str, Any]], dedup_stats: 
                 for did in pq.read_table(run_dir / "out" / rel, columns=["doc_id"]).column("doc_id").to_pylist():
                     doc_files[did] = rel
     seg = f"{plan.run_id}.parquet"
-    folders = [Path(p["folder"]) for p in process_stats]
+    folders = [staging.fetch(plan, p["folder"], staging.COMMIT_FILES) for p in process_stats]
     ledger = pa.concat_tables([pq.read_table(f / "ledger.parquet", schema=LEDGER) for f in folders]) if folders else empty_table(LEDGER)
     ledger = ledger.set_column(ledger.schema.get_field_index("run_id"), "run_id", pa.array([plan.run_id] * len(ledger), pa.string()))
     lines: Counter[tuple[str, int]] = Counter()

@@ -24,6 +24,7 @@ from cleancorpus.pipeline.dedup.decisions import NO_DATE, DedupResult, RunCandid
 from cleancorpus.pipeline.dedup.index import load_index
 from cleancorpus.pipeline.dedup.signatures import fold, shingle_set
 from cleancorpus.pipeline.dedup.view import article_view, facts, view_share
+from cleancorpus.pipeline.run import staging
 from cleancorpus.pipeline.run.plan import RunPlan
 from cleancorpus.pipeline.run.process import variants_for
 from cleancorpus.pipeline.run.state import Layout, empty_table
@@ -123,12 +124,15 @@ def compared_from_text(text: str, cfg: Config, variants: dict[str, str], site: s
 
 
 def deduplicate_run(plan: RunPlan, shard_folders: list[str]) -> dict[str, Any]:
-    """Global step: decide every candidate against this run and the persistent index."""
+    """Global step: decide every candidate against this run and the persistent index.
+
+    Staged shards in a store (run/staging.py) are read from it: the columns decided on, and a
+    local copy of the sets that confirm pairs (read a set at a time)."""
     cfg = plan.config()
     plan.run_dir.mkdir(parents=True, exist_ok=True)
     tables, where = [], []
     for si, folder in enumerate(shard_folders):
-        t = pq.read_table(Path(folder) / "docs.parquet", columns=DEDUP_COLUMNS)
+        t = staging.read_staged(folder, "docs.parquet", DEDUP_COLUMNS)
         tables.append(t)
         where.extend((si, r) for r in range(len(t)))
     t = pa.concat_tables(tables) if tables else empty_table(STAGED.select(DEDUP_COLUMNS))
@@ -139,7 +143,8 @@ def deduplicate_run(plan: RunPlan, shard_folders: list[str]) -> dict[str, Any]:
                          "cluster_size": [1] * n, "duplicate_of": [None] * n, "similarity": [None] * n})
         return {"candidates": n, "kept": n, "duplicates": 0}
     run = run_candidates(t, cfg.dedup.num_perm)
-    sets = _StagedSets(shard_folders, where, t.column("domain").to_pylist(), t.column("title").to_pylist())
+    local_folders = [str(staging.fetch(plan, f, staging.DEDUP_FILES)) for f in shard_folders]
+    sets = _StagedSets(local_folders, where, t.column("domain").to_pylist(), t.column("title").to_pylist())
     try:
         result, index_size = decide(plan.layout.root, plan.remote, cfg, run, sets, lambda x: where[x][0])
     finally:
@@ -176,7 +181,8 @@ def _write_decisions(plan: RunPlan, where: list[tuple[int, int]], n_shards: int,
         rows_of[si].append(r)
     for si, rows in enumerate(rows_of):
         t = pa.table({k: [v[r] for r in rows] for k, v in cols.items()}, schema=DECISIONS)
-        pq.write_table(t, plan.run_dir / f"decisions-{si:05d}.parquet")
+        pq.write_table(t, plan.run_dir / staging.decisions_name(si))
+    staging.put_decisions(plan, n_shards)
 
 
 def _read_documents_file(root: Path, remote: str | None, rel: str) -> pa.Table | None:

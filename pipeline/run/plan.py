@@ -16,6 +16,7 @@ from typing import Any
 
 from cleancorpus.pipeline.config import Config, config_from_dict, config_to_dict, load_config
 from cleancorpus.pipeline.inputs.discover import InputFile, discover, input_format
+from cleancorpus.pipeline.inputs.remote import local_root_for
 from cleancorpus.pipeline.run.state import Layout, load_ledger
 
 _CONFIGS: dict[str, Config] = {}  # config hash -> the run's config, once per process
@@ -42,6 +43,8 @@ class RunPlan:
     reprocess: bool = False
     remote: str | None = None  # the output URL when `output` is the local working copy of a remote one
     settings: dict[str, Any] = field(default_factory=dict)  # the config as loaded when the run was planned
+    # a URL where shard tasks stage (run/staging.py), or None: under the output's state/work/
+    stage: str | None = None
 
     def config(self) -> Config:
         """The run's config, fixed at planning: editing the file mid-run changes nothing."""
@@ -56,10 +59,23 @@ class RunPlan:
 
     @property
     def run_dir(self) -> Path:
+        """The driver's folder for the run's dedup decisions, written files and commit."""
         return self.layout.work / f"run-{self.run_id}"
 
     def shard_dir(self, shard: Shard) -> Path:
-        return self.layout.work / f"shard-{shard.fingerprint}"
+        """Where a shard is built on the machine that runs it: under the output's state/work/, or,
+        staging to a store, in that machine's own scratch folder (never a path of the driver's)."""
+        base = local_root_for(self.stage) if self.stage else self.layout.work
+        return base / f"shard-{shard.fingerprint}"
+
+    def staged_url(self, shard: Shard) -> str:
+        """The shard's staged folder in the store (with a stage)."""
+        return f"{self.stage}/shard-{shard.fingerprint}"
+
+    @property
+    def run_url(self) -> str:
+        """The run's folder in the store (with a stage): decisions, written files, a state snapshot."""
+        return f"{self.stage}/run-{self.run_id}"
 
     @property
     def started(self) -> datetime:
@@ -79,7 +95,8 @@ def _mtime_in(f: InputFile, since: datetime | None, until: datetime | None) -> b
 
 def plan_run(inputs: list[str], output: str, cfg: Config, config_path: str | None = None, reprocess: bool = False,
              since: datetime | None = None, until: datetime | None = None,
-             storage_options: dict[str, Any] | None = None, remote: str | None = None) -> RunPlan:
+             storage_options: dict[str, Any] | None = None, remote: str | None = None,
+             stage: str | None = None) -> RunPlan:
     """Find inputs, drop those the ledger says are done, and cut the rest into shards.
 
     Sharding depends only on the sorted input list and the config, so a rerun after a crash
@@ -90,6 +107,11 @@ def plan_run(inputs: list[str], output: str, cfg: Config, config_path: str | Non
     files, problems = discover(inputs, storage_options)
     files = [f for f in files if _mtime_in(f, since, until)]
     ledger = {} if reprocess else load_ledger(layout)
+    # what a shard is cleaned against besides its inputs and the config: the ledger (unchanged
+    # content is skipped) and the learned lines. A staged shard is reused only by a run that
+    # saw the same state, so one left over from before a commit never is
+    against = json.dumps([reprocess] + [p.name for kind in ("ledger", "lines")
+                                        for p in sorted(layout.segments(kind).glob("*.parquet"))])
     todo, skipped = [], 0
     for f in files:
         prev = ledger.get(f.uri)
@@ -102,10 +124,10 @@ def plan_run(inputs: list[str], output: str, cfg: Config, config_path: str | Non
     for batch in _cut_tapered(todo, cfg.run.shard_max_bytes, cfg.run.shard_max_files, cfg.run.shard_taper,
                               cfg.run.gz_max_parts):
         entries = tuple((f.uri, f.size, f.mtime, f.part, f.nparts) for f in batch)
-        key = hashlib.sha256((chash + "|" + json.dumps(entries)).encode()).hexdigest()[:20]
+        key = hashlib.sha256((chash + "|" + against + "|" + json.dumps(entries)).encode()).hexdigest()[:20]
         shards.append(Shard(len(shards), key, entries))
     return RunPlan(new_run_id(now), str(output), config_path, chash, now.isoformat(), tuple(shards), skipped,
-                   tuple(problems), reprocess, remote, config_to_dict(cfg))
+                   tuple(problems), reprocess, remote, config_to_dict(cfg), stage)
 
 
 def _cut_tapered(files: list[InputFile], max_bytes: int, max_files: int, taper: int,

@@ -11,6 +11,7 @@ import gc
 import json
 import os
 import re
+import socket
 import struct
 import time
 from collections import Counter
@@ -26,7 +27,7 @@ from cleancorpus.pipeline.cleaning.cleaner import Cleaner, CleanResult, record_r
 from cleancorpus.pipeline.cleaning.filters import filter_reject, settle
 from cleancorpus.pipeline.cleaning.language import detect_language
 from cleancorpus.pipeline.cleaning.repeated_lines import LineCounts, drop_repeated_lines
-from cleancorpus.pipeline.config import Config
+from cleancorpus.pipeline.config import Config, ConfigError
 from cleancorpus.pipeline.dedup.compare import Compared
 from cleancorpus.pipeline.dedup.signatures import fold, load_variants, sketch
 from cleancorpus.pipeline.dedup.view import article_view, facts, view_share
@@ -36,7 +37,7 @@ from cleancorpus.pipeline.inputs.discover import InputFile
 from cleancorpus.pipeline.inputs.readers import content_hash, read_file
 from cleancorpus.pipeline.model import Document, RawRecord, Reject
 from cleancorpus.pipeline.reasons import RejectReason, Stage
-from cleancorpus.pipeline.run import watchdog
+from cleancorpus.pipeline.run import staging, watchdog
 from cleancorpus.pipeline.run.plan import RunPlan, Shard
 from cleancorpus.pipeline.run.staging import ShardWriter, reject_row, staged_table
 from cleancorpus.pipeline.run.state import load_ledger, load_line_counts, remove_tree
@@ -48,10 +49,20 @@ _CLEANERS: dict[str, Cleaner] = {}
 
 
 def cleaner_for(plan: RunPlan) -> Cleaner:
-    """One Cleaner (compiled rules, caches) per worker process and config."""
+    """One Cleaner (compiled rules, caches) per worker process and config.
+
+    The settings travel in the plan, the rule files they name do not: a worker on another
+    machine that finds other rule packs (a user's pack missing there, another cleancorpus
+    version) would clean with them, so it refuses instead."""
     c = _CLEANERS.get(plan.config_hash)
     if c is None:
-        c = _CLEANERS[plan.config_hash] = Cleaner(plan.config())
+        cfg = plan.config()
+        here = cfg.config_hash()
+        if here != plan.config_hash:
+            raise ConfigError(f"this worker ({socket.gethostname()}) finds other rule files than the run was planned "
+                              f"with (config hash {here}, planned {plan.config_hash}): give every worker the same "
+                              "cleancorpus version and the config's rule packs at the same paths")
+        c = _CLEANERS[plan.config_hash] = Cleaner(cfg)
     return c
 
 
@@ -164,17 +175,22 @@ def process_shard(plan: RunPlan, shard: Shard, skip: Skips | None = None) -> dic
     """Read, extract, clean, normalize, filter and sign one shard into staged Parquet.
 
     Idempotent: a shard staged by an earlier (killed) attempt is reused as it is. Records in
-    `skip` (seq -> reason, detail) are not cleaned but rejected so.
+    `skip` (seq -> reason, detail) are not cleaned but rejected so. With a stage (a store), the
+    shard is built in this machine's scratch folder, then uploaded (run/staging.py).
     """
     folder = plan.shard_dir(shard)
     done = folder / "done.json"
-    if done.exists():
+    if plan.stage is not None:
+        staged = staging.staged_result(plan.staged_url(shard))
+        if staged is not None:
+            return staged | {"reused": True}
+    elif done.exists():
         return json.loads(done.read_text()) | {"reused": True}
     remove_tree(folder)
     folder.mkdir(parents=True)
     cleaner = cleaner_for(plan)
     cfg = cleaner.cfg
-    layout = plan.layout
+    layout = staging.state_layout(plan)
     ledger = {} if plan.reprocess else load_ledger(layout)
     learned = load_line_counts(layout)
     writer = ShardWriter(folder)
@@ -228,10 +244,14 @@ def process_shard(plan: RunPlan, shard: Shard, skip: Skips | None = None) -> dic
     pq.write_table(pa.Table.from_pylist(ledger_rows, schema=LEDGER), folder / "ledger.parquet")
     lines = [{"source_key": k, "line_hash": h, "n_docs": c} for (k, h), c in sorted(shard_lines.items())]
     pq.write_table(pa.Table.from_pylist(lines, schema=LINES), folder / "lines.parquet")
-    result = {"shard_id": shard.shard_id, "folder": str(folder), **dict(stats)}
+    where = plan.staged_url(shard) if plan.stage is not None else str(folder)
+    result = {"shard_id": shard.shard_id, "folder": where, **dict(stats)}
     tmp = folder / ".done.json.tmp"
     tmp.write_text(json.dumps(result))
     os.replace(tmp, done)
+    if plan.stage is not None:
+        staging.publish_shard(folder, where)
+        remove_tree(folder)
     return result
 
 

@@ -21,6 +21,7 @@ from typing import Any, Protocol
 
 from cleancorpus.pipeline.config import load_config
 from cleancorpus.pipeline.inputs.remote import Remote, is_remote, local_root_for
+from cleancorpus.pipeline.run import staging
 from cleancorpus.pipeline.run.commit import commit_run
 from cleancorpus.pipeline.run.deduplicate import deduplicate_run
 from cleancorpus.pipeline.run.plan import RunPlan, Shard, plan_run
@@ -33,6 +34,10 @@ from cleancorpus.pipeline.run.write import write_shard
 Progress = Callable[[str, int, int, dict[str, Any]], None]
 
 class Dispatcher(Protocol):
+    # whether every shard task sees this machine's disk (a local pool does; a Dask cluster may
+    # not, and then an object-store output is also where shards stage: run/staging.py)
+    shares_disk: bool
+
     def prepare(self, plan: RunPlan) -> None: ...
 
     def map(self, stage: str, fn: Callable[..., dict[str, Any]], args: list[tuple[Any, ...]],
@@ -82,6 +87,7 @@ class LocalDispatcher:
     """
 
     ISOLATED = frozenset({"dedup"})
+    shares_disk = True
 
     def __init__(self, workers: int = 1, progress: Progress | None = None) -> None:
         self.workers = workers
@@ -201,6 +207,7 @@ def _execute(plan: RunPlan, dispatch: Dispatcher) -> dict[str, Any]:
     seconds: dict[str, float] = {}
     t = time.monotonic()
     dispatch.prepare(plan)
+    staging.prepare(plan)
     processed = dispatch.map("process", process_shard, [(plan, s) for s in shards], SHARD_CRASHES)
     folders = [p["folder"] for p in processed]
     seconds["process"], t = time.monotonic() - t, time.monotonic()
@@ -230,7 +237,9 @@ def backfill(inputs: list[str], output: str, dispatch: Dispatcher, config_path: 
         if remote is not None:
             recovered["remote_rolled_back"] = remote.rollback()
             remote.sync_state(layout.state)
-        plan = plan_run(inputs, str(local), cfg, config_path, reprocess, since, until, remote=output if remote else None)
+        stage = staging.stage_for(output, cfg.run.work_dir, remote is not None, getattr(dispatch, "shares_disk", True))
+        plan = plan_run(inputs, str(local), cfg, config_path, reprocess, since, until, remote=output if remote else None,
+                        stage=stage)
         if not plan.shards:
             return {"run_id": plan.run_id, "nothing_to_do": True, "inputs_skipped_unchanged": plan.skipped_unchanged,
                     "input_problems": list(plan.problems), "recovered": recovered, "output": output}
@@ -240,6 +249,7 @@ def backfill(inputs: list[str], output: str, dispatch: Dispatcher, config_path: 
                 raise LockHeld(f"the lease on {output} ran out during the run ([run] lease_seconds) and another "
                                "writer took it: nothing was published; run again")
             _publish(remote, layout, summary)
+        staging.clear(plan)
         summary["recovered"] = recovered
         return summary
 

@@ -1,20 +1,48 @@
-"""A shard's staged rows: cleaned documents and rejects as Arrow tables, before dedup.
+"""A shard's staged rows, and where they are staged.
 
-Built column by column from the schema's field lists (schema.STAGED, schema.STAGED_REJECTS),
-so a document field added to the schema is staged without an edit here.
+Rows: cleaned documents and rejects as Arrow tables, before dedup, built column by column from
+the schema's field lists (schema.STAGED, schema.STAGED_REJECTS), so a document field added to
+the schema is staged without an edit here.
+
+Where: under the output's state/work/ when every shard task sees the driver's disk (a local
+process pool, a Dask LocalCluster, a filesystem every worker mounts). Otherwise (an object-store
+output on a Dask cluster, or `[run] work_dir` set to a URL) the run has a *stage*, a folder in a
+store, and the store is the only thing the driver and the workers share:
+
+* a process task builds its shard in its own machine's scratch folder (`local_root_for(stage)`),
+  cleaned against that machine's copy of the output's ledger and learned lines (read from the
+  object-store output, or from a snapshot the driver put in the stage), uploads the files and
+  then `done.json`: a staged folder with a `done.json` is whole, and a rerun reuses it;
+* the dedup step (on the driver) reads the staged columns and sets it needs from the store, and
+  puts each shard's decisions there;
+* a write task reads its shard and decisions from the store and puts the written files there;
+* the commit (on the driver) takes the written files and the shards' ledger and lines from the
+  store, then commits and publishes as without a stage; the stage is emptied after.
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import socket
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import fsspec
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from cleancorpus.pipeline.inputs.remote import local_root_for
 from cleancorpus.pipeline.model import Document, Reject
+from cleancorpus.pipeline.run.state import Layout, remove_tree
 from cleancorpus.pipeline.schema import DOCUMENT_FIELDS, REJECT_FIELDS, REMOVED_TYPE, STAGED, STAGED_REJECTS
+
+if TYPE_CHECKING:
+    from cleancorpus.pipeline.run.plan import RunPlan
 
 
 def removed_column(docs: list[Document]) -> pa.Array:
@@ -75,3 +103,182 @@ class ShardWriter:
     def close(self) -> None:
         self.docs.close()
         self.rejects.close()
+
+
+# ---------------------------------------------------------------- the stage: shards in a store
+
+DONE = "done.json"
+DEDUP_FILES = ("sets.bin", "sets_offsets.npy", "facts.bin", "facts_offsets.npy", "view_share.npy")
+COMMIT_FILES = ("ledger.parquet", "lines.parquet")
+WRITE_FILES = ("docs.parquet", "rejects.parquet")
+
+
+def stage_for(output: str, work_dir: str, remote: bool, shares_disk: bool) -> str | None:
+    """The run's stage URL, or None to stage under the output's state/work/.
+
+    `[run] work_dir` (a URL) always gives one, a folder per output in it (a local output is
+    named with its host: two machines' outputs at one path are two outputs). An object-store
+    output gets one in its own state/ when the shard tasks may not see this machine's disk."""
+    if work_dir:
+        who = output.rstrip("/") if remote else f"{socket.gethostname()}:{Path(output).resolve()}"
+        return f"{work_dir.rstrip('/')}/{hashlib.sha256(who.encode()).hexdigest()[:16]}"
+    if remote and not shares_disk:
+        return f"{output.rstrip('/')}/state/work"
+    return None
+
+
+def is_url(folder: str) -> bool:
+    return "://" in folder
+
+
+def _fs(url: str) -> tuple[fsspec.AbstractFileSystem, str]:
+    return fsspec.core.url_to_fs(url)
+
+
+def put_files(root: Path, rels: Sequence[str], url: str) -> None:
+    """Files under root (relative paths) to the same paths under url."""
+    if not rels:
+        return
+    fs, base = _fs(url)
+    for parent in sorted({f"{base}/{r}".rsplit("/", 1)[0] for r in rels}):
+        fs.makedirs(parent, exist_ok=True)  # a local filesystem needs the folders; an object store ignores it
+    fs.put([str(root / r) for r in rels], [f"{base}/{r}" for r in rels])
+
+
+def get_files(url: str, rels: Sequence[str], root: Path) -> None:
+    """The same paths from under url to under root, each file whole or not at all (a download
+    goes to a temporary name first)."""
+    if not rels:
+        return
+    fs, base = _fs(url)
+    tmps = [root / Path(r).parent / f".{Path(r).name}.{os.getpid()}.tmp" for r in rels]
+    for t in tmps:
+        t.parent.mkdir(parents=True, exist_ok=True)
+    fs.get([f"{base}/{r}" for r in rels], [str(t) for t in tmps])
+    for t, r in zip(tmps, rels):
+        os.replace(t, root / r)
+
+
+def publish_shard(folder: Path, url: str) -> None:
+    """A built shard's files to its staged folder in the store, done.json last."""
+    rels = sorted(p.name for p in folder.iterdir() if p.is_file() and p.name not in ("progress", DONE))
+    put_files(folder, rels, url)
+    put_files(folder, [DONE], url)
+
+
+def staged_result(url: str) -> dict[str, Any] | None:
+    """The result of a shard staged whole in the store (its done.json), else None."""
+    fs, base = _fs(url)
+    try:
+        return json.loads(fs.cat_file(f"{base}/{DONE}"))
+    except (FileNotFoundError, ValueError):
+        return None
+
+
+def local_folder(plan: RunPlan, folder: str) -> Path:
+    """This machine's folder of a staged shard: itself without a stage, else the driver's copy
+    (under the output's state/work/, emptied at commit)."""
+    return plan.layout.work / folder.rstrip("/").rsplit("/", 1)[1] if is_url(folder) else Path(folder)
+
+
+def fetch(plan: RunPlan, folder: str, names: Sequence[str]) -> Path:
+    """A staged shard's named files, read from the store into local_folder (fresh copies)."""
+    local = local_folder(plan, folder)
+    if is_url(folder):
+        local.mkdir(parents=True, exist_ok=True)
+        get_files(folder, names, local)
+    return local
+
+
+def read_staged(folder: str, name: str, columns: list[str] | None = None) -> pa.Table:
+    """Columns of a staged Parquet file, where it is: only those columns' bytes leave the store."""
+    if not is_url(folder):
+        return pq.read_table(Path(folder) / name, columns=columns)
+    fs, base = _fs(folder)
+    return pq.read_table(f"{base}/{name}", columns=columns, filesystem=fs)
+
+
+def state_layout(plan: RunPlan) -> Layout:
+    """The state a shard is cleaned against (ledger, learned lines): the output's own without a
+    stage; with one, this machine's copy, read once per run from the object-store output or from
+    the snapshot the driver put in the stage (`prepare`)."""
+    if plan.stage is None:
+        return plan.layout
+    base = local_root_for(plan.stage)
+    dest = base / f"state-{plan.run_id}"
+    if dest.exists():
+        return Layout(dest)
+    fs, src = _fs(plan.remote or plan.run_url)
+    fs.invalidate_cache()  # listings cached by this process may predate the driver's snapshot
+    tmp = base / f".state-{plan.run_id}.{os.getpid()}.tmp"
+    remove_tree(tmp)
+    for kind in ("ledger", "lines"):
+        (tmp / "state" / kind).mkdir(parents=True)
+        keys = sorted(k for k in (fs.find(f"{src}/state/{kind}") if fs.exists(f"{src}/state/{kind}") else [])
+                      if k.endswith(".parquet"))
+        if keys:
+            fs.get(keys, [str(tmp / "state" / kind / k.rsplit("/", 1)[1]) for k in keys])
+    for old in base.glob("state-*"):  # an earlier run's (one run writes an output at a time), not this one's
+        if old.name != dest.name:
+            remove_tree(old)
+    try:
+        os.rename(tmp, dest)
+    except OSError:  # another process of this machine was first
+        remove_tree(tmp)
+    return Layout(dest)
+
+
+def prepare(plan: RunPlan) -> None:
+    """Before the shard tasks: a local output's ledger and learned lines, copied to the stage
+    for workers that cannot read them here (an object-store output holds its own)."""
+    if plan.stage is None or plan.remote:
+        return
+    root = plan.layout.root
+    put_files(root, [str(p.relative_to(root)) for kind in ("ledger", "lines")
+                     for p in sorted(plan.layout.segments(kind).glob("*.parquet"))], plan.run_url)
+
+
+def put_decisions(plan: RunPlan, n_shards: int) -> None:
+    """The dedup step's per-shard decisions (in the driver's run folder), to the stage."""
+    if plan.stage is not None:
+        put_files(plan.run_dir, [decisions_name(i) for i in range(n_shards)], plan.run_url)
+
+
+def decisions_name(shard_id: int) -> str:
+    return f"decisions-{shard_id:05d}.parquet"
+
+
+def fetch_written(plan: RunPlan, write_stats: list[dict[str, Any]]) -> None:
+    """The write tasks' files, from the stage into the driver's run folder, for the commit."""
+    if plan.stage is not None:
+        get_files(f"{plan.run_url}/out", [rel for ws in write_stats for rel in ws["files"]], plan.run_dir / "out")
+
+
+@contextmanager
+def scratch(plan: RunPlan, name: str) -> Iterator[Path]:
+    """A folder of this machine's own for one task, removed after it."""
+    assert plan.stage is not None
+    folder = local_root_for(plan.stage) / f"{name}.{os.getpid()}"
+    remove_tree(folder)
+    folder.mkdir(parents=True)
+    try:
+        yield folder
+    finally:
+        remove_tree(folder)
+
+
+def clear(plan: RunPlan) -> None:
+    """After the run is committed (and published): the stage, and this machine's scratch for it.
+
+    Best effort: the run is already published, and what is left is never reused (a shard's
+    fingerprint covers the state it was cleaned against) and goes with the next run's stage."""
+    if plan.stage is None:
+        return
+    remove_tree(local_root_for(plan.stage))
+    fs, base = _fs(plan.stage)
+    fs.invalidate_cache()  # this process's cached listings predate the tasks' uploads
+    try:
+        if fs.exists(base):
+            fs.rm(base, recursive=True)
+    except OSError:
+        pass

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ctypes
 import gc
+import multiprocessing
 import os
 import resource
 import signal
@@ -66,11 +67,12 @@ def init_worker(parent: int, time_limit: float, memory_mb: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (cap if hard == resource.RLIM_INFINITY else min(cap, hard), hard))
 
 
-def new_pool(workers: int, time_limit: float = 0.0, memory_mb: int = 0) -> ProcessPoolExecutor:
+def new_pool(workers: int, time_limit: float = 0.0, memory_mb: int = 0, fork: bool = False) -> ProcessPoolExecutor:
     """A pool whose workers end a record stuck past HARD_FACTOR x time_limit seconds and may
-    use memory_mb of address space (0: no limit, no cap)."""
-    return ProcessPoolExecutor(max_workers=workers, initializer=init_worker,
-                               initargs=(os.getpid(), time_limit, memory_mb))
+    use memory_mb of address space (0: no limit, no cap). `fork`: forked workers even where the
+    process's default start method is another (a Dask worker's is spawn)."""
+    return ProcessPoolExecutor(max_workers=workers, initializer=init_worker, initargs=(os.getpid(), time_limit, memory_mb),
+                               mp_context=multiprocessing.get_context("fork") if fork else None)
 
 
 def dead_workers(pool: ProcessPoolExecutor) -> set[int] | None:

@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from cleancorpus.pipeline.reasons import Stage
+from cleancorpus.pipeline.run import staging
 from cleancorpus.pipeline.run.plan import RunPlan, Shard
 from cleancorpus.pipeline.schema import DOCUMENTS, DUP_TEXTS, REJECTS, STAGED, state_metadata
 
@@ -25,10 +26,24 @@ def _partition(plan: RunPlan) -> str:
 
 
 def write_shard(plan: RunPlan, shard: Shard, shard_folder: str) -> dict[str, Any]:
-    """Final rows of one shard, streamed in row groups, under the run's work folder until commit."""
-    folder = Path(shard_folder)
+    """Final rows of one shard, streamed in row groups, under the run's work folder until commit.
+
+    With a stage (run/staging.py), the staged shard and its decisions are read from the store
+    into a scratch folder of this machine's, and the files written go to the store."""
+    if plan.stage is None:
+        return _write(plan, shard, Path(shard_folder), plan.run_dir / staging.decisions_name(shard.shard_id),
+                      plan.run_dir / "out")
+    with staging.scratch(plan, f"write-{plan.run_id}-{shard.shard_id:05d}") as tmp:
+        staging.get_files(shard_folder, staging.WRITE_FILES, tmp / "staged")
+        dec = staging.decisions_name(shard.shard_id)
+        staging.get_files(plan.run_url, [dec], tmp)
+        result = _write(plan, shard, tmp / "staged", tmp / dec, tmp / "out")
+        staging.put_files(tmp / "out", result["files"], f"{plan.run_url}/out")
+    return result
+
+
+def _write(plan: RunPlan, shard: Shard, folder: Path, decisions_file: Path, out: Path) -> dict[str, Any]:
     ingested = plan.started
-    out = plan.run_dir / "out"
     name = f"part-{plan.run_id}-{shard.shard_id:05d}.parquet"
     docs_w = _StreamingFile(out / "documents" / _partition(plan) / name, DOCUMENTS)
     rej_w = _StreamingFile(out / "rejects" / _partition(plan) / name, REJECTS)
@@ -40,7 +55,7 @@ def write_shard(plan: RunPlan, shard: Shard, shard_folder: str) -> dict[str, Any
         reasons.update(r["reason"] for r in rows)
         rej_w.write(rows)
     # the shard's decisions, in its staged order: a few small columns a document
-    decisions = pq.read_table(plan.run_dir / f"decisions-{shard.shard_id:05d}.parquet")
+    decisions = pq.read_table(decisions_file)
     staged_file = pq.ParquetFile(folder / "docs.parquet")
     n_docs = start = 0
     for group in range(staged_file.num_row_groups):  # a window of the shard at a time
