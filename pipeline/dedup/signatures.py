@@ -108,26 +108,23 @@ def _mix_inplace(x: np.ndarray, premixed: bool = False) -> np.ndarray:
     return x
 
 
-@lru_cache(maxsize=16)
-def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
-    """P^i and P^-i for i < n (n a power of two: a run computes a handful of sizes, each once;
-    a fixed 4 Mi-entry table cost every process 0.12 s, whatever its batches).
+@lru_cache(maxsize=32)
+def _power_table(base: int, n: int) -> np.ndarray:
+    """base^i modulo 2^64 for i < n (n a power of two: a run computes a handful of sizes, each
+    once; a fixed table would cost every process its size, whatever its batches).
 
-    By doubling, P^(k+i) = P^i * P^k for the next k entries: 22 vector products for 4 Mi
-    entries (7 ms) where a cumulative product walks them one by one (290 ms). Products modulo
-    2^64 are exact, so the tables are the same."""
-    tables = []
-    for base in (_P, _P_INV):
-        t = np.empty(n, dtype=np.uint64)
-        t[0] = 1
-        k, step = 1, base
-        with np.errstate(over="ignore"):
-            while k < n:
-                m = min(k, n - k)
-                np.multiply(t[:m], step, out=t[k:k + m])
-                step, k = step * step, 2 * k
-        tables.append(t)
-    return tables[0], tables[1]
+    By doubling, base^(k+i) = base^i * base^k for the next k entries: log2(n) vector products
+    where a cumulative product walks the entries one by one. Products modulo 2^64 are exact,
+    so the table is the same."""
+    t = np.empty(n, dtype=np.uint64)
+    t[0] = 1
+    k, step = 1, np.uint64(base)
+    with np.errstate(over="ignore"):
+        while k < n:
+            m = min(k, n - k)
+            np.multiply(t[:m], step, out=t[k:k + m])
+            step, k = step * step, 2 * k
+    return t
 
 
 def _pair_table() -> np.ndarray:
@@ -140,12 +137,7 @@ def _pair_table() -> np.ndarray:
 
 
 _PAIRS = _pair_table()
-
-
-@lru_cache(maxsize=16)
-def _even_powers(n: int) -> np.ndarray:
-    """P^(2m) for m < n/2: the weight of the m-th byte pair (from the tables of _powers)."""
-    return np.ascontiguousarray(_powers(n)[0][0::2])
+_P2 = int(_P) ** 2 % 2**64  # one byte pair's weight over the previous pair's
 
 
 def _word_hashes(folded: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -179,13 +171,13 @@ def _word_hashes(folded: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     with np.errstate(over="ignore"):
         # every uint16 is an index of the table: mode="wrap" skips the default's bounds check
         np.take(_PAIRS, np.frombuffer(data, dtype="<u2"), out=pairs[1:], mode="wrap")
-        pairs[1:] *= _even_powers(size)[:m]
+        pairs[1:] *= _power_table(_P2, size // 2)[:m]
         np.cumsum(pairs[1:], out=pairs[1:])
         at = np.empty(len(starts) + 1, dtype=np.int64)
         np.right_shift(starts, 1, out=at[:-1])
         at[-1] = m
         h = np.diff(pairs[at])
-        h *= _powers(size)[1][starts]
+        h *= _power_table(int(_P_INV), size)[starts]
         h += (ends - starts).view(np.uint64)
     text_ends = np.cumsum([len(e) + 1 for e in encoded])
     counts = np.diff(np.searchsorted(starts, text_ends), prepend=0)

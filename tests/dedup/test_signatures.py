@@ -131,14 +131,16 @@ def test_pairs_come_in_group_order():
 
 
 def test_power_tables_are_the_running_products():
-    from cleancorpus.pipeline.dedup.signatures import _P, _P_INV, _powers
+    from cleancorpus.pipeline.dedup.signatures import _P, _P2, _P_INV, _power_table
 
-    for n in (1, 2, 3, 1000, 1 << 16):
-        p, q = _powers(n)
-        with np.errstate(over="ignore"):
-            assert np.array_equal(p, np.cumprod(np.r_[np.uint64(1), np.full(n - 1, _P, np.uint64)], dtype=np.uint64))
-            assert np.array_equal(q, np.cumprod(np.r_[np.uint64(1), np.full(n - 1, _P_INV, np.uint64)], dtype=np.uint64))
-        assert (p * q == 1).all()  # P^i * P^-i
+    for base in (int(_P), int(_P_INV), _P2):
+        for n in (1, 2, 3, 1000, 1 << 16):
+            t = _power_table(base, n)
+            with np.errstate(over="ignore"):
+                assert np.array_equal(t, np.cumprod(np.r_[np.uint64(1), np.full(n - 1, base, np.uint64)], dtype=np.uint64))
+    with np.errstate(over="ignore"):
+        assert (_power_table(int(_P), 1000) * _power_table(int(_P_INV), 1000) == 1).all()  # P^i * P^-i
+        assert np.array_equal(_power_table(_P2, 500), _power_table(int(_P), 1000)[0::2])  # P^2m
 
 
 _M64 = (1 << 64) - 1
