@@ -19,7 +19,10 @@ syndication  bench/make_syndication.py --seed SEED over the set's truth texts (e
              when more copies are needed), a backfill with --config over docs.jsonl, the predicted
              clustering rebuilt with bench/dedup_quality.py's helpers and scored by /work/shared/bench/dedup/score.py against clusters.jsonl (pairwise P/R/F1,
              ARI). Every predicted pair of docs made from DIFFERENT originals is checked on the
-             originals' truth bodies as above; containment < 0.4 = false merge.
+             originals' truth bodies as above; containment < 0.4 = false merge. Every missed
+             pair is put down to where it was lost (miss_causes: one side cleaned away, the
+             cleaned texts apart, partial overlap, or dedup's representative order), and the
+             edits of the copies left apart are counted against all copies.
 
 False merges are listed with ids, similarity, true overlap, snippets and the head of
 `cleancorpus why OUT DOC`. Everything is also written to WORK/results.json.
@@ -224,7 +227,9 @@ def eval_syndication(name: str, set_dir: Path, work: Path, config: Path, seed: i
                 explained.add(i)
                 row[s + "_why"] = why(out, rej_doc[i], why_lines)
     n_orig = sum(c["category"] == "original" for c in clusters)
-    return {"gen_cmd": gen_cmd, "run": run, "score_cmd": score_cmd, "scores": sc,
+    causes = miss_causes(out, docs, gold, res, missed, config)
+    return {"miss_causes": causes, "transforms_of_missed": transforms_of_missed(clusters, missed, res),
+            "gen_cmd": gen_cmd, "run": run, "score_cmd": score_cmd, "scores": sc,
             "docs": len(docs), "originals": n_orig, "copies": sum(c["category"] == "copy" for c in clusters),
             "empty_truth_left_out": empty, "kept": res["n_documents"], "reject_reasons": res["reject_reasons"],
             "missed_pairs": len(missed), "wrong_pairs": len(wrong), "false_merges": len(false),
@@ -232,9 +237,81 @@ def eval_syndication(name: str, set_dir: Path, work: Path, config: Path, seed: i
             "false_merge_cases": false[:max_cases], "problems": res["problems"], "mapping": res["mapping"], "url_mismatch": url_mismatch}
 
 
+def miss_causes(out: Path, docs: list[dict], gold: dict[str, str], res: dict, missed: list[tuple[str, str]],
+                config: Path) -> dict:
+    """Each missed pair by where it was lost, on the texts dedup compared (the cleaned ones, as the
+    pipeline views, folds and shingles them):
+
+    cleaned_away   one side was rejected before dedup (e.g. all_boilerplate): nothing to compare
+    cleaned_apart  the two cleaned texts share under 10% of the smaller one's shingles: the
+                   cleaner kept different parts of the same body
+    partial        they share more, but neither is confirmed a duplicate of the other (the
+                   numbers: Jaccard, each side's share in the other, sizes, whole-text shares)
+    order          one is confirmed a duplicate of the other, yet each joined a different
+                   representative: dedup's no-chains, directional rule (a copy joins only a
+                   representative that holds most of its own text)
+    """
+    from cleancorpus.pipeline.config import load_config
+    from cleancorpus.pipeline.dedup.compare import confirm
+    from cleancorpus.pipeline.dedup.signatures import jaccard_containment
+    from cleancorpus.pipeline.run.deduplicate import compared_from_text
+    from cleancorpus.pipeline.run.process import variants_for
+
+    cfg = load_config(config)
+    variants = variants_for(cfg)
+    dropped = {r["doc_id"]: r["text"] for r in dq.read_table(out / "state" / "dedup_texts")}
+    row_of: dict[str, dict] = {}
+    for table in ("documents", "rejects"):
+        for r in dq.read_table(out / table):
+            row_of[docs[int(str(r["source_record"]).split(":")[1]) - 1]["id"]] = dict(r, table=table)
+    sets: dict[str, object] = {}
+
+    def compared(i: str) -> object:
+        if i not in sets:
+            r = row_of[i]
+            text = r["text"] if r["table"] == "documents" else dropped.get(r["doc_id"], "")
+            sets[i] = compared_from_text(text or "", cfg, variants, r.get("domain"), r.get("title"))
+        return sets[i]
+
+    counts: dict[str, int] = {k: 0 for k in ("cleaned_away", "cleaned_apart", "partial", "order")}
+    cases: list[dict] = []
+    for a, b in missed:
+        gone = [f"{i} {res['other_rejects'][i]['reason']}" for i in (a, b) if i in res["other_rejects"]]
+        if gone:
+            counts["cleaned_away"] += 1
+            cases.append({"a": a, "b": b, "cause": "cleaned_away", "detail": ", ".join(gone)})
+            continue
+        x, y = compared(a), compared(b)
+        j, c = jaccard_containment(x.shingles, y.shingles)
+        shared = c * min(len(x.shingles), len(y.shingles))
+        detail = (f"J {j:.2f}, {a} in {b} {shared / max(len(x.shingles), 1):.2f}, {b} in {a} "
+                  f"{shared / max(len(y.shingles), 1):.2f}; shingles {len(x.shingles)}/{len(y.shingles)}, "
+                  f"whole-text shares {x.view_share:.2f}/{y.view_share:.2f}")
+        cause = ("order" if confirm(x, y, cfg.dedup) is not None or confirm(y, x, cfg.dedup) is not None
+                 else "cleaned_apart" if c < 0.1 else "partial")
+        counts[cause] += 1
+        cases.append({"a": a, "b": b, "cause": cause, "detail": detail})
+    return {"counts": counts, "cases": cases}
+
+
+def transforms_of_missed(clusters: list[dict], missed: list[tuple[str, str]],
+                         res: dict) -> dict[str, tuple[int, int, int, int]]:
+    """How often each edit of make_syndication appears among the copies that ended apart from
+    their original, against all copies: an edit far more common among them points at what the
+    cleaning or dedup does not withstand."""
+    copy = {c["id"]: c for c in clusters if c["category"] == "copy"}
+    apart = {i for p in missed for i in p if i in copy and res["pred"].get(i) != res["pred"].get(copy[i]["cluster"])}
+    out = {}
+    for t in ("truncate", "drop", "readmore", "header", "headline", "footer", "spelling", "quotes"):
+        def has(i: str, t: str = t) -> bool:
+            return any(x.split(":")[0] == t for x in copy[i]["transforms"])
+        out[t] = (sum(map(has, apart)), len(apart), sum(map(has, copy)), len(copy))
+    return out
+
+
 # ------------------------------------------------------------------ report
 
-def report(results: dict) -> None:
+def report(results: dict, max_cases: int = 25) -> None:
     for key, r in results.items():
         print(f"\n=== {key}")
         print(f"  backfill {r['run']['wall_s']} s: {r['run']['cmd']}")
@@ -263,6 +340,12 @@ def report(results: dict) -> None:
                   f"merges (originals' true containment < {FALSE_MERGE}) {r['false_merges']}")
             print(f"  mapping {r['mapping']}, rows whose url differs from the mapped doc's {r['url_mismatch']}, "
                   f"problems {r['problems']}")
+            mc = r["miss_causes"]
+            print(f"  missed pairs by cause: {mc['counts']}")
+            for c in [c for c in mc["cases"] if c["cause"] != "cleaned_away"][:max_cases]:
+                print(f"    {c['cause']:13s} {c['a']} + {c['b']}: {c['detail']}")
+            print("  edits of the copies left apart from their original, against all copies: " + ", ".join(
+                f"{t} {n}/{m} vs {a}/{b}" for t, (n, m, a, b) in r["transforms_of_missed"].items()))
             for w in r["wrong_pairs_truth_overlap"]:
                 print(f"    {json.dumps(w)}")
             for c in r["false_merge_cases"]:
@@ -301,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 raise SystemExit(f"unknown measurement {what}")
             if not args.json:
-                report({f"{name} {what}": results[f"{name} {what}"]})
+                report({f"{name} {what}": results[f"{name} {what}"]}, args.max_cases)
                 sys.stdout.flush()
     if code_state() != state:
         print(f"WARNING: the code changed during the measurement, now {code_state()}", file=sys.stderr)

@@ -1,11 +1,12 @@
 """MinHash signatures for whole batches of documents at once, in numpy.
 
 Shingling is vectorized too (the Python-level shingle loop costs as much as the hashing):
-word hashes come from prefix sums of a polynomial hash over the batch's bytes (uint64
-arithmetic wraps modulo 2^64, and the odd base is invertible there), shingles are mixed
-combinations of consecutive word hashes, and each permutation is x -> a*x + b mod 2^32 with
-odd a over the top 32 bits of the shingle hash: a bijection of the hash space, in uint32 so
-the (shingles x permutations) block is half the memory traffic of uint64.
+word hashes come from prefix sums of a polynomial hash over the batch's bytes, taken two bytes
+at a time (uint64 arithmetic wraps modulo 2^64, and the odd base is invertible there), shingles
+are mixed combinations of consecutive word hashes, and one-permutation hashing puts each
+shingle in one bin of the signature. Every step is elementwise over a batch of texts, so the
+values are those of the plain per-word definition (tests/dedup/test_signatures.py) whatever
+the batching: the index keeps signatures across runs.
 """
 from __future__ import annotations
 
@@ -33,7 +34,9 @@ _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
 _MAYBE_CJK = re2.compile("[\u2e80-\ufaff\uff66-\uff9f\U00016fe0-\U0001f2ff\U00020000-\U0003ffff]")
 _P = np.uint64(1099511628211)  # odd, so invertible modulo 2^64
 _P_INV = np.uint64(pow(1099511628211, -1, 2**64))
-_MAX_BATCH_BYTES = 2_000_000
+# a batch's arrays (8 bytes per byte pair, 8 per word and shingle) fit a core's L2 cache, which
+# the numpy passes over them reread many times; smaller batches pay numpy's per-call overhead more
+_MAX_BATCH_BYTES = 128_000
 
 
 def fold(text: str, variants: dict[str, str] | None = None, canonical: bool = True) -> str:
@@ -89,63 +92,103 @@ def load_variants(path: str) -> dict[str, str]:
 
 def _mix(x: np.ndarray) -> np.ndarray:
     """splitmix64 finalizer: spreads the polynomial hash's structure over all bits."""
-    x = x ^ (x >> np.uint64(30))
-    x = x * np.uint64(0xBF58476D1CE4E5B9)
-    x = x ^ (x >> np.uint64(27))
-    x = x * np.uint64(0x94D049BB133111EB)
-    return x ^ (x >> np.uint64(31))
+    return _mix_inplace(x ^ (x >> np.uint64(30)), premixed=True)
 
 
-@lru_cache(maxsize=16)
-def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
-    """P^i and P^-i for i < n (n a power of two: a run computes a handful of sizes, each once;
-    a fixed 4 Mi-entry table cost every process 0.12 s, whatever its batches).
+def _mix_inplace(x: np.ndarray, premixed: bool = False) -> np.ndarray:
+    """_mix overwriting x (premixed: its first xor-shift already applied): no new array per step,
+    whose allocation and first touch cost about what the step itself does."""
+    with np.errstate(over="ignore"):
+        if not premixed:
+            x ^= x >> np.uint64(30)
+        x *= np.uint64(0xBF58476D1CE4E5B9)
+        x ^= x >> np.uint64(27)
+        x *= np.uint64(0x94D049BB133111EB)
+        x ^= x >> np.uint64(31)
+    return x
 
-    By doubling, P^(k+i) = P^i * P^k for the next k entries: 22 vector products for 4 Mi
-    entries (7 ms) where a cumulative product walks them one by one (290 ms). Products modulo
-    2^64 are exact, so the tables are the same."""
-    tables = []
-    for base in (_P, _P_INV):
-        t = np.empty(n, dtype=np.uint64)
-        t[0] = 1
-        k, step = 1, base
-        with np.errstate(over="ignore"):
-            while k < n:
-                m = min(k, n - k)
-                np.multiply(t[:m], step, out=t[k:k + m])
-                step, k = step * step, 2 * k
-        tables.append(t)
-    return tables[0], tables[1]
+
+@lru_cache(maxsize=32)
+def _power_table(base: int, n: int) -> np.ndarray:
+    """base^i modulo 2^64 for i < n (n a power of two: a run computes a handful of sizes, each
+    once; a fixed table would cost every process its size, whatever its batches).
+
+    By doubling, base^(k+i) = base^i * base^k for the next k entries: log2(n) vector products
+    where a cumulative product walks the entries one by one. Products modulo 2^64 are exact,
+    so the table is the same."""
+    t = np.empty(n, dtype=np.uint64)
+    t[0] = 1
+    k, step = 1, np.uint64(base)
+    with np.errstate(over="ignore"):
+        while k < n:
+            m = min(k, n - k)
+            np.multiply(t[:m], step, out=t[k:k + m])
+            step, k = step * step, 2 * k
+    return t
+
+
+def _pair_table() -> np.ndarray:
+    """z(lo) + P * z(hi) for every two bytes read as one little-endian uint16, where z(c) is the
+    byte, or 0 for the separators (space, newline): two bytes' share of a word's hash per lookup."""
+    z = np.arange(256, dtype=np.uint64)
+    z[[10, 32]] = 0
+    with np.errstate(over="ignore"):
+        return (z[None, :] + _P * z[:, None]).reshape(-1)
+
+
+_PAIRS = _pair_table()
+_P2 = int(_P) ** 2 % 2**64  # one byte pair's weight over the previous pair's
 
 
 def _word_hashes(folded: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Hash of every word of every text, and each text's word count."""
+    """Hash of every word of every text, and each text's word count.
+
+    A word's hash is mix(sum_j byte_j * P^j + length) over its UTF-8 bytes, position-free:
+    with prefix[i] = sum of byte * P^pos before position i, it is (prefix[end] -
+    prefix[start]) * P^-start. The separators count as zero bytes, so a word's prefix[end] is
+    the next word's prefix[start], and the byte before a word start adds nothing: prefix[start]
+    is the prefix sum over whole byte pairs before it, pairs[start // 2]. So the serial prefix
+    sum runs over pairs (half the bytes), and one lookup per word serves both of its ends."""
     # texts joined by newlines, words by spaces: one pass over bytes finds both boundaries
-    data = "\n".join(folded).encode("utf-8")
+    encoded = [t.encode("utf-8") for t in folded]
+    data = b"\n".join(encoded)
     if not data.strip():
         return np.zeros(0, dtype=np.uint64), np.zeros(len(folded), dtype=np.int64)
+    if len(data) % 2:
+        data += b"\n"  # whole pairs: one more separator
     b = np.frombuffer(data, dtype=np.uint8)
     n = len(b)
+    # word bytes flanked by two non-word bytes: the word starts and ends alternate where they differ
+    in_word = np.zeros(n + 2, dtype=bool)
+    np.not_equal(b, 32, out=in_word[1:-1])
+    in_word[1:-1] &= b != 10
+    edges = np.flatnonzero(in_word[1:] != in_word[:-1])
+    starts, ends = edges[0::2], edges[1::2]
     size = 1 << max(16, (n - 1).bit_length())
-    pw, ipw = _powers(size)
+    m = n // 2
+    pairs = np.empty(m + 1, dtype=np.uint64)
+    pairs[0] = 0
     with np.errstate(over="ignore"):
-        prefix = np.zeros(n + 1, dtype=np.uint64)
-        np.cumsum(b.astype(np.uint64) * pw[:n], out=prefix[1:])
-        sep = np.flatnonzero((b == 32) | (b == 10))
-        starts = np.concatenate(([0], sep + 1))
-        ends = np.concatenate((sep, [n]))
-        keep = ends > starts
-        starts, ends = starts[keep], ends[keep]
-        h = (prefix[ends] - prefix[starts]) * ipw[:n][starts] + (ends - starts).astype(np.uint64)
-    text_ends = np.concatenate((np.flatnonzero(b == 10), [n]))
-    counts = np.diff(np.concatenate(([0], np.searchsorted(starts, text_ends))))
-    return _mix(h), counts.astype(np.int64)
+        # every uint16 is an index of the table: mode="wrap" skips the default's bounds check
+        np.take(_PAIRS, np.frombuffer(data, dtype="<u2"), out=pairs[1:], mode="wrap")
+        pairs[1:] *= _power_table(_P2, size // 2)[:m]
+        np.cumsum(pairs[1:], out=pairs[1:])
+        at = np.empty(len(starts) + 1, dtype=np.int64)
+        np.right_shift(starts, 1, out=at[:-1])
+        at[-1] = m
+        h = np.diff(pairs[at])
+        h *= _power_table(int(_P_INV), size)[starts]
+        h += (ends - starts).view(np.uint64)
+    text_ends = np.cumsum([len(e) + 1 for e in encoded])
+    counts = np.diff(np.searchsorted(starts, text_ends), prepend=0)
+    return _mix_inplace(h), counts.astype(np.int64)
 
 
 def shingle_hashes(folded: Sequence[str], k: int) -> tuple[np.ndarray, np.ndarray]:
     """All k-word shingle hashes of a batch and the offsets where each text's shingles start.
 
-    A text shorter than k words contributes one shingle of all its words.
+    A shingle's hash is mix(Horner's w0*M^(k-1) + ... + w(k-1)) of its word hashes. A text
+    shorter than k words contributes one shingle of all its words, padded with zero words.
     """
     words, counts = _word_hashes(folded)
     n_docs = len(counts)
@@ -157,25 +200,41 @@ def shingle_hashes(folded: Sequence[str], k: int) -> tuple[np.ndarray, np.ndarra
     total = int(sh_start[-1])
     if total == 0:
         return np.zeros(0, dtype=np.uint64), sh_start
-    # first word of each shingle: shingle j of a text starts at its word j
-    first = np.arange(total, dtype=np.int64) + np.repeat(word_start[:-1] - sh_start[:-1], n_sh)
-    mult = np.uint64(0x9E3779B97F4A7C15)
-    last = len(words) - 1
-    acc = words[first].copy()
+    acc = _windows(words, k)
+    # shingle j of a text is the window at its word j; windows across two texts are dropped
+    first = np.arange(total, dtype=np.int64)
+    first += np.repeat(word_start[:-1] - sh_start[:-1], n_sh)
+    acc = acc[first]
+    short = np.flatnonzero((counts < k) & (counts > 0))
+    if len(short):  # a window past a short text's end holds the next text's words: recomputed
+        acc[sh_start[short]] = _windows(words, k, word_start[short], counts[short])
+    return _mix_inplace(acc), sh_start
+
+
+_SHINGLE_MULT = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _windows(words: np.ndarray, k: int, at: np.ndarray | None = None, size: np.ndarray | None = None) -> np.ndarray:
+    """Horner's hash of the k words from every position (from positions `at`, of their first
+    `size` words only, the rest zero words); words past the end count as zero.
+
+    Over all positions each step is a shifted slice of the word array, not a gather: the
+    k - 1 windows per text that cross into the next text cost less than k index lookups."""
+    n = len(words)
+    padded = np.zeros(n + k - 1, dtype=np.uint64)
+    padded[:n] = words
     with np.errstate(over="ignore"):
+        if at is None:
+            acc = padded[:n].copy()
+            for t in range(1, k):
+                acc *= _SHINGLE_MULT
+                acc += padded[t:n + t]
+            return acc
+        acc = padded[at].copy()
         for t in range(1, k):
-            acc *= mult
-            acc += words[np.minimum(first + t, last)]
-        short = np.flatnonzero((counts < k) & (counts > 0))
-        if len(short):  # texts under k words: one shingle of their own words only
-            for d in short:
-                v = np.uint64(0)
-                for w in words[word_start[d]:word_start[d + 1]]:
-                    v = v * mult + w
-                for _ in range(k - int(counts[d])):
-                    v = v * mult
-                acc[sh_start[d]] = v
-    return _mix(acc), sh_start
+            acc *= _SHINGLE_MULT
+            acc += np.where(t < size, padded[at + t], np.uint64(0))
+        return acc
 
 
 def _batches(folded: Sequence[str]) -> list[tuple[int, int]]:
@@ -230,14 +289,20 @@ def sketch(folded: Sequence[str], num_perm: int, k: int, seed: int,
 
 
 def _sign_batch(sig: np.ndarray, sh: np.ndarray, starts: np.ndarray, lo: int, seed: int) -> None:
+    """Each shingle's salted hash picks its bin (top 32 bits scaled to num_perm) and offers its
+    low 32 bits, made even, as that bin's minimum."""
     num_perm = sig.shape[1]
     salt = np.uint64((seed * 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF)
-    doc_of = np.repeat(np.arange(lo, lo + len(starts) - 1, dtype=np.int64), np.diff(starts))
-    h = _mix(sh ^ salt)
+    h = _mix_inplace(sh ^ salt)
+    vals = h.astype(np.uint32)
+    vals &= np.uint32(0xFFFFFFFE)  # even: never the empty marker
     with np.errstate(over="ignore"):
-        bins = ((h >> np.uint64(32)) * np.uint64(num_perm)) >> np.uint64(32)
-    vals = (h & np.uint64(0xFFFFFFFE)).astype(np.uint32)  # even: never the empty marker
-    np.minimum.at(sig.reshape(-1), doc_of * num_perm + bins.astype(np.int64), vals)
+        h >>= np.uint64(32)
+        h *= np.uint64(num_perm)
+        h >>= np.uint64(32)  # the bin
+    cell = h.view(np.int64)
+    cell += np.repeat(np.arange(lo, lo + len(starts) - 1, dtype=np.int64) * num_perm, np.diff(starts))
+    np.minimum.at(sig.reshape(-1), cell, vals)
 
 
 def _set_batch(sh: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -131,11 +131,82 @@ def test_pairs_come_in_group_order():
 
 
 def test_power_tables_are_the_running_products():
-    from cleancorpus.pipeline.dedup.signatures import _P, _P_INV, _powers
+    from cleancorpus.pipeline.dedup.signatures import _P, _P2, _P_INV, _power_table
 
-    for n in (1, 2, 3, 1000, 1 << 16):
-        p, q = _powers(n)
-        with np.errstate(over="ignore"):
-            assert np.array_equal(p, np.cumprod(np.r_[np.uint64(1), np.full(n - 1, _P, np.uint64)], dtype=np.uint64))
-            assert np.array_equal(q, np.cumprod(np.r_[np.uint64(1), np.full(n - 1, _P_INV, np.uint64)], dtype=np.uint64))
-        assert (p * q == 1).all()  # P^i * P^-i
+    for base in (int(_P), int(_P_INV), _P2):
+        for n in (1, 2, 3, 1000, 1 << 16):
+            t = _power_table(base, n)
+            with np.errstate(over="ignore"):
+                assert np.array_equal(t, np.cumprod(np.r_[np.uint64(1), np.full(n - 1, base, np.uint64)], dtype=np.uint64))
+    with np.errstate(over="ignore"):
+        assert (_power_table(int(_P), 1000) * _power_table(int(_P_INV), 1000) == 1).all()  # P^i * P^-i
+        assert np.array_equal(_power_table(_P2, 500), _power_table(int(_P), 1000)[0::2])  # P^2m
+
+
+_M64 = (1 << 64) - 1
+
+
+def _mix_ref(x: int) -> int:
+    x ^= x >> 30
+    x = (x * 0xBF58476D1CE4E5B9) & _M64
+    x ^= x >> 27
+    x = (x * 0x94D049BB133111EB) & _M64
+    return x ^ (x >> 31)
+
+
+def _shingles_ref(folded: str, k: int) -> list[int]:
+    """The definition, one word and one shingle at a time: a word's hash is mix(sum of its UTF-8
+    bytes times P^position + its length); a shingle's, mix of Horner's sum of its k word hashes;
+    a text under k words has one shingle of its words padded with zero words."""
+    p = 1099511628211
+    words = []
+    for w in folded.encode("utf-8").replace(b"\n", b" ").split(b" "):
+        if w:
+            words.append(_mix_ref((sum(c * pow(p, j, 1 << 64) for j, c in enumerate(w)) + len(w)) & _M64))
+    if not words:
+        return []
+    windows = [words[i:i + k] for i in range(len(words) - k + 1)] or [words + [0] * (k - len(words))]
+    out = []
+    for win in windows:
+        acc = 0
+        for w in win:
+            acc = (acc * 0x9E3779B97F4A7C15 + w) & _M64
+        out.append(_mix_ref(acc))
+    return out
+
+
+def _signature_ref(shingles: list[int], num_perm: int, seed: int) -> list[int]:
+    """One permutation hashing: the salted hash's top half picks the bin, its low half (made
+    even) competes for the bin's minimum; an empty bin takes the next filled bin to its right
+    (circularly) plus its distance times a constant."""
+    empty = 0xFFFFFFFF
+    sig = [empty] * num_perm
+    salt = (seed * 0x9E3779B97F4A7C15) & _M64
+    for s in shingles:
+        h = _mix_ref(s ^ salt)
+        b = ((h >> 32) * num_perm) >> 32
+        sig[b] = min(sig[b], h & 0xFFFFFFFE)
+    if not shingles:
+        return sig
+    filled = list(sig)
+    for j in range(num_perm):
+        if sig[j] == empty:
+            d = next(d for d in range(1, num_perm) if sig[(j + d) % num_perm] != empty)
+            filled[j] = ((sig[(j + d) % num_perm] + d * 0x9E3779B1) & 0xFFFFFFFF) & 0xFFFFFFFE
+    return filled
+
+
+def test_sketch_matches_its_definition():
+    """The index keeps signatures across runs: however sketch() computes them (byte pairs,
+    batches), the values must stay those of the plain definition."""
+    from cleancorpus.pipeline.dedup.signatures import fold, sketch
+
+    texts = [fold(t) for t in _texts()] + ["one", "two words", "three words here", "a" * 301, "é " * 7]
+    texts += [t[:n] for t in texts[:3] for n in (1, 2, 3, 4, 50, 51)]  # joined lengths odd and even
+    for num_perm, k, seed in ((120, 3, 1), (7, 5, 2), (64, 1, 0)):
+        sig, n_sh, values, offsets = sketch(texts, num_perm, k, seed)
+        for i, t in enumerate(texts):
+            sh = _shingles_ref(t, k)
+            assert n_sh[i] == len(sh), (k, t[:40])
+            assert sig[i].tolist() == _signature_ref(sh, num_perm, seed), (num_perm, k, seed, t[:40])
+            assert values[offsets[i]:offsets[i + 1]].tolist() == sorted({s >> 32 for s in sh})
