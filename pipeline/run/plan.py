@@ -11,6 +11,7 @@ import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,19 @@ from cleancorpus.pipeline.run.state import Layout, load_ledger
 _CONFIGS: dict[str, Config] = {}  # config hash -> the run's config, once per process
 
 SPLITTABLE = ("jsonl", "parquet", "warc")  # record files big enough are split across shards
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A hash of the library's code and shipped models: a shard staged by other code (a run that
+    crashed before an upgrade) is cleaned again rather than mixed with this code's rows."""
+    h = hashlib.sha256()
+    root = Path(__file__).resolve().parents[1]
+    for f in sorted(root.rglob("*")):
+        if f.suffix in (".py", ".json", ".txt") and "__pycache__" not in f.parts:
+            h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()[:16]
+
 
 @dataclass(frozen=True)
 class Shard:
@@ -124,7 +138,8 @@ def plan_run(inputs: list[str], output: str, cfg: Config, config_path: str | Non
     for batch in _cut_tapered(todo, cfg.run.shard_max_bytes, cfg.run.shard_max_files, cfg.run.shard_taper,
                               cfg.run.gz_max_parts):
         entries = tuple((f.uri, f.size, f.mtime, f.part, f.nparts) for f in batch)
-        key = hashlib.sha256((chash + "|" + against + "|" + json.dumps(entries)).encode()).hexdigest()[:20]
+        key = hashlib.sha256((chash + "|" + code_fingerprint() + "|" + against + "|" + json.dumps(entries)).encode()
+                             ).hexdigest()[:20]
         shards.append(Shard(len(shards), key, entries))
     return RunPlan(new_run_id(now), str(output), config_path, chash, now.isoformat(), tuple(shards), skipped,
                    tuple(problems), reprocess, remote, config_to_dict(cfg), stage)
