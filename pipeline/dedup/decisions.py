@@ -98,6 +98,8 @@ def deduplicate(
     load_sets: Callable[[list[int]], dict[int, Compared]],
     group: Callable[[int], Any] = lambda x: x,
     prefetch: Callable[[int], bool] = lambda x: True,
+    screen: "RunScreen | None" = None,
+    confirmer: "Confirmer | None" = None,
 ) -> DedupResult:
     """Decide kept / duplicate for every run document. Shingle sets are fetched only for candidates.
 
@@ -107,24 +109,84 @@ def deduplicate(
 
     The run's rows are decided in a canonical order (by doc_id, then text hash), not in the
     order they came: which pairs a large group of equal band keys yields depends on row order,
-    and so the same documents give the same decisions however they were sharded or ordered."""
+    and so the same documents give the same decisions however they were sharded or ordered.
+
+    screen and confirmer say how the run's candidate pairs are found and confirmed (by default
+    here, in one process; tasks.py splits both into tasks with the same result)."""
     n = len(run)
     perm = np.lexsort((run.hash64, run.doc_id.astype(str))) if n else np.zeros(0, np.int64)
     inverse = np.empty_like(perm)
     inverse[perm] = np.arange(n)
 
-    def load(rows: list[int]) -> dict[int, Compared]:
-        got = load_sets([int(perm[x]) if x < n else x for x in rows])
-        return {(int(inverse[x]) if x < n else x): v for x, v in got.items()}
-
-    res = _decide(run.take(perm), index, cfg, load, lambda x: group(int(perm[x])) if x < n else group(x), prefetch)
+    res = _decide(run.take(perm), index, cfg, _PermutedSets(load_sets, perm, inverse), _PermutedGroup(group, perm),
+                  prefetch, screen or screened_run_pairs, confirmer or confirm_serial)
     back = inverse.tolist()
     return DedupResult([res.decisions[i] for i in back], [res.doc_ids[i] for i in back], res.index_bands[inverse],
                        res.index_growth, res.pairs_checked, res.pairs_confirmed)
 
 
+class _PermutedSets:
+    """load_sets on canonical rows: run row x is the caller's row perm[x]. A class, not a
+    closure, so that a confirmation task can be pickled to a worker along with it."""
+
+    def __init__(self, load_sets: Callable[[list[int]], dict[int, Compared]], perm: np.ndarray, inverse: np.ndarray) -> None:
+        self.load_sets, self.perm, self.inverse = load_sets, perm, inverse
+
+    def __call__(self, rows: list[int]) -> dict[int, Compared]:
+        n = len(self.perm)
+        got = self.load_sets([int(self.perm[x]) if x < n else x for x in rows])
+        return {(int(self.inverse[x]) if x < n else x): v for x, v in got.items()}
+
+
+class _PermutedGroup:
+    """group on canonical rows (see _PermutedSets)."""
+
+    def __init__(self, group: Callable[[int], Any], perm: np.ndarray) -> None:
+        self.group, self.perm = group, perm
+
+    def __call__(self, x: int) -> Any:
+        return self.group(int(self.perm[x])) if x < len(self.perm) else self.group(x)
+
+
+# (run in canonical order, exact-copy root per run row, unchanged mask, cfg) -> screened run pairs
+RunScreen = Callable[[RunCandidates, np.ndarray, np.ndarray, DedupConfig], np.ndarray]
+# (candidate pairs in group order, the sets, union-find after exact copies, n) -> (unions made, index rows joined)
+Confirmer = Callable[[list[tuple[int, int]], ShingleSets, UnionFind, int, DedupConfig], tuple[int, set[int]]]
+
+
+def live_pairs(pairs: np.ndarray, roots: np.ndarray, unchanged: np.ndarray) -> np.ndarray:
+    """The run pairs still to check: not already one exact-copy cluster, neither row unchanged."""
+    live = (roots[pairs[:, 0]] != roots[pairs[:, 1]]) & ~unchanged[pairs[:, 0]] & ~unchanged[pairs[:, 1]]
+    return pairs[live]
+
+
+def screened_run_pairs(run: RunCandidates, roots: np.ndarray, unchanged: np.ndarray, cfg: DedupConfig) -> np.ndarray:
+    """The run's candidate pairs in one process: every band at once, then the signature screen.
+    In the run, full signatures are at hand: finer bands (fewer rows) find containment copies
+    whose Jaccard is low; only the index is limited to the coarser stored bands."""
+    run_keys = band_keys(run.sig, cfg.run_bands) if len(run) else np.zeros((0, cfg.run_bands), np.uint64)
+    return plausible(run, live_pairs(run_pairs(run_keys), roots, unchanged), cfg)
+
+
+def confirm_serial(pairs: list[tuple[int, int]], sset: ShingleSets, uf: UnionFind, n: int,
+                   cfg: DedupConfig) -> tuple[int, set[int]]:
+    """Join every related pair not already in one cluster; (unions made, index rows joined).
+    The clusters are those of the graph of related pairs whatever the order, so a pair already
+    in one cluster is never checked."""
+    confirmed, touched = 0, set()
+    for a, b in pairs:
+        if uf.find(a) == uf.find(b) or not related(sset(a), sset(b), cfg):
+            continue
+        confirmed += 1
+        uf.union(a, b)
+        if b >= n:
+            touched.add(b)
+    return confirmed, touched
+
+
 def _decide(run: RunCandidates, index: IndexView, cfg: DedupConfig, load_sets: Callable[[list[int]], dict[int, Compared]],
-            group: Callable[[int], Any], prefetch: Callable[[int], bool]) -> DedupResult:
+            group: Callable[[int], Any], prefetch: Callable[[int], bool], screen: RunScreen = screened_run_pairs,
+            confirmer: Confirmer = confirm_serial) -> DedupResult:
     """deduplicate() on rows already in canonical order."""
     n, m = len(run), len(index)
     index.prepare()
@@ -149,13 +211,8 @@ def _decide(run: RunCandidates, index: IndexView, cfg: DedupConfig, load_sets: C
             exact_pair.add((i, n + int(j)))
             touched.add(n + int(j))
     # near duplicates: LSH candidates, estimated on signatures, confirmed on shingle sets
-    # in the run, full signatures are at hand: finer bands (fewer rows) find containment
-    # copies whose Jaccard is low; only the index is limited to the coarser stored bands
-    run_keys = band_keys(run.sig, cfg.run_bands) if n else np.zeros((0, cfg.run_bands), np.uint64)
-    pairs_in_run = run_pairs(run_keys)
     roots = np.array([uf.find(x) for x in range(n)], dtype=np.int64)  # pairs already joined as exact copies drop out
-    live = (roots[pairs_in_run[:, 0]] != roots[pairs_in_run[:, 1]]) & ~unchanged[pairs_in_run[:, 0]] & ~unchanged[pairs_in_run[:, 1]]
-    cand_run = plausible(run, pairs_in_run[live], cfg)
+    cand_run = screen(run, roots, unchanged, cfg)
     cand_idx = [(i, n + j) for i, j in index.band_hits(keys32) if not unchanged[i] and uf.find(i) != uf.find(n + j)]
     pairs_all = np.concatenate((cand_run, np.array(cand_idx, dtype=np.int64).reshape(-1, 2)))
     pairs = in_group_order(pairs_all, group)
@@ -164,14 +221,8 @@ def _decide(run: RunCandidates, index: IndexView, cfg: DedupConfig, load_sets: C
     # from has the most, so it leads its cluster; counted, not confirmed, so that pairs already
     # in one cluster are never checked
     degree = np.bincount(pairs_all[pairs_all < n], minlength=n).astype(np.int32) if len(pairs_all) else np.zeros(n, np.int32)
-    confirmed = 0
-    for a, b in pairs:
-        if uf.find(a) == uf.find(b) or not related(sset(a), sset(b), cfg):
-            continue
-        confirmed += 1
-        uf.union(a, b)
-        if b >= n:
-            touched.add(b)
+    confirmed, joined = confirmer(pairs, sset, uf, n, cfg)
+    touched |= joined
     final_ids = _unique_ids(run, index)
     decisions, growth = _assign(run, index, cfg, uf, touched, final_ids, sset, unchanged, degree)
     return DedupResult(decisions, final_ids, keys32, growth, len(cand_run) + len(cand_idx), confirmed)
