@@ -47,9 +47,44 @@ MapFn = Callable[..., Iterable[Any]]  # map_fn(fn, items): fn(item) for each, re
 ArrayOrPath = np.ndarray | str | os.PathLike
 
 
-def _open(a: ArrayOrPath) -> np.ndarray:
-    """An array, or an .npy file memory-mapped: a task reads only the part it touches."""
-    return a if isinstance(a, np.ndarray) else np.load(a, mmap_mode="r")
+def _layout(path: ArrayOrPath) -> tuple[tuple[int, ...], np.dtype, int]:
+    """(shape, dtype, data offset) of a C-order .npy file."""
+    with open(path, "rb") as f:
+        version = np.lib.format.read_magic(f)
+        read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        shape, fortran, dtype = read(f)
+        if fortran:
+            raise ValueError(f"{path}: a Fortran-order array")
+        return shape, dtype, f.tell()
+
+
+def _first_axis(a: ArrayOrPath, i: int) -> np.ndarray:
+    """a[i] of an array, or read from an .npy file: one read, nothing of the file kept mapped
+    (a memory map would keep every band a task has sorted in its resident memory)."""
+    if isinstance(a, np.ndarray):
+        return a[i]
+    shape, dtype, offset = _layout(a)
+    count = int(np.prod(shape[1:]))
+    return np.fromfile(a, dtype, count=count, offset=offset + i * count * dtype.itemsize).reshape(shape[1:])
+
+
+def _gather(a: ArrayOrPath, rows: np.ndarray) -> np.ndarray:
+    """a[rows] of an array, or of an .npy file a row at a time (os.pread): a block's rows are a
+    few scattered ones of a run's file, and reading only those keeps the task's memory its own."""
+    if isinstance(a, np.ndarray):
+        return a[rows]
+    shape, dtype, offset = _layout(a)
+    size = int(np.prod(shape[1:])) * dtype.itemsize
+    fd = os.open(a, os.O_RDONLY)
+    try:
+        data = b"".join([os.pread(fd, size, offset + int(r) * size) for r in rows.tolist()])
+    finally:
+        os.close(fd)
+    return np.frombuffer(data, dtype).reshape((len(rows), *shape[1:])).copy()
+
+
+def _shape(a: ArrayOrPath) -> tuple[int, ...]:
+    return a.shape if isinstance(a, np.ndarray) else _layout(a)[0]
 
 
 def even_ranges(total: int, parts: int) -> list[tuple[int, int]]:
@@ -62,13 +97,12 @@ def even_ranges(total: int, parts: int) -> list[tuple[int, int]]:
 def band_task(columns: ArrayOrPath) -> np.ndarray:
     """Sorted distinct pair codes (a * n + b, a < b) of rows sharing a key in any of the given
     bands. columns is band-major, (bands, n), or the .npy path of such an array, so that each
-    band is one contiguous read of a memory-mapped file. Codes are merged band by band, so the
-    task holds one band's sort and its distinct pairs, never every band's at once."""
-    cols = _open(columns)
-    n = cols.shape[1]
+    band is one contiguous read. Codes are merged band by band, so the task holds one band's
+    keys, its sort and the distinct pairs so far, never every band's at once."""
+    bands, n = _shape(columns)
     acc = np.zeros(0, np.int64)
-    for b in range(cols.shape[0]):
-        codes = _band_pairs(np.asarray(cols[b]), n)
+    for b in range(bands):
+        codes = _band_pairs(_first_axis(columns, b), n)
         if codes:
             acc = sorted_unique(np.concatenate([acc, *(c.astype(np.int64) for c in codes)]))
     return acc
@@ -118,11 +152,11 @@ class _Rows:
 def screen_task(pairs: np.ndarray, sig: ArrayOrPath, n_shingles: ArrayOrPath, cfg: DedupConfig,
                 rows: np.ndarray | None = None) -> np.ndarray:
     """plausible() on one block of (m, 2) run pairs, in their order. sig and n_shingles are the
-    whole run's (arrays or .npy paths, memory-mapped: only the block's rows are read), or, when
-    rows (sorted distinct) is given, only those rows of them."""
+    whole run's (arrays or .npy paths: only the block's rows are read), or, when rows (sorted
+    distinct) is given, only those rows of them."""
     if rows is None:
         rows = sorted_unique(pairs.ravel())
-        sig_rows, nsh_rows = np.asarray(_open(sig)[rows]), np.asarray(_open(n_shingles)[rows])
+        sig_rows, nsh_rows = _gather(sig, rows), _gather(n_shingles, rows)
     else:
         sig_rows, nsh_rows = np.asarray(sig), np.asarray(n_shingles)
     local = np.searchsorted(rows, pairs).reshape(-1, 2)
