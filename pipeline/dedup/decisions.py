@@ -100,6 +100,7 @@ def deduplicate(
     prefetch: Callable[[int], bool] = lambda x: True,
     screen: "RunScreen | None" = None,
     confirmer: "Confirmer | None" = None,
+    index_hits: "IndexHits | None" = None,
 ) -> DedupResult:
     """Decide kept / duplicate for every run document. Shingle sets are fetched only for candidates.
 
@@ -111,15 +112,16 @@ def deduplicate(
     order they came: which pairs a large group of equal band keys yields depends on row order,
     and so the same documents give the same decisions however they were sharded or ordered.
 
-    screen and confirmer say how the run's candidate pairs are found and confirmed (by default
-    here, in one process; tasks.py splits both into tasks with the same result)."""
+    screen, index_hits and confirmer say how the run's candidate pairs and those against the
+    index are found, and how they are confirmed (by default here, in one process; tasks.py
+    splits each into tasks with the same result)."""
     n = len(run)
     perm = np.lexsort((run.hash64, run.doc_id.astype(str))) if n else np.zeros(0, np.int64)
     inverse = np.empty_like(perm)
     inverse[perm] = np.arange(n)
 
     res = _decide(run.take(perm), index, cfg, _PermutedSets(load_sets, perm, inverse), _PermutedGroup(group, perm),
-                  prefetch, screen or screened_run_pairs, confirmer or confirm_serial)
+                  prefetch, screen or screened_run_pairs, confirmer or confirm_serial, index_hits or _band_hits)
     back = inverse.tolist()
     return DedupResult([res.decisions[i] for i in back], [res.doc_ids[i] for i in back], res.index_bands[inverse],
                        res.index_growth, res.pairs_checked, res.pairs_confirmed)
@@ -152,6 +154,12 @@ class _PermutedGroup:
 RunScreen = Callable[[RunCandidates, np.ndarray, np.ndarray, DedupConfig], np.ndarray]
 # (candidate pairs in group order, the sets, union-find after exact copies, n) -> (unions made, index rows joined)
 Confirmer = Callable[[list[tuple[int, int]], ShingleSets, UnionFind, int, DedupConfig], tuple[int, set[int]]]
+# (index, run's index band keys) -> sorted (run row, index row) pairs sharing a band key
+IndexHits = Callable[[IndexView, np.ndarray], list[tuple[int, int]]]
+
+
+def _band_hits(index: IndexView, keys32: np.ndarray) -> list[tuple[int, int]]:
+    return index.band_hits(keys32)
 
 
 def live_pairs(pairs: np.ndarray, roots: np.ndarray, unchanged: np.ndarray) -> np.ndarray:
@@ -186,7 +194,7 @@ def confirm_serial(pairs: list[tuple[int, int]], sset: ShingleSets, uf: UnionFin
 
 def _decide(run: RunCandidates, index: IndexView, cfg: DedupConfig, load_sets: Callable[[list[int]], dict[int, Compared]],
             group: Callable[[int], Any], prefetch: Callable[[int], bool], screen: RunScreen = screened_run_pairs,
-            confirmer: Confirmer = confirm_serial) -> DedupResult:
+            confirmer: Confirmer = confirm_serial, index_hits: IndexHits = _band_hits) -> DedupResult:
     """deduplicate() on rows already in canonical order."""
     n, m = len(run), len(index)
     index.prepare()
@@ -213,7 +221,7 @@ def _decide(run: RunCandidates, index: IndexView, cfg: DedupConfig, load_sets: C
     # near duplicates: LSH candidates, estimated on signatures, confirmed on shingle sets
     roots = np.array([uf.find(x) for x in range(n)], dtype=np.int64)  # pairs already joined as exact copies drop out
     cand_run = screen(run, roots, unchanged, cfg)
-    cand_idx = [(i, n + j) for i, j in index.band_hits(keys32) if not unchanged[i] and uf.find(i) != uf.find(n + j)]
+    cand_idx = [(i, n + j) for i, j in index_hits(index, keys32) if not unchanged[i] and uf.find(i) != uf.find(n + j)]
     pairs_all = np.concatenate((cand_run, np.array(cand_idx, dtype=np.int64).reshape(-1, 2)))
     pairs = in_group_order(pairs_all, group)
     sset = ShingleSets(load_sets, group, (x for p in pairs for x in p), prefetch=prefetch)

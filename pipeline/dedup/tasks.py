@@ -10,6 +10,10 @@ run, so the result is the single-process one, row for row:
   merged, the codes of all bands give exactly `run_pairs(keys)` (sorted and distinct);
 - the signature screen (`plausible`), split by pair block: a row-wise filter, so the blocks'
   outputs concatenated in order are the screen of the whole;
+- lookups in the persistent index, split by band range: the index's sorted band columns are
+  written one file per range (write_index_parts; the index itself is stored as before) and a
+  task reads only its bands' file; the cap of index rows per run row holds per band, so the
+  union of the parts' hits is IndexView.band_hits';
 - confirmation, split by pair block: whether two documents are related is a pure function of
   their two shingle sets, and the clusters are the connected parts of the graph of related
   pairs (after exact copies) whatever the order pairs are checked in. A block gives the related
@@ -40,7 +44,7 @@ from cleancorpus.pipeline.dedup.decisions import (
     deduplicate,
     live_pairs,
 )
-from cleancorpus.pipeline.dedup.index import IndexView
+from cleancorpus.pipeline.dedup.index import IndexView, band_part_hits
 from cleancorpus.pipeline.dedup.signatures import band_keys, sorted_unique
 
 MapFn = Callable[..., Iterable[Any]]  # map_fn(fn, items): fn(item) for each, results in order
@@ -254,6 +258,50 @@ def _confirm_item(item: tuple[np.ndarray, np.ndarray], load: Callable[[list[int]
     return confirm_task(item[0], item[1], load, group, prefetch, cfg)
 
 
+def write_index_parts(index: IndexView, folder: Path, tasks: int) -> list[Path]:
+    """The index's sorted band columns, one .npz per task's band range: a lookup task reads
+    only its bands' file (the index itself is stored as today)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for lo, hi in even_ranges(index.bands.shape[1], tasks):
+        keys, order = index.band_part(lo, hi)
+        p = folder / f"index_bands_{lo:03d}_{hi:03d}.npz"
+        np.savez(p, keys=keys, order=order, bands=np.array([lo, hi]))
+        paths.append(p)
+    return paths
+
+
+def index_part_task(item: tuple[ArrayOrPath | tuple[np.ndarray, np.ndarray], np.ndarray]) -> np.ndarray:
+    """One band part's (run row, index row) hits, sorted (k, 2): item is (part, the run's keys
+    of those bands), the part an .npz of write_index_parts or (sorted keys, order) arrays."""
+    part, cols = item
+    if isinstance(part, tuple):
+        return band_part_hits(part[0], part[1], cols)
+    with np.load(part) as f:
+        return band_part_hits(f["keys"], f["order"], cols)
+
+
+@dataclass
+class SplitIndexHits:
+    """decisions.IndexHits by band-range tasks: the union of the parts' hits is band_hits'."""
+
+    tasks: int = 4
+    map_fn: MapFn = map
+    folder: Path | None = None
+
+    def __call__(self, index: IndexView, keys32: np.ndarray) -> list[tuple[int, int]]:
+        m = len(index)
+        if m == 0 or not len(keys32):
+            return []
+        ranges = even_ranges(index.bands.shape[1], self.tasks)
+        parts: list[Any] = (write_index_parts(index, self.folder, self.tasks) if self.folder is not None
+                            else [index.band_part(lo, hi) for lo, hi in ranges])
+        items = [(p, np.ascontiguousarray(keys32[:, lo:hi])) for p, (lo, hi) in zip(parts, ranges)]
+        codes = [h[:, 0] * m + h[:, 1] for h in self.map_fn(index_part_task, items)]
+        merged = sorted_unique(np.concatenate(codes)) if codes else np.zeros(0, np.int64)
+        return [(int(c // m), int(c % m)) for c in merged.tolist()]
+
+
 def deduplicate_tasks(run: RunCandidates, index: IndexView, cfg: DedupConfig,
                       load_sets: Callable[[list[int]], dict[int, Compared]], group: Callable[[int], Any] | None = None,
                       prefetch: Callable[[int], bool] | None = None, tasks: int = 4,
@@ -262,7 +310,7 @@ def deduplicate_tasks(run: RunCandidates, index: IndexView, cfg: DedupConfig,
     The defaults of group and prefetch are module functions, not lambdas, so tasks pickle."""
     group, prefetch = group or _row, prefetch or _always
     return deduplicate(run, index, cfg, load_sets, group, prefetch, screen=SplitScreen(tasks, map_fn),
-                       confirmer=SplitConfirmer(tasks, map_fn))
+                       confirmer=SplitConfirmer(tasks, map_fn), index_hits=SplitIndexHits(tasks, map_fn))
 
 
 def _row(x: int) -> int:

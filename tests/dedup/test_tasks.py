@@ -18,6 +18,7 @@ from cleancorpus.pipeline.dedup.index import IndexView
 from cleancorpus.pipeline.dedup.signatures import band_keys, index_band_keys
 from cleancorpus.pipeline.dedup.tasks import (
     SplitConfirmer,
+    SplitIndexHits,
     band_task,
     deduplicate_tasks,
     even_ranges,
@@ -29,7 +30,7 @@ from cleancorpus.pipeline.run.process import sign
 from conftest import ROOT
 
 TRUTH = ROOT.parent / "shared" / "bench" / "extraction" / "scrapinghub" / "truth"
-pytestmark = pytest.mark.skipif(not TRUTH.exists(), reason="needs ../shared/bench/extraction/scrapinghub/truth")
+needs_truth = pytest.mark.skipif(not TRUTH.exists(), reason="needs ../shared/bench/extraction/scrapinghub/truth")
 TASK_COUNTS = (1, 2, 7, 60)
 
 
@@ -116,6 +117,7 @@ def _same(a: DedupResult, b: DedupResult) -> None:
     assert (a.pairs_checked, a.pairs_confirmed) == (b.pairs_checked, b.pairs_confirmed)
 
 
+@needs_truth
 def test_band_tasks_give_run_pairs(case, tmp_path):
     keys = band_keys(case["run"].sig, case["cfg"].run_bands)
     ref = run_pairs(keys)
@@ -136,6 +138,7 @@ def test_band_tasks_give_run_pairs(case, tmp_path):
     assert n == len(case["run"])
 
 
+@needs_truth
 def test_screen_by_pair_blocks_is_plausible(case, tmp_path):
     run, cfg = case["run"], case["cfg"]
     pairs = run_pairs(band_keys(run.sig, cfg.run_bands))
@@ -150,6 +153,7 @@ def test_screen_by_pair_blocks_is_plausible(case, tmp_path):
     assert np.array_equal(got, ref)
 
 
+@needs_truth
 def test_split_dedup_decides_as_the_single_process(case):
     run, index, cfg, sets = case["run"], case["index"], case["cfg"], case["sets"]
     ref = deduplicate(run, index, cfg, sets, _shard)
@@ -166,6 +170,7 @@ def test_split_dedup_decides_as_the_single_process(case):
     assert [got.decisions[i] for i in np.argsort(perm)] == ref.decisions
 
 
+@needs_truth
 def test_split_dedup_on_a_process_pool(case):
     run, index, cfg, sets = case["run"], case["index"], case["cfg"], case["sets"]
     ref = deduplicate(run, index, cfg, sets, _shard)
@@ -173,6 +178,7 @@ def test_split_dedup_on_a_process_pool(case):
         _same(deduplicate_tasks(run, index, cfg, sets, _shard, tasks=3, map_fn=pool.map), ref)
 
 
+@needs_truth
 def test_confirmation_blocks_are_really_split(case):
     """The equality above is not that of one block doing everything: blocks each join only
     some clusters, and losing one block's output changes the decisions."""
@@ -190,3 +196,29 @@ def test_confirmation_blocks_are_really_split(case):
     lossy = SplitConfirmer(4, lambda fn, items: [e if k else e[:0] for k, e in enumerate(map(fn, items))])
     got = deduplicate(run, index, cfg, sets, _shard, confirmer=lossy)
     assert got.decisions != ref.decisions
+
+
+def test_index_lookup_by_band_parts_is_band_hits(tmp_path):
+    """Synthetic keys (no texts needed): a few bands where many index rows share a key, so the
+    cap of index rows per run row and band applies, and run rows that copy some index rows' keys."""
+    rng = np.random.default_rng(11)
+    m, n, bands = 3000, 400, 40
+    ikeys = rng.integers(0, 2**32, size=(m, bands), dtype=np.uint32)
+    ikeys[:, :3] = rng.integers(0, 40, size=(m, 3), dtype=np.uint32)  # ~75 rows per key
+    rkeys = rng.integers(0, 2**32, size=(n, bands), dtype=np.uint32)
+    rkeys[:, :3] = rng.integers(0, 80, size=(n, 3), dtype=np.uint32)  # half of them hit a crowded key
+    src = rng.integers(0, m, size=n // 4)
+    cols = rng.random((n // 4, bands)) < 0.2
+    rkeys[: n // 4] = np.where(cols, ikeys[src], rkeys[: n // 4])
+    index = IndexView(np.array([f"d{j}" for j in range(m)], dtype=object), np.arange(m, dtype=np.uint64), ikeys,
+                      np.ones(m, np.int32), np.array([None] * m, dtype=object))
+    index.prepare()
+    ref = index.band_hits(rkeys)
+    every = {(i, j) for b in range(bands) for i in range(n) for j in np.flatnonzero(ikeys[:, b] == rkeys[i, b]).tolist()}
+    assert set(ref) < every  # the cap of index rows per run row and band drops some
+    assert len({j for _, j in ref} & set(src.tolist())) > n // 8  # the copied rows are found
+    for tasks in (1, 3, 7, 40):
+        assert SplitIndexHits(tasks)(index, rkeys) == ref, tasks
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        assert SplitIndexHits(4, pool.map, tmp_path / "index")(index, rkeys) == ref
+    assert len(list((tmp_path / "index").glob("index_bands_*.npz"))) == 4
