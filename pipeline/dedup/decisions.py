@@ -101,6 +101,7 @@ def deduplicate(
     screen: "RunScreen | None" = None,
     confirmer: "Confirmer | None" = None,
     index_hits: "IndexHits | None" = None,
+    clusterer: "Clusterer | None" = None,
 ) -> DedupResult:
     """Decide kept / duplicate for every run document. Shingle sets are fetched only for candidates.
 
@@ -112,16 +113,17 @@ def deduplicate(
     order they came: which pairs a large group of equal band keys yields depends on row order,
     and so the same documents give the same decisions however they were sharded or ordered.
 
-    screen, index_hits and confirmer say how the run's candidate pairs and those against the
-    index are found, and how they are confirmed (by default here, in one process; tasks.py
-    splits each into tasks with the same result)."""
+    screen, index_hits, confirmer and clusterer say how the run's candidate pairs and those
+    against the index are found, how they are confirmed and how each cluster is decided (by
+    default here, in one process; tasks.py splits each into tasks with the same result)."""
     n = len(run)
     perm = np.lexsort((run.hash64, run.doc_id.astype(str))) if n else np.zeros(0, np.int64)
     inverse = np.empty_like(perm)
     inverse[perm] = np.arange(n)
 
     res = _decide(run.take(perm), index, cfg, _PermutedSets(load_sets, perm, inverse), _PermutedGroup(group, perm),
-                  prefetch, screen or screened_run_pairs, confirmer or confirm_serial, index_hits or _band_hits)
+                  prefetch, screen or screened_run_pairs, confirmer or confirm_serial, index_hits or _band_hits,
+                  clusterer)
     back = inverse.tolist()
     return DedupResult([res.decisions[i] for i in back], [res.doc_ids[i] for i in back], res.index_bands[inverse],
                        res.index_growth, res.pairs_checked, res.pairs_confirmed)
@@ -194,7 +196,8 @@ def confirm_serial(pairs: list[tuple[int, int]], sset: ShingleSets, uf: UnionFin
 
 def _decide(run: RunCandidates, index: IndexView, cfg: DedupConfig, load_sets: Callable[[list[int]], dict[int, Compared]],
             group: Callable[[int], Any], prefetch: Callable[[int], bool], screen: RunScreen = screened_run_pairs,
-            confirmer: Confirmer = confirm_serial, index_hits: IndexHits = _band_hits) -> DedupResult:
+            confirmer: Confirmer = confirm_serial, index_hits: IndexHits = _band_hits,
+            clusterer: "Clusterer | None" = None) -> DedupResult:
     """deduplicate() on rows already in canonical order."""
     n, m = len(run), len(index)
     index.prepare()
@@ -232,19 +235,20 @@ def _decide(run: RunCandidates, index: IndexView, cfg: DedupConfig, load_sets: C
     confirmed, joined = confirmer(pairs, sset, uf, n, cfg)
     touched |= joined
     final_ids = _unique_ids(run, index)
-    decisions, growth = _assign(run, index, cfg, uf, touched, final_ids, sset, unchanged, degree)
+    decisions, growth = _assign(run, index, cfg, uf, touched, final_ids, sset, unchanged, degree, clusterer)
     return DedupResult(decisions, final_ids, keys32, growth, len(cand_run) + len(cand_idx), confirmed)
 
 
 def _assign(run: RunCandidates, index: IndexView, cfg: DedupConfig, uf: UnionFind, touched: set[int],
             final_ids: list[str], sset: Callable[[int], Compared], unchanged: np.ndarray,
-            degree: np.ndarray) -> tuple[list[Decision], dict[str, int]]:
+            degree: np.ndarray, clusterer: "Clusterer | None" = None) -> tuple[list[Decision], dict[str, int]]:
     """Each run document kept, or folded into a representative it is confirmed against.
 
     Within a candidate cluster, the earlier runs' kept documents come first (they stay kept),
     then the run's documents in representative order (see the module's docstring): each joins the most similar
     representative it is confirmed against (an exact copy of one joins it at 1.0), or is kept
-    and becomes a representative itself."""
+    and becomes a representative itself. What a cluster reads is gathered here into a
+    ClusterJob; the clusterer decides them (decide_cluster, here or as tasks)."""
     n = len(run)
     decisions: list[Decision | None] = [None] * n
     clusters: dict[int, list[int]] = {}
@@ -267,6 +271,7 @@ def _assign(run: RunCandidates, index: IndexView, cfg: DedupConfig, uf: UnionFin
         return int(run.hash64[r]) if r < n else int(index.hash64[r - n])
 
     growth: dict[str, int] = {}
+    jobs: list[ClusterJob] = []
     for root, xs in clusters.items():
         if len(xs) == 1 and root not in idx_by_root:  # the common case: nothing like it anywhere
             decisions[xs[0]] = Decision("kept", final_ids[xs[0]], 1)
@@ -281,40 +286,84 @@ def _assign(run: RunCandidates, index: IndexView, cfg: DedupConfig, uf: UnionFin
                 reps.append(r)
                 rep_id[r], size[r] = kid, int(index.cluster_size[r - n])
         reps.sort(key=lambda r: rep_id[r])
-        joined: list[tuple[int, int, float | None]] = []  # (member, representative, similarity; None: exact)
         order = sorted(xs, key=lambda x: (int(run.published[x]), -int(run.completeness[x]), -int(degree[x]),
                                           -int(run.n_words[x]), final_ids[x]))
-        same_text: dict[int, tuple[int, float | None, int]] = {}  # hash -> (target, similarity, reps then)
-        for x in order:
-            h = int(run.hash64[x])
-            target: int | None = next((r for r in reps if digest(r) == h), None)
-            sim: float | None = None
-            cached = same_text.get(h)
-            if target is None and cached is not None and cached[2] == len(reps):
-                target, sim = cached[0], cached[1]  # a copy of a text already decided, against the same representatives
-            elif target is None:
-                best = max(((confirm(sset(x), sset(r), cfg), -k, r) for k, r in enumerate(reps)),
-                           key=lambda t: (t[0] is not None, t[0] or 0.0, t[1]), default=(None, 0, -1))
-                if best[0] is not None:
-                    target, sim = best[2], best[0]
-                    same_text[h] = (target, sim, len(reps))
-            if target is None:
-                reps.append(x)
-                rep_id[x], size[x] = final_ids[x], 1
-                continue
-            size[target] += 1
-            joined.append((x, target, sim))
-        for r in reps:
-            if r < n:
-                decisions[r] = Decision("kept", rep_id[r], size[r])
-        for x, r, sim in joined:
-            if sim is None:
-                decisions[x] = Decision("exact_duplicate", rep_id[r], size[r], rep_id[r], 1.0)
-            else:
-                decisions[x] = Decision("near_duplicate", rep_id[r], size[r], rep_id[r], round(float(sim), 4))
-            if r >= n:
-                growth[rep_id[r]] = growth.get(rep_id[r], 0) + 1
+        jobs.append(ClusterJob(reps, [rep_id[r] for r in reps], [size[r] for r in reps], [digest(r) for r in reps],
+                               order, [final_ids[x] for x in order], [int(run.hash64[x]) for x in order]))
+    for decided, grown in (clusterer or cluster_serial)(jobs, sset, cfg):
+        for x, d in decided:
+            decisions[x] = d
+        for kid in grown:
+            growth[kid] = growth.get(kid, 0) + 1
     return [d for d in decisions if d is not None], growth
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterJob:
+    """One candidate cluster for the representative rule: everything it reads but the sets, so
+    that clusters can be decided anywhere (tasks.py) and in any order."""
+
+    reps: list[int]  # earlier runs' kept documents (index rows), in representative order
+    rep_id: list[str]
+    rep_size: list[int]
+    rep_hash: list[int]
+    members: list[int]  # the run's documents, in representative order
+    member_id: list[str]  # final doc_id
+    member_hash: list[int]
+
+
+# (clusters, the sets, cfg) -> per cluster, in order: (decisions of its run rows, index doc_ids grown, once per member)
+Clusterer = Callable[[list[ClusterJob], ShingleSets, DedupConfig],
+                     Iterable[tuple[list[tuple[int, Decision]], list[str]]]]
+
+
+def decide_cluster(job: ClusterJob, sset: Callable[[int], Compared],
+                   cfg: DedupConfig) -> tuple[list[tuple[int, Decision]], list[str]]:
+    """The representative rule on one cluster: each run document, in representative order, joins
+    the most similar representative it is confirmed against (an exact copy of one joins it at
+    1.0), or is kept and becomes a representative itself. (run row, decision) per member, and
+    the earlier runs' documents that gained a member, once per member."""
+    reps = list(job.reps)
+    rep_id = dict(zip(job.reps, job.rep_id))
+    size = dict(zip(job.reps, job.rep_size))
+    digest = dict(zip(job.reps, job.rep_hash))
+    joined: list[tuple[int, int, float | None]] = []  # (member, representative, similarity; None: exact)
+    same_text: dict[int, tuple[int, float | None, int]] = {}  # hash -> (target, similarity, reps then)
+    for x, fid, h in zip(job.members, job.member_id, job.member_hash):
+        target: int | None = next((r for r in reps if digest[r] == h), None)
+        sim: float | None = None
+        cached = same_text.get(h)
+        if target is None and cached is not None and cached[2] == len(reps):
+            target, sim = cached[0], cached[1]  # a copy of a text already decided, against the same representatives
+        elif target is None:
+            best = max(((confirm(sset(x), sset(r), cfg), -k, r) for k, r in enumerate(reps)),
+                       key=lambda t: (t[0] is not None, t[0] or 0.0, t[1]), default=(None, 0, -1))
+            if best[0] is not None:
+                target, sim = best[2], best[0]
+                same_text[h] = (target, sim, len(reps))
+        if target is None:
+            reps.append(x)
+            rep_id[x], size[x], digest[x] = fid, 1, h
+            continue
+        size[target] += 1
+        joined.append((x, target, sim))
+    earlier = set(job.reps)
+    out = [(r, Decision("kept", rep_id[r], size[r])) for r in reps if r not in earlier]
+    grown: list[str] = []
+    for x, r, sim in joined:
+        if sim is None:
+            out.append((x, Decision("exact_duplicate", rep_id[r], size[r], rep_id[r], 1.0)))
+        else:
+            out.append((x, Decision("near_duplicate", rep_id[r], size[r], rep_id[r], round(float(sim), 4))))
+        if r in earlier:
+            grown.append(rep_id[r])
+    return out, grown
+
+
+def cluster_serial(jobs: list[ClusterJob], sset: Callable[[int], Compared],
+                   cfg: DedupConfig) -> list[tuple[list[tuple[int, Decision]], list[str]]]:
+    """Every cluster here, one after the other."""
+    return [decide_cluster(job, sset, cfg) for job in jobs]
 
 
 def _unique_ids(run: RunCandidates, index: IndexView) -> list[str]:

@@ -20,7 +20,11 @@ run, so the result is the single-process one, row for row:
   pairs that join two of its own clusters; joining those in the parent makes the same clusters
   and counts the same unions as checking every pair there.
 
-Clustering by the representative rule (decisions._assign) then runs on those clusters as before.
+- clustering by the representative rule, split by blocks of clusters: a cluster's decisions
+  depend only on its own documents and on the earlier runs' representatives it touches
+  (decisions.ClusterJob, gathered in the parent), so each block decides its clusters with
+  decisions.decide_cluster and the parent puts the decisions and the index growth together in
+  cluster order.
 """
 from __future__ import annotations
 
@@ -38,9 +42,12 @@ from cleancorpus.pipeline.config import DedupConfig
 from cleancorpus.pipeline.dedup.candidates import _band_pairs, plausible
 from cleancorpus.pipeline.dedup.compare import Compared, ShingleSets, related
 from cleancorpus.pipeline.dedup.decisions import (
+    ClusterJob,
+    Decision,
     DedupResult,
     RunCandidates,
     UnionFind,
+    decide_cluster,
     deduplicate,
     live_pairs,
 )
@@ -258,6 +265,30 @@ def _confirm_item(item: tuple[np.ndarray, np.ndarray], load: Callable[[list[int]
     return confirm_task(item[0], item[1], load, group, prefetch, cfg)
 
 
+def cluster_task(jobs: list[ClusterJob], load: Callable[[list[int]], dict[int, Compared]], group: Callable[[int], Any],
+                 prefetch: Callable[[int], bool], cfg: DedupConfig) -> list[tuple[list[tuple[int, Decision]], list[str]]]:
+    """decide_cluster for each of a block's clusters, with the block's own sets."""
+    sset = ShingleSets(load, group, [x for j in jobs for x in (*j.reps, *j.members)], prefetch=prefetch)
+    return [decide_cluster(job, sset, cfg) for job in jobs]
+
+
+@dataclass
+class SplitClusterer:
+    """decisions.Clusterer by tasks over blocks of clusters, results in cluster order."""
+
+    tasks: int = 4
+    map_fn: MapFn = map
+    max_block: int = 50_000
+    blocks: list[int] = field(default_factory=list)  # clusters per block of the last call, for reports
+
+    def __call__(self, jobs: list[ClusterJob], sset: ShingleSets,
+                 cfg: DedupConfig) -> list[tuple[list[tuple[int, Decision]], list[str]]]:
+        spans = pair_blocks(len(jobs), self.tasks, self.max_block)
+        self.blocks = [hi - lo for lo, hi in spans]
+        task = partial(cluster_task, load=sset.load, group=sset.group, prefetch=sset.prefetch, cfg=cfg)
+        return [res for block in self.map_fn(task, [jobs[lo:hi] for lo, hi in spans]) for res in block]
+
+
 def write_index_parts(index: IndexView, folder: Path, tasks: int) -> list[Path]:
     """The index's sorted band columns, one .npz per task's band range: a lookup task reads
     only its bands' file (the index itself is stored as today)."""
@@ -306,11 +337,13 @@ def deduplicate_tasks(run: RunCandidates, index: IndexView, cfg: DedupConfig,
                       load_sets: Callable[[list[int]], dict[int, Compared]], group: Callable[[int], Any] | None = None,
                       prefetch: Callable[[int], bool] | None = None, tasks: int = 4,
                       map_fn: MapFn = map) -> DedupResult:
-    """deduplicate() with candidates, screen and confirmation run as tasks: the same result.
+    """deduplicate() with candidates, screen, index lookups, confirmation and clustering run as
+    tasks: the same result.
     The defaults of group and prefetch are module functions, not lambdas, so tasks pickle."""
     group, prefetch = group or _row, prefetch or _always
     return deduplicate(run, index, cfg, load_sets, group, prefetch, screen=SplitScreen(tasks, map_fn),
-                       confirmer=SplitConfirmer(tasks, map_fn), index_hits=SplitIndexHits(tasks, map_fn))
+                       confirmer=SplitConfirmer(tasks, map_fn), index_hits=SplitIndexHits(tasks, map_fn),
+                       clusterer=SplitClusterer(tasks, map_fn))
 
 
 def _row(x: int) -> int:

@@ -17,6 +17,7 @@ from cleancorpus.pipeline.dedup.decisions import NO_DATE, DedupResult, RunCandid
 from cleancorpus.pipeline.dedup.index import IndexView
 from cleancorpus.pipeline.dedup.signatures import band_keys, index_band_keys
 from cleancorpus.pipeline.dedup.tasks import (
+    SplitClusterer,
     SplitConfirmer,
     SplitIndexHits,
     band_task,
@@ -180,8 +181,9 @@ def test_split_dedup_on_a_process_pool(case):
 
 @needs_truth
 def test_confirmation_blocks_are_really_split(case):
-    """The equality above is not that of one block doing everything: blocks each join only
-    some clusters, and losing one block's output changes the decisions."""
+    """The equality above is not that of one block doing everything: confirmation blocks each
+    join only some clusters (losing one block's output changes the decisions), and the clusters
+    are decided in several blocks."""
     run, index, cfg, sets = case["run"], case["index"], case["cfg"], case["sets"]
     ref = deduplicate(run, index, cfg, sets, _shard)
     outputs: list[np.ndarray] = []
@@ -190,9 +192,10 @@ def test_confirmation_blocks_are_really_split(case):
         outputs.extend(map(fn, items))
         return outputs
 
-    conf = SplitConfirmer(4, keep)
-    _same(deduplicate(run, index, cfg, sets, _shard, confirmer=conf), ref)
+    conf, clus = SplitConfirmer(4, keep), SplitClusterer(4)
+    _same(deduplicate(run, index, cfg, sets, _shard, confirmer=conf, clusterer=clus), ref)
     assert len(conf.blocks) == 4 and sum(len(e) > 0 for e in outputs) >= 2
+    assert len(clus.blocks) == 4 and min(clus.blocks) >= 5  # clusters decided in four blocks of several
     lossy = SplitConfirmer(4, lambda fn, items: [e if k else e[:0] for k, e in enumerate(map(fn, items))])
     got = deduplicate(run, index, cfg, sets, _shard, confirmer=lossy)
     assert got.decisions != ref.decisions
