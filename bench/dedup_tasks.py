@@ -15,6 +15,9 @@ large set are the small set.
   (max_tasks_per_child=1) on a pool of --workers, so its peak RSS (VmHWM) is its own;
 - the same split on the --single rows must give exactly the single process's pairs.
 
+The tasks' figures leave out computing the band keys (the process stage would write them per
+shard along with the signatures): the writing lines give their CPU time apart.
+
 Peak RSS includes a spawned worker's own imports (the 'idle worker' line).
 """
 from __future__ import annotations
@@ -71,7 +74,7 @@ def write_set(folder: Path, rows: int, cfg: DedupConfig, tasks: int, chunk_rows:
     paths = [folder / f"bands_{lo:03d}_{hi:03d}.npy" for lo, hi in ranges]
     specs = [(folder / "sig.npy", np.uint32, (rows, cfg.num_perm)), (folder / "nsh.npy", np.int32, (rows,))]
     specs += [(p, np.uint64, (hi - lo, rows)) for p, (lo, hi) in zip(paths, ranges)]
-    fds, offsets = [], []
+    fds, offsets, keys_cpu = [], [], 0.0
     for path, dtype, shape in specs:
         del_me = np.lib.format.open_memmap(path, "w+", dtype, shape)  # the header and the (sparse) file
         del del_me
@@ -83,14 +86,16 @@ def write_set(folder: Path, rows: int, cfg: DedupConfig, tasks: int, chunk_rows:
             s, c = chunk(i, hi - lo, cfg.num_perm, seed)
             os.pwrite(fds[0], s.tobytes(), offsets[0] + lo * cfg.num_perm * 4)
             os.pwrite(fds[1], c.tobytes(), offsets[1] + lo * 4)
+            c0 = time.process_time()
             keys = band_keys(s, cfg.run_bands)
+            keys_cpu += time.process_time() - c0
             for fd, off, (blo, bhi) in zip(fds[2:], offsets[2:], ranges):
                 for b in range(blo, bhi):
                     os.pwrite(fd, np.ascontiguousarray(keys[:, b]).tobytes(), off + ((b - blo) * rows + lo) * 8)
     finally:
         for fd in fds:
             os.close(fd)
-    return {"sig": folder / "sig.npy", "nsh": folder / "nsh.npy", "bands": paths}
+    return {"sig": folder / "sig.npy", "nsh": folder / "nsh.npy", "bands": paths, "keys_cpu": keys_cpu}
 
 
 def _measured(fn: Callable[..., Any], *args: Any) -> tuple[Any, float, float, float]:
@@ -196,7 +201,8 @@ def main() -> None:
         print(f"idle worker (spawned, imports only): {idle:.0f} MB")
         t = time.perf_counter()
         small = write_set(base / "small", a.single, cfg, a.tasks, a.chunk, a.seed)
-        print(f"wrote {a.single:,} rows in {time.perf_counter() - t:.1f} s")
+        print(f"wrote {a.single:,} rows in {time.perf_counter() - t:.1f} s (their band keys: CPU {small['keys_cpu']:.1f} s, "
+              "not in the tasks' figures below)")
         with _pool(1) as pool:
             ref, rss, cpu, wall = pool.submit(_measured, _single, small["sig"], small["nsh"], a.single, cfg).result()
         print(f"one process, {a.single:,} rows: peak RSS {rss:.0f} MB, wall {wall:.1f} s, CPU {cpu:.1f} s; "
@@ -210,7 +216,8 @@ def main() -> None:
         shutil.rmtree(base / "small")
         t = time.perf_counter()
         big = write_set(base / "big", a.rows, cfg, a.tasks, a.chunk, a.seed)
-        print(f"wrote {a.rows:,} rows in {time.perf_counter() - t:.1f} s")
+        print(f"wrote {a.rows:,} rows in {time.perf_counter() - t:.1f} s (their band keys: CPU {big['keys_cpu']:.1f} s, "
+              "not in the tasks' figures below)")
         r = split(big, a.rows, cfg, a.tasks, a.workers, a.max_block)
         report("tasks", a.rows, r)
         head = r["kept"][(r["kept"][:, 1] < a.single)]
