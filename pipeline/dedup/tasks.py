@@ -7,7 +7,8 @@ run, so the result is the single-process one, row for row:
 
 - candidates, split by LSH band: a task sorts the keys of its bands only and gives the
   distinct pair codes (a * n + b) of rows sharing a key (candidates.py's per-band rule);
-  merged, the codes of all bands give exactly `run_pairs(keys)` (sorted and distinct);
+  merged, the codes of all bands give exactly `run_pairs(keys)` (sorted and distinct). A band
+  can be cut further by key partition (key_part_task), so that no task sorts a whole band;
 - the signature screen (`plausible`), split by pair block: a row-wise filter, so the blocks'
   outputs concatenated in order are the screen of the whole;
 - lookups in the persistent index, split by band range: the index's sorted band columns are
@@ -139,12 +140,48 @@ def write_band_columns(keys: np.ndarray, folder: Path, tasks: int) -> list[Path]
     return paths
 
 
-def split_run_pairs(keys: np.ndarray, tasks: int, map_fn: MapFn = map, folder: Path | None = None) -> np.ndarray:
-    """run_pairs(keys) computed by band-range tasks: the same (m, 2) array for any task count.
-    With a folder, each task gets the path of its bands' file rather than the array."""
+def key_part(keys: np.ndarray, parts: int) -> np.ndarray:
+    """The key partition (0..parts-1) of each band key: rows can only pair within one."""
+    return (np.asarray(keys, np.uint64) % np.uint64(parts)).astype(np.int64)
+
+
+def _raw(a: ArrayOrPath, dtype: type) -> np.ndarray:
+    """An array, or a headerless file of dtype values (appended to chunk by chunk as a run is
+    written, which an .npy header would not allow)."""
+    return a if isinstance(a, np.ndarray) else np.fromfile(a, dtype)
+
+
+def key_part_task(item: tuple[Sequence[tuple[ArrayOrPath, ArrayOrPath]], int]) -> np.ndarray:
+    """band_task on one partition of the key space: per band, the rows (ascending, int64) whose
+    key falls in the partition and those keys (uint64), as arrays or raw files; n the run's
+    rows. Equal keys are in one partition and keep their rows' order, so a group gets the pairs
+    (every pair, or the star and chain) it gets over all rows, and the union over partitions is
+    the band's pairs: a task's memory is that of its share of the rows, not of the whole run."""
+    bands, n = item
+    acc = np.zeros(0, np.int64)
+    for rows_a, keys_a in bands:
+        rows, keys = _raw(rows_a, np.int64), _raw(keys_a, np.uint64)
+        m = len(keys)
+        codes = _band_pairs(keys, m)
+        if codes:
+            local = np.concatenate(codes).astype(np.int64)
+            acc = sorted_unique(np.concatenate([acc, rows[local // m] * n + rows[local % m]]))
+    return acc
+
+
+def split_run_pairs(keys: np.ndarray, tasks: int, map_fn: MapFn = map, folder: Path | None = None,
+                    key_parts: int = 1) -> np.ndarray:
+    """run_pairs(keys) computed by band-range tasks, each band range cut in key_parts parts of
+    the key space: the same (m, 2) array for any task count. With a folder, each task gets the
+    path of its bands' file rather than the array (for key_parts 1)."""
     n = keys.shape[0]
     if n == 0 or keys.shape[1] == 0:
         return np.zeros((0, 2), np.int64)
+    if key_parts > 1:
+        parts = [key_part(keys[:, b], key_parts) for b in range(keys.shape[1])]
+        cut = [[(rows := np.flatnonzero(parts[b] == p), keys[rows, b]) for b in range(lo, hi)]
+               for lo, hi in even_ranges(keys.shape[1], tasks) for p in range(key_parts)]
+        return merge_codes(map_fn(key_part_task, [(c, n) for c in cut]), n)
     if folder is not None:
         items: Sequence[ArrayOrPath] = write_band_columns(keys, folder, tasks)
     else:

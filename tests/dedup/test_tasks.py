@@ -23,6 +23,9 @@ from cleancorpus.pipeline.dedup.tasks import (
     band_task,
     deduplicate_tasks,
     even_ranges,
+    key_part,
+    key_part_task,
+    merge_codes,
     screen_blocks,
     screen_task,
     split_run_pairs,
@@ -127,6 +130,8 @@ def test_band_tasks_give_run_pairs(case, tmp_path):
     assert big > 8  # a group that run_pairs links as a star and a chain, not every pair
     for tasks in TASK_COUNTS:
         assert np.array_equal(split_run_pairs(keys, tasks), ref), tasks
+    for tasks, parts in ((1, 3), (7, 2), (60, 16)):  # each band cut by key partition too
+        assert np.array_equal(split_run_pairs(keys, tasks, key_parts=parts), ref), (tasks, parts)
     # no one band holds every pair: the merge is what makes them whole
     n = len(keys)
     assert all(len(band_task(np.ascontiguousarray(keys[:, [b]].T))) < len(ref) for b in range(keys.shape[1]))
@@ -137,6 +142,17 @@ def test_band_tasks_give_run_pairs(case, tmp_path):
     assert sorted(p.name for p in (tmp_path / "bands").iterdir()) == [f"bands_{lo:03d}_{hi:03d}.npy" for lo, hi in
                                                                      even_ranges(keys.shape[1], 5)]
     assert n == len(case["run"])
+    # a key partition's task, from raw files of its rows and keys, gives its part of a band's pairs
+    b = int(np.argmax([np.unique(keys[:, b], return_counts=True)[1].max() for b in range(keys.shape[1])]))
+    part = key_part(keys[:, b], 2)
+    got = []
+    for p in range(2):
+        rows = np.flatnonzero(part == p)
+        rows.astype(np.int64).tofile(tmp_path / f"rows{p}")
+        keys[rows, b].astype(np.uint64).tofile(tmp_path / f"keys{p}")
+        got.append(key_part_task(([(tmp_path / f"rows{p}", tmp_path / f"keys{p}")], n)))
+    assert all(len(g) for g in got)  # both parts hold pairs
+    assert np.array_equal(merge_codes(got, n), merge_codes([band_task(np.ascontiguousarray(keys[:, [b]].T))], n))
 
 
 @needs_truth
