@@ -1,6 +1,6 @@
 """Dedup's candidate generation split into tasks (pipeline/dedup/tasks.py) against one process (#19).
 
-    python bench/dedup_tasks.py [--rows 10000000] [--single 1000000] [--tasks 12] [--workers 2] [--dir DIR]
+    python bench/dedup_tasks.py [--rows 10000000] [--single 1000000] [--tasks 12] [--key-parts 1] [--workers 2] [--dir DIR]
 
 Synthetic MinHash signatures (the configured num_perm and run_bands), with planted groups of
 near copies (a base signature with a share of its values redrawn) so that there are candidates.
@@ -52,7 +52,16 @@ from cleancorpus.pipeline.config import DedupConfig, load_config  # noqa: E402
 from cleancorpus.pipeline.dedup.candidates import plausible, run_pairs  # noqa: E402
 from cleancorpus.pipeline.dedup.decisions import RunCandidates  # noqa: E402
 from cleancorpus.pipeline.dedup.signatures import band_keys  # noqa: E402
-from cleancorpus.pipeline.dedup.tasks import _layout, band_task, even_ranges, merge_codes, pair_blocks, screen_task  # noqa: E402
+from cleancorpus.pipeline.dedup.tasks import (  # noqa: E402
+    _layout,
+    band_task,
+    even_ranges,
+    key_part,
+    key_part_task,
+    merge_codes,
+    pair_blocks,
+    screen_task,
+)
 
 GROUPED = 0.03  # share of rows in planted groups
 SIZES = np.array([2, 2, 2, 3, 3, 4, 5, 12])  # group sizes; 12: a group of equal keys above 8 (star and chain)
@@ -77,11 +86,13 @@ def chunk(i: int, rows: int, num_perm: int, seed: int) -> tuple[np.ndarray, np.n
     return sig, nsh
 
 
-def write_set(folder: Path, rows: int, cfg: DedupConfig, tasks: int, chunk_rows: int, seed: int) -> dict[str, Any]:
+def write_set(folder: Path, rows: int, cfg: DedupConfig, tasks: int, chunk_rows: int, seed: int,
+              key_parts: int = 1) -> dict[str, Any]:
     """sig.npy, nsh.npy and band-major key files per task's band range, written a chunk at a
-    time with pwrite (a memory map would hold every written page in this process's RSS)."""
+    time with pwrite (a memory map would hold every written page in this process's RSS); with
+    key_parts > 1, per band and key partition raw files of the rows and their keys instead."""
     folder.mkdir(parents=True, exist_ok=True)
-    ranges = even_ranges(cfg.run_bands, tasks)
+    ranges = even_ranges(cfg.run_bands, tasks) if key_parts == 1 else []
     paths = [folder / f"bands_{lo:03d}_{hi:03d}.npy" for lo, hi in ranges]
     specs = [(folder / "sig.npy", np.uint32, (rows, cfg.num_perm)), (folder / "nsh.npy", np.int32, (rows,))]
     specs += [(p, np.uint64, (hi - lo, rows)) for p, (lo, hi) in zip(paths, ranges)]
@@ -100,13 +111,31 @@ def write_set(folder: Path, rows: int, cfg: DedupConfig, tasks: int, chunk_rows:
             c0 = time.process_time()
             keys = band_keys(s, cfg.run_bands)
             keys_cpu += time.process_time() - c0
+            if key_parts > 1:
+                _append_parts(folder, keys, lo, key_parts)
             for fd, off, (blo, bhi) in zip(fds[2:], offsets[2:], ranges):
                 for b in range(blo, bhi):
                     os.pwrite(fd, np.ascontiguousarray(keys[:, b]).tobytes(), off + ((b - blo) * rows + lo) * 8)
     finally:
         for fd in fds:
             os.close(fd)
-    return {"sig": folder / "sig.npy", "nsh": folder / "nsh.npy", "bands": paths, "keys_cpu": keys_cpu}
+    if key_parts > 1:
+        paths = [([(folder / f"b{b:03d}_p{p:02d}.rows", folder / f"b{b:03d}_p{p:02d}.keys") for b in range(lo, hi)], rows)
+                 for lo, hi in even_ranges(cfg.run_bands, tasks) for p in range(key_parts)]
+    return {"sig": folder / "sig.npy", "nsh": folder / "nsh.npy", "bands": paths, "keys_cpu": keys_cpu,
+            "task": key_part_task if key_parts > 1 else band_task}
+
+
+def _append_parts(folder: Path, keys: np.ndarray, lo: int, key_parts: int) -> None:
+    """A chunk's band keys appended to each band's key partitions' raw files (rows, keys)."""
+    for b in range(keys.shape[1]):
+        part = key_part(keys[:, b], key_parts)
+        for p in range(key_parts):
+            sel = np.flatnonzero(part == p)
+            with open(folder / f"b{b:03d}_p{p:02d}.rows", "ab") as f:
+                f.write((sel + lo).astype(np.int64).tobytes())
+            with open(folder / f"b{b:03d}_p{p:02d}.keys", "ab") as f:
+                f.write(keys[sel, b].tobytes())
 
 
 def _measured(fn: Callable[..., Any], *args: Any) -> tuple[Any, float, float, float]:
@@ -144,8 +173,8 @@ def _single(sig_path: Path, nsh_path: Path, rows: int, cfg: DedupConfig) -> np.n
     return plausible(run, run_pairs(band_keys(sig, cfg.run_bands)), cfg)
 
 
-def _band_item(path: Path) -> tuple[np.ndarray, float, float, float]:
-    return _measured(band_task, path)
+def _band_item(item: tuple[Callable[[Any], np.ndarray], Any]) -> tuple[np.ndarray, float, float, float]:
+    return _measured(*item)
 
 
 def _screen_item(item: tuple[np.ndarray, Path, Path, DedupConfig]) -> tuple[np.ndarray, float, float, float]:
@@ -162,7 +191,7 @@ def split(files: dict[str, Any], rows: int, cfg: DedupConfig, tasks: int, worker
     t0 = time.perf_counter()
     c0 = time.process_time()
     with _pool(workers) as pool:
-        band_out = list(pool.map(_band_item, files["bands"]))
+        band_out = list(pool.map(_band_item, [(files["task"], x) for x in files["bands"]]))
     t1 = time.perf_counter()
     pairs = merge_codes((o[0] for o in band_out), rows)
     t2 = time.perf_counter()
@@ -199,6 +228,7 @@ def main() -> None:
     ap.add_argument("--chunk", type=int, default=250_000)
     ap.add_argument("--max-block", type=int, default=2_000_000)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--key-parts", type=int, default=1, help="cut each band range in this many key partitions")
     ap.add_argument("--dir", type=Path, default=None, help="where the .npy files go (a temporary folder by default)")
     ap.add_argument("--keep", action="store_true")
     a = ap.parse_args()
@@ -211,7 +241,7 @@ def main() -> None:
             idle = pool.submit(_measured, _idle).result()[1]
         print(f"idle worker (spawned, imports only): {idle:.0f} MB")
         t = time.perf_counter()
-        small = write_set(base / "small", a.single, cfg, a.tasks, a.chunk, a.seed)
+        small = write_set(base / "small", a.single, cfg, a.tasks, a.chunk, a.seed, a.key_parts)
         print(f"wrote {a.single:,} rows in {time.perf_counter() - t:.1f} s (their band keys: CPU {small['keys_cpu']:.1f} s, "
               "not in the tasks' figures below)")
         with _pool(1) as pool:
@@ -226,7 +256,7 @@ def main() -> None:
             raise SystemExit("the split differs from the single process")
         shutil.rmtree(base / "small")
         t = time.perf_counter()
-        big = write_set(base / "big", a.rows, cfg, a.tasks, a.chunk, a.seed)
+        big = write_set(base / "big", a.rows, cfg, a.tasks, a.chunk, a.seed, a.key_parts)
         print(f"wrote {a.rows:,} rows in {time.perf_counter() - t:.1f} s (their band keys: CPU {big['keys_cpu']:.1f} s, "
               "not in the tasks' figures below)")
         r = split(big, a.rows, cfg, a.tasks, a.workers, a.max_block)
