@@ -53,12 +53,12 @@ from cleancorpus.pipeline.dedup.candidates import plausible, run_pairs  # noqa: 
 from cleancorpus.pipeline.dedup.decisions import RunCandidates  # noqa: E402
 from cleancorpus.pipeline.dedup.signatures import band_keys  # noqa: E402
 from cleancorpus.pipeline.dedup.tasks import (  # noqa: E402
-    _layout,
     band_task,
     even_ranges,
     key_part,
     key_part_task,
     merge_codes,
+    npy_layout,
     pair_blocks,
     screen_task,
 )
@@ -100,7 +100,7 @@ def write_set(folder: Path, rows: int, cfg: DedupConfig, tasks: int, chunk_rows:
     for path, dtype, shape in specs:
         del_me = np.lib.format.open_memmap(path, "w+", dtype, shape)  # the header and the (sparse) file
         del del_me
-        offsets.append(_layout(path)[2])
+        offsets.append(npy_layout(path)[2])
         fds.append(os.open(path, os.O_WRONLY))
     try:
         for i, lo in enumerate(range(0, rows, chunk_rows)):

@@ -1,9 +1,10 @@
 """Dedup split into tasks, so that no one process holds a whole run's band keys and pairs (#19).
 
-Three kinds of task, each a plain function of numpy arrays or .npy paths, so a caller can ship
-them to a local process pool or to Dask workers (`map_fn`, like `Executor.map`; serial
-`map` by default). None of them depends on how many tasks there are or in which order they
-run, so the result is the single-process one, row for row:
+Each kind of task is a plain function of numpy arrays or file paths (confirmation and
+clustering also take the sets' loader, which must pickle), so a caller can ship them to a
+local process pool or to Dask workers (`map_fn`, like `Executor.map`; serial `map` by
+default). None depends on how many tasks there are or in which order they run, so the result
+is the single-process one, row for row (deduplicate_tasks):
 
 - candidates, split by LSH band: a task sorts the keys of its bands only and gives the
   distinct pair codes (a * n + b) of rows sharing a key (candidates.py's per-band rule);
@@ -19,8 +20,7 @@ run, so the result is the single-process one, row for row:
   their two shingle sets, and the clusters are the connected parts of the graph of related
   pairs (after exact copies) whatever the order pairs are checked in. A block gives the related
   pairs that join two of its own clusters; joining those in the parent makes the same clusters
-  and counts the same unions as checking every pair there.
-
+  and counts the same unions as checking every pair there;
 - clustering by the representative rule, split by blocks of clusters: a cluster's decisions
   depend only on its own documents and on the earlier runs' representatives it touches
   (decisions.ClusterJob, gathered in the parent), so each block decides its clusters with
@@ -59,7 +59,7 @@ MapFn = Callable[..., Iterable[Any]]  # map_fn(fn, items): fn(item) for each, re
 ArrayOrPath = np.ndarray | str | os.PathLike
 
 
-def _layout(path: ArrayOrPath) -> tuple[tuple[int, ...], np.dtype, int]:
+def npy_layout(path: ArrayOrPath) -> tuple[tuple[int, ...], np.dtype, int]:
     """(shape, dtype, data offset) of a C-order .npy file."""
     with open(path, "rb") as f:
         version = np.lib.format.read_magic(f)
@@ -75,7 +75,7 @@ def _first_axis(a: ArrayOrPath, i: int) -> np.ndarray:
     (a memory map would keep every band a task has sorted in its resident memory)."""
     if isinstance(a, np.ndarray):
         return a[i]
-    shape, dtype, offset = _layout(a)
+    shape, dtype, offset = npy_layout(a)
     count = int(np.prod(shape[1:]))
     return np.fromfile(a, dtype, count=count, offset=offset + i * count * dtype.itemsize).reshape(shape[1:])
 
@@ -85,7 +85,7 @@ def _gather(a: ArrayOrPath, rows: np.ndarray) -> np.ndarray:
     few scattered ones of a run's file, and reading only those keeps the task's memory its own."""
     if isinstance(a, np.ndarray):
         return a[rows]
-    shape, dtype, offset = _layout(a)
+    shape, dtype, offset = npy_layout(a)
     size = int(np.prod(shape[1:])) * dtype.itemsize
     fd = os.open(a, os.O_RDONLY)
     try:
@@ -96,7 +96,7 @@ def _gather(a: ArrayOrPath, rows: np.ndarray) -> np.ndarray:
 
 
 def _shape(a: ArrayOrPath) -> tuple[int, ...]:
-    return a.shape if isinstance(a, np.ndarray) else _layout(a)[0]
+    return a.shape if isinstance(a, np.ndarray) else npy_layout(a)[0]
 
 
 def even_ranges(total: int, parts: int) -> list[tuple[int, int]]:
