@@ -98,6 +98,10 @@ def deduplicate(
     load_sets: Callable[[list[int]], dict[int, Compared]],
     group: Callable[[int], Any] = lambda x: x,
     prefetch: Callable[[int], bool] = lambda x: True,
+    screen: "RunScreen | None" = None,
+    confirmer: "Confirmer | None" = None,
+    index_hits: "IndexHits | None" = None,
+    clusterer: "Clusterer | None" = None,
 ) -> DedupResult:
     """Decide kept / duplicate for every run document. Shingle sets are fetched only for candidates.
 
@@ -107,24 +111,93 @@ def deduplicate(
 
     The run's rows are decided in a canonical order (by doc_id, then text hash), not in the
     order they came: which pairs a large group of equal band keys yields depends on row order,
-    and so the same documents give the same decisions however they were sharded or ordered."""
+    and so the same documents give the same decisions however they were sharded or ordered.
+
+    screen, index_hits, confirmer and clusterer say how the run's candidate pairs and those
+    against the index are found, how they are confirmed and how each cluster is decided (by
+    default here, in one process; tasks.py splits each into tasks with the same result)."""
     n = len(run)
     perm = np.lexsort((run.hash64, run.doc_id.astype(str))) if n else np.zeros(0, np.int64)
     inverse = np.empty_like(perm)
     inverse[perm] = np.arange(n)
 
-    def load(rows: list[int]) -> dict[int, Compared]:
-        got = load_sets([int(perm[x]) if x < n else x for x in rows])
-        return {(int(inverse[x]) if x < n else x): v for x, v in got.items()}
-
-    res = _decide(run.take(perm), index, cfg, load, lambda x: group(int(perm[x])) if x < n else group(x), prefetch)
+    res = _decide(run.take(perm), index, cfg, _PermutedSets(load_sets, perm, inverse), _PermutedGroup(group, perm),
+                  prefetch, screen or screened_run_pairs, confirmer or confirm_serial, index_hits or _band_hits,
+                  clusterer)
     back = inverse.tolist()
     return DedupResult([res.decisions[i] for i in back], [res.doc_ids[i] for i in back], res.index_bands[inverse],
                        res.index_growth, res.pairs_checked, res.pairs_confirmed)
 
 
+class _PermutedSets:
+    """load_sets on canonical rows: run row x is the caller's row perm[x]. A class, not a
+    closure, so that a confirmation task can be pickled to a worker along with it."""
+
+    def __init__(self, load_sets: Callable[[list[int]], dict[int, Compared]], perm: np.ndarray, inverse: np.ndarray) -> None:
+        self.load_sets, self.perm, self.inverse = load_sets, perm, inverse
+
+    def __call__(self, rows: list[int]) -> dict[int, Compared]:
+        n = len(self.perm)
+        got = self.load_sets([int(self.perm[x]) if x < n else x for x in rows])
+        return {(int(self.inverse[x]) if x < n else x): v for x, v in got.items()}
+
+
+class _PermutedGroup:
+    """group on canonical rows (see _PermutedSets)."""
+
+    def __init__(self, group: Callable[[int], Any], perm: np.ndarray) -> None:
+        self.group, self.perm = group, perm
+
+    def __call__(self, x: int) -> Any:
+        return self.group(int(self.perm[x])) if x < len(self.perm) else self.group(x)
+
+
+# (run in canonical order, exact-copy root per run row, unchanged mask, cfg) -> screened run pairs
+RunScreen = Callable[[RunCandidates, np.ndarray, np.ndarray, DedupConfig], np.ndarray]
+# (candidate pairs in group order, the sets, union-find after exact copies, n) -> (unions made, index rows joined)
+Confirmer = Callable[[list[tuple[int, int]], ShingleSets, UnionFind, int, DedupConfig], tuple[int, set[int]]]
+# (index, run's index band keys) -> sorted (run row, index row) pairs sharing a band key
+IndexHits = Callable[[IndexView, np.ndarray], list[tuple[int, int]]]
+
+
+def _band_hits(index: IndexView, keys32: np.ndarray) -> list[tuple[int, int]]:
+    return index.band_hits(keys32)
+
+
+def live_pairs(pairs: np.ndarray, roots: np.ndarray, unchanged: np.ndarray) -> np.ndarray:
+    """The run pairs still to check: not already one exact-copy cluster, neither row unchanged."""
+    live = (roots[pairs[:, 0]] != roots[pairs[:, 1]]) & ~unchanged[pairs[:, 0]] & ~unchanged[pairs[:, 1]]
+    return pairs[live]
+
+
+def screened_run_pairs(run: RunCandidates, roots: np.ndarray, unchanged: np.ndarray, cfg: DedupConfig) -> np.ndarray:
+    """The run's candidate pairs in one process: every band at once, then the signature screen.
+    In the run, full signatures are at hand: finer bands (fewer rows) find containment copies
+    whose Jaccard is low; only the index is limited to the coarser stored bands."""
+    run_keys = band_keys(run.sig, cfg.run_bands) if len(run) else np.zeros((0, cfg.run_bands), np.uint64)
+    return plausible(run, live_pairs(run_pairs(run_keys), roots, unchanged), cfg)
+
+
+def confirm_serial(pairs: list[tuple[int, int]], sset: ShingleSets, uf: UnionFind, n: int,
+                   cfg: DedupConfig) -> tuple[int, set[int]]:
+    """Join every related pair not already in one cluster; (unions made, index rows joined).
+    The clusters are those of the graph of related pairs whatever the order, so a pair already
+    in one cluster is never checked."""
+    confirmed, touched = 0, set()
+    for a, b in pairs:
+        if uf.find(a) == uf.find(b) or not related(sset(a), sset(b), cfg):
+            continue
+        confirmed += 1
+        uf.union(a, b)
+        if b >= n:
+            touched.add(b)
+    return confirmed, touched
+
+
 def _decide(run: RunCandidates, index: IndexView, cfg: DedupConfig, load_sets: Callable[[list[int]], dict[int, Compared]],
-            group: Callable[[int], Any], prefetch: Callable[[int], bool]) -> DedupResult:
+            group: Callable[[int], Any], prefetch: Callable[[int], bool], screen: RunScreen = screened_run_pairs,
+            confirmer: Confirmer = confirm_serial, index_hits: IndexHits = _band_hits,
+            clusterer: "Clusterer | None" = None) -> DedupResult:
     """deduplicate() on rows already in canonical order."""
     n, m = len(run), len(index)
     index.prepare()
@@ -149,14 +222,9 @@ def _decide(run: RunCandidates, index: IndexView, cfg: DedupConfig, load_sets: C
             exact_pair.add((i, n + int(j)))
             touched.add(n + int(j))
     # near duplicates: LSH candidates, estimated on signatures, confirmed on shingle sets
-    # in the run, full signatures are at hand: finer bands (fewer rows) find containment
-    # copies whose Jaccard is low; only the index is limited to the coarser stored bands
-    run_keys = band_keys(run.sig, cfg.run_bands) if n else np.zeros((0, cfg.run_bands), np.uint64)
-    pairs_in_run = run_pairs(run_keys)
     roots = np.array([uf.find(x) for x in range(n)], dtype=np.int64)  # pairs already joined as exact copies drop out
-    live = (roots[pairs_in_run[:, 0]] != roots[pairs_in_run[:, 1]]) & ~unchanged[pairs_in_run[:, 0]] & ~unchanged[pairs_in_run[:, 1]]
-    cand_run = plausible(run, pairs_in_run[live], cfg)
-    cand_idx = [(i, n + j) for i, j in index.band_hits(keys32) if not unchanged[i] and uf.find(i) != uf.find(n + j)]
+    cand_run = screen(run, roots, unchanged, cfg)
+    cand_idx = [(i, n + j) for i, j in index_hits(index, keys32) if not unchanged[i] and uf.find(i) != uf.find(n + j)]
     pairs_all = np.concatenate((cand_run, np.array(cand_idx, dtype=np.int64).reshape(-1, 2)))
     pairs = in_group_order(pairs_all, group)
     sset = ShingleSets(load_sets, group, (x for p in pairs for x in p), prefetch=prefetch)
@@ -164,28 +232,23 @@ def _decide(run: RunCandidates, index: IndexView, cfg: DedupConfig, load_sets: C
     # from has the most, so it leads its cluster; counted, not confirmed, so that pairs already
     # in one cluster are never checked
     degree = np.bincount(pairs_all[pairs_all < n], minlength=n).astype(np.int32) if len(pairs_all) else np.zeros(n, np.int32)
-    confirmed = 0
-    for a, b in pairs:
-        if uf.find(a) == uf.find(b) or not related(sset(a), sset(b), cfg):
-            continue
-        confirmed += 1
-        uf.union(a, b)
-        if b >= n:
-            touched.add(b)
+    confirmed, joined = confirmer(pairs, sset, uf, n, cfg)
+    touched |= joined
     final_ids = _unique_ids(run, index)
-    decisions, growth = _assign(run, index, cfg, uf, touched, final_ids, sset, unchanged, degree)
+    decisions, growth = _assign(run, index, cfg, uf, touched, final_ids, sset, unchanged, degree, clusterer)
     return DedupResult(decisions, final_ids, keys32, growth, len(cand_run) + len(cand_idx), confirmed)
 
 
 def _assign(run: RunCandidates, index: IndexView, cfg: DedupConfig, uf: UnionFind, touched: set[int],
             final_ids: list[str], sset: Callable[[int], Compared], unchanged: np.ndarray,
-            degree: np.ndarray) -> tuple[list[Decision], dict[str, int]]:
+            degree: np.ndarray, clusterer: "Clusterer | None" = None) -> tuple[list[Decision], dict[str, int]]:
     """Each run document kept, or folded into a representative it is confirmed against.
 
     Within a candidate cluster, the earlier runs' kept documents come first (they stay kept),
     then the run's documents in representative order (see the module's docstring): each joins the most similar
     representative it is confirmed against (an exact copy of one joins it at 1.0), or is kept
-    and becomes a representative itself."""
+    and becomes a representative itself. What a cluster reads is gathered here into a
+    ClusterJob; the clusterer decides them (decide_cluster, here or as tasks)."""
     n = len(run)
     decisions: list[Decision | None] = [None] * n
     clusters: dict[int, list[int]] = {}
@@ -208,6 +271,7 @@ def _assign(run: RunCandidates, index: IndexView, cfg: DedupConfig, uf: UnionFin
         return int(run.hash64[r]) if r < n else int(index.hash64[r - n])
 
     growth: dict[str, int] = {}
+    jobs: list[ClusterJob] = []
     for root, xs in clusters.items():
         if len(xs) == 1 and root not in idx_by_root:  # the common case: nothing like it anywhere
             decisions[xs[0]] = Decision("kept", final_ids[xs[0]], 1)
@@ -222,40 +286,84 @@ def _assign(run: RunCandidates, index: IndexView, cfg: DedupConfig, uf: UnionFin
                 reps.append(r)
                 rep_id[r], size[r] = kid, int(index.cluster_size[r - n])
         reps.sort(key=lambda r: rep_id[r])
-        joined: list[tuple[int, int, float | None]] = []  # (member, representative, similarity; None: exact)
         order = sorted(xs, key=lambda x: (int(run.published[x]), -int(run.completeness[x]), -int(degree[x]),
                                           -int(run.n_words[x]), final_ids[x]))
-        same_text: dict[int, tuple[int, float | None, int]] = {}  # hash -> (target, similarity, reps then)
-        for x in order:
-            h = int(run.hash64[x])
-            target: int | None = next((r for r in reps if digest(r) == h), None)
-            sim: float | None = None
-            cached = same_text.get(h)
-            if target is None and cached is not None and cached[2] == len(reps):
-                target, sim = cached[0], cached[1]  # a copy of a text already decided, against the same representatives
-            elif target is None:
-                best = max(((confirm(sset(x), sset(r), cfg), -k, r) for k, r in enumerate(reps)),
-                           key=lambda t: (t[0] is not None, t[0] or 0.0, t[1]), default=(None, 0, -1))
-                if best[0] is not None:
-                    target, sim = best[2], best[0]
-                    same_text[h] = (target, sim, len(reps))
-            if target is None:
-                reps.append(x)
-                rep_id[x], size[x] = final_ids[x], 1
-                continue
-            size[target] += 1
-            joined.append((x, target, sim))
-        for r in reps:
-            if r < n:
-                decisions[r] = Decision("kept", rep_id[r], size[r])
-        for x, r, sim in joined:
-            if sim is None:
-                decisions[x] = Decision("exact_duplicate", rep_id[r], size[r], rep_id[r], 1.0)
-            else:
-                decisions[x] = Decision("near_duplicate", rep_id[r], size[r], rep_id[r], round(float(sim), 4))
-            if r >= n:
-                growth[rep_id[r]] = growth.get(rep_id[r], 0) + 1
+        jobs.append(ClusterJob(reps, [rep_id[r] for r in reps], [size[r] for r in reps], [digest(r) for r in reps],
+                               order, [final_ids[x] for x in order], [int(run.hash64[x]) for x in order]))
+    for decided, grown in (clusterer or cluster_serial)(jobs, sset, cfg):
+        for x, d in decided:
+            decisions[x] = d
+        for kid in grown:
+            growth[kid] = growth.get(kid, 0) + 1
     return [d for d in decisions if d is not None], growth
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterJob:
+    """One candidate cluster for the representative rule: everything it reads but the sets, so
+    that clusters can be decided anywhere (tasks.py) and in any order."""
+
+    reps: list[int]  # earlier runs' kept documents (index rows), in representative order
+    rep_id: list[str]
+    rep_size: list[int]
+    rep_hash: list[int]
+    members: list[int]  # the run's documents, in representative order
+    member_id: list[str]  # final doc_id
+    member_hash: list[int]
+
+
+# (clusters, the sets, cfg) -> per cluster, in order: (decisions of its run rows, index doc_ids grown, once per member)
+Clusterer = Callable[[list[ClusterJob], ShingleSets, DedupConfig],
+                     Iterable[tuple[list[tuple[int, Decision]], list[str]]]]
+
+
+def decide_cluster(job: ClusterJob, sset: Callable[[int], Compared],
+                   cfg: DedupConfig) -> tuple[list[tuple[int, Decision]], list[str]]:
+    """The representative rule on one cluster: each run document, in representative order, joins
+    the most similar representative it is confirmed against (an exact copy of one joins it at
+    1.0), or is kept and becomes a representative itself. (run row, decision) per member, and
+    the earlier runs' documents that gained a member, once per member."""
+    reps = list(job.reps)
+    rep_id = dict(zip(job.reps, job.rep_id))
+    size = dict(zip(job.reps, job.rep_size))
+    digest = dict(zip(job.reps, job.rep_hash))
+    joined: list[tuple[int, int, float | None]] = []  # (member, representative, similarity; None: exact)
+    same_text: dict[int, tuple[int, float | None, int]] = {}  # hash -> (target, similarity, reps then)
+    for x, fid, h in zip(job.members, job.member_id, job.member_hash):
+        target: int | None = next((r for r in reps if digest[r] == h), None)
+        sim: float | None = None
+        cached = same_text.get(h)
+        if target is None and cached is not None and cached[2] == len(reps):
+            target, sim = cached[0], cached[1]  # a copy of a text already decided, against the same representatives
+        elif target is None:
+            best = max(((confirm(sset(x), sset(r), cfg), -k, r) for k, r in enumerate(reps)),
+                       key=lambda t: (t[0] is not None, t[0] or 0.0, t[1]), default=(None, 0, -1))
+            if best[0] is not None:
+                target, sim = best[2], best[0]
+                same_text[h] = (target, sim, len(reps))
+        if target is None:
+            reps.append(x)
+            rep_id[x], size[x], digest[x] = fid, 1, h
+            continue
+        size[target] += 1
+        joined.append((x, target, sim))
+    earlier = set(job.reps)
+    out = [(r, Decision("kept", rep_id[r], size[r])) for r in reps if r not in earlier]
+    grown: list[str] = []
+    for x, r, sim in joined:
+        if sim is None:
+            out.append((x, Decision("exact_duplicate", rep_id[r], size[r], rep_id[r], 1.0)))
+        else:
+            out.append((x, Decision("near_duplicate", rep_id[r], size[r], rep_id[r], round(float(sim), 4))))
+        if r in earlier:
+            grown.append(rep_id[r])
+    return out, grown
+
+
+def cluster_serial(jobs: list[ClusterJob], sset: Callable[[int], Compared],
+                   cfg: DedupConfig) -> list[tuple[list[tuple[int, Decision]], list[str]]]:
+    """Every cluster here, one after the other."""
+    return [decide_cluster(job, sset, cfg) for job in jobs]
 
 
 def _unique_ids(run: RunCandidates, index: IndexView) -> list[str]:

@@ -6,6 +6,7 @@ duplicate, the kept document it was folded into.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -63,16 +64,38 @@ class IndexView:
 
     def band_hits(self, keys32: np.ndarray) -> list[tuple[int, int]]:
         """(run row, index row) pairs that share at least one band key."""
-        pairs: set[tuple[int, int]] = set()
         if len(self) == 0:
             return []
-        for b, (sorted_keys, order) in enumerate(self._band_sorted):
-            lo = np.searchsorted(sorted_keys, keys32[:, b], side="left")
-            hi = np.searchsorted(sorted_keys, keys32[:, b], side="right")
-            for i in np.flatnonzero(hi > lo):
-                for j in order[lo[i]:min(hi[i], lo[i] + _MAX_INDEX_HITS)]:
-                    pairs.add((int(i), int(j)))
-        return sorted(pairs)
+        return sorted(_hits(self._band_sorted, keys32))
+
+    def band_part(self, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+        """Bands lo..hi-1 as a lookup needs them: (hi-lo, m) sorted keys and the index rows in
+        that order. Each band is independent of the others, so a part can be written to a file
+        of its own and a lookup task reads only its bands' part (band_part_hits)."""
+        if not self._band_sorted:
+            self.prepare()
+        return (np.stack([self._band_sorted[b][0] for b in range(lo, hi)]).reshape(hi - lo, len(self)),
+                np.stack([self._band_sorted[b][1] for b in range(lo, hi)]).reshape(hi - lo, len(self)))
+
+
+def _hits(band_sorted: Iterable[tuple[np.ndarray, np.ndarray]], keys32: np.ndarray) -> set[tuple[int, int]]:
+    """(run row, index row) pairs sharing a key in the given bands (keys32's columns, in the same
+    order), at most _MAX_INDEX_HITS index rows per run row and band."""
+    pairs: set[tuple[int, int]] = set()
+    for b, (sorted_keys, order) in enumerate(band_sorted):
+        lo = np.searchsorted(sorted_keys, keys32[:, b], side="left")
+        hi = np.searchsorted(sorted_keys, keys32[:, b], side="right")
+        for i in np.flatnonzero(hi > lo):
+            for j in order[lo[i]:min(hi[i], lo[i] + _MAX_INDEX_HITS)]:
+                pairs.add((int(i), int(j)))
+    return pairs
+
+
+def band_part_hits(sorted_keys: np.ndarray, order: np.ndarray, keys32: np.ndarray) -> np.ndarray:
+    """IndexView.band_hits restricted to one band part (IndexView.band_part; keys32 holds the
+    same bands' columns), as a sorted (k, 2) array: the union of the parts' hits is band_hits."""
+    got = sorted(_hits(zip(sorted_keys, order), keys32))
+    return np.array(got, dtype=np.int64).reshape(-1, 2)
 
 
 def load_index(layout: Layout, bands: int) -> tuple[IndexView, np.ndarray]:
