@@ -30,7 +30,7 @@ _UI = re.compile(
     r"\b(?:share|comments?|subscribe|read more|view all|all (?:posts|articles|stories)|posts by|articles by|"
     r"more (?:from|by|articles|stories)|log ?in|log ?out|sign (?:in|up)|menu|search|home ?page|contact us|about us|"
     r"newsletter|cookies?|privacy|advertis\w*|click|loading|minutes? read|min read|related|latest|offline|online|"
-    r"learn more|see more|show more|skip to|copyright|all rights|terms|account|register|license)\b|"
+    r"learn more|see more|show more|skip to|copyright|all rights|terms|account|register|license|visit)\b|"
     r"https?:|www\.|\.(?:com|org|net)\b/", re.I)
 _LETTER = re.compile(r"[^\W\d_]")
 # what a byline says between a name and its date ("Jane Doe on", "Jane Doe | Updated")

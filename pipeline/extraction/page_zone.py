@@ -1,4 +1,4 @@
-"""Where on a page a byline or a dateline may be: the elements around its first <h1> (Zone),
+"""Where on a page a byline or a dateline may be: the elements around its headline's <h1> (Zone),
 and not inside page chrome (in_chrome: navigation, footers, sidebars, comments, related lists).
 
 A byline or a date sits by its headline; the same markup elsewhere belongs to teasers, cards,
@@ -17,7 +17,7 @@ CLASS_PARTS = re.compile(r"[\s\-_]+")
 _CHROME_TAGS = frozenset({"nav", "footer", "aside", "form", "select", "button"})
 # parts of a class or id (split at spaces, "-" and "_") that mark page chrome
 _CHROME_PARTS = frozenset({
-    "comment", "comments", "commentlist", "related", "sidebar", "widget", "widgets", "footer", "menu", "navbar", "nav",
+    "comment", "comments", "commentlist", "related", "sidebar", "footer", "menu", "navbar", "nav",
     "navigation", "share", "sharing", "social", "newsletter", "recommended", "recommendations", "recirc", "popular",
     "trending", "promo", "promotion", "reply", "replies", "respond", "breadcrumb", "breadcrumbs", "masthead",
     "cookie", "cookies", "consent", "modal", "popup", "teaser", "teasers", "carousel", "slider", "review", "reviews",
@@ -49,17 +49,19 @@ def in_chrome(e: HtmlElement, main: set[HtmlElement] | frozenset[HtmlElement] = 
 
 
 class Zone:
-    """The elements around the page's first <h1>, with their offsets from it: `before` above it
-    (negative) and `after` below it; a page without an <h1>: its first `no_h1` elements."""
+    """The elements around the headline's <h1> (`h1`; by default the page's first), with their
+    offsets from it: `before` above it (negative) and `after` below it; a page without an <h1>:
+    its first `no_h1` elements."""
 
     _PRECEDING = etree.XPath("preceding::*[position() <= $n]")
 
-    def __init__(self, tree: HtmlElement, before: int = 60, after: int = 1000, no_h1: int = 3000) -> None:
+    def __init__(self, tree: HtmlElement, before: int = 60, after: int = 1000, no_h1: int = 3000,
+                 h1: HtmlElement | None = None) -> None:
         root = tree.getroottree().getroot()
         body = root.find("body")
         if body is None:
             body = root
-        self.h1: HtmlElement | None = next(body.iter("h1"), None)
+        self.h1: HtmlElement | None = h1 if h1 is not None else next(body.iter("h1"), None)
         self.items: list[tuple[int, HtmlElement]] = []
         if self.h1 is None:
             self.main: frozenset[HtmlElement] = frozenset()

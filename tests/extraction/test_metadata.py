@@ -111,6 +111,20 @@ def test_byline_by_the_headline(byline, want):
     assert _md("<title>Cycle path</title>", f"<h1>Cycle path</h1>{byline}").author == want
 
 
+def test_byline_by_the_headline_not_by_the_logo():
+    # the first <h1> is the site's logo; the byline sits by the headline's <h1>, far below it
+    menu = "<ul class='menu'>" + "<li><a href='/c'>Section</a></li>" * 150 + "</ul>"
+    body = (f"<header><h1>Example News</h1></header>{menu}<h1>Council extends cycle path</h1>"
+            "<p class='byline'>By Jane Doe</p>")
+    assert _md("<title>Council extends cycle path | Example News</title>", body).author == "Jane Doe"
+
+
+def test_no_author_from_a_store_link():
+    # a shop's "byline" is its brand's store link, a button rather than a name
+    body = "<h1>Wireless earbuds</h1><a id='bylineInfo' href='/stores/Acme'>Visit the Acme Store</a>"
+    assert _md("<title>Wireless earbuds</title>", body).author is None
+
+
 def test_no_author_from_chrome_or_sentences():
     # an author link in the footer and in a related-stories list, a sentence that starts with "By"
     body = ("<h1>Cycle path</h1><p>By using this site you agree to cookies.</p>"
@@ -157,6 +171,18 @@ def test_dateline_and_url_dates():
     assert _md("<title>Cycle path</title>", body, url=None).date == "2025-08-04"
     assert _md("<title>Cycle path</title>", "", url="https://example.org/2025/09/04/cycle-path/").date == "2025-09-04"
     assert _md("<title>Cycle path</title>", "", url="https://example.org/cycle-path/").date is None
+
+
+def test_dateline_by_the_headline_in_page_builder_widgets():
+    # page builders (Elementor) wrap every block of the article in "...-widget-container": no sidebar
+    body = ("<div class='elementor-widget-container'><h1>Cycle path</h1></div>"
+            "<div class='elementor-widget-container'><ul><li><span class='post-info'>"
+            "<time>July 27, 2025</time></span></li></ul></div>")
+    assert _md("<title>Cycle path</title>", body, url=None).date == "2025-07-27"
+    # the first <h1> is the site's name; the date is shown by the headline's, far below it
+    menu = "<ul class='menu'>" + "<li><a href='/c'>Section</a></li>" * 150 + "</ul>"
+    body = f"<h1>Example News</h1>{menu}<h1>Council extends cycle path</h1><p>December 24, 2024</p>"
+    assert _md("<title>Council extends cycle path</title>", body, url=None).date == "2024-12-24"
 
 
 def test_iso_day():

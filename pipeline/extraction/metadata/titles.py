@@ -11,12 +11,11 @@ of their words (Rules.title_*).
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from lxml.html import HtmlElement
 
 from cleancorpus.pipeline.extraction.dates import DATE
-from cleancorpus.pipeline.extraction.metadata.page import SPACE, Page, ld_text
+from cleancorpus.pipeline.extraction.metadata.page import SPACE, Page, ld_text, overlap
 from cleancorpus.pipeline.extraction.metadata.rules import Rules
 from cleancorpus.pipeline.extraction.metadata.sites import Sites, compact
 
@@ -106,20 +105,6 @@ def clean_headline(t: str | None) -> str | None:
     t = _KIND_PREFIX.sub("", t, count=1)
     t = _DATE_START.sub("", t, count=1)
     return t.strip(" -|–—·•:") or None
-
-
-_WORD = re.compile(r"\w+")
-
-
-def _words(s: str) -> set[str]:
-    return set(_WORD.findall(unicodedata.normalize("NFKC", s).casefold()))
-
-
-def overlap(a: str, b: str) -> float:
-    wa, wb = _words(a), _words(b)
-    if not wa or not wb:
-        return 0.0
-    return len(wa & wb) / min(len(wa), len(wb))
 
 
 def _same(a: str | None, b: str | None) -> bool:
