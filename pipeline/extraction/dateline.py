@@ -32,38 +32,79 @@ def url_date(url: str | None) -> str | None:
 
 
 def find_dateline(tree: HtmlElement, order: str = "DMY", near: int = 250, updated: bool = False,
-                  zone: Zone | None = None, explain: list | None = None) -> str | None:  # type: ignore[type-arg]
+                  zone: Zone | None = None, explain: list | None = None,  # type: ignore[type-arg]
+                  text_near: int = 0) -> str | None:
     """The publication day shown by the headline, YYYY-MM-DD: a <time> element, an element
     whose class says date, time, published or posted, or one holding a date and nothing else,
     within 60 elements above the first <h1> and `near` below it (a page without an <h1>: its
-    first elements), outside page chrome. A date the text calls updated or modified counts
+    first elements), outside page chrome; failing those, with `text_near`, a short text (an
+    element's own text or the text after it) saying little more than a date within that many
+    elements of the <h1> ("By Jane Doe - Mar 27, 2024", "December 18, 2025 · 3 min read"): page
+    builders' CSS classes say nothing of dates. A date the text calls updated or modified counts
     only with `updated`, and only when no other date is shown."""
     zone = zone or Zone(tree, 60, near)
-    cands: list[tuple[int, HtmlElement]] = []  # (offset from the <h1>, element)
+    cands: list[tuple[int, HtmlElement, str | None]] = []  # (offset from the <h1>, element, its text)
+    texts: list[tuple[int, HtmlElement, str | None]] = []
     for off, e in zone.items:
         tag = e.tag
         if off > near:
             break
-        if tag in ("script", "style", "svg", "path", "img", "noscript", "template", "h1"):
+        if tag in _NOT_DATELINE_TAGS:
             continue
         if tag == "time" or (e.get("itemprop") or "").startswith("date"):
-            cands.append((off, e))
+            cands.append((off, e, None))
             continue
         attrs = (e.get("class") or "") + " " + (e.get("id") or "")
         low = attrs.lower()
         if ("dat" in low or "tim" in low or "pub" in low or "post" in low or "creat" in low) and any(
                 p.lower() in _DATE_PARTS for p in CLASS_PARTS.split(attrs) if p):
-            cands.append((off, e))
+            cands.append((off, e, None))
         elif (t := e.text) and len(t) < 60 and len(e) == 0 and any(c.isdigit() for c in t) and _DATE_TEXT.match(t):
-            cands.append((off, e))  # an element holding a date and nothing else
-    cands = [c for c in cands if c[0] > 0] + [c for c in cands if c[0] <= 0][::-1]
+            cands.append((off, e, None))  # an element holding a date and nothing else
+        elif -_TEXT_ABOVE <= off <= text_near:
+            texts.extend((off, e, t) for t in (e.text, e.tail) if t and _short_date_text(t))
+    found = _first_day(_below_first(cands), zone, order, explain)
+    if found[0] is None and texts:
+        found = _first_day(_below_first(texts), zone, order, explain, last_update=found[1])
+    published, last_update = found
+    return published or (last_update if updated else None)
+
+
+def _below_first(cands: list[tuple[int, HtmlElement, str | None]]) -> list[tuple[int, HtmlElement, str | None]]:
+    """Candidates below the <h1> in document order, then those above it, nearest first."""
+    return [c for c in cands if c[0] > 0] + [c for c in cands if c[0] <= 0][::-1]
+
+
+_NOT_DATELINE_TAGS = frozenset({"script", "style", "svg", "path", "img", "noscript", "template", "h1"})
+_TEXT_ABOVE = 3  # a text date may stand just above the headline too (a kicker line)
+# what a short line may say besides its date: "By Jane Doe -", "· 3 min read", "Posted on"
+_SHORT_TEXT_WORDS = 5
+_WORDS = re.compile(r"[^\W\d_]{2,}")
+_FILLER = frozenset({"by", "on", "at", "am", "pm", "min", "mins", "minute", "minutes", "read", "published",
+                     "posted", "updated", "last", "date", "created", "written"})
+
+
+def _short_date_text(t: str) -> bool:
+    """Does this text say little more than a date (a name, "min read", a time)?"""
+    if len(t) > 100 or not any(c.isdigit() for c in t):
+        return False
+    m = DATE_RE.search(t)
+    if not m:
+        return False
+    rest = [w for w in _WORDS.findall(t[:m.start()] + " " + t[m.end():]) if w.lower() not in _FILLER]
+    return len(rest) <= _SHORT_TEXT_WORDS
+
+
+def _first_day(cands: list[tuple[int, HtmlElement, str | None]], zone: Zone, order: str,
+               explain: list | None, last_update: str | None = None) -> tuple[str | None, str | None]:  # type: ignore[type-arg]
+    """The day of the first candidate outside page chrome that the text does not call updated,
+    and the first that it does: (published, updated)."""
     main = zone.main
-    last_update = None
-    for off, e in cands[:30]:
-        text = " ".join(e.text_content().split())
+    for off, e, own in cands[:30]:
+        text = " ".join((own if own is not None else e.text_content()).split())
         if len(text) > 120:
             continue
-        value = e.get("datetime") or e.get("content")
+        value = e.get("datetime") or e.get("content") if own is None else None
         day = iso_day(value, order) if value else None
         if not day and text:
             day = iso_day(text, order) if DATE_RE.search(text) else None
@@ -78,5 +119,5 @@ def find_dateline(tree: HtmlElement, order: str = "DMY", near: int = 250, update
         if _UPDATED.search(context) and not _PUBLISHED.search(context):
             last_update = last_update or day  # a modification date
             continue
-        return day
-    return last_update if updated else None
+        return day, last_update
+    return None, last_update

@@ -185,6 +185,18 @@ def test_dateline_by_the_headline_in_page_builder_widgets():
     assert _md("<title>Council extends cycle path</title>", body, url=None).date == "2024-12-24"
 
 
+@pytest.mark.parametrize("line, want", [
+    # the date after a byline's name, in the text after the name's element
+    ("<div class='post_author'><div><strong>By Dr. Ana Lopez</strong> - Mar 27, 2024</div></div>", "2024-03-27"),
+    # a date and a reading time in an element with a generated class name
+    ("<span class='css-k7wcnt'>December 18, 2025 \u30fb 3 min read</span>", "2025-12-18"),
+    # a date inside a sentence of the article is no dateline
+    ("<p>The council first discussed the path on March 3, 2020, after residents asked for it.</p>", None),
+])
+def test_dateline_in_short_text_by_the_headline(line, want):
+    assert _md("<title>Cycle path</title>", f"<h1>Cycle path</h1>{line}", url=None).date == want
+
+
 def test_iso_day():
     assert iso_day("2024-03-12T09:30:00Z") == "2024-03-12"
     assert iso_day("2024/03/12") == "2024-03-12"

@@ -1,8 +1,9 @@
 """The page's publication day, never its modification date.
 
 The JSON-LD article's datePublished, article:published_time and the other meta date tags,
-itemprop=datePublished, the day in the URL (/2025/09/04/), the dateline by the <h1>
-(dateline.find_dateline; a date shown as "Updated ..." only when it is the only one). As the
+itemprop=datePublished, the day in the URL (/2025/09/04/), the dateline by the headline's <h1>
+(dateline.find_dateline: a dated element, else a short line saying little more than a date; a
+date shown as "Updated ..." only when it is the only one). As the
 page writes it, YYYY-MM-DD (no time-zone shift). htmldate's guess only when asked
 (Rules.date_fallback, extract.extensive_date_search): on pages where nothing above names a
 date it is wrong more often than right.
@@ -56,7 +57,9 @@ def choose_date(page: Page, tree: HtmlElement, url: str | None, cfg: ExtractConf
             return d
     if rules.date_url and (d := ok(url_date(url))):
         return d
-    if rules.date_dateline and (d := ok(find_dateline(tree, cfg.date_order, updated=rules.date_updated, zone=page.zone))):
+    if rules.date_dateline and (d := ok(find_dateline(tree, cfg.date_order, near=rules.date_near,
+                                                      updated=rules.date_updated, zone=page.zone,
+                                                      text_near=rules.date_text_near))):
         return d
     # htmldate's guess: measured on the WCXB dev pages it is wrong more often than right where
     # the page's metadata, URL and dateline say nothing (mostly pages that have no date: the

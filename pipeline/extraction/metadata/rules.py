@@ -53,6 +53,11 @@ class Rules:
     date_url: bool = True
     date_dateline: bool = True
     date_updated: bool = True
+    # failing a dated element, a short text saying little more than a date within this many
+    # elements of the headline's <h1> (0: none)
+    date_text_near: int = 15
+    # how far below the headline's <h1> a dated element may be (elements)
+    date_near: int = 250
 
     def replace(self, **changes: Any) -> Rules:
         return dataclasses.replace(self, **changes)
@@ -84,4 +89,9 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "date: no 'updated' dates": {"date_updated": False},
     "date: htmldate always": {"date_fallback": "always"},
     "date: htmldate on articles": {"date_fallback": "articles"},
+    "date: no text dates": {"date_text_near": 0},
+    "date: text dates within 30": {"date_text_near": 30},
+    "date: text dates within 60": {"date_text_near": 60},
+    "date: dated elements within 500": {"date_near": 500},
+    "date: dated elements within 1000": {"date_near": 1000},
 }
