@@ -33,7 +33,7 @@ def url_date(url: str | None) -> str | None:
 
 def find_dateline(tree: HtmlElement, order: str = "DMY", near: int = 250, updated: bool = False,
                   zone: Zone | None = None, explain: list | None = None,  # type: ignore[type-arg]
-                  text_near: int = 0) -> str | None:
+                  text_near: int = 0, chrome_near: int = 0) -> str | None:
     """The publication day shown by the headline, YYYY-MM-DD: a <time> element, an element
     whose class says date, time, published or posted, or one holding a date and nothing else,
     within 60 elements above the first <h1> and `near` below it (a page without an <h1>: its
@@ -41,7 +41,8 @@ def find_dateline(tree: HtmlElement, order: str = "DMY", near: int = 250, update
     element's own text or the text after it) saying little more than a date within that many
     elements of the <h1> ("By Jane Doe - Mar 27, 2024", "December 18, 2025 · 3 min read"): page
     builders' CSS classes say nothing of dates. A date the text calls updated or modified counts
-    only with `updated`, and only when no other date is shown."""
+    only with `updated`, and only when no other date is shown. Within `chrome_near` elements of
+    the <h1>, an <aside> or a "sidebar" or "share" class is the post's own (page_zone.in_chrome)."""
     zone = zone or Zone(tree, 60, near)
     cands: list[tuple[int, HtmlElement, str | None]] = []  # (offset from the <h1>, element, its text)
     texts: list[tuple[int, HtmlElement, str | None]] = []
@@ -63,9 +64,9 @@ def find_dateline(tree: HtmlElement, order: str = "DMY", near: int = 250, update
             cands.append((off, e, None))  # an element holding a date and nothing else
         elif -_TEXT_ABOVE <= off <= text_near:
             texts.extend((off, e, t) for t in (e.text, e.tail) if t and _short_date_text(t))
-    found = _first_day(_below_first(cands), zone, order, explain)
+    found = _first_day(_below_first(cands), zone, order, chrome_near, explain)
     if found[0] is None and texts:
-        found = _first_day(_below_first(texts), zone, order, explain, last_update=found[1])
+        found = _first_day(_below_first(texts), zone, order, chrome_near, explain, last_update=found[1])
     published, last_update = found
     return published or (last_update if updated else None)
 
@@ -95,7 +96,7 @@ def _short_date_text(t: str) -> bool:
     return len(rest) <= _SHORT_TEXT_WORDS
 
 
-def _first_day(cands: list[tuple[int, HtmlElement, str | None]], zone: Zone, order: str,
+def _first_day(cands: list[tuple[int, HtmlElement, str | None]], zone: Zone, order: str, chrome_near: int,
                explain: list | None, last_update: str | None = None) -> tuple[str | None, str | None]:  # type: ignore[type-arg]
     """The day of the first candidate outside page chrome that the text does not call updated,
     and the first that it does: (published, updated)."""
@@ -108,7 +109,7 @@ def _first_day(cands: list[tuple[int, HtmlElement, str | None]], zone: Zone, ord
         day = iso_day(value, order) if value else None
         if not day and text:
             day = iso_day(text, order) if DATE_RE.search(text) else None
-        if not day or in_chrome(e, main):
+        if not day or in_chrome(e, main, by_headline=-chrome_near <= off <= chrome_near):
             continue
         if explain is not None:
             explain.append((off, e.tag, text[:60], day))

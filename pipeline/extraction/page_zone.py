@@ -24,26 +24,34 @@ _CHROME_PARTS = frozenset({
     "testimonial", "testimonials", "readnext", "topbar", "sitenav", "siteheader",
 })
 _CHROME_JOINED = re.compile(r"site-?header|global-?header|read-?next|more-?stories|you-?may-?like", re.I)
+# chrome words that also name a post's own parts ("post-meta-sidebar", "meta-share-group",
+# <aside class="post-meta">): by the headline they do not count (in_chrome's `by_headline`)
+_LAYOUT_PARTS = frozenset({"sidebar", "share", "sharing", "social", "footer"})
 
 
-def _chrome_attrs(attrs: str) -> bool:
-    return any(p.lower() in _CHROME_PARTS for p in CLASS_PARTS.split(attrs) if p) or bool(_CHROME_JOINED.search(attrs))
+def _chrome_attrs(attrs: str, by_headline: bool = False) -> bool:
+    parts = (p.lower() for p in CLASS_PARTS.split(attrs) if p)
+    if by_headline:
+        return any(p in _CHROME_PARTS and p not in _LAYOUT_PARTS for p in parts) or bool(_CHROME_JOINED.search(attrs))
+    return any(p in _CHROME_PARTS for p in parts) or bool(_CHROME_JOINED.search(attrs))
 
 
-def in_chrome(e: HtmlElement, main: set[HtmlElement] | frozenset[HtmlElement] = frozenset()) -> bool:
+def in_chrome(e: HtmlElement, main: set[HtmlElement] | frozenset[HtmlElement] = frozenset(),
+              by_headline: bool = False) -> bool:
     """Inside navigation, a footer, a sidebar, comments or a related-stories list. `main`: the
     ancestors of the page's <h1>; they hold the headline, so they are the page's body whatever
-    their class says ("with-sidebar")."""
+    their class says ("with-sidebar"). `by_headline`: e is a few elements from the headline,
+    where an <aside> and the words of _LAYOUT_PARTS are the post's own parts."""
     for a in e.iterancestors():
         if a in main:
             return False
         tag = a.tag
-        if tag in _CHROME_TAGS:
+        if tag in _CHROME_TAGS and not (by_headline and tag == "aside"):
             return not (tag == "footer" and any(x.tag in ("article", "main") for x in a.iterancestors()))
         if tag in ("body", "html"):
             return False
         attrs = (a.get("class") or "") + " " + (a.get("id") or "")
-        if len(attrs) > 1 and _chrome_attrs(attrs):
+        if len(attrs) > 1 and _chrome_attrs(attrs, by_headline):
             return True
     return False
 

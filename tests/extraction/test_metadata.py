@@ -183,6 +183,12 @@ def test_dateline_by_the_headline_in_page_builder_widgets():
     menu = "<ul class='menu'>" + "<li><a href='/c'>Section</a></li>" * 150 + "</ul>"
     body = f"<h1>Example News</h1>{menu}<h1>Council extends cycle path</h1><p>December 24, 2024</p>"
     assert _md("<title>Council extends cycle path</title>", body, url=None).date == "2024-12-24"
+    # the post's own <aside> and "share" bar by the headline are no sidebar; far from it they are
+    for wrap in ("<aside class='post-meta'>{}</aside>", "<div class='meta-share-group'><p>{}</p></div>"):
+        line = wrap.format("<time class='published'>Sep 01, 2023</time>")
+        assert _md("<title>Cycle path</title>", f"<h1>Cycle path</h1>{line}", url=None).date == "2023-09-01"
+        far = "<p>A paragraph of the article.</p>" * 20
+        assert _md("<title>Cycle path</title>", f"<h1>Cycle path</h1>{far}{line}", url=None).date is None
 
 
 @pytest.mark.parametrize("line, want", [

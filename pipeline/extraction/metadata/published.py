@@ -59,7 +59,8 @@ def choose_date(page: Page, tree: HtmlElement, url: str | None, cfg: ExtractConf
         return d
     if rules.date_dateline and (d := ok(find_dateline(tree, cfg.date_order, near=rules.date_near,
                                                       updated=rules.date_updated, zone=page.zone,
-                                                      text_near=rules.date_text_near))):
+                                                      text_near=rules.date_text_near,
+                                                      chrome_near=rules.date_chrome_near))):
         return d
     # htmldate's guess: measured on the WCXB dev pages it is wrong more often than right where
     # the page's metadata, URL and dateline say nothing (mostly pages that have no date: the

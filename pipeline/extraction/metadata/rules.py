@@ -58,6 +58,9 @@ class Rules:
     date_text_near: int = 15
     # how far below the headline's <h1> a dated element may be (elements)
     date_near: int = 250
+    # within this many elements of the <h1>, an <aside> or a "sidebar" / "share" class is the
+    # post's own part, not page chrome (0: everywhere chrome)
+    date_chrome_near: int = 10
 
     def replace(self, **changes: Any) -> Rules:
         return dataclasses.replace(self, **changes)
@@ -92,6 +95,9 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "date: no text dates": {"date_text_near": 0},
     "date: text dates within 30": {"date_text_near": 30},
     "date: text dates within 60": {"date_text_near": 60},
+    "date: post parts nowhere": {"date_chrome_near": 0},
+    "date: post parts within 30": {"date_chrome_near": 30},
+    "date: post parts within 100": {"date_chrome_near": 100},
     "date: dated elements within 500": {"date_near": 500},
     "date: dated elements within 1000": {"date_near": 1000},
 }
