@@ -34,15 +34,24 @@ def url_date(url: str | None) -> str | None:
 def find_dateline(tree: HtmlElement, order: str = "DMY", near: int = 250, updated: bool = False,
                   zone: Zone | None = None, explain: list | None = None,  # type: ignore[type-arg]
                   text_near: int = 0, chrome_near: int = 0) -> str | None:
-    """The publication day shown by the headline, YYYY-MM-DD: a <time> element, an element
-    whose class says date, time, published or posted, or one holding a date and nothing else,
-    within 60 elements above the first <h1> and `near` below it (a page without an <h1>: its
-    first elements), outside page chrome; failing those, with `text_near`, a short text (an
-    element's own text or the text after it) saying little more than a date within that many
-    elements of the <h1> ("By Jane Doe - Mar 27, 2024", "December 18, 2025 · 3 min read"): page
-    builders' CSS classes say nothing of dates. A date the text calls updated or modified counts
-    only with `updated`, and only when no other date is shown. Within `chrome_near` elements of
-    the <h1>, an <aside> or a "sidebar" or "share" class is the post's own (page_zone.in_chrome)."""
+    """The publication day shown by the headline (datelines); with `updated`, failing that, the
+    day the page shows as its last update."""
+    published, last_update = datelines(tree, order, near, zone, explain, text_near, chrome_near)
+    return published or (last_update if updated else None)
+
+
+def datelines(tree: HtmlElement, order: str = "DMY", near: int = 250, zone: Zone | None = None,
+              explain: list | None = None, text_near: int = 0,  # type: ignore[type-arg]
+              chrome_near: int = 0) -> tuple[str | None, str | None]:
+    """The publication day shown by the headline and the day shown as its last update,
+    YYYY-MM-DD or None: a <time> element, an element whose class says date, time, published or
+    posted, or one holding a date and nothing else, within 60 elements above the headline's <h1>
+    and `near` below it (a page without an <h1>: its first elements), outside page chrome;
+    failing those, with `text_near`, a short text (an element's own text or the text after it)
+    saying little more than a date within that many elements of the <h1> ("By Jane Doe - Mar 27,
+    2024", "December 18, 2025 · 3 min read"): page builders' CSS classes say nothing of dates.
+    A date the text calls updated or modified is the second day. Within `chrome_near` elements
+    of the <h1>, an <aside> or a "sidebar" or "share" class is the post's own (in_chrome)."""
     zone = zone or Zone(tree, 60, near)
     cands: list[tuple[int, HtmlElement, str | None]] = []  # (offset from the <h1>, element, its text)
     texts: list[tuple[int, HtmlElement, str | None]] = []
@@ -67,8 +76,7 @@ def find_dateline(tree: HtmlElement, order: str = "DMY", near: int = 250, update
     found = _first_day(_below_first(cands), zone, order, chrome_near, explain)
     if found[0] is None and texts:
         found = _first_day(_below_first(texts), zone, order, chrome_near, explain, last_update=found[1])
-    published, last_update = found
-    return published or (last_update if updated else None)
+    return found
 
 
 def _below_first(cands: list[tuple[int, HtmlElement, str | None]]) -> list[tuple[int, HtmlElement, str | None]]:

@@ -157,6 +157,22 @@ def test_published_date_not_modified():
     assert _md("<meta property='og:updated_time' content='2025-06-24T10:00:00Z'>", url=None).date is None
 
 
+def test_stamped_metadata_date_gives_way_to_the_dateline():
+    # datePublished and dateModified the same day: a date the CMS stamps on every save; the page
+    # shows another by its headline
+    body = "<h1>How much to charge for a yoga class</h1><p>Shauna Mitchell</p><p>August 25, 2024</p>"
+    stamped = _ld({"@type": "Article", "datePublished": "Jun 24, 2025", "dateModified": "Jun 24, 2025"})
+    assert _md(stamped, body, url=None).date == "2024-08-25"
+    # a modification date of its own: the metadata's publication date stands
+    dated = _ld({"@type": "Article", "datePublished": "Jun 24, 2025", "dateModified": "Jul 2, 2025"})
+    assert _md(dated, body, url=None).date == "2025-06-24"
+    # article:published_time in UTC, the same day as article:modified_time; the page's local day
+    meta = ("<meta property='article:published_time' content='2025-12-19T02:41:41+00:00'>"
+            "<meta property='article:modified_time' content='2025-12-19T14:39:52+00:00'>")
+    body = "<h1>Day Eighteen</h1><time datetime='2025-12-18T21:41:41-05:00'>December 18, 2025</time>"
+    assert _md(meta, body, url=None).date == "2025-12-18"
+
+
 def test_date_is_the_pages_own_day():
     # late in the evening west of Greenwich: the page's day, not the UTC one
     assert _md("<meta property='article:published_time' content='2025-12-18T23:30:00-08:00'>").date == "2025-12-18"
