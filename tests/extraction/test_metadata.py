@@ -57,6 +57,14 @@ def _ld(obj) -> str:
     ("<title>Residential Electrician Coupons | Blue Collar Electric</title>"
      "<meta property='og:site_name' content='Blue Collar Electric'>", "<h1>Price Match Guarantee</h1>", None,
      "Residential Electrician Coupons"),
+    # an <h1> that goes on where the <title> stops is the whole headline ...
+    ("<title>Pros and Cons of Tiny House Living | LoadUp</title>",
+     "<h1>Pros and Cons of Tiny House Living: Why Live in a Tiny House?</h1>", "https://goloadup.com/tiny-house",
+     "Pros and Cons of Tiny House Living: Why Live in a Tiny House?"),
+    # ... but what it adds after a "|" or a dash is a tagline
+    ("<title>Best Residential Movers in NYC 2025 | Supermove</title>",
+     "<h1>Best Residential Movers in NYC 2025 | Top 19 Companies</h1>", "https://supermove.com/blog/movers",
+     "Best Residential Movers in NYC 2025"),
     # no site name anywhere and a long last part: nothing cut
     ("<title>Tutorial - User Guide and Reference Material</title>", "", None,
      "Tutorial - User Guide and Reference Material"),

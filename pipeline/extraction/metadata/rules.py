@@ -24,8 +24,10 @@ class Rules:
     # keeps theirs, "h1" lets the rules below decide
     title_agreed: str = "h1"
     # the <h1> and the meta title, one the other with more at its end ("Headline - Part 1"):
-    # "shorter", "h1", "meta", or "off" (the overlap rules below decide)
-    title_nested: str = "shorter"
+    # "shorter", "h1", "meta", "continued" (the shorter, but an <h1> whose more continues the
+    # headline rather than adding a tagline after a "|" or a dash: the <h1>), or "off" (the
+    # overlap rules below decide)
+    title_nested: str = "continued"
     # an <h1> sharing at least this share of its words with the meta title (of the shorter of
     # the two) is the same headline, worded as title_similar says ("h1" or "meta")
     title_overlap: float = 0.5
@@ -78,6 +80,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "title: agreed metas win": {"title_agreed": "meta"},
     "title: nested -> h1": {"title_nested": "h1"},
     "title: nested off": {"title_nested": "off"},
+    "title: nested, the shorter": {"title_nested": "shorter"},
     "title: overlap 0.3": {"title_overlap": 0.3},
     "title: overlap 0.7": {"title_overlap": 0.7},
     "title: similar -> meta": {"title_similar": "meta"},

@@ -155,12 +155,29 @@ def decide_title(c: dict[str, str | None], rules: Rules) -> str | None:
     if rules.title_agreed == "meta" and sum(_same(meta, m) for m in metas) > 1:
         return meta  # two meta sources say the same: that is the headline, whatever the <h1> says
     if rules.title_nested != "off" and len(ch) >= 8 and len(cm) >= 8 and (ch.startswith(cm) or cm.startswith(ch)):
-        if rules.title_nested == "shorter":
+        if rules.title_nested == "continued" and len(ch) > len(cm):
+            return meta if _TAGLINE_START.match(_after(h1, len(cm))) else h1
+        if rules.title_nested in ("shorter", "continued"):
             return h1 if len(ch) < len(cm) else meta
         return h1 if rules.title_nested == "h1" else meta
     if overlap(h1, meta) >= rules.title_overlap:
         return h1 if rules.title_similar == "h1" else meta
     return h1 if rules.title_unrelated_h1 == "h1" else meta
+
+
+# what an <h1> says after the meta title when it is a tagline, not more of the headline
+_TAGLINE_START = re.compile(r"^['\"’”)\]]*\s*(?:[|/·•»~+]|[-–—]\s)")
+
+
+def _after(text: str, n: int) -> str:
+    """What `text` says after its first n letters and digits (as compact counts them)."""
+    seen = 0
+    for i, ch in enumerate(text):
+        if seen >= n:
+            return text[i:]
+        if compact(ch):
+            seen += 1
+    return ""
 
 
 def choose_title(page: Page, sites: Sites, rules: Rules) -> str | None:
