@@ -44,6 +44,10 @@ def _ld(obj) -> str:
     # a site name of several segments ("City Herald — US Edition") after an em dash
     ("<title>Council extends cycle path — City Herald — US Edition</title>"
      "<meta property='og:site_name' content='City Herald US Edition'>", "", None, "Council extends cycle path"),
+    # a colon prefix that only starts like the host's name ("teaching.") is the headline's own
+    ("<title>Teaching Online: Effective Practices | Teaching and Learning Resource Center</title>"
+     "<meta property='og:site_name' content='Teaching and Learning Resource Center'>", "",
+     "https://teaching.resources.osu.edu/teaching-topics/online", "Teaching Online: Effective Practices"),
     # "Site | Headline"
     ("<title>Example News | Council extends cycle path</title>", "", None, "Council extends cycle path"),
     # og:title and the <h1> agree: the <h1>'s wording, without its permalink sign

@@ -78,7 +78,7 @@ def strip_site(title: str | None, sites: Sites, unknown_suffix: str = "pipe") ->
                 seps.pop()
         t = parts[0] + "".join(f" {s} {p}" if s not in (":", ",") else f"{s} {p}" for s, p in zip(seps, parts[1:]))
     m = _COLON_PREFIX.match(t)
-    if m and sites.named(m.group(1)) and len(t) - m.end() >= 3:
+    if m and sites.named(m.group(1), loose=False) and len(t) - m.end() >= 3:
         t = t[m.end():]
     # "[LWN.net]" at the end, "example.com Headline" at the start
     m = _BRACKETED_END.search(t)
