@@ -48,6 +48,9 @@ def _ld(obj) -> str:
     ("<title>Teaching Online: Effective Practices | Teaching and Learning Resource Center</title>"
      "<meta property='og:site_name' content='Teaching and Learning Resource Center'>", "",
      "https://teaching.resources.osu.edu/teaching-topics/online", "Teaching Online: Effective Practices"),
+    # the host's name with its dots, on www.
+    ("<title>SoundStageXperience.com - The Five Best Noise-Canceling Headphones</title>", "",
+     "https://www.soundstagexperience.com/index.php/features/1", "The Five Best Noise-Canceling Headphones"),
     # "Site | Headline"
     ("<title>Example News | Council extends cycle path</title>", "", None, "Council extends cycle path"),
     # og:title and the <h1> agree: the <h1>'s wording, without its permalink sign
