@@ -16,10 +16,10 @@ import re
 from lxml.html import HtmlElement
 
 from cleancorpus.pipeline.extraction.author_names import BY_PREFIX, BY_PREFIX_ALONE, LEAD_JOINER, clean_authors
-from cleancorpus.pipeline.extraction.page_zone import CLASS_PARTS, Zone, in_chrome
+from cleancorpus.pipeline.extraction.page_zone import BY_HEADLINE, CLASS_PARTS, Zone, in_chrome
 
 _AUTHOR_HREF = re.compile(
-    r"/(?:authors?|autor(?:es)?|auteurs?|writers?|contributors?|staff|profiles?|byline|journalists?|"
+    r"/(?:our-?)?(?:authors?|autor(?:es)?|auteurs?|writers?|contributors?|staff|profiles?|byline|journalists?|"
     r"experts?|columnists?|reporters?|editors?|users?|members?|u)/[^/?#]+/?(?:[?#].*)?$"
     # forum software's profile pages: member.php?u=1, memberlist.php?mode=viewprofile&u=1, profile.php?id=1
     r"|(?:^|/)(?:member|memberlist|profile|user|userinfo|showprofile)\.php\?|[?&;](?:action=profile|mode=viewprofile)",
@@ -146,7 +146,7 @@ def find_byline(tree: HtmlElement, near: int = 250, far: int = 1000, zone: Zone 
     author, byline, writer or username; a short "By ..." text. With an <h1> on the page only
     those around it count (a byline sits by its headline; the rest are teasers, cards and
     lists): 60 elements above it, `near` below it, `far` for the first two kinds. Those inside
-    page chrome are skipped; of the rest the first below the <h1> is read, else the nearest
+    page chrome are skipped (by the headline, an <aside> or a "sidebar" class is the post's own); of the rest the first below the <h1> is read, else the nearest
     above it.
     """
     zone = zone or Zone(tree, 60, max(near, far))
@@ -170,14 +170,14 @@ def find_byline(tree: HtmlElement, near: int = 250, far: int = 1000, zone: Zone 
             if low and any(h in low for h in _AUTHOR_HINTS) and _AUTHOR_ATTR.search(attrs) \
                     and not _negative_class(attrs):
                 tier = 3
-            elif (t := e.text) and tag in _BY_TAGS and len(t) < 80 and t.lstrip()[:2].lower() in _BY_STARTS \
+            elif (t := e.text) and tag in _BY_TAGS and len(t := t.strip()) < 80 and t[:2].lower() in _BY_STARTS \
                     and _by_line(t):
                 tier = 4
         if tier and off <= (far if tier <= 2 else near):
             cands.append((off, tier, e))
     cands = [c for c in cands if c[0] > 0] + [c for c in cands if c[0] <= 0][::-1]
     for off, tier, e in cands[:max_candidates]:
-        if in_chrome(e, zone.main):
+        if in_chrome(e, zone.main, by_headline=-BY_HEADLINE <= off <= BY_HEADLINE):
             continue
         names = _name_in(e)
         if explain is not None:

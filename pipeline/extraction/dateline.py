@@ -9,7 +9,7 @@ import re
 from lxml.html import HtmlElement
 
 from cleancorpus.pipeline.extraction.dates import DATE, DATE_RE, iso_day
-from cleancorpus.pipeline.extraction.page_zone import CLASS_PARTS, Zone, in_chrome
+from cleancorpus.pipeline.extraction.page_zone import BY_HEADLINE, CLASS_PARTS, Zone, in_chrome
 
 _DATE_PARTS = frozenset({"date", "time", "published", "publish", "pubdate", "posted", "dateline", "timestamp",
                          "datetime", "created", "publication"})
@@ -33,16 +33,15 @@ def url_date(url: str | None) -> str | None:
 
 def find_dateline(tree: HtmlElement, order: str = "DMY", near: int = 250, updated: bool = False,
                   zone: Zone | None = None, explain: list | None = None,  # type: ignore[type-arg]
-                  text_near: int = 0, chrome_near: int = 0) -> str | None:
+                  text_near: int = 0) -> str | None:
     """The publication day shown by the headline (datelines); with `updated`, failing that, the
     day the page shows as its last update."""
-    published, last_update = datelines(tree, order, near, zone, explain, text_near, chrome_near)
+    published, last_update = datelines(tree, order, near, zone, explain, text_near)
     return published or (last_update if updated else None)
 
 
 def datelines(tree: HtmlElement, order: str = "DMY", near: int = 250, zone: Zone | None = None,
-              explain: list | None = None, text_near: int = 0,  # type: ignore[type-arg]
-              chrome_near: int = 0) -> tuple[str | None, str | None]:
+              explain: list | None = None, text_near: int = 0) -> tuple[str | None, str | None]:  # type: ignore[type-arg]
     """The publication day shown by the headline and the day shown as its last update,
     YYYY-MM-DD or None: a <time> element, an element whose class says date, time, published or
     posted, or one holding a date and nothing else, within 60 elements above the headline's <h1>
@@ -50,8 +49,8 @@ def datelines(tree: HtmlElement, order: str = "DMY", near: int = 250, zone: Zone
     failing those, with `text_near`, a short text (an element's own text or the text after it)
     saying little more than a date within that many elements of the <h1> ("By Jane Doe - Mar 27,
     2024", "December 18, 2025 · 3 min read"): page builders' CSS classes say nothing of dates.
-    A date the text calls updated or modified is the second day. Within `chrome_near` elements
-    of the <h1>, an <aside> or a "sidebar" or "share" class is the post's own (in_chrome)."""
+    A date the text calls updated or modified is the second day. By the headline, an <aside> or
+    a "sidebar" or "share" class is the post's own (page_zone.in_chrome, BY_HEADLINE)."""
     zone = zone or Zone(tree, 60, near)
     cands: list[tuple[int, HtmlElement, str | None]] = []  # (offset from the <h1>, element, its text)
     texts: list[tuple[int, HtmlElement, str | None]] = []
@@ -73,9 +72,9 @@ def datelines(tree: HtmlElement, order: str = "DMY", near: int = 250, zone: Zone
             cands.append((off, e, None))  # an element holding a date and nothing else
         elif -_TEXT_ABOVE <= off <= text_near:
             texts.extend((off, e, t) for t in (e.text, e.tail) if t and _short_date_text(t))
-    found = _first_day(_below_first(cands), zone, order, chrome_near, explain)
+    found = _first_day(_below_first(cands), zone, order, explain)
     if found[0] is None and texts:
-        found = _first_day(_below_first(texts), zone, order, chrome_near, explain, last_update=found[1])
+        found = _first_day(_below_first(texts), zone, order, explain, last_update=found[1])
     return found
 
 
@@ -104,7 +103,7 @@ def _short_date_text(t: str) -> bool:
     return len(rest) <= _SHORT_TEXT_WORDS
 
 
-def _first_day(cands: list[tuple[int, HtmlElement, str | None]], zone: Zone, order: str, chrome_near: int,
+def _first_day(cands: list[tuple[int, HtmlElement, str | None]], zone: Zone, order: str,
                explain: list | None, last_update: str | None = None) -> tuple[str | None, str | None]:  # type: ignore[type-arg]
     """The day of the first candidate outside page chrome that the text does not call updated,
     and the first that it does: (published, updated)."""
@@ -117,7 +116,7 @@ def _first_day(cands: list[tuple[int, HtmlElement, str | None]], zone: Zone, ord
         day = iso_day(value, order) if value else None
         if not day and text:
             day = iso_day(text, order) if DATE_RE.search(text) else None
-        if not day or in_chrome(e, main, by_headline=-chrome_near <= off <= chrome_near):
+        if not day or in_chrome(e, main, by_headline=-BY_HEADLINE <= off <= BY_HEADLINE):
             continue
         if explain is not None:
             explain.append((off, e.tag, text[:60], day))

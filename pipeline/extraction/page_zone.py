@@ -27,6 +27,8 @@ _CHROME_JOINED = re.compile(r"site-?header|global-?header|read-?next|more-?stori
 # chrome words that also name a post's own parts ("post-meta-sidebar", "meta-share-group",
 # <aside class="post-meta">): by the headline they do not count (in_chrome's `by_headline`)
 _LAYOUT_PARTS = frozenset({"sidebar", "share", "sharing", "social", "footer"})
+# how many elements from the headline's <h1> (either way) are "by the headline" for in_chrome
+BY_HEADLINE = 20
 
 
 def _chrome_attrs(attrs: str, by_headline: bool = False) -> bool:

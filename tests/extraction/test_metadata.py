@@ -134,6 +134,19 @@ def test_byline_by_the_headline_not_by_the_logo():
     assert _md("<title>Council extends cycle path | Example News</title>", body).author == "Jane Doe"
 
 
+def test_byline_in_the_posts_own_aside_and_expert_pages():
+    # the article's meta column is an <aside> by the headline; "/our-experts/NAME" is an author page
+    body = ("<h1>Five of the best science fiction books</h1><aside><address><div>"
+            "<a rel='author' href='/profile/adam-roberts'>Adam Roberts</a></div></address></aside>")
+    assert _md("<title>Best science fiction</title>", body).author == "Adam Roberts"
+    body = ("<h1>Hybrid and EV buying guide</h1><span itemprop='author'><span class='byline-author__description'>"
+            "<a href='/about-us/our-experts/keith-barry/'>Keith Barry</a></span></span>")
+    assert _md("<title>Hybrid and EV buying guide</title>", body).author == "Keith Barry"
+    # a "By" line indented by the page's source: its spaces do not make it long
+    body = f"<h1>Hybrid and EV buying guide</h1><span class='desc'>{' ' * 90}By <a>Keith Barry</a></span>"
+    assert _md("<title>Hybrid and EV buying guide</title>", body).author == "Keith Barry"
+
+
 def test_no_author_from_a_store_link():
     # a shop's "byline" is its brand's store link, a button rather than a name
     body = "<h1>Wireless earbuds</h1><a id='bylineInfo' href='/stores/Acme'>Visit the Acme Store</a>"

@@ -60,9 +60,6 @@ class Rules:
     date_text_near: int = 15
     # how far below the headline's <h1> a dated element may be (elements)
     date_near: int = 250
-    # within this many elements of the <h1>, an <aside> or a "sidebar" / "share" class is the
-    # post's own part, not page chrome (0: everywhere chrome)
-    date_chrome_near: int = 10
     # a metadata publication date whose modification date is the same day, and a different day
     # the page shows by its headline as published: "dateline" (the page's) or "keep"
     date_stamped: str = "dateline"
@@ -101,10 +98,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "date: no text dates": {"date_text_near": 0},
     "date: text dates within 30": {"date_text_near": 30},
     "date: text dates within 60": {"date_text_near": 60},
-    "date: post parts nowhere": {"date_chrome_near": 0},
     "date: stamped metadata kept": {"date_stamped": "keep"},
-    "date: post parts within 30": {"date_chrome_near": 30},
-    "date: post parts within 100": {"date_chrome_near": 100},
     "date: dated elements within 500": {"date_near": 500},
     "date: dated elements within 1000": {"date_near": 1000},
 }
