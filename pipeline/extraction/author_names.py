@@ -46,7 +46,7 @@ _PARTICLES = frozenset({"van", "der", "den", "de", "la", "le", "du", "da", "di",
                         "the", "and", "for", "dos", "das", "del", "ter", "te", "zu", "st", "ibn"})
 _DANGLING = frozenset({"from", "and", "at", "on", "in", "of", "by", "to", "the", "for", "with", "or", "is", "a"})
 # a role or title after a name ("Jane Doe, Senior Editor", "John Roe, DVM")
-_ROLE = re.compile(
+ROLE = re.compile(
     r"\b(?:expert|editor|editorial|writer|reporter|correspondent|director|manager|officer|attorney|lawyer|"
     r"coordinator|specialist|consultant|analyst|engineer|developer|founder|co-?founder|ceo|cto|cfo|coo|president|"
     r"professor|contributor|columnist|student|intern|photographer|producer|host|designer|strategist|scientist|"
@@ -91,7 +91,7 @@ def clean_authors(raw: Iterable[str]) -> list[str]:
             if k and out and _CREDENTIAL.match(name):
                 out[-1] += ", " + name  # "Jane Doe, MS, RD": letters after a name stay with it
                 continue
-            if k and (_ROLE.search(name) or name[:1].isdigit()):
+            if k and (ROLE.search(name) or name[:1].isdigit()):
                 break
             if name and name_like(name) and name not in out:
                 out.append(name)

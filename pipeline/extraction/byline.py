@@ -15,7 +15,7 @@ import re
 
 from lxml.html import HtmlElement
 
-from cleancorpus.pipeline.extraction.author_names import BY_PREFIX, BY_PREFIX_ALONE, LEAD_JOINER, clean_authors
+from cleancorpus.pipeline.extraction.author_names import BY_PREFIX, BY_PREFIX_ALONE, LEAD_JOINER, ROLE, clean_authors
 from cleancorpus.pipeline.extraction.page_zone import BY_HEADLINE, CLASS_PARTS, Zone, in_chrome
 
 _AUTHOR_HREF = re.compile(
@@ -77,9 +77,12 @@ def _nodes(e: HtmlElement, out: list[str], after: HtmlElement | None = None) -> 
 
 def names_in_nodes(nodes: list[str]) -> list[str]:
     """The names a byline's text nodes give: the first name-like node (after a "By"), and the
-    names joined to it by ",", "and", "&" nodes."""
+    names joined to it by ",", "and", "&" nodes. A word before the "By" ("Guide by Jane Doe") is
+    a label, not a name; what follows a name's comma is a role when it names one ("Jane Doe,
+    Home Security Expert", "Jane Doe, 4+ years covering hardware")."""
     names: list[str] = []
-    expecting = False
+    label: list[str] = []  # the names before a "By", in case none follows it ("Jane Doe / Writer")
+    expecting = seen_by = False
     scanned = 0
     for raw in nodes:
         t = " ".join(raw.split())
@@ -89,11 +92,13 @@ def names_in_nodes(nodes: list[str]) -> list[str]:
             expecting = True
             continue
         if BY_PREFIX_ALONE.match(t):
-            expecting = True
+            if names and not seen_by:
+                label, names = names, []
+            expecting = seen_by = True
             continue
         if names and not expecting:
             m = LEAD_JOINER.match(t)
-            if not m:
+            if not m or ROLE.search(t):
                 break
             t = t[m.end():]
         found = clean_authors([t])
@@ -106,7 +111,7 @@ def names_in_nodes(nodes: list[str]) -> list[str]:
         scanned += 1
         if scanned > 4:
             break
-    return names
+    return names or label
 
 
 def _name_in(e: HtmlElement) -> list[str]:

@@ -121,6 +121,16 @@ def test_meta_author_tags():
      "Jane Doe"),
     ("<div><p>Written by</p><p>Edzel Tabing</p></div>", "Edzel Tabing"),
     ("<span itemprop='author' itemscope><meta itemprop='name' content='JosephF'></span>", "JosephF"),
+    # the article's kind before the "by" is no name
+    ("<div class='byline'><span class='article_type'>Guide</span> <span class='by'>by</span> "
+     "<span class='author'><a href='/authors/will-judd'>Will Judd</a></span></div>", "Will Judd"),
+    # after a name's comma, a role (with a word that may pass for a name, "Home")
+    ("<span class='author-meta-container'><span>By</span> <span class='author-name'><a class='author-link' "
+     "href='/author/paul-frew/'>Paul Frew</a><span>, Home and Digital Security Expert</span></span></span>",
+     "Paul Frew"),
+    # a name, then the role alone ("Writer" also starts a "Writer: Jane Doe" line)
+    ("<div class='author-info'><div class='name'>Rachel MacDonald</div><div class='post'>Writer</div></div>",
+     "Rachel MacDonald"),
 ])
 def test_byline_by_the_headline(byline, want):
     assert _md("<title>Cycle path</title>", f"<h1>Cycle path</h1>{byline}").author == want
