@@ -111,6 +111,10 @@ def test_meta_author_tags():
             "<meta name='parsely-author' content='Maria Jensen'>")
     assert _md(head).author == "Maria Jensen"
     assert _md("<meta name='author' content='By Jane Doe and John Roe'>").author == "Jane Doe; John Roe"
+    # a paper's citation_author tags, "Last, First", list all its authors; dc.creator the first
+    head = ("<meta name='dc.creator' content='Aniruddha Roy'><meta name='citation_author' content='Roy, Aniruddha'>"
+            "<meta name='citation_author' content='Patel, Jyoti'>")
+    assert _md(head).author == "Aniruddha Roy; Jyoti Patel"
 
 
 @pytest.mark.parametrize("byline, want", [

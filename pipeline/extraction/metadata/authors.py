@@ -8,6 +8,7 @@ roles, dates and what follows them cut off, "and"-joined names split (author_nam
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from lxml.html import HtmlElement
@@ -18,8 +19,11 @@ from cleancorpus.pipeline.extraction.metadata.page import URLISH, Page, ld_text,
 from cleancorpus.pipeline.extraction.metadata.rules import Rules
 from cleancorpus.pipeline.extraction.metadata.sites import Sites
 
-_META_AUTHOR = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "dcterms.creator",
-                "citation_author", "byl", "og:article:author", "book:author", "twitter:creator_name")
+# (a paper's citation_author tags list all its authors, its dc.creator often the first only)
+_META_AUTHOR = ("author", "article:author", "parsely-author", "sailthru.author", "citation_author", "citation_authors",
+                "dc.creator", "dcterms.creator", "byl", "og:article:author", "book:author", "twitter:creator_name")
+# "Last, First" (Google Scholar's citation_author): one person, not two
+_LAST_FIRST = re.compile(r"^\s*([^,]+),\s*([^,]+?)\s*$")
 
 
 def _ld_people(page: Page, v: Any, persons_only: bool) -> list[str]:
@@ -89,6 +93,8 @@ def _meta_author(page: Page) -> str | None:
     or a @handle is no name."""
     for key in _META_AUTHOR:
         vals = [v for v in page.meta.get(key, ()) if not URLISH.search(v) and "@" not in v[:1]]
+        if key == "citation_author":
+            vals = [_LAST_FIRST.sub(r"\2 \1", v) for v in vals]
         names = clean_authors(vals)
         names = [n for n in names if name_like(n)]
         if names:
