@@ -40,12 +40,20 @@ def _negative_class(attrs: str) -> bool:
 
 
 def _by_line(text: str) -> bool:
-    """ "By Jane Doe", "Author: jdoe", "By" alone (the name in the next element); not "By using ..." """
+    """ "By Jane Doe", "Author: jdoe", "by j_doe", "By 3i Global", "By" alone (the name in the next
+    element); not "By using ...", "by default" (a lowercase word is a name only as a user's
+    handle, with a digit, "_" or "."; a digit starts a name of three words at most)"""
     m = BY_PREFIX.match(text)
     if not m:
         return False
     rest = text[m.end():]
-    return not rest.strip(" :-–—") or rest[0].isupper() or ":" in m.group(0)
+    if not rest.strip(" :-–—") or rest[0].isupper() or ":" in m.group(0):
+        return True
+    words = rest.split()
+    return (rest[0].isdigit() and len(words) <= 3) or (len(words) == 1 and bool(_HANDLE.search(words[0])))
+
+
+_HANDLE = re.compile(r"[\d_.]")
 
 
 # a text node that only joins names ("and", "&", ","): another name follows

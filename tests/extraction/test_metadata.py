@@ -125,6 +125,10 @@ def test_meta_author_tags():
      "Jane Doe"),
     ("<div><p>Written by</p><p>Edzel Tabing</p></div>", "Edzel Tabing"),
     ("<span itemprop='author' itemscope><meta itemprop='name' content='JosephF'></span>", "JosephF"),
+    # a name starting with a digit, a user's handle; "by default" is no byline
+    ("<div class='article__meta'><p class='text-with-icon'>By 3i Global</p></div>", "3i Global"),
+    ("<p>by h.szeyee</p>", "h.szeyee"),
+    ("<p>by default</p>", None),
     # the article's kind before the "by" is no name
     ("<div class='byline'><span class='article_type'>Guide</span> <span class='by'>by</span> "
      "<span class='author'><a href='/authors/will-judd'>Will Judd</a></span></div>", "Will Judd"),
