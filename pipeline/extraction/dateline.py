@@ -41,7 +41,8 @@ def find_dateline(tree: HtmlElement, order: str = "DMY", near: int = 250, update
 
 
 def datelines(tree: HtmlElement, order: str = "DMY", near: int = 250, zone: Zone | None = None,
-              explain: list | None = None, text_near: int = 0) -> tuple[str | None, str | None]:  # type: ignore[type-arg]
+              explain: list | None = None, text_near: int = 0,  # type: ignore[type-arg]
+              above_weight: int = 0) -> tuple[str | None, str | None]:
     """The publication day shown by the headline and the day shown as its last update,
     YYYY-MM-DD or None: a <time> element, an element whose class says date, time, published or
     posted, or one holding a date and nothing else, within 60 elements above the headline's <h1>
@@ -50,7 +51,10 @@ def datelines(tree: HtmlElement, order: str = "DMY", near: int = 250, zone: Zone
     saying little more than a date within that many elements of the <h1> ("By Jane Doe - Mar 27,
     2024", "December 18, 2025 · 3 min read"): page builders' CSS classes say nothing of dates.
     A date the text calls updated or modified is the second day. By the headline, an <aside> or
-    a "sidebar" or "share" class is the post's own (page_zone.in_chrome, BY_HEADLINE)."""
+    a "sidebar" or "share" class is the post's own (page_zone.in_chrome, BY_HEADLINE).
+    The candidates are read nearest first, an element above the <h1> counting `above_weight`
+    times its distance (0: all those below it first): a date just above the headline is the
+    post's, one far below it often a related post's."""
     zone = zone or Zone(tree, 60, near)
     cands: list[tuple[int, HtmlElement, str | None]] = []  # (offset from the <h1>, element, its text)
     texts: list[tuple[int, HtmlElement, str | None]] = []
@@ -72,14 +76,18 @@ def datelines(tree: HtmlElement, order: str = "DMY", near: int = 250, zone: Zone
             cands.append((off, e, None))  # an element holding a date and nothing else
         elif -_TEXT_ABOVE <= off <= text_near:
             texts.extend((off, e, t) for t in (e.text, e.tail) if t and _short_date_text(t))
-    found = _first_day(_below_first(cands), zone, order, explain)
+    found = _first_day(_nearest_first(cands, above_weight), zone, order, explain)
     if found[0] is None and texts:
-        found = _first_day(_below_first(texts), zone, order, explain, last_update=found[1])
+        found = _first_day(_nearest_first(texts, above_weight), zone, order, explain, last_update=found[1])
     return found
 
 
-def _below_first(cands: list[tuple[int, HtmlElement, str | None]]) -> list[tuple[int, HtmlElement, str | None]]:
-    """Candidates below the <h1> in document order, then those above it, nearest first."""
+def _nearest_first(cands: list[tuple[int, HtmlElement, str | None]],
+                   above_weight: int) -> list[tuple[int, HtmlElement, str | None]]:
+    """Candidates nearest the <h1> first, a distance above it counting above_weight times (0:
+    those below it in document order, then those above it, nearest first)."""
+    if above_weight:
+        return sorted(cands, key=lambda c: c[0] if c[0] > 0 else -c[0] * above_weight)
     return [c for c in cands if c[0] > 0] + [c for c in cands if c[0] <= 0][::-1]
 
 

@@ -253,6 +253,14 @@ def test_dateline_by_the_headline_in_page_builder_widgets():
         assert _md("<title>Cycle path</title>", f"<h1>Cycle path</h1>{far}{line}", url=None).date is None
 
 
+def test_dateline_just_above_the_headline_before_one_far_below():
+    # the post's date in the hero above the <h1>; far below it, a card of another post
+    body = ("<header class='post-hero'><div class='post-hero__infos'><span class='post-hero__date'>December 17, 2025"
+            "</span></div><h1>Stop nesting database systems</h1></header>" + "<p>Text of the article.</p>" * 80 +
+            "<div class='card'><p class='date'>November 25, 2025</p></div>")
+    assert _md("<title>Stop nesting database systems</title>", body, url=None).date == "2025-12-17"
+
+
 @pytest.mark.parametrize("line, want", [
     # the date after a byline's name, in the text after the name's element
     ("<div class='post_author'><div><strong>By Dr. Ana Lopez</strong> - Mar 27, 2024</div></div>", "2024-03-27"),

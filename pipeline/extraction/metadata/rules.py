@@ -60,6 +60,9 @@ class Rules:
     date_text_near: int = 15
     # how far below the headline's <h1> a dated element may be (elements)
     date_near: int = 250
+    # the dated elements are read nearest the <h1> first, one above it counting this many times
+    # its distance (0: all those below it first)
+    date_above_weight: int = 2
     # a metadata publication date whose modification date is the same day, and a different day
     # the page shows by its headline as published: "dateline" (the page's) or "keep"
     date_stamped: str = "dateline"
@@ -99,6 +102,9 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "date: text dates within 30": {"date_text_near": 30},
     "date: text dates within 60": {"date_text_near": 60},
     "date: stamped metadata kept": {"date_stamped": "keep"},
+    "date: dates below the <h1> first": {"date_above_weight": 0},
+    "date: dates above the <h1> at distance x1": {"date_above_weight": 1},
+    "date: dates above the <h1> at distance x4": {"date_above_weight": 4},
     "date: dated elements within 500": {"date_near": 500},
     "date: dated elements within 1000": {"date_near": 1000},
 }
