@@ -5,6 +5,7 @@ no publication date.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from lxml.html import HtmlElement
 
@@ -111,6 +112,19 @@ def _short_date_text(t: str) -> bool:
     return len(rest) <= _SHORT_TEXT_WORDS
 
 
+def _shown_day(attribute: str | None, text: str | None) -> str | None:
+    """An element's day: its datetime / content attribute's, but the day its text shows when
+    the two are a day apart (the attribute in UTC, "2019-11-20T00:53Z", the text in the site's
+    time, "Nov 19, 2019, 7:53pm EST": the page's own day is the one it shows)."""
+    if attribute and text and attribute != text:
+        try:
+            apart = abs((date.fromisoformat(attribute) - date.fromisoformat(text)).days)
+        except ValueError:
+            return attribute
+        return text if apart == 1 else attribute
+    return attribute or text
+
+
 def _first_day(cands: list[tuple[int, HtmlElement, str | None]], zone: Zone, order: str,
                explain: list | None, last_update: str | None = None) -> tuple[str | None, str | None]:  # type: ignore[type-arg]
     """The day of the first candidate outside page chrome that the text does not call updated,
@@ -121,9 +135,8 @@ def _first_day(cands: list[tuple[int, HtmlElement, str | None]], zone: Zone, ord
         if len(text) > 120:
             continue
         value = e.get("datetime") or e.get("content") if own is None else None
-        day = iso_day(value, order) if value else None
-        if not day and text:
-            day = iso_day(text, order) if DATE_RE.search(text) else None
+        day = _shown_day(iso_day(value, order) if value else None,
+                         iso_day(text, order) if text and DATE_RE.search(text) else None)
         if not day or in_chrome(e, main, by_headline=-BY_HEADLINE <= off <= BY_HEADLINE):
             continue
         if explain is not None:

@@ -253,6 +253,15 @@ def test_dateline_by_the_headline_in_page_builder_widgets():
         assert _md("<title>Cycle path</title>", f"<h1>Cycle path</h1>{far}{line}", url=None).date is None
 
 
+def test_dateline_is_the_day_the_page_shows():
+    # the datetime attribute in UTC, the text in the site's time: the day shown
+    body = "<h1>Star Trek 4</h1><time datetime='2019-11-20T00:53:52+00:00'>Nov 19, 2019, 7:53pm EST</time>"
+    assert _md("<title>Star Trek 4</title>", body, url=None).date == "2019-11-19"
+    # further apart, the text is some other date (a label, a reading time): the attribute
+    body = "<h1>Star Trek 4</h1><time datetime='2019-11-20T00:53:52+00:00'>Posted 2019-11-25</time>"
+    assert _md("<title>Star Trek 4</title>", body, url=None).date == "2019-11-20"
+
+
 def test_dateline_just_above_the_headline_before_one_far_below():
     # the post's date in the hero above the <h1>; far below it, a card of another post
     body = ("<header class='post-hero'><div class='post-hero__infos'><span class='post-hero__date'>December 17, 2025"
