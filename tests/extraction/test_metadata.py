@@ -72,6 +72,8 @@ def _ld(obj) -> str:
     ("<title>Best Residential Movers in NYC 2025 | Supermove</title>",
      "<h1>Best Residential Movers in NYC 2025 | Top 19 Companies</h1>", "https://supermove.com/blog/movers",
      "Best Residential Movers in NYC 2025"),
+    ("<title>Take C.A.R.E. | comwrap</title>", "<h1>Take C.A.R.E. - comwrap auf der DMEXCO 2018</h1>",
+     "https://blog.comwrap.com/dmexco-2018", "Take C.A.R.E."),
     # no site name anywhere and a long last part: nothing cut
     ("<title>Tutorial - User Guide and Reference Material</title>", "", None,
      "Tutorial - User Guide and Reference Material"),
