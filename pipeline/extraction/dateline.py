@@ -16,6 +16,7 @@ _DATE_PARTS = frozenset({"date", "time", "published", "publish", "pubdate", "pos
                          "datetime", "created", "publication"})
 _UPDATED = re.compile(r"\b(?:updated|modified|last edited|edited|reviewed)\b", re.I)
 _PUBLISHED = re.compile(r"\b(?:published|posted|created|released|date)\b", re.I)
+_PUBLISHED_LINE = re.compile(r"^\W*(?:published|posted|first published)(?:\s+on)?\W*" + DATE, re.I)
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:[/-]|\.html?|$)")
 _DATE_TEXT = re.compile(r"^\W*(?:(?:published|posted|created|updated|last updated|date)(?:\s+on)?\W*)?"
                         + DATE + r"\W*$", re.I)
@@ -43,7 +44,7 @@ def find_dateline(tree: HtmlElement, order: str = "DMY", near: int = 250, update
 
 def datelines(tree: HtmlElement, order: str = "DMY", near: int = 250, zone: Zone | None = None,
               explain: list | None = None, text_near: int = 0,  # type: ignore[type-arg]
-              above_weight: int = 0) -> tuple[str | None, str | None]:
+              above_weight: int = 0, published_far: int = 0) -> tuple[str | None, str | None]:
     """The publication day shown by the headline and the day shown as its last update,
     YYYY-MM-DD or None: a <time> element, an element whose class says date, time, published or
     posted, or one holding a date and nothing else, within 60 elements above the headline's <h1>
@@ -55,14 +56,21 @@ def datelines(tree: HtmlElement, order: str = "DMY", near: int = 250, zone: Zone
     a "sidebar" or "share" class is the post's own (page_zone.in_chrome, BY_HEADLINE).
     The candidates are read nearest first, an element above the <h1> counting `above_weight`
     times its distance (0: all those below it first): a date just above the headline is the
-    post's, one far below it often a related post's."""
-    zone = zone or Zone(tree, 60, near)
+    post's, one far below it often a related post's. Failing all those, a line that says it
+    is the publication date ("Published on: 15 August 2025", "Posted on April 13, 2023") counts
+    up to `published_far` elements below the <h1>: what it says needs no nearness."""
+    zone = zone or Zone(tree, 60, max(near, published_far))
     cands: list[tuple[int, HtmlElement, str | None]] = []  # (offset from the <h1>, element, its text)
     texts: list[tuple[int, HtmlElement, str | None]] = []
+    stated: list[tuple[int, HtmlElement, str | None]] = []  # "Published on ..." beyond `near`
     for off, e in zone.items:
         tag = e.tag
         if off > near:
-            break
+            if off > published_far:
+                break
+            if (t := e.text) and len(t) < 80 and _PUBLISHED_LINE.match(t):
+                stated.append((off, e, t))
+            continue
         if tag in _NOT_DATELINE_TAGS:
             continue
         if tag == "time" or (e.get("itemprop") or "").startswith("date"):
@@ -80,6 +88,8 @@ def datelines(tree: HtmlElement, order: str = "DMY", near: int = 250, zone: Zone
     found = _first_day(_nearest_first(cands, above_weight), zone, order, explain)
     if found[0] is None and texts:
         found = _first_day(_nearest_first(texts, above_weight), zone, order, explain, last_update=found[1])
+    if found[0] is None and stated:
+        found = _first_day(stated, zone, order, explain, last_update=found[1])
     return found
 
 

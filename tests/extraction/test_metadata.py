@@ -255,6 +255,17 @@ def test_dateline_by_the_headline_in_page_builder_widgets():
         assert _md("<title>Cycle path</title>", f"<h1>Cycle path</h1>{far}{line}", url=None).date is None
 
 
+def test_published_line_far_below_the_headline():
+    # no date by the headline; the post says when it was published below its table of contents
+    toc = "<ul class='toc'>" + "<li><a href='#s'>Section</a></li>" * 150 + "</ul>"
+    line = "<div class='meta date-section-header'><span>Posted on April 13, 2023</span></div>"
+    assert _md("<title>Journal indexing</title>", f"<h1>Journal indexing</h1>{toc}{line}", url=None).date == (
+        "2023-04-13")
+    # a date without a word saying it is the publication's, that far, is not taken
+    line = "<div class='card'><span class='date'>April 13, 2023</span></div>"
+    assert _md("<title>Journal indexing</title>", f"<h1>Journal indexing</h1>{toc}{line}", url=None).date is None
+
+
 def test_dateline_is_the_day_the_page_shows():
     # the datetime attribute in UTC, the text in the site's time: the day shown
     body = "<h1>Star Trek 4</h1><time datetime='2019-11-20T00:53:52+00:00'>Nov 19, 2019, 7:53pm EST</time>"

@@ -47,7 +47,8 @@ def choose_date(page: Page, tree: HtmlElement, url: str | None, cfg: ExtractConf
         if not rules.date_dateline:
             return None, None
         published, updated = datelines(tree, cfg.date_order, near=rules.date_near, zone=page.zone,
-                                       text_near=rules.date_text_near, above_weight=rules.date_above_weight)
+                                       text_near=rules.date_text_near, above_weight=rules.date_above_weight,
+                                       published_far=rules.date_published_far)
         return ok(published), ok(updated)
 
     day, stamped = _metadata_day(page, tree, ok, rules)

@@ -63,6 +63,8 @@ class Rules:
     # the dated elements are read nearest the <h1> first, one above it counting this many times
     # its distance (0: all those below it first)
     date_above_weight: int = 2
+    # failing any date by the headline, a "Published on <date>" line this far below it (0: none)
+    date_published_far: int = 1000
     # a metadata publication date whose modification date is the same day, and a different day
     # the page shows by its headline as published: "dateline" (the page's) or "keep"
     date_stamped: str = "dateline"
@@ -105,6 +107,8 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "date: dates below the <h1> first": {"date_above_weight": 0},
     "date: dates above the <h1> at distance x1": {"date_above_weight": 1},
     "date: dates above the <h1> at distance x4": {"date_above_weight": 4},
+    "date: no far 'Published on' lines": {"date_published_far": 0},
+    "date: 'Published on' lines within 500": {"date_published_far": 500},
     "date: dated elements within 500": {"date_near": 500},
     "date: dated elements within 1000": {"date_near": 1000},
 }
