@@ -36,7 +36,9 @@ _NOT_BYLINE_PARTS = frozenset({
 
 
 def _negative_class(attrs: str) -> bool:
-    return any(p.lower() in _NOT_BYLINE_PARTS for p in CLASS_PARTS.split(attrs) if p)
+    """A class saying picture, bio, date, role ... unless it also says name ("js-bio user-name")."""
+    parts = [p.lower() for p in CLASS_PARTS.split(attrs) if p]
+    return any(p in _NOT_BYLINE_PARTS for p in parts) and "name" not in parts
 
 
 def _by_line(text: str) -> bool:
@@ -58,7 +60,7 @@ _HANDLE = re.compile(r"[\d_.]")
 
 # a text node that only joins names ("and", "&", ","): another name follows
 _JOINER = re.compile(r"^\W*(?:and|und|et|y|&)?\W*$", re.I)
-_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "time", "button", "img", "figure"})
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "time", "img", "figure"})
 
 
 def _nodes(e: HtmlElement, out: list[str], after: HtmlElement | None = None) -> list[str]:
@@ -72,7 +74,8 @@ def _nodes(e: HtmlElement, out: list[str], after: HtmlElement | None = None) -> 
         for c in el:
             if c is after:
                 state["on"] = True
-            elif isinstance(c.tag, str) and c.tag not in _SKIP_TAGS and not _negative_class(c.get("class") or ""):
+            elif isinstance(c.tag, str) and c.tag not in _SKIP_TAGS and not _negative_class(c.get("class") or "") \
+                    and (c.tag != "button" or _AUTHOR_ATTR.search(c.get("class") or "")):
                 walk(c)
             if state["on"] and c.tail:
                 out.append(c.tail)
@@ -166,7 +169,7 @@ def find_byline(tree: HtmlElement, near: int = 250, far: int = 1000, zone: Zone 
     cands: list[tuple[int, int, HtmlElement]] = []
     for off, e in zone.items:
         tag = e.tag
-        if tag in _SKIP_TAGS or tag in ("meta", "link", "path", "br", "input", "h1"):
+        if tag in _SKIP_TAGS or tag in ("meta", "link", "path", "br", "input", "h1", "button"):
             continue
         if off > far and off > near:
             break

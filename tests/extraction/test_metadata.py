@@ -131,6 +131,10 @@ def test_meta_author_tags():
     ("<div class='article__meta'><p class='text-with-icon'>By 3i Global</p></div>", "3i Global"),
     ("<p>by h.szeyee</p>", "h.szeyee"),
     ("<p>by default</p>", None),
+    # the name in a button that opens the author's bio ("bio" in its class, but "name" too)
+    ("<div class='article-author-info user-bio-info'><span class='meta-heading'>Written by</span>"
+     "<span class='meta-value'><button class='js-open-bio-info user-name'>Emma Ryan</button></span></div>",
+     "Emma Ryan"),
     # the article's kind before the "by" is no name
     ("<div class='byline'><span class='article_type'>Guide</span> <span class='by'>by</span> "
      "<span class='author'><a href='/authors/will-judd'>Will Judd</a></span></div>", "Will Judd"),
