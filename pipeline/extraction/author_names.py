@@ -20,6 +20,9 @@ _PREFIX_WORDS = (r"(?:(?:originally\s+)?(?:written|posted|published|authored|rep
                  r"author(?:ed)?s?|writer|via|von|par|por)")
 BY_PREFIX = re.compile(r"^\s*" + _PREFIX_WORDS + r"\b\s*[:\-–—]?\s*", re.I)
 BY_PREFIX_ALONE = re.compile(r"^\W*" + _PREFIX_WORDS + r"\W*$", re.I)
+# a reviewer's or an editor's line: when it names the only person shown, that is the author; after
+# an author's name it ends the names (not a prefix word of BY_PREFIX_ALONE)
+_REVIEWED_BY = re.compile(r"^\s*(?:medically\s+)?(?:reviewed|edited|fact[- ]checked)\s+by\b\s*:?\s*", re.I)
 LEAD_JOINER = re.compile(r"^\s*(?:,|&|;|and\b|und\b|et\b)\s*", re.I)
 _CUT = re.compile(
     r"\s*(?:[|•·]|\s[-–—]\s|\bupdated\b|\bpublished\b|\bposted\b|\blast (?:updated|modified)\b|\bon\s+(?="
@@ -78,7 +81,7 @@ def clean_authors(raw: Iterable[str]) -> list[str]:
         if not isinstance(s, str):
             continue
         s = " ".join(tmeta.HTML_STRIP_TAGS.sub(" ", unescape(s)).split())
-        s = BY_PREFIX.sub("", s, count=1)
+        s = BY_PREFIX.sub("", _REVIEWED_BY.sub("", s, count=1), count=1)
         cut = min((m.start() for m in (DATE_RE.search(s), _TIME_RE.search(s)) if m), default=None)
         if cut is not None:
             s = _DANGLING_END.sub("", s[:cut])

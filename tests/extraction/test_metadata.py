@@ -131,6 +131,9 @@ def test_meta_author_tags():
     ("<div class='article__meta'><p class='text-with-icon'>By 3i Global</p></div>", "3i Global"),
     ("<p>by h.szeyee</p>", "h.szeyee"),
     ("<p>by default</p>", None),
+    # the reviewer after the author is no author
+    ("<p class='byline'>By <a href='/author/shelby'>Shelby Loos, DVM</a></p><p>Reviewed by</p>"
+     "<p><a href='/author/molly'>Molly Price, DVM</a></p>", "Shelby Loos, DVM"),
     # the name in a button that opens the author's bio ("bio" in its class, but "name" too)
     ("<div class='article-author-info user-bio-info'><span class='meta-heading'>Written by</span>"
      "<span class='meta-value'><button class='js-open-bio-info user-name'>Emma Ryan</button></span></div>",
@@ -189,6 +192,9 @@ def test_clean_authors():
     assert clean_authors(["By Jane Doe, Senior Editor"]) == ["Jane Doe"]
     assert clean_authors(["Written by: Ana Lopez & Ben Okafor on 3 May 2024"]) == ["Ana Lopez", "Ben Okafor"]
     assert clean_authors(["undefined", "Try 14 days for free"]) == []
+    # no "Reviewed by" left before the name
+    assert clean_authors(["Reviewed by Justin C. Meserole, Trial Attorney at Morgan & Morgan, on"]) == [
+        "Justin C. Meserole"]
 
 
 def test_find_byline_without_h1():
