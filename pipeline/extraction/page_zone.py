@@ -8,6 +8,7 @@ reader of the metadata (metadata.page.Page, which lists the zone once for both) 
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -89,14 +90,14 @@ class Zone:
 
 def _following(e: HtmlElement, limit: int) -> list[HtmlElement]:
     """The first `limit` elements after e's start tag, in document order (its descendants,
-    then what follows it)."""
-    out = [d for d in e.iterdescendants() if isinstance(d.tag, str)][:limit]
+    then what follows it). (lxml's etree.Element filter leaves comments out without making a
+    Python object of each.)"""
+    out = list(islice(e.iterdescendants(etree.Element), limit))
     node: HtmlElement | None = e
     while node is not None and len(out) < limit:
-        for sib in node.itersiblings():
-            if isinstance(sib.tag, str):
-                out.append(sib)
-                out.extend(d for d in sib.iterdescendants() if isinstance(d.tag, str))
+        for sib in node.itersiblings(etree.Element):
+            out.append(sib)
+            out.extend(islice(sib.iterdescendants(etree.Element), limit - len(out)))
             if len(out) >= limit:
                 return out[:limit]
         node = node.getparent()

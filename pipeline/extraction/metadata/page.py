@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from functools import cached_property
 from html import unescape
 from typing import Any
 from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
+from cleancorpus.pipeline.extraction.byline import find_byline
 from cleancorpus.pipeline.extraction.page_zone import Zone
 
 _ARTICLE_TYPES = frozenset({
@@ -145,6 +147,12 @@ class Page:
         if self._zone is None:
             self._zone = Zone(self.tree, h1=self.headline_h1())
         return self._zone
+
+    @cached_property
+    def byline(self) -> str | None:
+        """The names the byline by the headline gives (byline.find_byline), looked for once: the
+        author choice may ask for it up to three times."""
+        return find_byline(self.tree, zone=self.zone)
 
     def headline_h1(self) -> HtmlElement | None:
         """The <h1> of the headline: of the first six, the one sharing most words with the <title>
