@@ -322,7 +322,7 @@ WCXB = ROOT.parent / "shared" / "bench" / "extraction" / "wcxb-dev"
 def test_wcxb_dev_pages():
     """Every fifth WCXB dev page (300), scored as bench/metadata_eval.py scores them: the rules
     must stay well above trafilatura's own metadata (0.51 / 0.73 / 0.47 on all pages) and
-    near the level measured when they were written (0.777 / 0.873 / 0.837 on these pages)."""
+    near the level measured when they were last changed (0.780 / 0.870 / 0.867 on these pages)."""
     sys.path.insert(0, str(ROOT / "bench"))
     from metadata_eval import judge
 
@@ -337,6 +337,6 @@ def test_wcxb_dev_pages():
         right["author"] += judge("author", r["author"], md.author)[0]
         right["date"] += judge("date", r["publish_date"], md.date)[0]
     share = {k: v / len(rows) for k, v in right.items()}
-    assert share["title"] >= 0.75, share
-    assert share["author"] >= 0.84, share
-    assert share["date"] >= 0.81, share
+    assert share["title"] >= 0.76, share
+    assert share["author"] >= 0.85, share
+    assert share["date"] >= 0.85, share
