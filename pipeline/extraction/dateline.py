@@ -1,6 +1,7 @@
-"""The publication day a page shows by its headline (find_dateline), and the day in its URL
-(url_date): the metadata's date choice falls back on them when the JSON-LD and meta tags name
-no publication date.
+"""The publication day a page shows by its headline, and the day it shows as its last update
+(datelines), and the day in its URL (url_date): the metadata's date choice falls back on them
+when the JSON-LD and meta tags name no publication date, and checks a "stamped" one against
+the first.
 """
 from __future__ import annotations
 
@@ -31,15 +32,6 @@ def url_date(url: str | None) -> str | None:
         return None
     y, mo, d = int(m[1]), int(m[2]), int(m[3])
     return f"{y:04d}-{mo:02d}-{d:02d}"
-
-
-def find_dateline(tree: HtmlElement, order: str = "DMY", near: int = 250, updated: bool = False,
-                  zone: Zone | None = None, explain: list | None = None,  # type: ignore[type-arg]
-                  text_near: int = 0) -> str | None:
-    """The publication day shown by the headline (datelines); with `updated`, failing that, the
-    day the page shows as its last update."""
-    published, last_update = datelines(tree, order, near, zone, explain, text_near)
-    return published or (last_update if updated else None)
 
 
 def datelines(tree: HtmlElement, order: str = "DMY", near: int = 250, zone: Zone | None = None,

@@ -2,11 +2,13 @@
 
 The JSON-LD article's datePublished, article:published_time and the other meta date tags,
 itemprop=datePublished, the day in the URL (/2025/09/04/), the dateline by the headline's <h1>
-(dateline.find_dateline: a dated element, else a short line saying little more than a date; a
-date shown as "Updated ..." only when it is the only one). As the
-page writes it, YYYY-MM-DD (no time-zone shift). htmldate's guess only when asked
-(Rules.date_fallback, extract.extensive_date_search): on pages where nothing above names a
-date it is wrong more often than right.
+(dateline.datelines: a dated element nearest the headline, else a short line saying little more
+than a date, else a "Published on ..." line further down; a date shown as "Updated ..." only
+when it is the only one). A metadata date "stamped" with its modification day gives way to a
+different day the page shows as published. As the page writes it, YYYY-MM-DD (no time-zone
+shift; a <time> whose text shows the day before or after its UTC attribute: the text's).
+htmldate's guess only when asked (Rules.date_fallback, extract.extensive_date_search): on pages
+where nothing above names a date it is wrong more often than right, on articles too.
 """
 from __future__ import annotations
 
