@@ -31,7 +31,7 @@ _CUT = re.compile(
 _SPLIT = re.compile(r"\s*(?:,|;|&|\s(?:and|und|et|y)\s)\s*", re.I)
 _UI = re.compile(
     r"\b(?:share|comments?|subscribe|read more|view all|all (?:posts|articles|stories)|posts by|articles by|"
-    r"more (?:from|by|articles|stories)|log ?in|log ?out|sign (?:in|up)|menu|search|home ?page|contact us|about us|"
+    r"more (?:from|by|articles|stories|about)|log ?in|log ?out|sign (?:in|up)|menu|search|home ?page|contact us|about (?:us|me)|"
     r"newsletter|cookies?|privacy|advertis\w*|click|loading|minutes? read|min read|related|latest|offline|online|"
     r"learn more|see more|show more|skip to|copyright|all rights|terms|account|register|license|visit)\b|"
     r"https?:|www\.|\.(?:com|org|net)\b/", re.I)
@@ -57,6 +57,14 @@ ROLE = re.compile(
     r"lead|head|chief|senior|sr|jr|md|phd|dvm|rn|mba|cpa|cfp|lpc|lcsw|do|dds|esq|years?|covering)\b", re.I)
 
 
+# a full stop after a word longer than an initial or a title ("Hello. My name"; not "Jeff T. Kaufman",
+# "Dr. Ana Lopez", "Prof. Li")
+_SENTENCE_END = re.compile(r"[^\W\d_]{5,}\.\s+\w")
+# a social network's name: the byline's "follow" links
+_NETWORK = re.compile(r"^(?:facebook|youtube|twitter|x\.com|instagram|linkedin|pinterest|tiktok|threads|"
+                      r"bluesky|mastodon|reddit|medium|substack)$", re.I)
+
+
 def name_like(s: str) -> bool:
     """Could this be a person's, team's or user's name (not a date, a sentence or a button)?"""
     if not 2 <= len(s) <= 80 or not _LETTER.search(s) or _PLACEHOLDER.match(s) or s.startswith("@"):
@@ -69,6 +77,8 @@ def name_like(s: str) -> bool:
     if len(words) > 1 and words[-1].lower() in _DANGLING:
         return False
     if len(words) >= 3 and sum(w[:1].islower() and w.lower() not in _PARTICLES for w in words) >= 2:
+        return False
+    if _SENTENCE_END.search(s) or _NETWORK.match(s):  # "Hello. My name", a "YouTube" link
         return False
     return find_date(s) is None
 

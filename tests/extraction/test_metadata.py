@@ -192,6 +192,9 @@ def test_clean_authors():
     assert clean_authors(["By Jane Doe, Senior Editor"]) == ["Jane Doe"]
     assert clean_authors(["Written by: Ana Lopez & Ben Okafor on 3 May 2024"]) == ["Ana Lopez", "Ben Okafor"]
     assert clean_authors(["undefined", "Try 14 days for free"]) == []
+    # a byline's "follow" links, a greeting, an "about" link are no names; initials and titles are
+    assert clean_authors(["YouTube", "Hello. My name", "More About Me"]) == []
+    assert clean_authors(["Jeff T. Kaufman", "Dr. Ana Lopez"]) == ["Jeff T. Kaufman", "Dr. Ana Lopez"]
     # no "Reviewed by" left before the name
     assert clean_authors(["Reviewed by Justin C. Meserole, Trial Attorney at Morgan & Morgan, on"]) == [
         "Justin C. Meserole"]
