@@ -107,6 +107,15 @@ def test_json_ld_author_arrays_and_references():
     assert _md(ld).author == "Sam Roe"
 
 
+def test_site_as_author_gives_way_to_a_byline():
+    # the metadata names the site itself; the byline by the headline names a person
+    ld = _ld({"@type": "BlogPosting", "author": {"@type": "Person", "name": "Rapid7"}})
+    body = "<h1>Metasploit weekly wrap-up</h1><p class='byline'>By Spencer McIntyre</p>"
+    assert _md(ld, body, url="https://www.rapid7.com/blog/post/wrap-up").author == "Spencer McIntyre"
+    # no byline: the site's name stays (labels name organisations as authors too)
+    assert _md(ld, "<h1>Metasploit weekly wrap-up</h1>", url="https://www.rapid7.com/blog/post/x").author == "Rapid7"
+
+
 def test_meta_author_tags():
     # article:author is a profile URL here: the name comes from the next tag
     head = ("<meta property='article:author' content='https://www.facebook.com/someone'>"

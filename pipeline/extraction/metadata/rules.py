@@ -42,7 +42,7 @@ class Rules:
     author_org: str = "person_first"
     # an author that is the site's own name: "keep", "byline_first" (a byline naming someone
     # else wins, else keep it) or "drop" (the byline's, else none)
-    author_site: str = "keep"
+    author_site: str = "byline_first"
     author_from_page: bool = True
     # htmldate when no metadata names the publication date: "always", "never", or only on
     # pages that say they are articles (og:type article, a JSON-LD article) ("articles")
@@ -90,7 +90,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "title: suffix after | only": {"title_unknown_suffix": "pipe"},
     "title: no unknown suffix": {"title_unknown_suffix": "none"},
     "author: orgs as persons": {"author_org": "keep"},
-    "author: site -> byline first": {"author_site": "byline_first"},
+    "author: site kept": {"author_site": "keep"},
     "author: site dropped": {"author_site": "drop"},
     "author: no DOM byline": {"author_from_page": False},
     "date: WebPage dates": {"date_webpage": "always"},
