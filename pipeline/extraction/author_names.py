@@ -20,6 +20,9 @@ _PREFIX_WORDS = (r"(?:(?:originally\s+)?(?:written|posted|published|authored|rep
                  r"author(?:ed)?s?|writer|via|von|par|por)")
 BY_PREFIX = re.compile(r"^\s*" + _PREFIX_WORDS + r"\b\s*[:\-–—]?\s*", re.I)
 BY_PREFIX_ALONE = re.compile(r"^\W*" + _PREFIX_WORDS + r"\W*$", re.I)
+# a reviewer's or an editor's line: when it names the only person shown, that is the author; after
+# an author's name it ends the names (not a prefix word of BY_PREFIX_ALONE)
+_REVIEWED_BY = re.compile(r"^\s*(?:medically\s+)?(?:reviewed|edited|fact[- ]checked)\s+by\b\s*:?\s*", re.I)
 LEAD_JOINER = re.compile(r"^\s*(?:,|&|;|and\b|und\b|et\b)\s*", re.I)
 _CUT = re.compile(
     r"\s*(?:[|•·]|\s[-–—]\s|\bupdated\b|\bpublished\b|\bposted\b|\blast (?:updated|modified)\b|\bon\s+(?="
@@ -28,9 +31,9 @@ _CUT = re.compile(
 _SPLIT = re.compile(r"\s*(?:,|;|&|\s(?:and|und|et|y)\s)\s*", re.I)
 _UI = re.compile(
     r"\b(?:share|comments?|subscribe|read more|view all|all (?:posts|articles|stories)|posts by|articles by|"
-    r"more (?:from|by|articles|stories)|log ?in|log ?out|sign (?:in|up)|menu|search|home ?page|contact us|about us|"
+    r"more (?:from|by|articles|stories|about)|log ?in|log ?out|sign (?:in|up)|menu|search|home ?page|contact us|about (?:us|me)|"
     r"newsletter|cookies?|privacy|advertis\w*|click|loading|minutes? read|min read|related|latest|offline|online|"
-    r"learn more|see more|show more|skip to|copyright|all rights|terms|account|register|license)\b|"
+    r"learn more|see more|show more|skip to|copyright|all rights|terms|account|register|license|visit)\b|"
     r"https?:|www\.|\.(?:com|org|net)\b/", re.I)
 _LETTER = re.compile(r"[^\W\d_]")
 # what a byline says between a name and its date ("Jane Doe on", "Jane Doe | Updated")
@@ -46,12 +49,20 @@ _PARTICLES = frozenset({"van", "der", "den", "de", "la", "le", "du", "da", "di",
                         "the", "and", "for", "dos", "das", "del", "ter", "te", "zu", "st", "ibn"})
 _DANGLING = frozenset({"from", "and", "at", "on", "in", "of", "by", "to", "the", "for", "with", "or", "is", "a"})
 # a role or title after a name ("Jane Doe, Senior Editor", "John Roe, DVM")
-_ROLE = re.compile(
+ROLE = re.compile(
     r"\b(?:expert|editor|editorial|writer|reporter|correspondent|director|manager|officer|attorney|lawyer|"
     r"coordinator|specialist|consultant|analyst|engineer|developer|founder|co-?founder|ceo|cto|cfo|coo|president|"
     r"professor|contributor|columnist|student|intern|photographer|producer|host|designer|strategist|scientist|"
     r"researcher|nutritionist|dietitian|therapist|physician|nurse|advisor|adviser|planner|marketer|marketing|"
     r"lead|head|chief|senior|sr|jr|md|phd|dvm|rn|mba|cpa|cfp|lpc|lcsw|do|dds|esq|years?|covering)\b", re.I)
+
+
+# a full stop after a word longer than an initial or a title ("Hello. My name"; not "Jeff T. Kaufman",
+# "Dr. Ana Lopez", "Prof. Li")
+_SENTENCE_END = re.compile(r"[^\W\d_]{5,}\.\s+\w")
+# a social network's name: the byline's "follow" links
+_NETWORK = re.compile(r"^(?:facebook|youtube|twitter|x\.com|instagram|linkedin|pinterest|tiktok|threads|"
+                      r"bluesky|mastodon|reddit|medium|substack)$", re.I)
 
 
 def name_like(s: str) -> bool:
@@ -67,6 +78,8 @@ def name_like(s: str) -> bool:
         return False
     if len(words) >= 3 and sum(w[:1].islower() and w.lower() not in _PARTICLES for w in words) >= 2:
         return False
+    if _SENTENCE_END.search(s) or _NETWORK.match(s):  # "Hello. My name", a "YouTube" link
+        return False
     return find_date(s) is None
 
 
@@ -78,7 +91,7 @@ def clean_authors(raw: Iterable[str]) -> list[str]:
         if not isinstance(s, str):
             continue
         s = " ".join(tmeta.HTML_STRIP_TAGS.sub(" ", unescape(s)).split())
-        s = BY_PREFIX.sub("", s, count=1)
+        s = BY_PREFIX.sub("", _REVIEWED_BY.sub("", s, count=1), count=1)
         cut = min((m.start() for m in (DATE_RE.search(s), _TIME_RE.search(s)) if m), default=None)
         if cut is not None:
             s = _DANGLING_END.sub("", s[:cut])
@@ -91,7 +104,7 @@ def clean_authors(raw: Iterable[str]) -> list[str]:
             if k and out and _CREDENTIAL.match(name):
                 out[-1] += ", " + name  # "Jane Doe, MS, RD": letters after a name stay with it
                 continue
-            if k and (_ROLE.search(name) or name[:1].isdigit()):
+            if k and (ROLE.search(name) or name[:1].isdigit()):
                 break
             if name and name_like(name) and name not in out:
                 out.append(name)

@@ -15,11 +15,11 @@ import re
 
 from lxml.html import HtmlElement
 
-from cleancorpus.pipeline.extraction.author_names import BY_PREFIX, BY_PREFIX_ALONE, LEAD_JOINER, clean_authors
-from cleancorpus.pipeline.extraction.page_zone import CLASS_PARTS, Zone, in_chrome
+from cleancorpus.pipeline.extraction.author_names import BY_PREFIX, BY_PREFIX_ALONE, LEAD_JOINER, ROLE, clean_authors
+from cleancorpus.pipeline.extraction.page_zone import BY_HEADLINE, CLASS_PARTS, Zone, in_chrome
 
 _AUTHOR_HREF = re.compile(
-    r"/(?:authors?|autor(?:es)?|auteurs?|writers?|contributors?|staff|profiles?|byline|journalists?|"
+    r"/(?:our-?)?(?:authors?|autor(?:es)?|auteurs?|writers?|contributors?|staff|profiles?|byline|journalists?|"
     r"experts?|columnists?|reporters?|editors?|users?|members?|u)/[^/?#]+/?(?:[?#].*)?$"
     # forum software's profile pages: member.php?u=1, memberlist.php?mode=viewprofile&u=1, profile.php?id=1
     r"|(?:^|/)(?:member|memberlist|profile|user|userinfo|showprofile)\.php\?|[?&;](?:action=profile|mode=viewprofile)",
@@ -36,21 +36,31 @@ _NOT_BYLINE_PARTS = frozenset({
 
 
 def _negative_class(attrs: str) -> bool:
-    return any(p.lower() in _NOT_BYLINE_PARTS for p in CLASS_PARTS.split(attrs) if p)
+    """A class saying picture, bio, date, role ... unless it also says name ("js-bio user-name")."""
+    parts = [p.lower() for p in CLASS_PARTS.split(attrs) if p]
+    return any(p in _NOT_BYLINE_PARTS for p in parts) and "name" not in parts
 
 
 def _by_line(text: str) -> bool:
-    """ "By Jane Doe", "Author: jdoe", "By" alone (the name in the next element); not "By using ..." """
+    """ "By Jane Doe", "Author: jdoe", "by j_doe", "By 3i Global", "By" alone (the name in the next
+    element); not "By using ...", "by default" (a lowercase word is a name only as a user's
+    handle, with a digit, "_" or "."; a digit starts a name of three words at most)"""
     m = BY_PREFIX.match(text)
     if not m:
         return False
     rest = text[m.end():]
-    return not rest.strip(" :-–—") or rest[0].isupper() or ":" in m.group(0)
+    if not rest.strip(" :-–—") or rest[0].isupper() or ":" in m.group(0):
+        return True
+    words = rest.split()
+    return (rest[0].isdigit() and len(words) <= 3) or (len(words) == 1 and bool(_HANDLE.search(words[0])))
+
+
+_HANDLE = re.compile(r"[\d_.]")
 
 
 # a text node that only joins names ("and", "&", ","): another name follows
 _JOINER = re.compile(r"^\W*(?:and|und|et|y|&)?\W*$", re.I)
-_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "time", "button", "img", "figure"})
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "time", "img", "figure"})
 
 
 def _nodes(e: HtmlElement, out: list[str], after: HtmlElement | None = None) -> list[str]:
@@ -64,7 +74,8 @@ def _nodes(e: HtmlElement, out: list[str], after: HtmlElement | None = None) -> 
         for c in el:
             if c is after:
                 state["on"] = True
-            elif isinstance(c.tag, str) and c.tag not in _SKIP_TAGS and not _negative_class(c.get("class") or ""):
+            elif isinstance(c.tag, str) and c.tag not in _SKIP_TAGS and not _negative_class(c.get("class") or "") \
+                    and (c.tag != "button" or _AUTHOR_ATTR.search(c.get("class") or "")):
                 walk(c)
             if state["on"] and c.tail:
                 out.append(c.tail)
@@ -77,9 +88,12 @@ def _nodes(e: HtmlElement, out: list[str], after: HtmlElement | None = None) -> 
 
 def names_in_nodes(nodes: list[str]) -> list[str]:
     """The names a byline's text nodes give: the first name-like node (after a "By"), and the
-    names joined to it by ",", "and", "&" nodes."""
+    names joined to it by ",", "and", "&" nodes. A word before the "By" ("Guide by Jane Doe") is
+    a label, not a name; what follows a name's comma is a role when it names one ("Jane Doe,
+    Home Security Expert", "Jane Doe, 4+ years covering hardware")."""
     names: list[str] = []
-    expecting = False
+    label: list[str] = []  # the names before a "By", in case none follows it ("Jane Doe / Writer")
+    expecting = seen_by = False
     scanned = 0
     for raw in nodes:
         t = " ".join(raw.split())
@@ -89,11 +103,13 @@ def names_in_nodes(nodes: list[str]) -> list[str]:
             expecting = True
             continue
         if BY_PREFIX_ALONE.match(t):
-            expecting = True
+            if names and not seen_by:
+                label, names = names, []
+            expecting = seen_by = True
             continue
         if names and not expecting:
             m = LEAD_JOINER.match(t)
-            if not m:
+            if not m or ROLE.search(t):
                 break
             t = t[m.end():]
         found = clean_authors([t])
@@ -106,7 +122,7 @@ def names_in_nodes(nodes: list[str]) -> list[str]:
         scanned += 1
         if scanned > 4:
             break
-    return names
+    return names or label
 
 
 def _name_in(e: HtmlElement) -> list[str]:
@@ -146,14 +162,14 @@ def find_byline(tree: HtmlElement, near: int = 250, far: int = 1000, zone: Zone 
     author, byline, writer or username; a short "By ..." text. With an <h1> on the page only
     those around it count (a byline sits by its headline; the rest are teasers, cards and
     lists): 60 elements above it, `near` below it, `far` for the first two kinds. Those inside
-    page chrome are skipped; of the rest the first below the <h1> is read, else the nearest
+    page chrome are skipped (by the headline, an <aside> or a "sidebar" class is the post's own); of the rest the first below the <h1> is read, else the nearest
     above it.
     """
     zone = zone or Zone(tree, 60, max(near, far))
     cands: list[tuple[int, int, HtmlElement]] = []
     for off, e in zone.items:
         tag = e.tag
-        if tag in _SKIP_TAGS or tag in ("meta", "link", "path", "br", "input", "h1"):
+        if tag in _SKIP_TAGS or tag in ("meta", "link", "path", "br", "input", "h1", "button"):
             continue
         if off > far and off > near:
             break
@@ -170,14 +186,14 @@ def find_byline(tree: HtmlElement, near: int = 250, far: int = 1000, zone: Zone 
             if low and any(h in low for h in _AUTHOR_HINTS) and _AUTHOR_ATTR.search(attrs) \
                     and not _negative_class(attrs):
                 tier = 3
-            elif (t := e.text) and tag in _BY_TAGS and len(t) < 80 and t.lstrip()[:2].lower() in _BY_STARTS \
+            elif (t := e.text) and tag in _BY_TAGS and len(t := t.strip()) < 80 and t[:2].lower() in _BY_STARTS \
                     and _by_line(t):
                 tier = 4
         if tier and off <= (far if tier <= 2 else near):
             cands.append((off, tier, e))
     cands = [c for c in cands if c[0] > 0] + [c for c in cands if c[0] <= 0][::-1]
     for off, tier, e in cands[:max_candidates]:
-        if in_chrome(e, zone.main):
+        if in_chrome(e, zone.main, by_headline=-BY_HEADLINE <= off <= BY_HEADLINE):
             continue
         names = _name_in(e)
         if explain is not None:

@@ -1,20 +1,23 @@
-"""The publication day a page shows by its headline (find_dateline), and the day in its URL
-(url_date): the metadata's date choice falls back on them when the JSON-LD and meta tags name
-no publication date.
+"""The publication day a page shows by its headline, and the day it shows as its last update
+(datelines), and the day in its URL (url_date): the metadata's date choice falls back on them
+when the JSON-LD and meta tags name no publication date, and checks a "stamped" one against
+the first.
 """
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from lxml.html import HtmlElement
 
 from cleancorpus.pipeline.extraction.dates import DATE, DATE_RE, iso_day
-from cleancorpus.pipeline.extraction.page_zone import CLASS_PARTS, Zone, in_chrome
+from cleancorpus.pipeline.extraction.page_zone import BY_HEADLINE, CLASS_PARTS, Zone, in_chrome
 
 _DATE_PARTS = frozenset({"date", "time", "published", "publish", "pubdate", "posted", "dateline", "timestamp",
                          "datetime", "created", "publication"})
 _UPDATED = re.compile(r"\b(?:updated|modified|last edited|edited|reviewed)\b", re.I)
 _PUBLISHED = re.compile(r"\b(?:published|posted|created|released|date)\b", re.I)
+_PUBLISHED_LINE = re.compile(r"^\W*(?:published|posted|first published)(?:\s+on)?\W*" + DATE, re.I)
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:[/-]|\.html?|$)")
 _DATE_TEXT = re.compile(r"^\W*(?:(?:published|posted|created|updated|last updated|date)(?:\s+on)?\W*)?"
                         + DATE + r"\W*$", re.I)
@@ -31,43 +34,112 @@ def url_date(url: str | None) -> str | None:
     return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
-def find_dateline(tree: HtmlElement, order: str = "DMY", near: int = 250, updated: bool = False,
-                  zone: Zone | None = None, explain: list | None = None) -> str | None:  # type: ignore[type-arg]
-    """The publication day shown by the headline, YYYY-MM-DD: a <time> element, an element
-    whose class says date, time, published or posted, or one holding a date and nothing else,
-    within 60 elements above the first <h1> and `near` below it (a page without an <h1>: its
-    first elements), outside page chrome. A date the text calls updated or modified counts
-    only with `updated`, and only when no other date is shown."""
-    zone = zone or Zone(tree, 60, near)
-    cands: list[tuple[int, HtmlElement]] = []  # (offset from the <h1>, element)
+def datelines(tree: HtmlElement, order: str = "DMY", near: int = 250, zone: Zone | None = None,
+              explain: list | None = None, text_near: int = 0,  # type: ignore[type-arg]
+              above_weight: int = 0, published_far: int = 0) -> tuple[str | None, str | None]:
+    """The publication day shown by the headline and the day shown as its last update,
+    YYYY-MM-DD or None: a <time> element, an element whose class says date, time, published or
+    posted, or one holding a date and nothing else, within 60 elements above the headline's <h1>
+    and `near` below it (a page without an <h1>: its first elements), outside page chrome;
+    failing those, with `text_near`, a short text (an element's own text or the text after it)
+    saying little more than a date within that many elements of the <h1> ("By Jane Doe - Mar 27,
+    2024", "December 18, 2025 · 3 min read"): page builders' CSS classes say nothing of dates.
+    A date the text calls updated or modified is the second day. By the headline, an <aside> or
+    a "sidebar" or "share" class is the post's own (page_zone.in_chrome, BY_HEADLINE).
+    The candidates are read nearest first, an element above the <h1> counting `above_weight`
+    times its distance (0: all those below it first): a date just above the headline is the
+    post's, one far below it often a related post's. Failing all those, a line that says it
+    is the publication date ("Published on: 15 August 2025", "Posted on April 13, 2023") counts
+    up to `published_far` elements below the <h1>: what it says needs no nearness."""
+    zone = zone or Zone(tree, 60, max(near, published_far))
+    cands: list[tuple[int, HtmlElement, str | None]] = []  # (offset from the <h1>, element, its text)
+    texts: list[tuple[int, HtmlElement, str | None]] = []
+    stated: list[tuple[int, HtmlElement, str | None]] = []  # "Published on ..." beyond `near`
     for off, e in zone.items:
         tag = e.tag
         if off > near:
-            break
-        if tag in ("script", "style", "svg", "path", "img", "noscript", "template", "h1"):
+            if off > published_far:
+                break
+            if (t := e.text) and len(t) < 80 and _PUBLISHED_LINE.match(t):
+                stated.append((off, e, t))
+            continue
+        if tag in _NOT_DATELINE_TAGS:
             continue
         if tag == "time" or (e.get("itemprop") or "").startswith("date"):
-            cands.append((off, e))
+            cands.append((off, e, None))
             continue
         attrs = (e.get("class") or "") + " " + (e.get("id") or "")
         low = attrs.lower()
         if ("dat" in low or "tim" in low or "pub" in low or "post" in low or "creat" in low) and any(
                 p.lower() in _DATE_PARTS for p in CLASS_PARTS.split(attrs) if p):
-            cands.append((off, e))
+            cands.append((off, e, None))
         elif (t := e.text) and len(t) < 60 and len(e) == 0 and any(c.isdigit() for c in t) and _DATE_TEXT.match(t):
-            cands.append((off, e))  # an element holding a date and nothing else
-    cands = [c for c in cands if c[0] > 0] + [c for c in cands if c[0] <= 0][::-1]
+            cands.append((off, e, None))  # an element holding a date and nothing else
+        elif -_TEXT_ABOVE <= off <= text_near:
+            texts.extend((off, e, t) for t in (e.text, e.tail) if t and _short_date_text(t))
+    found = _first_day(_nearest_first(cands, above_weight), zone, order, explain)
+    if found[0] is None and texts:
+        found = _first_day(_nearest_first(texts, above_weight), zone, order, explain, last_update=found[1])
+    if found[0] is None and stated:
+        found = _first_day(stated, zone, order, explain, last_update=found[1])
+    return found
+
+
+def _nearest_first(cands: list[tuple[int, HtmlElement, str | None]],
+                   above_weight: int) -> list[tuple[int, HtmlElement, str | None]]:
+    """Candidates nearest the <h1> first, a distance above it counting above_weight times (0:
+    those below it in document order, then those above it, nearest first)."""
+    if above_weight:
+        return sorted(cands, key=lambda c: c[0] if c[0] > 0 else -c[0] * above_weight)
+    return [c for c in cands if c[0] > 0] + [c for c in cands if c[0] <= 0][::-1]
+
+
+_NOT_DATELINE_TAGS = frozenset({"script", "style", "svg", "path", "img", "noscript", "template", "h1"})
+_TEXT_ABOVE = 3  # a text date may stand just above the headline too (a kicker line)
+# what a short line may say besides its date: "By Jane Doe -", "· 3 min read", "Posted on"
+_SHORT_TEXT_WORDS = 5
+_WORDS = re.compile(r"[^\W\d_]{2,}")
+_FILLER = frozenset({"by", "on", "at", "am", "pm", "min", "mins", "minute", "minutes", "read", "published",
+                     "posted", "updated", "last", "date", "created", "written"})
+
+
+def _short_date_text(t: str) -> bool:
+    """Does this text say little more than a date (a name, "min read", a time)?"""
+    if len(t) > 100 or not any(c.isdigit() for c in t):
+        return False
+    m = DATE_RE.search(t)
+    if not m:
+        return False
+    rest = [w for w in _WORDS.findall(t[:m.start()] + " " + t[m.end():]) if w.lower() not in _FILLER]
+    return len(rest) <= _SHORT_TEXT_WORDS
+
+
+def _shown_day(attribute: str | None, text: str | None) -> str | None:
+    """An element's day: its datetime / content attribute's, but the day its text shows when
+    the two are a day apart (the attribute in UTC, "2019-11-20T00:53Z", the text in the site's
+    time, "Nov 19, 2019, 7:53pm EST": the page's own day is the one it shows)."""
+    if attribute and text and attribute != text:
+        try:
+            apart = abs((date.fromisoformat(attribute) - date.fromisoformat(text)).days)
+        except ValueError:
+            return attribute
+        return text if apart == 1 else attribute
+    return attribute or text
+
+
+def _first_day(cands: list[tuple[int, HtmlElement, str | None]], zone: Zone, order: str,
+               explain: list | None, last_update: str | None = None) -> tuple[str | None, str | None]:  # type: ignore[type-arg]
+    """The day of the first candidate outside page chrome that the text does not call updated,
+    and the first that it does: (published, updated)."""
     main = zone.main
-    last_update = None
-    for off, e in cands[:30]:
-        text = " ".join(e.text_content().split())
+    for off, e, own in cands[:30]:
+        text = " ".join((own if own is not None else e.text_content()).split())
         if len(text) > 120:
             continue
-        value = e.get("datetime") or e.get("content")
-        day = iso_day(value, order) if value else None
-        if not day and text:
-            day = iso_day(text, order) if DATE_RE.search(text) else None
-        if not day or in_chrome(e, main):
+        value = e.get("datetime") or e.get("content") if own is None else None
+        day = _shown_day(iso_day(value, order) if value else None,
+                         iso_day(text, order) if text and DATE_RE.search(text) else None)
+        if not day or in_chrome(e, main, by_headline=-BY_HEADLINE <= off <= BY_HEADLINE):
             continue
         if explain is not None:
             explain.append((off, e.tag, text[:60], day))
@@ -78,5 +150,5 @@ def find_dateline(tree: HtmlElement, order: str = "DMY", near: int = 250, update
         if _UPDATED.search(context) and not _PUBLISHED.search(context):
             last_update = last_update or day  # a modification date
             continue
-        return day
-    return last_update if updated else None
+        return day, last_update
+    return None, last_update

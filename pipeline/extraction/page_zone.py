@@ -1,4 +1,4 @@
-"""Where on a page a byline or a dateline may be: the elements around its first <h1> (Zone),
+"""Where on a page a byline or a dateline may be: the elements around its headline's <h1> (Zone),
 and not inside page chrome (in_chrome: navigation, footers, sidebars, comments, related lists).
 
 A byline or a date sits by its headline; the same markup elsewhere belongs to teasers, cards,
@@ -8,6 +8,7 @@ reader of the metadata (metadata.page.Page, which lists the zone once for both) 
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -17,49 +18,61 @@ CLASS_PARTS = re.compile(r"[\s\-_]+")
 _CHROME_TAGS = frozenset({"nav", "footer", "aside", "form", "select", "button"})
 # parts of a class or id (split at spaces, "-" and "_") that mark page chrome
 _CHROME_PARTS = frozenset({
-    "comment", "comments", "commentlist", "related", "sidebar", "widget", "widgets", "footer", "menu", "navbar", "nav",
+    "comment", "comments", "commentlist", "related", "sidebar", "footer", "menu", "navbar", "nav",
     "navigation", "share", "sharing", "social", "newsletter", "recommended", "recommendations", "recirc", "popular",
     "trending", "promo", "promotion", "reply", "replies", "respond", "breadcrumb", "breadcrumbs", "masthead",
     "cookie", "cookies", "consent", "modal", "popup", "teaser", "teasers", "carousel", "slider", "review", "reviews",
     "testimonial", "testimonials", "readnext", "topbar", "sitenav", "siteheader",
 })
 _CHROME_JOINED = re.compile(r"site-?header|global-?header|read-?next|more-?stories|you-?may-?like", re.I)
+# chrome words that also name a post's own parts ("post-meta-sidebar", "meta-share-group",
+# <aside class="post-meta">): by the headline they do not count (in_chrome's `by_headline`)
+_LAYOUT_PARTS = frozenset({"sidebar", "share", "sharing", "social", "footer"})
+# how many elements from the headline's <h1> (either way) are "by the headline" for in_chrome
+BY_HEADLINE = 20
 
 
-def _chrome_attrs(attrs: str) -> bool:
-    return any(p.lower() in _CHROME_PARTS for p in CLASS_PARTS.split(attrs) if p) or bool(_CHROME_JOINED.search(attrs))
+def _chrome_attrs(attrs: str, by_headline: bool = False) -> bool:
+    parts = (p.lower() for p in CLASS_PARTS.split(attrs) if p)
+    if by_headline:
+        return any(p in _CHROME_PARTS and p not in _LAYOUT_PARTS for p in parts) or bool(_CHROME_JOINED.search(attrs))
+    return any(p in _CHROME_PARTS for p in parts) or bool(_CHROME_JOINED.search(attrs))
 
 
-def in_chrome(e: HtmlElement, main: set[HtmlElement] | frozenset[HtmlElement] = frozenset()) -> bool:
+def in_chrome(e: HtmlElement, main: set[HtmlElement] | frozenset[HtmlElement] = frozenset(),
+              by_headline: bool = False) -> bool:
     """Inside navigation, a footer, a sidebar, comments or a related-stories list. `main`: the
     ancestors of the page's <h1>; they hold the headline, so they are the page's body whatever
-    their class says ("with-sidebar")."""
+    their class says ("with-sidebar"). `by_headline`: e is a few elements from the headline,
+    where an <aside> and the words of _LAYOUT_PARTS are the post's own parts."""
     for a in e.iterancestors():
         if a in main:
             return False
         tag = a.tag
-        if tag in _CHROME_TAGS:
+        if tag in _CHROME_TAGS and not (by_headline and tag == "aside"):
             return not (tag == "footer" and any(x.tag in ("article", "main") for x in a.iterancestors()))
         if tag in ("body", "html"):
             return False
         attrs = (a.get("class") or "") + " " + (a.get("id") or "")
-        if len(attrs) > 1 and _chrome_attrs(attrs):
+        if len(attrs) > 1 and _chrome_attrs(attrs, by_headline):
             return True
     return False
 
 
 class Zone:
-    """The elements around the page's first <h1>, with their offsets from it: `before` above it
-    (negative) and `after` below it; a page without an <h1>: its first `no_h1` elements."""
+    """The elements around the headline's <h1> (`h1`; by default the page's first), with their
+    offsets from it: `before` above it (negative) and `after` below it; a page without an <h1>:
+    its first `no_h1` elements."""
 
     _PRECEDING = etree.XPath("preceding::*[position() <= $n]")
 
-    def __init__(self, tree: HtmlElement, before: int = 60, after: int = 1000, no_h1: int = 3000) -> None:
+    def __init__(self, tree: HtmlElement, before: int = 60, after: int = 1000, no_h1: int = 3000,
+                 h1: HtmlElement | None = None) -> None:
         root = tree.getroottree().getroot()
         body = root.find("body")
         if body is None:
             body = root
-        self.h1: HtmlElement | None = next(body.iter("h1"), None)
+        self.h1: HtmlElement | None = h1 if h1 is not None else next(body.iter("h1"), None)
         self.items: list[tuple[int, HtmlElement]] = []
         if self.h1 is None:
             self.main: frozenset[HtmlElement] = frozenset()
@@ -77,14 +90,14 @@ class Zone:
 
 def _following(e: HtmlElement, limit: int) -> list[HtmlElement]:
     """The first `limit` elements after e's start tag, in document order (its descendants,
-    then what follows it)."""
-    out = [d for d in e.iterdescendants() if isinstance(d.tag, str)][:limit]
+    then what follows it). (lxml's etree.Element filter leaves comments out without making a
+    Python object of each.)"""
+    out = list(islice(e.iterdescendants(etree.Element), limit))
     node: HtmlElement | None = e
     while node is not None and len(out) < limit:
-        for sib in node.itersiblings():
-            if isinstance(sib.tag, str):
-                out.append(sib)
-                out.extend(d for d in sib.iterdescendants() if isinstance(d.tag, str))
+        for sib in node.itersiblings(etree.Element):
+            out.append(sib)
+            out.extend(islice(sib.iterdescendants(etree.Element), limit - len(out)))
             if len(out) >= limit:
                 return out[:limit]
         node = node.getparent()

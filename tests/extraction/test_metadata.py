@@ -44,6 +44,13 @@ def _ld(obj) -> str:
     # a site name of several segments ("City Herald — US Edition") after an em dash
     ("<title>Council extends cycle path — City Herald — US Edition</title>"
      "<meta property='og:site_name' content='City Herald US Edition'>", "", None, "Council extends cycle path"),
+    # a colon prefix that only starts like the host's name ("teaching.") is the headline's own
+    ("<title>Teaching Online: Effective Practices | Teaching and Learning Resource Center</title>"
+     "<meta property='og:site_name' content='Teaching and Learning Resource Center'>", "",
+     "https://teaching.resources.osu.edu/teaching-topics/online", "Teaching Online: Effective Practices"),
+    # the host's name with its dots, on www.
+    ("<title>SoundStageXperience.com - The Five Best Noise-Canceling Headphones</title>", "",
+     "https://www.soundstagexperience.com/index.php/features/1", "The Five Best Noise-Canceling Headphones"),
     # "Site | Headline"
     ("<title>Example News | Council extends cycle path</title>", "", None, "Council extends cycle path"),
     # og:title and the <h1> agree: the <h1>'s wording, without its permalink sign
@@ -57,6 +64,16 @@ def _ld(obj) -> str:
     ("<title>Residential Electrician Coupons | Blue Collar Electric</title>"
      "<meta property='og:site_name' content='Blue Collar Electric'>", "<h1>Price Match Guarantee</h1>", None,
      "Residential Electrician Coupons"),
+    # an <h1> that goes on where the <title> stops is the whole headline ...
+    ("<title>Pros and Cons of Tiny House Living | LoadUp</title>",
+     "<h1>Pros and Cons of Tiny House Living: Why Live in a Tiny House?</h1>", "https://goloadup.com/tiny-house",
+     "Pros and Cons of Tiny House Living: Why Live in a Tiny House?"),
+    # ... but what it adds after a "|" or a dash is a tagline
+    ("<title>Best Residential Movers in NYC 2025 | Supermove</title>",
+     "<h1>Best Residential Movers in NYC 2025 | Top 19 Companies</h1>", "https://supermove.com/blog/movers",
+     "Best Residential Movers in NYC 2025"),
+    ("<title>Take C.A.R.E. | comwrap</title>", "<h1>Take C.A.R.E. - comwrap auf der DMEXCO 2018</h1>",
+     "https://blog.comwrap.com/dmexco-2018", "Take C.A.R.E."),
     # no site name anywhere and a long last part: nothing cut
     ("<title>Tutorial - User Guide and Reference Material</title>", "", None,
      "Tutorial - User Guide and Reference Material"),
@@ -90,12 +107,25 @@ def test_json_ld_author_arrays_and_references():
     assert _md(ld).author == "Sam Roe"
 
 
+def test_site_as_author_gives_way_to_a_byline():
+    # the metadata names the site itself; the byline by the headline names a person
+    ld = _ld({"@type": "BlogPosting", "author": {"@type": "Person", "name": "Rapid7"}})
+    body = "<h1>Metasploit weekly wrap-up</h1><p class='byline'>By Spencer McIntyre</p>"
+    assert _md(ld, body, url="https://www.rapid7.com/blog/post/wrap-up").author == "Spencer McIntyre"
+    # no byline: the site's name stays (labels name organisations as authors too)
+    assert _md(ld, "<h1>Metasploit weekly wrap-up</h1>", url="https://www.rapid7.com/blog/post/x").author == "Rapid7"
+
+
 def test_meta_author_tags():
     # article:author is a profile URL here: the name comes from the next tag
     head = ("<meta property='article:author' content='https://www.facebook.com/someone'>"
             "<meta name='parsely-author' content='Maria Jensen'>")
     assert _md(head).author == "Maria Jensen"
     assert _md("<meta name='author' content='By Jane Doe and John Roe'>").author == "Jane Doe; John Roe"
+    # a paper's citation_author tags, "Last, First", list all its authors; dc.creator the first
+    head = ("<meta name='dc.creator' content='Aniruddha Roy'><meta name='citation_author' content='Roy, Aniruddha'>"
+            "<meta name='citation_author' content='Patel, Jyoti'>")
+    assert _md(head).author == "Aniruddha Roy; Jyoti Patel"
 
 
 @pytest.mark.parametrize("byline, want", [
@@ -106,9 +136,57 @@ def test_meta_author_tags():
      "Jane Doe"),
     ("<div><p>Written by</p><p>Edzel Tabing</p></div>", "Edzel Tabing"),
     ("<span itemprop='author' itemscope><meta itemprop='name' content='JosephF'></span>", "JosephF"),
+    # a name starting with a digit, a user's handle; "by default" is no byline
+    ("<div class='article__meta'><p class='text-with-icon'>By 3i Global</p></div>", "3i Global"),
+    ("<p>by h.szeyee</p>", "h.szeyee"),
+    ("<p>by default</p>", None),
+    # the reviewer after the author is no author
+    ("<p class='byline'>By <a href='/author/shelby'>Shelby Loos, DVM</a></p><p>Reviewed by</p>"
+     "<p><a href='/author/molly'>Molly Price, DVM</a></p>", "Shelby Loos, DVM"),
+    # the name in a button that opens the author's bio ("bio" in its class, but "name" too)
+    ("<div class='article-author-info user-bio-info'><span class='meta-heading'>Written by</span>"
+     "<span class='meta-value'><button class='js-open-bio-info user-name'>Emma Ryan</button></span></div>",
+     "Emma Ryan"),
+    # the article's kind before the "by" is no name
+    ("<div class='byline'><span class='article_type'>Guide</span> <span class='by'>by</span> "
+     "<span class='author'><a href='/authors/will-judd'>Will Judd</a></span></div>", "Will Judd"),
+    # after a name's comma, a role (with a word that may pass for a name, "Home")
+    ("<span class='author-meta-container'><span>By</span> <span class='author-name'><a class='author-link' "
+     "href='/author/paul-frew/'>Paul Frew</a><span>, Home and Digital Security Expert</span></span></span>",
+     "Paul Frew"),
+    # a name, then the role alone ("Writer" also starts a "Writer: Jane Doe" line)
+    ("<div class='author-info'><div class='name'>Rachel MacDonald</div><div class='post'>Writer</div></div>",
+     "Rachel MacDonald"),
 ])
 def test_byline_by_the_headline(byline, want):
     assert _md("<title>Cycle path</title>", f"<h1>Cycle path</h1>{byline}").author == want
+
+
+def test_byline_by_the_headline_not_by_the_logo():
+    # the first <h1> is the site's logo; the byline sits by the headline's <h1>, far below it
+    menu = "<ul class='menu'>" + "<li><a href='/c'>Section</a></li>" * 150 + "</ul>"
+    body = (f"<header><h1>Example News</h1></header>{menu}<h1>Council extends cycle path</h1>"
+            "<p class='byline'>By Jane Doe</p>")
+    assert _md("<title>Council extends cycle path | Example News</title>", body).author == "Jane Doe"
+
+
+def test_byline_in_the_posts_own_aside_and_expert_pages():
+    # the article's meta column is an <aside> by the headline; "/our-experts/NAME" is an author page
+    body = ("<h1>Five of the best science fiction books</h1><aside><address><div>"
+            "<a rel='author' href='/profile/adam-roberts'>Adam Roberts</a></div></address></aside>")
+    assert _md("<title>Best science fiction</title>", body).author == "Adam Roberts"
+    body = ("<h1>Hybrid and EV buying guide</h1><span itemprop='author'><span class='byline-author__description'>"
+            "<a href='/about-us/our-experts/keith-barry/'>Keith Barry</a></span></span>")
+    assert _md("<title>Hybrid and EV buying guide</title>", body).author == "Keith Barry"
+    # a "By" line indented by the page's source: its spaces do not make it long
+    body = f"<h1>Hybrid and EV buying guide</h1><span class='desc'>{' ' * 90}By <a>Keith Barry</a></span>"
+    assert _md("<title>Hybrid and EV buying guide</title>", body).author == "Keith Barry"
+
+
+def test_no_author_from_a_store_link():
+    # a shop's "byline" is its brand's store link, a button rather than a name
+    body = "<h1>Wireless earbuds</h1><a id='bylineInfo' href='/stores/Acme'>Visit the Acme Store</a>"
+    assert _md("<title>Wireless earbuds</title>", body).author is None
 
 
 def test_no_author_from_chrome_or_sentences():
@@ -123,6 +201,12 @@ def test_clean_authors():
     assert clean_authors(["By Jane Doe, Senior Editor"]) == ["Jane Doe"]
     assert clean_authors(["Written by: Ana Lopez & Ben Okafor on 3 May 2024"]) == ["Ana Lopez", "Ben Okafor"]
     assert clean_authors(["undefined", "Try 14 days for free"]) == []
+    # a byline's "follow" links, a greeting, an "about" link are no names; initials and titles are
+    assert clean_authors(["YouTube", "Hello. My name", "More About Me"]) == []
+    assert clean_authors(["Jeff T. Kaufman", "Dr. Ana Lopez"]) == ["Jeff T. Kaufman", "Dr. Ana Lopez"]
+    # no "Reviewed by" left before the name
+    assert clean_authors(["Reviewed by Justin C. Meserole, Trial Attorney at Morgan & Morgan, on"]) == [
+        "Justin C. Meserole"]
 
 
 def test_find_byline_without_h1():
@@ -143,6 +227,22 @@ def test_published_date_not_modified():
     assert _md("<meta property='og:updated_time' content='2025-06-24T10:00:00Z'>", url=None).date is None
 
 
+def test_stamped_metadata_date_gives_way_to_the_dateline():
+    # datePublished and dateModified the same day: a date the CMS stamps on every save; the page
+    # shows another by its headline
+    body = "<h1>How much to charge for a yoga class</h1><p>Shauna Mitchell</p><p>August 25, 2024</p>"
+    stamped = _ld({"@type": "Article", "datePublished": "Jun 24, 2025", "dateModified": "Jun 24, 2025"})
+    assert _md(stamped, body, url=None).date == "2024-08-25"
+    # a modification date of its own: the metadata's publication date stands
+    dated = _ld({"@type": "Article", "datePublished": "Jun 24, 2025", "dateModified": "Jul 2, 2025"})
+    assert _md(dated, body, url=None).date == "2025-06-24"
+    # article:published_time in UTC, the same day as article:modified_time; the page's local day
+    meta = ("<meta property='article:published_time' content='2025-12-19T02:41:41+00:00'>"
+            "<meta property='article:modified_time' content='2025-12-19T14:39:52+00:00'>")
+    body = "<h1>Day Eighteen</h1><time datetime='2025-12-18T21:41:41-05:00'>December 18, 2025</time>"
+    assert _md(meta, body, url=None).date == "2025-12-18"
+
+
 def test_date_is_the_pages_own_day():
     # late in the evening west of Greenwich: the page's day, not the UTC one
     assert _md("<meta property='article:published_time' content='2025-12-18T23:30:00-08:00'>").date == "2025-12-18"
@@ -157,6 +257,64 @@ def test_dateline_and_url_dates():
     assert _md("<title>Cycle path</title>", body, url=None).date == "2025-08-04"
     assert _md("<title>Cycle path</title>", "", url="https://example.org/2025/09/04/cycle-path/").date == "2025-09-04"
     assert _md("<title>Cycle path</title>", "", url="https://example.org/cycle-path/").date is None
+
+
+def test_dateline_by_the_headline_in_page_builder_widgets():
+    # page builders (Elementor) wrap every block of the article in "...-widget-container": no sidebar
+    body = ("<div class='elementor-widget-container'><h1>Cycle path</h1></div>"
+            "<div class='elementor-widget-container'><ul><li><span class='post-info'>"
+            "<time>July 27, 2025</time></span></li></ul></div>")
+    assert _md("<title>Cycle path</title>", body, url=None).date == "2025-07-27"
+    # the first <h1> is the site's name; the date is shown by the headline's, far below it
+    menu = "<ul class='menu'>" + "<li><a href='/c'>Section</a></li>" * 150 + "</ul>"
+    body = f"<h1>Example News</h1>{menu}<h1>Council extends cycle path</h1><p>December 24, 2024</p>"
+    assert _md("<title>Council extends cycle path</title>", body, url=None).date == "2024-12-24"
+    # the post's own <aside> and "share" bar by the headline are no sidebar; far from it they are
+    for wrap in ("<aside class='post-meta'>{}</aside>", "<div class='meta-share-group'><p>{}</p></div>"):
+        line = wrap.format("<time class='published'>Sep 01, 2023</time>")
+        assert _md("<title>Cycle path</title>", f"<h1>Cycle path</h1>{line}", url=None).date == "2023-09-01"
+        far = "<p>A paragraph of the article.</p>" * 20
+        assert _md("<title>Cycle path</title>", f"<h1>Cycle path</h1>{far}{line}", url=None).date is None
+
+
+def test_published_line_far_below_the_headline():
+    # no date by the headline; the post says when it was published below its table of contents
+    toc = "<ul class='toc'>" + "<li><a href='#s'>Section</a></li>" * 150 + "</ul>"
+    line = "<div class='meta date-section-header'><span>Posted on April 13, 2023</span></div>"
+    assert _md("<title>Journal indexing</title>", f"<h1>Journal indexing</h1>{toc}{line}", url=None).date == (
+        "2023-04-13")
+    # a date without a word saying it is the publication's, that far, is not taken
+    line = "<div class='card'><span class='date'>April 13, 2023</span></div>"
+    assert _md("<title>Journal indexing</title>", f"<h1>Journal indexing</h1>{toc}{line}", url=None).date is None
+
+
+def test_dateline_is_the_day_the_page_shows():
+    # the datetime attribute in UTC, the text in the site's time: the day shown
+    body = "<h1>Star Trek 4</h1><time datetime='2019-11-20T00:53:52+00:00'>Nov 19, 2019, 7:53pm EST</time>"
+    assert _md("<title>Star Trek 4</title>", body, url=None).date == "2019-11-19"
+    # further apart, the text is some other date (a label, a reading time): the attribute
+    body = "<h1>Star Trek 4</h1><time datetime='2019-11-20T00:53:52+00:00'>Posted 2019-11-25</time>"
+    assert _md("<title>Star Trek 4</title>", body, url=None).date == "2019-11-20"
+
+
+def test_dateline_just_above_the_headline_before_one_far_below():
+    # the post's date in the hero above the <h1>; far below it, a card of another post
+    body = ("<header class='post-hero'><div class='post-hero__infos'><span class='post-hero__date'>December 17, 2025"
+            "</span></div><h1>Stop nesting database systems</h1></header>" + "<p>Text of the article.</p>" * 80 +
+            "<div class='card'><p class='date'>November 25, 2025</p></div>")
+    assert _md("<title>Stop nesting database systems</title>", body, url=None).date == "2025-12-17"
+
+
+@pytest.mark.parametrize("line, want", [
+    # the date after a byline's name, in the text after the name's element
+    ("<div class='post_author'><div><strong>By Dr. Ana Lopez</strong> - Mar 27, 2024</div></div>", "2024-03-27"),
+    # a date and a reading time in an element with a generated class name
+    ("<span class='css-k7wcnt'>December 18, 2025 \u30fb 3 min read</span>", "2025-12-18"),
+    # a date inside a sentence of the article is no dateline
+    ("<p>The council first discussed the path on March 3, 2020, after residents asked for it.</p>", None),
+])
+def test_dateline_in_short_text_by_the_headline(line, want):
+    assert _md("<title>Cycle path</title>", f"<h1>Cycle path</h1>{line}", url=None).date == want
 
 
 def test_iso_day():
@@ -176,7 +334,7 @@ WCXB = ROOT.parent / "shared" / "bench" / "extraction" / "wcxb-dev"
 def test_wcxb_dev_pages():
     """Every fifth WCXB dev page (300), scored as bench/metadata_eval.py scores them: the rules
     must stay well above trafilatura's own metadata (0.51 / 0.73 / 0.47 on all pages) and
-    near the level measured when they were written (0.777 / 0.873 / 0.837 on these pages)."""
+    near the level measured when they were last changed (0.780 / 0.870 / 0.867 on these pages)."""
     sys.path.insert(0, str(ROOT / "bench"))
     from metadata_eval import judge
 
@@ -191,6 +349,6 @@ def test_wcxb_dev_pages():
         right["author"] += judge("author", r["author"], md.author)[0]
         right["date"] += judge("date", r["publish_date"], md.date)[0]
     share = {k: v / len(rows) for k, v in right.items()}
-    assert share["title"] >= 0.75, share
-    assert share["author"] >= 0.84, share
-    assert share["date"] >= 0.81, share
+    assert share["title"] >= 0.76, share
+    assert share["author"] >= 0.85, share
+    assert share["date"] >= 0.85, share

@@ -8,18 +8,19 @@ roles, dates and what follows them cut off, "and"-joined names split (author_nam
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from lxml.html import HtmlElement
-
 from cleancorpus.pipeline.extraction.author_names import clean_authors, name_like
-from cleancorpus.pipeline.extraction.byline import find_byline
 from cleancorpus.pipeline.extraction.metadata.page import URLISH, Page, ld_text, ld_types
 from cleancorpus.pipeline.extraction.metadata.rules import Rules
 from cleancorpus.pipeline.extraction.metadata.sites import Sites
 
-_META_AUTHOR = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "dcterms.creator",
-                "citation_author", "byl", "og:article:author", "book:author", "twitter:creator_name")
+# (a paper's citation_author tags list all its authors, its dc.creator often the first only)
+_META_AUTHOR = ("author", "article:author", "parsely-author", "sailthru.author", "citation_author", "citation_authors",
+                "dc.creator", "dcterms.creator", "byl", "og:article:author", "book:author", "twitter:creator_name")
+# "Last, First" (Google Scholar's citation_author): one person, not two
+_LAST_FIRST = re.compile(r"^\s*([^,]+),\s*([^,]+?)\s*$")
 
 
 def _ld_people(page: Page, v: Any, persons_only: bool) -> list[str]:
@@ -45,24 +46,24 @@ def _ld_people(page: Page, v: Any, persons_only: bool) -> list[str]:
     return out
 
 
-def choose_author(page: Page, tree: HtmlElement, sites: Sites, rules: Rules) -> str | None:
+def choose_author(page: Page, sites: Sites, rules: Rules) -> str | None:
     """The JSON-LD article's authors (Persons before Organizations with author_org =
     "person_first"), else the meta tags', else the byline's. An author that is the site itself
     ("Cleveland Clinic" on clevelandclinic.org) gives way to a byline naming someone else
     (author_site = "byline_first"), or counts for nothing (author_site = "drop")."""
-    found = _author(page, tree, rules)
+    found = _author(page, rules)
     if found and "; " in found:  # "Jane Doe, Example News": the site's name beside a person's is no author
         names = [n for n in found.split("; ") if not sites.named(n, loose=False)]
         found = "; ".join(names) if names else found
     if found and rules.author_site != "keep" and all(sites.named(n) for n in found.split("; ")):
-        byline = find_byline(tree, zone=page.zone) if rules.author_from_page else None
+        byline = page.byline if rules.author_from_page else None
         if byline and not all(sites.named(n) for n in byline.split("; ")):
             return byline
         return found if rules.author_site == "byline_first" else None
     return found
 
 
-def _author(page: Page, tree: HtmlElement, rules: Rules) -> str | None:
+def _author(page: Page, rules: Rules) -> str | None:
     """The first source that names an author, in choose_author's order, before the site checks."""
     holders = [o for o in (page.article, page.webpage) if o]
     for persons_only in ((True, False) if rules.author_org == "person_first" else (False,)):
@@ -75,13 +76,13 @@ def _author(page: Page, tree: HtmlElement, rules: Rules) -> str | None:
             if meta:
                 return meta
             if rules.author_from_page:
-                found = find_byline(tree, zone=page.zone)
+                found = page.byline
                 if found:
                     return found
     meta = _meta_author(page)
     if meta:
         return meta
-    return find_byline(tree, zone=page.zone) if rules.author_from_page else None
+    return page.byline if rules.author_from_page else None
 
 
 def _meta_author(page: Page) -> str | None:
@@ -89,6 +90,8 @@ def _meta_author(page: Page) -> str | None:
     or a @handle is no name."""
     for key in _META_AUTHOR:
         vals = [v for v in page.meta.get(key, ()) if not URLISH.search(v) and "@" not in v[:1]]
+        if key == "citation_author":
+            vals = [_LAST_FIRST.sub(r"\2 \1", v) for v in vals]
         names = clean_authors(vals)
         names = [n for n in names if name_like(n)]
         if names:

@@ -26,7 +26,7 @@ def page_metadata(tree: HtmlElement, url: str | None, cfg: ExtractConfig, rules:
     md = _trafilatura_url_and_sitename(tree, url)
     sites = Sites(site_names(page), url or md.url)
     md.title = choose_title(page, sites, rules)
-    md.author = choose_author(page, tree, sites,
+    md.author = choose_author(page, sites,
                               rules.replace(author_from_page=rules.author_from_page and cfg.author_from_page))
     md.date = choose_date(page, tree, url or md.url, cfg, rules)
     md.clean_and_trim()

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
+from functools import cached_property
 from html import unescape
 from typing import Any
 from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
+from cleancorpus.pipeline.extraction.byline import find_byline
 from cleancorpus.pipeline.extraction.page_zone import Zone
 
 _ARTICLE_TYPES = frozenset({
@@ -30,6 +33,21 @@ _TRAILING_COMMA = re.compile(r",\s*([}\]])")
 SPACE = re.compile(r"\s+")
 # a meta value that is a URL or a path, not a name
 URLISH = re.compile(r"^(?:https?:|www\.|/)|\.(?:com|org|net)/", re.I)
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _words(s: str) -> set[str]:
+    return set(_WORD.findall(unicodedata.normalize("NFKC", s).casefold()))
+
+
+def overlap(a: str, b: str) -> float:
+    """The share of the shorter text's words that the other has too (0 to 1, casefolded)."""
+    wa, wb = _words(a), _words(b)
+    if not wa or not wb:
+        return 0.0
+    return len(wa & wb) / min(len(wa), len(wb))
 
 
 def ld_types(obj: dict) -> set[str]:
@@ -125,10 +143,31 @@ class Page:
 
     @property
     def zone(self) -> Zone:
-        """The elements around the first <h1>, listed once for the byline and dateline searches."""
+        """The elements around the headline's <h1>, listed once for the byline and dateline searches."""
         if self._zone is None:
-            self._zone = Zone(self.tree)
+            self._zone = Zone(self.tree, h1=self.headline_h1())
         return self._zone
+
+    @cached_property
+    def byline(self) -> str | None:
+        """The names the byline by the headline gives (byline.find_byline), looked for once: the
+        author choice may ask for it up to three times."""
+        return find_byline(self.tree, zone=self.zone)
+
+    def headline_h1(self) -> HtmlElement | None:
+        """The <h1> of the headline: of the first six, the one sharing most words with the <title>
+        or og:title (and at least half of its own words); else the first. A page's first <h1> is
+        often its logo or a "Search" box, and a byline or a date sits by the headline, not by those."""
+        if len(self.h1s) < 2:
+            return self.h1s[0] if self.h1s else None
+        metas = [_words(t) for t in (self.title, self.first_meta("og:title")) if t]
+        best, most = self.h1s[0], 0
+        for h in self.h1s[:6]:
+            words = _words(h.text_content())
+            shared = max((len(words & m) for m in metas), default=0)
+            if shared > most and 2 * shared >= len(words):
+                best, most = h, shared
+        return best
 
     def says_article(self) -> bool:
         """og:type article or a JSON-LD article: the page says it is one."""

@@ -1,15 +1,18 @@
 """The page's publication day, never its modification date.
 
 The JSON-LD article's datePublished, article:published_time and the other meta date tags,
-itemprop=datePublished, the day in the URL (/2025/09/04/), the dateline by the <h1>
-(dateline.find_dateline; a date shown as "Updated ..." only when it is the only one). As the
-page writes it, YYYY-MM-DD (no time-zone shift). htmldate's guess only when asked
-(Rules.date_fallback, extract.extensive_date_search): on pages where nothing above names a
-date it is wrong more often than right.
+itemprop=datePublished, the day in the URL (/2025/09/04/), the dateline by the headline's <h1>
+(dateline.datelines: a dated element nearest the headline, else a short line saying little more
+than a date, else a "Published on ..." line further down; a date shown as "Updated ..." only
+when it is the only one). A metadata date "stamped" with its modification day gives way to a
+different day the page shows as published. As the page writes it, YYYY-MM-DD (no time-zone
+shift; a <time> whose text shows the day before or after its UTC attribute: the text's).
+htmldate's guess only when asked (Rules.date_fallback, extract.extensive_date_search): on pages
+where nothing above names a date it is wrong more often than right, on articles too.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from htmldate import find_date
@@ -17,7 +20,7 @@ from lxml.html import HtmlElement
 from trafilatura.settings import set_date_params
 
 from cleancorpus.pipeline.config import ExtractConfig
-from cleancorpus.pipeline.extraction.dateline import find_dateline, url_date
+from cleancorpus.pipeline.extraction.dateline import datelines, url_date
 from cleancorpus.pipeline.extraction.dates import iso_day
 from cleancorpus.pipeline.extraction.metadata.page import Page, ld_text
 from cleancorpus.pipeline.extraction.metadata.rules import Rules
@@ -33,31 +36,33 @@ _META_PUBLISHED = (
 
 def choose_date(page: Page, tree: HtmlElement, url: str | None, cfg: ExtractConfig, rules: Rules) -> str | None:
     """The publication day, YYYY-MM-DD: what the page's metadata says, else the day in its URL,
-    else the dateline by its headline, else (Rules.date_fallback) htmldate's guess."""
+    else the dateline by its headline, else (Rules.date_fallback) htmldate's guess. A metadata
+    date stamped on every save (its modification date the same day) gives way to a different
+    day the page shows by its headline as published (Rules.date_stamped)."""
     max_day = set_date_params(False)["max_date"]
 
     def ok(v: Any) -> str | None:
         d = iso_day(v if isinstance(v, str) else ld_text(v), cfg.date_order)
         return d if d and "1995-01-01" <= d <= max_day else None
 
-    webpage = rules.date_webpage == "always" or (rules.date_webpage == "article" and page.says_article())
-    holders = [page.article] + ([page.webpage] if webpage else [])
-    for h in holders:
-        if h:
-            for key in ("datePublished", "dateCreated"):
-                if d := ok(h.get(key)):
-                    return d
-    for key in _META_PUBLISHED:
-        for v in page.meta.get(key, ()):
-            if d := ok(v):
-                return d
-    for e in _itemprop_published(tree):
-        if d := ok(e.get("datetime") or e.get("content") or e.text_content()):
-            return d
+    def shown() -> tuple[str | None, str | None]:
+        if not rules.date_dateline:
+            return None, None
+        published, updated = datelines(tree, cfg.date_order, near=rules.date_near, zone=page.zone,
+                                       text_near=rules.date_text_near, above_weight=rules.date_above_weight,
+                                       published_far=rules.date_published_far)
+        return ok(published), ok(updated)
+
+    day, stamped = _metadata_day(page, tree, ok, rules)
+    if day:
+        if stamped and rules.date_stamped == "dateline" and (published := shown()[0]):
+            return published
+        return day
     if rules.date_url and (d := ok(url_date(url))):
         return d
-    if rules.date_dateline and (d := ok(find_dateline(tree, cfg.date_order, updated=rules.date_updated, zone=page.zone))):
-        return d
+    published, updated = shown()
+    if published or (updated and rules.date_updated):
+        return published or updated
     # htmldate's guess: measured on the WCXB dev pages it is wrong more often than right where
     # the page's metadata, URL and dateline say nothing (mostly pages that have no date: the
     # copyright year, a comment's date, today), so only when asked: Rules.date_fallback, or
@@ -69,6 +74,31 @@ def choose_date(page: Page, tree: HtmlElement, url: str | None, cfg: ExtractConf
     if rules.date_fallback == "articles" and not page.says_article():
         return None
     return find_date(tree, url=url, **set_date_params(False))
+
+
+_META_MODIFIED = ("article:modified_time", "og:updated_time", "og:article:modified_time", "datemodified")
+
+
+def _metadata_day(page: Page, tree: HtmlElement, ok: Callable[[Any], str | None],
+                  rules: Rules) -> tuple[str | None, bool]:
+    """The publication day the JSON-LD, the meta tags or itemprop=datePublished give, and
+    whether it is "stamped": the same source's modification date is the same day (a CMS that
+    sets both on every save, or on every rendering, says nothing of the publication)."""
+    webpage = rules.date_webpage == "always" or (rules.date_webpage == "article" and page.says_article())
+    holders = [page.article] + ([page.webpage] if webpage else [])
+    for h in holders:
+        if h:
+            for key in ("datePublished", "dateCreated"):
+                if d := ok(h.get(key)):
+                    return d, ok(h.get("dateModified")) == d
+    for key in _META_PUBLISHED:
+        for v in page.meta.get(key, ()):
+            if d := ok(v):
+                return d, any(ok(m) == d for k in _META_MODIFIED for m in page.meta.get(k, ())[:1])
+    for e in _itemprop_published(tree):
+        if d := ok(e.get("datetime") or e.get("content") or e.text_content()):
+            return d, False
+    return None, False
 
 
 def _itemprop_published(tree: HtmlElement) -> Iterator[HtmlElement]:

@@ -24,8 +24,10 @@ class Rules:
     # keeps theirs, "h1" lets the rules below decide
     title_agreed: str = "h1"
     # the <h1> and the meta title, one the other with more at its end ("Headline - Part 1"):
-    # "shorter", "h1", "meta", or "off" (the overlap rules below decide)
-    title_nested: str = "shorter"
+    # "shorter", "h1", "meta", "continued" (the shorter, but an <h1> whose more continues the
+    # headline rather than adding a tagline after a "|" or a dash: the <h1>), or "off" (the
+    # overlap rules below decide)
+    title_nested: str = "continued"
     # an <h1> sharing at least this share of its words with the meta title (of the shorter of
     # the two) is the same headline, worded as title_similar says ("h1" or "meta")
     title_overlap: float = 0.5
@@ -40,7 +42,7 @@ class Rules:
     author_org: str = "person_first"
     # an author that is the site's own name: "keep", "byline_first" (a byline naming someone
     # else wins, else keep it) or "drop" (the byline's, else none)
-    author_site: str = "keep"
+    author_site: str = "byline_first"
     author_from_page: bool = True
     # htmldate when no metadata names the publication date: "always", "never", or only on
     # pages that say they are articles (og:type article, a JSON-LD article) ("articles")
@@ -53,6 +55,19 @@ class Rules:
     date_url: bool = True
     date_dateline: bool = True
     date_updated: bool = True
+    # failing a dated element, a short text saying little more than a date within this many
+    # elements of the headline's <h1> (0: none)
+    date_text_near: int = 15
+    # how far below the headline's <h1> a dated element may be (elements)
+    date_near: int = 250
+    # the dated elements are read nearest the <h1> first, one above it counting this many times
+    # its distance (0: all those below it first)
+    date_above_weight: int = 2
+    # failing any date by the headline, a "Published on <date>" line this far below it (0: none)
+    date_published_far: int = 1000
+    # a metadata publication date whose modification date is the same day, and a different day
+    # the page shows by its headline as published: "dateline" (the page's) or "keep"
+    date_stamped: str = "dateline"
 
     def replace(self, **changes: Any) -> Rules:
         return dataclasses.replace(self, **changes)
@@ -67,6 +82,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "title: agreed metas win": {"title_agreed": "meta"},
     "title: nested -> h1": {"title_nested": "h1"},
     "title: nested off": {"title_nested": "off"},
+    "title: nested, the shorter": {"title_nested": "shorter"},
     "title: overlap 0.3": {"title_overlap": 0.3},
     "title: overlap 0.7": {"title_overlap": 0.7},
     "title: similar -> meta": {"title_similar": "meta"},
@@ -74,7 +90,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "title: suffix after | only": {"title_unknown_suffix": "pipe"},
     "title: no unknown suffix": {"title_unknown_suffix": "none"},
     "author: orgs as persons": {"author_org": "keep"},
-    "author: site -> byline first": {"author_site": "byline_first"},
+    "author: site kept": {"author_site": "keep"},
     "author: site dropped": {"author_site": "drop"},
     "author: no DOM byline": {"author_from_page": False},
     "date: WebPage dates": {"date_webpage": "always"},
@@ -84,4 +100,15 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "date: no 'updated' dates": {"date_updated": False},
     "date: htmldate always": {"date_fallback": "always"},
     "date: htmldate on articles": {"date_fallback": "articles"},
+    "date: no text dates": {"date_text_near": 0},
+    "date: text dates within 30": {"date_text_near": 30},
+    "date: text dates within 60": {"date_text_near": 60},
+    "date: stamped metadata kept": {"date_stamped": "keep"},
+    "date: dates below the <h1> first": {"date_above_weight": 0},
+    "date: dates above the <h1> at distance x1": {"date_above_weight": 1},
+    "date: dates above the <h1> at distance x4": {"date_above_weight": 4},
+    "date: no far 'Published on' lines": {"date_published_far": 0},
+    "date: 'Published on' lines within 500": {"date_published_far": 500},
+    "date: dated elements within 500": {"date_near": 500},
+    "date: dated elements within 1000": {"date_near": 1000},
 }

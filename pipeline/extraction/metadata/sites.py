@@ -27,7 +27,8 @@ def compact(s: str) -> str:
 
 def host_tokens(url: str | None) -> set[str]:
     """The host's labels without "www" and the public suffix, compacted: forums.raspberrypi.com
-    -> {"forums", "raspberrypi"}; also the host itself with its dots ("raspberrypicom")."""
+    -> {"forums", "raspberrypi"}; also the host itself with its dots, with and without its
+    "www." ("forumsraspberrypicom")."""
     if not url:
         return set()
     host = urlsplit(url if "//" in url else "//" + url).hostname or ""
@@ -39,6 +40,7 @@ def host_tokens(url: str | None) -> set[str]:
         labels = labels[:-1]
     toks = {compact(x) for x in labels if x not in ("www", "m", "amp") and not re.fullmatch(r"www\d*", x)}
     toks.add(compact(host))
+    toks.add(compact(re.sub(r"^(?:www\d*|m|amp)\.", "", host)))  # "example.com" on www.example.com
     return {t for t in toks if len(t) >= 2}
 
 

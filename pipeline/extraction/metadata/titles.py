@@ -11,12 +11,11 @@ of their words (Rules.title_*).
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from lxml.html import HtmlElement
 
 from cleancorpus.pipeline.extraction.dates import DATE
-from cleancorpus.pipeline.extraction.metadata.page import SPACE, Page, ld_text
+from cleancorpus.pipeline.extraction.metadata.page import SPACE, Page, ld_text, overlap
 from cleancorpus.pipeline.extraction.metadata.rules import Rules
 from cleancorpus.pipeline.extraction.metadata.sites import Sites, compact
 
@@ -79,7 +78,7 @@ def strip_site(title: str | None, sites: Sites, unknown_suffix: str = "pipe") ->
                 seps.pop()
         t = parts[0] + "".join(f" {s} {p}" if s not in (":", ",") else f"{s} {p}" for s, p in zip(seps, parts[1:]))
     m = _COLON_PREFIX.match(t)
-    if m and sites.named(m.group(1)) and len(t) - m.end() >= 3:
+    if m and sites.named(m.group(1), loose=False) and len(t) - m.end() >= 3:
         t = t[m.end():]
     # "[LWN.net]" at the end, "example.com Headline" at the start
     m = _BRACKETED_END.search(t)
@@ -106,20 +105,6 @@ def clean_headline(t: str | None) -> str | None:
     t = _KIND_PREFIX.sub("", t, count=1)
     t = _DATE_START.sub("", t, count=1)
     return t.strip(" -|–—·•:") or None
-
-
-_WORD = re.compile(r"\w+")
-
-
-def _words(s: str) -> set[str]:
-    return set(_WORD.findall(unicodedata.normalize("NFKC", s).casefold()))
-
-
-def overlap(a: str, b: str) -> float:
-    wa, wb = _words(a), _words(b)
-    if not wa or not wb:
-        return 0.0
-    return len(wa & wb) / min(len(wa), len(wb))
 
 
 def _same(a: str | None, b: str | None) -> bool:
@@ -170,12 +155,29 @@ def decide_title(c: dict[str, str | None], rules: Rules) -> str | None:
     if rules.title_agreed == "meta" and sum(_same(meta, m) for m in metas) > 1:
         return meta  # two meta sources say the same: that is the headline, whatever the <h1> says
     if rules.title_nested != "off" and len(ch) >= 8 and len(cm) >= 8 and (ch.startswith(cm) or cm.startswith(ch)):
-        if rules.title_nested == "shorter":
+        if rules.title_nested == "continued" and len(ch) > len(cm):
+            return meta if _TAGLINE_START.match(_after(h1, len(cm))) else h1
+        if rules.title_nested in ("shorter", "continued"):
             return h1 if len(ch) < len(cm) else meta
         return h1 if rules.title_nested == "h1" else meta
     if overlap(h1, meta) >= rules.title_overlap:
         return h1 if rules.title_similar == "h1" else meta
     return h1 if rules.title_unrelated_h1 == "h1" else meta
+
+
+# what an <h1> says after the meta title when it is a tagline, not more of the headline
+_TAGLINE_START = re.compile(r"^['\"’”)\].!?]*\s*(?:[|/·•»~+]|[-–—]\s)")
+
+
+def _after(text: str, n: int) -> str:
+    """What `text` says after its first n letters and digits (as compact counts them)."""
+    seen = 0
+    for i, ch in enumerate(text):
+        if seen >= n:
+            return text[i:]
+        if compact(ch):
+            seen += 1
+    return ""
 
 
 def choose_title(page: Page, sites: Sites, rules: Rules) -> str | None:
