@@ -89,6 +89,15 @@ def test_title_without_page_kind_or_date_before_the_headline():
         "Preparing a transition")
 
 
+def test_title_and_author_keep_no_mojibake():
+    """A page served as UTF-8 whose title was encoded twice (a WCXB dev page): repaired, not cut
+    to "Investorâs" as when trafilatura's trim drops the C1 characters first."""
+    md = _md("<title>A DIY Investor\u00e2\u0080\u0099s Guide to Retirement Calculators 2025 | White Coat Investor</title>"
+             "<meta name='author' content='Jos\u00c3\u00a9 Mart\u00c3\u00adnez'>")
+    assert md.title == "A DIY Investor\u2019s Guide to Retirement Calculators 2025"
+    assert md.author == "Jos\u00e9 Mart\u00ednez"
+
+
 # ---------------------------------------------------------------- author
 
 

@@ -7,6 +7,7 @@ from lxml.html import HtmlElement
 from trafilatura import metadata as tmeta
 from trafilatura.settings import Document as TrafDocument
 
+from cleancorpus.pipeline.cleaning.normalize import normalize_text
 from cleancorpus.pipeline.config import ExtractConfig
 from cleancorpus.pipeline.extraction.metadata.authors import choose_author
 from cleancorpus.pipeline.extraction.metadata.page import Page
@@ -29,6 +30,9 @@ def page_metadata(tree: HtmlElement, url: str | None, cfg: ExtractConfig, rules:
     md.author = choose_author(page, sites,
                               rules.replace(author_from_page=rules.author_from_page and cfg.author_from_page))
     md.date = choose_date(page, tree, url or md.url, cfg, rules)
+    # encoding damage first: trafilatura's trim drops the C1 controls a mojibake of UTF-8 holds
+    # ("Investorâ\x80\x99s"), after which it can no longer be undone ("Investorâs")
+    md.title, md.author, md.sitename = (normalize_text(v) if v else v for v in (md.title, md.author, md.sitename))
     md.clean_and_trim()
     return md
 
