@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup browser bench-quality bench-dedup bench-throughput clean
+.PHONY: run test lint setup browser bench-quality bench-dedup bench-throughput clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -26,6 +26,9 @@ browser:
 
 test: $(STAMP) browser
 	PREFECT_HOME=$(CURDIR)/.prefect-test $(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check --select F,I pipeline flows train bench tests
 
 bench-quality: $(STAMP)
 	$(BIN)/python bench/quality.py ../shared/bench/extraction/scrapinghub
