@@ -2,6 +2,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
+import subprocess
+import time
 from pathlib import Path
 
 import pyarrow.dataset as ds
@@ -50,3 +53,28 @@ def by_file(rows):
 
 
 os.environ.setdefault("PREFECT_HOME", str(ROOT / ".prefect-test"))
+
+
+def wait_for(pred, timeout: float, what: str):
+    """pred()'s first true value, asked every 0.3 s (a server or a cluster coming up, a run ending)."""
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout:
+        try:
+            v = pred()
+            if v:
+                return v
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def stop_group(p: subprocess.Popen) -> None:
+    """End a process started with start_new_session and everything it started: TERM, then KILL."""
+    if p.poll() is None:
+        os.killpg(p.pid, signal.SIGTERM)
+        try:
+            p.wait(15)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()

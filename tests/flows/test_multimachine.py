@@ -15,7 +15,6 @@ import json
 import os
 import random
 import shlex
-import signal
 import socket
 import subprocess
 import sys
@@ -25,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SEEDS, read, run_local
+from conftest import ROOT, SEEDS, read, run_local, stop_group, wait_for
 
 PY = sys.executable
 CLI = [PY, "-m", "cleancorpus.flows.cli", "backfill"]
@@ -57,29 +56,6 @@ def _as_other_machine(cmd: list[str], env: dict[str, str], log: Path, hide: list
     script = f"{mounts} && cd /tmp && exec {shlex.join(cmd)}"
     return subprocess.Popen(["unshare", "-m", "--propagation", "private", "sh", "-c", script], env=env,
                             stdout=open(log, "w"), stderr=subprocess.STDOUT, start_new_session=True)
-
-
-def _stop(p: subprocess.Popen) -> None:
-    if p.poll() is None:
-        os.killpg(p.pid, signal.SIGTERM)
-        try:
-            p.wait(15)
-        except subprocess.TimeoutExpired:
-            os.killpg(p.pid, signal.SIGKILL)
-            p.wait()
-
-
-def _wait(pred, timeout: float, what: str):
-    t0 = time.monotonic()
-    while time.monotonic() - t0 < timeout:
-        try:
-            v = pred()
-            if v:
-                return v
-        except (OSError, ValueError):
-            pass
-        time.sleep(0.3)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _healthy(api: str) -> bool:
@@ -174,7 +150,7 @@ def test_work_dir_url_stages_shards_in_the_store(s3_env, tmp_path, monkeypatch):
             fs.invalidate_cache()
             return len(fs.glob("mm-stage/cc/*/shard-*/done.json"))
 
-        _wait(lambda: shards_in_store() == 5, 60, "five shards staged in the store")
+        wait_for(lambda: shards_in_store() == 5, 60, "five shards staged in the store")
     finally:
         p.kill()
         p.wait()
@@ -235,7 +211,7 @@ def test_dask_workers_on_other_machines_share_only_the_store(s3_env, tmp_path, s
                                      "--name", f"machine-{i}",
                                      "--preload", "cleancorpus.flows.backfill"], worker_env, tmp_path / f"worker{i}.log", hide)
                   for i in (1, 2)]
-        _wait(lambda: _healthy(api), 120, "the Prefect server")
+        wait_for(lambda: _healthy(api), 120, "the Prefect server")
         with Client(address, timeout=60) as client:
             client.wait_for_workers(2, timeout=60)
             # the workers are other machines: the driver's working copy and the test's folders are not there
@@ -299,4 +275,4 @@ def test_dask_workers_on_other_machines_share_only_the_store(s3_env, tmp_path, s
         assert not fs.exists("mm-lake/corpus/state/work")
     finally:
         for p in reversed(procs):
-            _stop(p)
+            stop_group(p)

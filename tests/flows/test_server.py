@@ -8,17 +8,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, read
+from conftest import ROOT, read, stop_group, wait_for
 
 PY = sys.executable
 
@@ -40,29 +38,6 @@ def _post(url: str, body: dict):
         return json.loads(r.read() or b"null")
 
 
-def _wait(pred, timeout: float, what: str):
-    t0 = time.monotonic()
-    while time.monotonic() - t0 < timeout:
-        try:
-            v = pred()
-            if v:
-                return v
-        except (OSError, ValueError):
-            pass
-        time.sleep(0.5)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def _stop(p: subprocess.Popen) -> None:
-    if p.poll() is None:
-        os.killpg(p.pid, signal.SIGTERM)
-        try:
-            p.wait(15)
-        except subprocess.TimeoutExpired:
-            os.killpg(p.pid, signal.SIGKILL)
-            p.wait()
-
-
 @pytest.mark.slow
 def test_serve_deployment_runs_on_trigger_and_schedules_cron(tmp_path, seeds_dir):
     port = _free_port()
@@ -73,22 +48,22 @@ def test_serve_deployment_runs_on_trigger_and_schedules_cron(tmp_path, seeds_dir
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     serve = None
     try:
-        _wait(lambda: _get(f"{api}/health") is True, 120, "the Prefect server")
+        wait_for(lambda: _get(f"{api}/health") is True, 120, "the Prefect server")
         out = tmp_path / "out"
         cfg = tmp_path / "serve.toml"
         cfg.write_text(f'[schedule]\ncron = "* * * * *"\ninputs = ["{seeds_dir}"]\noutput = "{out}"\n')
         log = open(tmp_path / "serve.log", "w")
         serve = subprocess.Popen([PY, "-m", "cleancorpus.flows.cli", "serve", "--config", str(cfg)], env=env, cwd=ROOT,
                                  stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        deps = _wait(lambda: _post(f"{api}/deployments/filter", {}), 90, "the deployment")
+        deps = wait_for(lambda: _post(f"{api}/deployments/filter", {}), 90, "the deployment")
         dep = deps[0]
         assert dep["name"] == "scheduled"
         # the cron schedule must produce scheduled runs (SQLAlchemy 2.1 made this silently empty)
-        scheduled = _wait(lambda: [r for r in _post(f"{api}/flow_runs/filter", {"deployments": {"id": {"any_": [dep["id"]]}}})
+        scheduled = wait_for(lambda: [r for r in _post(f"{api}/flow_runs/filter", {"deployments": {"id": {"any_": [dep["id"]]}}})
                                    if r["state_type"] == "SCHEDULED"], 90, "scheduled runs from the cron schedule")
         assert scheduled
         run = _post(f"{api}/deployments/{dep['id']}/create_flow_run", {})
-        final = _wait(lambda: (s := _get(f"{api}/flow_runs/{run['id']}")["state_type"]) in ("COMPLETED", "FAILED", "CRASHED") and s,
+        final = wait_for(lambda: (s := _get(f"{api}/flow_runs/{run['id']}")["state_type"]) in ("COMPLETED", "FAILED", "CRASHED") and s,
                       180, "the triggered flow run")
         assert final == "COMPLETED", (tmp_path / "serve.log").read_text()[-3000:]
         assert len(read(out)) == 4 and len(read(out, "rejects")) == 1
@@ -122,6 +97,6 @@ def test_serve_deployment_runs_on_trigger_and_schedules_cron(tmp_path, seeds_dir
         assert len(read(out3)) == 5
     finally:
         if serve is not None:
-            _stop(serve)
-        _stop(server)
+            stop_group(serve)
+        stop_group(server)
     assert server.poll() is not None
