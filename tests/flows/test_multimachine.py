@@ -51,11 +51,25 @@ def _no_private_mounts() -> str | None:
 
 
 def _as_other_machine(cmd: list[str], env: dict[str, str], log: Path, hide: list[Path]) -> subprocess.Popen:
-    """cmd in a mount namespace of its own, with empty tmpfs over each folder of `hide`."""
-    mounts = " && ".join(f"mount -t tmpfs none {shlex.quote(str(d))}" for d in hide)
-    script = f"{mounts} && cd /tmp && exec {shlex.join(cmd)}"
+    """cmd in a mount namespace of its own, with empty tmpfs over each folder of `hide`.
+
+    Another machine has its own copy of the code: a checkout or a venv inside a hidden folder (a
+    clone under /tmp) is carried through its tmpfs by bind mounts, by way of a tmpfs over /mnt,
+    all inside the namespace."""
+    code = [p for p in _code_paths() if any(p.is_relative_to(h) for h in hide)]
+    keep = (["mount -t tmpfs none /mnt"] + [f"mkdir /mnt/{i} && mount --bind {shlex.quote(str(p))} /mnt/{i}"
+                                            for i, p in enumerate(code)]) if code else []
+    mounts = [f"mount -t tmpfs none {shlex.quote(str(d))}" for d in hide]
+    back = [f"mkdir -p {shlex.quote(str(p))} && mount --bind /mnt/{i} {shlex.quote(str(p))}" for i, p in enumerate(code)]
+    script = f"{' && '.join(keep + mounts + back)} && cd /tmp && exec {shlex.join(cmd)}"
     return subprocess.Popen(["unshare", "-m", "--propagation", "private", "sh", "-c", script], env=env,
                             stdout=open(log, "w"), stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def _code_paths() -> list[Path]:
+    """The checkout and the venv the workers run, outermost only."""
+    paths = sorted({ROOT.resolve(), Path(sys.prefix).resolve()}, key=lambda p: len(p.parts))
+    return [p for i, p in enumerate(paths) if not any(p.is_relative_to(q) for q in paths[:i])]
 
 
 def _healthy(api: str) -> bool:
