@@ -16,6 +16,7 @@ import os
 import shutil
 import socket
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -65,10 +66,10 @@ class Remote:
         self.fs.rm(j)
         return gone
 
-    def sync_state(self, local_state: Path) -> int:
-        """Replace the local state cache by the remote's committed segments."""
+    def sync_state(self, local_state: Path, kinds: Sequence[str] = STATE_KINDS) -> int:
+        """Replace the local state cache by the remote's committed segments (of `kinds`)."""
         n = 0
-        for kind in STATE_KINDS:
+        for kind in kinds:
             folder = local_state / kind
             shutil.rmtree(folder, ignore_errors=True)
             folder.mkdir(parents=True, exist_ok=True)

@@ -36,7 +36,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from cleancorpus.pipeline.inputs.remote import local_root_for
+from cleancorpus.pipeline.inputs.remote import Remote, local_root_for
 from cleancorpus.pipeline.model import Document, Reject
 from cleancorpus.pipeline.run.state import Layout, remove_tree
 from cleancorpus.pipeline.schema import DOCUMENT_FIELDS, REJECT_FIELDS, REMOVED_TYPE, STAGED, STAGED_REJECTS
@@ -208,16 +208,11 @@ def state_layout(plan: RunPlan) -> Layout:
     dest = base / f"state-{plan.run_id}"
     if dest.exists():
         return Layout(dest)
-    fs, src = _fs(plan.remote or plan.run_url)
-    fs.invalidate_cache()  # listings cached by this process may predate the driver's snapshot
     tmp = base / f".state-{plan.run_id}.{os.getpid()}.tmp"
     remove_tree(tmp)
-    for kind in ("ledger", "lines"):
-        (tmp / "state" / kind).mkdir(parents=True)
-        keys = sorted(k for k in (fs.find(f"{src}/state/{kind}") if fs.exists(f"{src}/state/{kind}") else [])
-                      if k.endswith(".parquet"))
-        if keys:
-            fs.get(keys, [str(tmp / "state" / kind / k.rsplit("/", 1)[1]) for k in keys])
+    src = Remote(plan.remote or plan.run_url)
+    src.fs.invalidate_cache()  # listings cached by this process may predate the driver's snapshot
+    src.sync_state(tmp / "state", ("ledger", "lines"))
     for old in base.glob("state-*"):  # an earlier run's (one run writes an output at a time), not this one's
         if old.name != dest.name:
             remove_tree(old)
