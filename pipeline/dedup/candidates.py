@@ -5,7 +5,7 @@ bounds dedup's recall, and how many pairs pass the screen bounds its cost.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
@@ -29,10 +29,16 @@ def run_pairs(keys: np.ndarray) -> np.ndarray:
     n = keys.shape[0]
     with ThreadPoolExecutor(max_workers=2) as pool:
         codes = [c for band in pool.map(lambda b: _band_pairs(keys[:, b], n), range(keys.shape[1])) for c in band]
-    if not codes:
+    return merge_codes(codes, n)
+
+
+def merge_codes(parts: Iterable[np.ndarray], n: int) -> np.ndarray:
+    """Pair codes (a * n + b) from any number of bands or tasks as sorted distinct (a, b) rows, (m, 2)."""
+    arrays = [np.asarray(p, np.int64) for p in parts]
+    if not any(len(p) for p in arrays):
         return np.zeros((0, 2), np.int64)
-    pairs = sorted_unique(np.concatenate(codes).astype(np.int64))
-    return np.stack((pairs // n, pairs % n), axis=1)
+    codes = sorted_unique(np.concatenate(arrays))
+    return np.stack((codes // n, codes % n), axis=1)
 
 
 def _band_pairs(column: np.ndarray, n: int) -> list[np.ndarray]:

@@ -40,7 +40,7 @@ from typing import Any, cast
 import numpy as np
 
 from cleancorpus.pipeline.config import DedupConfig
-from cleancorpus.pipeline.dedup.candidates import _band_pairs, plausible
+from cleancorpus.pipeline.dedup.candidates import _band_pairs, merge_codes, plausible
 from cleancorpus.pipeline.dedup.compare import Compared, ShingleSets, related
 from cleancorpus.pipeline.dedup.decisions import (
     ClusterJob,
@@ -118,15 +118,6 @@ def band_task(columns: ArrayOrPath) -> np.ndarray:
         if codes:
             acc = sorted_unique(np.concatenate([acc, *(c.astype(np.int64) for c in codes)]))
     return acc
-
-
-def merge_codes(parts: Iterable[np.ndarray], n: int) -> np.ndarray:
-    """The band tasks' codes as run_pairs gives them: sorted distinct (a, b) rows, (m, 2)."""
-    arrays = [np.asarray(p, np.int64) for p in parts]
-    if not any(len(p) for p in arrays):
-        return np.zeros((0, 2), np.int64)
-    codes = sorted_unique(np.concatenate(arrays))
-    return np.stack((codes // n, codes % n), axis=1)
 
 
 def write_band_columns(keys: np.ndarray, folder: Path, tasks: int) -> list[Path]:
