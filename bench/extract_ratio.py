@@ -12,8 +12,7 @@ extract() / extract_html (1.0: as fast as trafilatura alone).
 from __future__ import annotations
 
 import argparse
-import glob
-import gzip
+import sys
 import time
 from pathlib import Path
 
@@ -27,14 +26,13 @@ from cleancorpus.pipeline.extraction.boilerplate_model import load_model
 from cleancorpus.pipeline.extraction.html import extract_html
 from cleancorpus.pipeline.extraction.page_type import page_type_model
 
-BENCH = Path(__file__).resolve().parents[2] / "shared" / "bench" / "extraction"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from throughput import DEFAULT_PAGES_DIR, WCXB_PAGES_DIR, load_pages  # noqa: E402
 
 
 def pages(step: int) -> list[str]:
-    files = sorted(glob.glob(str(BENCH / "wcxb-dev" / "html" / "*.html.gz")))[::step]
-    files += sorted(glob.glob(str(BENCH / "scrapinghub" / "html" / "*.html")))
-    raw = [gzip.decompress(Path(f).read_bytes()) if f.endswith(".gz") else Path(f).read_bytes() for f in files]
-    return [b.decode("utf-8", "replace") for b in raw]
+    chosen = load_pages(WCXB_PAGES_DIR)[::step] + load_pages(DEFAULT_PAGES_DIR)
+    return [data.decode("utf-8", "replace") for _, data, _, _ in chosen]
 
 
 def main() -> None:
