@@ -31,6 +31,7 @@ from cleancorpus.pipeline.run.runner import (
     backfill,
     default_workers,
     in_child,
+    pool_map,
 )
 from cleancorpus.pipeline.run.workers import dead_workers, kill_pool, new_pool
 from cleancorpus.pipeline.run.write import write_shard
@@ -63,6 +64,7 @@ _WARM: set[str] = set()  # config hashes whose models this (Dask worker) process
 _WARM_LOCK = threading.Lock()
 _DISPATCH: Any = None  # the dispatcher whose local pool _POOL is, to make a fresh one after a worker dies
 _CULPRITS: dict[Any, set[int] | None] = {}  # a broken pool -> the pids of its workers that died on their own
+_CLUSTER_MAP: Any = None  # while a split dedup step runs on Dask: the map that sends its tasks to the cluster
 
 
 def _on_pool(stage: str, fn: Callable[..., dict[str, Any]], args: tuple[Any, ...],
@@ -130,10 +132,30 @@ def process_shard_task(plan: RunPlan, shard: Shard) -> dict[str, Any]:
 
 
 @task(name="deduplicate", **_opts)
-def dedup_task(plan: RunPlan, folders: list[str]) -> dict[str, Any]:
+def dedup_task(plan: RunPlan, folders: list[str], split: bool = False) -> dict[str, Any]:
+    """The dedup step, here in the flow's process, next to the output's index. `split`: a
+    large run, whose own tasks go to the Dask cluster when the flow runs on one, else to a
+    local pool."""
+    if split:
+        if _CLUSTER_MAP is not None:
+            return deduplicate_run(plan, folders, map_fn=_CLUSTER_MAP)
+        with pool_map(_DISPATCH.workers if _DISPATCH is not None else default_workers()) as map_fn:
+            return deduplicate_run(plan, folders, map_fn=map_fn)
     if _ISOLATE_DEDUP:
         return in_child(deduplicate_run, plan, folders)
     return deduplicate_run(plan, folders)
+
+
+class _DaskMap:
+    """map_fn on a Dask cluster: fn on each item as tasks of the cluster, results in order. The
+    tasks take what they read from the store (staged shards, earlier runs' documents), never
+    from this machine's disk."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+
+    def __call__(self, fn: Callable[[Any], Any], items: Any) -> list[Any]:
+        return self.client.gather(self.client.map(fn, list(items), pure=False))
 
 
 @task(name="write-shard", task_run_name="write shard {shard.shard_id}", **_opts)
@@ -190,6 +212,20 @@ class PrefectDispatcher:
         _ISOLATE_DEDUP = not self.on_dask and self.workers > 1 and stage in LocalDispatcher.ISOLATED
         t = {"dedup": dedup_task, "commit": commit_task}[stage]
         return t(*args)
+
+    def split(self, stage: str, fn, args):  # type: ignore[no-untyped-def]
+        global _DISPATCH, _CLUSTER_MAP
+        _DISPATCH = self
+        if not self.on_dask:
+            return dedup_task(*args, split=True)
+        from prefect_dask import get_dask_client
+
+        with get_dask_client() as client:  # the flow's cluster (asked here, in the flow's context)
+            _CLUSTER_MAP = _DaskMap(client)
+            try:
+                return dedup_task(*args, split=True)
+            finally:
+                _CLUSTER_MAP = None
 
 
 def summary_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:

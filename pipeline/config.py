@@ -128,6 +128,10 @@ class DedupConfig(_Section):
         "share of the smaller text's numbers that the other must hold too (one may differ): a template filled in "
         "with other dates and figures is not a copy"))
     seed: int = 1
+    task_rows: int = Field(1_000_000, ge=0, description=(
+        "a run of more documents than this deduplicates as tasks of about this many documents each (candidates by "
+        "band range, confirmation by pair block, decisions by block of clusters: Dask tasks on a cluster, the local "
+        "pool otherwise), with the rows of one process; 0: always in one process"))
     spelling_variants: str = Field("spelling_variants.txt", description=(
         "British/American spelling variants folded before shingling (a file of pairs; empty: none)"))
 

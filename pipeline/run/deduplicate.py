@@ -8,8 +8,10 @@ index rows for the write and commit stages. `cleancorpus explain --output DIR` c
 """
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +25,9 @@ from cleancorpus.pipeline.dedup.compare import Compared
 from cleancorpus.pipeline.dedup.decisions import NO_DATE, DedupResult, RunCandidates, deduplicate
 from cleancorpus.pipeline.dedup.index import load_index
 from cleancorpus.pipeline.dedup.signatures import fold, shingle_set
+from cleancorpus.pipeline.dedup.tasks import MapFn, deduplicate_tasks
 from cleancorpus.pipeline.dedup.view import article_view, facts, view_share
+from cleancorpus.pipeline.inputs.remote import local_root_for
 from cleancorpus.pipeline.run import staging
 from cleancorpus.pipeline.run.plan import RunPlan
 from cleancorpus.pipeline.run.process import variants_for
@@ -49,69 +53,166 @@ def run_candidates(t: pa.Table, num_perm: int) -> RunCandidates:
 
 
 def decide(root: Path, remote: str | None, cfg: Config, run: RunCandidates,
-           run_sets: Callable[[int], Compared], run_group: Callable[[int], Any]) -> tuple[DedupResult, int]:
+           run_sets: Callable[[int], Compared], run_group: Callable[[int], Any],
+           map_fn: MapFn | None = None, tasks: int = 1) -> tuple[DedupResult, int]:
     """Decide every run row against the run and the output's index; (result, index size).
 
     run_sets(x) gives run row x's shingle set and run_group(x) names where it lives, so sets
-    are read a file at a time; earlier runs' texts are read a documents file at a time.
+    are read a file at a time; earlier runs' texts are read a documents file at a time. With a
+    map_fn, the work is split into `tasks` tasks of each kind (dedup/tasks.py), which it runs:
+    run_sets and run_group then go to those tasks and must pickle (_StagedSets, ShardOf).
     """
     index, index_files = load_index(Layout(root), cfg.dedup.bands)
-    variants = variants_for(cfg)
     n = len(run)
+    load_sets = SetLoader(run_sets, n, str(root), remote, cfg, index.doc_id, index_files)
+    group = RowGroup(run_group, n, index_files)
+    if map_fn is not None:
+        return deduplicate_tasks(run, index, cfg.dedup, load_sets, group, IndexRow(n), tasks, map_fn), len(index)
+    # run rows are read one set at a time (cheap); earlier runs' texts a file at a time
+    return deduplicate(run, index, cfg.dedup, load_sets, group, prefetch=IndexRow(n)), len(index)
 
-    def load_sets(rows: list[int]) -> dict[int, Compared]:
+
+@dataclass
+class SetLoader:
+    """dedup's load_sets: run rows from run_sets, earlier runs' rows (n and up) from their
+    documents files. A class, not a closure, so that dedup tasks can take it to other processes."""
+
+    run_sets: Callable[[int], Compared]
+    n: int
+    root: str
+    remote: str | None
+    cfg: Config
+    index_doc_id: np.ndarray
+    index_files: np.ndarray
+    _variants: dict[str, str] | None = field(default=None, repr=False)
+
+    def __call__(self, rows: list[int]) -> dict[int, Compared]:
         res: dict[int, Compared] = {}
         by_file: dict[str, list[int]] = {}
         for x in rows:
-            if x < n:
-                res[x] = run_sets(x)
+            if x < self.n:
+                res[x] = self.run_sets(x)
             else:
-                by_file.setdefault(str(index_files[x - n]), []).append(x)
+                by_file.setdefault(str(self.index_files[x - self.n]), []).append(x)
+        if by_file and self._variants is None:
+            self._variants = variants_for(self.cfg)
         for f, xs in by_file.items():
-            tt = _read_documents_file(root, remote, f)
-            rows = {r["doc_id"]: r for r in tt.to_pylist()} if tt is not None else {}
+            tt = _read_documents_file(Path(self.root), self.remote, f)
+            docs = {r["doc_id"]: r for r in tt.to_pylist()} if tt is not None else {}
             for x in xs:
-                r = rows.get(str(index.doc_id[x - n]), {})
-                res[x] = compared_from_text(r.get("text") or "", cfg, variants, r.get("domain"), r.get("title"))
+                r = docs.get(str(self.index_doc_id[x - self.n]), {})
+                res[x] = compared_from_text(r.get("text") or "", self.cfg, self._variants or {}, r.get("domain"),
+                                            r.get("title"))
         return res
 
-    def group(x: int) -> tuple[str, Any]:
-        return ("run", run_group(x)) if x < n else ("index", str(index_files[x - n]))
 
-    # run rows are read one set at a time (cheap); earlier runs' texts a file at a time
-    return deduplicate(run, index, cfg.dedup, load_sets, group, prefetch=lambda x: x >= n), len(index)
+@dataclass(frozen=True)
+class RowGroup:
+    """Where row x's set lives: its run shard, or its earlier run's documents file."""
+
+    run_group: Callable[[int], Any]
+    n: int
+    index_files: np.ndarray
+
+    def __call__(self, x: int) -> tuple[str, Any]:
+        return ("run", self.run_group(x)) if x < self.n else ("index", str(self.index_files[x - self.n]))
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    """Whether a row is an earlier run's (read a file at a time, so worth prefetching its group)."""
+
+    n: int
+
+    def __call__(self, x: int) -> bool:
+        return x >= self.n
+
+
+@dataclass(frozen=True)
+class ShardOf:
+    """The shard of run row x, from the first row of each shard."""
+
+    starts: np.ndarray  # (shards + 1,) cumulative row counts
+
+    def __call__(self, x: int) -> int:
+        return int(np.searchsorted(self.starts, x, side="right")) - 1
 
 
 class _StagedSets:
     """What confirms a staged row (shingle set, facts, the share of its text they come from),
     read straight from its shard's files: nothing else is held. (os.pread: one call, no seek
-    and no read-ahead buffer to throw away per set.)"""
+    and no read-ahead buffer to throw away per set.)
 
-    def __init__(self, shard_folders: list[str], where: list[tuple[int, int]], sites: list[str | None],
-                 titles: list[str | None]) -> None:
-        self.folders, self.where, self.sites, self.titles = shard_folders, where, sites, titles
+    It pickles without its open files and caches, so dedup tasks take it to other processes:
+    there, a shard staged in the store is fetched once into `scratch`, a folder for the run
+    under the machine's own work dir for the stage (resolved where it is used), and its sites
+    and titles are read from its staged rows."""
+
+    def __init__(self, folders: list[str], starts: np.ndarray, sites: list[str | None] | None = None,
+                 titles: list[str | None] | None = None, scratch: tuple[str, str] | None = None) -> None:
+        self.folders, self.shard_of, self.scratch = folders, ShardOf(starts), scratch  # scratch: (stage, run id)
+        self.sites, self.titles = sites, titles
+        self._reset()
+
+    def _reset(self) -> None:
         self.offsets: dict[tuple[int, str], list[int]] = {}
         self.handles: dict[tuple[int, str], int] = {}
         self.view_share: dict[int, np.ndarray] = {}
+        self.meta: dict[int, tuple[list[Any], list[Any]]] = {}
+        self.local: dict[int, Path] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"folders": self.folders, "shard_of": self.shard_of, "scratch": self.scratch, "sites": None,
+                "titles": None}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._reset()
+
+    def _folder(self, si: int) -> Path:
+        if si not in self.local:
+            f = self.folders[si]
+            if staging.is_url(f):
+                if self.scratch is None:
+                    raise ValueError(f"{f}: a staged shard in a store needs a local scratch folder")
+                stage, run_id = self.scratch
+                local = local_root_for(stage) / f"run-{run_id}" / "dedup-sets" / f.rstrip("/").rsplit("/", 1)[1]
+                if not (local / staging.DEDUP_FILES[-1]).exists():
+                    staging.get_files(f, staging.DEDUP_FILES, local)
+                self.local[si] = local
+            else:
+                self.local[si] = Path(f)
+        return self.local[si]
 
     def _read(self, si: int, ri: int, name: str) -> np.ndarray:
         key = (si, name)
         if key not in self.handles:
-            self.offsets[key] = np.load(Path(self.folders[si]) / f"{name}_offsets.npy").tolist()
-            self.handles[key] = os.open(Path(self.folders[si]) / f"{name}.bin", os.O_RDONLY)
+            self.offsets[key] = np.load(self._folder(si) / f"{name}_offsets.npy").tolist()
+            self.handles[key] = os.open(self._folder(si) / f"{name}.bin", os.O_RDONLY)
         offs = self.offsets[key]
         return np.frombuffer(os.pread(self.handles[key], (offs[ri + 1] - offs[ri]) * 4, offs[ri] * 4), dtype=np.uint32)
 
+    def _site_title(self, si: int, ri: int, x: int) -> tuple[str | None, str | None]:
+        if self.sites is not None and self.titles is not None:
+            return self.sites[x], self.titles[x]
+        if si not in self.meta:
+            t = staging.read_staged(self.folders[si], "docs.parquet", ["domain", "title"])
+            self.meta[si] = (t.column("domain").to_pylist(), t.column("title").to_pylist())
+        return self.meta[si][0][ri], self.meta[si][1][ri]
+
     def __call__(self, x: int) -> Compared:
-        si, ri = self.where[x]
+        si = self.shard_of(x)
+        ri = x - int(self.shard_of.starts[si])
         if si not in self.view_share:
-            self.view_share[si] = np.load(Path(self.folders[si]) / "view_share.npy")
-        return Compared(self._read(si, ri, "sets"), self._read(si, ri, "facts"),
-                        float(self.view_share[si][ri]), self.sites[x], self.titles[x])
+            self.view_share[si] = np.load(self._folder(si) / "view_share.npy")
+        site, title = self._site_title(si, ri, x)
+        return Compared(self._read(si, ri, "sets"), self._read(si, ri, "facts"), float(self.view_share[si][ri]),
+                        site, title)
 
     def close(self) -> None:
         for fd in self.handles.values():
             os.close(fd)
+        self.handles.clear()
 
 
 def compared_from_text(text: str, cfg: Config, variants: dict[str, str], site: str | None = None,
@@ -123,18 +224,29 @@ def compared_from_text(text: str, cfg: Config, variants: dict[str, str], site: s
                     site, title)
 
 
-def deduplicate_run(plan: RunPlan, shard_folders: list[str]) -> dict[str, Any]:
+def task_count(cfg: Config, n: int) -> int:
+    """How many tasks of each kind dedup of n run documents splits into (0: one process)."""
+    rows = cfg.dedup.task_rows
+    if not cfg.dedup.enabled or rows <= 0 or n <= rows:
+        return 0
+    return max(2, math.ceil(n / rows))
+
+
+def deduplicate_run(plan: RunPlan, shard_folders: list[str], map_fn: MapFn | None = None) -> dict[str, Any]:
     """Global step: decide every candidate against this run and the persistent index.
 
     Staged shards in a store (run/staging.py) are read from it: the columns decided on, and a
-    local copy of the sets that confirm pairs (read a set at a time)."""
+    local copy of the sets that confirm pairs (read a set at a time). With a map_fn (a local
+    pool's or a Dask cluster's) and a run over `[dedup] task_rows`, the work goes to tasks
+    (dedup/tasks.py), which read the sets they need from the stage themselves."""
     cfg = plan.config()
     plan.run_dir.mkdir(parents=True, exist_ok=True)
-    tables, where = [], []
-    for si, folder in enumerate(shard_folders):
+    tables, counts = [], []
+    for folder in shard_folders:
         t = staging.read_staged(folder, "docs.parquet", DEDUP_COLUMNS)
         tables.append(t)
-        where.extend((si, r) for r in range(len(t)))
+        counts.append(len(t))
+    where = [(si, r) for si, c in enumerate(counts) for r in range(c)]
     t = pa.concat_tables(tables) if tables else empty_table(STAGED.select(DEDUP_COLUMNS))
     n = len(t)
     if not cfg.dedup.enabled or n == 0:
@@ -143,10 +255,21 @@ def deduplicate_run(plan: RunPlan, shard_folders: list[str]) -> dict[str, Any]:
                          "cluster_size": [1] * n, "duplicate_of": [None] * n, "similarity": [None] * n})
         return {"candidates": n, "kept": n, "duplicates": 0}
     run = run_candidates(t, cfg.dedup.num_perm)
-    local_folders = [str(staging.fetch(plan, f, staging.DEDUP_FILES)) for f in shard_folders]
-    sets = _StagedSets(local_folders, where, t.column("domain").to_pylist(), t.column("title").to_pylist())
+    starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    # tasks read earlier runs' texts from the output: from any machine when it is in a store, but
+    # a local output staged elsewhere ([run] work_dir) is on this machine's disk alone
+    shared = plan.remote is not None or plan.stage is None
+    tasks = task_count(cfg, n) if map_fn is not None and shared else 0
+    if tasks:  # the tasks fetch what they need from the stage, on their own machines
+        scratch = (plan.stage, plan.run_id) if plan.stage else None
+        sets = _StagedSets(list(shard_folders), starts, t.column("domain").to_pylist(), t.column("title").to_pylist(),
+                           scratch)
+    else:
+        local = [str(staging.fetch(plan, f, staging.DEDUP_FILES)) for f in shard_folders]
+        sets = _StagedSets(local, starts, t.column("domain").to_pylist(), t.column("title").to_pylist())
     try:
-        result, index_size = decide(plan.layout.root, plan.remote, cfg, run, sets, lambda x: where[x][0])
+        result, index_size = decide(plan.layout.root, plan.remote, cfg, run, sets, sets.shard_of,
+                                    map_fn if tasks else None, tasks)
     finally:
         sets.close()
     d = result.decisions
@@ -171,7 +294,8 @@ def deduplicate_run(plan: RunPlan, shard_folders: list[str]) -> dict[str, Any]:
     unchanged = n - len(fresh)
     dups = sum(1 for x in d if x.status in ("exact_duplicate", "near_duplicate"))
     return {"candidates": n, "kept": n - dups - unchanged, "duplicates": dups, "unchanged": unchanged,
-            "pairs_checked": result.pairs_checked, "pairs_confirmed": result.pairs_confirmed, "index_size": index_size}
+            "pairs_checked": result.pairs_checked, "pairs_confirmed": result.pairs_confirmed, "index_size": index_size,
+            "tasks": tasks}
 
 
 def _write_decisions(plan: RunPlan, where: list[tuple[int, int]], n_shards: int, cols: dict[str, list[Any]]) -> None:

@@ -23,7 +23,7 @@ from cleancorpus.pipeline.config import load_config
 from cleancorpus.pipeline.inputs.remote import Remote, is_remote, local_root_for
 from cleancorpus.pipeline.run import staging
 from cleancorpus.pipeline.run.commit import commit_run
-from cleancorpus.pipeline.run.deduplicate import deduplicate_run
+from cleancorpus.pipeline.run.deduplicate import deduplicate_run, task_count
 from cleancorpus.pipeline.run.plan import RunPlan, Shard, plan_run
 from cleancorpus.pipeline.run.process import SHARD_CRASHES, process_shard, warm
 from cleancorpus.pipeline.run.state import Layout, LockHeld, output_lock, recover
@@ -45,6 +45,10 @@ class Dispatcher(Protocol):
 
     def one(self, stage: str, fn: Callable[..., dict[str, Any]], args: tuple[Any, ...]) -> dict[str, Any]: ...
 
+    def split(self, stage: str, fn: Callable[..., dict[str, Any]], args: tuple[Any, ...]) -> dict[str, Any]:
+        """fn(*args, map_fn=...): one step that hands its own tasks to map_fn (dedup of a large run)."""
+        ...
+
 
 class WorkerDied(RuntimeError):
     """Workers kept dying on a shard and no record could be blamed."""
@@ -65,6 +69,24 @@ def in_child(fn: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
     pool = new_pool(1)
     try:
         return pool.submit(fn, *args).result()
+    except BaseException:
+        kill_pool(pool)
+        raise
+    finally:
+        pool.shutdown()
+
+
+@contextmanager
+def pool_map(workers: int) -> Iterator[Callable[..., Any]]:
+    """A map over a fresh local pool of `workers` processes (the builtin map for one), for a
+    step's own tasks. The workers are forked at once, before the step loads its data."""
+    if workers <= 1:
+        yield map
+        return
+    pool = new_pool(workers)
+    pool.submit(int).result()  # fork every worker now (a fork pool starts them all at the first submit)
+    try:
+        yield pool.map
     except BaseException:
         kill_pool(pool)
         raise
@@ -152,6 +174,15 @@ class LocalDispatcher:
         self._tick(stage, 1, 1, r)
         return r
 
+    def split(self, stage: str, fn: Callable[..., dict[str, Any]], args: tuple[Any, ...]) -> dict[str, Any]:
+        """In this process, its tasks on a local pool: the step's large working set is in the
+        tasks, which end with it."""
+        self._tick(stage, 0, 1, {})
+        with pool_map(self.workers) as map_fn:
+            r = fn(*args, map_fn=map_fn)
+        self._tick(stage, 1, 1, r)
+        return r
+
     def _tick(self, stage: str, done: int, total: int, result: dict[str, Any]) -> None:
         if self.progress:
             self.progress(stage, done, total, result)
@@ -211,7 +242,10 @@ def _execute(plan: RunPlan, dispatch: Dispatcher) -> dict[str, Any]:
     processed = dispatch.map("process", process_shard, [(plan, s) for s in shards], SHARD_CRASHES)
     folders = [p["folder"] for p in processed]
     seconds["process"], t = time.monotonic() - t, time.monotonic()
-    dedup = dispatch.one("dedup", deduplicate_run, (plan, folders))
+    if task_count(plan.config(), sum(p.get("candidates", 0) for p in processed)):
+        dedup = dispatch.split("dedup", deduplicate_run, (plan, folders))
+    else:
+        dedup = dispatch.one("dedup", deduplicate_run, (plan, folders))
     seconds["dedup"], t = time.monotonic() - t, time.monotonic()
     written = dispatch.map("write", write_shard, [(plan, s, f) for s, f in zip(shards, folders)])
     seconds["write"] = time.monotonic() - t

@@ -213,8 +213,9 @@ def state_layout(plan: RunPlan) -> Layout:
     src = Remote(plan.remote or plan.run_url)
     src.fs.invalidate_cache()  # listings cached by this process may predate the driver's snapshot
     src.sync_state(tmp / "state", ("ledger", "lines"))
-    for old in base.glob("state-*"):  # an earlier run's (one run writes an output at a time), not this one's
-        if old.name != dest.name:
+    # an earlier run's state and dedup scratch (one run writes an output at a time), not this one's
+    for old in [*base.glob("state-*"), *base.glob("run-*")]:
+        if old.name not in (dest.name, f"run-{plan.run_id}"):
             remove_tree(old)
     try:
         os.rename(tmp, dest)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import SEEDS, read
+from conftest import SEEDS, read, run_local
 
 
 @pytest.fixture(scope="session")
@@ -39,6 +39,26 @@ def test_flow_run_matches_local_run_and_records_artifact(prefect_harness, tmp_pa
     report = tmp_path / "o" / "report.html"
     assert head and "kept 4, rejected 1 (near_duplicate 1)" in head[0].data and str(report) in head[0].data
     assert report.exists() and "near_duplicate" in report.read_text()
+
+
+@pytest.mark.slow
+def test_flow_splits_a_large_dedup_into_tasks_on_its_pool(prefect_harness, tmp_path, seeds_dir):
+    """A run past [dedup] task_rows: the dedup task hands its own tasks to a local pool, and the
+    rows are those of dedup in one process."""
+    from cleancorpus.flows.backfill import cleancorpus_flow
+
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("[dedup]\ntask_rows = 2\n")
+    summary = cleancorpus_flow(inputs=[str(seeds_dir)], output=str(tmp_path / "o"), config_path=str(cfg), workers=2)
+    ref = run_local([seeds_dir], tmp_path / "ref")
+    assert summary["dedup"]["tasks"] >= 2 and ref["dedup"]["tasks"] == 0
+
+    def rows(out, kind):
+        return sorted(({k: v for k, v in r.items() if k not in ("run_id", "ingested_at")} for r in read(out, kind)),
+                      key=lambda r: r["doc_id"])
+    for kind in ("documents", "rejects"):
+        assert rows(tmp_path / "o", kind) == rows(tmp_path / "ref", kind)
+    assert [r["reason"] for r in read(tmp_path / "o", "rejects")] == ["near_duplicate"]
 
 
 @pytest.mark.slow

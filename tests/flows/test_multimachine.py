@@ -11,6 +11,7 @@ packs.
 """
 from __future__ import annotations
 
+import glob
 import json
 import os
 import random
@@ -236,11 +237,15 @@ def test_dask_workers_on_other_machines_share_only_the_store(s3_env, tmp_path, s
 
             cfg = tmp_path / "c.toml"  # several shards, so that both workers get some
             cfg.write_text("[run]\nshard_max_files = 2\n")
+            # on the cluster, dedup split into tasks as a run past [dedup] task_rows is; the local
+            # reference decides in one process
+            split = tmp_path / "split.toml"
+            split.write_text(cfg.read_text() + "\n[dedup]\ntask_rows = 2\n")
             first = {**_articles(6, 0, promo={1, 4}), **{f.name: f.read_text() for f in sorted(seeds_dir.glob("*.txt"))}}
             for name, text in first.items():
                 fs.pipe_file(f"mm-inputs/docs/{name}", text.encode())
             remote, local = "s3://mm-lake/corpus", tmp_path / "local"
-            dask_run = CLI + ["s3://mm-inputs/docs", "-o", remote, "-c", str(cfg), "--dask-address", address]
+            dask_run = CLI + ["s3://mm-inputs/docs", "-o", remote, "-c", str(split), "--dask-address", address]
             local_run = CLI + ["s3://mm-inputs/docs", "-o", str(local), "-c", str(cfg), "--no-prefect", "--workers", "2"]
 
             def run(cmd: list[str]) -> float:
@@ -260,6 +265,9 @@ def test_dask_workers_on_other_machines_share_only_the_store(s3_env, tmp_path, s
                 fs.pipe_file(f"mm-inputs/docs/{name}", text.encode())
             seconds |= {"dask 2": run(dask_run), "local 2": run(local_run)}
             print("wall seconds:", {k: round(v, 1) for k, v in seconds.items()})
+            # the dedup tasks fetched the staged shards' sets on the workers themselves
+            fetched = client.run(glob.glob, str(Path.home() / ".cache" / "cleancorpus" / "*" / "run-*" / "dedup-sets" / "*"))
+            assert any(fetched.values()), fetched
 
         def from_s3(kind: str) -> list[dict]:
             import pyarrow.dataset as ds
@@ -280,6 +288,7 @@ def test_dask_workers_on_other_machines_share_only_the_store(s3_env, tmp_path, s
         print("stage seconds, dask:", [s["seconds"] for s in summaries], "local:", [s["seconds"] for s in local_summaries])
         for s, ls in zip(summaries, local_summaries, strict=True):
             assert s["counts"] == ls["counts"] and s["inputs_skipped_unchanged"] == ls["inputs_skipped_unchanged"]
+            assert s["dedup"]["tasks"] >= 2 and ls["dedup"]["tasks"] == 0
         # (run 1's files: all but one by the ledger's size and time on the driver, the re-uploaded
         # one by its content hash on a worker, which would otherwise have cleaned it again)
         assert summaries[1]["inputs_skipped_unchanged"] == len(first)
