@@ -100,15 +100,37 @@ GROWTH = pa.schema([("doc_id", pa.string()), ("added", pa.int32())])
 DUP_TEXTS = pa.schema([("doc_id", pa.string()), ("text", pa.string())])
 
 
+# The dedup index: a row per document a run decided on (kept, or folded into `rep`). Its LSH
+# band keys are stored apart, partitioned by band range (INDEX_BAND_PARTS files per run, rows in
+# the segment's order), so that a lookup reads only its bands' files.
+INDEX = pa.schema([("doc_id", pa.string()), ("hash64", pa.uint64()), ("cluster_size", pa.int32()),
+                   ("doc_file", pa.string()), ("rep", pa.string())])
+INDEX_BAND_PARTS = 8
+
+
 def index_schema(bands: int) -> pa.Schema:
-    """The dedup index: a row per document a run decided on (kept, or folded into `rep`)."""
-    return pa.schema([("doc_id", pa.string()), ("hash64", pa.uint64()), ("bands", pa.list_(pa.uint32(), bands)),
-                      ("cluster_size", pa.int32()), ("doc_file", pa.string()), ("rep", pa.string())])
+    """The index with its band keys in one column, as a run builds it (before it is stored
+    partitioned) and as format 2 stored it."""
+    return pa.schema([INDEX.field("doc_id"), INDEX.field("hash64"), pa.field("bands", pa.list_(pa.uint32(), bands)),
+                      INDEX.field("cluster_size"), INDEX.field("doc_file"), INDEX.field("rep")])
+
+
+def band_ranges(bands: int) -> list[tuple[int, int]]:
+    """The band ranges [lo, hi) the index is stored in: INDEX_BAND_PARTS near-equal ones."""
+    parts = max(1, min(INDEX_BAND_PARTS, bands))
+    bounds = [bands * i // parts for i in range(parts + 1)]
+    return list(zip(bounds[:-1], bounds[1:]))
+
+
+def band_part_schema(width: int) -> pa.Schema:
+    """One band range of the index: the keys of `width` bands per row."""
+    return pa.schema([pa.field("bands", pa.list_(pa.uint32(), width))])
 
 
 # The format version of each kind of state segment, written into the segment's metadata.
 # Segments written before versions existed read as version 1. 2: the dedup index's `rep` column.
-STATE_VERSIONS = {"ledger": 2, "lines": 2, "dedup": 2, "dedup_growth": 2, "dedup_texts": 2}
+# 3: the index's band keys moved to dedup_bands/, a file per band range.
+STATE_VERSIONS = {"ledger": 2, "lines": 2, "dedup": 3, "dedup_bands": 1, "dedup_growth": 2, "dedup_texts": 2}
 
 
 def state_metadata(kind: str) -> dict[bytes, bytes]:

@@ -1,8 +1,9 @@
 """The persistent dedup index (state/dedup/, a segment per run): what earlier runs decided.
 
-A row per document a run decided on: its doc_id, 8 bytes of its text hash, its LSH band keys,
-its cluster's size, the file holding its text (for confirmation) and, for a rejected
-duplicate, the kept document it was folded into.
+A row per document a run decided on: its doc_id, 8 bytes of its text hash, its cluster's size,
+the file holding its text (for confirmation) and, for a rejected duplicate, the kept document it
+was folded into. Its LSH band keys are in state/dedup_bands/, a file per band range and run
+(schema.band_ranges), so a lookup split by band range reads only its range's files.
 """
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
 
-from cleancorpus.pipeline.run.state import Layout, read_segments
-from cleancorpus.pipeline.schema import GROWTH, index_schema
+from cleancorpus.pipeline.run.state import Layout, StateError, band_part_path, read_segment, read_segments
+from cleancorpus.pipeline.schema import GROWTH, INDEX, band_ranges
 
 _MAX_INDEX_HITS = 8
 
@@ -25,9 +28,11 @@ class IndexView:
 
     doc_id: np.ndarray  # object
     hash64: np.ndarray  # uint64
-    bands: np.ndarray  # (m, bands) uint32
+    bands: np.ndarray | None  # (m, bands) uint32; None when left in its stored band-range files (parts)
     cluster_size: np.ndarray  # int32
     rep: np.ndarray | None = None  # object: kept doc_id for duplicates, None for kept rows
+    # the stored band ranges: (lo, hi, the range's file of each segment, in row order)
+    parts: list[tuple[int, int, list[str]]] = field(default_factory=list)
     _band_sorted: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list, repr=False)
     _hash_order: np.ndarray | None = field(default=None, repr=False)
 
@@ -44,10 +49,14 @@ class IndexView:
     def __len__(self) -> int:
         return len(self.doc_id)
 
+    @property
+    def n_bands(self) -> int:
+        return self.bands.shape[1] if self.bands is not None else (self.parts[-1][1] if self.parts else 0)
+
     def prepare(self) -> None:
         self._hash_order = np.argsort(self.hash64, kind="stable")
         self._band_sorted = []
-        for b in range(self.bands.shape[1]):
+        for b in range(self.bands.shape[1] if self.bands is not None else 0):
             order = np.argsort(self.bands[:, b], kind="stable")
             self._band_sorted.append((self.bands[order, b], order))
 
@@ -74,6 +83,7 @@ class IndexView:
         of its own and a lookup task reads only its bands' part (band_part_hits)."""
         if not self._band_sorted:
             self.prepare()
+        assert self.bands is not None, "band keys not loaded: read the stored parts (load_index with_bands)"
         return (np.stack([self._band_sorted[b][0] for b in range(lo, hi)]).reshape(hi - lo, len(self)),
                 np.stack([self._band_sorted[b][1] for b in range(lo, hi)]).reshape(hi - lo, len(self)))
 
@@ -98,9 +108,14 @@ def band_part_hits(sorted_keys: np.ndarray, order: np.ndarray, keys32: np.ndarra
     return np.array(got, dtype=np.int64).reshape(-1, 2)
 
 
-def load_index(layout: Layout, bands: int) -> tuple[IndexView, np.ndarray]:
-    """The dedup index and, per row, the documents file that holds the document."""
-    t = read_segments(layout, "dedup", index_schema(bands))
+def load_index(layout: Layout, bands: int, with_bands: bool = True) -> tuple[IndexView, np.ndarray]:
+    """The dedup index and, per row, the documents file that holds the document. with_bands:
+    its band keys read from every range file; without, only where they are (IndexView.parts),
+    for lookups that read a range each (dedup/tasks.py)."""
+    folder = layout.segments("dedup")
+    segs = sorted(folder.glob("*.parquet")) if folder.exists() else []
+    tables = [read_segment(f, "dedup", INDEX) for f in segs]  # migrates older segments, band files first
+    t = pa.concat_tables(tables) if tables else INDEX.empty_table()
     growth = read_segments(layout, "dedup_growth", GROWTH)
     doc_id = np.array(t.column("doc_id").to_pylist(), dtype=object)
     sizes = t.column("cluster_size").to_numpy().astype(np.int32) if len(t) else np.zeros(0, np.int32)
@@ -109,14 +124,40 @@ def load_index(layout: Layout, bands: int) -> tuple[IndexView, np.ndarray]:
         for d, a in zip(growth.column("doc_id").to_pylist(), growth.column("added").to_pylist()):
             if d in pos:
                 sizes[pos[d]] += a
-    bands_arr = (
-        t.column("bands").combine_chunks().flatten().to_numpy().reshape(len(t), bands).astype(np.uint32)
-        if len(t) else np.zeros((0, bands), np.uint32)
-    )
+    parts = [(lo, hi, [str(band_part_path(layout.state, lo, hi, f.name)) for f in segs]) for lo, hi in band_ranges(bands)]
     view = IndexView(
         doc_id=doc_id,
         hash64=t.column("hash64").to_numpy().astype(np.uint64) if len(t) else np.zeros(0, np.uint64),
-        bands=bands_arr, cluster_size=sizes, rep=np.array(t.column("rep").to_pylist(), dtype=object),
+        bands=_read_bands(parts, [len(x) for x in tables], bands) if with_bands else None,
+        cluster_size=sizes, rep=np.array(t.column("rep").to_pylist(), dtype=object), parts=parts,
     )
     files = np.array(t.column("doc_file").to_pylist(), dtype=object)
     return view, files
+
+
+def read_band_part(paths: list[str], rows: list[int] | None = None) -> np.ndarray:
+    """(m, width) keys of one band range over the given files (paths or URLs), in their order;
+    rows: each file's expected row count (its segment's)."""
+    import fsspec
+
+    got = []
+    for i, p in enumerate(paths):
+        try:
+            fs, path = fsspec.core.url_to_fs(p)
+            t = pq.read_table(path, filesystem=fs)
+        except (OSError, pa.ArrowInvalid) as e:
+            raise StateError(f"index band file {p} is missing or damaged ({e}); `cleancorpus repair` rebuilds the "
+                             "index from the Parquet") from None
+        if rows is not None and len(t) != rows[i]:
+            raise StateError(f"index band file {p} has {len(t)} rows, its segment {rows[i]}; `cleancorpus repair` "
+                             "rebuilds the index from the Parquet")
+        width = t.schema.field("bands").type.list_size
+        got.append(t.column("bands").combine_chunks().flatten().to_numpy().reshape(len(t), width))
+    return np.concatenate(got).astype(np.uint32) if got else np.zeros((0, 0), np.uint32)
+
+
+def _read_bands(parts: list[tuple[int, int, list[str]]], rows: list[int], bands: int) -> np.ndarray:
+    m = sum(rows)
+    if m == 0:
+        return np.zeros((0, bands), np.uint32)
+    return np.ascontiguousarray(np.hstack([read_band_part(paths, rows) for _, _, paths in parts]))

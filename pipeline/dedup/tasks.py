@@ -52,7 +52,7 @@ from cleancorpus.pipeline.dedup.decisions import (
     deduplicate,
     live_pairs,
 )
-from cleancorpus.pipeline.dedup.index import IndexView, band_part_hits
+from cleancorpus.pipeline.dedup.index import IndexView, band_part_hits, read_band_part
 from cleancorpus.pipeline.dedup.signatures import band_keys, sorted_unique
 
 MapFn = Callable[..., Iterable[Any]]  # map_fn(fn, items): fn(item) for each, results in order
@@ -322,7 +322,7 @@ def write_index_parts(index: IndexView, folder: Path, tasks: int) -> list[Path]:
     only its bands' file (the index itself is stored as today)."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
-    for lo, hi in even_ranges(index.bands.shape[1], tasks):
+    for lo, hi in even_ranges(index.n_bands, tasks):
         keys, order = index.band_part(lo, hi)
         p = folder / f"index_bands_{lo:03d}_{hi:03d}.npz"
         np.savez(p, keys=keys, order=order, bands=np.array([lo, hi]))
@@ -330,10 +330,15 @@ def write_index_parts(index: IndexView, folder: Path, tasks: int) -> list[Path]:
     return paths
 
 
-def index_part_task(item: tuple[ArrayOrPath | tuple[np.ndarray, np.ndarray], np.ndarray]) -> np.ndarray:
+def index_part_task(item: tuple[ArrayOrPath | tuple[np.ndarray, np.ndarray] | list[str], np.ndarray]) -> np.ndarray:
     """One band part's (run row, index row) hits, sorted (k, 2): item is (part, the run's keys
-    of those bands), the part an .npz of write_index_parts or (sorted keys, order) arrays."""
+    of those bands), the part an .npz of write_index_parts, (sorted keys, order) arrays, or the
+    stored index's files of that band range (paths or URLs, in row order: IndexView.parts)."""
     part, cols = item
+    if isinstance(part, list):
+        keys = read_band_part(part)
+        order = np.argsort(keys, axis=0, kind="stable").T
+        return band_part_hits(np.take_along_axis(keys.T, order, axis=1), order, cols)
     if isinstance(part, tuple):
         return band_part_hits(part[0], part[1], cols)
     with np.load(part) as f:
@@ -352,9 +357,13 @@ class SplitIndexHits:
         m = len(index)
         if m == 0 or not len(keys32):
             return []
-        ranges = even_ranges(index.bands.shape[1], self.tasks)
-        parts: list[Any] = (write_index_parts(index, self.folder, self.tasks) if self.folder is not None
-                            else [index.band_part(lo, hi) for lo, hi in ranges])
+        if index.bands is None:  # as stored: a task per band range reads that range's files
+            ranges = [(lo, hi) for lo, hi, _ in index.parts]
+            parts: list[Any] = [paths for _, _, paths in index.parts]
+        else:
+            ranges = even_ranges(index.bands.shape[1], self.tasks)
+            parts = (write_index_parts(index, self.folder, self.tasks) if self.folder is not None
+                     else [index.band_part(lo, hi) for lo, hi in ranges])
         items = [(p, np.ascontiguousarray(keys32[:, lo:hi])) for p, (lo, hi) in zip(parts, ranges)]
         codes = [h[:, 0] * m + h[:, 1] for h in self.map_fn(index_part_task, items)]
         merged = sorted_unique(np.concatenate(codes)) if codes else np.zeros(0, np.int64)

@@ -22,7 +22,7 @@ from typing import IO, Any
 
 import fsspec
 
-STATE_KINDS = ("ledger", "lines", "dedup", "dedup_growth")
+STATE_KINDS = ("ledger", "lines", "dedup", "dedup_bands", "dedup_growth")
 JOURNAL = "state/publish-journal.json"
 LEASE = "state/lease.json"
 

@@ -20,7 +20,7 @@ from cleancorpus.pipeline import __version__
 from cleancorpus.pipeline.config import Config
 from cleancorpus.pipeline.run import staging
 from cleancorpus.pipeline.run.plan import RunPlan
-from cleancorpus.pipeline.run.state import commit, empty_table, remove_tree, write_segment
+from cleancorpus.pipeline.run.state import commit, empty_table, index_parts, remove_tree, write_segment
 from cleancorpus.pipeline.schema import LEDGER, LINES, index_schema
 
 
@@ -91,9 +91,10 @@ def commit_run(plan: RunPlan, process_stats: list[dict[str, Any]], dedup_stats: 
         if len(growth):
             staged_state.append((growth, "dedup_growth"))
     for table, kind in staged_state:
-        tmp = run_dir / "state" / kind / seg
-        write_segment(table, kind, tmp)
-        moves.append((tmp, layout.segments(kind) / seg))
+        for kind_, name, part in (index_parts(table, seg) if kind == "dedup" else [(kind, seg, table)]):
+            tmp = run_dir / "state" / kind_ / name
+            write_segment(part, kind_, tmp)
+            moves.append((tmp, layout.segments(kind_) / name))
     summary = run_summary(plan, process_stats, dedup_stats, write_stats, finished, seconds)
     summ_tmp = run_dir / "summary.json"
     summ_tmp.write_text(json.dumps(summary, indent=2))

@@ -62,7 +62,12 @@ def decide(root: Path, remote: str | None, cfg: Config, run: RunCandidates,
     map_fn, the work is split into `tasks` tasks of each kind (dedup/tasks.py), which it runs:
     run_sets and run_group then go to those tasks and must pickle (_StagedSets, ShardOf).
     """
-    index, index_files = load_index(Layout(root), cfg.dedup.bands)
+    # split: the lookups read the index's band keys a range each, where they are stored (an
+    # object-store output's own files, which the tasks' machines can read)
+    index, index_files = load_index(Layout(root), cfg.dedup.bands, with_bands=map_fn is None)
+    if remote and map_fn is not None:
+        index.parts = [(lo, hi, [f"{remote.rstrip('/')}/state/dedup_bands/{Path(p).name}" for p in paths])
+                       for lo, hi, paths in index.parts]
     n = len(run)
     load_sets = SetLoader(run_sets, n, str(root), remote, cfg, index.doc_id, index_files)
     group = RowGroup(run_group, n, index_files)

@@ -23,7 +23,7 @@ from cleancorpus.pipeline.dedup.signatures import index_band_keys
 from cleancorpus.pipeline.inputs.readers import content_hash
 from cleancorpus.pipeline.model import Document, text_hash
 from cleancorpus.pipeline.run.process import sign
-from cleancorpus.pipeline.run.state import Layout, StateError, output_lock, read_segments, write_segment
+from cleancorpus.pipeline.run.state import Layout, StateError, index_parts, output_lock, read_segments, write_segment
 from cleancorpus.pipeline.schema import LEDGER, LINES, index_schema
 
 
@@ -91,7 +91,11 @@ def repair(root: str, cfg: Config) -> list[str]:
             moved = _quarantine(layout, kind, stamp)
             for extra in (("dedup_growth",) if kind == "dedup" else ()):
                 moved += _quarantine(layout, extra, stamp)
-            write_segment(table, kind, layout.segments(kind) / f"repair-{stamp}.parquet")
+            if kind == "dedup":
+                _quarantine(layout, "dedup_bands", stamp)  # the old segments' band files go with them
+            seg = f"repair-{stamp}.parquet"
+            for kind_, name, part in (index_parts(table, seg) if kind == "dedup" else [(kind, seg, table)]):
+                write_segment(part, kind_, layout.segments(kind_) / name)
             said.append(f"{kind}: rebuilt from the output, {len(table)} rows ({moved} old segment(s) to state/quarantine/)")
         try:
             read_segments(layout, "lines", LINES)

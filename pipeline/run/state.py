@@ -19,10 +19,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from cleancorpus.pipeline.schema import LEDGER, LINES, STATE_VERSIONS, state_metadata
+from cleancorpus.pipeline.schema import (
+    INDEX,
+    LEDGER,
+    LINES,
+    STATE_VERSIONS,
+    band_part_schema,
+    band_ranges,
+    state_metadata,
+)
 
 
 class LockHeld(RuntimeError):
@@ -198,9 +207,43 @@ def _add_rep(t: pa.Table) -> pa.Table:
     return t
 
 
-# (kind, version read) -> the step to the next version; a kind without a step for a version
-# only gains the version stamp (its columns did not change)
-MIGRATIONS: dict[tuple[str, int], Callable[[pa.Table], pa.Table]] = {("dedup", 1): _add_rep}
+def band_part_path(state: Path, lo: int, hi: int, segment: str) -> Path:
+    """The file of bands lo..hi-1 of an index segment: state/dedup_bands/bLO-HI.SEGMENT, flat,
+    so a range's files of every run list together and sort in the segments' order."""
+    return state / "dedup_bands" / f"b{lo:03d}-{hi:03d}.{segment}"
+
+
+def index_parts(t: pa.Table, segment: str) -> list[tuple[str, str, pa.Table]]:
+    """An index table with its band keys in one column, as stored: (kind, file name, table) for
+    the segment itself and for each band range of its keys."""
+    width = t.schema.field("bands").type.list_size
+    keys = t.column("bands").combine_chunks().flatten().to_numpy().reshape(len(t), width)
+    out = [("dedup", segment, t.drop_columns(["bands"]).cast(INDEX))]
+    for lo, hi in band_ranges(width):
+        col = pa.FixedSizeListArray.from_arrays(pa.array(np.ascontiguousarray(keys[:, lo:hi]).reshape(-1), pa.uint32()), hi - lo)
+        out.append(("dedup_bands", band_part_path(Path("."), lo, hi, segment).name,
+                    pa.table([col], schema=band_part_schema(hi - lo))))
+    return out
+
+
+def _split_bands(t: pa.Table, path: Path) -> pa.Table:
+    """Index v2 -> v3: the band keys go to their range files beside (written before the segment
+    is rewritten without them, so a crash between the two only repeats this step)."""
+    if "bands" not in t.column_names:
+        return t
+    try:
+        for kind, name, part in index_parts(t, path.name)[1:]:
+            write_segment(part, kind, path.parent.parent / kind / name)
+    except OSError as e:
+        raise StateError(f"state segment {path} is in an older format and cannot be updated here ({e}): run a "
+                         "backfill or `cleancorpus repair` where the output is writable") from None
+    return t.drop_columns(["bands"])
+
+
+# (kind, version read) -> the step to the next version, given the segment's path; a kind without
+# a step for a version only gains the version stamp (its columns did not change)
+MIGRATIONS: dict[tuple[str, int], Callable[[pa.Table, Path], pa.Table]] = {
+    ("dedup", 1): lambda t, path: _add_rep(t), ("dedup", 2): _split_bands}
 
 
 def read_segment(path: Path, kind: str, schema: pa.Schema) -> pa.Table:
@@ -215,7 +258,7 @@ def read_segment(path: Path, kind: str, schema: pa.Schema) -> pa.Table:
                          f"{current}: upgrade cleancorpus")
     if version < current:
         while version < current:
-            t = MIGRATIONS.get((kind, version), lambda x: x)(t)
+            t = MIGRATIONS.get((kind, version), lambda x, path: x)(t, path)
             version += 1
         t = t.select(schema.names).cast(schema)
         try:

@@ -20,8 +20,9 @@ from pathlib import Path
 
 import pyarrow.dataset as ds
 
+from cleancorpus.pipeline.dedup.index import load_index
 from cleancorpus.pipeline.run.state import Layout, StateError, read_segments
-from cleancorpus.pipeline.schema import GROWTH, LEDGER, LINES, index_schema
+from cleancorpus.pipeline.schema import GROWTH, INDEX, LEDGER, LINES, band_ranges
 
 Check = tuple[str, bool, str]  # (name, passed, detail)
 
@@ -37,7 +38,7 @@ def _table(folder: Path, columns: list[str]) -> dict[str, list]:
 def _state(layout: Layout, bands: int) -> tuple[list[Check], dict[str, list]]:
     checks: list[Check] = []
     index: dict[str, list] = {"doc_id": [], "doc_file": [], "rep": []}
-    for kind, schema in (("ledger", LEDGER), ("lines", LINES), ("dedup", index_schema(bands)), ("dedup_growth", GROWTH)):
+    for kind, schema in (("ledger", LEDGER), ("lines", LINES), ("dedup", INDEX), ("dedup_growth", GROWTH)):
         try:
             t = read_segments(layout, kind, schema)
         except StateError as e:
@@ -46,6 +47,11 @@ def _state(layout: Layout, bands: int) -> tuple[list[Check], dict[str, list]]:
         checks.append((f"state {kind}", True, f"{len(t)} rows"))
         if kind == "dedup":
             index = {c: t.column(c).to_pylist() for c in index}
+            try:  # every segment's band files, a row per index row
+                load_index(layout, bands)
+                checks.append(("state dedup_bands", True, f"{len(t)} rows in each of {len(band_ranges(bands))} band ranges"))
+            except StateError as e:
+                checks.append(("state dedup_bands", False, str(e)))
     return checks, index
 
 

@@ -5,9 +5,14 @@ import shutil
 import subprocess
 import sys
 
+import numpy as np
+import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
-from cleancorpus.pipeline.schema import STATE_VERSIONS
+from cleancorpus.pipeline.dedup.index import load_index
+from cleancorpus.pipeline.run.state import Layout
+from cleancorpus.pipeline.schema import STATE_VERSIONS, index_schema
 from conftest import ROOT, SEEDS, read, run_local
 
 CLI = [sys.executable, "-m", "cleancorpus.flows.cli"]
@@ -32,22 +37,56 @@ def test_every_segment_records_its_format_version(tmp_path):
         assert int(meta[b"cleancorpus.state_version"]) == STATE_VERSIONS[p.parent.name], p
 
 
-def test_an_index_segment_from_before_versions_is_migrated_on_first_use(tmp_path):
-    out = _seeds_corpus(tmp_path)
+def _as_older_index(out, version: int):
+    """Rewrite the output's index as an older cleancorpus stored it: format 2 held the band keys
+    in the segment (no dedup_bands/ files); format 1 had no `rep` column and no version stamp."""
+    view, _ = load_index(Layout(out), 40)
     seg = next((out / "state" / "dedup").glob("*.parquet"))
-    # the index as the first version wrote it: no `rep` column, no version stamp
-    old = pq.read_table(seg).drop_columns(["rep"]).replace_schema_metadata(None)
-    pq.write_table(old, seg)
-    # copies of the seeds arrive in a second run: they must still be found through the old index
+    t = pq.read_table(seg)
+    t = t.append_column("bands", pa.FixedSizeListArray.from_arrays(pa.array(view.bands.reshape(-1), pa.uint32()), 40))
+    t = t.select(index_schema(40).names)
+    shutil.rmtree(out / "state" / "dedup_bands")
+    if version == 1:
+        t = t.drop_columns(["rep"]).replace_schema_metadata(None)
+    else:
+        t = t.replace_schema_metadata({b"cleancorpus.state_kind": b"dedup", b"cleancorpus.state_version": b"2"})
+    pq.write_table(t, seg)
+    return seg, view.bands.copy()
+
+
+@pytest.mark.parametrize("version", [1, 2])
+def test_an_index_segment_of_an_older_format_is_migrated_on_first_use(tmp_path, version):
+    out = _seeds_corpus(tmp_path)
+    seg, bands = _as_older_index(out, version)
+    # copies of the seeds arrive in a second run: they must still be found through the old index,
+    # an exact copy by its hash and a near copy by its band keys
     again = tmp_path / "again"
     again.mkdir()
     shutil.copy(SEEDS / "000_c60606e2771e8801.txt", again / "copy.txt")
+    paras = (SEEDS / "002_1cf50d2e06b0b5ac.txt").read_text().split("\n\n")
+    (again / "near.txt").write_text("\n\n".join(paras[:-2] + ["Reporting by the regional desk for this edition."]))
     run_local([again], out)
     migrated = pq.read_table(seg)
     assert migrated.schema.metadata[b"cleancorpus.state_version"] == str(STATE_VERSIONS["dedup"]).encode()
-    assert "rep" in migrated.column_names and migrated.column("rep").null_count == len(migrated)
-    copy = [r for r in read(out, "rejects") if r["source_uri"].endswith("copy.txt")]
-    assert [r["reason"] for r in copy] == ["exact_duplicate"]
+    assert "rep" in migrated.column_names and "bands" not in migrated.column_names
+    if version == 1:
+        assert migrated.column("rep").null_count == len(migrated)
+    parts = sorted((out / "state" / "dedup_bands").glob(f"*.{seg.name}"))
+    assert len(parts) == 8  # the old segment's keys, split by band range
+    view, _ = load_index(Layout(out), 40)
+    assert np.array_equal(view.bands[: len(bands)], bands)
+    got = {r["source_uri"].rsplit("/", 1)[1]: r["reason"] for r in read(out, "rejects")}
+    assert got.get("copy.txt") == "exact_duplicate" and got.get("near.txt") == "near_duplicate", got
+
+
+def test_a_missing_band_file_is_named_and_repaired(tmp_path):
+    out = _seeds_corpus(tmp_path)
+    victim = sorted((out / "state" / "dedup_bands").glob("*.parquet"))[3]
+    victim.unlink()
+    r = _run_cli("verify", str(out))
+    assert r.returncode == 1 and "state dedup_bands" in r.stdout and victim.name in r.stdout, r.stdout
+    assert _run_cli("repair", str(out)).returncode == 0
+    assert _run_cli("verify", str(out)).returncode == 0
 
 
 def _run_cli(*args):
