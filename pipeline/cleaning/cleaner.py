@@ -59,7 +59,8 @@ class Cleaner:
         self.trace = trace  # keep every line's verdict, for `cleancorpus explain`
         self.rules = RuleSet.from_files(cfg.rule_pack_files(), cfg.clean.regex_timeout)
         c = cfg.clean  # one object for the run: the classifier caches its judgements under it
-        self.params = ClassifierParams(main_gap=c.main_block_gap, list_run=c.list_run, item_share=c.item_share)
+        self.params = ClassifierParams(main_gap=c.main_block_gap, list_run=c.list_run, item_share=c.item_share,
+                                       join_blocks=c.main_block_join)
 
     def process(self, rec: RawRecord) -> CleanResult:
         try:

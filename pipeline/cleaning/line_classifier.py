@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Callable
 
 from cleancorpus.pipeline.cleaning.lineshape import CLAUSE_ENDS, ends_sentence
 
@@ -112,6 +113,8 @@ class ClassifierParams:
     # inside the article's block, items after a timestamp line weighing less than this share of
     # the heaviest item are teasers or comments, not the article (0 turns the split off)
     item_share: float = 0.5
+    # join blocks across gaps that weigh less than the text they join (see _stretches)
+    join_blocks: bool = False
 
 
 def initial_class(f: LineFeatures, p: ClassifierParams) -> str:
@@ -220,7 +223,8 @@ def main_block(classes: str, feats: list[LineFeatures], p: ClassifierParams,
     Content lines form blocks, split where main_gap or more non-content lines separate them
     (related stories and teasers sit beyond such gaps) and where a line follows comment
     furniture ("name says:", a timestamp line). The article is the block with the most text
-    that does not start at comment furniture.
+    that does not start at comment furniture; with p.join_blocks, blocks are first joined across
+    gaps lighter than the text they join (_stretches) and the article is such a stretch.
     """
     good = [m.start() for m in _GOOD_AT.finditer(classes)]
     if not good or p.main_gap <= 0:
@@ -239,6 +243,8 @@ def main_block(classes: str, feats: list[LineFeatures], p: ClassifierParams,
         # a teaser list interleaves headlines, bylines and timestamps with its deks
         return sum(feats[i].chars for i in b) * len(b) / (b[-1] - b[0] + 1)
 
+    if p.join_blocks:
+        candidates = _stretches(blocks, starts_comment, feats, score) or candidates
     best = max(candidates, key=score)
     # the article starts right under the headline: prefer the first block of prose when it is
     # not much smaller than the biggest (teaser lists after an article can outweigh it)
@@ -248,6 +254,41 @@ def main_block(classes: str, feats: list[LineFeatures], p: ClassifierParams,
     if item_start is not None and p.item_share > 0:
         best = _main_items(best, item_start, score, p.item_share)
     return best[0], best[-1]
+
+
+def _stretches(blocks: list[list[int]], starts_comment: list[bool], feats: list[LineFeatures],
+               score: Callable[[list[int]], float]) -> list[list[int]]:
+    """The blocks joined into stretches: a block joins the one before it while the text it adds
+    outweighs the lines of the gap between them.
+
+    An article broken up by lists (a specs box, pros and cons, a tools list) is several blocks of
+    prose with a run of short lines between each two. Keeping only the heaviest block loses the
+    rest of the article, and which block that is changes when a copy of the page is cut short:
+    the full page kept its last section, the cut copy its lead, and the two shared nothing.
+    Each stretch starts at a block and runs to the end where its text less its gaps' is largest;
+    the next stretch starts after it. Blocks that start at comment furniture join nothing.
+
+    The cost: a heavy region behind a gap (testimonials, a teaser strip of deks) outweighs the
+    gap too and joins the article, so on flattened real pages the text kept holds more of what
+    the page's own article does not (bench figures in the commit that added this); off by default.
+    """
+    out: list[list[int]] = []
+    i, n = 0, len(blocks)
+    while i < n:
+        if starts_comment[blocks[i][0]]:
+            i += 1
+            continue
+        value = best_value = score(blocks[i])
+        j = end = i
+        while j + 1 < n and not starts_comment[blocks[j + 1][0]]:
+            gap = sum(feats[k].chars for k in range(blocks[j][-1] + 1, blocks[j + 1][0]))
+            value += score(blocks[j + 1]) - gap
+            j += 1
+            if value > best_value:
+                end, best_value = j, value
+        out.append([g for b in blocks[i:end + 1] for g in b])
+        i = end + 1
+    return out
 
 
 def _main_items(block: list[int], item_start: list[bool], score, share: float) -> list[int]:

@@ -51,12 +51,12 @@ def test_classifier_drops_menus_and_keeps_headings():
     assert any(t.rule and t.rule.startswith("classifier.") for t in res.trace if not t.kept)
 
 
-def _clean_flat(flat: str):
+def _clean_flat(flat: str, environ: dict[str, str] | None = None):
     from cleancorpus.pipeline.cleaning.cleaner import Cleaner
     from cleancorpus.pipeline.config import load_config
     from cleancorpus.pipeline.model import RawRecord
 
-    res = Cleaner(load_config()).process(RawRecord("mem://x.txt", None, "text", text=flat))
+    res = Cleaner(load_config(None, environ=environ or {})).process(RawRecord("mem://x.txt", None, "text", text=flat))
     assert res.doc is not None
     return res.doc.text.split("\n\n")
 
@@ -75,6 +75,32 @@ def test_classifier_keeps_a_dated_list_under_prose_and_drops_timestamped_teasers
     assert all(d in kept for d in dates) and all(p in kept for p in body[1:5])
     assert not any("Residents packed" in k for k in kept)
     assert "Home" not in kept
+
+
+def test_an_article_cut_by_a_list_is_kept_whole_and_so_is_its_truncated_copy():
+    """With [clean] main_block_join, an article whose lead and body a list of short lines separates
+    (a specs box, pros and cons) keeps both; a copy cut after a few body paragraphs keeps the same
+    lead and those paragraphs.
+    Choosing one block made the full text keep only its body and the cut copy only its lead, so
+    the two shared nothing and dedup could not join them."""
+    paras = [p for p in (SEEDS / "003_67da33f0694345ce.txt").read_text().split("\n\n") if len(p.split()) > 25]
+    lead, body = paras[:2], paras[2:]
+    box = ["Key facts", "Union State of Russia and Belarus", "Signed in Moscow", "Common market for goods",
+           "Shared air defence", "Open borders for citizens", "Joint economic councils", "Coordinated tax codes",
+           "Common energy market", "Single payment system", "Visa-free travel", "Joint border patrols"]
+    menu, footer = ["Home", "World", "Business", "Markets", "Sport"], ["About us", "Contact", "Careers", "Privacy"]
+    join = {"CLEANCORPUS_CLEAN__MAIN_BLOCK_JOIN": "true"}
+    full = _clean_flat("\n".join(menu + lead + box + body + footer), join)
+    cut = _clean_flat("\n".join(menu + lead + box + body[:4] + footer), join)
+
+    def kept(paras: list[str], text: list[str]) -> list[bool]:  # by the start: normalizing may touch the rest
+        return [any(k.startswith(p[:60]) for k in text) for p in paras]
+
+    assert all(kept(lead + body, full)) and all(kept(lead + body[:4], cut))
+    assert not any(m in full or m in cut for m in menu + footer)
+    # the default keeps one block: here the lead, and the body is lost
+    one = _clean_flat("\n".join(menu + lead + box + body + footer))
+    assert all(kept(lead, one)) and not any(kept(body, one))
 
 
 def test_catastrophic_pattern_is_cut_by_timeout(tmp_path):
