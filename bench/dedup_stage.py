@@ -7,7 +7,8 @@ The text path's corpus of bench/throughput.py (flat texts of the ScrapingHub and
 copied with a marker so that near-duplicates abound) goes through `cleancorpus backfill
 --no-prefect` twice: with `[dedup] task_rows = 0` (one process, in a child of its own) and with
 `task_rows = --task-rows` (tasks on the pool). Reported for each: the dedup stage's wall seconds
-(runs/ JSON), the peak RSS of the whole process tree and of its largest process while dedup ran,
+(runs/ JSON), the peak RSS of the whole process tree and of its largest process while dedup ran
+(one process: the main process and the dedup child; tasks: the main process and the pool's),
 and whether the two outputs hold the same rows.
 """
 from __future__ import annotations
@@ -55,7 +56,8 @@ def main(argv: list[str] | None = None) -> int:
         s = tp.run_summary(out)
         results[name] = (r, s, out)
         print(f"{name:>18}: dedup {s['seconds']['dedup']:.1f} s of {r['wall']:.1f} s, tasks {s['dedup'].get('tasks')}, "
-              f"tree peak while dedup ran {r['phase_peak_mb'].get('dedup', 0):.0f} MB, "
+              f"while dedup ran: tree peak {r['phase_peak_mb'].get('dedup', 0):.0f} MB, largest process "
+              f"{r['phase_proc_peak_mb'].get('dedup', 0):.0f} MB; "
               f"pairs {s['dedup']['pairs_checked']:,}, duplicates {s['dedup']['duplicates']:,}", flush=True)
     (_, _, a_out), (_, _, b_out) = results.values()
     same = all(rows(a_out, k, c) == rows(b_out, k, c) for k, c in (

@@ -259,6 +259,7 @@ def run_measured(cmd: list[str], log: Path, cwd: Path = ROOT) -> Measured:
         peak_tree = 0
         phase_peak: dict[str, int] = {}
         pid_peak: dict[int, int] = {}
+        proc_peak: dict[str, int] = {}  # largest single process in each phase
         shard_proc_peak = 0  # largest single process while shards are processed (the dedup child comes later)
         try:
             root = psutil.Process(proc.pid)
@@ -284,6 +285,7 @@ def run_measured(cmd: list[str], log: Path, cwd: Path = ROOT) -> Measured:
                         continue
                     tot += rss
                     pid_peak[p.pid] = max(pid_peak.get(p.pid, 0), rss)
+                    proc_peak[state["phase"]] = max(proc_peak.get(state["phase"], 0), rss)
                     if state["phase"] == "process":
                         shard_proc_peak = max(shard_proc_peak, rss)
                 peak_tree = max(peak_tree, tot)
@@ -299,6 +301,7 @@ def run_measured(cmd: list[str], log: Path, cwd: Path = ROOT) -> Measured:
                  cpu=(rusage.ru_utime + rusage.ru_stime if rusage else float("nan")),
                  load=(load0, os.getloadavg()[0]),
                  stage_end=stage_end, phase_peak_mb={k: v / 2**20 for k, v in phase_peak.items()},
+                 phase_proc_peak_mb={k: v / 2**20 for k, v in proc_peak.items()},
                  pid_peak_mb=[round(pid_peak[k] / 2**20) for k in sorted(pid_peak)],
                  shard_proc_peak_mb=shard_proc_peak / 2**20,
                  stderr_tail="\n".join(err_lines[-5:]))

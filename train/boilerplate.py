@@ -190,7 +190,9 @@ def score(pages: list[Page], preds: dict[str, str], sc) -> dict:
     n = len(f) or 1
     return {"pages": len(f), "P": sum(x[0] for x in f) / n, "R": sum(x[1] for x in f) / n,
             "F1": sum(x[2] for x in f) / n, "must": tp / ((tp + fn) or 1), "leak": fp / ((fp + tn) or 1),
-            "empty": sum(1 for p in pages if not preds[p.key].strip())}
+            # a page with a body (its truth text has words) that came out empty
+            "empty": sum(1 for p in pages if not preds[p.key].strip()
+                         and p.truth.read_text(encoding="utf-8", errors="replace").strip())}
 
 
 def report(pages: list[Page], systems: dict[str, dict[str, str]], sc) -> None:
