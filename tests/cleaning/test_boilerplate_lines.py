@@ -17,12 +17,6 @@ def rules():
 
 
 GONE = {
-    "disclaimers.affiliate_disclosure": [
-        "Products are chosen independently by our editors. Purchases made through our links may earn us a commission.",
-        "As an Amazon Associate we earn from qualifying purchases.",
-        "We may be compensated when you click on a link, when an application is approved, or when an account is opened.",
-        "This post contains affiliate links. Click here to read my full disclosure.",
-    ],
     "disclaimers.trust_badge": ["Why Trust Us?"],
     "notices.newsletter_prompt": [
         "Join our mailing list! Get a newsletter when an episode is published",
@@ -82,6 +76,31 @@ def test_boilerplate_line_removed_by_its_rule(rules, name, line):
 def test_article_lines_like_them_kept(rules, line):
     hit = rules.first_match(line)
     assert hit is None, (line, hit.name)
+
+
+AFFILIATE = [
+    "Products are chosen independently by our editors. Purchases made through our links may earn us a commission.",
+    "As an Amazon Associate we earn from qualifying purchases.",
+    "We may be compensated when you click on a link, when an application is approved, or when an account is opened.",
+    "This post contains affiliate links. Click here to read my full disclosure.",
+]
+
+
+def test_affiliate_pack_is_opt_in_and_removes_disclosures(rules):
+    """Affiliate disclosures are their own pack, off by default (annotators keep them as text as often
+    as not); listed in rule_packs it takes them and leaves prose about commissions."""
+    from cleancorpus.pipeline.cleaning.rule_packs import RuleSet
+    from cleancorpus.pipeline.config import load_config
+
+    cfg = load_config(None)
+    assert "affiliate" not in cfg.clean.rule_packs
+    assert all(rules.first_match(s) is None for s in AFFILIATE)
+    opted = RuleSet.load(cfg.resolve(cfg.clean.rules_dir), [*cfg.clean.rule_packs, "affiliate"])
+    for s in AFFILIATE:
+        hit = opted.first_match(s)
+        assert hit is not None and hit.name == "affiliate.disclosure", s
+    for s in KEPT[:3]:
+        assert opted.first_match(s) is None, s
 
 
 def test_rule_names_unique():
