@@ -109,3 +109,21 @@ def test_rule_names_unique():
     names = [f"{p.stem}.{r['name']}" for p in (ROOT / "config" / "rules").glob("*.toml")
              for r in tomllib.loads(p.read_text()).get("rules", [])]
     assert len(names) == len(set(names))
+
+
+def test_byline_above_the_text_still_names_the_author():
+    """credits.closing_byline takes "Written by ..." lines out of the body; above the article the
+    header parser still reads the line as the byline (author metadata, header.byline)."""
+    from cleancorpus.pipeline.cleaning.cleaner import Cleaner
+    from cleancorpus.pipeline.config import load_config
+    from cleancorpus.pipeline.model import RawRecord
+
+    body = ("The city council voted on Tuesday to expand the bus network, adding four routes that will "
+            "connect the northern suburbs to the hospital district by the end of next year.")
+    text = f"Council expands the bus network\n\nWritten by Jane Doe\n\n{body}\n\n{body}\n\nWritten by Jane Doe\n"
+    res = Cleaner(load_config(None)).process(RawRecord(source_uri="t.txt", source_record=None,
+                                                       source_format="text", text=text))
+    assert res.doc is not None and "Written by" not in res.doc.text and body in res.doc.text
+    assert res.doc.author == "Jane Doe"
+    assert res.doc.removed_rules.count("header.byline") == 1
+    assert res.doc.removed_rules.count("credits.closing_byline") == 1
