@@ -79,6 +79,16 @@ def parse_header(lines: list[str], marks: list[str | None], rules: RuleSet, date
             res.published = res.published or find_date(s, date_order)
         elif reading and reading.name in hits:
             marks[i] = reading.name
+    if res.author is None and byline and first_body:
+        # a "Written by Jane Doe" line above the text that credits.closing_byline (meant for the
+        # bylines under an article) took out of the body is still this header's byline
+        lo = live[first_body - HEAD_MAX_LINES] if first_body > HEAD_MAX_LINES else 0
+        for i in range(lo, live[first_body] if first_body < len(live) else len(lines)):
+            if marks[i] == "credits.closing_byline" and (m := byline.pattern.search(lines[i])):
+                marks[i] = byline.name
+                res.author = m.group("author").strip()
+                res.published = res.published or find_date(lines[i], date_order)
+                break
     if res.published is None and head:
         # a date line the structure rules already took out of the body still dates the article
         stop = live[first_body] if first_body < len(live) else len(lines)

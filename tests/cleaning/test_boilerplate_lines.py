@@ -1,0 +1,129 @@
+"""Boilerplate line classes the rule packs took up for issue #16 (lines leaked on WCXB dev
+article pages), each next to article sentences that look like it and must stay."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def rules():
+    from cleancorpus.pipeline.cleaning.rule_packs import RuleSet
+    from cleancorpus.pipeline.config import load_config
+
+    cfg = load_config(None)
+    return RuleSet.load(cfg.resolve(cfg.clean.rules_dir), cfg.clean.rule_packs)
+
+
+GONE = {
+    "disclaimers.trust_badge": ["Why Trust Us?"],
+    "notices.newsletter_prompt": [
+        "Join our mailing list! Get a newsletter when an episode is published",
+        "Subscribe to get the latest posts sent to your email.",
+    ],
+    "notices.reader_funding": [
+        "If you liked this article, please consider liking, sharing, and subscribing to the newsletter.",
+        "Become a paid subscriber to unlock this piece and learn about:",
+    ],
+    "social.follow_to_stay": [
+        "Catch up on our in-depth coverage of tech and tools, wellness and more, and follow us on Facebook, "
+        "Instagram, Twitter and TikTok to stay up to date.",
+        "Help me spread the word about this podcast!",
+    ],
+    "read_more.related_heading": ["Related reads", "Other Posts You May Enjoy",
+                                  "You may be interested in the following topics as well:"],
+    "structure.toc_heading": ["Table of Contents", "Contents:", "Table of Contents Show"],
+    "structure.page_counter": ["Page 1 of 8"],
+    "comments.rating_prompt": ["Did you make one of my recipes? Please take a moment to leave a star rating."],
+    "comments.feedback_prompt": ["How Was This Issue?", "Rate this article"],
+    "credits.closing_byline": ["Written by Jane Doe", "Posted by David at December 16, 2025 11:15 AM"],
+    "ads.partner_label": ["In partnership with"],
+}
+
+KEPT = [
+    # prose about the same things, or headings of real sections
+    "Amazon pays creators a commission on qualifying purchases, and the share varies by category.",
+    "Affiliates may earn a commission on each sale they refer, usually between 5 and 10 percent.",
+    "The products were chosen independently by a jury of twenty designers.",
+    "Customers can leave a rating on the app after each ride.",
+    "Foundations that support independent journalism have grown in number since 2016.",
+    "She hoped to become a patron of the museum.",
+    "The retailer said affiliates may earn a commission of up to 10 percent, which critics called too high for a market this size.",
+    "Why you should trust us",
+    "How We Tested",
+    "Was this information helpful?",
+    "The mailing list grew to 40,000 readers after the campaign, and the team joined forces with a podcast.",
+    "If you liked the first season, the second one is darker and slower, but it rewards patience.",
+    "She asked us to follow her on a walk through the old town to stay out of the heat.",
+    "Related reading on this topic is scarce, so we interviewed three researchers who study it.",
+    "The contents of the box were listed on page 1 of the report.",
+    "Stay Connected",
+    "Written by a committee",
+    "Written by hand.",
+    "In partnership with the city, the charity opened three new shelters this winter.",
+    "Previous Page",
+]
+
+
+@pytest.mark.parametrize("name,line", [(n, s) for n, lines in GONE.items() for s in lines])
+def test_boilerplate_line_removed_by_its_rule(rules, name, line):
+    hit = rules.first_match(line)
+    assert hit is not None and hit.name == name, (line, hit and hit.name)
+
+
+@pytest.mark.parametrize("line", KEPT)
+def test_article_lines_like_them_kept(rules, line):
+    hit = rules.first_match(line)
+    assert hit is None, (line, hit.name)
+
+
+AFFILIATE = [
+    "Products are chosen independently by our editors. Purchases made through our links may earn us a commission.",
+    "As an Amazon Associate we earn from qualifying purchases.",
+    "We may be compensated when you click on a link, when an application is approved, or when an account is opened.",
+    "This post contains affiliate links. Click here to read my full disclosure.",
+]
+
+
+def test_affiliate_pack_is_opt_in_and_removes_disclosures(rules):
+    """Affiliate disclosures are their own pack, off by default (annotators keep them as text as often
+    as not); listed in rule_packs it takes them and leaves prose about commissions."""
+    from cleancorpus.pipeline.cleaning.rule_packs import RuleSet
+    from cleancorpus.pipeline.config import load_config
+
+    cfg = load_config(None)
+    assert "affiliate" not in cfg.clean.rule_packs
+    assert all(rules.first_match(s) is None for s in AFFILIATE)
+    opted = RuleSet.load(cfg.resolve(cfg.clean.rules_dir), [*cfg.clean.rule_packs, "affiliate"])
+    for s in AFFILIATE:
+        hit = opted.first_match(s)
+        assert hit is not None and hit.name == "affiliate.disclosure", s
+    for s in KEPT[:3]:
+        assert opted.first_match(s) is None, s
+
+
+def test_rule_names_unique():
+    import tomllib
+
+    names = [f"{p.stem}.{r['name']}" for p in (ROOT / "config" / "rules").glob("*.toml")
+             for r in tomllib.loads(p.read_text()).get("rules", [])]
+    assert len(names) == len(set(names))
+
+
+def test_byline_above_the_text_still_names_the_author():
+    """credits.closing_byline takes "Written by ..." lines out of the body; above the article the
+    header parser still reads the line as the byline (author metadata, header.byline)."""
+    from cleancorpus.pipeline.cleaning.cleaner import Cleaner
+    from cleancorpus.pipeline.config import load_config
+    from cleancorpus.pipeline.model import RawRecord
+
+    body = ("The city council voted on Tuesday to expand the bus network, adding four routes that will "
+            "connect the northern suburbs to the hospital district by the end of next year.")
+    text = f"Council expands the bus network\n\nWritten by Jane Doe\n\n{body}\n\n{body}\n\nWritten by Jane Doe\n"
+    res = Cleaner(load_config(None)).process(RawRecord(source_uri="t.txt", source_record=None,
+                                                       source_format="text", text=text))
+    assert res.doc is not None and "Written by" not in res.doc.text and body in res.doc.text
+    assert res.doc.author == "Jane Doe"
+    assert res.doc.removed_rules.count("header.byline") == 1
+    assert res.doc.removed_rules.count("credits.closing_byline") == 1
