@@ -371,8 +371,10 @@ def jaccard_containment(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     return inter / (len(a) + len(b) - inter), inter / min(len(a), len(b))
 
 
-def band_keys(sig: np.ndarray, bands: int) -> np.ndarray:
-    """(n_docs, bands) uint64 keys: a hash of each band's rows, mixed with the band number."""
+def band_keys(sig: np.ndarray, bands: int, first: int = 0) -> np.ndarray:
+    """(n_docs, bands) uint64 keys: a hash of each band's rows, mixed with the band number.
+    sig may be the columns of bands first..first+bands-1 only (band b is columns b*rows to
+    (b+1)*rows): their keys are those columns of the whole signature's."""
     n, num_perm = sig.shape
     rows = num_perm // bands
     acc = np.zeros((n, bands), dtype=np.uint64)
@@ -382,7 +384,7 @@ def band_keys(sig: np.ndarray, bands: int) -> np.ndarray:
             # (at 100,000 documents that copy made this 10 times slower)
             acc *= np.uint64(0x9E3779B97F4A7C15)
             acc += sig[:, r:bands * rows:rows]
-        acc += np.arange(bands, dtype=np.uint64)[None, :] * np.uint64(0xD6E8FEB86659FD93)
+        acc += np.arange(first, first + bands, dtype=np.uint64)[None, :] * np.uint64(0xD6E8FEB86659FD93)
     return _mix(acc)
 
 

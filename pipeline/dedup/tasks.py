@@ -180,6 +180,23 @@ def split_run_pairs(keys: np.ndarray, tasks: int, map_fn: MapFn = map, folder: P
     return merge_codes(map_fn(band_task, items), n)
 
 
+def sig_band_pairs(sig: np.ndarray, bands: int, tasks: int, map_fn: MapFn = map) -> np.ndarray:
+    """run_pairs(band_keys(sig, bands)) by band-range tasks that each get their bands' signature
+    columns and hash the keys themselves: the caller never holds the run's band keys."""
+    n = sig.shape[0]
+    if n == 0:
+        return np.zeros((0, 2), np.int64)
+    rows = sig.shape[1] // bands
+    items = [(sig[:, lo * rows:hi * rows], lo, hi - lo) for lo, hi in even_ranges(bands, tasks)]
+    return merge_codes(map_fn(sig_band_task, items), n)
+
+
+def sig_band_task(item: tuple[np.ndarray, int, int]) -> np.ndarray:
+    """band_task on the keys of bands first..first+count-1, hashed here from their columns."""
+    cols, first, count = item
+    return band_task(np.ascontiguousarray(band_keys(np.ascontiguousarray(cols), count, first).T))
+
+
 @dataclass(frozen=True, slots=True)
 class _Rows:
     """The two columns `plausible` reads of a run, for the rows of one block."""
@@ -254,7 +271,10 @@ class SplitScreen:
     def __call__(self, run: RunCandidates, roots: np.ndarray, unchanged: np.ndarray, cfg: DedupConfig) -> np.ndarray:
         if not len(run):
             return np.zeros((0, 2), np.int64)
-        pairs = split_run_pairs(band_keys(run.sig, cfg.run_bands), self.tasks, self.map_fn, self.folder)
+        if self.folder is None:  # each task hashes its own bands' keys from their signature columns
+            pairs = sig_band_pairs(run.sig, cfg.run_bands, self.tasks, self.map_fn)
+        else:
+            pairs = split_run_pairs(band_keys(run.sig, cfg.run_bands), self.tasks, self.map_fn, self.folder)
         pairs = live_pairs(pairs, roots, unchanged)
         return screen_blocks(pairs, run.sig, run.n_shingles, cfg, self.tasks, self.map_fn, self.max_block)
 

@@ -28,6 +28,7 @@ from cleancorpus.pipeline.dedup.tasks import (
     merge_codes,
     screen_blocks,
     screen_task,
+    sig_band_pairs,
     split_run_pairs,
 )
 from cleancorpus.pipeline.run.process import sign
@@ -130,6 +131,8 @@ def test_band_tasks_give_run_pairs(case, tmp_path):
     assert big > 8  # a group that run_pairs links as a star and a chain, not every pair
     for tasks in TASK_COUNTS:
         assert np.array_equal(split_run_pairs(keys, tasks), ref), tasks
+        # tasks that hash their bands' keys from the signature columns themselves
+        assert np.array_equal(sig_band_pairs(case["run"].sig, case["cfg"].run_bands, tasks), ref), tasks
     for tasks, parts in ((1, 3), (7, 2), (60, 16)):  # each band cut by key partition too
         assert np.array_equal(split_run_pairs(keys, tasks, key_parts=parts), ref), (tasks, parts)
     # no one band holds every pair: the merge is what makes them whole
