@@ -27,7 +27,6 @@ from cleancorpus.pipeline.dedup.index import load_index
 from cleancorpus.pipeline.dedup.signatures import fold, shingle_set
 from cleancorpus.pipeline.dedup.tasks import MapFn, deduplicate_tasks
 from cleancorpus.pipeline.dedup.view import article_view, facts, view_share
-from cleancorpus.pipeline.inputs.remote import local_root_for
 from cleancorpus.pipeline.run import staging
 from cleancorpus.pipeline.run.plan import RunPlan
 from cleancorpus.pipeline.run.process import variants_for
@@ -66,7 +65,7 @@ def decide(root: Path, remote: str | None, cfg: Config, run: RunCandidates,
     # object-store output's own files, which the tasks' machines can read)
     index, index_files = load_index(Layout(root), cfg.dedup.bands, with_bands=map_fn is None)
     if remote and map_fn is not None:
-        index.parts = [(lo, hi, [f"{remote.rstrip('/')}/state/dedup_bands/{Path(p).name}" for p in paths])
+        index.parts = [(lo, hi, [f"{remote.rstrip('/')}/{Path(p).relative_to(root).as_posix()}" for p in paths])
                        for lo, hi, paths in index.parts]
     n = len(run)
     load_sets = SetLoader(run_sets, n, str(root), remote, cfg, index.doc_id, index_files)
@@ -180,8 +179,7 @@ class _StagedSets:
             if staging.is_url(f):
                 if self.scratch is None:
                     raise ValueError(f"{f}: a staged shard in a store needs a local scratch folder")
-                stage, run_id = self.scratch
-                local = local_root_for(stage) / f"run-{run_id}" / "dedup-sets" / f.rstrip("/").rsplit("/", 1)[1]
+                local = staging.run_scratch(*self.scratch) / "dedup-sets" / f.rstrip("/").rsplit("/", 1)[1]
                 if not (local / staging.DEDUP_FILES[-1]).exists():
                     staging.get_files(f, staging.DEDUP_FILES, local)
                 self.local[si] = local
@@ -246,39 +244,32 @@ def deduplicate_run(plan: RunPlan, shard_folders: list[str], map_fn: MapFn | Non
     (dedup/tasks.py), which read the sets they need from the stage themselves."""
     cfg = plan.config()
     plan.run_dir.mkdir(parents=True, exist_ok=True)
-    tables, counts = [], []
-    for folder in shard_folders:
-        t = staging.read_staged(folder, "docs.parquet", DEDUP_COLUMNS)
-        tables.append(t)
-        counts.append(len(t))
-    where = [(si, r) for si, c in enumerate(counts) for r in range(c)]
+    tables = [staging.read_staged(folder, "docs.parquet", DEDUP_COLUMNS) for folder in shard_folders]
+    starts = np.concatenate([[0], np.cumsum([len(x) for x in tables])]).astype(np.int64)  # each shard's first row
     t = pa.concat_tables(tables) if tables else empty_table(STAGED.select(DEDUP_COLUMNS))
     n = len(t)
     if not cfg.dedup.enabled or n == 0:
         ids = t.column("doc_id").to_pylist()
-        _write_decisions(plan, where, len(shard_folders), {"doc_id": ids, "status": ["kept"] * n, "cluster": ids,
+        _write_decisions(plan, starts, {"doc_id": ids, "status": ["kept"] * n, "cluster": ids,
                          "cluster_size": [1] * n, "duplicate_of": [None] * n, "similarity": [None] * n})
         return {"candidates": n, "kept": n, "duplicates": 0}
     run = run_candidates(t, cfg.dedup.num_perm)
-    starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
     # tasks read earlier runs' texts from the output: from any machine when it is in a store, but
     # a local output staged elsewhere ([run] work_dir) is on this machine's disk alone
     shared = plan.remote is not None or plan.stage is None
     tasks = task_count(cfg, n) if map_fn is not None and shared else 0
     if tasks:  # the tasks fetch what they need from the stage, on their own machines
-        scratch = (plan.stage, plan.run_id) if plan.stage else None
-        sets = _StagedSets(list(shard_folders), starts, t.column("domain").to_pylist(), t.column("title").to_pylist(),
-                           scratch)
+        folders, scratch = list(shard_folders), ((plan.stage, plan.run_id) if plan.stage else None)
     else:
-        local = [str(staging.fetch(plan, f, staging.DEDUP_FILES)) for f in shard_folders]
-        sets = _StagedSets(local, starts, t.column("domain").to_pylist(), t.column("title").to_pylist())
+        folders, scratch = [str(staging.fetch(plan, f, staging.DEDUP_FILES)) for f in shard_folders], None
+    sets = _StagedSets(folders, starts, t.column("domain").to_pylist(), t.column("title").to_pylist(), scratch)
     try:
         result, index_size = decide(plan.layout.root, plan.remote, cfg, run, sets, sets.shard_of,
                                     map_fn if tasks else None, tasks)
     finally:
         sets.close()
     d = result.decisions
-    _write_decisions(plan, where, len(shard_folders), {
+    _write_decisions(plan, starts, {
         "doc_id": result.doc_ids, "status": [x.status for x in d], "cluster": [x.cluster for x in d],
         "cluster_size": [x.cluster_size for x in d], "duplicate_of": [x.duplicate_of for x in d],
         "similarity": [x.similarity for x in d],
@@ -303,15 +294,13 @@ def deduplicate_run(plan: RunPlan, shard_folders: list[str], map_fn: MapFn | Non
             "tasks": tasks}
 
 
-def _write_decisions(plan: RunPlan, where: list[tuple[int, int]], n_shards: int, cols: dict[str, list[Any]]) -> None:
+def _write_decisions(plan: RunPlan, starts: np.ndarray, cols: dict[str, list[Any]]) -> None:
     """One decisions file per shard, rows in the shard's staged order, so writers stream."""
-    rows_of: list[list[int]] = [[] for _ in range(n_shards)]
-    for r, (si, _) in enumerate(where):
-        rows_of[si].append(r)
-    for si, rows in enumerate(rows_of):
-        t = pa.table({k: [v[r] for r in rows] for k, v in cols.items()}, schema=DECISIONS)
+    for si in range(len(starts) - 1):
+        lo, hi = int(starts[si]), int(starts[si + 1])
+        t = pa.table({k: v[lo:hi] for k, v in cols.items()}, schema=DECISIONS)
         pq.write_table(t, plan.run_dir / staging.decisions_name(si))
-    staging.put_decisions(plan, n_shards)
+    staging.put_decisions(plan, len(starts) - 1)
 
 
 def _read_documents_file(root: Path, remote: str | None, rel: str) -> pa.Table | None:

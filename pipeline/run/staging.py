@@ -215,13 +215,19 @@ def state_layout(plan: RunPlan) -> Layout:
     src.sync_state(tmp / "state", ("ledger", "lines"))
     # an earlier run's state and dedup scratch (one run writes an output at a time), not this one's
     for old in [*base.glob("state-*"), *base.glob("run-*")]:
-        if old.name not in (dest.name, f"run-{plan.run_id}"):
+        if old.name not in (dest.name, run_scratch(plan.stage, plan.run_id).name):
             remove_tree(old)
     try:
         os.rename(tmp, dest)
     except OSError:  # another process of this machine was first
         remove_tree(tmp)
     return Layout(dest)
+
+
+def run_scratch(stage: str, run_id: str) -> Path:
+    """This machine's folder for a run's dedup tasks (the staged sets they fetch), under its own
+    work dir for the stage: resolved on the machine that uses it, never taken from the driver."""
+    return local_root_for(stage) / f"run-{run_id}"
 
 
 def prepare(plan: RunPlan) -> None:
