@@ -55,10 +55,7 @@ class IndexView:
 
     def prepare(self) -> None:
         self._hash_order = np.argsort(self.hash64, kind="stable")
-        self._band_sorted = []
-        for b in range(self.bands.shape[1] if self.bands is not None else 0):
-            order = np.argsort(self.bands[:, b], kind="stable")
-            self._band_sorted.append((self.bands[order, b], order))
+        self._band_sorted = sort_bands(self.bands) if self.bands is not None else []
 
     def exact(self, h: np.ndarray) -> np.ndarray:
         """Index row holding each hash, or -1."""
@@ -88,6 +85,16 @@ class IndexView:
                 np.stack([self._band_sorted[b][1] for b in range(lo, hi)]).reshape(hi - lo, len(self)))
 
 
+def sort_bands(keys: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per band of (m, bands) keys: its keys sorted and the rows in that order (stable), what a
+    lookup searches, for a whole index or one stored band range of it."""
+    out = []
+    for b in range(keys.shape[1]):
+        order = np.argsort(keys[:, b], kind="stable")
+        out.append((keys[order, b], order))
+    return out
+
+
 def _hits(band_sorted: Iterable[tuple[np.ndarray, np.ndarray]], keys32: np.ndarray) -> set[tuple[int, int]]:
     """(run row, index row) pairs sharing a key in the given bands (keys32's columns, in the same
     order), at most _MAX_INDEX_HITS index rows per run row and band."""
@@ -101,7 +108,7 @@ def _hits(band_sorted: Iterable[tuple[np.ndarray, np.ndarray]], keys32: np.ndarr
     return pairs
 
 
-def band_part_hits(sorted_keys: np.ndarray, order: np.ndarray, keys32: np.ndarray) -> np.ndarray:
+def band_part_hits(sorted_keys: Iterable[np.ndarray], order: Iterable[np.ndarray], keys32: np.ndarray) -> np.ndarray:
     """IndexView.band_hits restricted to one band part (IndexView.band_part; keys32 holds the
     same bands' columns), as a sorted (k, 2) array: the union of the parts' hits is band_hits."""
     got = sorted(_hits(zip(sorted_keys, order), keys32))

@@ -52,7 +52,7 @@ from cleancorpus.pipeline.dedup.decisions import (
     deduplicate,
     live_pairs,
 )
-from cleancorpus.pipeline.dedup.index import IndexView, band_part_hits, read_band_part
+from cleancorpus.pipeline.dedup.index import IndexView, band_part_hits, read_band_part, sort_bands
 from cleancorpus.pipeline.dedup.signatures import band_keys, sorted_unique
 
 MapFn = Callable[..., Iterable[Any]]  # map_fn(fn, items): fn(item) for each, results in order
@@ -356,9 +356,8 @@ def index_part_task(item: tuple[ArrayOrPath | tuple[np.ndarray, np.ndarray] | li
     stored index's files of that band range (paths or URLs, in row order: IndexView.parts)."""
     part, cols = item
     if isinstance(part, list):
-        keys = read_band_part(part)
-        order = np.argsort(keys, axis=0, kind="stable").T
-        return band_part_hits(np.take_along_axis(keys.T, order, axis=1), order, cols)
+        sorted_keys, order = zip(*sort_bands(read_band_part(part)))
+        return band_part_hits(sorted_keys, order, cols)
     if isinstance(part, tuple):
         return band_part_hits(part[0], part[1], cols)
     with np.load(part) as f:
