@@ -20,7 +20,7 @@ from cleancorpus.pipeline import __version__
 from cleancorpus.pipeline.config import Config
 from cleancorpus.pipeline.run import staging
 from cleancorpus.pipeline.run.plan import RunPlan
-from cleancorpus.pipeline.run.state import commit, empty_table, index_parts, remove_tree, write_segment
+from cleancorpus.pipeline.run.state import commit, empty_table, remove_tree, stored_files, write_segment
 from cleancorpus.pipeline.schema import LEDGER, LINES, index_schema
 
 
@@ -91,7 +91,7 @@ def commit_run(plan: RunPlan, process_stats: list[dict[str, Any]], dedup_stats: 
         if len(growth):
             staged_state.append((growth, "dedup_growth"))
     for table, kind in staged_state:
-        for kind_, name, part in (index_parts(table, seg) if kind == "dedup" else [(kind, seg, table)]):
+        for kind_, name, part in stored_files(kind, table, seg):
             tmp = run_dir / "state" / kind_ / name
             write_segment(part, kind_, tmp)
             moves.append((tmp, layout.segments(kind_) / name))

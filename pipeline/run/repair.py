@@ -23,7 +23,7 @@ from cleancorpus.pipeline.dedup.signatures import index_band_keys
 from cleancorpus.pipeline.inputs.readers import content_hash
 from cleancorpus.pipeline.model import Document, text_hash
 from cleancorpus.pipeline.run.process import sign
-from cleancorpus.pipeline.run.state import Layout, StateError, index_parts, output_lock, read_segments, write_segment
+from cleancorpus.pipeline.run.state import Layout, StateError, output_lock, read_segments, stored_files, write_segment
 from cleancorpus.pipeline.schema import LEDGER, LINES, index_schema
 
 
@@ -94,7 +94,7 @@ def repair(root: str, cfg: Config) -> list[str]:
             if kind == "dedup":
                 _quarantine(layout, "dedup_bands", stamp)  # the old segments' band files go with them
             seg = f"repair-{stamp}.parquet"
-            for kind_, name, part in (index_parts(table, seg) if kind == "dedup" else [(kind, seg, table)]):
+            for kind_, name, part in stored_files(kind, table, seg):
                 write_segment(part, kind_, layout.segments(kind_) / name)
             said.append(f"{kind}: rebuilt from the output, {len(table)} rows ({moved} old segment(s) to state/quarantine/)")
         try:

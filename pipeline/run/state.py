@@ -226,6 +226,12 @@ def index_parts(t: pa.Table, segment: str) -> list[tuple[str, str, pa.Table]]:
     return out
 
 
+def stored_files(kind: str, t: pa.Table, segment: str) -> list[tuple[str, str, pa.Table]]:
+    """(kind, file name, table) of each file a state table of `kind` is stored as: the index
+    with its band keys in one column as itself and its band-range files, any other as itself."""
+    return index_parts(t, segment) if kind == "dedup" else [(kind, segment, t)]
+
+
 def _split_bands(t: pa.Table, path: Path) -> pa.Table:
     """Index v2 -> v3: the band keys go to their range files beside (written before the segment
     is rewritten without them, so a crash between the two only repeats this step)."""
