@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -29,6 +29,9 @@ from cleancorpus.pipeline.dedup.candidates import in_group_order, plausible, run
 from cleancorpus.pipeline.dedup.compare import Compared, ShingleSets, confirm, related
 from cleancorpus.pipeline.dedup.index import IndexView
 from cleancorpus.pipeline.dedup.signatures import band_keys, index_band_keys
+
+if TYPE_CHECKING:
+    from cleancorpus.pipeline.dedup.tasks import SigSource
 
 NO_DATE = np.iinfo(np.int64).max
 
@@ -42,14 +45,19 @@ class RunCandidates:
     published: np.ndarray  # int64 epoch microseconds, NO_DATE when unknown
     completeness: np.ndarray  # int8
     n_words: np.ndarray  # int32
-    sig: np.ndarray  # (n, num_perm) uint32
+    # (n, num_perm) uint32, or where split dedup's tasks read it (tasks.SigSource: never loaded here)
+    sig: "np.ndarray | SigSource"
     n_shingles: np.ndarray  # int32
 
     def __len__(self) -> int:
         return len(self.doc_id)
 
     def take(self, rows: np.ndarray) -> "RunCandidates":
-        return RunCandidates(*(getattr(self, f.name)[rows] for f in fields(self)))
+        return RunCandidates(*(_take(getattr(self, f.name), rows) for f in fields(self)))
+
+
+def _take(column: Any, rows: np.ndarray) -> Any:
+    return column[rows] if isinstance(column, np.ndarray) else column.take(rows)
 
 
 @dataclass
@@ -65,7 +73,9 @@ class Decision:
 class DedupResult:
     decisions: list[Decision]  # one per run row, in row order
     doc_ids: list[str]  # final doc_id per run row (versioned when the id is already taken)
-    index_bands: np.ndarray  # (n, bands) uint32 band keys of the run rows, as the index stores them
+    # (n, bands) uint32 band keys of the run rows, as the index stores them; None when the
+    # signatures were left to the tasks (the caller hashes them from where they are)
+    index_bands: np.ndarray | None
     index_growth: dict[str, int]  # index doc_id -> members added this run
     pairs_checked: int = 0  # LSH candidate pairs
     pairs_confirmed: int = 0  # candidate pairs that joined two clusters on their exact shingle sets
@@ -125,7 +135,8 @@ def deduplicate(
                   prefetch, screen or screened_run_pairs, confirmer or confirm_serial, index_hits or _band_hits,
                   clusterer)
     back = inverse.tolist()
-    return DedupResult([res.decisions[i] for i in back], [res.doc_ids[i] for i in back], res.index_bands[inverse],
+    bands = res.index_bands[inverse] if res.index_bands is not None else None
+    return DedupResult([res.decisions[i] for i in back], [res.doc_ids[i] for i in back], bands,
                        res.index_growth, res.pairs_checked, res.pairs_confirmed)
 
 
@@ -156,12 +167,14 @@ class _PermutedGroup:
 RunScreen = Callable[[RunCandidates, np.ndarray, np.ndarray, DedupConfig], np.ndarray]
 # (candidate pairs in group order, the sets, union-find after exact copies, n) -> (unions made, index rows joined)
 Confirmer = Callable[[list[tuple[int, int]], ShingleSets, UnionFind, int, DedupConfig], tuple[int, set[int]]]
-# (index, run's index band keys) -> sorted (run row, index row) pairs sharing a band key
-IndexHits = Callable[[IndexView, np.ndarray], list[tuple[int, int]]]
+# (index, run, cfg) -> (sorted (run row, index row) pairs sharing a band key, the run's index
+# band keys or None when they were hashed only inside tasks)
+IndexHits = Callable[[IndexView, RunCandidates, DedupConfig], tuple[list[tuple[int, int]], np.ndarray | None]]
 
 
-def _band_hits(index: IndexView, keys32: np.ndarray) -> list[tuple[int, int]]:
-    return index.band_hits(keys32)
+def _band_hits(index: IndexView, run: RunCandidates, cfg: DedupConfig) -> tuple[list[tuple[int, int]], np.ndarray]:
+    keys32 = index_band_keys(run.sig, cfg.bands)
+    return index.band_hits(keys32), keys32
 
 
 def live_pairs(pairs: np.ndarray, roots: np.ndarray, unchanged: np.ndarray) -> np.ndarray:
@@ -201,7 +214,6 @@ def _decide(run: RunCandidates, index: IndexView, cfg: DedupConfig, load_sets: C
     """deduplicate() on rows already in canonical order."""
     n, m = len(run), len(index)
     index.prepare()
-    keys32 = index_band_keys(run.sig, cfg.bands)
     uf = UnionFind(n + m)  # run rows 0..n-1, index rows n..n+m-1
     # a record an earlier run already decided on, sent again unchanged (same id, same text) in a
     # changed file: it has its row, so it is left out rather than rejected as a copy of itself
@@ -224,7 +236,8 @@ def _decide(run: RunCandidates, index: IndexView, cfg: DedupConfig, load_sets: C
     # near duplicates: LSH candidates, estimated on signatures, confirmed on shingle sets
     roots = np.array([uf.find(x) for x in range(n)], dtype=np.int64)  # pairs already joined as exact copies drop out
     cand_run = screen(run, roots, unchanged, cfg)
-    cand_idx = [(i, n + j) for i, j in index_hits(index, keys32) if not unchanged[i] and uf.find(i) != uf.find(n + j)]
+    hits, keys32 = index_hits(index, run, cfg)
+    cand_idx = [(i, n + j) for i, j in hits if not unchanged[i] and uf.find(i) != uf.find(n + j)]
     pairs_all = np.concatenate((cand_run, np.array(cand_idx, dtype=np.int64).reshape(-1, 2)))
     pairs = in_group_order(pairs_all, group)
     sset = ShingleSets(load_sets, group, (x for p in pairs for x in p), prefetch=prefetch)

@@ -388,8 +388,9 @@ def band_keys(sig: np.ndarray, bands: int, first: int = 0) -> np.ndarray:
     return _mix(acc)
 
 
-def index_band_keys(sig: np.ndarray, bands: int) -> np.ndarray:
-    """(n_docs, bands) uint32: the band keys as the persistent index stores and looks them up."""
+def index_band_keys(sig: np.ndarray, bands: int, first: int = 0) -> np.ndarray:
+    """(n_docs, bands) uint32: the band keys as the persistent index stores and looks them up
+    (of bands first..first+bands-1 when sig is only their columns, as in band_keys)."""
     if not len(sig):
         return np.zeros((0, bands), np.uint32)
-    return (band_keys(sig, bands) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    return (band_keys(sig, bands, first) & np.uint64(0xFFFFFFFF)).astype(np.uint32)

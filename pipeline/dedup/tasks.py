@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 import numpy as np
 
@@ -53,10 +53,47 @@ from cleancorpus.pipeline.dedup.decisions import (
     live_pairs,
 )
 from cleancorpus.pipeline.dedup.index import IndexView, band_part_hits, read_band_part, sort_bands
-from cleancorpus.pipeline.dedup.signatures import band_keys, sorted_unique
+from cleancorpus.pipeline.dedup.signatures import band_keys, index_band_keys, sorted_unique
 
 MapFn = Callable[..., Iterable[Any]]  # map_fn(fn, items): fn(item) for each, results in order
 ArrayOrPath = np.ndarray | str | os.PathLike
+
+
+class SigRef(Protocol):
+    """A part of the run's signatures that a task reads where it runs (read())."""
+
+    def read(self) -> np.ndarray: ...
+
+
+class SigSource(Protocol):
+    """The run's signatures (n, num_perm) left where they were written (run/deduplicate.StagedSigs):
+    the dedup step hands tasks references to columns or rows and never holds the array itself."""
+
+    @property
+    def shape(self) -> tuple[int, int]: ...
+
+    def __len__(self) -> int: ...
+
+    def take(self, rows: np.ndarray) -> "SigSource": ...
+
+    def column_ref(self, lo: int, hi: int) -> SigRef: ...
+
+    def row_ref(self, rows: np.ndarray) -> SigRef: ...
+
+
+Sigs = np.ndarray | SigSource  # RunCandidates.sig: an array, or a source tasks read from
+
+
+def _columns(sig: Sigs, lo: int, hi: int) -> np.ndarray | SigRef:
+    return sig[:, lo:hi] if isinstance(sig, np.ndarray) else sig.column_ref(lo, hi)
+
+
+def _rows(sig: Sigs, rows: np.ndarray) -> np.ndarray | SigRef:
+    return sig[rows] if isinstance(sig, np.ndarray) else sig.row_ref(rows)
+
+
+def _read(x: np.ndarray | SigRef) -> np.ndarray:
+    return x if isinstance(x, np.ndarray) else x.read()
 
 
 def npy_layout(path: ArrayOrPath) -> tuple[tuple[int, ...], np.dtype, int]:
@@ -80,7 +117,7 @@ def _first_axis(a: ArrayOrPath, i: int) -> np.ndarray:
     return np.fromfile(a, dtype, count=count, offset=offset + i * count * dtype.itemsize).reshape(shape[1:])
 
 
-def _gather(a: ArrayOrPath, rows: np.ndarray) -> np.ndarray:
+def gather_rows(a: ArrayOrPath, rows: np.ndarray) -> np.ndarray:
     """a[rows] of an array, or of an .npy file a row at a time (os.pread): a block's rows are a
     few scattered ones of a run's file, and reading only those keeps the task's memory its own."""
     if isinstance(a, np.ndarray):
@@ -180,21 +217,22 @@ def split_run_pairs(keys: np.ndarray, tasks: int, map_fn: MapFn = map, folder: P
     return merge_codes(map_fn(band_task, items), n)
 
 
-def sig_band_pairs(sig: np.ndarray, bands: int, tasks: int, map_fn: MapFn = map) -> np.ndarray:
+def sig_band_pairs(sig: Sigs, bands: int, tasks: int, map_fn: MapFn = map) -> np.ndarray:
     """run_pairs(band_keys(sig, bands)) by band-range tasks that each get their bands' signature
-    columns and hash the keys themselves: the caller never holds the run's band keys."""
+    columns (or, from a SigSource, read them) and hash the keys themselves: the caller never
+    holds the run's band keys, nor from a source its signatures."""
     n = sig.shape[0]
     if n == 0:
         return np.zeros((0, 2), np.int64)
     rows = sig.shape[1] // bands
-    items = [(sig[:, lo * rows:hi * rows], lo, hi - lo) for lo, hi in even_ranges(bands, tasks)]
+    items = [(_columns(sig, lo * rows, hi * rows), lo, hi - lo) for lo, hi in even_ranges(bands, tasks)]
     return merge_codes(map_fn(sig_band_task, items), n)
 
 
-def sig_band_task(item: tuple[np.ndarray, int, int]) -> np.ndarray:
+def sig_band_task(item: tuple[np.ndarray | SigRef, int, int]) -> np.ndarray:
     """band_task on the keys of bands first..first+count-1, hashed here from their columns."""
     cols, first, count = item
-    return band_task(np.ascontiguousarray(band_keys(np.ascontiguousarray(cols), count, first).T))
+    return band_task(np.ascontiguousarray(band_keys(np.ascontiguousarray(_read(cols)), count, first).T))
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,7 +250,7 @@ def screen_task(pairs: np.ndarray, sig: ArrayOrPath, n_shingles: ArrayOrPath, cf
     distinct) is given, only those rows of them."""
     if rows is None:
         rows = sorted_unique(pairs.ravel())
-        sig_rows, nsh_rows = _gather(sig, rows), _gather(n_shingles, rows)
+        sig_rows, nsh_rows = gather_rows(sig, rows), gather_rows(n_shingles, rows)
     else:
         sig_rows, nsh_rows = np.asarray(sig), np.asarray(n_shingles)
     local = np.searchsorted(rows, pairs).reshape(-1, 2)
@@ -224,21 +262,22 @@ def pair_blocks(m: int, tasks: int, max_block: int) -> list[tuple[int, int]]:
     return even_ranges(m, max(tasks, math.ceil(m / max(max_block, 1))))
 
 
-def screen_blocks(pairs: np.ndarray, sig: np.ndarray, n_shingles: np.ndarray, cfg: DedupConfig, tasks: int,
+def screen_blocks(pairs: np.ndarray, sig: Sigs, n_shingles: np.ndarray, cfg: DedupConfig, tasks: int,
                   map_fn: MapFn = map, max_block: int = 500_000) -> np.ndarray:
-    """plausible(run, pairs) by pair-block tasks; each ships only its rows' signatures."""
+    """plausible(run, pairs) by pair-block tasks; each ships (or, from a SigSource, reads) only
+    its rows' signatures."""
     blocks = []
     for lo, hi in pair_blocks(len(pairs), tasks, max_block):
         block = pairs[lo:hi]
         rows = sorted_unique(block.ravel())
-        blocks.append((block, sig[rows], n_shingles[rows], rows))
+        blocks.append((block, _rows(sig, rows), n_shingles[rows], rows))
     out = list(map_fn(partial(_screen_item, cfg=cfg), blocks))
     return np.concatenate(out) if out else np.zeros((0, 2), np.int64)
 
 
-def _screen_item(item: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], cfg: DedupConfig) -> np.ndarray:
+def _screen_item(item: tuple[np.ndarray, np.ndarray | SigRef, np.ndarray, np.ndarray], cfg: DedupConfig) -> np.ndarray:
     block, sig_rows, nsh_rows, rows = item
-    return screen_task(block, sig_rows, nsh_rows, cfg, rows)
+    return screen_task(block, _read(sig_rows), nsh_rows, cfg, rows)
 
 
 def confirm_task(pairs: np.ndarray, labels: np.ndarray, load: Callable[[list[int]], dict[int, Compared]],
@@ -271,7 +310,7 @@ class SplitScreen:
     def __call__(self, run: RunCandidates, roots: np.ndarray, unchanged: np.ndarray, cfg: DedupConfig) -> np.ndarray:
         if not len(run):
             return np.zeros((0, 2), np.int64)
-        if self.folder is None:  # each task hashes its own bands' keys from their signature columns
+        if self.folder is None or not isinstance(run.sig, np.ndarray):  # each task hashes its bands' keys from their columns
             pairs = sig_band_pairs(run.sig, cfg.run_bands, self.tasks, self.map_fn)
         else:
             pairs = split_run_pairs(band_keys(run.sig, cfg.run_bands), self.tasks, self.map_fn, self.folder)
@@ -350,11 +389,26 @@ def write_index_parts(index: IndexView, folder: Path, tasks: int) -> list[Path]:
     return paths
 
 
-def index_part_task(item: tuple[ArrayOrPath | tuple[np.ndarray, np.ndarray] | list[str], np.ndarray]) -> np.ndarray:
+@dataclass(frozen=True)
+class IndexKeysRef:
+    """The run's index band keys of bands first..first+count-1, hashed where a task runs from
+    their signature columns (index_band_keys of a band range equals those columns of the whole)."""
+
+    cols: SigRef
+    first: int
+    count: int
+
+    def read(self) -> np.ndarray:
+        return index_band_keys(np.ascontiguousarray(self.cols.read()), self.count, self.first)
+
+
+def index_part_task(item: tuple[ArrayOrPath | tuple[np.ndarray, np.ndarray] | list[str], np.ndarray | SigRef]) -> np.ndarray:
     """One band part's (run row, index row) hits, sorted (k, 2): item is (part, the run's keys
-    of those bands), the part an .npz of write_index_parts, (sorted keys, order) arrays, or the
-    stored index's files of that band range (paths or URLs, in row order: IndexView.parts)."""
+    of those bands, or an IndexKeysRef), the part an .npz of write_index_parts, (sorted keys,
+    order) arrays, or the stored index's files of that band range (paths or URLs, in row order:
+    IndexView.parts)."""
     part, cols = item
+    cols = _read(cols)
     if isinstance(part, list):
         sorted_keys, order = zip(*sort_bands(read_band_part(part)))
         return band_part_hits(sorted_keys, order, cols)
@@ -366,24 +420,41 @@ def index_part_task(item: tuple[ArrayOrPath | tuple[np.ndarray, np.ndarray] | li
 
 @dataclass
 class SplitIndexHits:
-    """decisions.IndexHits by band-range tasks: the union of the parts' hits is band_hits'."""
+    """decisions.IndexHits by band-range tasks: the union of the parts' hits is band_hits'.
+    From a SigSource, each task hashes its bands' keys itself and no run keys are returned."""
 
     tasks: int = 4
     map_fn: MapFn = map
     folder: Path | None = None
 
-    def __call__(self, index: IndexView, keys32: np.ndarray) -> list[tuple[int, int]]:
+    def __call__(self, index: IndexView, run: RunCandidates,
+                 cfg: DedupConfig) -> tuple[list[tuple[int, int]], np.ndarray | None]:
+        if isinstance(run.sig, np.ndarray):
+            keys32 = index_band_keys(run.sig, cfg.bands)
+            return self.hits(index, keys32), keys32
+        rows = run.sig.shape[1] // cfg.bands
+        keys = [IndexKeysRef(run.sig.column_ref(lo * rows, hi * rows), lo, hi - lo)
+                for lo, hi in self.ranges(index)] if len(index) and len(run) else []
+        return self.hits(index, keys), None
+
+    def ranges(self, index: IndexView) -> list[tuple[int, int]]:
+        if index.bands is None:
+            return [(lo, hi) for lo, hi, _ in index.parts]
+        return even_ranges(index.bands.shape[1], self.tasks)
+
+    def hits(self, index: IndexView, keys32: np.ndarray | list[IndexKeysRef]) -> list[tuple[int, int]]:
+        """The hits of the run's index keys: an (n, bands) array, or a reference per range."""
         m = len(index)
         if m == 0 or not len(keys32):
             return []
+        ranges = self.ranges(index)
         if index.bands is None:  # as stored: a task per band range reads that range's files
-            ranges = [(lo, hi) for lo, hi, _ in index.parts]
             parts: list[Any] = [paths for _, _, paths in index.parts]
         else:
-            ranges = even_ranges(index.bands.shape[1], self.tasks)
             parts = (write_index_parts(index, self.folder, self.tasks) if self.folder is not None
                      else [index.band_part(lo, hi) for lo, hi in ranges])
-        items = [(p, np.ascontiguousarray(keys32[:, lo:hi])) for p, (lo, hi) in zip(parts, ranges)]
+        cols = keys32 if isinstance(keys32, list) else [np.ascontiguousarray(keys32[:, lo:hi]) for lo, hi in ranges]
+        items = list(zip(parts, cols))
         codes = [h[:, 0] * m + h[:, 1] for h in self.map_fn(index_part_task, items)]
         merged = sorted_unique(np.concatenate(codes)) if codes else np.zeros(0, np.int64)
         return [(int(c // m), int(c % m)) for c in merged.tolist()]

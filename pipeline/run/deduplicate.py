@@ -24,8 +24,8 @@ from cleancorpus.pipeline.config import Config
 from cleancorpus.pipeline.dedup.compare import Compared
 from cleancorpus.pipeline.dedup.decisions import NO_DATE, DedupResult, RunCandidates, deduplicate
 from cleancorpus.pipeline.dedup.index import load_index
-from cleancorpus.pipeline.dedup.signatures import fold, shingle_set
-from cleancorpus.pipeline.dedup.tasks import MapFn, deduplicate_tasks
+from cleancorpus.pipeline.dedup.signatures import fold, index_band_keys, shingle_set
+from cleancorpus.pipeline.dedup.tasks import MapFn, deduplicate_tasks, gather_rows
 from cleancorpus.pipeline.dedup.view import article_view, facts, view_share
 from cleancorpus.pipeline.run import staging
 from cleancorpus.pipeline.run.plan import RunPlan
@@ -37,12 +37,14 @@ DEDUP_COLUMNS = ["seq", "doc_id", "text_hash", "published_at", "title", "author"
                  "n_shingles"]
 
 
-def run_candidates(t: pa.Table, num_perm: int) -> RunCandidates:
-    """The columns dedup decides on, from staged rows (DEDUP_COLUMNS)."""
+def run_candidates(t: pa.Table, num_perm: int, sig: "np.ndarray | StagedSigs | None" = None) -> RunCandidates:
+    """The columns dedup decides on, from staged rows (DEDUP_COLUMNS; the signatures from their
+    column unless given)."""
     n = len(t)
     pub = pc.fill_null(pc.cast(t.column("published_at"), pa.int64()), NO_DATE).to_numpy(zero_copy_only=False).astype(np.int64)
     comp = sum(np.array(pc.is_valid(t.column(c)).to_pylist(), dtype=np.int8) for c in ("title", "author", "published_at", "url"))
-    sig = t.column("signature").combine_chunks().flatten().to_numpy().reshape(n, num_perm).astype(np.uint32)
+    if sig is None:
+        sig = t.column("signature").combine_chunks().flatten().to_numpy().reshape(n, num_perm).astype(np.uint32)
     return RunCandidates(
         doc_id=np.array(t.column("doc_id").to_pylist(), dtype=object),
         hash64=np.array([int(h[:16], 16) for h in t.column("text_hash").to_pylist()], dtype=np.uint64), published=pub,
@@ -175,16 +177,7 @@ class _StagedSets:
 
     def _folder(self, si: int) -> Path:
         if si not in self.local:
-            f = self.folders[si]
-            if staging.is_url(f):
-                if self.scratch is None:
-                    raise ValueError(f"{f}: a staged shard in a store needs a local scratch folder")
-                local = staging.run_scratch(*self.scratch) / "dedup-sets" / f.rstrip("/").rsplit("/", 1)[1]
-                if not (local / staging.DEDUP_FILES[-1]).exists():
-                    staging.get_files(f, staging.DEDUP_FILES, local)
-                self.local[si] = local
-            else:
-                self.local[si] = Path(f)
+            self.local[si] = _local_shard(self.folders[si], staging.DEDUP_FILES, self.scratch)
         return self.local[si]
 
     def _read(self, si: int, ri: int, name: str) -> np.ndarray:
@@ -218,6 +211,93 @@ class _StagedSets:
         self.handles.clear()
 
 
+def _local_shard(folder: str, names: tuple[str, ...], scratch: tuple[str, str] | None) -> Path:
+    """A staged shard's folder on this machine, holding `names`: itself on a shared disk, else
+    a copy fetched once from the store into the run's dedup scratch (resolved here, on the
+    machine that reads it)."""
+    if not staging.is_url(folder):
+        return Path(folder)
+    if scratch is None:
+        raise ValueError(f"{folder}: a staged shard in a store needs a local scratch folder")
+    local = staging.run_scratch(*scratch) / "dedup-sets" / folder.rstrip("/").rsplit("/", 1)[1]
+    if not (local / names[-1]).exists():
+        staging.get_files(folder, names, local)
+    return local
+
+
+@dataclass(frozen=True)
+class StagedSigs:
+    """The run's signatures left in the staged shards' sig.npy files (tasks.SigSource): the
+    dedup step that hands out split dedup's tasks gives them references to columns or rows,
+    and each task reads those where it runs, so no process holds the run's signatures whole
+    unless it asked for all their columns. Canonical row x is staged row order[x]."""
+
+    folders: tuple[str, ...]
+    starts: np.ndarray  # (shards + 1,) each shard's first staged row
+    num_perm: int
+    scratch: tuple[str, str] | None = None
+    order: np.ndarray | None = None  # None: staged order
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self), self.num_perm
+
+    def __len__(self) -> int:
+        return int(self.starts[-1]) if self.order is None else len(self.order)
+
+    def take(self, rows: np.ndarray) -> "StagedSigs":
+        return StagedSigs(self.folders, self.starts, self.num_perm, self.scratch, self.staged(rows))
+
+    def staged(self, rows: np.ndarray) -> np.ndarray:
+        return np.asarray(rows, np.int64) if self.order is None else self.order[rows]
+
+    def column_ref(self, lo: int, hi: int) -> "SigColumns":
+        return SigColumns(self, lo, hi)
+
+    def row_ref(self, rows: np.ndarray) -> "SigRows":
+        return SigRows(StagedSigs(self.folders, self.starts, self.num_perm, self.scratch), self.staged(rows))
+
+    def path(self, si: int) -> Path:
+        return _local_shard(self.folders[si], (staging.SIG_FILE,), self.scratch) / staging.SIG_FILE
+
+    def shard(self, si: int, lo: int = 0, hi: int | None = None) -> np.ndarray:
+        """Columns lo..hi of one shard's signatures, in staged order."""
+        if self.starts[si + 1] == self.starts[si]:
+            return np.zeros((0, (hi if hi is not None else self.num_perm) - lo), np.uint32)
+        return np.ascontiguousarray(np.load(self.path(si), mmap_mode="r")[:, lo:hi])
+
+
+@dataclass(frozen=True)
+class SigColumns:
+    """Columns lo..hi of every row, in the source's order: read shard by shard."""
+
+    source: StagedSigs
+    lo: int
+    hi: int
+
+    def read(self) -> np.ndarray:
+        src = self.source
+        cols = np.concatenate([src.shard(si, self.lo, self.hi) for si in range(len(src.folders))]) if src.folders \
+            else np.zeros((0, self.hi - self.lo), np.uint32)
+        return cols if src.order is None else cols[src.order]
+
+
+@dataclass(frozen=True)
+class SigRows:
+    """Whole signatures of some staged rows, read a row at a time from their shards' files."""
+
+    source: StagedSigs
+    rows: np.ndarray  # staged rows
+
+    def read(self) -> np.ndarray:
+        out = np.zeros((len(self.rows), self.source.num_perm), np.uint32)
+        shard = np.searchsorted(self.source.starts, self.rows, side="right") - 1
+        for si in np.unique(shard).tolist():
+            at = np.flatnonzero(shard == si)
+            out[at] = gather_rows(self.source.path(si), self.rows[at] - int(self.source.starts[si]))
+        return out
+
+
 def compared_from_text(text: str, cfg: Config, variants: dict[str, str], site: str | None = None,
                        title: str | None = None) -> Compared:
     """What confirms an earlier run's document, from its text as published (documents/ or
@@ -244,25 +324,31 @@ def deduplicate_run(plan: RunPlan, shard_folders: list[str], map_fn: MapFn | Non
     (dedup/tasks.py), which read the sets they need from the stage themselves."""
     cfg = plan.config()
     plan.run_dir.mkdir(parents=True, exist_ok=True)
-    tables = [staging.read_staged(folder, "docs.parquet", DEDUP_COLUMNS) for folder in shard_folders]
-    starts = np.concatenate([[0], np.cumsum([len(x) for x in tables])]).astype(np.int64)  # each shard's first row
-    t = pa.concat_tables(tables) if tables else empty_table(STAGED.select(DEDUP_COLUMNS))
-    n = len(t)
+    counts = [staging.staged_rows(folder, "docs.parquet") for folder in shard_folders]
+    n = sum(counts)
+    starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)  # each shard's first row
+    # tasks read earlier runs' texts from the output: from any machine when it is in a store, but
+    # a local output staged elsewhere ([run] work_dir) is on this machine's disk alone
+    shared = plan.remote is not None or plan.stage is None
+    tasks = task_count(cfg, n) if map_fn is not None and shared else 0
+    # split, the signatures stay in the shards' files for the tasks to read (StagedSigs)
+    columns = [c for c in DEDUP_COLUMNS if c != "signature"] if tasks else DEDUP_COLUMNS
+    tables = [staging.read_staged(folder, "docs.parquet", columns) for folder in shard_folders]
+    t = pa.concat_tables(tables) if tables else empty_table(STAGED.select(columns))
     if not cfg.dedup.enabled or n == 0:
         ids = t.column("doc_id").to_pylist()
         _write_decisions(plan, starts, {"doc_id": ids, "status": ["kept"] * n, "cluster": ids,
                          "cluster_size": [1] * n, "duplicate_of": [None] * n, "similarity": [None] * n})
         return {"candidates": n, "kept": n, "duplicates": 0}
-    run = run_candidates(t, cfg.dedup.num_perm)
-    # tasks read earlier runs' texts from the output: from any machine when it is in a store, but
-    # a local output staged elsewhere ([run] work_dir) is on this machine's disk alone
-    shared = plan.remote is not None or plan.stage is None
-    tasks = task_count(cfg, n) if map_fn is not None and shared else 0
     if tasks:  # the tasks fetch what they need from the stage, on their own machines
         folders, scratch = list(shard_folders), ((plan.stage, plan.run_id) if plan.stage else None)
+        sigs: StagedSigs | None = StagedSigs(tuple(folders), starts, cfg.dedup.num_perm, scratch)
     else:
         folders, scratch = [str(staging.fetch(plan, f, staging.DEDUP_FILES)) for f in shard_folders], None
+        sigs = None
+    run = run_candidates(t, cfg.dedup.num_perm, sigs)
     sets = _StagedSets(folders, starts, t.column("domain").to_pylist(), t.column("title").to_pylist(), scratch)
+    del t, tables
     try:
         result, index_size = decide(plan.layout.root, plan.remote, cfg, run, sets, sets.shard_of,
                                     map_fn if tasks else None, tasks)
@@ -284,7 +370,10 @@ def deduplicate_run(plan: RunPlan, shard_folders: list[str], map_fn: MapFn | Non
         "rep": [None if d[i].status == "kept" else d[i].cluster for i in fresh],
     })
     pq.write_table(indexed, plan.run_dir / "indexed.parquet")
-    np.save(plan.run_dir / "bands.npy", result.index_bands[fresh])
+    if result.index_bands is not None:
+        np.save(plan.run_dir / "bands.npy", result.index_bands[fresh])
+    else:
+        _save_index_bands(plan.run_dir / "bands.npy", sigs, np.array(fresh, np.int64), cfg.dedup.bands)
     growth = pa.Table.from_pylist([{"doc_id": k, "added": v} for k, v in sorted(result.index_growth.items())], schema=GROWTH)
     pq.write_table(growth, plan.run_dir / "growth.parquet")
     unchanged = n - len(fresh)
@@ -292,6 +381,20 @@ def deduplicate_run(plan: RunPlan, shard_folders: list[str], map_fn: MapFn | Non
     return {"candidates": n, "kept": n - dups - unchanged, "duplicates": dups, "unchanged": unchanged,
             "pairs_checked": result.pairs_checked, "pairs_confirmed": result.pairs_confirmed, "index_size": index_size,
             "tasks": tasks}
+
+
+def _save_index_bands(path: Path, sigs: "StagedSigs | None", rows: np.ndarray, bands: int) -> None:
+    """The index band keys of the given staged rows, hashed a shard at a time into an .npy
+    written in place: the whole run's signatures are never in memory here."""
+    if sigs is None:
+        raise ValueError("no signatures to hash the index band keys from")
+    out = np.lib.format.open_memmap(path, mode="w+", dtype=np.uint32, shape=(len(rows), bands))
+    shard = np.searchsorted(sigs.starts, rows, side="right") - 1
+    for si in np.unique(shard).tolist():
+        at = np.flatnonzero(shard == si)
+        out[at] = index_band_keys(sigs.shard(si)[rows[at] - int(sigs.starts[si])], bands)
+    out.flush()
+    del out
 
 
 def _write_decisions(plan: RunPlan, starts: np.ndarray, cols: dict[str, list[Any]]) -> None:

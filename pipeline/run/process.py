@@ -352,6 +352,9 @@ def write_compared(folder: Path, parts: list[Signed]) -> None:
             folder / f"{name}.bin")
         np.save(folder / f"{name}_offsets.npy", offs)
     np.save(folder / "view_share.npy", np.concatenate([p.view_share for p in parts]) if parts else np.zeros(0, np.float32))
+    # the signatures again, as one (rows, num_perm) array: split dedup's tasks read their rows
+    # and columns from it (run/deduplicate.StagedSigs), so the step that hands them out never does
+    np.save(folder / staging.SIG_FILE, np.concatenate([p.sigs for p in parts]) if parts else np.zeros((0, 0), np.uint32))
 
 
 def _finish_window(window: list[tuple[int, Document]], cfg: Config, learned: LineCounts,

@@ -109,6 +109,7 @@ class ShardWriter:
 
 DONE = "done.json"
 DEDUP_FILES = ("sets.bin", "sets_offsets.npy", "facts.bin", "facts_offsets.npy", "view_share.npy")
+SIG_FILE = "sig.npy"  # (rows, num_perm) uint32: what split dedup's candidate, screen and lookup tasks read
 COMMIT_FILES = ("ledger.parquet", "lines.parquet")
 WRITE_FILES = ("docs.parquet", "rejects.parquet")
 
@@ -188,6 +189,15 @@ def fetch(plan: RunPlan, folder: str, names: Sequence[str]) -> Path:
         local.mkdir(parents=True, exist_ok=True)
         get_files(folder, names, local)
     return local
+
+
+def staged_rows(folder: str, name: str) -> int:
+    """Rows of a staged Parquet file, from its footer alone."""
+    if not is_url(folder):
+        return pq.ParquetFile(Path(folder) / name).metadata.num_rows
+    fs, base = _fs(folder)
+    with fs.open(f"{base}/{name}", "rb") as f:
+        return pq.ParquetFile(f).metadata.num_rows
 
 
 def read_staged(folder: str, name: str, columns: list[str] | None = None) -> pa.Table:

@@ -31,6 +31,7 @@ from cleancorpus.pipeline.dedup.tasks import (
     sig_band_pairs,
     split_run_pairs,
 )
+from cleancorpus.pipeline.run.deduplicate import StagedSigs
 from cleancorpus.pipeline.run.process import sign
 from conftest import ROOT
 
@@ -117,7 +118,7 @@ def case() -> dict:
 def _same(a: DedupResult, b: DedupResult) -> None:
     assert a.decisions == b.decisions
     assert a.doc_ids == b.doc_ids
-    assert np.array_equal(a.index_bands, b.index_bands)
+    assert (a.index_bands is None and b.index_bands is None) or np.array_equal(a.index_bands, b.index_bands)
     assert a.index_growth == b.index_growth
     assert (a.pairs_checked, a.pairs_confirmed) == (b.pairs_checked, b.pairs_confirmed)
 
@@ -240,7 +241,36 @@ def test_index_lookup_by_band_parts_is_band_hits(tmp_path):
     assert set(ref) < every  # the cap of index rows per run row and band drops some
     assert len({j for _, j in ref} & set(src.tolist())) > n // 8  # the copied rows are found
     for tasks in (1, 3, 7, 40):
-        assert SplitIndexHits(tasks)(index, rkeys) == ref, tasks
+        assert SplitIndexHits(tasks).hits(index, rkeys) == ref, tasks
     with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
-        assert SplitIndexHits(4, pool.map, tmp_path / "index")(index, rkeys) == ref
+        assert SplitIndexHits(4, pool.map, tmp_path / "index").hits(index, rkeys) == ref
     assert len(list((tmp_path / "index").glob("index_bands_*.npz"))) == 4
+
+
+@needs_truth
+def test_split_dedup_reads_the_signatures_from_shard_files(case, tmp_path):
+    """The dedup step hands the tasks references to the staged shards' signature files (the way
+    the dedup stage runs split): the same decisions, in staged and in shuffled order, on a
+    process pool, and the run's index band keys are left for the caller to hash."""
+    run, index, cfg, sets = case["run"], case["index"], case["cfg"], case["sets"]
+    ref = deduplicate(run, index, cfg, sets, _shard)
+    n = len(run)
+    cuts = [0, n // 3, n // 3, n]  # the middle shard is empty, as a shard whose documents were all rejected
+    folders = []
+    for k, (lo, hi) in enumerate(zip(cuts[:-1], cuts[1:])):
+        (tmp_path / f"s{k}").mkdir()
+        np.save(tmp_path / f"s{k}" / "sig.npy", run.sig[lo:hi] if hi > lo else np.zeros((0, 0), np.uint32))
+        folders.append(str(tmp_path / f"s{k}"))
+    source = StagedSigs(tuple(folders), np.array(cuts, np.int64), run.sig.shape[1])
+    rows = np.array([n - 1, 0, n // 3, 5], np.int64)
+    assert np.array_equal(source.row_ref(rows).read(), run.sig[rows])
+    assert np.array_equal(source.take(rows[::-1]).column_ref(6, 14).read(), run.sig[rows[::-1], 6:14])
+    staged = RunCandidates(run.doc_id, run.hash64, run.published, run.completeness, run.n_words, source, run.n_shingles)
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        got = deduplicate_tasks(staged, index, cfg, sets, _shard, tasks=3, map_fn=pool.map)
+    assert got.index_bands is None
+    _same(got, DedupResult(ref.decisions, ref.doc_ids, None, ref.index_growth, ref.pairs_checked, ref.pairs_confirmed))
+    perm = np.random.default_rng(5).permutation(n)
+    shuffled = _Sets([sets.sets[int(x)] for x in perm] + sets.sets[n:])
+    got = deduplicate_tasks(staged.take(perm), index, cfg, shuffled, _shard, tasks=4)
+    assert [got.decisions[i] for i in np.argsort(perm)] == ref.decisions

@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from cleancorpus.pipeline.config import DedupConfig
+from cleancorpus.pipeline.dedup.index import load_index
+from cleancorpus.pipeline.run.state import Layout
 from conftest import SEEDS, read, run_local
 
 VARIABLE = ("run_id", "ingested_at")
@@ -65,3 +69,10 @@ def test_dedup_as_tasks_gives_the_rows_of_one_process(tmp_path, workers):
     # not a vacuous match: copies are caught within the first run and against its index in the second
     assert len(dups) >= 8 and any(r["doc_id"] in later for r in dups)
     assert json.loads((split / "runs" / f"{s_split[1]['run_id']}.json").read_text())["dedup"]["tasks"] >= 2
+    # the index band keys the split run hashed from the staged signature files, a shard at a
+    # time, are the ones one process stored
+    bands = DedupConfig().bands
+    (a, _), (b, _) = (load_index(Layout(out), bands, with_bands=True) for out in (one, split))
+    order_a, order_b = np.argsort(a.doc_id.astype(str)), np.argsort(b.doc_id.astype(str))
+    assert len(a) >= 10 and list(a.doc_id[order_a]) == list(b.doc_id[order_b])
+    assert np.array_equal(a.bands[order_a], b.bands[order_b]) and a.bands.any()
