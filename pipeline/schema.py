@@ -89,6 +89,8 @@ STAGED_REJECTS = pa.schema([pa.field("seq", pa.int64(), nullable=False)] + [REJE
 # dedup's decision on each staged document, one file per shard in its staged order
 DECISIONS = pa.schema([("doc_id", pa.string()), ("status", pa.string()), ("cluster", pa.string()),
                        ("cluster_size", pa.int32()), ("duplicate_of", pa.string()), ("similarity", pa.float64())])
+# the run's rows for the index (all but those sent again unchanged), left by dedup for the commit
+INDEXED = pa.schema([("doc_id", pa.string()), ("hash64", pa.uint64()), ("cluster_size", pa.int32()), ("rep", pa.string())])
 
 # ---------------------------------------------------------------- state (kept between runs)
 

@@ -60,7 +60,7 @@ def _take(column: Any, rows: np.ndarray) -> Any:
     return column[rows] if isinstance(column, np.ndarray) else column.take(rows)
 
 
-@dataclass
+@dataclass(slots=True)
 class Decision:
     status: str  # kept, exact_duplicate, near_duplicate, unchanged (already in the corpus: not written again)
     cluster: str  # doc_id of the representative
@@ -82,23 +82,37 @@ class DedupResult:
 
 
 class UnionFind:
-    """Disjoint sets; the smaller item becomes the root, so roots do not depend on union order.
+    """Disjoint sets over any sortable hashable items; the smaller item becomes the root, so
+    roots do not depend on union order.
 
-    Over 0..n-1 (a list, fast) when given a count, or over any sortable hashable items."""
+    Only items joined to another are stored (an item never joined is its own root): a run's
+    rows and the index's are mostly alone, so the memory is that of the unions, not of the rows.
+    `items` is accepted for the callers that list them, and not needed."""
 
-    def __init__(self, items: int | Iterable[Any]) -> None:
-        self.parent: Any = list(range(items)) if isinstance(items, int) else {x: x for x in items}
+    def __init__(self, items: int | Iterable[Any] | None = None) -> None:
+        self.parent: dict[Any, Any] = {}
 
     def find(self, x: Any) -> Any:
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
+        parent = self.parent
+        p = parent.get(x, x)
+        while p != x:
+            g = parent.get(p, p)
+            parent[x] = g  # path halving
+            x, p = g, parent.get(g, g)
         return x
 
     def union(self, a: Any, b: Any) -> None:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
             self.parent[max(ra, rb)] = min(ra, rb)
+
+    def roots(self, n: int) -> np.ndarray:
+        """find(x) for x in 0..n-1, as int64: only the joined items are looked up."""
+        out = np.arange(n, dtype=np.int64)
+        joined = [x for x in self.parent if 0 <= x < n]
+        if joined:
+            out[joined] = [self.find(x) for x in joined]
+        return out
 
 
 def deduplicate(
@@ -127,17 +141,24 @@ def deduplicate(
     against the index are found, how they are confirmed and how each cluster is decided (by
     default here, in one process; tasks.py splits each into tasks with the same result)."""
     n = len(run)
-    perm = np.lexsort((run.hash64, run.doc_id.astype(str))) if n else np.zeros(0, np.int64)
+    perm = _sorted_by(run.doc_id, run.hash64)
     inverse = np.empty_like(perm)
     inverse[perm] = np.arange(n)
 
     res = _decide(run.take(perm), index, cfg, _PermutedSets(load_sets, perm, inverse), _PermutedGroup(group, perm),
                   prefetch, screen or screened_run_pairs, confirmer or confirm_serial, index_hits or _band_hits,
                   clusterer)
-    back = inverse.tolist()
     bands = res.index_bands[inverse] if res.index_bands is not None else None
-    return DedupResult([res.decisions[i] for i in back], [res.doc_ids[i] for i in back], bands,
+    return DedupResult([res.decisions[i] for i in inverse], [res.doc_ids[i] for i in inverse], bands,
                        res.index_growth, res.pairs_checked, res.pairs_confirmed)
+
+
+def _sorted_by(primary: np.ndarray, secondary: np.ndarray) -> np.ndarray:
+    """Row order by (primary, secondary), ties by row: two stable sorts, the object column
+    compared as Python strings (a fixed-width unicode copy of it would take 4 bytes a
+    character of the longest id for every row)."""
+    first = np.argsort(secondary, kind="stable")
+    return first[np.argsort(primary[first], kind="stable")] if len(first) else np.zeros(0, np.int64)
 
 
 class _PermutedSets:
@@ -212,29 +233,31 @@ def _decide(run: RunCandidates, index: IndexView, cfg: DedupConfig, load_sets: C
             confirmer: Confirmer = confirm_serial, index_hits: IndexHits = _band_hits,
             clusterer: "Clusterer | None" = None) -> DedupResult:
     """deduplicate() on rows already in canonical order."""
-    n, m = len(run), len(index)
+    n = len(run)
     index.prepare()
-    uf = UnionFind(n + m)  # run rows 0..n-1, index rows n..n+m-1
+    uf = UnionFind()  # run rows 0..n-1, index rows n..n+len(index)-1
     # a record an earlier run already decided on, sent again unchanged (same id, same text) in a
     # changed file: it has its row, so it is left out rather than rejected as a copy of itself
     hit = index.exact(run.hash64) if n else np.zeros(0, np.int64)
-    unchanged = np.array([j >= 0 and str(index.doc_id[j]) == str(run.doc_id[x]) for x, j in enumerate(hit)], dtype=bool)
+    unchanged = np.zeros(n, dtype=bool)
+    at = np.flatnonzero(hit >= 0)
+    unchanged[at] = [str(index.doc_id[j]) == str(run.doc_id[x]) for x, j in zip(at.tolist(), hit[at].tolist())]
     exact_pair: set[tuple[int, int]] = set()
     touched: set[int] = set()  # index rows joined to some run document
     # exact duplicates, in the run and against the index
-    order = np.lexsort((run.doc_id.astype(str), run.hash64)) if n else np.zeros(0, np.int64)
+    order = _sorted_by(run.hash64, run.doc_id)
     order = order[~unchanged[order]]
-    for a, b in zip(order[:-1], order[1:]):
-        if run.hash64[a] == run.hash64[b]:
-            uf.union(int(a), int(b))
-            exact_pair.add((min(int(a), int(b)), max(int(a), int(b))))
+    same = np.flatnonzero(run.hash64[order[:-1]] == run.hash64[order[1:]])
+    for a, b in zip(order[same].tolist(), order[same + 1].tolist()):
+        uf.union(a, b)
+        exact_pair.add((min(a, b), max(a, b)))
     for i, j in enumerate(hit):
         if j >= 0 and not unchanged[i]:
             uf.union(i, n + int(j))
             exact_pair.add((i, n + int(j)))
             touched.add(n + int(j))
     # near duplicates: LSH candidates, estimated on signatures, confirmed on shingle sets
-    roots = np.array([uf.find(x) for x in range(n)], dtype=np.int64)  # pairs already joined as exact copies drop out
+    roots = uf.roots(n)  # pairs already joined as exact copies drop out
     cand_run = screen(run, roots, unchanged, cfg)
     hits, keys32 = index_hits(index, run, cfg)
     cand_idx = [(i, n + j) for i, j in hits if not unchanged[i] and uf.find(i) != uf.find(n + j)]
@@ -264,15 +287,26 @@ def _assign(run: RunCandidates, index: IndexView, cfg: DedupConfig, uf: UnionFin
     ClusterJob; the clusterer decides them (decide_cluster, here or as tasks)."""
     n = len(run)
     decisions: list[Decision | None] = [None] * n
-    clusters: dict[int, list[int]] = {}
-    for x in range(n):
-        if unchanged[x]:
-            decisions[x] = Decision("unchanged", str(run.doc_id[x]), 0)
-        else:
-            clusters.setdefault(uf.find(x), []).append(x)
     idx_by_root: dict[int, list[int]] = {}
     for y in sorted(touched):
         idx_by_root.setdefault(uf.find(y), []).append(y)
+    # a run row's root is a run row (the smaller item roots), so clusters are read off the roots;
+    # only rows with a candidate cluster are grouped in Python, the rest are kept as they are
+    roots = uf.roots(n)
+    live = np.flatnonzero(~unchanged)
+    size = np.bincount(roots[live], minlength=n)
+    alone = (size[roots] == 1) & ~unchanged
+    if idx_by_root:
+        alone[[r for r in idx_by_root if r < n]] = False
+    for x in np.flatnonzero(unchanged).tolist():
+        decisions[x] = Decision("unchanged", str(run.doc_id[x]), 0)
+    for x in np.flatnonzero(alone).tolist():  # the common case: nothing like it anywhere
+        decisions[x] = Decision("kept", final_ids[x], 1)
+    grouped = live[~alone[live]]
+    grouped = grouped[np.argsort(roots[grouped], kind="stable")]
+    clusters: dict[int, list[int]] = {}
+    for x, root in zip(grouped.tolist(), roots[grouped].tolist()):
+        clusters.setdefault(root, []).append(x)
     row_of: dict[str, int] = {}
 
     def index_row(doc_id: str) -> int | None:
@@ -286,9 +320,6 @@ def _assign(run: RunCandidates, index: IndexView, cfg: DedupConfig, uf: UnionFin
     growth: dict[str, int] = {}
     jobs: list[ClusterJob] = []
     for root, xs in clusters.items():
-        if len(xs) == 1 and root not in idx_by_root:  # the common case: nothing like it anywhere
-            decisions[xs[0]] = Decision("kept", final_ids[xs[0]], 1)
-            continue
         reps: list[int] = []
         rep_id: dict[int, str] = {}
         size: dict[int, int] = {}
@@ -384,7 +415,38 @@ def _unique_ids(run: RunCandidates, index: IndexView) -> list[str]:
 
     The same URL can come back with new content (a changed page, a re-crawl); its first
     version keeps the plain id so ids stay stable, later versions get a content-derived one.
-    """
+    Rows are taken by (id, published, hash): an id repeated in the run is versioned from its
+    second row on, and an id in the index from its first. Found with sorts of the id columns,
+    not a set of every id; a versioned id that is some row's plain id (which would make the
+    order of taking matter) sends the run to the row-by-row rule, _unique_ids_serial."""
+    ids = run.doc_id
+    n = len(ids)
+    if not n:
+        return []
+    order = np.argsort(run.hash64, kind="stable")
+    order = order[np.argsort(run.published[order], kind="stable")]
+    order = order[np.argsort(ids[order], kind="stable")]
+    sorted_ids = ids[order]
+    again = np.zeros(n, dtype=bool)
+    again[1:] = sorted_ids[1:] == sorted_ids[:-1]
+    if len(index):
+        known = np.sort(index.doc_id)
+        pos = np.minimum(np.searchsorted(known, sorted_ids), len(known) - 1)
+        again |= known[pos] == sorted_ids
+    res = [str(x) for x in ids]
+    versioned = order[again].tolist()
+    for x in versioned:
+        res[x] = f"{res[x]}.{int(run.hash64[x]):016x}"[: len(res[x]) + 9]
+    if versioned:
+        made = np.array([res[x] for x in versioned], dtype=object)
+        hit = np.minimum(np.searchsorted(sorted_ids, made), n - 1)
+        if (sorted_ids[hit] == made).any():
+            return _unique_ids_serial(run, index)
+    return res
+
+
+def _unique_ids_serial(run: RunCandidates, index: IndexView) -> list[str]:
+    """_unique_ids row by row, every id taken kept in a set (the rule as it reads)."""
     ids = [str(x) for x in run.doc_id]
     taken = set(index.doc_id.tolist()) if len(index) else set()
     res = [""] * len(ids)

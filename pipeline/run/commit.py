@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from cleancorpus.pipeline import __version__
@@ -57,14 +58,7 @@ def commit_run(plan: RunPlan, process_stats: list[dict[str, Any]], dedup_stats: 
     run_dir = plan.run_dir
     run_dir.mkdir(parents=True, exist_ok=True)
     staging.fetch_written(plan, write_stats)
-    moves: list[tuple[Path, Path]] = []
-    doc_files: dict[str, str] = {}
-    for ws in write_stats:
-        for rel in ws["files"]:
-            moves.append((run_dir / "out" / rel, layout.root / rel))
-            if rel.startswith(("documents/", "state/dedup_texts/")):
-                for did in pq.read_table(run_dir / "out" / rel, columns=["doc_id"]).column("doc_id").to_pylist():
-                    doc_files[did] = rel
+    moves = [(run_dir / "out" / rel, layout.root / rel) for ws in write_stats for rel in ws["files"]]
     seg = f"{plan.run_id}.parquet"
     folders = [staging.fetch(plan, p["folder"], staging.COMMIT_FILES) for p in process_stats]
     ledger = pa.concat_tables([pq.read_table(f / "ledger.parquet", schema=LEDGER) for f in folders]) if folders else empty_table(LEDGER)
@@ -78,12 +72,13 @@ def commit_run(plan: RunPlan, process_stats: list[dict[str, Any]], dedup_stats: 
     indexed_path = run_dir / "indexed.parquet"
     if indexed_path.exists() and cfg.dedup.enabled:
         rows = pq.read_table(indexed_path)
-        bands = np.load(run_dir / "bands.npy")
+        bands = np.load(run_dir / "bands.npy", mmap_mode="r")  # read as the band-range files are written
         idx = pa.table({
             "doc_id": rows.column("doc_id"), "hash64": rows.column("hash64"),
             "bands": pa.FixedSizeListArray.from_arrays(pa.array(bands.reshape(-1), pa.uint32()), cfg.dedup.bands),
             "cluster_size": rows.column("cluster_size"),
-            "doc_file": [doc_files.get(x, "") for x in rows.column("doc_id").to_pylist()],
+            "doc_file": _doc_files(run_dir / "out", [rel for ws in write_stats for rel in ws["files"]],
+                                   rows.column("doc_id")),
             "rep": rows.column("rep"),
         }, schema=index_schema(cfg.dedup.bands))
         staged_state.append((idx, "dedup"))
@@ -103,6 +98,19 @@ def commit_run(plan: RunPlan, process_stats: list[dict[str, Any]], dedup_stats: 
     # everything under work/ is now committed or stale (the lock is held: no other run uses it)
     remove_tree(layout.work)
     return summary
+
+
+def _doc_files(out: Path, rels: list[str], doc_ids: pa.ChunkedArray) -> pa.Array:
+    """The written file holding each document's text ("" for none), found by Arrow's hash
+    lookup over the files' doc_id columns (the last file wins, as files are listed)."""
+    files = [(rel, pq.read_table(out / rel, columns=["doc_id"]).column("doc_id"))
+             for rel in reversed(rels) if rel.startswith(("documents/", "state/dedup_texts/"))]
+    if not files or not len(doc_ids):
+        return pa.array([""] * len(doc_ids), pa.string())
+    ids = pa.chunked_array([c for _, col in files for c in col.chunks], pa.string())
+    names = pa.chunked_array([pa.repeat(pa.scalar(rel, pa.string()), len(col)) for rel, col in files], pa.string())
+    at = pc.index_in(doc_ids, value_set=ids.combine_chunks())
+    return pc.fill_null(pc.take(names, at), "").combine_chunks()
 
 
 def run_summary(plan: RunPlan, process_stats: list[dict[str, Any]], dedup_stats: dict[str, Any],

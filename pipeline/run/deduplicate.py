@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 
 from cleancorpus.pipeline.config import Config
 from cleancorpus.pipeline.dedup.compare import Compared
-from cleancorpus.pipeline.dedup.decisions import NO_DATE, DedupResult, RunCandidates, deduplicate
+from cleancorpus.pipeline.dedup.decisions import NO_DATE, Decision, DedupResult, RunCandidates, deduplicate
 from cleancorpus.pipeline.dedup.index import load_index
 from cleancorpus.pipeline.dedup.signatures import fold, index_band_keys, shingle_set
 from cleancorpus.pipeline.dedup.tasks import MapFn, deduplicate_tasks, gather_rows
@@ -30,8 +30,8 @@ from cleancorpus.pipeline.dedup.view import article_view, facts, view_share
 from cleancorpus.pipeline.run import staging
 from cleancorpus.pipeline.run.plan import RunPlan
 from cleancorpus.pipeline.run.process import variants_for
-from cleancorpus.pipeline.run.state import Layout, empty_table
-from cleancorpus.pipeline.schema import DECISIONS, GROWTH, STAGED
+from cleancorpus.pipeline.run.state import Layout
+from cleancorpus.pipeline.schema import DECISIONS, GROWTH, INDEXED
 
 DEDUP_COLUMNS = ["seq", "doc_id", "text_hash", "published_at", "title", "author", "url", "domain", "n_words", "signature",
                  "n_shingles"]
@@ -321,59 +321,46 @@ def deduplicate_run(plan: RunPlan, shard_folders: list[str], map_fn: MapFn | Non
     Staged shards in a store (run/staging.py) are read from it: the columns decided on, and a
     local copy of the sets that confirm pairs (read a set at a time). With a map_fn (a local
     pool's or a Dask cluster's) and a run over `[dedup] task_rows`, the work goes to tasks
-    (dedup/tasks.py), which read the sets they need from the stage themselves."""
+    (dedup/tasks.py), which read the signatures and sets they need from the stage themselves:
+    this step then holds, per row, the columns the representative rule orders by, the ids and
+    the decisions, and reads and writes its files a shard at a time."""
     cfg = plan.config()
     plan.run_dir.mkdir(parents=True, exist_ok=True)
     counts = [staging.staged_rows(folder, "docs.parquet") for folder in shard_folders]
     n = sum(counts)
     starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)  # each shard's first row
+    if not cfg.dedup.enabled or n == 0:
+        ids = [x for f in shard_folders for x in staging.read_staged(f, "docs.parquet", ["doc_id"]).column("doc_id").to_pylist()]
+        _write_decisions(plan, starts, ids, None)
+        return {"candidates": n, "kept": n, "duplicates": 0}
     # tasks read earlier runs' texts from the output: from any machine when it is in a store, but
     # a local output staged elsewhere ([run] work_dir) is on this machine's disk alone
     shared = plan.remote is not None or plan.stage is None
     tasks = task_count(cfg, n) if map_fn is not None and shared else 0
-    # split, the signatures stay in the shards' files for the tasks to read (StagedSigs)
-    columns = [c for c in DEDUP_COLUMNS if c != "signature"] if tasks else DEDUP_COLUMNS
-    tables = [staging.read_staged(folder, "docs.parquet", columns) for folder in shard_folders]
-    t = pa.concat_tables(tables) if tables else empty_table(STAGED.select(columns))
-    if not cfg.dedup.enabled or n == 0:
-        ids = t.column("doc_id").to_pylist()
-        _write_decisions(plan, starts, {"doc_id": ids, "status": ["kept"] * n, "cluster": ids,
-                         "cluster_size": [1] * n, "duplicate_of": [None] * n, "similarity": [None] * n})
-        return {"candidates": n, "kept": n, "duplicates": 0}
     if tasks:  # the tasks fetch what they need from the stage, on their own machines
         folders, scratch = list(shard_folders), ((plan.stage, plan.run_id) if plan.stage else None)
         sigs: StagedSigs | None = StagedSigs(tuple(folders), starts, cfg.dedup.num_perm, scratch)
     else:
         folders, scratch = [str(staging.fetch(plan, f, staging.DEDUP_FILES)) for f in shard_folders], None
         sigs = None
-    run = run_candidates(t, cfg.dedup.num_perm, sigs)
-    sets = _StagedSets(folders, starts, t.column("domain").to_pylist(), t.column("title").to_pylist(), scratch)
-    del t, tables
+    run, sites, titles = _read_run(shard_folders, cfg.dedup.num_perm, sigs)
+    sets = _StagedSets(folders, starts, sites, titles, scratch)
     try:
         result, index_size = decide(plan.layout.root, plan.remote, cfg, run, sets, sets.shard_of,
                                     map_fn if tasks else None, tasks)
     finally:
         sets.close()
     d = result.decisions
-    _write_decisions(plan, starts, {
-        "doc_id": result.doc_ids, "status": [x.status for x in d], "cluster": [x.cluster for x in d],
-        "cluster_size": [x.cluster_size for x in d], "duplicate_of": [x.duplicate_of for x in d],
-        "similarity": [x.similarity for x in d],
-    })
+    _write_decisions(plan, starts, result.doc_ids, d)
     # every document of the run goes into the index: kept ones as themselves, duplicates
     # pointing to their representative (their texts are kept in state/dedup_texts/); a record
     # sent again unchanged is there already
-    fresh = [i for i, x in enumerate(d) if x.status != "unchanged"]
-    indexed = pa.table({
-        "doc_id": [result.doc_ids[i] for i in fresh], "hash64": pa.array(run.hash64[fresh], pa.uint64()),
-        "cluster_size": pa.array([d[i].cluster_size for i in fresh], pa.int32()),
-        "rep": [None if d[i].status == "kept" else d[i].cluster for i in fresh],
-    })
-    pq.write_table(indexed, plan.run_dir / "indexed.parquet")
+    fresh = np.array([i for i, x in enumerate(d) if x.status != "unchanged"], np.int64)
+    _write_indexed(plan.run_dir / "indexed.parquet", fresh, result, run.hash64)
     if result.index_bands is not None:
         np.save(plan.run_dir / "bands.npy", result.index_bands[fresh])
     else:
-        _save_index_bands(plan.run_dir / "bands.npy", sigs, np.array(fresh, np.int64), cfg.dedup.bands)
+        _save_index_bands(plan.run_dir / "bands.npy", sigs, fresh, cfg.dedup.bands)
     growth = pa.Table.from_pylist([{"doc_id": k, "added": v} for k, v in sorted(result.index_growth.items())], schema=GROWTH)
     pq.write_table(growth, plan.run_dir / "growth.parquet")
     unchanged = n - len(fresh)
@@ -381,6 +368,44 @@ def deduplicate_run(plan: RunPlan, shard_folders: list[str], map_fn: MapFn | Non
     return {"candidates": n, "kept": n - dups - unchanged, "duplicates": dups, "unchanged": unchanged,
             "pairs_checked": result.pairs_checked, "pairs_confirmed": result.pairs_confirmed, "index_size": index_size,
             "tasks": tasks}
+
+
+def _read_run(folders: list[str], num_perm: int,
+              sigs: "StagedSigs | None") -> tuple[RunCandidates, list[str | None] | None, list[str | None] | None]:
+    """The run's dedup columns, read and reduced a shard at a time, and (in one process) the
+    sites and titles that confirmation reads; split, the signatures are left in the shards
+    (sigs) and the tasks read sites and titles from there too."""
+    columns = [c for c in DEDUP_COLUMNS if c != "signature"] if sigs is not None else DEDUP_COLUMNS
+    parts: list[RunCandidates] = []
+    sites: list[str | None] = []
+    titles: list[str | None] = []
+    for folder in folders:
+        t = staging.read_staged(folder, "docs.parquet", columns)
+        parts.append(run_candidates(t, num_perm, np.zeros((len(t), 0), np.uint32) if sigs is not None else None))
+        if sigs is None:
+            sites += t.column("domain").to_pylist()
+            titles += t.column("title").to_pylist()
+    run = RunCandidates(*(np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(RunCandidates)))
+    if sigs is not None:
+        run.sig = sigs
+        return run, None, None
+    return run, sites, titles
+
+
+def _write_indexed(path: Path, fresh: np.ndarray, result: DedupResult, hash64: np.ndarray) -> None:
+    """The run's rows for the index (all but the unchanged), written a block at a time."""
+    d = result.decisions
+    with pq.ParquetWriter(path, INDEXED) as w:
+        for lo in range(0, max(len(fresh), 1), _BLOCK):
+            rows = fresh[lo:lo + _BLOCK].tolist()
+            w.write_table(pa.table({
+                "doc_id": [result.doc_ids[i] for i in rows], "hash64": pa.array(hash64[rows], pa.uint64()),
+                "cluster_size": pa.array([d[i].cluster_size for i in rows], pa.int32()),
+                "rep": [None if d[i].status == "kept" else d[i].cluster for i in rows],
+            }, schema=INDEXED))
+
+
+_BLOCK = 100_000  # rows per block written
 
 
 def _save_index_bands(path: Path, sigs: "StagedSigs | None", rows: np.ndarray, bands: int) -> None:
@@ -397,12 +422,22 @@ def _save_index_bands(path: Path, sigs: "StagedSigs | None", rows: np.ndarray, b
     del out
 
 
-def _write_decisions(plan: RunPlan, starts: np.ndarray, cols: dict[str, list[Any]]) -> None:
-    """One decisions file per shard, rows in the shard's staged order, so writers stream."""
+def _write_decisions(plan: RunPlan, starts: np.ndarray, doc_ids: list[str], decisions: list[Decision] | None) -> None:
+    """One decisions file per shard, rows in the shard's staged order, so writers stream (no
+    decisions: every row kept, as itself)."""
     for si in range(len(starts) - 1):
         lo, hi = int(starts[si]), int(starts[si + 1])
-        t = pa.table({k: v[lo:hi] for k, v in cols.items()}, schema=DECISIONS)
-        pq.write_table(t, plan.run_dir / staging.decisions_name(si))
+        ids = doc_ids[lo:hi]
+        if decisions is None:
+            cols: dict[str, list[Any]] = {"doc_id": ids, "status": ["kept"] * len(ids), "cluster": ids,
+                                          "cluster_size": [1] * len(ids), "duplicate_of": [None] * len(ids),
+                                          "similarity": [None] * len(ids)}
+        else:
+            d = decisions[lo:hi]
+            cols = {"doc_id": ids, "status": [x.status for x in d], "cluster": [x.cluster for x in d],
+                    "cluster_size": [x.cluster_size for x in d], "duplicate_of": [x.duplicate_of for x in d],
+                    "similarity": [x.similarity for x in d]}
+        pq.write_table(pa.table(cols, schema=DECISIONS), plan.run_dir / staging.decisions_name(si))
     staging.put_decisions(plan, len(starts) - 1)
 
 

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -213,23 +214,23 @@ def band_part_path(state: Path, lo: int, hi: int, segment: str) -> Path:
     return state / "dedup_bands" / f"b{lo:03d}-{hi:03d}.{segment}"
 
 
-def index_parts(t: pa.Table, segment: str) -> list[tuple[str, str, pa.Table]]:
+def index_parts(t: pa.Table, segment: str) -> Iterator[tuple[str, str, pa.Table]]:
     """An index table with its band keys in one column, as stored: (kind, file name, table) for
-    the segment itself and for each band range of its keys."""
+    the segment itself and for each band range of its keys, made one at a time as they are
+    taken (a writer holds one range's copy of the keys, not all of them)."""
     width = t.schema.field("bands").type.list_size
     keys = t.column("bands").combine_chunks().flatten().to_numpy().reshape(len(t), width)
-    out = [("dedup", segment, t.drop_columns(["bands"]).cast(INDEX))]
+    yield "dedup", segment, t.drop_columns(["bands"]).cast(INDEX)
     for lo, hi in band_ranges(width):
         col = pa.FixedSizeListArray.from_arrays(pa.array(np.ascontiguousarray(keys[:, lo:hi]).reshape(-1), pa.uint32()), hi - lo)
-        out.append(("dedup_bands", band_part_path(Path("."), lo, hi, segment).name,
-                    pa.table([col], schema=band_part_schema(hi - lo))))
-    return out
+        yield ("dedup_bands", band_part_path(Path("."), lo, hi, segment).name,
+               pa.table([col], schema=band_part_schema(hi - lo)))
 
 
-def stored_files(kind: str, t: pa.Table, segment: str) -> list[tuple[str, str, pa.Table]]:
+def stored_files(kind: str, t: pa.Table, segment: str) -> Iterator[tuple[str, str, pa.Table]]:
     """(kind, file name, table) of each file a state table of `kind` is stored as: the index
     with its band keys in one column as itself and its band-range files, any other as itself."""
-    return index_parts(t, segment) if kind == "dedup" else [(kind, segment, t)]
+    return index_parts(t, segment) if kind == "dedup" else iter([(kind, segment, t)])
 
 
 def _split_bands(t: pa.Table, path: Path) -> pa.Table:
@@ -238,7 +239,7 @@ def _split_bands(t: pa.Table, path: Path) -> pa.Table:
     if "bands" not in t.column_names:
         return t
     try:
-        for kind, name, part in index_parts(t, path.name)[1:]:
+        for kind, name, part in islice(index_parts(t, path.name), 1, None):
             write_segment(part, kind, path.parent.parent / kind / name)
     except OSError as e:
         raise StateError(f"state segment {path} is in an older format and cannot be updated here ({e}): run a "

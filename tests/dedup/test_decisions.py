@@ -182,3 +182,32 @@ def test_why_shows_a_duplicate_beside_its_kept_document(tmp_path):
     assert by_url.stdout == r.stdout
     miss = subprocess.run(CLI + ["why", str(out), kept["doc_id"]], capture_output=True, text=True)
     assert miss.returncode == 2 and "is not a rejected document" in miss.stderr
+
+
+def test_ids_taken_by_sorts_are_the_ids_of_the_row_by_row_rule():
+    """Versioned ids (a URL back with new content) found with sorts of the id columns are those
+    of the rule taken row by row, for ids repeated in the run, ids in the index, and an id that
+    is already the versioned form of another row's (which sends the run to the row-by-row rule)."""
+    import numpy as np
+
+    from cleancorpus.pipeline.dedup.decisions import NO_DATE, RunCandidates, _unique_ids, _unique_ids_serial
+    from cleancorpus.pipeline.dedup.index import IndexView
+
+    rng = np.random.default_rng(4)
+    n = 3000
+    ids = [f"https://news.example/{rng.integers(0, 900)}" for _ in range(n)]  # most ids come back
+    hashes = rng.integers(0, 2**63, n).astype(np.uint64)
+    ids[7] = f"{ids[3]}.{int(hashes[3]):016x}"[: len(ids[3]) + 9]  # the versioned form of another row's id
+    published = np.where(rng.random(n) < 0.3, NO_DATE, rng.integers(0, 10**15, n)).astype(np.int64)
+
+    def run(rows: list[str]) -> RunCandidates:
+        return RunCandidates(np.array(rows, dtype=object), hashes, published, np.zeros(n, np.int8),
+                             np.zeros(n, np.int32), np.zeros((n, 1), np.uint32), np.zeros(n, np.int32))
+
+    index = IndexView(np.array(sorted({ids[i] for i in range(0, n, 7)}), dtype=object), np.zeros(0, np.uint64),
+                      None, np.zeros(0, np.int32))
+    for r in (run(ids), run([x if i != 7 else "https://other.example/7" for i, x in enumerate(ids)])):
+        for idx in (IndexView.empty(40), index):
+            got = _unique_ids(r, idx)
+            assert got == _unique_ids_serial(r, idx)
+            assert len(set(got)) > 900 and sum("." in x.rsplit("/", 1)[1] for x in got) > 2000
