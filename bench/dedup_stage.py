@@ -9,7 +9,9 @@ copied with a marker so that near-duplicates abound) goes through `cleancorpus b
 `task_rows = --task-rows` (tasks on the pool). Reported for each: the dedup stage's wall seconds
 (runs/ JSON), the peak RSS of the whole process tree and of its largest process while dedup ran
 (one process: the main process and the dedup child; tasks: the main process and the pool's),
-and whether the two outputs hold the same rows.
+the main process's RSS when dedup (and the commit) began and its peak then (the growth is the
+stage's own: split, the dedup step runs in the main process), and whether the two outputs hold
+the same rows.
 """
 from __future__ import annotations
 
@@ -57,7 +59,9 @@ def main(argv: list[str] | None = None) -> int:
         results[name] = (r, s, out)
         print(f"{name:>18}: dedup {s['seconds']['dedup']:.1f} s of {r['wall']:.1f} s, tasks {s['dedup'].get('tasks')}, "
               f"while dedup ran: tree peak {r['phase_peak_mb'].get('dedup', 0):.0f} MB, largest process "
-              f"{r['phase_proc_peak_mb'].get('dedup', 0):.0f} MB; "
+              f"{r['phase_proc_peak_mb'].get('dedup', 0):.0f} MB, main process {r['phase_main_start_mb'].get('dedup', 0):.0f}"
+              f" -> {r['phase_main_peak_mb'].get('dedup', 0):.0f} MB (commit {r['phase_main_start_mb'].get('commit', 0):.0f}"
+              f" -> {r['phase_main_peak_mb'].get('commit', 0):.0f} MB); "
               f"pairs {s['dedup']['pairs_checked']:,}, duplicates {s['dedup']['duplicates']:,}", flush=True)
     (_, _, a_out), (_, _, b_out) = results.values()
     same = all(rows(a_out, k, c) == rows(b_out, k, c) for k, c in (

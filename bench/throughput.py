@@ -260,6 +260,8 @@ def run_measured(cmd: list[str], log: Path, cwd: Path = ROOT) -> Measured:
         phase_peak: dict[str, int] = {}
         pid_peak: dict[int, int] = {}
         proc_peak: dict[str, int] = {}  # largest single process in each phase
+        main_start: dict[str, int] = {}  # the main process's RSS at its first sample in each phase
+        main_peak: dict[str, int] = {}  # and its peak in each phase: the growth is the phase's own
         shard_proc_peak = 0  # largest single process while shards are processed (the dedup child comes later)
         try:
             root = psutil.Process(proc.pid)
@@ -286,6 +288,9 @@ def run_measured(cmd: list[str], log: Path, cwd: Path = ROOT) -> Measured:
                     tot += rss
                     pid_peak[p.pid] = max(pid_peak.get(p.pid, 0), rss)
                     proc_peak[state["phase"]] = max(proc_peak.get(state["phase"], 0), rss)
+                    if p.pid == proc.pid:
+                        main_start.setdefault(state["phase"], rss)
+                        main_peak[state["phase"]] = max(main_peak.get(state["phase"], 0), rss)
                     if state["phase"] == "process":
                         shard_proc_peak = max(shard_proc_peak, rss)
                 peak_tree = max(peak_tree, tot)
@@ -302,6 +307,8 @@ def run_measured(cmd: list[str], log: Path, cwd: Path = ROOT) -> Measured:
                  load=(load0, os.getloadavg()[0]),
                  stage_end=stage_end, phase_peak_mb={k: v / 2**20 for k, v in phase_peak.items()},
                  phase_proc_peak_mb={k: v / 2**20 for k, v in proc_peak.items()},
+                 phase_main_start_mb={k: v / 2**20 for k, v in main_start.items()},
+                 phase_main_peak_mb={k: v / 2**20 for k, v in main_peak.items()},
                  pid_peak_mb=[round(pid_peak[k] / 2**20) for k in sorted(pid_peak)],
                  shard_proc_peak_mb=shard_proc_peak / 2**20,
                  stderr_tail="\n".join(err_lines[-5:]))
