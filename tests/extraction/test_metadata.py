@@ -252,6 +252,21 @@ def test_stamped_metadata_date_gives_way_to_the_dateline():
     assert _md(meta, body, url=None).date == "2025-12-18"
 
 
+def test_published_date_meta_tags_of_other_spellings():
+    # PubMed Central: "YYYY Mon D" in citation_publication_date (pmc.ncbi.nlm.nih.gov/articles/PMC9902068/)
+    meta = ("<meta name='citation_journal_title' content='Cureus'>"
+            "<meta name='citation_publication_date' content='2023 Jan 7'>")
+    assert _md(meta, url=None).date == "2023-01-07"
+    assert iso_day("2024 Jun 30") == "2024-06-30"
+    assert iso_day("2019 Sept 3") == "2019-09-03"
+    assert iso_day("2020 May") is None  # a month is no day
+    # published-date beside a "published-time" that is the page's rendering time (sap.com/blogs)
+    meta = ("<meta name='published-time' content='2026-03-09T08:45:32.183Z'>"
+            "<meta name='modified-date' content='2024-07-30'>"
+            "<meta name='published-date' content='2021-02-16'>")
+    assert _md(meta, url=None).date == "2021-02-16"
+
+
 def test_date_is_the_pages_own_day():
     # late in the evening west of Greenwich: the page's day, not the UTC one
     assert _md("<meta property='article:published_time' content='2025-12-18T23:30:00-08:00'>").date == "2025-12-18"

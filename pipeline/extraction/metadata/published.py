@@ -28,7 +28,9 @@ from cleancorpus.pipeline.extraction.metadata.rules import Rules
 _META_PUBLISHED = (
     "article:published_time", "og:article:published_time", "article:published", "og:published_time",
     "datepublished", "parsely-pub-date", "sailthru.date", "publish-date", "publish_date", "publishdate",
-    "pubdate", "article.published", "publication_date", "dc.date.issued", "dcterms.issued", "dc.date",
+    "published-date", "published_date", "publisheddate", "date_published", "article:published_date",
+    "article:publicationdate", "article:post_date", "og:datepublished", "og:publish_date", "og:pubdate",
+    "rnews:datepublished", "originalpublicationdate", "dateposted", "pubdate", "article.published", "publication_date", "dc.date.issued", "dcterms.issued", "dc.date",
     "dcterms.date", "dcterms.created", "citation_publication_date", "citation_date", "date", "release_date",
     "original-publish-date", "cxenseparse:recs:publishtime", "article_date_original",
 )
