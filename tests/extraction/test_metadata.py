@@ -301,6 +301,22 @@ def test_dateline_by_the_headline_in_page_builder_widgets():
         assert _md("<title>Cycle path</title>", f"<h1>Cycle path</h1>{far}{line}", url=None).date is None
 
 
+def test_dateline_by_an_h2_headline_on_a_page_without_h1():
+    # a WordPress theme (motorward.com, newspaper-x) puts the post's title in an <h2>, after a
+    # long menu: the date is by that heading, not among the page's first elements
+    menu = "<ul class='sub-menu'>" + "<li><a href='/c'>Section</a></li>" * 150 + "</ul>"
+    body = (f"<div class='logo'><a href='/'>Motorward</a></div>{menu}"
+            "<article class='post type-post'><header class='entry-header'><div class='newspaper-x-post-meta'>"
+            "<div><span class='newspaper-x-category'><a href='/category/editorial/'>Editorial</a></span>"
+            "<span class='newspaper-x-date'>November 22, 2018 </span></div></div>"
+            "<h2 class='entry-title'>Cheap Fixes Are the Best!</h2></header>"
+            "<div class='entry-content'><p>The article.</p></div></article>")
+    assert _md("<title>Cheap Fixes Are the Best!</title>", body, url=None).date == "2018-11-22"
+    # an <h2> that does not say the headline is no anchor
+    body = body.replace("Cheap Fixes Are the Best!</h2>", "More from the garage</h2>")
+    assert _md("<title>Cheap Fixes Are the Best!</title>", body, url=None).date is None
+
+
 def test_published_line_far_below_the_headline():
     # no date by the headline; the post says when it was published below its table of contents
     toc = "<ul class='toc'>" + "<li><a href='#s'>Section</a></li>" * 150 + "</ul>"

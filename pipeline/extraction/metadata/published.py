@@ -50,7 +50,7 @@ def choose_date(page: Page, tree: HtmlElement, url: str | None, cfg: ExtractConf
     def shown() -> tuple[str | None, str | None]:
         if not rules.date_dateline:
             return None, None
-        published, updated = datelines(tree, cfg.date_order, near=rules.date_near, zone=page.zone,
+        published, updated = datelines(tree, cfg.date_order, near=rules.date_near, zone=page.date_zone,
                                        text_near=rules.date_text_near, above_weight=rules.date_above_weight,
                                        published_far=rules.date_published_far)
         return ok(published), ok(updated)
