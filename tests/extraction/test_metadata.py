@@ -192,6 +192,24 @@ def test_byline_in_the_posts_own_aside_and_expert_pages():
     assert _md("<title>Hybrid and EV buying guide</title>", body).author == "Keith Barry"
 
 
+def test_byline_in_elementors_post_info_widget():
+    # Elementor's post-info widget (coffeekev.com): every item's text is an "icon-list-text"; the
+    # author's says so at the end of one of its classes
+    item = ("<span class='elementor-icon-list-text elementor-post-info__item "
+            "elementor-post-info__item--type-{}'> {} </span>")
+    body = ("<h1>Best Drip Coffee Maker</h1><ul class='elementor-inline-items elementor-icon-list-items "
+            "elementor-post-info'><li class='elementor-icon-list-item elementor-inline-item' itemprop='author'>"
+            "<span class='elementor-icon-list-icon'><img class='elementor-avatar' src='/a.jpg' alt='Picture of Kev'>"
+            "</span>" + item.format("author", "Kev") + "</li><li class='elementor-icon-list-item'>"
+            + item.format("custom", "January 1, 2026") + "</li></ul>")
+    assert _md("<title>Best Drip Coffee Maker</title>", body).author == "Kev"
+    # WordPress's "author-jane-doe" among a post's classes: whose post it is, not a byline
+    body = ("<h1>Industry News</h1><article class='entry hentry category-news tag-inception "
+            "author-jennifer-charles'><h2><a href='/p'>McKinsey and Inception sign</a></h2>"
+            "<span class='tag-links'><a href='/tag/inception'>Inception</a></span></article>")
+    assert _md("<title>Industry News</title>", body).author is None
+
+
 def test_no_author_from_a_store_link():
     # a shop's "byline" is its brand's store link, a button rather than a name
     body = "<h1>Wireless earbuds</h1><a id='bylineInfo' href='/stores/Acme'>Visit the Acme Store</a>"
