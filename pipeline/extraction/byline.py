@@ -36,9 +36,19 @@ _NOT_BYLINE_PARTS = frozenset({
 
 
 def _negative_class(attrs: str) -> bool:
-    """A class saying picture, bio, date, role ... unless it also says name ("js-bio user-name")."""
+    """A class saying picture, bio, date, role ... unless it also says name ("js-bio user-name"),
+    or one of its classes ends in author and says nothing of those ("elementor-icon-list-text
+    elementor-post-info__item--type-author": Elementor's post-info widget, whose every item is an
+    "icon-list" text; "author-avatar" stays a picture, and WordPress's "author-jane-doe" on a
+    post's <article> says whose post it is, not where the name is)."""
     parts = [p.lower() for p in CLASS_PARTS.split(attrs) if p]
-    return any(p in _NOT_BYLINE_PARTS for p in parts) and "name" not in parts
+    if not any(p in _NOT_BYLINE_PARTS for p in parts) or "name" in parts:
+        return False
+    for c in attrs.split():
+        ps = [p.lower() for p in CLASS_PARTS.split(c) if p]
+        if ps and ps[-1] == "author" and not any(p in _NOT_BYLINE_PARTS for p in ps):
+            return False
+    return True
 
 
 def _by_line(text: str) -> bool:

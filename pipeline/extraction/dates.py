@@ -105,6 +105,8 @@ def parse_iso_datetime(v: Any) -> datetime | None:
 _ISO_DAY = regex.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})")
 _SLASH_YMD = regex.compile(r"^\s*(\d{4})[/.](\d{1,2})[/.](\d{1,2})\b")
 _COMPACT_YMD = regex.compile(r"^\s*(\d{4})(\d{2})(\d{2})(?:$|[T ]\d)")
+# "2023 Jan 7", "2024 Jun 30": PubMed's and Google Scholar's citation_publication_date
+_YEAR_MONTH_DAY = regex.compile(r"^\s*(\d{4})\s+" + _MONTH + r"\s+(\d{1,2})\b", regex.I)
 
 
 def iso_day(v: Any, order: str = "DMY") -> str | None:
@@ -121,5 +123,10 @@ def iso_day(v: Any, order: str = "DMY") -> str | None:
         except (OverflowError, OSError, ValueError):
             return None
     m = _ISO_DAY.match(s) or _SLASH_YMD.match(s) or _COMPACT_YMD.match(s)
-    d = _mk(int(m[1]), int(m[2]), int(m[3])) if m else find_date(s, order)
+    if m:
+        d = _mk(int(m[1]), int(m[2]), int(m[3]))
+    elif m := _YEAR_MONTH_DAY.match(s):
+        d = _mk(int(m[1]), MONTHS[m["month"].lower()], int(m[3]))
+    else:
+        d = find_date(s, order)
     return d.strftime("%Y-%m-%d") if d else None

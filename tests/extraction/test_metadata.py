@@ -192,6 +192,24 @@ def test_byline_in_the_posts_own_aside_and_expert_pages():
     assert _md("<title>Hybrid and EV buying guide</title>", body).author == "Keith Barry"
 
 
+def test_byline_in_elementors_post_info_widget():
+    # Elementor's post-info widget (coffeekev.com): every item's text is an "icon-list-text"; the
+    # author's says so at the end of one of its classes
+    item = ("<span class='elementor-icon-list-text elementor-post-info__item "
+            "elementor-post-info__item--type-{}'> {} </span>")
+    body = ("<h1>Best Drip Coffee Maker</h1><ul class='elementor-inline-items elementor-icon-list-items "
+            "elementor-post-info'><li class='elementor-icon-list-item elementor-inline-item' itemprop='author'>"
+            "<span class='elementor-icon-list-icon'><img class='elementor-avatar' src='/a.jpg' alt='Picture of Kev'>"
+            "</span>" + item.format("author", "Kev") + "</li><li class='elementor-icon-list-item'>"
+            + item.format("custom", "January 1, 2026") + "</li></ul>")
+    assert _md("<title>Best Drip Coffee Maker</title>", body).author == "Kev"
+    # WordPress's "author-jane-doe" among a post's classes: whose post it is, not a byline
+    body = ("<h1>Industry News</h1><article class='entry hentry category-news tag-inception "
+            "author-jennifer-charles'><h2><a href='/p'>McKinsey and Inception sign</a></h2>"
+            "<span class='tag-links'><a href='/tag/inception'>Inception</a></span></article>")
+    assert _md("<title>Industry News</title>", body).author is None
+
+
 def test_no_author_from_a_store_link():
     # a shop's "byline" is its brand's store link, a button rather than a name
     body = "<h1>Wireless earbuds</h1><a id='bylineInfo' href='/stores/Acme'>Visit the Acme Store</a>"
@@ -252,6 +270,26 @@ def test_stamped_metadata_date_gives_way_to_the_dateline():
     assert _md(meta, body, url=None).date == "2025-12-18"
 
 
+def test_published_date_meta_tags_of_other_spellings():
+    # PubMed Central: "YYYY Mon D" in citation_publication_date (pmc.ncbi.nlm.nih.gov/articles/PMC9902068/)
+    meta = ("<meta name='citation_journal_title' content='Cureus'>"
+            "<meta name='citation_publication_date' content='2023 Jan 7'>")
+    assert _md(meta, url=None).date == "2023-01-07"
+    assert iso_day("2024 Jun 30") == "2024-06-30"
+    assert iso_day("2019 Sept 3") == "2019-09-03"
+    assert iso_day("2020 May") is None  # a month is no day
+    # published-date beside a "published-time" that is the page's rendering time (sap.com/blogs)
+    meta = ("<meta name='published-time' content='2026-03-09T08:45:32.183Z'>"
+            "<meta name='modified-date' content='2024-07-30'>"
+            "<meta name='published-date' content='2021-02-16'>")
+    assert _md(meta, url=None).date == "2021-02-16"
+    # Microsoft Learn: ms.date is the date under the title; updated_at is the build's
+    meta = ("<meta name='ms.topic' content='conceptual'><meta name='ms.date' content='2025-02-23T00:00:00Z'>"
+            "<meta name='updated_at' content='2026-03-04T23:27:00Z'>")
+    assert _md(meta, url="https://learn.microsoft.com/en-us/azure/azure-functions/functions-run-local").date == (
+        "2025-02-23")
+
+
 def test_date_is_the_pages_own_day():
     # late in the evening west of Greenwich: the page's day, not the UTC one
     assert _md("<meta property='article:published_time' content='2025-12-18T23:30:00-08:00'>").date == "2025-12-18"
@@ -284,6 +322,22 @@ def test_dateline_by_the_headline_in_page_builder_widgets():
         assert _md("<title>Cycle path</title>", f"<h1>Cycle path</h1>{line}", url=None).date == "2023-09-01"
         far = "<p>A paragraph of the article.</p>" * 20
         assert _md("<title>Cycle path</title>", f"<h1>Cycle path</h1>{far}{line}", url=None).date is None
+
+
+def test_dateline_by_an_h2_headline_on_a_page_without_h1():
+    # a WordPress theme (motorward.com, newspaper-x) puts the post's title in an <h2>, after a
+    # long menu: the date is by that heading, not among the page's first elements
+    menu = "<ul class='sub-menu'>" + "<li><a href='/c'>Section</a></li>" * 150 + "</ul>"
+    body = (f"<div class='logo'><a href='/'>Motorward</a></div>{menu}"
+            "<article class='post type-post'><header class='entry-header'><div class='newspaper-x-post-meta'>"
+            "<div><span class='newspaper-x-category'><a href='/category/editorial/'>Editorial</a></span>"
+            "<span class='newspaper-x-date'>November 22, 2018 </span></div></div>"
+            "<h2 class='entry-title'>Cheap Fixes Are the Best!</h2></header>"
+            "<div class='entry-content'><p>The article.</p></div></article>")
+    assert _md("<title>Cheap Fixes Are the Best!</title>", body, url=None).date == "2018-11-22"
+    # an <h2> that does not say the headline is no anchor
+    body = body.replace("Cheap Fixes Are the Best!</h2>", "More from the garage</h2>")
+    assert _md("<title>Cheap Fixes Are the Best!</title>", body, url=None).date is None
 
 
 def test_published_line_far_below_the_headline():

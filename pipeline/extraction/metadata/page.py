@@ -73,9 +73,10 @@ def ld_text(v: Any) -> str | None:
 class Page:
     """What a page says about itself: meta tags by key, <title>, JSON-LD objects, <h1> elements."""
 
-    def __init__(self, tree: HtmlElement, url: str | None) -> None:
+    def __init__(self, tree: HtmlElement, url: str | None, heading: bool = True) -> None:
         self.url = url
         self.tree = tree
+        self.heading = heading
         self._zone: Zone | None = None
         self.meta: dict[str, list[str]] = {}
         self.title: str | None = None
@@ -149,6 +150,14 @@ class Page:
         return self._zone
 
     @cached_property
+    def date_zone(self) -> Zone:
+        """The zone the dateline is looked for in: the headline's <h1>'s; on a page without an
+        <h1>, the elements around the <h2> or <h3> that says the headline (_headline_heading),
+        when there is one."""
+        heading = None if self.h1s else self._headline_heading()
+        return self.zone if heading is None else Zone(self.tree, h1=heading)
+
+    @cached_property
     def byline(self) -> str | None:
         """The names the byline by the headline gives (byline.find_byline), looked for once: the
         author choice may ask for it up to three times."""
@@ -168,6 +177,24 @@ class Page:
             if shared > most and 2 * shared >= len(words):
                 best, most = h, shared
         return best
+
+    def _headline_heading(self) -> HtmlElement | None:
+        """A page without an <h1>: the first of its first eight <h2>s and <h3>s that says the
+        <title>'s or og:title's headline (at least three of their words, and at least half of its
+        own), where themes put the post's title; else None."""
+        if not self.heading:
+            return None
+        metas = [_words(t) for t in (self.title, self.first_meta("og:title")) if t]
+        if not metas:
+            return None
+        for k, h in enumerate(self.tree.iter("h2", "h3")):
+            if k >= 8:
+                break
+            words = _words(h.text_content())
+            shared = max(len(words & m) for m in metas)
+            if shared >= min(3, *(len(m) for m in metas)) and 2 * shared >= len(words):
+                return h
+        return None
 
     def says_article(self) -> bool:
         """og:type article or a JSON-LD article: the page says it is one."""

@@ -28,9 +28,12 @@ from cleancorpus.pipeline.extraction.metadata.rules import Rules
 _META_PUBLISHED = (
     "article:published_time", "og:article:published_time", "article:published", "og:published_time",
     "datepublished", "parsely-pub-date", "sailthru.date", "publish-date", "publish_date", "publishdate",
-    "pubdate", "article.published", "publication_date", "dc.date.issued", "dcterms.issued", "dc.date",
+    "published-date", "published_date", "publisheddate", "date_published", "article:published_date",
+    "article:publicationdate", "article:post_date", "og:datepublished", "og:publish_date", "og:pubdate",
+    "rnews:datepublished", "originalpublicationdate", "dateposted", "pubdate", "article.published", "publication_date", "dc.date.issued", "dcterms.issued", "dc.date",
     "dcterms.date", "dcterms.created", "citation_publication_date", "citation_date", "date", "release_date",
     "original-publish-date", "cxenseparse:recs:publishtime", "article_date_original",
+    "ms.date",  # Microsoft Learn's docs: the date each page shows under its title
 )
 
 
@@ -48,7 +51,7 @@ def choose_date(page: Page, tree: HtmlElement, url: str | None, cfg: ExtractConf
     def shown() -> tuple[str | None, str | None]:
         if not rules.date_dateline:
             return None, None
-        published, updated = datelines(tree, cfg.date_order, near=rules.date_near, zone=page.zone,
+        published, updated = datelines(tree, cfg.date_order, near=rules.date_near, zone=page.date_zone,
                                        text_near=rules.date_text_near, above_weight=rules.date_above_weight,
                                        published_far=rules.date_published_far)
         return ok(published), ok(updated)

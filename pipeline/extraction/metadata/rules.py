@@ -44,6 +44,9 @@ class Rules:
     # else wins, else keep it) or "drop" (the byline's, else none)
     author_site: str = "byline_first"
     author_from_page: bool = True
+    # a page without an <h1>: the dateline is looked for by the <h2> or <h3> that says the meta
+    # title's headline (True), or among the page's first elements (False), as the byline is
+    zone_heading: bool = True
     # htmldate when no metadata names the publication date: "always", "never", or only on
     # pages that say they are articles (og:type article, a JSON-LD article) ("articles")
     date_fallback: str = "never"
@@ -96,6 +99,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "date: WebPage dates": {"date_webpage": "always"},
     "date: WebPage dates, articles": {"date_webpage": "article"},
     "date: no URL date": {"date_url": False},
+    "date: no <h2> headline without an <h1>": {"zone_heading": False},
     "date: no dateline": {"date_dateline": False},
     "date: no 'updated' dates": {"date_updated": False},
     "date: htmldate always": {"date_fallback": "always"},
