@@ -283,11 +283,6 @@ def test_published_date_meta_tags_of_other_spellings():
             "<meta name='modified-date' content='2024-07-30'>"
             "<meta name='published-date' content='2021-02-16'>")
     assert _md(meta, url=None).date == "2021-02-16"
-    # Microsoft Learn: ms.date is the date under the title; updated_at is the build's
-    meta = ("<meta name='ms.topic' content='conceptual'><meta name='ms.date' content='2025-02-23T00:00:00Z'>"
-            "<meta name='updated_at' content='2026-03-04T23:27:00Z'>")
-    assert _md(meta, url="https://learn.microsoft.com/en-us/azure/azure-functions/functions-run-local").date == (
-        "2025-02-23")
 
 
 def test_date_is_the_pages_own_day():

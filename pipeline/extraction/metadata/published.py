@@ -33,7 +33,6 @@ _META_PUBLISHED = (
     "rnews:datepublished", "originalpublicationdate", "dateposted", "pubdate", "article.published", "publication_date", "dc.date.issued", "dcterms.issued", "dc.date",
     "dcterms.date", "dcterms.created", "citation_publication_date", "citation_date", "date", "release_date",
     "original-publish-date", "cxenseparse:recs:publishtime", "article_date_original",
-    "ms.date",  # Microsoft Learn's docs: the date each page shows under its title
 )
 
 
