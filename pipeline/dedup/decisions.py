@@ -18,7 +18,7 @@ than a revision of it), then the longest, then the smallest doc_id.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
@@ -298,9 +298,9 @@ def _assign(run: RunCandidates, index: IndexView, cfg: DedupConfig, uf: UnionFin
     alone = (size[roots] == 1) & ~unchanged
     if idx_by_root:
         alone[[r for r in idx_by_root if r < n]] = False
-    for x in np.flatnonzero(unchanged).tolist():
+    for x in _each(np.flatnonzero(unchanged)):
         decisions[x] = Decision("unchanged", str(run.doc_id[x]), 0)
-    for x in np.flatnonzero(alone).tolist():  # the common case: nothing like it anywhere
+    for x in _each(np.flatnonzero(alone)):  # the common case: nothing like it anywhere
         decisions[x] = Decision("kept", final_ids[x], 1)
     grouped = live[~alone[live]]
     grouped = grouped[np.argsort(roots[grouped], kind="stable")]
@@ -340,6 +340,12 @@ def _assign(run: RunCandidates, index: IndexView, cfg: DedupConfig, uf: UnionFin
         for kid in grown:
             growth[kid] = growth.get(kid, 0) + 1
     return [d for d in decisions if d is not None], growth
+
+
+def _each(rows: np.ndarray, block: int = 1 << 16) -> Iterator[int]:
+    """The rows as Python ints, a block at a time (not a list of every one)."""
+    for lo in range(0, len(rows), block):
+        yield from rows[lo:lo + block].tolist()
 
 
 @dataclass(frozen=True, slots=True)

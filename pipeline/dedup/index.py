@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from cleancorpus.pipeline.run.state import Layout, StateError, band_part_path, read_segment, read_segments
@@ -126,20 +127,29 @@ def load_index(layout: Layout, bands: int, with_bands: bool = True) -> tuple[Ind
     growth = read_segments(layout, "dedup_growth", GROWTH)
     doc_id = np.array(t.column("doc_id").to_pylist(), dtype=object)
     sizes = t.column("cluster_size").to_numpy().astype(np.int32) if len(t) else np.zeros(0, np.int32)
-    if len(growth):
-        pos = {d: i for i, d in enumerate(doc_id)}
-        for d, a in zip(growth.column("doc_id").to_pylist(), growth.column("added").to_pylist()):
-            if d in pos:
-                sizes[pos[d]] += a
+    if len(growth) and len(t):  # found by Arrow's hash lookup, not a dict of every id
+        at = pc.index_in(growth.column("doc_id"), value_set=t.column("doc_id").combine_chunks()).to_numpy(
+            zero_copy_only=False)
+        found = ~np.isnan(at)
+        np.add.at(sizes, at[found].astype(np.int64), growth.column("added").to_numpy()[found].astype(np.int32))
     parts = [(lo, hi, [str(band_part_path(layout.state, lo, hi, f.name)) for f in segs]) for lo, hi in band_ranges(bands)]
     view = IndexView(
         doc_id=doc_id,
         hash64=t.column("hash64").to_numpy().astype(np.uint64) if len(t) else np.zeros(0, np.uint64),
         bands=_read_bands(parts, [len(x) for x in tables], bands) if with_bands else None,
-        cluster_size=sizes, rep=np.array(t.column("rep").to_pylist(), dtype=object), parts=parts,
+        cluster_size=sizes, rep=_shared_strings(t.column("rep")), parts=parts,
     )
-    files = np.array(t.column("doc_file").to_pylist(), dtype=object)
-    return view, files
+    return view, _shared_strings(t.column("doc_file"))
+
+
+def _shared_strings(col: pa.ChunkedArray) -> np.ndarray:
+    """An object array of a string column whose equal values are one Python string (a
+    documents file names thousands of rows, a kept document all its duplicates): 8 bytes a
+    row rather than a string object each."""
+    enc = col.combine_chunks().dictionary_encode()
+    names = np.array(enc.dictionary.to_pylist() + [None], dtype=object)
+    idx = enc.indices.fill_null(len(enc.dictionary)).to_numpy(zero_copy_only=False)
+    return names[idx.astype(np.int64)] if len(idx) else np.array([], dtype=object)
 
 
 def read_band_part(paths: list[str], rows: list[int] | None = None) -> np.ndarray:
