@@ -63,12 +63,7 @@ def commit_run(plan: RunPlan, process_stats: list[dict[str, Any]], dedup_stats: 
     folders = [staging.fetch(plan, p["folder"], staging.COMMIT_FILES) for p in process_stats]
     ledger = pa.concat_tables([pq.read_table(f / "ledger.parquet", schema=LEDGER) for f in folders]) if folders else empty_table(LEDGER)
     ledger = ledger.set_column(ledger.schema.get_field_index("run_id"), "run_id", pa.array([plan.run_id] * len(ledger), pa.string()))
-    lines: Counter[tuple[str, int]] = Counter()
-    for f in folders:
-        lt = pq.read_table(f / "lines.parquet")
-        lines.update(dict(zip(zip(lt.column("source_key").to_pylist(), lt.column("line_hash").to_pylist()), lt.column("n_docs").to_pylist())))
-    line_rows = [{"source_key": k, "line_hash": h, "n_docs": c} for (k, h), c in sorted(lines.items())]
-    staged_state: list[tuple[pa.Table, str]] = [(ledger, "ledger"), (pa.Table.from_pylist(line_rows, schema=LINES), "lines")]
+    staged_state: list[tuple[pa.Table, str]] = [(ledger, "ledger"), (_run_lines(folders), "lines")]
     indexed_path = run_dir / "indexed.parquet"
     if indexed_path.exists() and cfg.dedup.enabled:
         rows = pq.read_table(indexed_path)
@@ -98,6 +93,17 @@ def commit_run(plan: RunPlan, process_stats: list[dict[str, Any]], dedup_stats: 
     # everything under work/ is now committed or stale (the lock is held: no other run uses it)
     remove_tree(layout.work)
     return summary
+
+
+def _run_lines(folders: list[Path]) -> pa.Table:
+    """The run's learned lines: each (source, line) with the documents of every shard that
+    hold it, summed by Arrow's group-by (a run's distinct lines are millions), in key order."""
+    t = pa.concat_tables([pq.read_table(f / "lines.parquet", schema=LINES) for f in folders]) if folders \
+        else LINES.empty_table()
+    agg = t.group_by(["source_key", "line_hash"]).aggregate([("n_docs", "sum")])
+    agg = agg.sort_by([("source_key", "ascending"), ("line_hash", "ascending")])
+    return pa.table([agg.column("source_key"), agg.column("line_hash"), agg.column("n_docs_sum").cast(pa.int32())],
+                    schema=LINES)
 
 
 def _doc_files(out: Path, rels: list[str], doc_ids: pa.ChunkedArray) -> pa.Array:
