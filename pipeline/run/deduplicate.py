@@ -276,10 +276,28 @@ class SigColumns:
     hi: int
 
     def read(self) -> np.ndarray:
+        """Each shard's columns go straight to their rows' places in the source's order (one
+        array of the result's size, not a concatenation and then a permuted copy)."""
         src = self.source
-        cols = np.concatenate([src.shard(si, self.lo, self.hi) for si in range(len(src.folders))]) if src.folders \
-            else np.zeros((0, self.hi - self.lo), np.uint32)
-        return cols if src.order is None else cols[src.order]
+        staged = int(src.starts[-1])
+        whole = StagedSigs(src.folders, src.starts, src.num_perm, src.scratch)
+        if src.order is not None and (len(src.order) != staged or np.bincount(src.order, minlength=staged).max() > 1):
+            return whole.column_ref(self.lo, self.hi).read()[src.order]  # not a permutation: read all, then take
+        place = None
+        if src.order is not None:
+            place = np.empty(staged, np.int64)
+            place[src.order] = np.arange(staged)
+        out = np.empty((staged, self.hi - self.lo), np.uint32)
+        for si in range(len(src.folders)):
+            a, b = int(src.starts[si]), int(src.starts[si + 1])
+            if b == a:
+                continue
+            cols = src.shard(si, self.lo, self.hi)
+            if place is None:
+                out[a:b] = cols
+            else:
+                out[place[a:b]] = cols
+        return out
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ import hashlib
 import json
 import os
 import socket
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from itertools import chain
@@ -152,7 +153,8 @@ def get_files(url: str, rels: Sequence[str], root: Path) -> None:
     if not rels:
         return
     fs, base = _fs(url)
-    tmps = [root / Path(r).parent / f".{Path(r).name}.{os.getpid()}.tmp" for r in rels]
+    # a name of this process's and thread's own: tasks on one machine's threads fetch the same shard
+    tmps = [root / Path(r).parent / f".{Path(r).name}.{os.getpid()}.{threading.get_ident()}.tmp" for r in rels]
     for t in tmps:
         t.parent.mkdir(parents=True, exist_ok=True)
     fs.get([f"{base}/{r}" for r in rels], [str(t) for t in tmps])
