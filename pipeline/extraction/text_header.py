@@ -97,7 +97,11 @@ def parse_header(lines: list[str], marks: list[str | None], rules: RuleSet, date
                 res.published = find_date(lines[i], date_order)
                 if res.published:
                     break
-    rest = [i for i in head if marks[i] is None] if find_title else []
+    # a text with no line of body prose has no headline to find: nothing marks where its header
+    # ends, and the zone above is then its last lines, where a title-shaped footer line ("Spotted
+    # a mistake? Report a typo", a related link) would be taken for the headline and every line
+    # above it removed as header.above_title (whole product pages and listings cleaned away)
+    rest = [i for i in head if marks[i] is None] if find_title and first_body < len(live) else []
     # the headline is the title-shaped line nearest the body: navigation and promos come first
     title_i = next((i for i in reversed(rest) if _title_shaped(lines[i]) and len(lines[i].split()) >= 4), None)
     if title_i is None:

@@ -291,3 +291,39 @@ def test_context_step_decides_short_and_near_lines_by_their_neighbours():
     assert run("bsg") == "bbg"
     assert run("gssss", list_items="1234") == "ggggg"  # a list of figures under prose
     assert run("gssss") == "gbbbb"
+
+
+def test_a_text_without_prose_keeps_its_lines_above_a_title_shaped_last_line():
+    """A product page or listing has no line of body prose, so nothing marks where a header would
+    end. The header parser took its last lines as the header zone and the title-shaped line
+    nearest the end as the headline: a copy's footer line ("Spotted a mistake? Report a typo")
+    became the "headline" and every line above it went as header.above_title, the page cleaned
+    away whole (all_boilerplate), so dedup never saw the copy. Without prose, no headline is
+    taken: the lines stay for the classifier, and the page and its copy are kept alike."""
+    from cleancorpus.pipeline.cleaning.cleaner import Cleaner
+    from cleancorpus.pipeline.config import load_config
+    from cleancorpus.pipeline.model import RawRecord
+
+    page = ["Trail Runner Jacket", "Built for wet mornings on the hill",
+            "- Taped seams", "- Packs into its own pocket", "- Reflective trim on the back",
+            "- Two zipped hand pockets", "- Adjustable hood with a stiff peak", "- Weight 210 g in size M",
+            "- Machine wash at 30 degrees", "- Recycled polyester shell", "- SKU: TRJ-2231-BLK"]
+    cleaner = Cleaner(load_config(), trace=True)
+    for text in (page, page + ["Spotted a mistake? Report a typo"]):
+        res = cleaner.process(RawRecord("mem://p.txt", None, "text", text="\n".join(text)))
+        assert res.doc is not None, res.reject
+        assert not any(t.rule and t.rule.startswith("header.") for t in res.trace)
+        assert "- Taped seams" in res.doc.text.split("\n\n")
+
+
+def test_the_headline_is_still_taken_from_above_the_first_prose_line():
+    body = [p for p in (SEEDS / "004_15c2f83c18db0b6e.txt").read_text().split("\n\n") if len(p.split()) > 25]
+    from cleancorpus.pipeline.cleaning.cleaner import Cleaner
+    from cleancorpus.pipeline.config import load_config
+    from cleancorpus.pipeline.model import RawRecord
+
+    flat = "\n".join(["Home", "World", "Harbour council backs the ferry plan"] + body[:3])
+    res = Cleaner(load_config(), trace=True).process(RawRecord("mem://h.txt", None, "text", text=flat))
+    assert res.doc is not None and res.doc.title == "Harbour council backs the ferry plan"
+    assert {t.text: t.rule for t in res.trace}["World"] == "header.above_title"
+
