@@ -5,9 +5,10 @@ position of the line, and these run on every line of every document.
 """
 from __future__ import annotations
 
-FULL_STOPS = ".!?"
-CLAUSE_ENDS = ".!?…:;"  # what may end a block of prose, a list lead-in or a quote included
-_CLOSERS = "'\"”’»)]"
+# the ideographic full stop and the full-width marks end sentences in Chinese and Japanese
+FULL_STOPS = ".!?。！？"
+CLAUSE_ENDS = ".!?…:;。！？：；"  # what may end a block of prose, a list lead-in or a quote included
+_CLOSERS = "'\"”’»)]」』）"
 
 
 def ends_sentence(line: str, stops: str = FULL_STOPS, closers: str = _CLOSERS) -> bool:

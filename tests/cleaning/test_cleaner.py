@@ -327,3 +327,24 @@ def test_the_headline_is_still_taken_from_above_the_first_prose_line():
     assert res.doc is not None and res.doc.title == "Harbour council backs the ferry plan"
     assert {t.text: t.rule for t in res.trace}["World"] == "header.above_title"
 
+
+
+def test_chinese_and_japanese_sentences_end_in_full_width_stops():
+    """Prose in Chinese or Japanese ends in 。！？, not in an ASCII stop: without them no CJK line
+    was sentence-shaped, the classifier found no good line in a Japanese article and fell back
+    to keeping the whole page, menus and sidebar included."""
+    from cleancorpus.pipeline.cleaning.lineshape import CLAUSE_ENDS, ends_sentence
+
+    assert ends_sentence("報道によると、今回販売されたのは、いわゆる「脱獄」したiPhone。")
+    assert ends_sentence("「脱獄」を認めていません。」") and ends_sentence("本当ですか？")
+    assert ends_sentence("以下の通りです：", CLAUSE_ENDS) and not ends_sentence("以下の通りです：")
+    assert not ends_sentence("サービスのご案内")
+    menu = ["HOME", "商標登録の基礎知識", "サービスのご案内", "お客様の声", "ブログ", "事務所案内・アクセス", "よくあるご質問"]
+    prose = ["先日、不正に改造したスマートフォンを販売したとして、商標法違反の疑いで二十代の男性が逮捕されたというニュースを耳にしました。"
+             "報道によると、販売されたのは機能制限を解除した端末です。",
+             "商標には、同じ商標が付された商品は同じ提供元のものであるという、商品の出所を表示する機能があります。"
+             "また、同じ品質であることを保証する機能もあります。",
+             "通常、権利者により正規のルートで販売された商品をそのまま転売する場合は、商標権侵害にはなりません。"
+             "しかし、改造を加えて販売した場合は、侵害と判断される場合があります。"]
+    kept = _clean_flat("\n".join(menu + prose + menu))
+    assert all(p in kept for p in prose) and not any(m in kept for m in menu)
