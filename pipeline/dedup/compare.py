@@ -79,10 +79,21 @@ class ShingleSets:
     def __init__(self, load: Callable[[list[int]], dict[int, Compared]], group: Callable[[int], Any],
                  needed: Iterable[int], capacity: int = 4_096, prefetch: Callable[[int], bool] = lambda x: True) -> None:
         self.load, self.group, self.capacity, self.prefetch = load, group, capacity, prefetch
-        self.by_group: dict[Any, list[int]] = {}
-        for x in sorted(set(needed)):
-            self.by_group.setdefault(group(x), []).append(x)
+        self._needed: Iterable[int] | None = needed
+        self._by_group: dict[Any, list[int]] | None = None
         self.cache: OrderedDict[int, Compared] = OrderedDict()
+
+    @property
+    def by_group(self) -> dict[Any, list[int]]:
+        """The needed rows by group, made on the first set asked for: a dedup step that only
+        hands load and group to tasks never builds it."""
+        if self._by_group is None:
+            self._by_group = {}
+            needed = self._needed if isinstance(self._needed, np.ndarray) else np.fromiter(self._needed or (), np.int64)
+            for x in np.unique(needed).tolist():
+                self._by_group.setdefault(self.group(x), []).append(x)
+            self._needed = None
+        return self._by_group
 
     def __call__(self, x: int) -> Compared:
         hit = self.cache.get(x)

@@ -186,8 +186,8 @@ class _PermutedGroup:
 
 # (run in canonical order, exact-copy root per run row, unchanged mask, cfg) -> screened run pairs
 RunScreen = Callable[[RunCandidates, np.ndarray, np.ndarray, DedupConfig], np.ndarray]
-# (candidate pairs in group order, the sets, union-find after exact copies, n) -> (unions made, index rows joined)
-Confirmer = Callable[[list[tuple[int, int]], ShingleSets, UnionFind, int, DedupConfig], tuple[int, set[int]]]
+# ((m, 2) candidate pairs in group order, the sets, union-find after exact copies, n) -> (unions made, index rows joined)
+Confirmer = Callable[[np.ndarray, ShingleSets, UnionFind, int, DedupConfig], tuple[int, set[int]]]
 # (index, run, cfg) -> (sorted (run row, index row) pairs sharing a band key, the run's index
 # band keys or None when they were hashed only inside tasks)
 IndexHits = Callable[[IndexView, RunCandidates, DedupConfig], tuple[list[tuple[int, int]], np.ndarray | None]]
@@ -212,13 +212,13 @@ def screened_run_pairs(run: RunCandidates, roots: np.ndarray, unchanged: np.ndar
     return plausible(run, live_pairs(run_pairs(run_keys), roots, unchanged), cfg)
 
 
-def confirm_serial(pairs: list[tuple[int, int]], sset: ShingleSets, uf: UnionFind, n: int,
+def confirm_serial(pairs: np.ndarray, sset: ShingleSets, uf: UnionFind, n: int,
                    cfg: DedupConfig) -> tuple[int, set[int]]:
     """Join every related pair not already in one cluster; (unions made, index rows joined).
     The clusters are those of the graph of related pairs whatever the order, so a pair already
     in one cluster is never checked."""
     confirmed, touched = 0, set()
-    for a, b in pairs:
+    for a, b in pairs.tolist():
         if uf.find(a) == uf.find(b) or not related(sset(a), sset(b), cfg):
             continue
         confirmed += 1
@@ -263,7 +263,7 @@ def _decide(run: RunCandidates, index: IndexView, cfg: DedupConfig, load_sets: C
     cand_idx = [(i, n + j) for i, j in hits if not unchanged[i] and uf.find(i) != uf.find(n + j)]
     pairs_all = np.concatenate((cand_run, np.array(cand_idx, dtype=np.int64).reshape(-1, 2)))
     pairs = in_group_order(pairs_all, group)
-    sset = ShingleSets(load_sets, group, (x for p in pairs for x in p), prefetch=prefetch)
+    sset = ShingleSets(load_sets, group, pairs.ravel(), prefetch=prefetch)
     # a document's candidates (signature-screened pairs): the original that copies were made
     # from has the most, so it leads its cluster; counted, not confirmed, so that pairs already
     # in one cluster are never checked

@@ -328,9 +328,9 @@ class SplitConfirmer:
     max_block: int = 200_000
     blocks: list[int] = field(default_factory=list)  # pairs per block of the last call, for reports
 
-    def __call__(self, pairs: list[tuple[int, int]], sset: ShingleSets, uf: UnionFind, n: int,
+    def __call__(self, pairs: np.ndarray, sset: ShingleSets, uf: UnionFind, n: int,
                  cfg: DedupConfig) -> tuple[int, set[int]]:
-        arr = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+        arr = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
         rows = sorted_unique(arr.ravel())
         labels = np.array([uf.find(int(x)) for x in rows], dtype=np.int64)[np.searchsorted(rows, arr)]
         spans = pair_blocks(len(arr), self.tasks, self.max_block)
