@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -60,9 +60,12 @@ ArrayOrPath = np.ndarray | str | os.PathLike
 
 
 class SigRef(Protocol):
-    """A part of the run's signatures that a task reads where it runs (read())."""
+    """A part of the run's signatures that a task reads where it runs: whole (read()), or a
+    block of rows at a time with their rows' places (blocks())."""
 
     def read(self) -> np.ndarray: ...
+
+    def blocks(self) -> Iterator[tuple[np.ndarray, np.ndarray]]: ...
 
 
 class SigSource(Protocol):
@@ -217,16 +220,44 @@ def split_run_pairs(keys: np.ndarray, tasks: int, map_fn: MapFn = map, folder: P
     return merge_codes(map_fn(band_task, items), n)
 
 
-def sig_band_pairs(sig: Sigs, bands: int, tasks: int, map_fn: MapFn = map) -> np.ndarray:
+def sig_band_pairs(sig: Sigs, bands: int, tasks: int, map_fn: MapFn = map, key_parts: int = 1) -> np.ndarray:
     """run_pairs(band_keys(sig, bands)) by band-range tasks that each get their bands' signature
     columns (or, from a SigSource, read them) and hash the keys themselves: the caller never
-    holds the run's band keys, nor from a source its signatures."""
+    holds the run's band keys, nor from a source its signatures. From a source, each band
+    range can be cut further into key_parts parts of the key space (sig_key_part_task), so
+    that no task holds a whole band's keys."""
     n = sig.shape[0]
     if n == 0:
         return np.zeros((0, 2), np.int64)
     rows = sig.shape[1] // bands
-    items = [(_columns(sig, lo * rows, hi * rows), lo, hi - lo) for lo, hi in even_ranges(bands, tasks)]
+    ranges = even_ranges(bands, tasks)
+    if key_parts > 1 and not isinstance(sig, np.ndarray):
+        cut = [(sig.column_ref(lo * rows, hi * rows), lo, hi - lo, p, key_parts, n) for lo, hi in ranges
+               for p in range(key_parts)]
+        return merge_codes(map_fn(sig_key_part_task, cut), n)
+    items = [(_columns(sig, lo * rows, hi * rows), lo, hi - lo) for lo, hi in ranges]
     return merge_codes(map_fn(sig_band_task, items), n)
+
+
+def sig_key_part_task(item: tuple[SigRef, int, int, int, int, int]) -> np.ndarray:
+    """key_part_task on one part of the key space of bands first..first+count-1, hashed here a
+    block of rows at a time from their columns: the task holds only the rows whose key falls in
+    its part (and the rows' places), never a whole band."""
+    cols, first, count, part, parts, n = item
+    rows: list[list[np.ndarray]] = [[] for _ in range(count)]
+    keys: list[list[np.ndarray]] = [[] for _ in range(count)]
+    for where, block in cols.blocks():
+        k = band_keys(np.ascontiguousarray(block), count, first)
+        for b in range(count):
+            mine = (k[:, b] % np.uint64(parts)) == np.uint64(part)
+            rows[b].append(where[mine])
+            keys[b].append(k[mine, b])
+    bands = []
+    for b in range(count):
+        r = np.concatenate(rows[b]) if rows[b] else np.zeros(0, np.int64)
+        order = np.argsort(r, kind="stable")  # key_part_task takes rows ascending
+        bands.append((r[order], (np.concatenate(keys[b]) if keys[b] else np.zeros(0, np.uint64))[order]))
+    return key_part_task((bands, n))
 
 
 def sig_band_task(item: tuple[np.ndarray | SigRef, int, int]) -> np.ndarray:
@@ -298,6 +329,11 @@ def confirm_task(pairs: np.ndarray, labels: np.ndarray, load: Callable[[list[int
     return np.array(out, dtype=np.int64).reshape(-1, 2)
 
 
+# rows of a run at most in one band task's part of the key space (the signatures read from their
+# shards): a task sorts about this many keys a band, a few hundred MB
+KEY_PART_ROWS = 20_000_000
+
+
 @dataclass
 class SplitScreen:
     """decisions.RunScreen by tasks: band-range candidate tasks, then pair-block screen tasks."""
@@ -306,12 +342,14 @@ class SplitScreen:
     map_fn: MapFn = map
     max_block: int = 500_000
     folder: Path | None = None
+    key_part_rows: int = KEY_PART_ROWS
 
     def __call__(self, run: RunCandidates, roots: np.ndarray, unchanged: np.ndarray, cfg: DedupConfig) -> np.ndarray:
         if not len(run):
             return np.zeros((0, 2), np.int64)
         if self.folder is None or not isinstance(run.sig, np.ndarray):  # each task hashes its bands' keys from their columns
-            pairs = sig_band_pairs(run.sig, cfg.run_bands, self.tasks, self.map_fn)
+            parts = max(1, math.ceil(len(run) / max(self.key_part_rows, 1)))
+            pairs = sig_band_pairs(run.sig, cfg.run_bands, self.tasks, self.map_fn, parts)
         else:
             pairs = split_run_pairs(band_keys(run.sig, cfg.run_bands), self.tasks, self.map_fn, self.folder)
         pairs = live_pairs(pairs, roots, unchanged)

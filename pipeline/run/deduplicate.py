@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -279,25 +279,32 @@ class SigColumns:
         """Each shard's columns go straight to their rows' places in the source's order (one
         array of the result's size, not a concatenation and then a permuted copy)."""
         src = self.source
+        if not self._permutation():  # a subset of the rows: read all, then take
+            whole = StagedSigs(src.folders, src.starts, src.num_perm, src.scratch)
+            return whole.column_ref(self.lo, self.hi).read()[src.order]
+        out = np.empty((len(src), self.hi - self.lo), np.uint32)
+        for where, cols in self.blocks():
+            out[where] = cols
+        return out
+
+    def blocks(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """(rows' places in the source's order, their columns), a shard at a time; the source's
+        order must be a permutation of the staged rows (as dedup's canonical order is)."""
+        src = self.source
         staged = int(src.starts[-1])
-        whole = StagedSigs(src.folders, src.starts, src.num_perm, src.scratch)
-        if src.order is not None and (len(src.order) != staged or np.bincount(src.order, minlength=staged).max() > 1):
-            return whole.column_ref(self.lo, self.hi).read()[src.order]  # not a permutation: read all, then take
-        place = None
+        if not self._permutation():
+            raise ValueError("blocks of a source that is not a permutation of its staged rows")
+        place = np.arange(staged, dtype=np.int64)
         if src.order is not None:
-            place = np.empty(staged, np.int64)
             place[src.order] = np.arange(staged)
-        out = np.empty((staged, self.hi - self.lo), np.uint32)
         for si in range(len(src.folders)):
             a, b = int(src.starts[si]), int(src.starts[si + 1])
-            if b == a:
-                continue
-            cols = src.shard(si, self.lo, self.hi)
-            if place is None:
-                out[a:b] = cols
-            else:
-                out[place[a:b]] = cols
-        return out
+            if b > a:
+                yield place[a:b], src.shard(si, self.lo, self.hi)
+
+    def _permutation(self) -> bool:
+        order, staged = self.source.order, int(self.source.starts[-1])
+        return order is None or (len(order) == staged and (not staged or np.bincount(order, minlength=staged).max() == 1))
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from cleancorpus.pipeline.dedup.tasks import (
     SplitClusterer,
     SplitConfirmer,
     SplitIndexHits,
+    SplitScreen,
     band_task,
     deduplicate_tasks,
     even_ranges,
@@ -273,4 +274,13 @@ def test_split_dedup_reads_the_signatures_from_shard_files(case, tmp_path):
     perm = np.random.default_rng(5).permutation(n)
     shuffled = _Sets([sets.sets[int(x)] for x in perm] + sets.sets[n:])
     got = deduplicate_tasks(staged.take(perm), index, cfg, shuffled, _shard, tasks=4)
+    assert [got.decisions[i] for i in np.argsort(perm)] == ref.decisions
+    # band tasks cut by key partition read the shards a block at a time: the same pairs, the
+    # same decisions
+    want = run_pairs(band_keys(run.sig[perm], cfg.run_bands))
+    assert len(want) > 50
+    for parts in (2, 5):
+        assert np.array_equal(sig_band_pairs(source.take(perm), cfg.run_bands, 3, key_parts=parts), want), parts
+    cut = SplitScreen(3, key_part_rows=n // 4)
+    got = deduplicate(staged.take(perm), index, cfg, shuffled, _shard, screen=cut, index_hits=SplitIndexHits(3))
     assert [got.decisions[i] for i in np.argsort(perm)] == ref.decisions
