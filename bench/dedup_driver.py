@@ -2,7 +2,7 @@
 """What the dedup step itself holds per row, one process against split into tasks (#19).
 
     python bench/dedup_driver.py [--rows 1000000] [--copies 0.1] [--tasks 4] [--workers 2]
-        [--modes one,split] [--dir DIR]
+        [--key-part-rows N] [--modes one,split] [--dir DIR]
 
 A synthetic run (ids shaped like URLs, random signatures, a share --copies of rows exact copies
 of an earlier row, so that clusters are formed and decided) is decided by
@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from cleancorpus.pipeline.config import DedupConfig  # noqa: E402
 from cleancorpus.pipeline.dedup.decisions import NO_DATE, RunCandidates, deduplicate  # noqa: E402
 from cleancorpus.pipeline.dedup.index import IndexView  # noqa: E402
-from cleancorpus.pipeline.dedup.tasks import deduplicate_tasks  # noqa: E402
+from cleancorpus.pipeline.dedup.tasks import KEY_PART_ROWS, deduplicate_tasks  # noqa: E402
 from cleancorpus.pipeline.run.deduplicate import StagedSigs  # noqa: E402
 
 SHARD = 2_000
@@ -121,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--copies", type=float, default=0.1)
     ap.add_argument("--tasks", type=int, default=4)
+    ap.add_argument("--key-part-rows", type=int, default=KEY_PART_ROWS,
+                    help="run rows per key partition of a band task (the library's default)")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--modes", default="one,split")
     ap.add_argument("--dir", type=Path, default=None, help="where the shard files go (default: a temporary folder)")
@@ -151,7 +153,8 @@ def main(argv: list[str] | None = None) -> int:
                 peaks = PeakMap(pool)
                 results["split"] = measure(f"split, {a.tasks} tasks of each kind on {a.workers} processes",
                                            lambda: deduplicate_tasks(staged, index, cfg, no_sets, tasks=a.tasks,
-                                                                     map_fn=peaks), a.rows)
+                                                                     map_fn=peaks, key_part_rows=a.key_part_rows),
+                                           a.rows)
             for name, hw in ((k, v) for k, v in peaks.peaks.items() if v):
                 print(f"    {name}: {len(hw)} tasks, peak RSS {min(hw) / 2**20:,.0f}-{max(hw) / 2**20:,.0f} MB")
             with ProcessPoolExecutor(1, mp_context=ctx, max_tasks_per_child=1) as pool:

@@ -501,12 +501,13 @@ class SplitIndexHits:
 def deduplicate_tasks(run: RunCandidates, index: IndexView, cfg: DedupConfig,
                       load_sets: Callable[[list[int]], dict[int, Compared]], group: Callable[[int], Any] | None = None,
                       prefetch: Callable[[int], bool] | None = None, tasks: int = 4,
-                      map_fn: MapFn = map) -> DedupResult:
+                      map_fn: MapFn = map, key_part_rows: int = KEY_PART_ROWS) -> DedupResult:
     """deduplicate() with candidates, screen, index lookups, confirmation and clustering run as
     tasks: the same result.
     The defaults of group and prefetch are module functions, not lambdas, so tasks pickle."""
     group, prefetch = group or _row, prefetch or _always
-    return deduplicate(run, index, cfg, load_sets, group, prefetch, screen=SplitScreen(tasks, map_fn),
+    screen = SplitScreen(tasks, map_fn, key_part_rows=key_part_rows)
+    return deduplicate(run, index, cfg, load_sets, group, prefetch, screen=screen,
                        confirmer=SplitConfirmer(tasks, map_fn), index_hits=SplitIndexHits(tasks, map_fn),
                        clusterer=SplitClusterer(tasks, map_fn))
 
