@@ -116,6 +116,16 @@ def measure(name: str, fn, n: int) -> object:
     return res
 
 
+def inputs(a: argparse.Namespace, cfg: DedupConfig, folder: Path | None, what: str) -> RunCandidates:
+    """The synthetic run, and what its columns take in memory (made before measuring the step)."""
+    tracemalloc.start()
+    run = synthetic_run(a.rows, a.copies, cfg, folder)
+    held = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    print(f"{a.rows:,} rows, {what}: input columns {held / a.rows:,.0f} B a row", flush=True)
+    return run
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rows", type=int, default=1_000_000)
@@ -133,21 +143,11 @@ def main(argv: list[str] | None = None) -> int:
     results = {}
     try:
         if "one" in a.modes:
-            tracemalloc.start()
-            run = synthetic_run(a.rows, a.copies, cfg, None)
-            inputs = tracemalloc.get_traced_memory()[0]
-            tracemalloc.stop()
-            print(f"{a.rows:,} rows, one process: input columns {inputs / a.rows:,.0f} B a row (signatures "
-                  f"{run.sig.nbytes / a.rows:,.0f})", flush=True)
+            run = inputs(a, cfg, None, "one process: the signatures in memory")
             results["one"] = measure("one process", lambda: deduplicate(run, index, cfg, no_sets), a.rows)
             del run
         if "split" in a.modes:
-            tracemalloc.start()
-            staged = synthetic_run(a.rows, a.copies, cfg, folder)
-            inputs = tracemalloc.get_traced_memory()[0]
-            tracemalloc.stop()
-            print(f"{a.rows:,} rows, split: input columns {inputs / a.rows:,.0f} B a row (the signatures in "
-                  f"shard files of {SHARD:,} rows)", flush=True)
+            staged = inputs(a, cfg, folder, f"split: the signatures in shard files of {SHARD:,} rows")
             ctx = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(a.workers, mp_context=ctx, max_tasks_per_child=1) as pool:
                 peaks = PeakMap(pool)
