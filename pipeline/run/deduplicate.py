@@ -264,7 +264,9 @@ class StagedSigs:
         """Columns lo..hi of one shard's signatures, in staged order."""
         if self.starts[si + 1] == self.starts[si]:
             return np.zeros((0, (hi if hi is not None else self.num_perm) - lo), np.uint32)
-        return np.ascontiguousarray(np.load(self.path(si), mmap_mode="r")[:, lo:hi])
+        # read whole (a shard's file is small, and a column range touches all its pages anyway)
+        # rather than mapped, so that the pages read do not stay in the process's resident set
+        return np.ascontiguousarray(np.load(self.path(si))[:, lo:hi])
 
 
 @dataclass(frozen=True)
