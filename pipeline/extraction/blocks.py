@@ -3,8 +3,10 @@
 The boilerplate model decides per block, so a block must carry the signals a person uses to
 tell a menu from a paragraph without reading it: its tag and the tags and class/id words
 around it (nav, footer, share, comment ...), how much of it is link text, how long and how
-sentence-like it is, where on the page it sits, and whether trafilatura kept it. One walk
-of the tree gathers them; nothing here reads a page's words beyond counting them.
+sentence-like it is, where on the page it sits (before or after the article), whether
+trafilatura kept it, and what the other blocks of its shape (same tags and classes: a list's
+items, a teaser grid, an article's paragraphs) are like. One walk of the tree gathers them;
+nothing here reads a page's words beyond counting them.
 """
 from __future__ import annotations
 
@@ -74,6 +76,16 @@ def _role_bits(attrs: str) -> int:
     return bits
 
 
+_NUMBERED = regex.compile(r"\S*\d\S*")
+_NONE = ("", "")  # the tag and class of no element
+
+
+@lru_cache(maxsize=8192)
+def _shape_class(cls: str) -> str:
+    """A class string without its numbered words ("post-1234"), so a list's items share a shape."""
+    return _NUMBERED.sub("", cls) if any(c.isdigit() for c in cls) else cls
+
+
 @lru_cache(maxsize=16384)
 def _token_bits(token: str) -> int:
     """Role flags of one class or id token: no role word spans a space, so a string's flags are
@@ -93,6 +105,7 @@ class Block:
     depth: int
     link_chars: int
     path: tuple[int, ...]  # serial numbers of the block-level elements it sits in, outermost first
+    shape: int = 0  # hash of its element's and the enclosing block element's tags and classes (numbers dropped)
 
 
 def page_blocks(root: HtmlElement) -> list[Block]:
@@ -103,11 +116,13 @@ def page_blocks(root: HtmlElement) -> list[Block]:
     link = [0]
     serial = [0]
 
-    def flush(kind: int, heading: int, flags: int, depth: int, path: tuple[int, ...]) -> None:
+    def flush(kind: int, heading: int, flags: int, depth: int, path: tuple[int, ...], own: tuple[str, str],
+              up: tuple[str, str]) -> None:
         if buf:
             text = " ".join("".join(buf).split())
             if text:
-                out.append(Block(text, kind, heading, flags, depth, min(link[0], len(text)), path))
+                shape = hash((own[0], _shape_class(own[1]), up[0], _shape_class(up[1])))
+                out.append(Block(text, kind, heading, flags, depth, min(link[0], len(text)), path, shape))
             buf.clear()
         link[0] = 0
 
@@ -119,10 +134,10 @@ def page_blocks(root: HtmlElement) -> list[Block]:
                 if in_link:
                     link[0] += len(el.tail)
             return
-        attrs = el.get("class") or ""
+        cls = attrs = el.get("class") or ""
         ident = el.get("id")
         if ident:
-            attrs = attrs + " " + ident
+            attrs = cls + " " + ident
         if attrs:
             flags |= _role_bits(attrs)
         flags |= _TAG_BIT.get(tag, 0)
@@ -132,7 +147,8 @@ def page_blocks(root: HtmlElement) -> list[Block]:
             if buf:
                 flush(*ctx)
             serial[0] += 1
-            ctx = (_KIND_OF.get(tag, 9), int(tag[1]) if tag in _HEADINGS else 0, flags, depth, ctx[4] + (serial[0],))
+            ctx = (_KIND_OF.get(tag, 9), int(tag[1]) if tag in _HEADINGS else 0, flags, depth, ctx[4] + (serial[0],),
+                   (tag, cls), ctx[5])
         if el.text and tag not in _OPAQUE:
             buf.append(el.text)
             if inner_link:
@@ -147,8 +163,8 @@ def page_blocks(root: HtmlElement) -> list[Block]:
                 link[0] += len(el.tail)
 
     start = body if body is not None else root
-    walk(start, 0, 0, (9, 0, 0, 0, ()), False)
-    flush(9, 0, 0, 0, ())
+    walk(start, 0, 0, (9, 0, 0, 0, (), _NONE, _NONE), False)
+    flush(9, 0, 0, 0, (), _NONE, _NONE)
     return out
 
 
@@ -172,7 +188,9 @@ FEATURES: tuple[str, ...] = (
      "prev_in_traf", "next_in_traf", "near_in_traf", "prev_link_share", "next_link_share", "prev_log_chars",
      "next_log_chars", "page_log_chars", "traf_share", "page_blocks", "same_kind_run", "text_repeats",
      "traf_word_share", "in_traf_span", "traf_distance", "in_main_container", "main_container_share",
-     "parent_traf_share", "parent_link_share", "parent_log_blocks", "grandparent_traf_share")
+     "parent_traf_share", "parent_link_share", "parent_log_blocks", "grandparent_traf_share",
+     "grandparent_link_share", "before_article", "after_article", "shape_log_count", "shape_traf_share",
+     "shape_link_share", "shape_log_chars", "next5_link_share")
     + tuple(f"role_{r}" for r in ROLES) + tuple(f"in_{t}" for t in _TAG_ROLES)
 )
 
@@ -260,8 +278,36 @@ def block_features(blocks: list[Block], traf_text: str) -> np.ndarray:
         [counts[t] - 1 for t in texts], _traf_word_shares(texts, in_traf_list, set(traf.lower().split())),
         (index >= first) & (index <= last), _distances(in_traf_list),
     ]
-    return np.column_stack([stats, np.array(columns, dtype=np.float64).T, np.array([box.row(b) for b in blocks]),
+    rows = np.array([box.row(b) for b in blocks])
+    return np.column_stack([stats, np.array(columns, dtype=np.float64).T, rows,
+                            _relations(blocks, rows[:, 0], in_traf, link_share, log_chars),
                             (flags[:, None] >> np.arange(N_FLAGS) & 1).astype(np.float64)])
+
+
+def _relations(blocks: list[Block], in_main: np.ndarray, in_traf: np.ndarray, link_share: np.ndarray,
+               log_chars: np.ndarray) -> np.ndarray:
+    """How a block stands to the rest of the page: before or after the article (its main container,
+    else trafilatura's first and last kept block), and what the blocks of its shape (the same tags and
+    classes, a list's items, an article's paragraphs) are like together: how many, kept by
+    trafilatura, link text, length. Then the link share of the five blocks after it (a heading over
+    a link list)."""
+    n = len(blocks)
+    index = np.arange(n)
+    hits = np.flatnonzero(in_main)
+    if not len(hits):
+        hits = np.flatnonzero(in_traf)
+    first, last = (hits[0], hits[-1]) if len(hits) else (n, -1)
+    _, inverse, counts = np.unique(np.array([b.shape for b in blocks], dtype=np.int64), return_inverse=True,
+                                   return_counts=True)
+    cum = np.concatenate(([0.0], np.cumsum(link_share)))
+    hi = np.minimum(n, index + 6)
+    nxt = np.where(hi > index + 1, (cum[hi] - cum[index + 1]) / np.maximum(hi - index - 1, 1), 1.0)
+    return np.column_stack([
+        (index < first).astype(np.float64), (index > last).astype(np.float64), np.log1p(counts[inverse]),
+        np.bincount(inverse, in_traf)[inverse] / counts[inverse],
+        np.bincount(inverse, link_share)[inverse] / counts[inverse],
+        np.bincount(inverse, log_chars)[inverse] / counts[inverse], nxt,
+    ])
 
 
 def _traf_word_shares(texts: list[str], in_traf: list[float], traf_words: set[str]) -> list[float]:
@@ -324,7 +370,7 @@ class _Containers:
         grand = b.path[-3] if len(b.path) > 2 else None
         return (float(self.main in b.path), self.main_share, self._share(parent, self.kept),
                 self._share(parent, self.links), math.log1p(self.count.get(parent, 0)) if parent else 0.0,
-                self._share(grand, self.kept))
+                self._share(grand, self.kept), self._share(grand, self.links))
 
 
 _SHORT = 25  # characters: a block this short is a menu item or a label more often than a sentence

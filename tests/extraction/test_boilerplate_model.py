@@ -94,3 +94,25 @@ def test_page_trafilatura_returns_nothing_for_still_gets_its_text():
     page = "<html><body><div>" + "<br><br>".join(para.split(". ")) + "</div></body></html>"
     ex = extract_html(page, None, load_config().extract)
     assert ex is not None and len(ex.text.split()) > 0.8 * len(para.split())
+
+
+def test_short_blocks_need_the_floor_and_older_model_files_still_load():
+    """Blocks of fewer than short_words words pass only at short_block or above; longer blocks keep
+    their thresholds. A model file without the floor (written before it) decides as it did."""
+    from trafilatura.utils import load_html
+
+    spec = json.loads(files("cleancorpus.pipeline.models").joinpath(f"{VERSION}.json").read_text())
+    th = spec["thresholds"]
+    blocks = page_blocks(load_html(_news_page()))
+    traf = "\n".join(_seed_paragraphs())
+    pair = {"kept_by_trafilatura": th["kept_by_trafilatura"], "dropped_by_trafilatura": th["dropped_by_trafilatura"]}
+    old = BoilerplateModel({**spec, "thresholds": pair})
+    strict = BoilerplateModel({**spec, "thresholds": {**pair, "short_block": 1.0, "short_words": 5}})
+    kept_old, _ = old.keep(blocks, traf)
+    kept_strict, _ = strict.keep(blocks, traf)
+    for b, k_old, k_strict in zip(blocks, kept_old, kept_strict):
+        if len(b.text.split()) < 5:
+            assert not k_strict
+        else:
+            assert k_strict == k_old
+    assert any(kept_strict)
