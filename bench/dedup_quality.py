@@ -222,7 +222,7 @@ def rebuild_clusters(out_dir: Path, index: SourceIndex) -> dict:
     for k, r in enumerate(rows):
         if k in rowmap and r.get("doc_id"):
             docid2id.setdefault(r["doc_id"], rowmap[k])
-    uf = UnionFind(index.ids)
+    uf = UnionFind()
     problems = []
     kept, texts, other_rejects, reasons = {}, {}, {}, collections.Counter()
     dup_rejects = {}
@@ -380,7 +380,7 @@ def threshold_sweep(judge: "PairJudge", gold: dict, extra=None) -> dict:
     grid = {}
     for jt in (0.5, 0.6, 0.7, 0.8, 0.9):
         for ct in (0.5, 0.6, 0.7, 0.8, 0.9, None):
-            uf = UnionFind(gold)
+            uf = UnionFind()
             for a, b, j, c in pairs:
                 if j >= jt or (ct is not None and c >= ct):
                     uf.union(a, b)

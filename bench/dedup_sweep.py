@@ -217,7 +217,7 @@ from cleancorpus.pipeline.dedup.decisions import UnionFind as UF  # noqa: E402  
 
 
 def cluster(n, i, j, J, C, jt, ct) -> list[int]:
-    uf = UF(n)
+    uf = UF()
     for a, b in zip(i[(J >= jt) | (C >= ct)], j[(J >= jt) | (C >= ct)]):
         uf.union(int(a), int(b))
     return [uf.find(x) for x in range(n)]

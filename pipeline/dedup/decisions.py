@@ -86,10 +86,9 @@ class UnionFind:
     roots do not depend on union order.
 
     Only items joined to another are stored (an item never joined is its own root): a run's
-    rows and the index's are mostly alone, so the memory is that of the unions, not of the rows.
-    `items` is accepted for the callers that list them, and not needed."""
+    rows and the index's are mostly alone, so the memory is that of the unions, not of the rows."""
 
-    def __init__(self, items: int | Iterable[Any] | None = None) -> None:
+    def __init__(self) -> None:
         self.parent: dict[Any, Any] = {}
 
     def find(self, x: Any) -> Any:
@@ -153,12 +152,14 @@ def deduplicate(
                        res.index_growth, res.pairs_checked, res.pairs_confirmed)
 
 
-def _sorted_by(primary: np.ndarray, secondary: np.ndarray) -> np.ndarray:
-    """Row order by (primary, secondary), ties by row: two stable sorts, the object column
-    compared as Python strings (a fixed-width unicode copy of it would take 4 bytes a
-    character of the longest id for every row)."""
-    first = np.argsort(secondary, kind="stable")
-    return first[np.argsort(primary[first], kind="stable")] if len(first) else np.zeros(0, np.int64)
+def _sorted_by(*keys: np.ndarray) -> np.ndarray:
+    """Row order by the keys, the first most significant, ties by row: a stable sort per key
+    from the last, an object column compared as Python strings (a fixed-width unicode copy of
+    it would take 4 bytes a character of the longest id for every row)."""
+    order = np.arange(len(keys[0]), dtype=np.int64)
+    for key in reversed(keys):
+        order = order[np.argsort(key[order], kind="stable")]
+    return order
 
 
 class _PermutedSets:
@@ -251,11 +252,11 @@ def _decide(run: RunCandidates, index: IndexView, cfg: DedupConfig, load_sets: C
     for a, b in zip(order[same].tolist(), order[same + 1].tolist()):
         uf.union(a, b)
         exact_pair.add((min(a, b), max(a, b)))
-    for i, j in enumerate(hit):
-        if j >= 0 and not unchanged[i]:
-            uf.union(i, n + int(j))
-            exact_pair.add((i, n + int(j)))
-            touched.add(n + int(j))
+    for i, j in zip(at.tolist(), hit[at].tolist()):
+        if not unchanged[i]:
+            uf.union(i, n + j)
+            exact_pair.add((i, n + j))
+            touched.add(n + j)
     # near duplicates: LSH candidates, estimated on signatures, confirmed on shingle sets
     roots = uf.roots(n)  # pairs already joined as exact copies drop out
     cand_run = screen(run, roots, unchanged, cfg)
@@ -429,9 +430,7 @@ def _unique_ids(run: RunCandidates, index: IndexView) -> list[str]:
     n = len(ids)
     if not n:
         return []
-    order = np.argsort(run.hash64, kind="stable")
-    order = order[np.argsort(run.published[order], kind="stable")]
-    order = order[np.argsort(ids[order], kind="stable")]
+    order = _sorted_by(ids, run.published, run.hash64)
     sorted_ids = ids[order]
     again = np.zeros(n, dtype=bool)
     again[1:] = sorted_ids[1:] == sorted_ids[:-1]

@@ -249,7 +249,7 @@ def sig_key_part_task(item: tuple[SigRef, int, int, int, int, int]) -> np.ndarra
     for where, block in cols.blocks():
         k = band_keys(np.ascontiguousarray(block), count, first)
         for b in range(count):
-            mine = (k[:, b] % np.uint64(parts)) == np.uint64(part)
+            mine = key_part(k[:, b], parts) == part
             rows[b].append(where[mine])
             keys[b].append(k[mine, b])
     bands = []
@@ -319,7 +319,7 @@ def confirm_task(pairs: np.ndarray, labels: np.ndarray, load: Callable[[list[int
     a pair of copies is not checked twice; what the block joins depends only on its pairs, and
     the sets are loaded a group at a time as in the single process."""
     sset = ShingleSets(load, group, pairs.ravel().tolist(), prefetch=prefetch)
-    uf = UnionFind(np.unique(labels).tolist())
+    uf = UnionFind()
     out: list[tuple[int, int]] = []
     for (a, b), (la, lb) in zip(pairs.tolist(), labels.tolist()):
         if uf.find(la) == uf.find(lb) or not related(sset(a), sset(b), cfg):

@@ -58,7 +58,8 @@ def commit_run(plan: RunPlan, process_stats: list[dict[str, Any]], dedup_stats: 
     run_dir = plan.run_dir
     run_dir.mkdir(parents=True, exist_ok=True)
     staging.fetch_written(plan, write_stats)
-    moves = [(run_dir / "out" / rel, layout.root / rel) for ws in write_stats for rel in ws["files"]]
+    written = [rel for ws in write_stats for rel in ws["files"]]
+    moves = [(run_dir / "out" / rel, layout.root / rel) for rel in written]
     seg = f"{plan.run_id}.parquet"
     folders = [staging.fetch(plan, p["folder"], staging.COMMIT_FILES) for p in process_stats]
     ledger = pa.concat_tables([pq.read_table(f / "ledger.parquet", schema=LEDGER) for f in folders]) if folders else empty_table(LEDGER)
@@ -72,8 +73,7 @@ def commit_run(plan: RunPlan, process_stats: list[dict[str, Any]], dedup_stats: 
             "doc_id": rows.column("doc_id"), "hash64": rows.column("hash64"),
             "bands": pa.FixedSizeListArray.from_arrays(pa.array(bands.reshape(-1), pa.uint32()), cfg.dedup.bands),
             "cluster_size": rows.column("cluster_size"),
-            "doc_file": _doc_files(run_dir / "out", [rel for ws in write_stats for rel in ws["files"]],
-                                   rows.column("doc_id")),
+            "doc_file": _doc_files(run_dir / "out", written, rows.column("doc_id")),
             "rep": rows.column("rep"),
         }, schema=index_schema(cfg.dedup.bands))
         staged_state.append((idx, "dedup"))

@@ -281,32 +281,41 @@ class SigColumns:
         """Each shard's columns go straight to their rows' places in the source's order (one
         array of the result's size, not a concatenation and then a permuted copy)."""
         src = self.source
-        if not self._permutation():  # a subset of the rows: read all, then take
+        place = self._place()
+        if place is None:  # a subset of the rows: read all, then take
             whole = StagedSigs(src.folders, src.starts, src.num_perm, src.scratch)
             return whole.column_ref(self.lo, self.hi).read()[src.order]
         out = np.empty((len(src), self.hi - self.lo), np.uint32)
-        for where, cols in self.blocks():
+        for where, cols in self._blocks(place):
             out[where] = cols
         return out
 
     def blocks(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """(rows' places in the source's order, their columns), a shard at a time; the source's
         order must be a permutation of the staged rows (as dedup's canonical order is)."""
-        src = self.source
-        staged = int(src.starts[-1])
-        if not self._permutation():
+        place = self._place()
+        if place is None:
             raise ValueError("blocks of a source that is not a permutation of its staged rows")
-        place = np.arange(staged, dtype=np.int64)
-        if src.order is not None:
-            place[src.order] = np.arange(staged)
+        return self._blocks(place)
+
+    def _blocks(self, place: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        src = self.source
         for si in range(len(src.folders)):
             a, b = int(src.starts[si]), int(src.starts[si + 1])
             if b > a:
                 yield place[a:b], src.shard(si, self.lo, self.hi)
 
-    def _permutation(self) -> bool:
+    def _place(self) -> np.ndarray | None:
+        """Each staged row's place in the source's order, or None when that order is not a
+        permutation of the staged rows."""
         order, staged = self.source.order, int(self.source.starts[-1])
-        return order is None or (len(order) == staged and (not staged or np.bincount(order, minlength=staged).max() == 1))
+        place = np.arange(staged, dtype=np.int64)
+        if order is None:
+            return place
+        if len(order) != staged or (staged and np.bincount(order, minlength=staged).max() > 1):
+            return None
+        place[order] = np.arange(staged)
+        return place
 
 
 @dataclass(frozen=True)
@@ -318,11 +327,17 @@ class SigRows:
 
     def read(self) -> np.ndarray:
         out = np.zeros((len(self.rows), self.source.num_perm), np.uint32)
-        shard = np.searchsorted(self.source.starts, self.rows, side="right") - 1
-        for si in np.unique(shard).tolist():
-            at = np.flatnonzero(shard == si)
-            out[at] = gather_rows(self.source.path(si), self.rows[at] - int(self.source.starts[si]))
+        for si, at, local in _by_shard(self.source.starts, self.rows):
+            out[at] = gather_rows(self.source.path(si), local)
         return out
+
+
+def _by_shard(starts: np.ndarray, rows: np.ndarray) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+    """Staged rows grouped by shard: (shard, the rows' positions in `rows`, their rows in it)."""
+    shard = np.searchsorted(starts, rows, side="right") - 1
+    for si in np.unique(shard).tolist():
+        at = np.flatnonzero(shard == si)
+        yield si, at, rows[at] - int(starts[si])
 
 
 def compared_from_text(text: str, cfg: Config, variants: dict[str, str], site: str | None = None,
@@ -441,10 +456,8 @@ def _save_index_bands(path: Path, sigs: "StagedSigs | None", rows: np.ndarray, b
     if sigs is None:
         raise ValueError("no signatures to hash the index band keys from")
     out = np.lib.format.open_memmap(path, mode="w+", dtype=np.uint32, shape=(len(rows), bands))
-    shard = np.searchsorted(sigs.starts, rows, side="right") - 1
-    for si in np.unique(shard).tolist():
-        at = np.flatnonzero(shard == si)
-        out[at] = index_band_keys(sigs.shard(si)[rows[at] - int(sigs.starts[si])], bands)
+    for si, at, local in _by_shard(sigs.starts, rows):
+        out[at] = index_band_keys(sigs.shard(si)[local], bands)
     out.flush()
     del out
 
