@@ -30,7 +30,8 @@ _META_PUBLISHED = (
     "datepublished", "parsely-pub-date", "sailthru.date", "publish-date", "publish_date", "publishdate",
     "published-date", "published_date", "publisheddate", "date_published", "article:published_date",
     "article:publicationdate", "article:post_date", "og:datepublished", "og:publish_date", "og:pubdate",
-    "rnews:datepublished", "originalpublicationdate", "dateposted", "pubdate", "article.published", "publication_date", "dc.date.issued", "dcterms.issued", "dc.date",
+    "rnews:datepublished", "originalpublicationdate", "dateposted", "pubdate", "article.published",
+    "publication_date", "dc.date.issued", "dcterms.issued", "dc.date",
     "dcterms.date", "dcterms.created", "citation_publication_date", "citation_date", "date", "release_date",
     "original-publish-date", "cxenseparse:recs:publishtime", "article_date_original",
 )
