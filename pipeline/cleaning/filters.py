@@ -10,13 +10,14 @@ from cleancorpus.pipeline.cleaning.language import detect_language
 from cleancorpus.pipeline.config import FilterConfig
 from cleancorpus.pipeline.model import Document, Reject
 from cleancorpus.pipeline.reasons import RejectReason, Stage
+from cleancorpus.pipeline.words import count_words
 
 
 def settle(d: Document, n_paras: int, th: str) -> None:
     """Word count, text hash and language of a document whose text is final."""
     # len(text.split()) without making the words: a text is single-spaced lines joined by
     # blank lines, with no other whitespace (normalize_lines; both tested)
-    d.n_words = d.text.count(" ") + n_paras if d.text else 0
+    d.n_words = count_words(d.text, d.text.count(" ") + n_paras)
     d.text_hash = th
     if d.language is None:  # the classifier identifies it for flat text, from the same prose
         d.language = detect_language(d.text)[0]

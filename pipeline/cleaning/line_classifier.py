@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Callable
 
 from cleancorpus.pipeline.cleaning.lineshape import CLAUSE_ENDS, ends_sentence
+from cleancorpus.pipeline.words import count_words, has_cjk
 
 # classes as one character each: a page's classes are a str, and the context steps find runs
 # and neighbours with regex and str.find at C speed instead of a Python step per line
@@ -78,17 +79,19 @@ def _line_entry(line: str, lang: str | None, p: "ClassifierParams") -> _Entry:
 
 def features(line: str, stops: frozenset[str]) -> LineFeatures:
     words = _WORD.findall(line.replace("_", " ") if "_" in line else line)  # \w holds "_", a word split
-    n = len(words)
+    # Chinese and Japanese characters are words each (a sentence of them is one \w run)
+    k = len(words)
+    n = count_words(line) if not line.isascii() and has_cjk(line) else k
     link_chars = sum(len(m) for m in _URL.findall(line)) if _may_link(line) else 0
     caps = sum(map(str.isupper, [w[0] for w in words]))
     if stops:
-        density = sum(map(stops.__contains__, map(str.lower, words))) / n if n else 0.0
+        density = sum(map(stops.__contains__, map(str.lower, words))) / k if k else 0.0
     else:  # no stoplist for this language: length and punctuation decide alone
-        density = 1.0 if n else 0.0
+        density = 1.0 if k else 0.0
     return LineFeatures(
         chars=len(line), words=n, stop_density=density,
         link_density=link_chars / max(len(line), 1), sentence_end=ends_sentence(line, CLAUSE_ENDS),
-        caps_ratio=caps / n if n else 0.0, digits=any(map(str.isdigit, line)),
+        caps_ratio=caps / k if k else 0.0, digits=any(map(str.isdigit, line)),
     )
 
 

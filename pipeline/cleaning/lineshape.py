@@ -5,6 +5,8 @@ position of the line, and these run on every line of every document.
 """
 from __future__ import annotations
 
+from cleancorpus.pipeline.words import count_words, has_cjk
+
 # the ideographic full stop and the full-width marks end sentences in Chinese and Japanese
 FULL_STOPS = ".!?。！？"
 CLAUSE_ENDS = ".!?…:;。！？：；"  # what may end a block of prose, a list lead-in or a quote included
@@ -18,8 +20,12 @@ def ends_sentence(line: str, stops: str = FULL_STOPS, closers: str = _CLOSERS) -
 
 
 def word_count(p: str) -> int:
-    """len(p.split()), without the list: normalized text separates words by single spaces,
-    and counting them is five times faster than splitting a page."""
+    """words.count_words(p): len(p.split()) without the list where no Chinese or Japanese is in
+    it (normalized text separates words by single spaces, and counting them is five times
+    faster than splitting a page); with them, each of their characters is a word, so that
+    Japanese prose is prose-shaped."""
+    if not p.isascii() and has_cjk(p):
+        return count_words(p)
     if p.isprintable() and "  " not in p and p[:1] != " " and p[-1:] != " ":
         return p.count(" ") + 1 if p else 0  # no whitespace but single spaces between words
     return len(p.split())

@@ -20,6 +20,8 @@ import numpy as np
 import re2
 import regex
 
+from cleancorpus.pipeline.words import CJK, has_cjk
+
 _MARKS = regex.compile(r"\p{Mn}+")
 # what folding turns into a space: in ASCII every byte but [0-9a-z] (bytes.translate on the
 # UTF-8 text, at C speed; bytes >= 0x80 pass), beyond ASCII every character that is not a word
@@ -28,10 +30,6 @@ _ASCII_GAPS = bytes(c if (0x30 <= c <= 0x39 or 0x61 <= c <= 0x7A or c >= 0x80) e
 _NON_ASCII_GAPS = re.compile(r"[^\x00-\x7f\w]+")
 # typographic punctuation that would otherwise send mostly-ASCII text down the slow path
 _PUNCT_TO_SPACE = re.compile("[‘’‚‛“”„‟–—―…«»‹›•·\u00a0\u2009\u200a\u202f\u2026]")
-_CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
-# every code point _CJK can match lies in these ranges: a one-class scan (RE2: 5 us a page,
-# the standard library 30 on Cyrillic) spares `regex` its script lookups on the pages that have none
-_MAYBE_CJK = re2.compile("[\u2e80-\ufaff\uff66-\uff9f\U00016fe0-\U0001f2ff\U00020000-\U0003ffff]")
 _P = np.uint64(1099511628211)  # odd, so invertible modulo 2^64
 _P_INV = np.uint64(pow(1099511628211, -1, 2**64))
 # a batch's arrays (8 bytes per byte pair, 8 per word and shingle) fit a core's L2 cache, which
@@ -50,10 +48,10 @@ def fold(text: str, variants: dict[str, str] | None = None, canonical: bool = Tr
         text = _NON_ASCII_GAPS.sub(" ", _MARKS.sub("", unicodedata.normalize("NFKD", text)))
     data = text.lower().encode("utf-8", "surrogatepass").translate(_ASCII_GAPS)
     t = data.decode("utf-8", "surrogatepass")
-    cjk = not t.isascii() and _MAYBE_CJK.search(t) and _CJK.search(t)
+    cjk = has_cjk(t)
     if cjk:
         # scripts written without spaces: every character is a token, so shingles still exist
-        t = _CJK.sub(r" \g<0> ", t)
+        t = CJK.sub(r" \g<0> ", t)
     if variants and (cjk or _variant_gate(variants).search(data)):
         words = t.split()
         return " ".join(map(variants.get, words, words))

@@ -52,11 +52,11 @@ def test_uncanonical_fold_sketches_the_same():
 
 
 def test_cjk_gate_covers_every_cjk_character():
-    from cleancorpus.pipeline.dedup.signatures import _CJK, _MAYBE_CJK
+    from cleancorpus.pipeline.words import CJK, MAYBE_CJK
 
     every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
-    hits = _CJK.findall(every)
-    assert len(hits) > 90_000 and all(_MAYBE_CJK.match(h) for h in hits)
+    hits = CJK.findall(every)
+    assert len(hits) > 90_000 and all(MAYBE_CJK.match(h) for h in hits)
 
 
 def test_sketch_is_per_document_whatever_the_batching(monkeypatch):
