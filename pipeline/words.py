@@ -3,7 +3,9 @@
 Words are what spaces separate, except in the scripts written without spaces between words:
 there every Chinese character and every kana counts as a word, as word processors count them
 and as dedup's shingles already split them. Counted by spaces alone, a Japanese article of
-2,000 characters was "8 words" and rejected as too short.
+2,000 characters was "8 words" and rejected as too short. Thai, Lao, Khmer and Burmese are also
+written without spaces but have no character-per-word convention: they are still counted by
+spaces, so a corpus of them wants a lower `[filter] min_words`.
 """
 from __future__ import annotations
 
