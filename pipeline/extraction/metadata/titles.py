@@ -18,6 +18,7 @@ from cleancorpus.pipeline.extraction.dates import DATE
 from cleancorpus.pipeline.extraction.metadata.page import SPACE, Page, ld_text, overlap
 from cleancorpus.pipeline.extraction.metadata.rules import Rules
 from cleancorpus.pipeline.extraction.metadata.sites import Sites, compact
+from cleancorpus.pipeline.extraction.page_zone import CLASS_PARTS
 
 # separators between a headline and a site or section name
 _SEP = re.compile(r"\s+(?:\||\|\||-{1,2}|–|—|·|•|»|::|~|/|›|:)\s+|\s*(?:\||•|·|»)\s*")
@@ -190,7 +191,7 @@ def _headline_h1(page: Page, sites: Sites, metas: list[str]) -> str | None:
     most words with the meta titles (the first when there is one, or no meta title)."""
     texts = []
     for h in page.h1s[:6]:
-        t = clean_headline(_PERMALINK.sub("", _text(h))) or ""
+        t = clean_headline(_PERMALINK.sub("", _text(h, headline=True))) or ""
         if 2 <= len(t) <= 300 and not sites.named(t):
             texts.append(t)
     if not texts:
@@ -205,14 +206,32 @@ _BLOCKS = frozenset({"div", "p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "sect
                      "ol", "table", "tr", "td", "th", "dd", "dt", "figure", "figcaption", "blockquote"})
 
 
-def _text(e: HtmlElement) -> str:
-    """Visible text of an element: <br> and block children are spaces, scripts and styles left out."""
+# what themes put inside a headline's <h1> that is not the headline: the post's byline and date
+# ("Posted on <date> by <name>"), its comment count (class parts, as page_zone.CLASS_PARTS splits them)
+_NOT_HEADLINE_PARTS = frozenset({"byline", "author", "date", "posted", "postedon", "comment", "comments",
+                                 "commentcount"})
+_HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+
+
+def _aside_in_headline(c: HtmlElement, tag: str) -> bool:
+    """A heading nested in the <h1> (a theme's date line in an <h3> inside it) or an element whose
+    class says byline, date or comments: not part of the headline."""
+    if tag in _HEADINGS:
+        return True
+    cls = c.get("class")
+    return bool(cls) and any(p.lower() in _NOT_HEADLINE_PARTS for p in CLASS_PARTS.split(cls))
+
+
+def _text(e: HtmlElement, headline: bool = False) -> str:
+    """Visible text of an element: <br> and block children are spaces, scripts and styles left out;
+    with `headline` (an <h1>), also a nested heading or a byline, date or comment count in it."""
     parts: list[str] = []
 
     def walk(el: HtmlElement) -> None:
         for c in el:
             tag = c.tag if isinstance(c.tag, str) else ""
-            if tag in ("script", "style", "noscript", "template", "svg", "button", "time"):
+            if tag in ("script", "style", "noscript", "template", "svg", "button", "time") or (
+                    headline and tag and _aside_in_headline(c, tag)):
                 pass
             elif tag == "br":
                 parts.append(" ")
