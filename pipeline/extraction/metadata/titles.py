@@ -167,7 +167,7 @@ def decide_title(c: dict[str, str | None], rules: Rules) -> str | None:
 
 
 # what an <h1> says after the meta title when it is a tagline, not more of the headline
-_TAGLINE_START = re.compile(r"^['\"’”)\].!?]*\s*(?:[|/·•»~+]|[-–—]\s)")
+_TAGLINE_START = re.compile(r"^['\"’”)\].!?]*\s*(?:[|/·•»~+(\[]|[-–—]\s)")
 
 
 def _after(text: str, n: int) -> str:
