@@ -28,6 +28,9 @@ class Rules:
     # headline rather than adding a tagline after a "|" or a dash: the <h1>), or "off" (the
     # overlap rules below decide)
     title_nested: str = "continued"
+    # a meta title that is the <h1>'s headline and a year after it ("... in 2025"): the meta title
+    # (True), or as title_nested says (False)
+    title_year: bool = True
     # an <h1> sharing at least this share of its words with the meta title (of the shorter of
     # the two) is the same headline, worded as title_similar says ("h1" or "meta")
     title_overlap: float = 0.5
@@ -86,6 +89,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "title: nested -> h1": {"title_nested": "h1"},
     "title: nested off": {"title_nested": "off"},
     "title: nested, the shorter": {"title_nested": "shorter"},
+    "title: no year after the <h1>'s headline": {"title_year": False},
     "title: overlap 0.3": {"title_overlap": 0.3},
     "title: overlap 0.7": {"title_overlap": 0.7},
     "title: similar -> meta": {"title_similar": "meta"},

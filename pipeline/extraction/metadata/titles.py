@@ -158,6 +158,8 @@ def decide_title(c: dict[str, str | None], rules: Rules) -> str | None:
     if rules.title_nested != "off" and len(ch) >= 8 and len(cm) >= 8 and (ch.startswith(cm) or cm.startswith(ch)):
         if rules.title_nested == "continued" and len(ch) > len(cm):
             return meta if _TAGLINE_START.match(_after(h1, len(cm))) else h1
+        if rules.title_year and len(cm) > len(ch) and _YEAR_ONLY.match(_after(meta, len(ch))):
+            return meta  # "Best Travel Insurance for Seniors" + " in 2025": the year is the headline's
         if rules.title_nested in ("shorter", "continued"):
             return h1 if len(ch) < len(cm) else meta
         return h1 if rules.title_nested == "h1" else meta
@@ -168,6 +170,10 @@ def decide_title(c: dict[str, str | None], rules: Rules) -> str | None:
 
 # what an <h1> says after the meta title when it is a tagline, not more of the headline
 _TAGLINE_START = re.compile(r"^['\"’”)\].!?]*\s*(?:[|/·•»~+(\[]|[-–—]\s)")
+
+
+# what a meta title says after the <h1>'s headline when it only dates it (" 2025", " in 2025", " (2026)")
+_YEAR_ONLY = re.compile(r"^\s*(?:(?:in|of|for)\s+)?[(\[]?(?:19|20)\d\d[)\]]?\W*$", re.I)
 
 
 def _after(text: str, n: int) -> str:
