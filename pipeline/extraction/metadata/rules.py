@@ -47,6 +47,9 @@ class Rules:
     # else wins, else keep it) or "drop" (the byline's, else none)
     author_site: str = "byline_first"
     author_from_page: bool = True
+    # on a page that says it is an article, the name of a twitter:label "Written by" / twitter:data
+    # pair (WordPress SEO plugins) after the author meta tags, before the byline
+    author_labelled: bool = True
     # a page without an <h1>: the dateline is looked for by the <h2> or <h3> that says the meta
     # title's headline (True), or among the page's first elements (False), as the byline is
     zone_heading: bool = True
@@ -100,6 +103,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "author: site kept": {"author_site": "keep"},
     "author: site dropped": {"author_site": "drop"},
     "author: no DOM byline": {"author_from_page": False},
+    "author: no 'Written by' twitter label": {"author_labelled": False},
     "date: WebPage dates": {"date_webpage": "always"},
     "date: WebPage dates, articles": {"date_webpage": "article"},
     "date: no URL date": {"date_url": False},
