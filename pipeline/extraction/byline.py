@@ -214,4 +214,4 @@ def find_byline(tree: HtmlElement, near: int = 250, far: int = 1000, zone: Zone 
 
 
 _BY_TAGS = frozenset({"p", "span", "div", "li", "address", "small", "em", "strong", "h2", "h3", "h4", "h5", "h6",
-                      "b", "i", "td", "dd", "section", "header"})
+                      "b", "i", "td", "dd", "section", "header", "a"})
