@@ -40,6 +40,10 @@ class Rules:
     # a last segment that names no known site: cut after "|" (and "·", "•", "»") only when it
     # is short ("pipe"), after dashes too ("dash"), or never ("none")
     title_unknown_suffix: str = "dash"
+    # an <h1> that is not the headline but the site's name (a logo): one that is the name, part of
+    # it or its initials ("exact"), or also a short one starting or ending with it ("loose":
+    # "Amazon Best Sellers" on amazon.com, "The Go Blog" on go.dev's "The Go Programming Language")
+    title_h1_site: str = "exact"
     # an author named by a JSON-LD Organization (not a Person) is kept ("keep") or left to
     # the meta tags and the byline, falling back to it ("person_first")
     author_org: str = "person_first"
@@ -99,6 +103,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "title: unrelated -> h1": {"title_unrelated_h1": "h1"},
     "title: suffix after | only": {"title_unknown_suffix": "pipe"},
     "title: no unknown suffix": {"title_unknown_suffix": "none"},
+    "title: <h1>s starting with the site's name are its name": {"title_h1_site": "loose"},
     "author: orgs as persons": {"author_org": "keep"},
     "author: site kept": {"author_site": "keep"},
     "author: site dropped": {"author_site": "drop"},

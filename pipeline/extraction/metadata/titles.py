@@ -130,7 +130,7 @@ def title_candidates(page: Page, sites: Sites, rules: Rules) -> dict[str, str | 
                     if _same(_text(h), parts[-1]):
                         sites.add(parts[-1])
     out: dict[str, str | None] = {k: strip_site(v, sites, rules.title_unknown_suffix) for k, v in raw.items()}
-    out["h1"] = _headline_h1(page, sites, [v for v in out.values() if v])
+    out["h1"] = _headline_h1(page, sites, [v for v in out.values() if v], loose=rules.title_h1_site == "loose")
     return out
 
 
@@ -192,13 +192,16 @@ def choose_title(page: Page, sites: Sites, rules: Rules) -> str | None:
     return decide_title(title_candidates(page, sites, rules), rules)
 
 
-def _headline_h1(page: Page, sites: Sites, metas: list[str]) -> str | None:
+def _headline_h1(page: Page, sites: Sites, metas: list[str], loose: bool = False) -> str | None:
     """The visible headline: of the first six <h1>s that do not name the site, the one sharing
-    most words with the meta titles (the first when there is one, or no meta title)."""
+    most words with the meta titles (the first when there is one, or no meta title). An <h1>
+    names the site when it is the site's name, a good part of it or its initials; one that says
+    more ("Amazon Best Sellers", "The Go Blog") is the page's heading (with `loose`, a short <h1>
+    starting or ending with the site's name names it too)."""
     texts = []
     for h in page.h1s[:6]:
         t = clean_headline(_PERMALINK.sub("", _text(h, headline=True))) or ""
-        if 2 <= len(t) <= 300 and not sites.named(t):
+        if 2 <= len(t) <= 300 and not sites.named(t, loose=loose):
             texts.append(t)
     if not texts:
         return None
