@@ -41,7 +41,8 @@ _DANGLING_END = re.compile(r"(?:[\s,:|•·\-–—]+|\b(?:on|at|updated|publish
 # letters after a name: degrees and certifications ("MS", "RD", "Ph.D.", "M.D.", "CFP®")
 _CREDENTIAL = re.compile(r"^(?:[A-Z]\.?){2,6}\W*$|^(?:Ph\.?\s?D|M\.?\s?D|Ed\.?\s?D|Pharm\.?\s?D|D\.?O)\.?\W*$")
 _TIME_RE = re.compile(r"\b" + TIME, re.I)
-_PLACEHOLDER = re.compile(r"^(?:undefined|null|none|n/?a|nan|unknown|profile|author|webmaster|admin(?:istrator)?|\{\{.*|"
+_PLACEHOLDER = re.compile(r"^(?:undefined|null|none|n/?a|nan|unknown|profile|author|webmaster|"
+                          r"admin(?:istrator)?|\{\{.*|"
                           r"[a-z]+(?:\.[a-z]+){2,})$", re.I)
 # lowercase words a name may hold ("Ludwig van Beethoven", "the Lavazza Team"); more lowercase
 # words than these make a phrase ("Try 14 days for free")

@@ -2,7 +2,8 @@
 
 The JSON-LD article's authors (arrays, @id references into @graph, Persons before
 Organizations), then meta tags (author, article:author when a name and not a URL,
-parsely-author, sailthru.author, dc.creator ...), then the byline by the <h1>
+parsely-author, sailthru.author, dc.creator ...; on an article, a "Written by" twitter:label's
+twitter:data), then the byline by the <h1>
 (byline.find_byline: itemprop=author, author links, author/byline classes, "By ..."); "By",
 roles, dates and what follows them cut off, "and"-joined names split (author_names).
 """
