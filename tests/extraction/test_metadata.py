@@ -193,6 +193,15 @@ def test_by_line_in_a_link():
     assert _md("<title>How to reduce waste</title>", body).author == "Meaghan Weeden"
 
 
+def test_authorized_or_authoring_is_no_byline():
+    body = ("<h1>Canon EOS R6 Mark II</h1><a class='authorized-dealer-link' href='/dealer'>Authorized Dealer</a>"
+            "<h4 id='authoring-applications'>Authoring applications</h4>")
+    assert _md("<title>Canon EOS R6 Mark II</title>", body).author is None
+    # a class that says author still is one
+    body = "<h1>Canon EOS R6 Mark II</h1><div class='post-author'>Jane Doe</div>"
+    assert _md("<title>Canon EOS R6 Mark II</title>", body).author == "Jane Doe"
+
+
 def test_meta_author_tags():
     # article:author is a profile URL here: the name comes from the next tag
     head = ("<meta property='article:author' content='https://www.facebook.com/someone'>"
