@@ -75,7 +75,7 @@ def name_like(s: str) -> bool:
         return False
     if sum(ch.isdigit() for ch in s) > 2 and len(words) > 1:  # a date or a count, not a handle
         return False
-    if len(words) > 1 and words[-1].lower() in _DANGLING:
+    if len(words) > 1 and words[-1] in _DANGLING:  # (a capitalised one is the name's: "Audiophile On")
         return False
     if len(words) >= 3 and sum(w[:1].islower() and w.lower() not in _PARTICLES for w in words) >= 2:
         return False

@@ -202,6 +202,13 @@ def test_authorized_or_authoring_is_no_byline():
     assert _md("<title>Canon EOS R6 Mark II</title>", body).author == "Jane Doe"
 
 
+def test_name_ending_in_a_capitalised_small_word():
+    # "On" is the name's last word; a lowercase "on" ends a phrase, no name
+    assert _md("<meta itemprop='author' content='Audiophile On'>").author == "Audiophile On"
+    assert clean_authors(["Jane Doe on"]) == []
+    assert clean_authors(["posts from"]) == []
+
+
 def test_meta_author_tags():
     # article:author is a profile URL here: the name comes from the next tag
     head = ("<meta property='article:author' content='https://www.facebook.com/someone'>"
