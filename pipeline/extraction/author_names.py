@@ -41,7 +41,8 @@ _DANGLING_END = re.compile(r"(?:[\s,:|•·\-–—]+|\b(?:on|at|updated|publish
 # letters after a name: degrees and certifications ("MS", "RD", "Ph.D.", "M.D.", "CFP®")
 _CREDENTIAL = re.compile(r"^(?:[A-Z]\.?){2,6}\W*$|^(?:Ph\.?\s?D|M\.?\s?D|Ed\.?\s?D|Pharm\.?\s?D|D\.?O)\.?\W*$")
 _TIME_RE = re.compile(r"\b" + TIME, re.I)
-_PLACEHOLDER = re.compile(r"^(?:undefined|null|none|n/?a|nan|unknown|profile|author|webmaster|\{\{.*|"
+_PLACEHOLDER = re.compile(r"^(?:undefined|null|none|n/?a|nan|unknown|profile|author|webmaster|"
+                          r"admin(?:istrator)?|\{\{.*|"
                           r"[a-z]+(?:\.[a-z]+){2,})$", re.I)
 # lowercase words a name may hold ("Ludwig van Beethoven", "the Lavazza Team"); more lowercase
 # words than these make a phrase ("Try 14 days for free")
@@ -74,7 +75,7 @@ def name_like(s: str) -> bool:
         return False
     if sum(ch.isdigit() for ch in s) > 2 and len(words) > 1:  # a date or a count, not a handle
         return False
-    if len(words) > 1 and words[-1].lower() in _DANGLING:
+    if len(words) > 1 and words[-1] in _DANGLING:  # (a capitalised one is the name's: "Audiophile On")
         return False
     if len(words) >= 3 and sum(w[:1].islower() and w.lower() not in _PARTICLES for w in words) >= 2:
         return False

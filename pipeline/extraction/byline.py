@@ -24,8 +24,9 @@ _AUTHOR_HREF = re.compile(
     # forum software's profile pages: member.php?u=1, memberlist.php?mode=viewprofile&u=1, profile.php?id=1
     r"|(?:^|/)(?:member|memberlist|profile|user|userinfo|showprofile)\.php\?|[?&;](?:action=profile|mode=viewprofile)",
     re.I)
-_AUTHOR_ATTR = re.compile(r"author|byline|\bbyl\b|writer|posted-?by|submitted-?by|contributor|journalist|"
-                          r"reporter|columnist|user-?name|poster\b|screen-?name|display-?name", re.I)
+# ("authorized-dealer", "authoring-guide", "authorization" are no authors)
+_AUTHOR_ATTR = re.compile(r"author(?!i[sz]|ing)|byline|\bbyl\b|writer|posted-?by|submitted-?by|contributor|"
+                          r"journalist|reporter|columnist|user-?name|poster\b|screen-?name|display-?name", re.I)
 # parts of a class name (split at spaces, "-" and "_") that make an author-ish element something
 # else: its picture, biography, date, role, share buttons, a list of an author's other posts
 _NOT_BYLINE_PARTS = frozenset({
@@ -214,4 +215,4 @@ def find_byline(tree: HtmlElement, near: int = 250, far: int = 1000, zone: Zone 
 
 
 _BY_TAGS = frozenset({"p", "span", "div", "li", "address", "small", "em", "strong", "h2", "h3", "h4", "h5", "h6",
-                      "b", "i", "td", "dd", "section", "header"})
+                      "b", "i", "td", "dd", "section", "header", "a"})

@@ -98,6 +98,52 @@ def test_title_and_author_keep_no_mojibake():
     assert md.author == "Jos\u00e9 Mart\u00ednez"
 
 
+def test_h1_text_without_the_byline_date_or_comment_count_in_it():
+    """A theme's <h1> holding the post's date line ("Posted on <date> by <name>", in an <h3>) or
+    its comment count: those are no part of the headline, which the meta title and the <h1> agree on."""
+    body = ("<h1 class='hero-banner__title'>Top strategies for blockchain security<div class='divider'></div>"
+            "<h3 class='date-info-title'><span class='posted-on'>Posted on <a href='/p'><time>July 1, 2024</time>"
+            "</a></span><span class='byline'> by <span class='author vcard'><a href='/author/x'>infuy</a></span>"
+            "</span></h3></h1>")
+    head = "<title>Top strategies for blockchain security - Blockchain Development Company</title>"
+    assert _md(head, body).title == "Top strategies for blockchain security"
+    body = ("<h1 class='story'><span class='story-title'><a href='/s'>Graduates find degrees no longer guarantee "
+            "jobs</a> <span><a class='story-sourcelnk' href='https://example.org/x'> (example.org) </a></span>"
+            "</span><span class='comment-bubble'><a href='/s#comments'>87</a></span></h1>")
+    head = "<title>Graduates find degrees no longer guarantee jobs - Slashdot</title>"
+    # the comment count left out, the source link after the headline a part the meta title leaves out
+    assert _md(head, body, "https://developers.slashdot.org/story/1").title == (
+        "Graduates find degrees no longer guarantee jobs")
+
+
+def test_title_keeps_the_year_the_h1_leaves_out():
+    head = "<title>Best Travel Insurance for Seniors in 2025</title>"
+    assert _md(head, "<h1>Best Travel Insurance for Seniors</h1>").title == "Best Travel Insurance for Seniors in 2025"
+    head = "<title>15 Best Online Tutoring Platforms (2025) | Example News</title>"
+    assert _md(head, "<h1>15 Best Online Tutoring Platforms</h1>").title == "15 Best Online Tutoring Platforms (2025)"
+    # more than a year after the <h1>'s words: the <h1>, as before
+    head = "<title>What Is Mesh WiFi? Our 2026 Exclusive Guide</title>"
+    assert _md(head, "<h1>What is Mesh WiFi?</h1>").title == "What is Mesh WiFi?"
+    # Rules.title_year off: the shorter <h1>
+    from cleancorpus.pipeline.extraction.metadata import DEFAULT_RULES
+    html = "<html><head><title>Best Travel Insurance for Seniors in 2025</title></head><body>" \
+           f"<h1>Best Travel Insurance for Seniors</h1>{_BODY}</body></html>"
+    md = page_metadata(load_html(html), "https://www.example-news.com/x", CFG,
+                       rules=DEFAULT_RULES.replace(title_year=False))
+    assert md.title == "Best Travel Insurance for Seniors"
+
+
+def test_h1_saying_more_than_the_sites_name_is_a_heading():
+    # an <h1> that starts with the site's name but says more is the page's heading, not its logo
+    head = "<title>Austin Catalog Index</title>"
+    assert _md(head, "<h1>Austin Hardware Catalog</h1>", "https://www.austinhardware.com/catalog").title == (
+        "Austin Hardware Catalog")
+    # an <h1> that is the site's name is its logo: the meta title stays
+    head = "<title>Austin Catalog Index</title><meta property='og:site_name' content='Austin Hardware'>"
+    assert _md(head, "<h1>Austin Hardware</h1>", "https://www.austinhardware.com/catalog").title == (
+        "Austin Catalog Index")
+
+
 # ---------------------------------------------------------------- author
 
 
@@ -123,6 +169,44 @@ def test_site_as_author_gives_way_to_a_byline():
     assert _md(ld, body, url="https://www.rapid7.com/blog/post/wrap-up").author == "Spencer McIntyre"
     # no byline: the site's name stays (labels name organisations as authors too)
     assert _md(ld, "<h1>Metasploit weekly wrap-up</h1>", url="https://www.rapid7.com/blog/post/x").author == "Rapid7"
+
+
+def test_written_by_twitter_label():
+    # WordPress SEO plugins' "Written by" label, on a page that says it is an article
+    head = ("<meta property='og:type' content='article'><meta name='twitter:label1' content='Written by'>"
+            "<meta name='twitter:data1' content='Nawaz Dhandala'><meta name='twitter:label2' content='Est. reading "
+            "time'><meta name='twitter:data2' content='5 minutes'>")
+    assert _md(head).author == "Nawaz Dhandala"
+    # the same on a page that does not say it is an article (the plugins label a page's editor too)
+    assert _md(head.replace("article", "website")).author is None
+    # an author meta tag comes first
+    assert _md(head + "<meta name='author' content='Jane Doe'>").author == "Jane Doe"
+
+
+def test_admin_account_is_no_author():
+    assert _md("<meta name='author' content='admin'>").author is None
+    assert clean_authors(["Administrator", "adminn"]) == ["adminn"]
+
+
+def test_by_line_in_a_link():
+    body = "<h1>How to reduce waste</h1><div class='my-meta'><span><a href='/search?q=x'>by Meaghan Weeden</a></span></div>"
+    assert _md("<title>How to reduce waste</title>", body).author == "Meaghan Weeden"
+
+
+def test_authorized_or_authoring_is_no_byline():
+    body = ("<h1>Canon EOS R6 Mark II</h1><a class='authorized-dealer-link' href='/dealer'>Authorized Dealer</a>"
+            "<h4 id='authoring-applications'>Authoring applications</h4>")
+    assert _md("<title>Canon EOS R6 Mark II</title>", body).author is None
+    # a class that says author still is one
+    body = "<h1>Canon EOS R6 Mark II</h1><div class='post-author'>Jane Doe</div>"
+    assert _md("<title>Canon EOS R6 Mark II</title>", body).author == "Jane Doe"
+
+
+def test_name_ending_in_a_capitalised_small_word():
+    # "On" is the name's last word; a lowercase "on" ends a phrase, no name
+    assert _md("<meta itemprop='author' content='Audiophile On'>").author == "Audiophile On"
+    assert clean_authors(["Jane Doe on"]) == []
+    assert clean_authors(["posts from"]) == []
 
 
 def test_meta_author_tags():

@@ -2,7 +2,8 @@
 
 The JSON-LD article's authors (arrays, @id references into @graph, Persons before
 Organizations), then meta tags (author, article:author when a name and not a URL,
-parsely-author, sailthru.author, dc.creator ...), then the byline by the <h1>
+parsely-author, sailthru.author, dc.creator ...; on an article, a "Written by" twitter:label's
+twitter:data), then the byline by the <h1>
 (byline.find_byline: itemprop=author, author links, author/byline classes, "By ..."); "By",
 roles, dates and what follows them cut off, "and"-joined names split (author_names).
 """
@@ -72,22 +73,22 @@ def _author(page: Page, rules: Rules) -> str | None:
             if names:
                 return "; ".join(names)
         if persons_only:
-            meta = _meta_author(page)
+            meta = _meta_author(page, rules)
             if meta:
                 return meta
             if rules.author_from_page:
                 found = page.byline
                 if found:
                     return found
-    meta = _meta_author(page)
+    meta = _meta_author(page, rules)
     if meta:
         return meta
     return page.byline if rules.author_from_page else None
 
 
-def _meta_author(page: Page) -> str | None:
+def _meta_author(page: Page, rules: Rules) -> str | None:
     """The names of the first author meta tag (in _META_AUTHOR's order) that gives any: a URL
-    or a @handle is no name."""
+    or a @handle is no name; then (Rules.author_labelled) a "Written by" twitter label's."""
     for key in _META_AUTHOR:
         vals = [v for v in page.meta.get(key, ()) if not URLISH.search(v) and "@" not in v[:1]]
         if key == "citation_author":
@@ -96,4 +97,21 @@ def _meta_author(page: Page) -> str | None:
         names = [n for n in names if name_like(n)]
         if names:
             return "; ".join(names)
+    return _labelled_author(page) if rules.author_labelled else None
+
+
+# Twitter's "label / data" pairs (WordPress SEO plugins: twitter:label1 "Written by", twitter:data1 the name)
+_WRITTEN_BY = frozenset({"written by", "author", "authors", "by"})
+
+
+def _labelled_author(page: Page) -> str | None:
+    """The name a "Written by" label gives, on a page that says it is an article (the plugins
+    label a page's editor as well)."""
+    if not page.says_article():
+        return None
+    for i in range(1, 5):
+        label = page.first_meta(f"twitter:label{i}")
+        if label and label.casefold().strip(" :") in _WRITTEN_BY:
+            names = [n for n in clean_authors(page.meta.get(f"twitter:data{i}", ())) if name_like(n)]
+            return "; ".join(names) or None
     return None

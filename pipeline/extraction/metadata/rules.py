@@ -28,6 +28,9 @@ class Rules:
     # headline rather than adding a tagline after a "|" or a dash: the <h1>), or "off" (the
     # overlap rules below decide)
     title_nested: str = "continued"
+    # a meta title that is the <h1>'s headline and a year after it ("... in 2025"): the meta title
+    # (True), or as title_nested says (False)
+    title_year: bool = True
     # an <h1> sharing at least this share of its words with the meta title (of the shorter of
     # the two) is the same headline, worded as title_similar says ("h1" or "meta")
     title_overlap: float = 0.5
@@ -37,6 +40,10 @@ class Rules:
     # a last segment that names no known site: cut after "|" (and "·", "•", "»") only when it
     # is short ("pipe"), after dashes too ("dash"), or never ("none")
     title_unknown_suffix: str = "dash"
+    # an <h1> that is not the headline but the site's name (a logo): one that is the name, part of
+    # it or its initials ("exact"), or also a short one starting or ending with it ("loose":
+    # "Amazon Best Sellers" on amazon.com, "The Go Blog" on go.dev's "The Go Programming Language")
+    title_h1_site: str = "exact"
     # an author named by a JSON-LD Organization (not a Person) is kept ("keep") or left to
     # the meta tags and the byline, falling back to it ("person_first")
     author_org: str = "person_first"
@@ -44,6 +51,9 @@ class Rules:
     # else wins, else keep it) or "drop" (the byline's, else none)
     author_site: str = "byline_first"
     author_from_page: bool = True
+    # on a page that says it is an article, the name of a twitter:label "Written by" / twitter:data
+    # pair (WordPress SEO plugins) after the author meta tags, before the byline
+    author_labelled: bool = True
     # a page without an <h1>: the dateline is looked for by the <h2> or <h3> that says the meta
     # title's headline (True), or among the page's first elements (False), as the byline is
     zone_heading: bool = True
@@ -86,16 +96,19 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "title: nested -> h1": {"title_nested": "h1"},
     "title: nested off": {"title_nested": "off"},
     "title: nested, the shorter": {"title_nested": "shorter"},
+    "title: no year after the <h1>'s headline": {"title_year": False},
     "title: overlap 0.3": {"title_overlap": 0.3},
     "title: overlap 0.7": {"title_overlap": 0.7},
     "title: similar -> meta": {"title_similar": "meta"},
     "title: unrelated -> h1": {"title_unrelated_h1": "h1"},
     "title: suffix after | only": {"title_unknown_suffix": "pipe"},
     "title: no unknown suffix": {"title_unknown_suffix": "none"},
+    "title: <h1>s starting with the site's name are its name": {"title_h1_site": "loose"},
     "author: orgs as persons": {"author_org": "keep"},
     "author: site kept": {"author_site": "keep"},
     "author: site dropped": {"author_site": "drop"},
     "author: no DOM byline": {"author_from_page": False},
+    "author: no 'Written by' twitter label": {"author_labelled": False},
     "date: WebPage dates": {"date_webpage": "always"},
     "date: WebPage dates, articles": {"date_webpage": "article"},
     "date: no URL date": {"date_url": False},

@@ -18,6 +18,7 @@ from cleancorpus.pipeline.extraction.dates import DATE
 from cleancorpus.pipeline.extraction.metadata.page import SPACE, Page, ld_text, overlap
 from cleancorpus.pipeline.extraction.metadata.rules import Rules
 from cleancorpus.pipeline.extraction.metadata.sites import Sites, compact
+from cleancorpus.pipeline.extraction.page_zone import CLASS_PARTS
 
 # separators between a headline and a site or section name
 _SEP = re.compile(r"\s+(?:\||\|\||-{1,2}|–|—|·|•|»|::|~|/|›|:)\s+|\s*(?:\||•|·|»)\s*")
@@ -129,7 +130,7 @@ def title_candidates(page: Page, sites: Sites, rules: Rules) -> dict[str, str | 
                     if _same(_text(h), parts[-1]):
                         sites.add(parts[-1])
     out: dict[str, str | None] = {k: strip_site(v, sites, rules.title_unknown_suffix) for k, v in raw.items()}
-    out["h1"] = _headline_h1(page, sites, [v for v in out.values() if v])
+    out["h1"] = _headline_h1(page, sites, [v for v in out.values() if v], loose=rules.title_h1_site == "loose")
     return out
 
 
@@ -157,6 +158,8 @@ def decide_title(c: dict[str, str | None], rules: Rules) -> str | None:
     if rules.title_nested != "off" and len(ch) >= 8 and len(cm) >= 8 and (ch.startswith(cm) or cm.startswith(ch)):
         if rules.title_nested == "continued" and len(ch) > len(cm):
             return meta if _TAGLINE_START.match(_after(h1, len(cm))) else h1
+        if rules.title_year and len(cm) > len(ch) and _YEAR_ONLY.match(_after(meta, len(ch))):
+            return meta  # "Best Travel Insurance for Seniors" + " in 2025": the year is the headline's
         if rules.title_nested in ("shorter", "continued"):
             return h1 if len(ch) < len(cm) else meta
         return h1 if rules.title_nested == "h1" else meta
@@ -166,7 +169,11 @@ def decide_title(c: dict[str, str | None], rules: Rules) -> str | None:
 
 
 # what an <h1> says after the meta title when it is a tagline, not more of the headline
-_TAGLINE_START = re.compile(r"^['\"’”)\].!?]*\s*(?:[|/·•»~+]|[-–—]\s)")
+_TAGLINE_START = re.compile(r"^['\"’”)\].!?]*\s*(?:[|/·•»~+(\[]|[-–—]\s)")
+
+
+# what a meta title says after the <h1>'s headline when it only dates it (" 2025", " in 2025", " (2026)")
+_YEAR_ONLY = re.compile(r"^\s*(?:(?:in|of|for)\s+)?[(\[]?(?:19|20)\d\d[)\]]?\W*$", re.I)
 
 
 def _after(text: str, n: int) -> str:
@@ -185,13 +192,16 @@ def choose_title(page: Page, sites: Sites, rules: Rules) -> str | None:
     return decide_title(title_candidates(page, sites, rules), rules)
 
 
-def _headline_h1(page: Page, sites: Sites, metas: list[str]) -> str | None:
+def _headline_h1(page: Page, sites: Sites, metas: list[str], loose: bool = False) -> str | None:
     """The visible headline: of the first six <h1>s that do not name the site, the one sharing
-    most words with the meta titles (the first when there is one, or no meta title)."""
+    most words with the meta titles (the first when there is one, or no meta title). An <h1>
+    names the site when it is the site's name, a good part of it or its initials; one that says
+    more ("Amazon Best Sellers", "The Go Blog") is the page's heading (with `loose`, a short <h1>
+    starting or ending with the site's name names it too)."""
     texts = []
     for h in page.h1s[:6]:
-        t = clean_headline(_PERMALINK.sub("", _text(h))) or ""
-        if 2 <= len(t) <= 300 and not sites.named(t):
+        t = clean_headline(_PERMALINK.sub("", _text(h, headline=True))) or ""
+        if 2 <= len(t) <= 300 and not sites.named(t, loose=loose):
             texts.append(t)
     if not texts:
         return None
@@ -205,14 +215,32 @@ _BLOCKS = frozenset({"div", "p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "sect
                      "ol", "table", "tr", "td", "th", "dd", "dt", "figure", "figcaption", "blockquote"})
 
 
-def _text(e: HtmlElement) -> str:
-    """Visible text of an element: <br> and block children are spaces, scripts and styles left out."""
+# what themes put inside a headline's <h1> that is not the headline: the post's byline and date
+# ("Posted on <date> by <name>"), its comment count (class parts, as page_zone.CLASS_PARTS splits them)
+_NOT_HEADLINE_PARTS = frozenset({"byline", "author", "date", "posted", "postedon", "comment", "comments",
+                                 "commentcount"})
+_HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+
+
+def _aside_in_headline(c: HtmlElement, tag: str) -> bool:
+    """A heading nested in the <h1> (a theme's date line in an <h3> inside it) or an element whose
+    class says byline, date or comments: not part of the headline."""
+    if tag in _HEADINGS:
+        return True
+    cls = c.get("class")
+    return bool(cls) and any(p.lower() in _NOT_HEADLINE_PARTS for p in CLASS_PARTS.split(cls))
+
+
+def _text(e: HtmlElement, headline: bool = False) -> str:
+    """Visible text of an element: <br> and block children are spaces, scripts and styles left out;
+    with `headline` (an <h1>), also a nested heading or a byline, date or comment count in it."""
     parts: list[str] = []
 
     def walk(el: HtmlElement) -> None:
         for c in el:
             tag = c.tag if isinstance(c.tag, str) else ""
-            if tag in ("script", "style", "noscript", "template", "svg", "button", "time"):
+            if tag in ("script", "style", "noscript", "template", "svg", "button", "time") or (
+                    headline and tag and _aside_in_headline(c, tag)):
                 pass
             elif tag == "br":
                 parts.append(" ")
