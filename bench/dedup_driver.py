@@ -56,6 +56,7 @@ def synthetic_run(n: int, copies: float, cfg: DedupConfig, folder: Path | None, 
         h = rng.integers(0, 2**63, m).astype(np.uint64)
         pool_sig, pool_h = (np.concatenate([prev[0], sig]), np.concatenate([prev[1], h])) if prev else (sig, h)
         dup = np.flatnonzero(rng.random(m) < copies)
+        dup = dup[dup + len(pool_h) - m > 0]  # the run's first row has no earlier row to copy
         src = rng.integers(0, len(pool_h) - m + dup) if len(dup) else dup  # an earlier row
         sig[dup], h[dup] = pool_sig[src], pool_h[src]
         prev = (sig, h)

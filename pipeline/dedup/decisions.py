@@ -18,7 +18,7 @@ than a revision of it), then the longest, then the smallest doc_id.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
@@ -69,9 +69,67 @@ class Decision:
     similarity: float | None = None
 
 
+STATUSES = ("kept", "exact_duplicate", "near_duplicate", "unchanged")
+_CODE = {name: k for k, name in enumerate(STATUSES)}
+
+
+class Decisions(Sequence[Decision]):
+    """A run's decisions as columns, a Decision made only when one is read: about 30 bytes a
+    row, where a Decision object a row took about 90 (the dedup step holds every row's).
+    Equal to any sequence of the same Decisions."""
+
+    __slots__ = ("status", "cluster", "cluster_size", "duplicate_of", "similarity")
+
+    def __init__(self, n: int) -> None:
+        self.status = np.zeros(n, np.int8)  # index into STATUSES
+        self.cluster = np.empty(n, object)
+        self.cluster_size = np.zeros(n, np.int32)
+        self.duplicate_of = np.empty(n, object)
+        self.similarity = np.full(n, np.nan)  # NaN: None
+
+    def put(self, x: int, d: Decision) -> None:
+        self.status[x], self.cluster[x], self.cluster_size[x] = _CODE[d.status], d.cluster, d.cluster_size
+        self.duplicate_of[x] = d.duplicate_of
+        self.similarity[x] = np.nan if d.similarity is None else d.similarity
+
+    def put_rows(self, rows: np.ndarray, status: str, cluster: np.ndarray, size: int) -> None:
+        """Many rows of one status and size at once, each its own cluster id."""
+        self.status[rows], self.cluster[rows], self.cluster_size[rows] = _CODE[status], cluster, size
+
+    def take(self, rows: np.ndarray) -> "Decisions":
+        out = Decisions(0)
+        for name in self.__slots__:
+            setattr(out, name, getattr(self, name)[rows])
+        return out
+
+    def statuses(self) -> np.ndarray:
+        """The status names, as an object array."""
+        return np.array(STATUSES, dtype=object)[self.status]
+
+    def __len__(self) -> int:
+        return len(self.status)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return self.take(np.arange(len(self))[i])
+        sim = float(self.similarity[i])
+        return Decision(STATUSES[self.status[i]], self.cluster[i], int(self.cluster_size[i]), self.duplicate_of[i],
+                        None if sim != sim else sim)
+
+    def __iter__(self) -> Iterator[Decision]:
+        return (self[i] for i in range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or len(other) != len(self):
+            return False
+        return all(a == b for a, b in zip(self, other))
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 @dataclass
 class DedupResult:
-    decisions: list[Decision]  # one per run row, in row order
+    decisions: Decisions  # one per run row, in row order
     doc_ids: list[str]  # final doc_id per run row (versioned when the id is already taken)
     # (n, bands) uint32 band keys of the run rows, as the index stores them; None when the
     # signatures were left to the tasks (the caller hashes them from where they are)
@@ -148,7 +206,7 @@ def deduplicate(
                   prefetch, screen or screened_run_pairs, confirmer or confirm_serial, index_hits or _band_hits,
                   clusterer)
     bands = res.index_bands[inverse] if res.index_bands is not None else None
-    return DedupResult([res.decisions[i] for i in inverse], [res.doc_ids[i] for i in inverse], bands,
+    return DedupResult(res.decisions.take(inverse), [res.doc_ids[i] for i in inverse], bands,
                        res.index_growth, res.pairs_checked, res.pairs_confirmed)
 
 
@@ -278,7 +336,7 @@ def _decide(run: RunCandidates, index: IndexView, cfg: DedupConfig, load_sets: C
 
 def _assign(run: RunCandidates, index: IndexView, cfg: DedupConfig, uf: UnionFind, touched: set[int],
             final_ids: list[str], sset: Callable[[int], Compared], unchanged: np.ndarray,
-            degree: np.ndarray, clusterer: "Clusterer | None" = None) -> tuple[list[Decision], dict[str, int]]:
+            degree: np.ndarray, clusterer: "Clusterer | None" = None) -> tuple[Decisions, dict[str, int]]:
     """Each run document kept, or folded into a representative it is confirmed against.
 
     Within a candidate cluster, the earlier runs' kept documents come first (they stay kept),
@@ -287,7 +345,7 @@ def _assign(run: RunCandidates, index: IndexView, cfg: DedupConfig, uf: UnionFin
     and becomes a representative itself. What a cluster reads is gathered here into a
     ClusterJob; the clusterer decides them (decide_cluster, here or as tasks)."""
     n = len(run)
-    decisions: list[Decision | None] = [None] * n
+    decisions = Decisions(n)
     idx_by_root: dict[int, list[int]] = {}
     for y in sorted(touched):
         idx_by_root.setdefault(uf.find(y), []).append(y)
@@ -299,15 +357,13 @@ def _assign(run: RunCandidates, index: IndexView, cfg: DedupConfig, uf: UnionFin
     alone = (size[roots] == 1) & ~unchanged
     if idx_by_root:
         alone[[r for r in idx_by_root if r < n]] = False
-    for x in _each(np.flatnonzero(unchanged)):
-        decisions[x] = Decision("unchanged", str(run.doc_id[x]), 0)
-    for x in _each(np.flatnonzero(alone)):  # the common case: nothing like it anywhere
-        decisions[x] = Decision("kept", final_ids[x], 1)
+    at = np.flatnonzero(unchanged)
+    decisions.put_rows(at, "unchanged", _objects([str(run.doc_id[x]) for x in at.tolist()]), 0)
+    for lo in range(0, n, _BLOCK):  # the common case, nothing like it anywhere: kept as itself
+        rows = lo + np.flatnonzero(alone[lo:lo + _BLOCK])
+        decisions.put_rows(rows, "kept", _objects([final_ids[x] for x in rows.tolist()]), 1)
     grouped = live[~alone[live]]
     grouped = grouped[np.argsort(roots[grouped], kind="stable")]
-    clusters: dict[int, list[int]] = {}
-    for x, root in zip(grouped.tolist(), roots[grouped].tolist()):
-        clusters.setdefault(root, []).append(x)
     row_of: dict[str, int] = {}
 
     def index_row(doc_id: str) -> int | None:
@@ -318,9 +374,15 @@ def _assign(run: RunCandidates, index: IndexView, cfg: DedupConfig, uf: UnionFin
     def digest(r: int) -> int:
         return int(run.hash64[r]) if r < n else int(index.hash64[r - n])
 
-    growth: dict[str, int] = {}
-    jobs: list[ClusterJob] = []
-    for root, xs in clusters.items():
+    def jobs() -> Iterator[ClusterJob]:
+        """The clusters' jobs in root order, made as the clusterer takes them (not all held)."""
+        if not len(grouped):
+            return
+        ends = np.flatnonzero(np.diff(roots[grouped]) != 0) + 1
+        for lo, hi in zip(np.r_[0, ends].tolist(), np.r_[ends, len(grouped)].tolist()):
+            yield job(int(roots[grouped[lo]]), grouped[lo:hi].tolist())
+
+    def job(root: int, xs: list[int]) -> ClusterJob:
         reps: list[int] = []
         rep_id: dict[int, str] = {}
         size: dict[int, int] = {}
@@ -333,20 +395,26 @@ def _assign(run: RunCandidates, index: IndexView, cfg: DedupConfig, uf: UnionFin
         reps.sort(key=lambda r: rep_id[r])
         order = sorted(xs, key=lambda x: (int(run.published[x]), -int(run.completeness[x]), -int(degree[x]),
                                           -int(run.n_words[x]), final_ids[x]))
-        jobs.append(ClusterJob(reps, [rep_id[r] for r in reps], [size[r] for r in reps], [digest(r) for r in reps],
-                               order, [final_ids[x] for x in order], [int(run.hash64[x]) for x in order]))
-    for decided, grown in (clusterer or cluster_serial)(jobs, sset, cfg):
+        return ClusterJob(reps, [rep_id[r] for r in reps], [size[r] for r in reps], [digest(r) for r in reps],
+                          order, [final_ids[x] for x in order], [int(run.hash64[x]) for x in order])
+
+    growth: dict[str, int] = {}
+    for decided, grown in (clusterer or cluster_serial)(jobs(), sset, cfg):
         for x, d in decided:
-            decisions[x] = d
+            decisions.put(x, d)
         for kid in grown:
             growth[kid] = growth.get(kid, 0) + 1
-    return [d for d in decisions if d is not None], growth
+    return decisions, growth
 
 
-def _each(rows: np.ndarray, block: int = 1 << 16) -> Iterator[int]:
-    """The rows as Python ints, a block at a time (not a list of every one)."""
-    for lo in range(0, len(rows), block):
-        yield from rows[lo:lo + block].tolist()
+_BLOCK = 1 << 16  # rows turned into Python objects at a time
+
+
+def _objects(values: list[Any]) -> np.ndarray:
+    """A 1-d object array of the values (np.array would copy strings to a fixed width)."""
+    out = np.empty(len(values), object)
+    out[:] = values
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -363,8 +431,10 @@ class ClusterJob:
     member_hash: list[int]
 
 
-# (clusters, the sets, cfg) -> per cluster, in order: (decisions of its run rows, index doc_ids grown, once per member)
-Clusterer = Callable[[list[ClusterJob], ShingleSets, DedupConfig],
+# (clusters, the sets, cfg) -> per cluster, in order: (decisions of its run rows, index doc_ids grown,
+# once per member). The clusters come as an iterator, made as they are taken: a clusterer holds
+# only those it is deciding
+Clusterer = Callable[[Iterable[ClusterJob], ShingleSets, DedupConfig],
                      Iterable[tuple[list[tuple[int, Decision]], list[str]]]]
 
 
@@ -411,10 +481,10 @@ def decide_cluster(job: ClusterJob, sset: Callable[[int], Compared],
     return out, grown
 
 
-def cluster_serial(jobs: list[ClusterJob], sset: Callable[[int], Compared],
-                   cfg: DedupConfig) -> list[tuple[list[tuple[int, Decision]], list[str]]]:
-    """Every cluster here, one after the other."""
-    return [decide_cluster(job, sset, cfg) for job in jobs]
+def cluster_serial(jobs: Iterable[ClusterJob], sset: Callable[[int], Compared],
+                   cfg: DedupConfig) -> Iterator[tuple[list[tuple[int, Decision]], list[str]]]:
+    """Every cluster here, one after the other, each as it comes."""
+    return (decide_cluster(job, sset, cfg) for job in jobs)
 
 
 def _unique_ids(run: RunCandidates, index: IndexView) -> list[str]:

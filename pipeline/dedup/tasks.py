@@ -34,6 +34,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol, cast
 
@@ -399,19 +400,27 @@ def cluster_task(jobs: list[ClusterJob], load: Callable[[list[int]], dict[int, C
 
 @dataclass
 class SplitClusterer:
-    """decisions.Clusterer by tasks over blocks of clusters, results in cluster order."""
+    """decisions.Clusterer by tasks over blocks of clusters, results in cluster order.
+
+    The clusters are taken in waves of at most tasks x max_block, each wave's blocks mapped at
+    once: the step holds one wave's jobs and results, not every cluster's (a run where most
+    documents are copies has about as many jobs as rows)."""
 
     tasks: int = 4
     map_fn: MapFn = map
-    max_block: int = 50_000
+    max_block: int = 10_000
     blocks: list[int] = field(default_factory=list)  # clusters per block of the last call, for reports
 
-    def __call__(self, jobs: list[ClusterJob], sset: ShingleSets,
-                 cfg: DedupConfig) -> list[tuple[list[tuple[int, Decision]], list[str]]]:
-        spans = pair_blocks(len(jobs), self.tasks, self.max_block)
-        self.blocks = [hi - lo for lo, hi in spans]
+    def __call__(self, jobs: Iterable[ClusterJob], sset: ShingleSets,
+                 cfg: DedupConfig) -> Iterator[tuple[list[tuple[int, Decision]], list[str]]]:
+        self.blocks = []
         task = partial(cluster_task, load=sset.load, group=sset.group, prefetch=sset.prefetch, cfg=cfg)
-        return [res for block in self.map_fn(task, [jobs[lo:hi] for lo, hi in spans]) for res in block]
+        it = iter(jobs)
+        while wave := list(islice(it, self.tasks * self.max_block)):
+            spans = pair_blocks(len(wave), self.tasks, self.max_block)
+            self.blocks += [hi - lo for lo, hi in spans]
+            for block in self.map_fn(task, [wave[lo:hi] for lo, hi in spans]):
+                yield from block
 
 
 def write_index_parts(index: IndexView, folder: Path, tasks: int) -> list[Path]:

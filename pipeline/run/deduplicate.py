@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 
 from cleancorpus.pipeline.config import Config
 from cleancorpus.pipeline.dedup.compare import Compared
-from cleancorpus.pipeline.dedup.decisions import NO_DATE, Decision, DedupResult, RunCandidates, deduplicate
+from cleancorpus.pipeline.dedup.decisions import NO_DATE, Decisions, DedupResult, RunCandidates, deduplicate
 from cleancorpus.pipeline.dedup.index import load_index
 from cleancorpus.pipeline.dedup.signatures import fold, index_band_keys, shingle_set
 from cleancorpus.pipeline.dedup.tasks import MapFn, deduplicate_tasks, gather_rows
@@ -397,7 +397,7 @@ def deduplicate_run(plan: RunPlan, shard_folders: list[str], map_fn: MapFn | Non
     # every document of the run goes into the index: kept ones as themselves, duplicates
     # pointing to their representative (their texts are kept in state/dedup_texts/); a record
     # sent again unchanged is there already
-    fresh = np.array([i for i, x in enumerate(d) if x.status != "unchanged"], np.int64)
+    fresh = np.flatnonzero(d.statuses() != "unchanged")
     _write_indexed(plan.run_dir / "indexed.parquet", fresh, result, run.hash64)
     if result.index_bands is not None:
         np.save(plan.run_dir / "bands.npy", result.index_bands[fresh])
@@ -406,7 +406,7 @@ def deduplicate_run(plan: RunPlan, shard_folders: list[str], map_fn: MapFn | Non
     growth = pa.Table.from_pylist([{"doc_id": k, "added": v} for k, v in sorted(result.index_growth.items())], schema=GROWTH)
     pq.write_table(growth, plan.run_dir / "growth.parquet")
     unchanged = n - len(fresh)
-    dups = sum(1 for x in d if x.status in ("exact_duplicate", "near_duplicate"))
+    dups = int(np.isin(d.statuses(), ["exact_duplicate", "near_duplicate"]).sum())
     return {"candidates": n, "kept": n - dups - unchanged, "duplicates": dups, "unchanged": unchanged,
             "pairs_checked": result.pairs_checked, "pairs_confirmed": result.pairs_confirmed, "index_size": index_size,
             "tasks": tasks}
@@ -439,11 +439,12 @@ def _write_indexed(path: Path, fresh: np.ndarray, result: DedupResult, hash64: n
     d = result.decisions
     with pq.ParquetWriter(path, INDEXED) as w:
         for lo in range(0, max(len(fresh), 1), _BLOCK):
-            rows = fresh[lo:lo + _BLOCK].tolist()
+            rows = fresh[lo:lo + _BLOCK]
+            part = d.take(rows)
             w.write_table(pa.table({
-                "doc_id": [result.doc_ids[i] for i in rows], "hash64": pa.array(hash64[rows], pa.uint64()),
-                "cluster_size": pa.array([d[i].cluster_size for i in rows], pa.int32()),
-                "rep": [None if d[i].status == "kept" else d[i].cluster for i in rows],
+                "doc_id": [result.doc_ids[i] for i in rows.tolist()], "hash64": pa.array(hash64[rows], pa.uint64()),
+                "cluster_size": pa.array(part.cluster_size, pa.int32()),
+                "rep": np.where(part.statuses() == "kept", None, part.cluster).tolist(),
             }, schema=INDEXED))
 
 
@@ -462,7 +463,7 @@ def _save_index_bands(path: Path, sigs: "StagedSigs | None", rows: np.ndarray, b
     del out
 
 
-def _write_decisions(plan: RunPlan, starts: np.ndarray, doc_ids: list[str], decisions: list[Decision] | None) -> None:
+def _write_decisions(plan: RunPlan, starts: np.ndarray, doc_ids: list[str], decisions: Decisions | None) -> None:
     """One decisions file per shard, rows in the shard's staged order, so writers stream (no
     decisions: every row kept, as itself)."""
     for si in range(len(starts) - 1):
@@ -474,9 +475,9 @@ def _write_decisions(plan: RunPlan, starts: np.ndarray, doc_ids: list[str], deci
                                           "similarity": [None] * len(ids)}
         else:
             d = decisions[lo:hi]
-            cols = {"doc_id": ids, "status": [x.status for x in d], "cluster": [x.cluster for x in d],
-                    "cluster_size": [x.cluster_size for x in d], "duplicate_of": [x.duplicate_of for x in d],
-                    "similarity": [x.similarity for x in d]}
+            cols = {"doc_id": ids, "status": d.statuses().tolist(), "cluster": d.cluster.tolist(),
+                    "cluster_size": d.cluster_size.tolist(), "duplicate_of": d.duplicate_of.tolist(),
+                    "similarity": pa.array(d.similarity, pa.float64(), mask=np.isnan(d.similarity))}
         pq.write_table(pa.table(cols, schema=DECISIONS), plan.run_dir / staging.decisions_name(si))
     staging.put_decisions(plan, len(starts) - 1)
 

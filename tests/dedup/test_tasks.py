@@ -217,6 +217,9 @@ def test_confirmation_blocks_are_really_split(case):
     _same(deduplicate(run, index, cfg, sets, _shard, confirmer=conf, clusterer=clus), ref)
     assert len(conf.blocks) == 4 and sum(len(e) > 0 for e in outputs) >= 2
     assert len(clus.blocks) == 4 and min(clus.blocks) >= 5  # clusters decided in four blocks of several
+    waves = SplitClusterer(2, max_block=3)  # clusters taken six at a time, in blocks of three
+    _same(deduplicate(run, index, cfg, sets, _shard, clusterer=waves), ref)
+    assert len(waves.blocks) >= 8 and max(waves.blocks) == 3
     lossy = SplitConfirmer(4, lambda fn, items: [e if k else e[:0] for k, e in enumerate(map(fn, items))])
     got = deduplicate(run, index, cfg, sets, _shard, confirmer=lossy)
     assert got.decisions != ref.decisions
