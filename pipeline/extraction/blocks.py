@@ -11,6 +11,7 @@ nothing here reads a page's words beyond counting them.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -49,6 +50,8 @@ _ROLE_WORDS: dict[str, str] = {
 ROLES = tuple(_ROLE_WORDS)
 # one pass over a class string finds every role it names (the first role listed wins a word two name)
 _ROLES_RX = regex.compile("(?<![a-z])(?:" + "|".join(f"(?P<{r}>{rx})" for r, rx in _ROLE_WORDS.items()) + ")")
+# the same pattern for lowercased ASCII strings, where regex's \w is [a-z0-9_]
+_ROLES_ASCII = re.compile(_ROLES_RX.pattern.replace(r"\w*", "[a-z0-9_]*"))
 _ROLE_BIT = {r: 1 << i for i, r in enumerate(_ROLE_WORDS)}
 # ancestors whose tag alone says something
 _TAG_ROLES = ("nav", "header", "footer", "aside", "article", "main", "form", "li", "figure", "table",
@@ -67,15 +70,6 @@ _KIND_OF = {"p": 0, "h1": 1, "h2": 1, "h3": 1, "h4": 1, "h5": 1, "h6": 1, "li": 
             "dd": 8, "dt": 8}
 
 
-@lru_cache(maxsize=8192)
-def _role_bits(attrs: str) -> int:
-    """Role flags of one element's class and id words (pages repeat their class strings)."""
-    bits = 0
-    for token in attrs.lower().split():
-        bits |= _token_bits(token)
-    return bits
-
-
 _NUMBERED = regex.compile(r"\S*\d\S*")
 _NONE = ("", "")  # the tag and class of no element
 
@@ -87,11 +81,18 @@ def _shape_class(cls: str) -> str:
 
 
 @lru_cache(maxsize=16384)
-def _token_bits(token: str) -> int:
-    """Role flags of one class or id token: no role word spans a space, so a string's flags are
-    its tokens', and tokens repeat across class strings and pages far more than strings do."""
+def _role_bits(attrs: str) -> int:
+    """Role flags of one class or id string, in one scan of the whole string.
+
+    An element's class and its id are looked up apart (their flags are the union: no role word
+    spans a space): class strings repeat across a page's elements and a site's pages, ids mostly
+    do not. Most strings are ASCII, which the standard library's engine scans several times
+    faster than `regex` with the same pattern; `regex` keeps the rest, whose word characters the
+    two engines count differently.
+    """
+    low = attrs.lower()
     bits = 0
-    for m in _ROLES_RX.finditer(token):
+    for m in (_ROLES_ASCII if low.isascii() else _ROLES_RX).finditer(low):
         bits |= _ROLE_BIT[m.lastgroup]
     return bits
 
@@ -109,62 +110,80 @@ class Block:
 
 
 def page_blocks(root: HtmlElement) -> list[Block]:
-    """Every visible text block of the page in document order (the <body>, or the whole tree)."""
+    """Every visible text block of the page in document order (the <body>, or the whole tree).
+
+    The text of a block gathers in `buf` until the next block boundary. Whitespace that would
+    open a block is not gathered (the block's text drops it anyway), so the boundaries between
+    blocks, mostly separated by indentation alone, cost no flush; its link characters still
+    count, as they always did.
+    """
     body = root.find("body")
     out: list[Block] = []
     buf: list[str] = []
-    link = [0]
-    serial = [0]
+    link = 0
+    serial = 0
 
-    def flush(kind: int, heading: int, flags: int, depth: int, path: tuple[int, ...], own: tuple[str, str],
-              up: tuple[str, str]) -> None:
-        if buf:
-            text = " ".join("".join(buf).split())
-            if text:
-                shape = hash((own[0], _shape_class(own[1]), up[0], _shape_class(up[1])))
-                out.append(Block(text, kind, heading, flags, depth, min(link[0], len(text)), path, shape))
-            buf.clear()
-        link[0] = 0
+    def flush(ctx: tuple) -> None:
+        nonlocal link
+        text = " ".join("".join(buf).split())
+        if text:
+            kind, heading, flags, depth, path, own, up = ctx
+            shape = hash((own[0], _shape_class(own[1]), up[0], _shape_class(up[1])))
+            out.append(Block(text, kind, heading, flags, depth, min(link, len(text)), path, shape))
+        buf.clear()
+        link = 0
 
     def walk(el: HtmlElement, flags: int, depth: int, ctx: tuple, in_link: bool) -> None:
+        nonlocal link, serial
         tag = el.tag
         if not isinstance(tag, str) or tag in _SKIP:
-            if el.tail:
-                buf.append(el.tail)
+            tail = el.tail
+            if tail:
+                if buf or not tail.isspace():
+                    buf.append(tail)
                 if in_link:
-                    link[0] += len(el.tail)
+                    link += len(tail)
             return
-        cls = attrs = el.get("class") or ""
+        cls = el.get("class") or ""
+        if cls:
+            flags |= _role_bits(cls)
         ident = el.get("id")
         if ident:
-            attrs = cls + " " + ident
-        if attrs:
-            flags |= _role_bits(attrs)
+            flags |= _role_bits(ident)
         flags |= _TAG_BIT.get(tag, 0)
         inner_link = in_link or tag == "a"
         block = tag in _BLOCK
         if block:
             if buf:
-                flush(*ctx)
-            serial[0] += 1
-            ctx = (_KIND_OF.get(tag, 9), int(tag[1]) if tag in _HEADINGS else 0, flags, depth, ctx[4] + (serial[0],),
+                flush(ctx)
+            else:
+                link = 0
+            serial += 1
+            ctx = (_KIND_OF.get(tag, 9), int(tag[1]) if tag in _HEADINGS else 0, flags, depth, ctx[4] + (serial,),
                    (tag, cls), ctx[5])
-        if el.text and tag not in _OPAQUE:
-            buf.append(el.text)
+        text = el.text
+        if text and tag not in _OPAQUE:
+            if buf or not text.isspace():
+                buf.append(text)
             if inner_link:
-                link[0] += len(el.text)
+                link += len(text)
         for child in el:
             walk(child, flags, depth + 1, ctx, inner_link)
-        if block and buf:
-            flush(*ctx)
-        if el.tail:
-            buf.append(el.tail)
+        if block:
+            if buf:
+                flush(ctx)
+            else:
+                link = 0
+        tail = el.tail
+        if tail:
+            if buf or not tail.isspace():
+                buf.append(tail)
             if in_link:
-                link[0] += len(el.tail)
+                link += len(tail)
 
     start = body if body is not None else root
     walk(start, 0, 0, (9, 0, 0, 0, (), _NONE, _NONE), False)
-    flush(9, 0, 0, 0, (), _NONE, _NONE)
+    flush((9, 0, 0, 0, (), _NONE, _NONE))
     return out
 
 
