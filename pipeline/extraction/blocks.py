@@ -20,6 +20,8 @@ import numpy as np
 import regex
 from lxml.html import HtmlElement
 
+from cleancorpus.pipeline.extraction.dates import has_digit
+
 _SKIP = frozenset({"script", "style", "template", "head", "iframe", "object", "canvas",
                    "select", "option", "button", "input", "textarea"})
 # walked for what the parser nested in them, their own text dropped: an <svg/> written self-closing
@@ -78,7 +80,7 @@ _NONE = ("", "")  # the tag and class of no element
 @lru_cache(maxsize=8192)
 def _shape_class(cls: str) -> str:
     """A class string without its numbered words ("post-1234"), so a list's items share a shape."""
-    return _NUMBERED.sub("", cls) if any(c.isdigit() for c in cls) else cls
+    return _NUMBERED.sub("", cls) if has_digit(cls) else cls
 
 
 @lru_cache(maxsize=16384)
