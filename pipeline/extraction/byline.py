@@ -192,7 +192,7 @@ def find_byline(tree: HtmlElement, near: int = 250, far: int = 1000, zone: Zone 
         elif tag == "a" and (get("rel") == "author" or _AUTHOR_HREF.search(get("href") or "")):
             tier = 2
         elif off <= near:
-            attrs = " ".join(v for k in ("class", "id", "data-testid", "data-component") if (v := get(k)))
+            attrs = " ".join(filter(None, (get("class"), get("id"), get("data-testid"), get("data-component"))))
             low = attrs.lower()
             if low and _AUTHOR_HINT.search(low) and _AUTHOR_ATTR.search(attrs) \
                     and not _negative_class(attrs):
