@@ -11,12 +11,16 @@ nothing here reads a page's words beyond counting them.
 from __future__ import annotations
 
 import math
+import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 import regex
 from lxml.html import HtmlElement
+
+from cleancorpus.pipeline.extraction.dates import has_digit
 
 _SKIP = frozenset({"script", "style", "template", "head", "iframe", "object", "canvas",
                    "select", "option", "button", "input", "textarea"})
@@ -49,6 +53,8 @@ _ROLE_WORDS: dict[str, str] = {
 ROLES = tuple(_ROLE_WORDS)
 # one pass over a class string finds every role it names (the first role listed wins a word two name)
 _ROLES_RX = regex.compile("(?<![a-z])(?:" + "|".join(f"(?P<{r}>{rx})" for r, rx in _ROLE_WORDS.items()) + ")")
+# the same pattern for lowercased ASCII strings, where regex's \w is [a-z0-9_]
+_ROLES_ASCII = re.compile(_ROLES_RX.pattern.replace(r"\w*", "[a-z0-9_]*"))
 _ROLE_BIT = {r: 1 << i for i, r in enumerate(_ROLE_WORDS)}
 # ancestors whose tag alone says something
 _TAG_ROLES = ("nav", "header", "footer", "aside", "article", "main", "form", "li", "figure", "table",
@@ -67,15 +73,6 @@ _KIND_OF = {"p": 0, "h1": 1, "h2": 1, "h3": 1, "h4": 1, "h5": 1, "h6": 1, "li": 
             "dd": 8, "dt": 8}
 
 
-@lru_cache(maxsize=8192)
-def _role_bits(attrs: str) -> int:
-    """Role flags of one element's class and id words (pages repeat their class strings)."""
-    bits = 0
-    for token in attrs.lower().split():
-        bits |= _token_bits(token)
-    return bits
-
-
 _NUMBERED = regex.compile(r"\S*\d\S*")
 _NONE = ("", "")  # the tag and class of no element
 
@@ -83,15 +80,22 @@ _NONE = ("", "")  # the tag and class of no element
 @lru_cache(maxsize=8192)
 def _shape_class(cls: str) -> str:
     """A class string without its numbered words ("post-1234"), so a list's items share a shape."""
-    return _NUMBERED.sub("", cls) if any(c.isdigit() for c in cls) else cls
+    return _NUMBERED.sub("", cls) if has_digit(cls) else cls
 
 
 @lru_cache(maxsize=16384)
-def _token_bits(token: str) -> int:
-    """Role flags of one class or id token: no role word spans a space, so a string's flags are
-    its tokens', and tokens repeat across class strings and pages far more than strings do."""
+def _role_bits(attrs: str) -> int:
+    """Role flags of one class or id string, in one scan of the whole string.
+
+    An element's class and its id are looked up apart (their flags are the union: no role word
+    spans a space): class strings repeat across a page's elements and a site's pages, ids mostly
+    do not. Most strings are ASCII, which the standard library's engine scans several times
+    faster than `regex` with the same pattern; `regex` keeps the rest, whose word characters the
+    two engines count differently.
+    """
+    low = attrs.lower()
     bits = 0
-    for m in _ROLES_RX.finditer(token):
+    for m in (_ROLES_ASCII if low.isascii() else _ROLES_RX).finditer(low):
         bits |= _ROLE_BIT[m.lastgroup]
     return bits
 
@@ -109,62 +113,80 @@ class Block:
 
 
 def page_blocks(root: HtmlElement) -> list[Block]:
-    """Every visible text block of the page in document order (the <body>, or the whole tree)."""
+    """Every visible text block of the page in document order (the <body>, or the whole tree).
+
+    The text of a block gathers in `buf` until the next block boundary. Whitespace that would
+    open a block is not gathered (the block's text drops it anyway), so the boundaries between
+    blocks, mostly separated by indentation alone, cost no flush; its link characters still
+    count, as they always did.
+    """
     body = root.find("body")
     out: list[Block] = []
     buf: list[str] = []
-    link = [0]
-    serial = [0]
+    link = 0
+    serial = 0
 
-    def flush(kind: int, heading: int, flags: int, depth: int, path: tuple[int, ...], own: tuple[str, str],
-              up: tuple[str, str]) -> None:
-        if buf:
-            text = " ".join("".join(buf).split())
-            if text:
-                shape = hash((own[0], _shape_class(own[1]), up[0], _shape_class(up[1])))
-                out.append(Block(text, kind, heading, flags, depth, min(link[0], len(text)), path, shape))
-            buf.clear()
-        link[0] = 0
+    def flush(ctx: tuple) -> None:
+        nonlocal link
+        text = " ".join("".join(buf).split())
+        if text:
+            kind, heading, flags, depth, path, own, up = ctx
+            shape = hash((own[0], _shape_class(own[1]), up[0], _shape_class(up[1])))
+            out.append(Block(text, kind, heading, flags, depth, min(link, len(text)), path, shape))
+        buf.clear()
+        link = 0
 
     def walk(el: HtmlElement, flags: int, depth: int, ctx: tuple, in_link: bool) -> None:
+        nonlocal link, serial
         tag = el.tag
         if not isinstance(tag, str) or tag in _SKIP:
-            if el.tail:
-                buf.append(el.tail)
+            tail = el.tail
+            if tail:
+                if buf or not tail.isspace():
+                    buf.append(tail)
                 if in_link:
-                    link[0] += len(el.tail)
+                    link += len(tail)
             return
-        cls = attrs = el.get("class") or ""
+        cls = el.get("class") or ""
+        if cls:
+            flags |= _role_bits(cls)
         ident = el.get("id")
         if ident:
-            attrs = cls + " " + ident
-        if attrs:
-            flags |= _role_bits(attrs)
+            flags |= _role_bits(ident)
         flags |= _TAG_BIT.get(tag, 0)
         inner_link = in_link or tag == "a"
         block = tag in _BLOCK
         if block:
             if buf:
-                flush(*ctx)
-            serial[0] += 1
-            ctx = (_KIND_OF.get(tag, 9), int(tag[1]) if tag in _HEADINGS else 0, flags, depth, ctx[4] + (serial[0],),
+                flush(ctx)
+            else:
+                link = 0
+            serial += 1
+            ctx = (_KIND_OF.get(tag, 9), int(tag[1]) if tag in _HEADINGS else 0, flags, depth, ctx[4] + (serial,),
                    (tag, cls), ctx[5])
-        if el.text and tag not in _OPAQUE:
-            buf.append(el.text)
+        text = el.text
+        if text and tag not in _OPAQUE:
+            if buf or not text.isspace():
+                buf.append(text)
             if inner_link:
-                link[0] += len(el.text)
+                link += len(text)
         for child in el:
             walk(child, flags, depth + 1, ctx, inner_link)
-        if block and buf:
-            flush(*ctx)
-        if el.tail:
-            buf.append(el.tail)
+        if block:
+            if buf:
+                flush(ctx)
+            else:
+                link = 0
+        tail = el.tail
+        if tail:
+            if buf or not tail.isspace():
+                buf.append(tail)
             if in_link:
-                link[0] += len(el.tail)
+                link += len(tail)
 
     start = body if body is not None else root
     walk(start, 0, 0, (9, 0, 0, 0, (), _NONE, _NONE), False)
-    flush(9, 0, 0, 0, (), _NONE, _NONE)
+    flush((9, 0, 0, 0, (), _NONE, _NONE))
     return out
 
 
@@ -196,6 +218,7 @@ FEATURES: tuple[str, ...] = (
 
 
 _DIGIT = regex.compile(r"\d")
+_CAPITALISED = regex.compile(r"(?<!\S)\p{Lu}")
 # what promotions, sign-up boxes and share bars say first: an imperative addressed to the reader
 _CTA_VERBS = frozenset("""
 get join subscribe sign signup register download buy shop order book try start learn discover explore read watch
@@ -203,25 +226,34 @@ listen follow share like click tap call contact request claim save grab compare 
 """.split())
 _READER_WORDS = frozenset("you your yours we our us".split())
 _MONEY = regex.compile(r"[$€£¥₹]\s?\d|\d\s?%|\bfree\b", regex.IGNORECASE)
-_MONEY_HINT = frozenset("$€£¥₹%")  # _MONEY can only match a text that has one of these, or "free"
-_CAPITALISED = regex.compile(r"(?<!\S)\p{Lu}")
+_MONEY_HINT = re.compile("[$€£¥₹%]")  # _MONEY can only match a text that has one of these, or "free"
 
 
-def _text_stats(text: str) -> tuple[float, ...]:
-    """Counted by regex and set lookups in C: this runs for every block of every page."""
-    words = text.split()
-    n = len(words) or 1
-    chars = len(text) or 1
-    low = text.lower()
-    lowered = _WORD.findall(low)
-    stops = sum(map(_STOPWORDS.__contains__, lowered))
-    digits = len(_DIGIT.findall(text))
-    upper = len(_CAPITALISED.findall(text))
-    money = bool(_MONEY.search(text)) if _MONEY_HINT.intersection(text) or "free" in low else False
-    return (math.log1p(len(text)), float(len(words)), 0.0, float(text[-1] in _SENTENCE_END),
-            text.count(",") / n, stops / n, digits / chars, upper / n, (chars - n + 1) / n,
-            float(bool(lowered) and lowered[0] in _CTA_VERBS), float(money),
-            float("!" in text), sum(map(_READER_WORDS.__contains__, lowered)) / n)
+def _column(values: list) -> np.ndarray:
+    return np.array(values, dtype=np.float64)
+
+
+def _text_stats(texts: list[str], lows: list[str], log_chars: list[float]) -> np.ndarray:
+    """The columns of FEATURES read from a block's own text, log_chars to reader_words (link_share
+    left 0), a list each, counted by regex and set lookups in C: this runs for every block of
+    every page."""
+    words = [len(t.split()) for t in texts]
+    n = _column([w or 1 for w in words])
+    chars = _column([len(t) or 1 for t in texts])
+    lowered = list(map(_WORD.findall, lows))
+    return np.column_stack([
+        log_chars, _column(words), np.zeros(len(texts)), _column([t[-1] in _SENTENCE_END for t in texts]),
+        _column([t.count(",") for t in texts]) / n,
+        _column([sum(map(_STOPWORDS.__contains__, w)) for w in lowered]) / n,
+        _column(list(map(len, map(_DIGIT.findall, texts)))) / chars,
+        _column(list(map(len, map(_CAPITALISED.findall, texts)))) / n,
+        (chars - n + 1) / n,
+        _column([bool(w) and w[0] in _CTA_VERBS for w in lowered]),
+        _column([bool(_MONEY.search(t)) if "free" in low or _MONEY_HINT.search(t) else False
+                 for t, low in zip(texts, lows)]),
+        _column(["!" in t for t in texts]),
+        _column([sum(map(_READER_WORDS.__contains__, w)) for w in lowered]) / n,
+    ])
 
 
 def _shifted(a: np.ndarray, by: int, fill: float) -> np.ndarray:
@@ -246,26 +278,23 @@ def block_features(blocks: list[Block], traf_text: str) -> np.ndarray:
     texts = [b.text for b in blocks]
     traf = " ".join(traf_text.split())
     traf_lines = {" ".join(line.split()) for line in traf_text.splitlines()}
-    in_traf_list = [_kept_by(t, traf, traf_lines) for t in texts]
+    in_traf_list = _kept_by(texts, traf, traf_lines)
     in_traf = np.array(in_traf_list)
     lengths = np.array([len(t) for t in texts], dtype=np.float64)
     total = int(lengths.sum()) or 1
     link_share = np.array([b.link_chars for b in blocks], dtype=np.float64) / np.maximum(lengths, 1)
-    log_chars = np.array([math.log1p(len(t)) for t in texts])
+    log_list = [math.log1p(len(t)) for t in texts]
+    log_chars = np.array(log_list)
     hits = np.flatnonzero(in_traf)
     first, last = (hits[0], hits[-1]) if len(hits) else (n, -1)
     index = np.arange(n)
     window = np.concatenate(([0.0], np.cumsum(in_traf)))
     lo, hi = np.maximum(0, index - 3), np.minimum(n, index + 4)
-    kinds = np.array([b.kind for b in blocks])
-    run = np.ones(n)
-    for i in range(1, n):
-        if kinds[i] == kinds[i - 1]:
-            run[i] = run[i - 1] + 1
-    counts: dict[str, int] = {}
-    for t in texts:
-        counts[t] = counts.get(t, 0) + 1
-    stats = np.array([_text_stats(t) for t in texts])
+    kind_list = [b.kind for b in blocks]
+    kinds = np.array(kind_list)
+    counts = Counter(texts)
+    lows = [t.lower() for t in texts]
+    stats = _text_stats(texts, lows, log_list)
     stats[:, 2] = link_share
     box = _Containers(blocks, in_traf_list)
     flags = np.array([b.flags for b in blocks], dtype=np.int64)
@@ -274,11 +303,11 @@ def block_features(blocks: list[Block], traf_text: str) -> np.ndarray:
         (np.cumsum(lengths) - lengths) / total, in_traf, _shifted(in_traf, 1, 0.0), _shifted(in_traf, -1, 0.0),
         (window[hi] - window[lo]) / (hi - lo), _shifted(link_share, 1, 1.0), _shifted(link_share, -1, 1.0),
         _shifted(log_chars, 1, 0.0), _shifted(log_chars, -1, 0.0),
-        np.full(n, math.log1p(total)), np.full(n, len(traf) / total), np.full(n, math.log1p(n)), run,
-        [counts[t] - 1 for t in texts], _traf_word_shares(texts, in_traf_list, set(traf.lower().split())),
+        np.full(n, math.log1p(total)), np.full(n, len(traf) / total), np.full(n, math.log1p(n)), _runs(kind_list),
+        [counts[t] - 1 for t in texts], _traf_word_shares(texts, lows, in_traf_list, set(traf.lower().split())),
         (index >= first) & (index <= last), _distances(in_traf_list),
     ]
-    rows = np.array([box.row(b) for b in blocks])
+    rows = box.rows(blocks)
     return np.column_stack([stats, np.array(columns, dtype=np.float64).T, rows,
                             _relations(blocks, rows[:, 0], in_traf, link_share, log_chars),
                             (flags[:, None] >> np.arange(N_FLAGS) & 1).astype(np.float64)])
@@ -310,11 +339,20 @@ def _relations(blocks: list[Block], in_main: np.ndarray, in_traf: np.ndarray, li
     ])
 
 
-def _traf_word_shares(texts: list[str], in_traf: list[float], traf_words: set[str]) -> list[float]:
+def _runs(kinds: list[int]) -> list[float]:
+    """How many blocks in a row, this one the last, are of its kind."""
+    out = [1.0] * len(kinds)
+    for i in range(1, len(kinds)):
+        if kinds[i] == kinds[i - 1]:
+            out[i] = out[i - 1] + 1
+    return out
+
+
+def _traf_word_shares(texts: list[str], lows: list[str], in_traf: list[float], traf_words: set[str]) -> list[float]:
     """Share of a block's words that trafilatura's text has; a short block counts as kept or not."""
     out = []
-    for t, kept in zip(texts, in_traf):
-        words = t.lower().split() if len(t) >= _SHORT else ()
+    for t, low, kept in zip(texts, lows, in_traf):
+        words = low.split() if len(t) >= _SHORT else ()
         out.append(sum(map(traf_words.__contains__, words)) / len(words) if words else kept)
     return out
 
@@ -362,26 +400,32 @@ class _Containers:
         self.main_share = chars.get(self.main, 0) / (sum(len(b.text) for b in blocks) or 1)
         self.chars, self.kept, self.links, self.count = chars, kept, links, count
 
-    def _share(self, a: int | None, of: dict[int, int]) -> float:
-        return of.get(a, 0) / (self.chars.get(a, 0) or 1) if a is not None else 0.0
+    def _shares(self, elements: list[int | None], of: dict[int, int]) -> np.ndarray:
+        chars = self.chars
+        return _column([of.get(a, 0) / (chars.get(a, 0) or 1) if a is not None else 0.0 for a in elements])
 
-    def row(self, b: Block) -> tuple[float, ...]:
-        parent = b.path[-2] if len(b.path) > 1 else None
-        grand = b.path[-3] if len(b.path) > 2 else None
-        return (float(self.main in b.path), self.main_share, self._share(parent, self.kept),
-                self._share(parent, self.links), math.log1p(self.count.get(parent, 0)) if parent else 0.0,
-                self._share(grand, self.kept), self._share(grand, self.links))
+    def rows(self, blocks: list[Block]) -> np.ndarray:
+        """A row a block, a column a feature, list by list: in the main container, the main
+        container's share of the page, the parent's kept and link shares and its blocks (log),
+        the grandparent's kept and link shares."""
+        parents = [b.path[-2] if len(b.path) > 1 else None for b in blocks]
+        grands = [b.path[-3] if len(b.path) > 2 else None for b in blocks]
+        count = self.count
+        return np.column_stack([
+            _column([self.main in b.path for b in blocks]), np.full(len(blocks), self.main_share),
+            self._shares(parents, self.kept), self._shares(parents, self.links),
+            _column([math.log1p(count.get(a, 0)) if a else 0.0 for a in parents]),
+            self._shares(grands, self.kept), self._shares(grands, self.links),
+        ])
 
 
 _SHORT = 25  # characters: a block this short is a menu item or a label more often than a sentence
 
 
-def _kept_by(text: str, traf: str, traf_lines: set[str]) -> float:
-    """Did trafilatura keep this block? A short one only counts as a whole line of its output:
+def _kept_by(texts: list[str], traf: str, traf_lines: set[str]) -> list[float]:
+    """Did trafilatura keep each block? A short one only counts as a whole line of its output:
     "Video" inside "a video address" is not the menu item kept."""
-    if len(text) < _SHORT:
-        return float(text in traf_lines)
-    return float(text in traf)
+    return [float(t in traf_lines) if len(t) < _SHORT else float(t in traf) for t in texts]
 
 
 def _distances(hits: list[float], cap: int = 50) -> list[float]:

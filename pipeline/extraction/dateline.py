@@ -10,7 +10,7 @@ from datetime import date
 
 from lxml.html import HtmlElement
 
-from cleancorpus.pipeline.extraction.dates import DATE, DATE_RE, iso_day
+from cleancorpus.pipeline.extraction.dates import DATE, DATE_RE, has_digit, iso_day
 from cleancorpus.pipeline.extraction.page_zone import BY_HEADLINE, CLASS_PARTS, Zone, in_chrome
 
 _DATE_PARTS = frozenset({"date", "time", "published", "publish", "pubdate", "posted", "dateline", "timestamp",
@@ -73,7 +73,7 @@ def datelines(tree: HtmlElement, order: str = "DMY", near: int = 250, zone: Zone
         if ("dat" in low or "tim" in low or "pub" in low or "post" in low or "creat" in low) and any(
                 p.lower() in _DATE_PARTS for p in CLASS_PARTS.split(attrs) if p):
             cands.append((off, e, None))
-        elif (t := e.text) and len(t) < 60 and len(e) == 0 and any(c.isdigit() for c in t) and _DATE_TEXT.match(t):
+        elif (t := e.text) and len(t) < 60 and len(e) == 0 and has_digit(t) and _DATE_TEXT.match(t):
             cands.append((off, e, None))  # an element holding a date and nothing else
         elif -_TEXT_ABOVE <= off <= text_near:
             texts.extend((off, e, t) for t in (e.text, e.tail) if t and _short_date_text(t))
@@ -105,7 +105,7 @@ _FILLER = frozenset({"by", "on", "at", "am", "pm", "min", "mins", "minute", "min
 
 def _short_date_text(t: str) -> bool:
     """Does this text say little more than a date (a name, "min read", a time)?"""
-    if len(t) > 100 or not any(c.isdigit() for c in t):
+    if len(t) > 100 or not has_digit(t):
         return False
     m = DATE_RE.search(t)
     if not m:

@@ -5,10 +5,20 @@ July 1, 2022, weekday prefixes), because a general NLP date parser is slow and g
 """
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timezone
 from typing import Any
 
 import regex
+
+_ASCII_DIGIT = re.compile(r"[0-9]")
+
+
+def has_digit(s: str) -> bool:
+    """Does s hold a character str.isdigit() takes? One search in C for an ASCII string (class
+    names, short element texts: called on many elements of every page), a C loop otherwise."""
+    return bool(_ASCII_DIGIT.search(s)) if s.isascii() else any(map(str.isdigit, s))
+
 
 MONTHS = {
     m: i
