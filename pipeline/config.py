@@ -83,10 +83,11 @@ class CleanConfig(_Section):
     item_share: float = Field(0.5, ge=0, le=1, description=(
         "flat text: inside the article's block a removed timestamp line starts a new item; items weighing less than "
         "this share of the heaviest (teasers, reader comments) are dropped (0: off)"))
-    main_block_join: bool = Field(False, description=(
+    main_block_join: bool = Field(True, description=(
         "flat text: blocks separated by a gap are joined into the article while each block's text outweighs the "
-        "gap's lines (an article broken up by lists stays whole, and a cut copy keeps the same part); off keeps one "
-        "block"))
+        "gap's lines one and a half times (an article broken up by lists stays whole, and a cut copy keeps the same "
+        "part); a block under 15% of the heaviest joins nothing, and a joined article loses its short lines that "
+        "head no prose (labels, calls to action); off keeps one block"))
     repeated_min_docs: int = Field(3, ge=1, description="corpus-learned boilerplate: a short line seen in at least this many documents of one source")
     repeated_max_words: int = Field(40, ge=1, description="lines of more words than this are never learned as boilerplate")
     straighten_quotes: bool = Field(False, description="curly quotes and apostrophes to ASCII (ftfy's uncurl_quotes); off keeps the text as published")

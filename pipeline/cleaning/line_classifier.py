@@ -118,6 +118,10 @@ class ClassifierParams:
     item_share: float = 0.5
     # join blocks across gaps that weigh less than the text they join (see _stretches)
     join_blocks: bool = False
+    join_gap_weight: float = 1.5  # a gap's characters count this many times against the text it joins
+    # a block under this share of the heaviest block's score joins nothing (a bio, a disclaimer, a promo)
+    join_min_share: float = 0.15
+    join_keep_labels: bool = False  # keep a joined article's short lines that head no prose (see classify_lines)
 
 
 def initial_class(f: LineFeatures, p: ClassifierParams) -> str:
@@ -220,14 +224,16 @@ _GOOD_AT = re.compile(GOOD)
 
 
 def main_block(classes: str, feats: list[LineFeatures], p: ClassifierParams,
-               comment_start: list[bool] | None = None, item_start: list[bool] | None = None) -> tuple[int, int] | None:
+               comment_start: list[bool] | None = None, item_start: list[bool] | None = None,
+               joined: list[int] | None = None) -> tuple[int, int] | None:
     """Span of the article among the content lines.
 
     Content lines form blocks, split where main_gap or more non-content lines separate them
     (related stories and teasers sit beyond such gaps) and where a line follows comment
     furniture ("name says:", a timestamp line). The article is the block with the most text
     that does not start at comment furniture; with p.join_blocks, blocks are first joined across
-    gaps lighter than the text they join (_stretches) and the article is such a stretch.
+    gaps lighter than the text they join (_stretches) and the article is such a stretch; when
+    it holds more than one block, its content lines are added to `joined`.
     """
     good = [m.start() for m in _GOOD_AT.finditer(classes)]
     if not good or p.main_gap <= 0:
@@ -246,23 +252,26 @@ def main_block(classes: str, feats: list[LineFeatures], p: ClassifierParams,
         # a teaser list interleaves headlines, bylines and timestamps with its deks
         return sum(feats[i].chars for i in b) * len(b) / (b[-1] - b[0] + 1)
 
+    multi: set[int] = set()  # ids of the stretches that joined blocks
     if p.join_blocks:
-        candidates = _stretches(blocks, starts_comment, feats, score) or candidates
+        candidates = _stretches(blocks, starts_comment, feats, score, p, multi) or candidates
     best = max(candidates, key=score)
     # the article starts right under the headline: prefer the first block of prose when it is
     # not much smaller than the biggest (teaser lists after an article can outweigh it)
     first = candidates[0]
     if first is not best and score(first) >= p.first_block_share * score(best):
         best = first
+    if joined is not None and id(best) in multi:
+        joined.extend(best)
     if item_start is not None and p.item_share > 0:
         best = _main_items(best, item_start, score, p.item_share)
     return best[0], best[-1]
 
 
 def _stretches(blocks: list[list[int]], starts_comment: list[bool], feats: list[LineFeatures],
-               score: Callable[[list[int]], float]) -> list[list[int]]:
+               score: Callable[[list[int]], float], p: ClassifierParams, multi: set[int]) -> list[list[int]]:
     """The blocks joined into stretches: a block joins the one before it while the text it adds
-    outweighs the lines of the gap between them.
+    outweighs p.join_gap_weight times the characters of the gap between them.
 
     An article broken up by lists (a specs box, pros and cons, a tools list) is several blocks of
     prose with a run of short lines between each two. Keeping only the heaviest block loses the
@@ -271,25 +280,35 @@ def _stretches(blocks: list[list[int]], starts_comment: list[bool], feats: list[
     Each stretch starts at a block and runs to the end where its text less its gaps' is largest;
     the next stretch starts after it. Blocks that start at comment furniture join nothing.
 
-    The cost: a heavy region behind a gap (testimonials, a teaser strip of deks) outweighs the
-    gap too and joins the article, so on flattened real pages the text kept holds more of what
-    the page's own article does not (bench figures in the commit that added this); off by default.
+    A heavy region behind a gap (testimonials, a teaser strip of deks, an author bio, a
+    disclaimer) outweighed the gap too and joined the article. So a block of less than
+    p.join_min_share of the heaviest block's score neither starts nor extends a stretch: its text
+    counts for nothing, though when heavier blocks on both sides join, the span kept holds it. The limits were chosen on four
+    domain folds of the dev pages and measured on the fifth (train/join.py, bench/QUALITY_LOG.md).
     """
     out: list[list[int]] = []
     i, n = 0, len(blocks)
+    w = p.join_gap_weight
+    scores = [score(b) for b in blocks]
+    top = max(scores)
+    joins = [s >= p.join_min_share * top for s in scores]
     while i < n:
-        if starts_comment[blocks[i][0]]:
+        if starts_comment[blocks[i][0]] or not joins[i]:
+            if not starts_comment[blocks[i][0]]:
+                out.append(blocks[i])
             i += 1
             continue
-        value = best_value = score(blocks[i])
+        value = best_value = scores[i]
         j = end = i
         while j + 1 < n and not starts_comment[blocks[j + 1][0]]:
-            gap = sum(feats[k].chars for k in range(blocks[j][-1] + 1, blocks[j + 1][0]))
-            value += score(blocks[j + 1]) - gap
+            gap = w * sum(feats[k].chars for k in range(blocks[j][-1] + 1, blocks[j + 1][0]))
+            value += (scores[j + 1] if joins[j + 1] else 0) - gap
             j += 1
             if value > best_value:
                 end, best_value = j, value
         out.append([g for b in blocks[i:end + 1] for g in b])
+        if end > i:
+            multi.add(id(out[-1]))
         i = end + 1
     return out
 
@@ -337,10 +356,17 @@ def classify_lines(lines: list[str], lang: str | None, params: ClassifierParams 
     entries = [e if (e := cached(s)) is not None and e[4] is p else _line_entry(s, lang, p) for s in lines]
     initial = "".join([e[1] for e in entries])
     final = smooth(initial, entries, p)
-    span = main_block(final, [e[0] for e in entries], p, comment_start, item_start)
+    joined: list[int] = []
+    span = main_block(final, [e[0] for e in entries], p, comment_start, item_start, joined)
     if span is None:
         return final, initial
     lo, hi = span[0], span[1] + 1
+    if joined and not p.join_keep_labels:
+        # an article joined across lists: its short lines are labels and calls to action ("Read the
+        # review", "Get a demo", "About the author") unless they head a paragraph of prose
+        drop = {i for i in joined if initial[i] == SHORT and (i + 1 == len(initial) or initial[i + 1] != GOOD)}
+        if drop:
+            final = "".join([BAD if i in drop else c for i, c in enumerate(final)])
 
     def outside(f: str, c: str) -> tuple[str, str]:
         if GOOD not in f:

@@ -77,30 +77,66 @@ def test_classifier_keeps_a_dated_list_under_prose_and_drops_timestamped_teasers
     assert "Home" not in kept
 
 
+_BOX = ["Key facts", "Union State of Russia and Belarus", "Signed in Moscow", "Common market for goods",
+        "Shared air defence", "Open borders for citizens", "Joint economic councils", "Coordinated tax codes",
+        "Common energy market", "Single payment system", "Visa-free travel", "Joint border patrols"]
+_MENU, _FOOTER = ["Home", "World", "Business", "Markets", "Sport"], ["About us", "Contact", "Careers", "Privacy"]
+
+
+def _starts(paras: list[str], text: list[str]) -> list[bool]:  # by the start: normalizing may touch the rest
+    return [any(k.startswith(p[:60]) for k in text) for p in paras]
+
+
 def test_an_article_cut_by_a_list_is_kept_whole_and_so_is_its_truncated_copy():
-    """With [clean] main_block_join, an article whose lead and body a list of short lines separates
-    (a specs box, pros and cons) keeps both; a copy cut after a few body paragraphs keeps the same
-    lead and those paragraphs.
+    """[clean] main_block_join (the default): an article whose lead and body a list of short lines
+    separates (a specs box, pros and cons) keeps both; a copy cut after a few body paragraphs keeps
+    the same lead and those paragraphs.
     Choosing one block made the full text keep only its body and the cut copy only its lead, so
     the two shared nothing and dedup could not join them."""
     paras = [p for p in (SEEDS / "003_67da33f0694345ce.txt").read_text().split("\n\n") if len(p.split()) > 25]
     lead, body = paras[:2], paras[2:]
-    box = ["Key facts", "Union State of Russia and Belarus", "Signed in Moscow", "Common market for goods",
-           "Shared air defence", "Open borders for citizens", "Joint economic councils", "Coordinated tax codes",
-           "Common energy market", "Single payment system", "Visa-free travel", "Joint border patrols"]
-    menu, footer = ["Home", "World", "Business", "Markets", "Sport"], ["About us", "Contact", "Careers", "Privacy"]
-    join = {"CLEANCORPUS_CLEAN__MAIN_BLOCK_JOIN": "true"}
-    full = _clean_flat("\n".join(menu + lead + box + body + footer), join)
-    cut = _clean_flat("\n".join(menu + lead + box + body[:4] + footer), join)
+    full = _clean_flat("\n".join(_MENU + lead + _BOX + body + _FOOTER))
+    cut = _clean_flat("\n".join(_MENU + lead + _BOX + body[:4] + _FOOTER))
+    assert all(_starts(lead + body, full)) and all(_starts(lead + body[:4], cut))
+    assert not any(m in full or m in cut for m in _MENU + _FOOTER)
+    # with the join off one block is kept: here the lead, and the body is lost
+    one = _clean_flat("\n".join(_MENU + lead + _BOX + body + _FOOTER), {"CLEANCORPUS_CLEAN__MAIN_BLOCK_JOIN": "false"})
+    assert all(_starts(lead, one)) and not any(_starts(body, one))
 
-    def kept(paras: list[str], text: list[str]) -> list[bool]:  # by the start: normalizing may touch the rest
-        return [any(k.startswith(p[:60]) for k in text) for p in paras]
 
-    assert all(kept(lead + body, full)) and all(kept(lead + body[:4], cut))
-    assert not any(m in full or m in cut for m in menu + footer)
-    # the default keeps one block: here the lead, and the body is lost
-    one = _clean_flat("\n".join(menu + lead + box + body + footer))
-    assert all(kept(lead, one)) and not any(kept(body, one))
+def test_the_join_leaves_out_blurbs_behind_a_gap_and_labels_inside_the_article():
+    """What the join must not take along (the leaks that kept it off by default on WCXB dev pages):
+    blocks behind a gap that outweigh the gap but are far lighter than the article (an author bio,
+    a two-line newsletter promo), and, inside the joined article, short label lines that head no
+    prose ("Read the review" over a button line); a short heading right over a paragraph stays."""
+    paras = [p for p in (SEEDS / "003_67da33f0694345ce.txt").read_text().split("\n\n") if len(p.split()) > 25]
+    lead, body = paras[:2], paras[2:]
+    heading = "What the treaty changes"
+    labels = ["Read the review", "Buy it from one of our partners"]
+    bio = ("Maria Petrova covers Russia, Belarus and the former Soviet states for the agency and has reported from "
+           "Moscow, Minsk and Kyiv since 2009. She was previously a correspondent in Warsaw and Vilnius, where she "
+           "wrote about energy, trade and defence.")
+    promo = ["Our weekly briefing brings you the stories that matter from across the region every Friday morning.",
+             "Sign up today and get the first month of our premium analysis free of charge for your whole team."]
+    gap = ["Latest", "Europe", "Energy", "Defence", "Opinion", "Podcasts", "Video", "Newsletters", "Events", "Jobs",
+           "Archive", "Puzzles"]
+    text = "\n".join(_MENU + lead + _BOX + body[:3] + labels + [heading] + body[3:] + gap + [bio] + gap
+                     + promo + _FOOTER)
+    kept = _clean_flat(text)
+    assert all(_starts(lead + body, kept)) and heading in kept
+    assert not any(x in kept for x in labels)
+    assert not any(_starts([bio] + promo, kept))
+    # the join as first written (any block outweighing its gap, labels kept) took them all along
+    from dataclasses import replace
+
+    from cleancorpus.pipeline.cleaning.cleaner import Cleaner
+    from cleancorpus.pipeline.config import load_config
+    from cleancorpus.pipeline.model import RawRecord
+
+    cleaner = Cleaner(load_config())
+    cleaner.params = replace(cleaner.params, join_gap_weight=1.0, join_min_share=0.0, join_keep_labels=True)
+    loose = cleaner.process(RawRecord("mem://x.txt", None, "text", text=text)).doc.text.split("\n\n")
+    assert all(_starts(lead + body + [bio] + promo, loose)) and all(x in loose for x in labels)
 
 
 def test_catastrophic_pattern_is_cut_by_timeout(tmp_path):
