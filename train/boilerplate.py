@@ -20,6 +20,7 @@ import re
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import compress
@@ -108,12 +109,14 @@ def prepare(page: Page) -> dict:
     }
 
 
-def build(pages: list[Page], cache: Path, jobs: int) -> dict[str, dict]:
+def build(pages: list[Page], cache: Path, jobs: int, prepare_page: Callable[[Page], dict] | None = None) -> dict[str, dict]:
+    """Every page prepared (by prepare_page, this module's prepare by default) on a pool of jobs,
+    from the cache when it exists, else written to it."""
     if cache.exists():
         return pickle.loads(cache.read_bytes())
     t = time.time()
     with ProcessPoolExecutor(jobs) as ex:
-        data = {d["key"]: d for d in ex.map(prepare, pages, chunksize=8)}
+        data = {d["key"]: d for d in ex.map(prepare_page or prepare, pages, chunksize=8)}
     cache.write_bytes(pickle.dumps(data))
     print(f"prepared {len(data)} pages in {time.time() - t:.0f} s", file=sys.stderr)
     return data

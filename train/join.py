@@ -102,14 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--fixed", default="", help="also report one setting on all folds, e.g. join_gap_weight=2")
     a = ap.parse_args(argv)
     pages = B.load_pages()
-    if a.cache.exists():
-        data = pickle.loads(a.cache.read_bytes())
-    else:
-        t = time.time()
-        with ProcessPoolExecutor(a.jobs) as ex:
-            data = {d["key"]: d for d in ex.map(prepare, pages, chunksize=8)}
-        a.cache.write_bytes(pickle.dumps(data))
-        print(f"prepared {len(data)} pages in {time.time() - t:.0f} s", file=sys.stderr)
+    data = B.build(pages, a.cache, a.jobs, prepare)
     sc = B._scorer()
     base = ClassifierParams(join_blocks=False)
     off = {k: text_of(d, base) for k, d in data.items()}

@@ -11,10 +11,7 @@ page's true text. Cross-fitted over the five domain folds like train/boilerplate
 from __future__ import annotations
 
 import argparse
-import pickle
 import sys
-import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -63,14 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=2)
     a = ap.parse_args(argv)
     pages = B.load_pages()
-    if a.cache.exists():
-        data = pickle.loads(a.cache.read_bytes())
-    else:
-        t = time.time()
-        with ProcessPoolExecutor(a.jobs) as ex:
-            data = {d["key"]: d for d in ex.map(prepare, pages, chunksize=8)}
-        a.cache.write_bytes(pickle.dumps(data))
-        print(f"prepared {len(data)} pages in {time.time() - t:.0f} s", file=sys.stderr)
+    data = B.build(pages, a.cache, a.jobs, prepare)
     sc = B._scorer()
     probs, _ = B.cross_fit(data, pages)
     ths = {f: B.choose_thresholds([p for p in pages if p.fold != f], data, probs, sc) for f in range(5)}
