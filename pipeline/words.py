@@ -34,5 +34,10 @@ def count_words(text: str, spaced: int | None = None) -> int:
         return 0
     if not has_cjk(text):
         return len(text.split()) if spaced is None else spaced
+    return cjk_words(text)
+
+
+def cjk_words(text: str) -> int:
+    """count_words of a text has_cjk already found Chinese or Japanese in."""
     rest, chars = CJK.subn(" ", _CJK_MARKS.sub(" ", text))
     return chars + len(rest.split())

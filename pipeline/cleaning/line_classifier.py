@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Callable
 
 from cleancorpus.pipeline.cleaning.lineshape import CLAUSE_ENDS, ends_sentence
-from cleancorpus.pipeline.words import count_words, has_cjk
+from cleancorpus.pipeline.words import cjk_words, has_cjk
 
 # classes as one character each: a page's classes are a str, and the context steps find runs
 # and neighbours with regex and str.find at C speed instead of a Python step per line
@@ -81,7 +81,7 @@ def features(line: str, stops: frozenset[str]) -> LineFeatures:
     words = _WORD.findall(line.replace("_", " ") if "_" in line else line)  # \w holds "_", a word split
     # Chinese and Japanese characters are words each (a sentence of them is one \w run)
     k = len(words)
-    n = count_words(line) if not line.isascii() and has_cjk(line) else k
+    n = cjk_words(line) if has_cjk(line) else k
     link_chars = sum(len(m) for m in _URL.findall(line)) if _may_link(line) else 0
     caps = sum(map(str.isupper, [w[0] for w in words]))
     if stops:

@@ -5,7 +5,7 @@ position of the line, and these run on every line of every document.
 """
 from __future__ import annotations
 
-from cleancorpus.pipeline.words import count_words, has_cjk
+from cleancorpus.pipeline.words import cjk_words, has_cjk
 
 # the ideographic full stop and the full-width marks end sentences in Chinese and Japanese
 FULL_STOPS = ".!?。！？"
@@ -24,8 +24,8 @@ def word_count(p: str) -> int:
     it (normalized text separates words by single spaces, and counting them is five times
     faster than splitting a page); with them, each of their characters is a word, so that
     Japanese prose is prose-shaped."""
-    if not p.isascii() and has_cjk(p):
-        return count_words(p)
+    if has_cjk(p):
+        return cjk_words(p)
     if p.isprintable() and "  " not in p and p[:1] != " " and p[-1:] != " ":
         return p.count(" ") + 1 if p else 0  # no whitespace but single spaces between words
     return len(p.split())
