@@ -106,6 +106,10 @@ class Decisions(Sequence[Decision]):
         """The status names, as an object array."""
         return np.array(STATUSES, dtype=object)[self.status]
 
+    def having(self, *names: str) -> np.ndarray:
+        """Mask of the rows whose status is one of names (compared as codes, no names made)."""
+        return np.isin(self.status, [_CODE[name] for name in names])
+
     def __len__(self) -> int:
         return len(self.status)
 

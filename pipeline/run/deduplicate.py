@@ -397,7 +397,7 @@ def deduplicate_run(plan: RunPlan, shard_folders: list[str], map_fn: MapFn | Non
     # every document of the run goes into the index: kept ones as themselves, duplicates
     # pointing to their representative (their texts are kept in state/dedup_texts/); a record
     # sent again unchanged is there already
-    fresh = np.flatnonzero(d.statuses() != "unchanged")
+    fresh = np.flatnonzero(~d.having("unchanged"))
     _write_indexed(plan.run_dir / "indexed.parquet", fresh, result, run.hash64)
     if result.index_bands is not None:
         np.save(plan.run_dir / "bands.npy", result.index_bands[fresh])
@@ -406,7 +406,7 @@ def deduplicate_run(plan: RunPlan, shard_folders: list[str], map_fn: MapFn | Non
     growth = pa.Table.from_pylist([{"doc_id": k, "added": v} for k, v in sorted(result.index_growth.items())], schema=GROWTH)
     pq.write_table(growth, plan.run_dir / "growth.parquet")
     unchanged = n - len(fresh)
-    dups = int(np.isin(d.statuses(), ["exact_duplicate", "near_duplicate"]).sum())
+    dups = int(d.having("exact_duplicate", "near_duplicate").sum())
     return {"candidates": n, "kept": n - dups - unchanged, "duplicates": dups, "unchanged": unchanged,
             "pairs_checked": result.pairs_checked, "pairs_confirmed": result.pairs_confirmed, "index_size": index_size,
             "tasks": tasks}
@@ -444,7 +444,7 @@ def _write_indexed(path: Path, fresh: np.ndarray, result: DedupResult, hash64: n
             w.write_table(pa.table({
                 "doc_id": [result.doc_ids[i] for i in rows.tolist()], "hash64": pa.array(hash64[rows], pa.uint64()),
                 "cluster_size": pa.array(part.cluster_size, pa.int32()),
-                "rep": np.where(part.statuses() == "kept", None, part.cluster).tolist(),
+                "rep": np.where(part.having("kept"), None, part.cluster).tolist(),
             }, schema=INDEXED))
 
 
