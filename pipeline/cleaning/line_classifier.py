@@ -384,6 +384,9 @@ def classify_lines(lines: list[str], lang: str | None, params: ClassifierParams 
     return f0 + final[lo:hi] + f2, c0 + initial[lo:hi] + c2
 
 
+_KEPT_AT = re.compile(f"[^{BAD}]")
+
+
 def fallback(lines: list[str], lang: str | None, final: str, initial: str,
              params: ClassifierParams | None = None) -> str | None:
     """The final classes of the keep-all fallback, or None when it does not apply.
@@ -403,9 +406,14 @@ def fallback(lines: list[str], lang: str | None, final: str, initial: str,
     p = params or _DEFAULT_PARAMS
     if sum(map(len, lines)) < p.fallback_min_chars:
         return None
-    if GOOD in final and (p.fallback_words <= 0 or
-                          sum([word_count(s) for s, f in zip(lines, final) if f != BAD]) >= p.fallback_words):
-        return None
+    if GOOD in final:
+        if p.fallback_words <= 0:
+            return None
+        n = 0
+        for m in _KEPT_AT.finditer(final):  # the kept lines' words, until there are enough
+            n += word_count(lines[m.start()])
+            if n >= p.fallback_words:
+                return None
     cached = _FEATURE_CACHE.setdefault(lang, {}).get
     entries = [e if (e := cached(s)) is not None and e[4] is p else _line_entry(s, lang, p) for s in lines]
     menus = _menu_runs(initial, p)
