@@ -88,6 +88,11 @@ class CleanConfig(_Section):
         "gap's lines one and a half times (an article broken up by lists stays whole, and a cut copy keeps the same "
         "part); a block under 15% of the heaviest joins nothing, and a joined article loses its short lines that "
         "head no prose (labels, calls to action); off keeps one block"))
+    fallback_words: int = Field(30, ge=0, description=(
+        "flat text: when the line classifier keeps fewer words than this (a docs, listing or product page whose "
+        "content is short lines), or finds no prose at all, the text is kept but for the lines bad on their own "
+        "and the menu runs' lines of capitalised words only, or whole if that leaves fewer words (0: only when "
+        "it finds no prose)"))
     repeated_min_docs: int = Field(3, ge=1, description="corpus-learned boilerplate: a short line seen in at least this many documents of one source")
     repeated_max_words: int = Field(40, ge=1, description="lines of more words than this are never learned as boilerplate")
     straighten_quotes: bool = Field(False, description="curly quotes and apostrophes to ASCII (ftfy's uncurl_quotes); off keeps the text as published")

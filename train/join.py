@@ -32,7 +32,7 @@ import boilerplate as B  # noqa: E402
 from flatten import flatten_html  # noqa: E402
 
 from cleancorpus.pipeline.cleaning import cleaner as C  # noqa: E402
-from cleancorpus.pipeline.cleaning.line_classifier import BAD, GOOD, ClassifierParams, classify_lines  # noqa: E402
+from cleancorpus.pipeline.cleaning.line_classifier import BAD, ClassifierParams, classify_lines, fallback  # noqa: E402
 
 _CLEANER = None
 _SEEN: list = []
@@ -69,9 +69,8 @@ def text_of(d: dict, p: ClassifierParams) -> str:
     if d["call"] is None:
         return d["path"]
     lines, lang, cs, it = d["call"]
-    final, _ = classify_lines(lines, lang, p, cs, it)
-    if GOOD not in final and sum(map(len, lines)) >= 200:
-        return "\n\n".join(lines)
+    final, initial = classify_lines(lines, lang, p, cs, it)
+    final = fallback(lines, lang, final, initial, p) or final
     return "\n\n".join(s for s, f in zip(lines, final) if f != BAD)
 
 

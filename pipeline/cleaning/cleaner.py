@@ -12,7 +12,7 @@ from itertools import compress
 from urllib.parse import urlsplit
 
 from cleancorpus.pipeline.cleaning.language import detect_language
-from cleancorpus.pipeline.cleaning.line_classifier import BAD, GOOD, NAMES, ClassifierParams, classify_lines
+from cleancorpus.pipeline.cleaning.line_classifier import BAD, NAMES, ClassifierParams, classify_lines, fallback
 from cleancorpus.pipeline.cleaning.normalize import normalize_lines, unwrap_hard_wrapped
 from cleancorpus.pipeline.cleaning.rule_packs import RuleSet
 from cleancorpus.pipeline.config import Config
@@ -60,7 +60,7 @@ class Cleaner:
         self.rules = RuleSet.from_files(cfg.rule_pack_files(), cfg.clean.regex_timeout)
         c = cfg.clean  # one object for the run: the classifier caches its judgements under it
         self.params = ClassifierParams(main_gap=c.main_block_gap, list_run=c.list_run, item_share=c.item_share,
-                                       join_blocks=c.main_block_join)
+                                       join_blocks=c.main_block_join, fallback_words=c.fallback_words)
 
     def process(self, rec: RawRecord) -> CleanResult:
         try:
@@ -153,11 +153,16 @@ class Cleaner:
         comment_start = _after_marks(live, marks, _COMMENT_FURNITURE, lookback=3)
         # a timestamp line removed between two kept lines starts a new item: a teaser, a comment
         item_start = _after_marks(live, marks, _ITEM_FURNITURE)
-        final, initial = classify_lines([lines[i] for i in live], lang, self.params, comment_start, item_start)
-        if GOOD not in final and sum(len(lines[i]) for i in live) >= 200:
-            # nothing looked like prose to the classifier, yet there is text: a kind of page it
-            # does not know (score tables, poetry, an unknown script). Keep it rather than lose it.
-            return {i: "classifier.fallback_keep_all" for i in live}, lang
+        texts = [lines[i] for i in live]
+        final, initial = classify_lines(texts, lang, self.params, comment_start, item_start)
+        kept_all = fallback(texts, lang, final, initial, self.params)
+        if kept_all is not None:
+            # little or nothing looked like prose to the classifier, yet there is text: a kind of
+            # page it does not know (docs, listings, specs, score tables). Keep it but for its menus.
+            for k, (f, c) in enumerate(zip(kept_all, initial)):
+                if f == BAD:
+                    marks[live[k]] = _SIGNALS[c]
+            return {i: "classifier.fallback_keep_all" for i, f in zip(live, kept_all) if f != BAD}, lang
         for k, (f, c) in enumerate(zip(final, initial)):
             if f == BAD:
                 marks[live[k]] = _SIGNALS[c]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable
 
-from cleancorpus.pipeline.cleaning.lineshape import CLAUSE_ENDS, ends_sentence
+from cleancorpus.pipeline.cleaning.lineshape import CLAUSE_ENDS, ends_sentence, word_count
 from cleancorpus.pipeline.words import cjk_words, has_cjk
 
 # classes as one character each: a page's classes are a str, and the context steps find runs
@@ -122,6 +122,13 @@ class ClassifierParams:
     # a block under this share of the heaviest block's score joins nothing (a bio, a disclaimer, a promo)
     join_min_share: float = 0.15
     join_keep_labels: bool = False  # keep a joined article's short lines that head no prose (see classify_lines)
+    # the keep-all fallback (see fallback): also when the lines kept hold fewer words than this (0: only
+    # when no line is good), and what it leaves out of a menu run: lines with this share of capitalised words
+    fallback_words: int = 30
+    fallback_menu_caps: float = 1.0
+    fallback_drop_bad: bool = True  # the fallback leaves out lines bad on their own
+    fallback_whole: bool = True  # ... unless fewer than fallback_words words would be left: then it keeps all
+    fallback_min_chars: int = 200  # a text shorter than this gets no fallback
 
 
 def initial_class(f: LineFeatures, p: ClassifierParams) -> str:
@@ -375,3 +382,45 @@ def classify_lines(lines: list[str], lang: str | None, params: ClassifierParams 
 
     (f0, c0), (f2, c2) = outside(final[:lo], initial[:lo]), outside(final[hi:], initial[hi:])
     return f0 + final[lo:hi] + f2, c0 + initial[lo:hi] + c2
+
+
+_KEPT_AT = re.compile(f"[^{BAD}]")
+
+
+def fallback(lines: list[str], lang: str | None, final: str, initial: str,
+             params: ClassifierParams | None = None) -> str | None:
+    """The final classes of the keep-all fallback, or None when it does not apply.
+
+    It applies to a text of some length whose classifier verdict keeps no good line (score tables,
+    poetry, an unknown script) or keeps fewer than p.fallback_words words: a documentation,
+    listing, collection or product page is mostly short lines (parameters, specs, names and
+    prices, code) with a sentence or two of prose, and keeping those sentences alone left too
+    little to be kept at all (a `too_short` reject, and a copy of the page never found). The text
+    is then kept but for the lines bad on their own (link-dense; long with few stopwords) and the
+    lines of menu runs (4+ short lines) whose words are all capitalised ("Home", "Contact Us",
+    "Shop All Products"): a list of facts, code or parameters has small words and figures. When
+    that would leave fewer than p.fallback_words words (a catalogue of product names, a page of
+    category chips), the text is kept whole, as the fallback kept a text without prose before.
+    Chosen on four domain folds of the dev pages and measured on the fifth (train/fallback.py).
+    Call with classify_lines' result for the same lines, language and params."""
+    p = params or _DEFAULT_PARAMS
+    if sum(map(len, lines)) < p.fallback_min_chars:
+        return None
+    if GOOD in final:
+        if p.fallback_words <= 0:
+            return None
+        n = 0
+        for m in _KEPT_AT.finditer(final):  # the kept lines' words, until there are enough
+            n += word_count(lines[m.start()])
+            if n >= p.fallback_words:
+                return None
+    cached = _FEATURE_CACHE.setdefault(lang, {}).get
+    entries = [e if (e := cached(s)) is not None and e[4] is p else _line_entry(s, lang, p) for s in lines]
+    menus = _menu_runs(initial, p)
+    caps = p.fallback_menu_caps
+    drop_bad = p.fallback_drop_bad
+    out = "".join([BAD if (drop_bad and c == BAD) or (m == BAD and c == SHORT and e[0].caps_ratio >= caps) else GOOD
+                   for c, m, e in zip(initial, menus, entries)])
+    if p.fallback_whole and BAD in out and sum([word_count(s) for s, f in zip(lines, out) if f != BAD]) < max(p.fallback_words, 1):
+        return GOOD * len(lines)  # what is left of it would be too little to keep: keep it whole, as it was
+    return out

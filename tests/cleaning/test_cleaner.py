@@ -1,6 +1,8 @@
 """Cleaning on pages nobody wrote a rule for: learned boilerplate, classifier, rule engine safety."""
 from __future__ import annotations
 
+import pytest
+
 from conftest import ROOT, SEEDS, read, run_local
 
 FOOTER = "The Harbour Gazette is an independent local paper run by volunteers since 1987"
@@ -384,3 +386,40 @@ def test_chinese_and_japanese_sentences_end_in_full_width_stops():
              "しかし、改造を加えて販売した場合は、侵害と判断される場合があります。"]
     kept = _clean_flat("\n".join(menu + prose + menu))
     assert all(p in kept for p in prose) and not any(m in kept for m in menu)
+
+
+_WCXB = ROOT.parent / "shared" / "bench" / "extraction" / "wcxb-dev" / "truth"
+
+
+@pytest.mark.skipif(not _WCXB.exists(), reason="WCXB dev truth texts not here (../shared)")
+@pytest.mark.parametrize("page", ["4627", "0666", "4035"])
+def test_a_page_of_short_lines_keeps_its_content_and_drops_its_menus(page):
+    """Real WCXB dev pages whose text is short lines with a sentence or two of prose (a trail listing:
+    "Length: 5 miles", "Trail Steward(s): ..."; Python's itertools docs: signatures, code and
+    parameters; a monitor-arm collection: specs and prices), flat, between a menu and a footer. The
+    classifier keeps the prose and takes the rest for menus: under 30 words, a too_short reject
+    (issue #15). The fallback keeps the text but for its menus' capitalised lines."""
+    from cleancorpus.pipeline.words import count_words
+
+    truth = (_WCXB / f"{page}.txt").read_text(encoding="utf-8", errors="replace")
+    flat = "\n".join(_MENU + [s for s in truth.splitlines() if s.strip()] + _FOOTER)
+    kept = _clean_flat(flat)
+    words = count_words(" ".join(kept))
+    assert words >= 30 and words >= 0.5 * count_words(truth)
+    # menu lines of capitalised words go; one with a small word ("About us") is kept along (a limit of the rule)
+    assert not any(m in kept for m in _MENU + ["Contact", "Careers", "Privacy"])
+    before = _clean_flat(flat, {"CLEANCORPUS_CLEAN__FALLBACK_WORDS": "0"})  # the fallback only for a text with no prose
+    assert count_words(" ".join(before)) < 30
+
+
+@pytest.mark.skipif(not _WCXB.exists(), reason="WCXB dev truth texts not here (../shared)")
+def test_a_catalogue_of_capitalised_names_is_kept_whole_rather_than_cut_to_its_prices():
+    """A real WCXB dev collection page (product names and prices, 36 words, no prose): without its
+    capitalised lines it would be prices alone, 13 words, a too_short reject; it is kept whole
+    instead, as the fallback kept a text without prose before (menus too: nothing tells them apart)."""
+    truth = (_WCXB / "4762.txt").read_text(encoding="utf-8", errors="replace")
+    lines = [s for s in truth.splitlines() if s.strip()]
+    kept = _clean_flat("\n".join(_MENU + lines + _FOOTER))
+    assert all(s in kept for s in lines)
+    pruned = _clean_flat("\n".join(_MENU + lines + _FOOTER), {"CLEANCORPUS_CLEAN__FALLBACK_WORDS": "0"})
+    assert "Glossier You Duo" not in pruned and "€88" in pruned
