@@ -5,10 +5,11 @@ line a rule removes carries "pack.rule" into the `removed` column. Patterns run 
 `regex` module's timeout so a catastrophic pattern costs a skipped match, not a hung run.
 
 Asking ~50 backtracking patterns about every line costs ~7 ms per page of new text, more than
-everything else in the plain-text path together. So all patterns are first asked at once by an
-RE2 set (one linear-time automaton): each pattern is widened into one RE2 accepts (word
-boundaries and lookarounds dropped, \\w and \\d made Unicode), so the set can only say "maybe",
-never miss a line; the few lines it names are then checked by the exact `regex` patterns.
+everything else in the plain-text path together. So all patterns are first asked at once by
+RE2 sets (linear-time automata; the alternatives anchored at the line's start in one, the rest
+in another: Prefilter): each pattern is widened into one RE2 accepts (word boundaries and
+lookarounds dropped, \\w and \\d made Unicode), so the sets can only say "maybe", never miss a
+line; the few lines they name are then checked by the exact `regex` patterns.
 """
 from __future__ import annotations
 
