@@ -5,10 +5,11 @@ line a rule removes carries "pack.rule" into the `removed` column. Patterns run 
 `regex` module's timeout so a catastrophic pattern costs a skipped match, not a hung run.
 
 Asking ~50 backtracking patterns about every line costs ~7 ms per page of new text, more than
-everything else in the plain-text path together. So all patterns are first asked at once by an
-RE2 set (one linear-time automaton): each pattern is widened into one RE2 accepts (word
-boundaries and lookarounds dropped, \\w and \\d made Unicode), so the set can only say "maybe",
-never miss a line; the few lines it names are then checked by the exact `regex` patterns.
+everything else in the plain-text path together. So all patterns are first asked at once by
+RE2 sets (linear-time automata; the alternatives anchored at the line's start in one, the rest
+in another: Prefilter): each pattern is widened into one RE2 accepts (word boundaries and
+lookarounds dropped, \\w and \\d made Unicode), so the sets can only say "maybe", never miss a
+line; the few lines they name are then checked by the exact `regex` patterns.
 """
 from __future__ import annotations
 
@@ -107,12 +108,77 @@ def _group_end(pattern: str, start: int) -> int:
     raise RuleError(f"unbalanced group in pattern: {pattern[start:start + 40]}")
 
 
+def split_alternatives(pattern: str) -> list[str] | None:
+    """The top-level alternatives of an RE2 pattern: it matches a string where one of them does.
+    None where this reading would not be sure of them.
+
+    A pattern with an inline flag group, \\Q quoting or a POSIX class is kept whole: a flag set
+    before a `|` reaches the alternatives after it, a quoted `|` is a literal, and `[[:alpha:]|]`
+    would end its class early here."""
+    if "[:" in pattern:
+        return None
+    out: list[str] = []
+    depth, start, i, in_class = 0, 0, 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            if pattern[i + 1:i + 2] == "Q":
+                return None
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            j = i + 1 + (pattern[i + 1:i + 2] == "^")
+            i = j + (pattern[j:j + 1] == "]")  # a leading ] is a literal
+            continue
+        elif c == "(":
+            if pattern.startswith("(?", i) and not pattern.startswith("(?:", i):
+                return None
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            out.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    out.append(pattern[start:])
+    return out
+
+
+def _alternatives(wide: str, opts: re2.Options) -> list[tuple[str, bool]]:
+    """A widened pattern's alternatives, each with whether it is anchored at the start (begins
+    with ^); the whole pattern, searched for, where it cannot be split surely."""
+    alts = split_alternatives(wide)
+    try:
+        for alt in alts or ():
+            re2.compile(alt, opts)
+    except re2.error:
+        alts = None
+    if alts is None:
+        return [(wide, False)]
+    return [(alt, alt.startswith("^")) for alt in alts]
+
+
 @dataclass(frozen=True)
 class Prefilter:
-    """Which rules may match a line, from one pass of an RE2 set over it."""
+    """Which rules may match a line, from RE2 sets over it.
 
-    rules_set: re2.Set | None
-    set_index: tuple[int, ...]  # RE2 set index -> rule index
+    Each widened pattern is split into its top-level alternatives. Those that start with `^` go to
+    a set anchored at the line's start, the others to a search set. In one search set every
+    `^...` alternative would be carried as threads begun at every position of the line beside the
+    unanchored ones, and with the `.*` of many patterns the automaton's states multiply: on text it
+    has not seen it keeps building states and its cache (max_mem) keeps filling and starting over.
+    Anchored, those alternatives only follow the threads begun at position 0, which die within a
+    few characters on most lines. A rule is a candidate when any of its alternatives matches,
+    exactly as when its whole pattern is asked.
+    """
+
+    starts: re2.Set | None  # alternatives that begin with ^, matched at the line's start
+    anywhere: re2.Set | None  # the other alternatives, searched for
+    start_rule: tuple[int, ...]  # index in `starts` -> rule index
+    anywhere_rule: tuple[int, ...]  # index in `anywhere` -> rule index
     always: tuple[int, ...]  # rules RE2 cannot express: checked on every line
 
     @classmethod
@@ -120,8 +186,9 @@ class Prefilter:
         opts = re2.Options()
         opts.case_sensitive = False
         opts.max_mem = 32 << 20  # the automaton's cache; 32 MB is as fast as 256 MB on 520k lines
-        rules_set = re2.Set.SearchSet(opts)
-        set_index: list[int] = []
+        starts, anywhere = re2.Set.MatchSet(opts), re2.Set.SearchSet(opts)
+        start_rule: list[int] = []
+        anywhere_rule: list[int] = []
         always: list[int] = []
         for k, rule in enumerate(rules):
             try:
@@ -130,21 +197,31 @@ class Prefilter:
             except (re2.error, RuleError):
                 always.append(k)
                 continue
-            if rules_set.Add(wide) != len(set_index):
-                raise RuleError("RE2 set numbering out of step")
-            set_index.append(k)
-        if set_index:
-            try:
-                rules_set.Compile()
-            except re2.error:  # too big for RE2: every rule is checked on every line
-                return cls(None, (), tuple(range(len(rules))))
-        return cls(rules_set if set_index else None, tuple(set_index), tuple(always))
+            for alt, anchored in _alternatives(wide, opts):
+                into, numbers = (starts, start_rule) if anchored else (anywhere, anywhere_rule)
+                if into.Add(alt) != len(numbers):
+                    raise RuleError("RE2 set numbering out of step")
+                numbers.append(k)
+        try:
+            for s, numbers in ((starts, start_rule), (anywhere, anywhere_rule)):
+                if numbers:
+                    s.Compile()
+        except re2.error:  # too big for RE2: every rule is checked on every line
+            return cls(None, None, (), (), tuple(range(len(rules))))
+        return cls(starts if start_rule else None, anywhere if anywhere_rule else None, tuple(start_rule),
+                   tuple(anywhere_rule), tuple(always))
 
     def candidates(self, line: str) -> list[int]:
-        found = (self.rules_set.Match(line) or []) if self.rules_set is not None else []
-        if not found:
+        """The rules that may match, in rule order (each once)."""
+        data = line.encode("utf-8")  # once for both sets (google-re2 encodes a str on every call)
+        first = self.starts.Match(data) if self.starts is not None else None
+        other = self.anywhere.Match(data) if self.anywhere is not None else None
+        if not first and not other:
             return list(self.always)
-        return sorted([self.set_index[i] for i in found] + list(self.always))
+        found = {self.start_rule[i] for i in first or ()}
+        found.update(self.anywhere_rule[i] for i in other or ())
+        found.update(self.always)
+        return sorted(found)
 
 
 @dataclass(frozen=True)

@@ -180,8 +180,8 @@ def test_re2_prefilter_never_misses_a_rule_hit():
     lines = {normalize_line(s) for f in sorted(SEEDS.glob("00*.txt")) + sorted((ROOT / "data" / "sample").glob("*"))
              for s in normalize_text(f.read_bytes().decode("utf-8", "replace")).split("\n") if s.strip()}
     lines |= {"Publicité", "PARTAGER SUR FACEBOOK", "Síguenos en Twitter", "Foto: Jörg Müller/dpa", "© 2024 Zeitung"}
-    assert rules._prefilter.rules_set is not None and not rules._prefilter.always
-    assert rules._header_prefilter.rules_set is not None and not rules._header_prefilter.always
+    for prefilter in (rules._prefilter, rules._header_prefilter):
+        assert prefilter.starts is not None and prefilter.anywhere is not None and not prefilter.always
     hits = head_hits = 0
     for line in lines:
         for variant in (line, line.lower(), line.upper()):
@@ -195,6 +195,40 @@ def test_re2_prefilter_never_misses_a_rule_hit():
             assert rules.header_hits(variant) == head, variant
             head_hits += bool(head)
     assert hits > 50 and head_hits > 10  # the lines hold boilerplate, so the comparison means something
+
+
+def test_re2_split_sets_name_the_rules_one_set_names():
+    """The prefilter's two sets (alternatives anchored at the start, the rest searched for) name
+    the same candidates a single search set of the whole widened patterns names, line by line."""
+    import re2
+
+    from cleancorpus.pipeline.cleaning.normalize import normalize_line, normalize_text
+    from cleancorpus.pipeline.cleaning.rule_packs import RuleSet, split_alternatives, widen_for_re2
+    from cleancorpus.pipeline.config import load_config
+
+    assert split_alternatives(r"^a|b(c|^d)|[|^]e|\|f") == ["^a", "b(c|^d)", "[|^]e", r"\|f"]
+    assert split_alternatives(r"[]|]x|^y") == ["[]|]x", "^y"]
+    assert split_alternatives(r"(?i)^a|b") is None and split_alternatives(r"[[:alpha:]|]") is None
+    assert split_alternatives(r"\Qa|b\E") is None and split_alternatives(r"(?:^a)|b") == ["(?:^a)", "b"]
+    cfg = load_config(None)
+    rules = RuleSet.load(cfg.resolve(cfg.clean.rules_dir), cfg.clean.rule_packs, 1.0)
+    lines = {normalize_line(s) for f in sorted(SEEDS.glob("00*.txt")) + sorted((ROOT / "data" / "sample").glob("*"))
+             for s in normalize_text(f.read_bytes().decode("utf-8", "replace")).split("\n") if s.strip()}
+    lines |= {"Read more", "Advertisement", "Share this article", "© 2024 Zeitung", "PARTAGER SUR FACEBOOK"}
+    for group, prefilter in ((rules.body_rules, rules._prefilter), (rules.header_rules, rules._header_prefilter)):
+        opts = re2.Options()
+        opts.case_sensitive = False
+        whole = re2.Set.SearchSet(opts)
+        for r in group:
+            whole.Add(widen_for_re2(r.pattern.pattern))
+        whole.Compile()
+        named = 0
+        for line in lines:
+            for variant in (line, line.lower(), line.upper()):
+                expected = sorted(whole.Match(variant) or [])
+                assert prefilter.candidates(variant) == expected, variant
+                named += bool(expected)
+        assert named > 10
 
 
 def test_re2_widening_and_rules_re2_cannot_express(tmp_path):
