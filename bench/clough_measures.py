@@ -3,7 +3,7 @@
 light revisions (joined with their Wikipedia source) from its independent answers?
 
     .venv/bin/python bench/dedup_quality.py --only clough --keep /tmp/clough
-    .venv/bin/python bench/clough_measures.py /tmp/clough [--json FILE]
+    .venv/bin/python bench/clough_measures.py /tmp/clough [--web] [--json FILE]
 
 Texts: "raw" is what the user gave (clough.jsonl), "clean" the pipeline's cleaned text of the
 same document (the `[dedup] enabled = false` run the quality bench keeps: every document, with
@@ -20,12 +20,15 @@ Measures of x against y (directional: how much of x is in y):
            its word types (U) / >= 50% of its word 2-grams (B)
 
 Pairs: "copy" = each cut/light answer with its task's source (38); "non" = each independent
-answer with every other document of its task (19 others: 4 per task... every answer and the
-source), both ways round, since dedup may drop either. A pair's score is the larger direction
-(either document could be the one dropped): the measure a symmetric rule would see. For each
-measure: the highest non score, and the cut+light pairs above it (recall at 0 independent merges);
-then leave-one-task-out: the threshold just above the highest non score of 4 tasks, applied to
-the 5th (copies joined / independent answers merged in the held-out task).
+answer with every other document of its task (the source and the 19 other answers), both ways
+round, since dedup may drop either. A pair's score is the larger direction (either document could
+be the one dropped): the measure a symmetric rule would see. For each measure: the highest non
+score, and the cut+light pairs above it (recall at 0 independent merges); then leave-one-task-out:
+the threshold just above the highest non score of 4 tasks, applied to the 5th (copies joined /
+independent answers merged in the held-out task); then every OR of 1-3 measures the same way, the
+sentence alignment's threshold window, and its match parameters (n-grams of 1 or 2 words, a share
+of 0.5-0.9 of them in one sentence): is 0.7 of words a lucky choice? With --web, different pages
+of the extraction sets scored on all of these against their Clough bars (web_check).
 Also: what cleaning removed from each document (is the compared text what the user gave?).
 """
 from __future__ import annotations
@@ -129,6 +132,7 @@ def sent_share(sx: list[list[str]], sy: list[list[str]], n: int, th: float) -> f
     return hit / len(sx)
 
 
+SENT_VARIANTS = [(n, share) for n in (1, 2) for share in (0.5, 0.6, 0.7, 0.8, 0.9)]
 MEASURES = ["uni", "bi", "tri", "lcs", "gst3", "gst5", "gst8", "sentU", "sentB"]
 
 
@@ -161,7 +165,7 @@ def prepare(text: str, variants) -> dict:
     return {"w": w, "uni": set(w), "bi": ngrams(w, 2), "tri": ngrams(w, 3), "s": sentences(text, variants)}
 
 
-def web_check(bar: dict[str, float], variants) -> None:
+def web_check(bar: dict[str, float], sent_bars: dict, variants) -> None:
     """Different pages of the extraction sets (truth bodies, another site, sharing >= 3 word
     4-grams that at most 50 pages hold, true 3-gram containment < 0.4: what dedup_wcxb.py counts
     as a false merge): which reach the raw-text Clough bar (the highest independent pair) of a
@@ -190,8 +194,14 @@ def web_check(bar: dict[str, float], variants) -> None:
             for m in MEASURES:
                 if max(sc[m]) > bar[m]:
                     over[m].append((round(max(sc[m]), 3), p[0][:10], p[1][:10]))
+        for p in pairs:
+            for (n, share), b in sent_bars.items():
+                sa, sb = prep[p[0]]["s"], prep[p[1]]["s"]
+                v = max(sent_share(sa, sb, n, share), sent_share(sb, sa, n, share))
+                if v > b:
+                    over[f"sent {n}-gram {share}"].append((round(v, 3), p[0][:10], p[1][:10]))
         print(f"  {name}: {len(texts)} pages, {len(pairs)} cross-site pairs of different pages sharing text")
-        for m in MEASURES:
+        for m in MEASURES + [f"sent {n}-gram {share}" for n, share in sent_bars]:
             top = sorted(over[m], reverse=True)[:3]
             print(f"    {m:6} {len(over[m]):4} pairs above the bar  {top}")
 
@@ -318,6 +328,26 @@ def main(argv: list[str] | None = None) -> int:
                 merged = {x for p in nons if sc[p] >= th for x in p if cat[x] == "non"}
                 cells.append(f"{th}: {sum(sc[p] >= th for p in copies)} / {len(merged)}")
             print(f"  {kind:5} {m}: " + "  ".join(cells))
+    # the sentence alignment's own parameters: does another match rule separate them?
+    print("\n== sentence alignment by match rule (n-gram, share in one sentence): bar = highest non pair, "
+          "cut+light above it /38, held out (choose on 4 tasks) joined / independent merged")
+    variant_bars: dict = {}
+    for kind in ("raw", "clean"):
+        sents = {i: sentences(t, variants) for i, t in texts[kind].items()}
+        for n, share in SENT_VARIANTS:
+            def sc(p, n=n, share=share):
+                return max(sent_share(sents[p[0]], sents[p[1]], n, share), sent_share(sents[p[1]], sents[p[0]], n, share))
+            cs, ns = {p: sc(p) for p in copies}, {p: sc(p) for p in nons}
+            bar = max(ns.values())
+            held_j = held_n = 0
+            for u in tasks:
+                b = max(v for p, v in ns.items() if task[p[0]] != u)
+                held_j += sum(v > b for p, v in cs.items() if task[p[0]] == u)
+                held_n += len({x for p, v in ns.items() if task[p[0]] == u and v > b for x in p if cat[x] == "non"})
+            if kind == "raw":
+                variant_bars[(n, share)] = bar
+            print(f"  {kind:5} {n}-gram {share}: bar {bar:.3f}  {sum(v > bar for v in cs.values())}/38  "
+                  f"held out {held_j}/38, {held_n} merged")
     # copies that no measure joins on raw text: what are they?
     print("\n== cut/light answers below the highest non pair on every raw measure")
     for p in copies:
@@ -325,7 +355,7 @@ def main(argv: list[str] | None = None) -> int:
         if all(max(s[m]) <= results["raw"][m]["non_max"] for m in MEASURES):
             print(f"  {p[0]:12} {cat[p[0]]:5} " + " ".join(f"{m} {s[m][0]:.2f}" for m in MEASURES))
     if a.web:
-        web_check({m: results["raw"][m]["non_max"] for m in MEASURES}, variants)
+        web_check({m: results["raw"][m]["non_max"] for m in MEASURES}, variant_bars, variants)
     if a.json:
         a.json.write_text(json.dumps({"results": results, "pairs": dump}, indent=1, default=str))
     return 0
