@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 
 import ftfy
 import re2
@@ -153,14 +153,19 @@ def unwrap_hard_wrapped(lines: list[str]) -> list[str]:
     Plain text from mail archives, essays and some scrapers wraps prose at ~70 characters;
     judged line by line every piece of it looks like a short menu item. A text counts as
     wrapped when most lines are close to one width and end mid-sentence; a line clearly
-    shorter than that width ends its paragraph. Lines come as normalize_lines gives them.
+    shorter than that width ends its paragraph. A wrapped text may hold a few lines the wrapping
+    left whole (a formula, a link, a paragraph pasted in): one such line in twenty does not stop
+    the unwrapping, and each stays a paragraph of its own. Lines come as normalize_lines gives them.
     """
     live = [s for s in lines if s]
     if len(live) < 6:
         return lines
     lengths = sorted(map(len, live))
     width = lengths[int(len(lengths) * 0.9) - 1]
-    if not 40 <= width <= 130 or lengths[-1] > 1.5 * width:
+    if not 40 <= width <= 130:
+        return lines
+    long_lines = len(lengths) - bisect_right(lengths, 1.5 * width)
+    if long_lines > max(1, len(live) // 20):
         return lines
     wide = len(lengths) - bisect_left(lengths, 0.7 * width)  # lines close to the width
     if wide / len(live) < 0.6:
@@ -177,8 +182,11 @@ def unwrap_hard_wrapped(lines: list[str]) -> list[str]:
                 buf = []
             out.append("")
             continue
+        if len(s) > 1.5 * width and buf:  # a line left whole is not the tail of the lines above
+            out.append(" ".join(buf))
+            buf = []
         buf.append(s)
-        if len(s) < 0.7 * width:
+        if len(s) < 0.7 * width or len(s) > 1.5 * width:
             out.append(" ".join(buf))
             buf = []
     if buf:

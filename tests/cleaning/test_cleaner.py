@@ -284,6 +284,16 @@ def test_hard_wrapped_prose_is_joined_back_into_paragraphs():
     # text that is not wrapped (one paragraph a line) is left as it is
     lines = normalize_lines("\n".join(paras))
     assert unwrap_hard_wrapped(lines) == lines
+    # one paragraph the wrapping left whole (a Clough answer pasted so, a formula, a link) does
+    # not stop the unwrapping, and stays its own paragraph even with no blank line around it
+    for at in (0, 2, 5):
+        mixed = [textwrap.fill(p, 72) if i != at else p for i, p in enumerate(paras)]
+        assert max(map(len, mixed)) > 1.5 * 72
+        assert [s for s in unwrap_hard_wrapped(normalize_lines("\n\n".join(mixed))) if s] == paras, at
+        assert paras[at] in unwrap_hard_wrapped(normalize_lines("\n".join(mixed))), at
+    # two such paragraphs in so short a text: not taken for a wrapped text
+    two = "\n\n".join(textwrap.fill(p, 72) if i > 1 else p for i, p in enumerate(paras))
+    assert unwrap_hard_wrapped(normalize_lines(two)) == normalize_lines(two)
 
 
 def test_word_count_shortcut_agrees_with_split():
