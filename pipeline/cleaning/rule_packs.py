@@ -86,25 +86,36 @@ def widen_for_re2(pattern: str) -> str:
     return "".join(out)
 
 
-def _group_end(pattern: str, start: int) -> int:
-    """Index just past the group opening at `start`."""
-    depth, i, in_class = 0, start, False
+def _structure(pattern: str, start: int = 0) -> Iterator[tuple[int, str]]:
+    """Index and character of each character of `pattern` from `start` on that stands outside an
+    escape and a character class: the ones that make its groups and alternatives."""
+    i = start
     while i < len(pattern):
         c = pattern[i]
         if c == "\\":
             i += 2
             continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-        elif c == "(":
+        if c == "[":
+            i += 1 + (pattern[i + 1:i + 2] == "^")
+            i += pattern[i:i + 1] == "]"  # a leading ] is a literal
+            while i < len(pattern) and pattern[i] != "]":
+                i += 2 if pattern[i] == "\\" else 1
+            i += 1
+            continue
+        yield i, c
+        i += 1
+
+
+def _group_end(pattern: str, start: int) -> int:
+    """Index just past the group opening at `start`."""
+    depth = 0
+    for i, c in _structure(pattern, start):
+        if c == "(":
             depth += 1
         elif c == ")":
             depth -= 1
             if depth == 0:
                 return i + 1
-        i += 1
     raise RuleError(f"unbalanced group in pattern: {pattern[start:start + 40]}")
 
 
@@ -115,25 +126,12 @@ def split_alternatives(pattern: str) -> list[str] | None:
     A pattern with an inline flag group, \\Q quoting or a POSIX class is kept whole: a flag set
     before a `|` reaches the alternatives after it, a quoted `|` is a literal, and `[[:alpha:]|]`
     would end its class early here."""
-    if "[:" in pattern:
+    if "[:" in pattern or "\\Q" in pattern:
         return None
     out: list[str] = []
-    depth, start, i, in_class = 0, 0, 0, False
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\":
-            if pattern[i + 1:i + 2] == "Q":
-                return None
-            i += 2
-            continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-            j = i + 1 + (pattern[i + 1:i + 2] == "^")
-            i = j + (pattern[j:j + 1] == "]")  # a leading ] is a literal
-            continue
-        elif c == "(":
+    depth, start = 0, 0
+    for i, c in _structure(pattern):
+        if c == "(":
             if pattern.startswith("(?", i) and not pattern.startswith("(?:", i):
                 return None
             depth += 1
@@ -142,7 +140,6 @@ def split_alternatives(pattern: str) -> list[str] | None:
         elif c == "|" and depth == 0:
             out.append(pattern[start:i])
             start = i + 1
-        i += 1
     out.append(pattern[start:])
     return out
 
