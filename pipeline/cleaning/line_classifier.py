@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Callable
 
 from cleancorpus.pipeline.cleaning.lineshape import CLAUSE_ENDS, ends_sentence, word_count
+from cleancorpus.pipeline.extraction.dates import has_digit
 from cleancorpus.pipeline.words import cjk_words, has_cjk
 
 # classes as one character each: a page's classes are a str, and the context steps find runs
@@ -77,6 +78,12 @@ def _line_entry(line: str, lang: str | None, p: "ClassifierParams") -> _Entry:
     return e
 
 
+def _entries(lines: list[str], lang: str | None, p: "ClassifierParams") -> list[_Entry]:
+    """Each line's entry, from the cache when it was judged under p."""
+    cached = _FEATURE_CACHE.setdefault(lang, {}).get  # a hit without a call: most lines of a run are repeats
+    return [e if (e := cached(s)) is not None and e[4] is p else _line_entry(s, lang, p) for s in lines]
+
+
 def features(line: str, stops: frozenset[str]) -> LineFeatures:
     words = _WORD.findall(line.replace("_", " ") if "_" in line else line)  # \w holds "_", a word split
     # Chinese and Japanese characters are words each (a sentence of them is one \w run)
@@ -91,7 +98,7 @@ def features(line: str, stops: frozenset[str]) -> LineFeatures:
     return LineFeatures(
         chars=len(line), words=n, stop_density=density,
         link_density=link_chars / max(len(line), 1), sentence_end=ends_sentence(line, CLAUSE_ENDS),
-        caps_ratio=caps / k if k else 0.0, digits=any(map(str.isdigit, line)),
+        caps_ratio=caps / k if k else 0.0, digits=has_digit(line),
     )
 
 
@@ -359,8 +366,7 @@ def classify_lines(lines: list[str], lang: str | None, params: ClassifierParams 
     for a whole run: the per-line cache holds judgements made under one.
     """
     p = params or _DEFAULT_PARAMS
-    cached = _FEATURE_CACHE.setdefault(lang, {}).get  # a hit without a call: most lines of a run are repeats
-    entries = [e if (e := cached(s)) is not None and e[4] is p else _line_entry(s, lang, p) for s in lines]
+    entries = _entries(lines, lang, p)
     initial = "".join([e[1] for e in entries])
     final = smooth(initial, entries, p)
     joined: list[int] = []
@@ -414,8 +420,7 @@ def fallback(lines: list[str], lang: str | None, final: str, initial: str,
             n += word_count(lines[m.start()])
             if n >= p.fallback_words:
                 return None
-    cached = _FEATURE_CACHE.setdefault(lang, {}).get
-    entries = [e if (e := cached(s)) is not None and e[4] is p else _line_entry(s, lang, p) for s in lines]
+    entries = _entries(lines, lang, p)
     menus = _menu_runs(initial, p)
     caps = p.fallback_menu_caps
     drop_bad = p.fallback_drop_bad
