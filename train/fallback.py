@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import boilerplate as B  # noqa: E402
 import join as J  # noqa: E402
 
+from cleancorpus.pipeline.cleaning.cleaner import classifier_params  # noqa: E402
 from cleancorpus.pipeline.cleaning.line_classifier import BAD, GOOD, ClassifierParams, classify_lines  # noqa: E402
 from cleancorpus.pipeline.config import load_config  # noqa: E402
 
@@ -57,8 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     data = B.build(pages, a.cache, a.jobs, J.prepare)
     sc = B._scorer()
     c = load_config().clean
-    base = ClassifierParams(main_gap=c.main_block_gap, list_run=c.list_run, item_share=c.item_share,
-                            join_blocks=c.main_block_join)
+    base = classifier_params(c)  # the grid sets the fallback's own parameters
     systems = {"today": {k: today(d, base) for k, d in data.items()}}
     for w, caps, bad, whole in GRID:
         q = replace(base, fallback_words=w, fallback_menu_caps=caps, fallback_drop_bad=bad, fallback_whole=whole)

@@ -15,7 +15,7 @@ from cleancorpus.pipeline.cleaning.language import detect_language
 from cleancorpus.pipeline.cleaning.line_classifier import BAD, NAMES, ClassifierParams, classify_lines, fallback
 from cleancorpus.pipeline.cleaning.normalize import normalize_lines, unwrap_hard_wrapped
 from cleancorpus.pipeline.cleaning.rule_packs import RuleSet
-from cleancorpus.pipeline.config import Config
+from cleancorpus.pipeline.config import CleanConfig, Config
 from cleancorpus.pipeline.extraction.dates import to_utc
 from cleancorpus.pipeline.extraction.html import ExtractionTimeout, extract_html
 from cleancorpus.pipeline.extraction.text_header import clean_title, parse_header
@@ -51,6 +51,12 @@ def record_reject(rec: RawRecord, stage: str, reason: str, detail: str, title: s
                   reason=reason, detail=detail, title=title or rec.meta.title, url=rec.meta.url)
 
 
+def classifier_params(c: CleanConfig) -> ClassifierParams:
+    """The line classifier's parameters that the [clean] config sets."""
+    return ClassifierParams(main_gap=c.main_block_gap, list_run=c.list_run, item_share=c.item_share,
+                            join_blocks=c.main_block_join, fallback_words=c.fallback_words)
+
+
 class Cleaner:
     """Holds the compiled rules so a shard compiles them once, not once per document."""
 
@@ -58,9 +64,7 @@ class Cleaner:
         self.cfg = cfg
         self.trace = trace  # keep every line's verdict, for `cleancorpus explain`
         self.rules = RuleSet.from_files(cfg.rule_pack_files(), cfg.clean.regex_timeout)
-        c = cfg.clean  # one object for the run: the classifier caches its judgements under it
-        self.params = ClassifierParams(main_gap=c.main_block_gap, list_run=c.list_run, item_share=c.item_share,
-                                       join_blocks=c.main_block_join, fallback_words=c.fallback_words)
+        self.params = classifier_params(cfg.clean)  # one object for the run: the classifier caches under it
 
     def process(self, rec: RawRecord) -> CleanResult:
         try:
@@ -156,16 +160,14 @@ class Cleaner:
         texts = [lines[i] for i in live]
         final, initial = classify_lines(texts, lang, self.params, comment_start, item_start)
         kept_all = fallback(texts, lang, final, initial, self.params)
-        if kept_all is not None:
-            # little or nothing looked like prose to the classifier, yet there is text: a kind of
-            # page it does not know (docs, listings, specs, score tables). Keep it but for its menus.
-            for k, (f, c) in enumerate(zip(kept_all, initial)):
-                if f == BAD:
-                    marks[live[k]] = _SIGNALS[c]
-            return {i: "classifier.fallback_keep_all" for i, f in zip(live, kept_all) if f != BAD}, lang
-        for k, (f, c) in enumerate(zip(final, initial)):
+        # little or nothing looked like prose to the classifier, yet there is text: a kind of
+        # page it does not know (docs, listings, specs, score tables). Keep it but for its menus.
+        verdict = final if kept_all is None else kept_all
+        for k, (f, c) in enumerate(zip(verdict, initial)):
             if f == BAD:
                 marks[live[k]] = _SIGNALS[c]
+        if kept_all is not None:
+            return {i: "classifier.fallback_keep_all" for i, f in zip(live, kept_all) if f != BAD}, lang
         # the kept lines' verdicts are for `cleancorpus explain` only
         verdicts = {i: _SIGNALS[c] for i, f, c in zip(live, final, initial) if f != BAD} if self.trace else {}
         return verdicts, lang
