@@ -164,7 +164,8 @@ def unwrap_hard_wrapped(lines: list[str]) -> list[str]:
     width = lengths[int(len(lengths) * 0.9) - 1]
     if not 40 <= width <= 130:
         return lines
-    long_lines = len(lengths) - bisect_right(lengths, 1.5 * width)
+    whole = 1.5 * width  # a line longer than this was left whole by the wrapping
+    long_lines = len(lengths) - bisect_right(lengths, whole)
     if long_lines > max(1, len(live) // 20):
         return lines
     wide = len(lengths) - bisect_left(lengths, 0.7 * width)  # lines close to the width
@@ -182,11 +183,11 @@ def unwrap_hard_wrapped(lines: list[str]) -> list[str]:
                 buf = []
             out.append("")
             continue
-        if len(s) > 1.5 * width and buf:  # a line left whole is not the tail of the lines above
+        if len(s) > whole and buf:  # a line left whole is not the tail of the lines above
             out.append(" ".join(buf))
             buf = []
         buf.append(s)
-        if len(s) < 0.7 * width or len(s) > 1.5 * width:
+        if len(s) < 0.7 * width or len(s) > whole:
             out.append(" ".join(buf))
             buf = []
     if buf:
