@@ -63,23 +63,12 @@ def main(argv: list[str] | None = None) -> int:
     for w, caps, bad, whole in GRID:
         q = replace(base, fallback_words=w, fallback_menu_caps=caps, fallback_drop_bad=bad, fallback_whole=whole)
         systems[(w, caps, bad, whole)] = {k: J.text_of(d, q) for k, d in data.items()}
-    rows = {}
-    for name, texts in systems.items():
-        rows[name] = {}
-        for p in pages:
-            t = texts[p.key]
-            truth = p.truth.read_text(encoding="utf-8", errors="replace")
-            counts = sc.snippet_counts(p.meta, t) if "with" in p.meta else (0, 0, 0, 0)
-            rows[name][p.key] = (sc.word_f1(truth, t)[2], *counts, int(not t.strip() and bool(truth.strip())))
-    groups = {"WCXB articles": lambda p: p.dataset == "wcxb-dev" and p.page_type == "article",
-              "WCXB all types": lambda p: p.dataset == "wcxb-dev", "ScrapingHub": lambda p: p.dataset == "scrapinghub"}
+    rows = {name: {p.key: B.page_score(p, texts[p.key], sc) for p in pages} for name, texts in systems.items()}
+    groups = B.GROUPS
     art, wall, sh = groups
 
     def agg(pick, sel) -> dict:
-        rr = [rows[pick(p)][p.key] for p in pages if sel(p)]
-        tp, fp, fn, tn = (sum(r[i] for r in rr) for i in range(1, 5))
-        return {"F1": sum(r[0] for r in rr) / (len(rr) or 1), "must": tp / ((tp + fn) or 1),
-                "leak": fp / ((fp + tn) or 1), "empty": sum(r[5] for r in rr)}
+        return B.aggregate(rows[pick(p)][p.key] for p in pages if sel(p))
 
     chosen = {}
     for f in (*range(5), None):

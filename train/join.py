@@ -78,18 +78,14 @@ GRID = {"join_gap_weight": (1.0, 1.5, 2.0), "join_min_share": (0.0, 0.1, 0.15, 0
 _DATA: dict = {}
 
 
-def _page_rows(cache: Path, p: ClassifierParams) -> dict[str, tuple]:
-    """Per page: word F1 and the must/must-not snippet counts (tp, fp, fn, tn) under params p."""
+def _page_rows(cache: Path, p: ClassifierParams) -> dict[str, B.PageScore]:
+    """Every page's scores under params p."""
     if not _DATA:
         _DATA.update(pickle.loads(cache.read_bytes()))
         _DATA["_pages"] = {q.key: q for q in B.load_pages()}
         _DATA["_sc"] = B._scorer()
-    pages, sc, out = _DATA["_pages"], _DATA["_sc"], {}
-    for k, pg in pages.items():
-        text = text_of(_DATA[k], p)
-        counts = sc.snippet_counts(pg.meta, text) if "with" in pg.meta else (0, 0, 0, 0)
-        out[k] = (sc.word_f1(pg.truth.read_text(encoding="utf-8", errors="replace"), text)[2], *counts)
-    return out
+    pages, sc = _DATA["_pages"], _DATA["_sc"]
+    return {k: B.page_score(pg, text_of(_DATA[k], p), sc) for k, pg in pages.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -114,14 +110,11 @@ def main(argv: list[str] | None = None) -> int:
         rows = list(ex.map(_page_rows, [a.cache] * len(grid), grid))
     print(f"scored {len(grid)} settings in {time.time() - t:.0f} s", file=sys.stderr)
     off_rows = _page_rows(a.cache, base)
-    groups = {"art": lambda p: p.dataset == "wcxb-dev" and p.page_type == "article",
-              "all": lambda p: p.dataset == "wcxb-dev", "sh": lambda p: p.dataset == "scrapinghub"}
+    groups = B.GROUPS
+    art, wall, sh = groups
 
     def agg(r: dict, sel) -> dict:
-        ps = [p for p in pages if sel(p)]
-        n = len(ps) or 1
-        tp, fp, fn, tn = (sum(r[p.key][i] for p in ps) for i in range(1, 5))
-        return {"F1": sum(r[p.key][0] for p in ps) / n, "must": tp / ((tp + fn) or 1), "leak": fp / ((fp + tn) or 1)}
+        return B.aggregate(r[p.key] for p in pages if sel(p))
 
     chosen = {}
     for f in (*range(5), None):
@@ -131,11 +124,11 @@ def main(argv: list[str] | None = None) -> int:
         best = None
         for q, r in zip(grid, rows):
             m = {g: agg(r, lambda p, g=g: train(p, g)) for g in groups}
-            if (m["art"]["leak"] > o["art"]["leak"] + a.leak_slack or m["all"]["leak"] > o["all"]["leak"] + a.leak_slack
-                    or m["sh"]["F1"] < o["sh"]["F1"] - 0.002):
+            if (m[art]["leak"] > o[art]["leak"] + a.leak_slack or m[wall]["leak"] > o[wall]["leak"] + a.leak_slack
+                    or m[sh]["F1"] < o[sh]["F1"] - 0.002):
                 continue
-            if best is None or m["all"]["F1"] > best[0]:
-                best = (m["all"]["F1"], q)
+            if best is None or m[wall]["F1"] > best[0]:
+                best = (m[wall]["F1"], q)
         chosen[f] = best[1] if best else base
         print((f"fold {f}: " if f is not None else "all five folds (the shipped defaults): ") + (", ".join(f"{k}={getattr(chosen[f], k)}" for k in GRID) if best else "join off"),
               file=sys.stderr)
