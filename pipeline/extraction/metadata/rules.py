@@ -57,6 +57,9 @@ class Rules:
     # a page without an <h1>: the dateline is looked for by the <h2> or <h3> that says the meta
     # title's headline (True), or among the page's first elements (False), as the byline is
     zone_heading: bool = True
+    # an <h1> that does not say the meta title's headline (a pop-up's, a pull quote's): the byline
+    # and the dateline are looked for by the <h2> or <h3> that says it (True), or by that <h1>
+    zone_unsaid_h1: bool = True
     # htmldate when no metadata names the publication date: "always", "never", or only on
     # pages that say they are articles (og:type article, a JSON-LD article) ("articles")
     date_fallback: str = "never"
@@ -113,6 +116,8 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "date: WebPage dates, articles": {"date_webpage": "article"},
     "date: no URL date": {"date_url": False},
     "date: no <h2> headline without an <h1>": {"zone_heading": False},
+    "date: the <h1> anchors even when it does not say the headline": {"zone_unsaid_h1": False},
+    "author: the <h1> anchors even when it does not say the headline": {"zone_unsaid_h1": False},
     "date: no dateline": {"date_dateline": False},
     "date: no 'updated' dates": {"date_updated": False},
     "date: htmldate always": {"date_fallback": "always"},
