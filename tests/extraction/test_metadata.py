@@ -484,6 +484,13 @@ def _wcxb_page(pid: str):
     return page_metadata(load_html(html), url, CFG)
 
 
+def test_byline_and_dateline_in_an_aside_of_the_headlines_article():
+    # learn.hms.harvard.edu: "Published" and "Author" in an <aside> of the <article> that holds
+    # the <h1>, below its lead image: the post's own facts, not a sidebar's
+    md = _wcxb_page("4079")
+    assert (md.author, md.date) == ("Lisa D. Ellis", "2024-08-30")
+
+
 def test_byline_by_the_heading_that_says_the_headline_not_a_popups_h1():
     # siliconangle.com: the only <h1> is a pop-up's ("A message from John Furrier ..."); the
     # headline is an <h2>, the byline ("by Victoria Gayton") below it

@@ -73,11 +73,13 @@ def ld_text(v: Any) -> str | None:
 class Page:
     """What a page says about itself: meta tags by key, <title>, JSON-LD objects, <h1> elements."""
 
-    def __init__(self, tree: HtmlElement, url: str | None, heading: bool = True, unsaid_h1: bool = True) -> None:
+    def __init__(self, tree: HtmlElement, url: str | None, heading: bool = True, unsaid_h1: bool = True,
+                 post_article: bool = True) -> None:
         self.url = url
         self.tree = tree
         self.heading = heading
         self.unsaid_h1 = unsaid_h1
+        self.post_article = post_article
         self._zone: Zone | None = None
         self.meta: dict[str, list[str]] = {}
         self.title: str | None = None
@@ -147,7 +149,7 @@ class Page:
     def zone(self) -> Zone:
         """The elements around the headline's <h1>, listed once for the byline and dateline searches."""
         if self._zone is None:
-            self._zone = Zone(self.tree, h1=self._anchor())
+            self._zone = Zone(self.tree, h1=self._anchor(), post_article=self.post_article)
         return self._zone
 
     def _anchor(self) -> HtmlElement | None:
@@ -167,7 +169,7 @@ class Page:
         <h1>, the elements around the <h2> or <h3> that says the headline (_headline_heading),
         when there is one."""
         heading = None if self.h1s else self._headline_heading()
-        return self.zone if heading is None else Zone(self.tree, h1=heading)
+        return self.zone if heading is None else Zone(self.tree, h1=heading, post_article=self.post_article)
 
     @cached_property
     def byline(self) -> str | None:

@@ -60,6 +60,10 @@ class Rules:
     # an <h1> that does not say the meta title's headline (a pop-up's, a pull quote's): the byline
     # and the dateline are looked for by the <h2> or <h3> that says it (True), or by that <h1>
     zone_unsaid_h1: bool = True
+    # the <article> holding the headline is the post's: an <aside> or a "sidebar" or "footer" class
+    # in it is no page chrome to the byline and dateline searches (True), or only within
+    # page_zone.BY_HEADLINE elements of the headline (False)
+    zone_post_article: bool = True
     # htmldate when no metadata names the publication date: "always", "never", or only on
     # pages that say they are articles (og:type article, a JSON-LD article) ("articles")
     date_fallback: str = "never"
@@ -118,6 +122,8 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "date: no <h2> headline without an <h1>": {"zone_heading": False},
     "date: the <h1> anchors even when it does not say the headline": {"zone_unsaid_h1": False},
     "author: the <h1> anchors even when it does not say the headline": {"zone_unsaid_h1": False},
+    "date: <aside>s in the headline's <article> are chrome": {"zone_post_article": False},
+    "author: <aside>s in the headline's <article> are chrome": {"zone_post_article": False},
     "date: no dateline": {"date_dateline": False},
     "date: no 'updated' dates": {"date_updated": False},
     "date: htmldate always": {"date_fallback": "always"},
