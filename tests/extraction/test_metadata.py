@@ -491,6 +491,12 @@ def test_byline_and_dateline_in_an_aside_of_the_headlines_article():
     assert (md.author, md.date) == ("Lisa D. Ellis", "2024-08-30")
 
 
+def test_publication_date_after_its_modification_gives_way_to_the_dateline():
+    # siteline.com: the JSON-LD's datePublished (Aug 21, 2025) is a day after its dateModified;
+    # the page shows "Published Apr 26, 2023 Updated Aug 21, 2025" under the headline
+    assert _wcxb_page("0358").date == "2023-04-26"
+
+
 def test_byline_by_the_heading_that_says_the_headline_not_a_popups_h1():
     # siliconangle.com: the only <h1> is a pop-up's ("A message from John Furrier ..."); the
     # headline is an <h2>, the byline ("by Victoria Gayton") below it

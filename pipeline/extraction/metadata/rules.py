@@ -88,6 +88,8 @@ class Rules:
     # a metadata publication date whose modification date is the same day, and a different day
     # the page shows by its headline as published: "dateline" (the page's) or "keep"
     date_stamped: str = "dateline"
+    # a metadata publication date after the same source's modification date is stamped too
+    date_after_modified: bool = True
 
     def replace(self, **changes: Any) -> Rules:
         return dataclasses.replace(self, **changes)
@@ -132,6 +134,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "date: text dates within 30": {"date_text_near": 30},
     "date: text dates within 60": {"date_text_near": 60},
     "date: stamped metadata kept": {"date_stamped": "keep"},
+    "date: a publication after the modification is no stamp": {"date_after_modified": False},
     "date: dates below the <h1> first": {"date_above_weight": 0},
     "date: dates above the <h1> at distance x1": {"date_above_weight": 1},
     "date: dates above the <h1> at distance x4": {"date_above_weight": 4},
