@@ -16,7 +16,7 @@ import re
 from lxml.html import HtmlElement
 
 from cleancorpus.pipeline.extraction.author_names import BY_PREFIX, BY_PREFIX_ALONE, LEAD_JOINER, ROLE, clean_authors
-from cleancorpus.pipeline.extraction.page_zone import BY_HEADLINE, CLASS_PARTS, Zone, in_chrome
+from cleancorpus.pipeline.extraction.page_zone import CLASS_PARTS, Zone, in_chrome
 
 _AUTHOR_HREF = re.compile(
     r"/(?:our-?)?(?:authors?|autor(?:es)?|auteurs?|writers?|contributors?|staff|profiles?|byline|journalists?|"
@@ -174,8 +174,9 @@ def find_byline(tree: HtmlElement, near: int = 250, far: int = 1000, zone: Zone 
     author, byline, writer or username; a short "By ..." text. With an <h1> on the page only
     those around it count (a byline sits by its headline; the rest are teasers, cards and
     lists): 60 elements above it, `near` below it, `far` for the first two kinds. Those inside
-    page chrome are skipped (by the headline, an <aside> or a "sidebar" class is the post's own); of the rest the first below the <h1> is read, else the nearest
-    above it.
+    page chrome are skipped (by the headline or in its <article>, an <aside> or a "sidebar"
+    class is the post's own: Zone.by_headline); of the rest the first below the <h1> is read,
+    else the nearest above it.
     """
     zone = zone or Zone(tree, 60, max(near, far))
     cands: list[tuple[int, int, HtmlElement]] = []
@@ -205,7 +206,7 @@ def find_byline(tree: HtmlElement, near: int = 250, far: int = 1000, zone: Zone 
             cands.append((off, tier, e))
     cands = [c for c in cands if c[0] > 0] + [c for c in cands if c[0] <= 0][::-1]
     for off, tier, e in cands[:max_candidates]:
-        if in_chrome(e, zone.main, by_headline=-BY_HEADLINE <= off <= BY_HEADLINE):
+        if in_chrome(e, zone.main, by_headline=zone.by_headline(off, e)):
             continue
         names = _name_in(e)
         if explain is not None:

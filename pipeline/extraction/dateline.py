@@ -11,7 +11,7 @@ from datetime import date
 from lxml.html import HtmlElement
 
 from cleancorpus.pipeline.extraction.dates import DATE, DATE_RE, has_digit, iso_day
-from cleancorpus.pipeline.extraction.page_zone import BY_HEADLINE, CLASS_PARTS, Zone, in_chrome
+from cleancorpus.pipeline.extraction.page_zone import CLASS_PARTS, Zone, in_chrome
 
 _DATE_PARTS = frozenset({"date", "time", "published", "publish", "pubdate", "posted", "dateline", "timestamp",
                          "datetime", "created", "publication"})
@@ -45,7 +45,7 @@ def datelines(tree: HtmlElement, order: str = "DMY", near: int = 250, zone: Zone
     saying little more than a date within that many elements of the <h1> ("By Jane Doe - Mar 27,
     2024", "December 18, 2025 · 3 min read"): page builders' CSS classes say nothing of dates.
     A date the text calls updated or modified is the second day. By the headline, an <aside> or
-    a "sidebar" or "share" class is the post's own (page_zone.in_chrome, BY_HEADLINE).
+    a "sidebar" or "share" class is the post's own (page_zone.in_chrome, Zone.by_headline).
     The candidates are read nearest first, an element above the <h1> counting `above_weight`
     times its distance (0: all those below it first): a date just above the headline is the
     post's, one far below it often a related post's. Failing all those, a line that says it
@@ -139,7 +139,7 @@ def _first_day(cands: list[tuple[int, HtmlElement, str | None]], zone: Zone, ord
         value = e.get("datetime") or e.get("content") if own is None else None
         day = _shown_day(iso_day(value, order) if value else None,
                          iso_day(text, order) if text and DATE_RE.search(text) else None)
-        if not day or in_chrome(e, main, by_headline=-BY_HEADLINE <= off <= BY_HEADLINE):
+        if not day or in_chrome(e, main, by_headline=zone.by_headline(off, e)):
             continue
         if explain is not None:
             explain.append((off, e.tag, text[:60], day))

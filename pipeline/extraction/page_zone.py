@@ -43,8 +43,9 @@ def in_chrome(e: HtmlElement, main: set[HtmlElement] | frozenset[HtmlElement] = 
               by_headline: bool = False) -> bool:
     """Inside navigation, a footer, a sidebar, comments or a related-stories list. `main`: the
     ancestors of the page's <h1>; they hold the headline, so they are the page's body whatever
-    their class says ("with-sidebar"). `by_headline`: e is a few elements from the headline,
-    where an <aside> and the words of _LAYOUT_PARTS are the post's own parts."""
+    their class says ("with-sidebar"). `by_headline`: e is a few elements from the headline
+    or in the <article> that holds it (Zone.by_headline), where an <aside> and the words of
+    _LAYOUT_PARTS are the post's own parts."""
     for a in e.iterancestors():
         if a in main:
             return False
@@ -67,12 +68,14 @@ class Zone:
     _PRECEDING = etree.XPath("preceding::*[position() <= $n]")
 
     def __init__(self, tree: HtmlElement, before: int = 60, after: int = 1000, no_h1: int = 3000,
-                 h1: HtmlElement | None = None) -> None:
+                 h1: HtmlElement | None = None, post_article: bool = False) -> None:
         root = tree.getroottree().getroot()
         body = root.find("body")
         if body is None:
             body = root
         self.h1: HtmlElement | None = h1 if h1 is not None else next(body.iter("h1"), None)
+        # the <article> that holds the headline (with `post_article`): the post's own parts
+        self.post: HtmlElement | None = None
         self.items: list[tuple[int, HtmlElement]] = []
         if self.h1 is None:
             self.main: frozenset[HtmlElement] = frozenset()
@@ -83,9 +86,22 @@ class Zone:
                     self.items.append((k, e))
             return
         self.main = frozenset(self.h1.iterancestors())
+        if post_article:
+            self.post = next(self.h1.iterancestors("article"), None)
         above = self._PRECEDING(self.h1, n=before)
         self.items = [(k - len(above), e) for k, e in enumerate(above)]
         self.items += [(k + 1, e) for k, e in enumerate(_following(self.h1, after))]
+
+
+    def by_headline(self, off: int, e: HtmlElement) -> bool:
+        """Is e one of the post's own parts, where an <aside> or a "sidebar" or "share" class is no
+        page chrome (in_chrome's `by_headline`): a few elements from the headline (BY_HEADLINE),
+        or anywhere in the <article> that holds it, outside any <article> nested in it (a card)."""
+        if -BY_HEADLINE <= off <= BY_HEADLINE:
+            return True
+        if self.post is None:
+            return False
+        return next(e.iterancestors("article"), None) is self.post
 
 
 def _following(e: HtmlElement, limit: int) -> list[HtmlElement]:

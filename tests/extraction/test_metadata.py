@@ -472,6 +472,37 @@ def test_iso_day():
 WCXB = ROOT.parent / "shared" / "bench" / "extraction" / "wcxb-dev"
 
 
+def _wcxb_page(pid: str):
+    """The metadata of one WCXB dev page (folds 0-3), as bench/metadata_eval.py reads it."""
+    from cleancorpus.pipeline.inputs.encoding import decode_bytes
+
+    path = WCXB / "html" / f"{pid}.html.gz"
+    if not path.exists():
+        pytest.skip(f"WCXB dev page {pid} not here (/work/shared)")
+    url = next(json.loads(line)["url"] for line in (WCXB / "meta.jsonl").open() if f'"id": "{pid}"' in line)
+    html = decode_bytes(gzip.decompress(path.read_bytes()), is_html=True)[0]
+    return page_metadata(load_html(html), url, CFG)
+
+
+def test_byline_and_dateline_in_an_aside_of_the_headlines_article():
+    # learn.hms.harvard.edu: "Published" and "Author" in an <aside> of the <article> that holds
+    # the <h1>, below its lead image: the post's own facts, not a sidebar's
+    md = _wcxb_page("4079")
+    assert (md.author, md.date) == ("Lisa D. Ellis", "2024-08-30")
+
+
+def test_publication_date_after_its_modification_gives_way_to_the_dateline():
+    # siteline.com: the JSON-LD's datePublished (Aug 21, 2025) is a day after its dateModified;
+    # the page shows "Published Apr 26, 2023 Updated Aug 21, 2025" under the headline
+    assert _wcxb_page("0358").date == "2023-04-26"
+
+
+def test_byline_by_the_heading_that_says_the_headline_not_a_popups_h1():
+    # siliconangle.com: the only <h1> is a pop-up's ("A message from John Furrier ..."); the
+    # headline is an <h2>, the byline ("by Victoria Gayton") below it
+    assert _wcxb_page("0462").author == "Victoria Gayton"
+
+
 @pytest.mark.skipif(not (WCXB / "meta.jsonl").exists(), reason="WCXB dev pages not here (/work/shared)")
 def test_wcxb_dev_pages():
     """Every fifth WCXB dev page (300), scored as bench/metadata_eval.py scores them: the rules

@@ -23,7 +23,8 @@ def page_metadata(tree: HtmlElement, url: str | None, cfg: ExtractConfig, rules:
     The url and the site name are trafilatura's, as before (og:url or the canonical link, else
     `url`; og:site_name and the like, else a title part with a dot in it, else the host name).
     """
-    page = Page(tree, url, heading=rules.zone_heading)
+    page = Page(tree, url, heading=rules.zone_heading, unsaid_h1=rules.zone_unsaid_h1,
+                post_article=rules.zone_post_article)
     md = _trafilatura_url_and_sitename(tree, url)
     sites = Sites(site_names(page), url or md.url)
     md.title = choose_title(page, sites, rules)

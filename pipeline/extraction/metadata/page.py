@@ -73,10 +73,13 @@ def ld_text(v: Any) -> str | None:
 class Page:
     """What a page says about itself: meta tags by key, <title>, JSON-LD objects, <h1> elements."""
 
-    def __init__(self, tree: HtmlElement, url: str | None, heading: bool = True) -> None:
+    def __init__(self, tree: HtmlElement, url: str | None, heading: bool = True, unsaid_h1: bool = True,
+                 post_article: bool = True) -> None:
         self.url = url
         self.tree = tree
         self.heading = heading
+        self.unsaid_h1 = unsaid_h1
+        self.post_article = post_article
         self._zone: Zone | None = None
         self.meta: dict[str, list[str]] = {}
         self.title: str | None = None
@@ -146,8 +149,19 @@ class Page:
     def zone(self) -> Zone:
         """The elements around the headline's <h1>, listed once for the byline and dateline searches."""
         if self._zone is None:
-            self._zone = Zone(self.tree, h1=self.headline_h1())
+            self._zone = Zone(self.tree, h1=self._anchor(), post_article=self.post_article)
         return self._zone
+
+    def _anchor(self) -> HtmlElement | None:
+        """The element the byline and the dateline are looked for by: the headline's <h1>; but an
+        <h1> that does not say the <title>'s or og:title's headline (a pop-up's "A message from
+        our founder", a pull quote) gives way, with `unsaid_h1`, to the <h2> or <h3> that says it
+        (_headline_heading), when there is one."""
+        h1 = self.headline_h1()
+        if h1 is None or not self.unsaid_h1 or self._says_headline(h1):
+            return h1
+        heading = self._headline_heading(among=8 + 2 * len(self.h1s))
+        return h1 if heading is None else heading
 
     @cached_property
     def date_zone(self) -> Zone:
@@ -155,7 +169,7 @@ class Page:
         <h1>, the elements around the <h2> or <h3> that says the headline (_headline_heading),
         when there is one."""
         heading = None if self.h1s else self._headline_heading()
-        return self.zone if heading is None else Zone(self.tree, h1=heading)
+        return self.zone if heading is None else Zone(self.tree, h1=heading, post_article=self.post_article)
 
     @cached_property
     def byline(self) -> str | None:
@@ -163,13 +177,23 @@ class Page:
         author choice may ask for it up to three times."""
         return find_byline(self.tree, zone=self.zone)
 
+    def _meta_words(self) -> list[set[str]]:
+        """The words of the <title> and of og:title, the headline's two spellings."""
+        return [_words(t) for t in (self.title, self.first_meta("og:title")) if t]
+
+    def _says_headline(self, h: HtmlElement) -> bool:
+        """Does this heading share words with the <title> or og:title, at least half of its own?"""
+        words = _words(h.text_content())
+        shared = max((len(words & m) for m in self._meta_words()), default=0)
+        return shared > 0 and 2 * shared >= len(words)
+
     def headline_h1(self) -> HtmlElement | None:
         """The <h1> of the headline: of the first six, the one sharing most words with the <title>
         or og:title (and at least half of its own words); else the first. A page's first <h1> is
         often its logo or a "Search" box, and a byline or a date sits by the headline, not by those."""
         if len(self.h1s) < 2:
             return self.h1s[0] if self.h1s else None
-        metas = [_words(t) for t in (self.title, self.first_meta("og:title")) if t]
+        metas = self._meta_words()
         best, most = self.h1s[0], 0
         for h in self.h1s[:6]:
             words = _words(h.text_content())
@@ -178,17 +202,17 @@ class Page:
                 best, most = h, shared
         return best
 
-    def _headline_heading(self) -> HtmlElement | None:
+    def _headline_heading(self, among: int = 8) -> HtmlElement | None:
         """A page without an <h1>: the first of its first eight <h2>s and <h3>s that says the
         <title>'s or og:title's headline (at least three of their words, and at least half of its
         own), where themes put the post's title; else None."""
         if not self.heading:
             return None
-        metas = [_words(t) for t in (self.title, self.first_meta("og:title")) if t]
+        metas = self._meta_words()
         if not metas:
             return None
         for k, h in enumerate(self.tree.iter("h2", "h3")):
-            if k >= 8:
+            if k >= among:
                 break
             words = _words(h.text_content())
             shared = max(len(words & m) for m in metas)

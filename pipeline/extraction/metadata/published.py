@@ -85,23 +85,30 @@ _META_MODIFIED = ("article:modified_time", "og:updated_time", "og:article:modifi
 def _metadata_day(page: Page, tree: HtmlElement, ok: Callable[[Any], str | None],
                   rules: Rules) -> tuple[str | None, bool]:
     """The publication day the JSON-LD, the meta tags or itemprop=datePublished give, and
-    whether it is "stamped": the same source's modification date is the same day (a CMS that
-    sets both on every save, or on every rendering, says nothing of the publication)."""
+    whether it is "stamped" (_stamped): the same source's modification date is the same day (a
+    CMS that sets both on every save, or on every rendering, says nothing of the publication)."""
     webpage = rules.date_webpage == "always" or (rules.date_webpage == "article" and page.says_article())
     holders = [page.article] + ([page.webpage] if webpage else [])
     for h in holders:
         if h:
             for key in ("datePublished", "dateCreated"):
                 if d := ok(h.get(key)):
-                    return d, ok(h.get("dateModified")) == d
+                    return d, _stamped(d, [ok(h.get("dateModified"))], rules)
     for key in _META_PUBLISHED:
         for v in page.meta.get(key, ()):
             if d := ok(v):
-                return d, any(ok(m) == d for k in _META_MODIFIED for m in page.meta.get(k, ())[:1])
+                return d, _stamped(d, [ok(m) for k in _META_MODIFIED for m in page.meta.get(k, ())[:1]], rules)
     for e in _itemprop_published(tree):
         if d := ok(e.get("datetime") or e.get("content") or e.text_content()):
             return d, False
     return None, False
+
+
+def _stamped(day: str, modified: list[str | None], rules: Rules) -> bool:
+    """Does a modification date of the same source say the publication day is a stamp: the same
+    day, or (Rules.date_after_modified) an earlier one (a publication date after the last
+    modification is the date of a re-publication or a rendering, not the post's)?"""
+    return any(m == day or (rules.date_after_modified and m and m < day) for m in modified)
 
 
 def _itemprop_published(tree: HtmlElement) -> Iterator[HtmlElement]:

@@ -57,6 +57,13 @@ class Rules:
     # a page without an <h1>: the dateline is looked for by the <h2> or <h3> that says the meta
     # title's headline (True), or among the page's first elements (False), as the byline is
     zone_heading: bool = True
+    # an <h1> that does not say the meta title's headline (a pop-up's, a pull quote's): the byline
+    # and the dateline are looked for by the <h2> or <h3> that says it (True), or by that <h1>
+    zone_unsaid_h1: bool = True
+    # the <article> holding the headline is the post's: an <aside> or a "sidebar" or "footer" class
+    # in it is no page chrome to the byline and dateline searches (True), or only within
+    # page_zone.BY_HEADLINE elements of the headline (False)
+    zone_post_article: bool = True
     # htmldate when no metadata names the publication date: "always", "never", or only on
     # pages that say they are articles (og:type article, a JSON-LD article) ("articles")
     date_fallback: str = "never"
@@ -81,6 +88,8 @@ class Rules:
     # a metadata publication date whose modification date is the same day, and a different day
     # the page shows by its headline as published: "dateline" (the page's) or "keep"
     date_stamped: str = "dateline"
+    # a metadata publication date after the same source's modification date is stamped too
+    date_after_modified: bool = True
 
     def replace(self, **changes: Any) -> Rules:
         return dataclasses.replace(self, **changes)
@@ -113,6 +122,10 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "date: WebPage dates, articles": {"date_webpage": "article"},
     "date: no URL date": {"date_url": False},
     "date: no <h2> headline without an <h1>": {"zone_heading": False},
+    "date: the <h1> anchors even when it does not say the headline": {"zone_unsaid_h1": False},
+    "author: the <h1> anchors even when it does not say the headline": {"zone_unsaid_h1": False},
+    "date: <aside>s in the headline's <article> are chrome": {"zone_post_article": False},
+    "author: <aside>s in the headline's <article> are chrome": {"zone_post_article": False},
     "date: no dateline": {"date_dateline": False},
     "date: no 'updated' dates": {"date_updated": False},
     "date: htmldate always": {"date_fallback": "always"},
@@ -121,6 +134,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "date: text dates within 30": {"date_text_near": 30},
     "date: text dates within 60": {"date_text_near": 60},
     "date: stamped metadata kept": {"date_stamped": "keep"},
+    "date: a publication after the modification is no stamp": {"date_after_modified": False},
     "date: dates below the <h1> first": {"date_above_weight": 0},
     "date: dates above the <h1> at distance x1": {"date_above_weight": 1},
     "date: dates above the <h1> at distance x4": {"date_above_weight": 4},
