@@ -147,32 +147,64 @@ def normalize_line(line: str) -> str:
     return " ".join(line.split())
 
 
+_MIN_BROKEN = 8  # long lines followed by a line: fewer say nothing of how the text was broken
+
+
+def _wrap_width(lines: list[str], lengths: list[int]) -> int | None:
+    """The width the text was wrapped at, or None when it does not read as wrapped.
+
+    Two readings. A wrapped text of prose has most of its lines close to one width, a few left
+    whole aside. A page rendered to text and then wrapped (a terminal browser's dump, a mail
+    archive of pages) has more short lines of menus and links than lines of prose, so it is read
+    by how its long lines end instead: a wrapper breaks a line only where the next word would
+    overflow, so each long line followed by a line leaves too little room for that line's first
+    word, and its paragraphs go on over more long lines. Lines of unwrapped text (teasers, list
+    items, headings) end wherever their text does, and titles cut at a fixed length (a shop's
+    listing) are followed by short lines.
+    """
+    width = lengths[int(len(lengths) * 0.9) - 1]
+    if 40 <= width <= 130:
+        long_lines = len(lengths) - bisect_right(lengths, 1.5 * width)
+        wide = len(lengths) - bisect_left(lengths, 0.7 * width)
+        if long_lines <= max(1, len(lengths) // 20) and wide / len(lengths) >= 0.6:
+            return width
+    # the longest line, but for lines the wrapping left whole: one in twenty, well over the rest
+    top = lengths[bisect_right(lengths, 1.5 * lengths[-1 - len(lengths) // 20]) - 1]
+    if not 40 <= top <= 130:
+        return None
+    broken = followed = runs = 0
+    for s, nxt in zip(lines, lines[1:]):
+        if nxt and 0.7 * top <= len(s) <= top:
+            followed += 1
+            if len(s) + 1 + len(nxt.split(None, 1)[0]) > top:
+                broken += 1
+                runs += len(nxt) >= 0.7 * top
+    if followed >= _MIN_BROKEN and broken >= 0.8 * followed and runs >= 0.3 * broken:
+        return top
+    return None
+
+
 def unwrap_hard_wrapped(lines: list[str]) -> list[str]:
     """Join lines of prose hard-wrapped at a fixed width back into paragraphs.
 
     Plain text from mail archives, essays and some scrapers wraps prose at ~70 characters;
     judged line by line every piece of it looks like a short menu item. A text counts as
-    wrapped when most lines are close to one width and end mid-sentence; a line clearly
-    shorter than that width ends its paragraph. A wrapped text may hold a few lines the wrapping
-    left whole (a formula, a link, a paragraph pasted in): one such line in twenty does not stop
-    the unwrapping, and each stays a paragraph of its own. Lines come as normalize_lines gives them.
+    wrapped when its lines read as cut at one width (_wrap_width) and most of its long lines end
+    mid-sentence; a line clearly shorter than that width ends its paragraph. A wrapped text may
+    hold a few lines the wrapping left whole (a formula, a link, a paragraph pasted in): one such
+    line in twenty does not stop the unwrapping, and each stays a paragraph of its own. Lines
+    come as normalize_lines gives them.
     """
     live = [s for s in lines if s]
     if len(live) < 6:
         return lines
     lengths = sorted(map(len, live))
-    width = lengths[int(len(lengths) * 0.9) - 1]
-    if not 40 <= width <= 130:
+    width = _wrap_width(lines, lengths)
+    if width is None:
         return lines
     whole = 1.5 * width  # a line longer than this was left whole by the wrapping
-    long_lines = len(lengths) - bisect_right(lengths, whole)
-    if long_lines > max(1, len(live) // 20):
-        return lines
-    wide = len(lengths) - bisect_left(lengths, 0.7 * width)  # lines close to the width
-    if wide / len(live) < 0.6:
-        return lines
-    mid_sentence = sum(not ends_sentence(s, CLAUSE_ENDS) for s in live if len(s) >= 0.7 * width) / wide
-    if mid_sentence < 0.5:
+    wide = [s for s in live if len(s) >= 0.7 * width]  # lines close to the width
+    if sum(not ends_sentence(s, CLAUSE_ENDS) for s in wide) < 0.5 * len(wide):
         return lines
     out: list[str] = []
     buf: list[str] = []

@@ -296,6 +296,38 @@ def test_hard_wrapped_prose_is_joined_back_into_paragraphs():
     assert unwrap_hard_wrapped(normalize_lines(two)) == normalize_lines(two)
 
 
+def test_a_page_rendered_to_text_and_then_wrapped_is_cleaned_as_the_unwrapped_page():
+    """A terminal browser's dump: the page's menus and links make most lines short, so "most lines
+    close to one width" did not read it as wrapped, and the classifier cut its prose line by line
+    as short lines. How the long lines end (the next word never fits) reads it."""
+    import gzip
+    import sys
+    import textwrap
+
+    from cleancorpus.pipeline.cleaning.cleaner import Cleaner
+    from cleancorpus.pipeline.config import load_config
+    from cleancorpus.pipeline.model import RawRecord, SourceMeta
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from flatten import flatten_html
+
+    page = gzip.decompress((ROOT / "tests" / "data" / "scrapinghub-08f793762792.html.gz").read_bytes())
+    flat = flatten_html(page.decode("utf-8"))
+    wrapped = "\n\n".join(textwrap.fill(line, 72) for line in flat.splitlines() if line.strip())
+    lines = [s for s in wrapped.splitlines() if s]
+    assert max(map(len, lines)) <= 72 and sum(len(s) > 50 for s in lines) < 0.6 * len(lines)
+    cleaner = Cleaner(load_config(None))
+
+    def text(t: str) -> str:
+        res = cleaner.process(RawRecord(source_uri="x", source_record=None, source_format="text", text=t,
+                                        meta=SourceMeta()))
+        assert res.doc is not None
+        return res.doc.text
+
+    assert text(wrapped) == text(flat)
+    assert len(text(flat).split()) > 500
+
+
 def test_word_count_shortcut_agrees_with_split():
     import random
 
