@@ -96,6 +96,10 @@ class CleanConfig(_Section):
     repeated_min_docs: int = Field(3, ge=1, description="corpus-learned boilerplate: a short line seen in at least this many documents of one source")
     repeated_max_words: int = Field(40, ge=1, description="lines of more words than this are never learned as boilerplate")
     straighten_quotes: bool = Field(False, description="curly quotes and apostrophes to ASCII (ftfy's uncurl_quotes); off keeps the text as published")
+    markdown: bool = Field(True, description=(
+        "flat text with links in markdown's syntax (three or more): its marks are taken out, their words kept "
+        "(links and images to their text and alt text, **strong** to its words, a heading's #s dropped), as in "
+        "pages that crawlers render to markdown"))
 
 
 class FilterConfig(_Section):

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from cleancorpus.pipeline.cleaning.language import detect_language
 from cleancorpus.pipeline.cleaning.line_classifier import BAD, NAMES, ClassifierParams, classify_lines, fallback
-from cleancorpus.pipeline.cleaning.normalize import normalize_lines, unwrap_hard_wrapped
+from cleancorpus.pipeline.cleaning.normalize import normalize_lines, plain_markdown, unwrap_hard_wrapped
 from cleancorpus.pipeline.cleaning.rule_packs import RuleSet
 from cleancorpus.pipeline.config import CleanConfig, Config
 from cleancorpus.pipeline.extraction.dates import to_utc
@@ -96,6 +96,8 @@ class Cleaner:
         lines = normalize_lines(raw_text, self.cfg.clean.straighten_quotes)
         if flat:
             lines = unwrap_hard_wrapped(lines)
+            if self.cfg.clean.markdown:
+                lines = plain_markdown(lines)
         marks: list[str | None] = [None] * len(lines)
         self.rules.apply(lines, marks)
         head = parse_header(lines, marks, self.rules, self.cfg.extract.date_order, find_title=flat)

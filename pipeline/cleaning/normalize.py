@@ -147,6 +147,46 @@ def normalize_line(line: str) -> str:
     return " ".join(line.split())
 
 
+# markdown's marks, as crawlers that render pages to markdown write them: an image
+# ![alt](src "title"), a link [text](target "title") whose target has no space (so "[sic] (see
+# above)" and bracketed prose stay), strong emphasis **x**, a heading's leading #s
+_MD_IMAGE = re.compile(r"!\[([^\]\n]*)\]\(\s*<?[^)\s>]*>?(?:\s+\"[^\"\n]*\")?\s*\)")
+_MD_LINK = re.compile(r"\[([^\]\n]+)\]\(\s*<?[^)\s>]+>?(?:\s+\"[^\"\n]*\")?\s*\)")
+_MD_STRONG = re.compile(r"(?<!\*)\*\*(?=[^\s*])(.+?)(?<=[^\s*])\*\*(?!\*)")
+_MD_HEADING = re.compile(r"^#{1,6} +")
+_MD_MIN_LINKS = 3  # a text with fewer links in markdown's syntax is not read as markdown
+
+
+def plain_markdown(lines: list[str]) -> list[str]:
+    """A markdown text's marks taken out of its lines, their words kept.
+
+    Text rendered to markdown carries each link's and image's address in its lines: the
+    addresses are words to the word counts, the link-dense menus stop looking like menus, and
+    the same article rendered as markdown and as plain text would differ in every line. Only a
+    text with a few links in markdown's syntax is read as markdown, so that the # of a code
+    comment or the ** of a censored word in plain text stay. The image's alt text stays (a
+    caption is for the rules to judge, not the markup); list markers stay, as in plain text.
+    Run after unwrapping: a wrapper's line lengths include the addresses.
+    """
+    links = 0
+    for s in lines:
+        if "](" in s:
+            links += len(_MD_LINK.findall(s)) + len(_MD_IMAGE.findall(s))
+    if links < _MD_MIN_LINKS:
+        return lines
+    out = []
+    for s in lines:
+        t = s
+        if "](" in t:
+            t = _MD_LINK.sub(r"\1", _MD_IMAGE.sub(r"\1", t))
+        if "**" in t:
+            t = _MD_STRONG.sub(r"\1", t)
+        if t.startswith("#"):
+            t = _MD_HEADING.sub("", t, count=1)
+        out.append(t if t is s else normalize_line(t))
+    return out
+
+
 _MIN_BROKEN = 8  # long lines followed by a line: fewer say nothing of how the text was broken
 
 

@@ -328,6 +328,46 @@ def test_a_page_rendered_to_text_and_then_wrapped_is_cleaned_as_the_unwrapped_pa
     assert len(text(flat).split()) > 500
 
 
+def test_a_page_rendered_to_markdown_is_cleaned_as_the_page_rendered_to_text():
+    """Crawlers render pages to markdown: every link's address in the lines made menus look like
+    prose and added its words to the text."""
+    import gzip
+    import re
+    import sys
+
+    from cleancorpus.pipeline.cleaning.cleaner import Cleaner
+    from cleancorpus.pipeline.config import load_config
+    from cleancorpus.pipeline.model import RawRecord, SourceMeta
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from flatten import flatten_html
+    from rendered_text import markdown
+
+    page = gzip.decompress((ROOT / "tests" / "data" / "scrapinghub-08f793762792.html.gz").read_bytes()).decode()
+    md = markdown(page)
+    assert md.count("](") > 50
+    cleaner = Cleaner(load_config(None))
+
+    def words(t: str) -> list[str]:
+        res = cleaner.process(RawRecord(source_uri="x", source_record=None, source_format="text", text=t,
+                                        meta=SourceMeta()))
+        assert res.doc is not None and "](" not in res.doc.text and "**" not in res.doc.text
+        return re.findall(r"\w+", res.doc.text.lower())
+
+    plain, marked = words(flatten_html(page)), words(md)
+    assert len(plain) > 500 and abs(len(marked) - len(plain)) < 0.02 * len(plain)
+
+
+def test_plain_text_is_not_read_as_markdown():
+    from cleancorpus.pipeline.cleaning.normalize import plain_markdown
+
+    code = ["# the app object", "app = Flask(__name__)", "F**k that, he said [sic] (see above).", "[1](2 3)"]
+    assert plain_markdown(code) == code
+    md = code + ["Read [the report](https://example.org/r \"Report\") and [this](/a).", "![A dam at dusk](/d.jpg)"]
+    assert plain_markdown(md) == ["the app object", "app = Flask(__name__)", "F**k that, he said [sic] (see above).",
+                                  "[1](2 3)", "Read the report and this.", "A dam at dusk"]
+
+
 def test_word_count_shortcut_agrees_with_split():
     import random
 
