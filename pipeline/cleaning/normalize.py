@@ -197,8 +197,9 @@ def _wrap_width(lines: list[str], lengths: list[int]) -> int | None:
     whole aside. A page rendered to text and then wrapped (a terminal browser's dump, a mail
     archive of pages) has more short lines of menus and links than lines of prose, so it is read
     by how its long lines end instead: a wrapper breaks a line only where the next word would
-    overflow, so each long line followed by a line leaves too little room for that line's first
-    word, and its paragraphs go on over more long lines. Lines of unwrapped text (teasers, list
+    overflow, so each long line that stops mid-sentence leaves too little room for the next
+    line's first word (a line that ends a sentence may end a paragraph, whose follower fits), and
+    its paragraphs go on over more long lines. Lines of unwrapped text (teasers, list
     items, headings) end wherever their text does, and titles cut at a fixed length (a shop's
     listing) are followed by short lines.
     """
@@ -214,7 +215,7 @@ def _wrap_width(lines: list[str], lengths: list[int]) -> int | None:
         return None
     broken = followed = runs = 0
     for s, nxt in zip(lines, lines[1:]):
-        if nxt and 0.7 * top <= len(s) <= top:
+        if nxt and 0.7 * top <= len(s) <= top and not ends_sentence(s, CLAUSE_ENDS):
             followed += 1
             if len(s) + 1 + len(nxt.split(None, 1)[0]) > top:
                 broken += 1
