@@ -171,7 +171,25 @@ def page_blocks(root: HtmlElement) -> list[Block]:
             if inner_link:
                 link += len(text)
         for child in el:
-            walk(child, flags, depth + 1, ctx, inner_link)
+            # most elements are inline leaves (a link, a <span>, an <img>) or skipped ones: their
+            # text and tail are gathered here, not by a call of walk (their flags would go unread)
+            ctag = child.tag
+            if isinstance(ctag, str) and ctag not in _SKIP and (ctag in _BLOCK or len(child)):
+                walk(child, flags, depth + 1, ctx, inner_link)
+                continue
+            if isinstance(ctag, str) and ctag not in _SKIP:
+                text = child.text
+                if text and ctag not in _OPAQUE:
+                    if buf or not text.isspace():
+                        buf.append(text)
+                    if inner_link or ctag == "a":
+                        link += len(text)
+            tail = child.tail
+            if tail:
+                if buf or not tail.isspace():
+                    buf.append(tail)
+                if inner_link:
+                    link += len(tail)
         if block:
             if buf:
                 flush(ctx)
