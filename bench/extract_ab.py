@@ -63,7 +63,8 @@ def main() -> None:
     procs = {}
     for side, py in (("A", a.a), ("B", a.b)):
         # run from /tmp so that neither side imports anything from the current directory
-        p = subprocess.Popen([py, me, "--a", a.a, "--b", a.b, "--step", str(a.step), "--_worker"],
+        # an absolute path, not a resolved one: a venv's python is a link that must keep its name
+        p = subprocess.Popen([os.path.abspath(py), me, "--step", str(a.step), "--_worker", "--a", "", "--b", ""],
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd="/tmp")
         procs[side] = (p, int(p.stdout.readline()))
     n = procs["A"][1]
