@@ -171,7 +171,25 @@ def page_blocks(root: HtmlElement) -> list[Block]:
             if inner_link:
                 link += len(text)
         for child in el:
-            walk(child, flags, depth + 1, ctx, inner_link)
+            # most elements are inline leaves (a link, a <span>, an <img>) or skipped ones: their
+            # text and tail are gathered here, not by a call of walk (their flags would go unread)
+            ctag = child.tag
+            if isinstance(ctag, str) and ctag not in _SKIP and (ctag in _BLOCK or len(child)):
+                walk(child, flags, depth + 1, ctx, inner_link)
+                continue
+            if isinstance(ctag, str) and ctag not in _SKIP:
+                text = child.text
+                if text and ctag not in _OPAQUE:
+                    if buf or not text.isspace():
+                        buf.append(text)
+                    if inner_link or ctag == "a":
+                        link += len(text)
+            tail = child.tail
+            if tail:
+                if buf or not tail.isspace():
+                    buf.append(tail)
+                if inner_link:
+                    link += len(tail)
         if block:
             if buf:
                 flush(ctx)
@@ -191,6 +209,7 @@ def page_blocks(root: HtmlElement) -> list[Block]:
 
 
 _WORD = regex.compile(r"\w+")
+_WORD_ASCII = re.compile(r"\w+")  # the same words in an ASCII string, by the standard library's faster engine
 _SENTENCE_END = frozenset(".!?:\"'”’)")
 # function words of the languages most pages are in: a share of them marks running prose
 _STOPWORDS = frozenset("""
@@ -240,7 +259,7 @@ def _text_stats(texts: list[str], lows: list[str], log_chars: list[float]) -> np
     words = [len(t.split()) for t in texts]
     n = _column([w or 1 for w in words])
     chars = _column([len(t) or 1 for t in texts])
-    lowered = list(map(_WORD.findall, lows))
+    lowered = [(_WORD_ASCII if low.isascii() else _WORD).findall(low) for low in lows]
     return np.column_stack([
         log_chars, _column(words), np.zeros(len(texts)), _column([t[-1] in _SENTENCE_END for t in texts]),
         _column([t.count(",") for t in texts]) / n,

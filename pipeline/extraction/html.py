@@ -7,6 +7,7 @@ blocks (blocks.py, the same walk the model reads) instead of ending as no_conten
 """
 from __future__ import annotations
 
+import inspect
 import signal
 import threading
 from collections.abc import Iterator
@@ -18,11 +19,14 @@ import trafilatura
 import trafilatura.utils
 from lxml import etree
 from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HtmlProcessingInstruction
+from trafilatura.core import trafilatura_sequence
+from trafilatura.settings import DEFAULT_CONFIG, Extractor
 from trafilatura.settings import Document as TrafDocument
 from trafilatura.utils import load_html
+from trafilatura.xml import xmltotxt
 
 from cleancorpus.pipeline.config import ExtractConfig
-from cleancorpus.pipeline.extraction.blocks import page_blocks
+from cleancorpus.pipeline.extraction.blocks import Block, page_blocks
 from cleancorpus.pipeline.extraction.boilerplate_model import BoilerplateModel, load_model
 from cleancorpus.pipeline.extraction.dates import parse_iso_datetime
 from cleancorpus.pipeline.extraction.metadata import page_metadata
@@ -112,11 +116,51 @@ def trafilatura_text(tree: HtmlElement, url: str | None, cfg: ExtractConfig) -> 
     return (doc.text or "") if doc is not None else ""
 
 
+def _sequence_as_checked() -> bool:
+    """Whether trafilatura's internals are still the ones trafilatura_text_in_place repeats:
+    trafilatura_sequence(tree, options, url), and no output tree size limit in its default
+    settings (bare_extraction's only step between that sequence and the text it returns)."""
+    params = list(inspect.signature(trafilatura_sequence).parameters)
+    return params == ["tree", "options", "url"] and Extractor(config=DEFAULT_CONFIG).max_tree_size is None
+
+
+_IN_PLACE = _sequence_as_checked()
+
+
+def trafilatura_text_in_place(tree: HtmlElement, url: str | None, cfg: ExtractConfig) -> str:
+    """trafilatura_text on the tree itself, which it prunes: only for a caller done reading the tree.
+
+    bare_extraction copies a tree it is handed, whole, because it prunes what it reads; when
+    nothing reads the page after trafilatura, that copy is waste. This is bare_extraction's own
+    path for the options trafilatura_text passes (no metadata, language, XPath pruning or
+    deduplication): trafilatura_sequence, the minimum output size, the text serializer, with
+    its exceptions meaning "nothing found". trafilatura_sequence is internal to trafilatura (its
+    docstring says so), so this falls back to the public path when its signature or the size
+    setting differ from what was checked, and tests/extraction/test_html.py compares both
+    paths' texts page by page.
+    """
+    if not _IN_PLACE:
+        return trafilatura_text(tree, url, cfg)
+    options = Extractor(
+        config=DEFAULT_CONFIG, output_format="python", fast=True, precision=cfg.favor_precision,
+        recall=cfg.favor_recall, comments=cfg.include_comments, tables=cfg.include_tables, dedup=False, url=url,
+    )
+    try:
+        body, text, _, comments = trafilatura_sequence(tree, options, url)
+    except (TypeError, ValueError):
+        return ""
+    if len(text) < options.min_output_size and len(comments) < options.min_output_comm_size:
+        return ""
+    return xmltotxt(body, options.formatting) or ""
+
+
 def extract_html(html: str, url: str | None, cfg: ExtractConfig) -> Extracted | None:
     """The article of a page; None when neither the model, trafilatura nor the DOM fallback finds text.
 
-    The page is parsed once: metadata and the blocks are read from the tree, and trafilatura
-    extracts from its own copy of it.
+    The page is parsed once: metadata, the page type and the blocks are read from the tree
+    first, because with the boilerplate model trafilatura then extracts from the tree itself
+    and prunes it (without the model it extracts from its own copy, and the DOM fallback
+    reads the tree after it).
     """
     with time_limit(cfg.timeout_seconds):
         tree = load_html(html)
@@ -124,28 +168,32 @@ def extract_html(html: str, url: str | None, cfg: ExtractConfig) -> Extracted | 
             return None
         md = page_metadata(tree, url, cfg)
         page_url = url or md.url
+        page_type = page_type_model().predict(tree, page_url)
+        blocks: list[Block] | None = None
         if cfg.boilerplate_model:
-            ex = _with_model(tree, page_url, cfg, load_model(cfg.boilerplate_model))
+            blocks = page_blocks(tree)
+            ex = _with_model(tree, blocks, page_url, cfg, load_model(cfg.boilerplate_model))
         else:
             ex = _trafilatura_alone(tree, page_url, cfg)
         if ex is None:
             if not cfg.fallback:
                 return None
-            lines = [b.text for b in page_blocks(tree)]
+            lines = [b.text for b in (page_blocks(tree) if blocks is None else blocks)]
             if not lines:
                 return None
             ex = Extracted(text="\n".join(lines), method="dom_fallback")
     ex.title, ex.url, ex.sitename = md.title, md.url, md.sitename
-    ex.page_type = page_type_model().predict(tree, page_url)
+    ex.page_type = page_type
     if ex.method != "dom_fallback":
         ex.author, ex.published_at = md.author, parse_iso_datetime(md.date)
     return ex
 
 
-def _with_model(tree: HtmlElement, url: str | None, cfg: ExtractConfig, model: BoilerplateModel) -> Extracted | None:
-    """The blocks the model keeps; trafilatura's text when it keeps none."""
-    blocks = page_blocks(tree)
-    traf = trafilatura_text(tree, url, cfg)
+def _with_model(tree: HtmlElement, blocks: list[Block], url: str | None, cfg: ExtractConfig,
+                model: BoilerplateModel) -> Extracted | None:
+    """The blocks (page_blocks of the tree) the model keeps; trafilatura's text when it keeps none.
+    trafilatura prunes the tree: nothing may read it after this."""
+    traf = trafilatura_text_in_place(tree, url, cfg)
     keep, in_traf = model.keep(blocks, traf)
     kept = [b.text for b, k in zip(blocks, keep) if k]
     if kept:

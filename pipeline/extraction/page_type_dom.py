@@ -266,10 +266,20 @@ def link_features(w: Walked, url: str | None, text_len: float) -> dict[str, floa
     }
 
 
-def class_features(tree: HtmlElement, body: HtmlElement | None) -> dict[str, float]:
+def _class_values(tree: HtmlElement, body: HtmlElement | None, bodies: int) -> list[str]:
+    """The class values of _CLASSES (//body//@class: the <body>'s own and its descendants'). On a
+    page with one <body> (`bodies`, as walk counted them), read by an iteration over it, faster
+    than the XPath's attribute axis; the same values in the same order."""
+    if body is None or bodies != 1:
+        return _CLASSES(tree)
+    return [v for el in body.iter() if (v := el.get("class")) is not None]
+
+
+def class_features(tree: HtmlElement, body: HtmlElement | None, bodies: int) -> dict[str, float]:
     """Repeated class values (cards, posts, rows), words of the markup's class vocabulary, and
-    the template the <body> class names."""
-    values = _CLASSES(tree)
+    the template the <body> class names. `body` is the root's <body> child, `bodies` how many
+    <body> elements the page has."""
+    values = _class_values(tree, body, bodies)
     counts = Counter(values)
     repeated = [n for n in counts.values() if n >= _CLASS_REPEATED]
     distinct = " ".join(counts).lower()

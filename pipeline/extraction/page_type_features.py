@@ -30,7 +30,8 @@ FEATURES: tuple[str, ...] = (*URL_FEATURES, *DOM_FEATURES, *LD_FEATURES)
 def page_features(tree: HtmlElement, url: str | None) -> list[float]:
     """The page's feature vector, in FEATURES order. Reads the tree, never changes it."""
     w = walk(tree)
-    f = url_features(url) | structure_features(w) | text_features(tree, w) | class_features(tree, tree.find("body"))
+    f = url_features(url) | structure_features(w) | text_features(tree, w)
+    f |= class_features(tree, tree.find("body"), w.counts["body"])
     f |= schema_features(w.ld_json, w.meta)
     f |= link_features(w, url, f["text_len"])
     return [float(f[name]) for name in FEATURES]

@@ -118,3 +118,28 @@ def test_author_search_finds_what_trafilaturas_xpaths_find():
         assert author.extract_author(tree) == want
         found += want is not None
     assert found >= 10
+
+
+def test_trafilatura_in_place_gives_bare_extractions_text():
+    """trafilatura_text_in_place repeats bare_extraction's steps without its copy of the tree:
+    the same text as the public path, page by page, under the default options and the other
+    option values the config can give. If this fails after a trafilatura upgrade, its internals
+    changed: mirror bare_extraction again, or let _sequence_as_checked send every page down the
+    public path (slower, same text)."""
+    from trafilatura.utils import load_html
+
+    from cleancorpus.pipeline.extraction import html as H
+
+    assert H._IN_PLACE, "trafilatura's internals differ from those checked: the in-place path is off"
+    cfg = load_config().extract
+    variants = [cfg] + [cfg.model_copy(update={k: not getattr(cfg, k)})
+                        for k in ("include_comments", "include_tables", "favor_precision", "favor_recall")]
+    pages = _author_pages()
+    compared = 0
+    for k, html in enumerate(pages):
+        for c in variants if k < 40 else variants[:1]:
+            tree = load_html(html)
+            want = H.trafilatura_text(tree, "https://example.org/a/page", c)
+            assert H.trafilatura_text_in_place(tree, "https://example.org/a/page", c) == want, (k, c)
+            compared += bool(want)
+    assert compared >= 10
