@@ -172,7 +172,9 @@ def page_blocks(root: HtmlElement) -> list[Block]:
                 link += len(text)
         for child in el:
             # most elements are inline leaves (a link, a <span>, an <img>) or skipped ones: their
-            # text and tail are gathered here, not by a call of walk (their flags would go unread)
+            # text and tail are gathered here, not by a call of walk (their flags would go unread).
+            # The gathering is written out where it happens, not called: a helper for it cost 5%
+            # of this walk, which runs over every element of every page
             ctag = child.tag
             if isinstance(ctag, str) and ctag not in _SKIP and (ctag in _BLOCK or len(child)):
                 walk(child, flags, depth + 1, ctx, inner_link)
