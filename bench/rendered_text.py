@@ -4,7 +4,7 @@
     .venv/bin/python bench/rendered_text.py [--step N]
 
 Users bring text that other tools rendered: terminal-browser dumps wrapped at a fixed width,
-markdown from crawlers. Every --step-th page of WCXB dev and ScrapingHub is rendered five ways
+markdown from crawlers. Every --step-th page of WCXB dev and ScrapingHub is rendered six ways
 and cleaned by the text path (Cleaner on flat text, default config); printed per page group
 (train/boilerplate.py's GROUPS) pooled and for fold 4 alone: word F1 / must / leak / empty.
 
@@ -13,6 +13,7 @@ and cleaned by the text path (Cleaner on flat text, default config); printed per
   wrap72_noblank  wrapped at 72, no blank line between blocks
   markdown        headings '# ', list items '* ', links '[text](url)', images '![alt](src)' and
                   '**bold**' written into the page before flatten.py renders it
+  lynx            links as '[n]text', wrapped at 76, the links' addresses listed at the end
 
 Nothing here was tuned on: it is a check of how the text path holds up.
 """
@@ -61,12 +62,26 @@ def markdown(html: str) -> str:
     return flatten_html(lxml.html.tostring(tree, encoding="unicode"))
 
 
+def lynx(html: str) -> str:
+    """A terminal browser's dump: each link's text after a [n] mark, the text wrapped at 76, and a
+    numbered list of the links' addresses at the end, as `lynx -dump` writes them."""
+    tree = lxml.html.fromstring(html)
+    refs = []
+    for el in tree.iter("a"):
+        if el.get("href") and (el.text or "").strip():
+            refs.append(el.get("href"))
+            el.text = f"[{len(refs)}]{el.text}"
+    text = wrapped(flatten_html(lxml.html.tostring(tree, encoding="unicode")), 76, "\n\n")
+    return text + "\n\nReferences\n\n" + "\n".join(f"{i:4d}. {u}" for i, u in enumerate(refs, 1))
+
+
 RENDERINGS: dict[str, Callable[[str, str], str]] = {
     "flatten": lambda html, flat: flat,
     "wrap72": lambda html, flat: wrapped(flat, 72, "\n\n"),
     "wrap80": lambda html, flat: wrapped(flat, 80, "\n\n"),
     "wrap72_noblank": lambda html, flat: wrapped(flat, 72, "\n"),
     "markdown": lambda html, flat: markdown(html),
+    "lynx": lambda html, flat: lynx(html),
 }
 
 
