@@ -187,6 +187,7 @@ def plain_markdown(lines: list[str]) -> list[str]:
     return out
 
 
+_ADDRESS = re.compile(r"(?:\d+\.\s+)?(?:[a-z][a-z0-9+.-]*:|www\.|/)\S+$", re.I)  # "12. https://...", "mailto:..."
 _MIN_BROKEN = 8  # long lines followed by a line: fewer say nothing of how the text was broken
 
 
@@ -215,7 +216,7 @@ def _wrap_width(lines: list[str], lengths: list[int]) -> int | None:
         return None
     broken = followed = runs = 0
     for s, nxt in zip(lines, lines[1:]):
-        if nxt and 0.7 * top <= len(s) <= top and not ends_sentence(s, CLAUSE_ENDS):
+        if nxt and 0.7 * top <= len(s) <= top and not ends_sentence(s, CLAUSE_ENDS) and not _ADDRESS.match(s):
             followed += 1
             if len(s) + 1 + len(nxt.split(None, 1)[0]) > top:
                 broken += 1
@@ -239,7 +240,9 @@ def unwrap_hard_wrapped(lines: list[str]) -> list[str]:
     live = [s for s in lines if s]
     if len(live) < 6:
         return lines
-    lengths = sorted(map(len, live))
+    # a line that is one address (a terminal browser lists every link's at the end) was never
+    # wrapped: however many there are, they say nothing of the width
+    lengths = sorted(len(s) for s in live if not _ADDRESS.match(s)) or [0]
     width = _wrap_width(lines, lengths)
     if width is None:
         return lines

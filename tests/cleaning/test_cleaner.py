@@ -328,6 +328,37 @@ def test_a_page_rendered_to_text_and_then_wrapped_is_cleaned_as_the_unwrapped_pa
     assert len(text(flat).split()) > 500
 
 
+def test_a_terminal_browser_dump_is_unwrapped_though_it_ends_in_a_list_of_addresses():
+    """lynx -dump lists every link's address at the end, a line each: as many lines as the page has
+    links, none of them wrapped, so they set the width reading and the text went unwrapped."""
+    import gzip
+    import re
+    import sys
+
+    from cleancorpus.pipeline.cleaning.cleaner import Cleaner
+    from cleancorpus.pipeline.config import load_config
+    from cleancorpus.pipeline.model import RawRecord, SourceMeta
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from flatten import flatten_html
+    from rendered_text import lynx
+
+    page = gzip.decompress((ROOT / "tests" / "data" / "scrapinghub-08f793762792.html.gz").read_bytes()).decode()
+    dump = lynx(page)
+    assert dump.count("\n") > 300 and sum(1 for s in dump.splitlines() if re.match(r" *\d+\. \S+$", s)) > 100
+    cleaner = Cleaner(load_config(None))
+
+    def text(t: str) -> str:
+        res = cleaner.process(RawRecord(source_uri="x", source_record=None, source_format="text", text=t,
+                                        meta=SourceMeta()))
+        assert res.doc is not None
+        return res.doc.text
+
+    paragraphs = [p for p in text(flatten_html(page)).split("\n\n") if len(p) > 200]
+    unmarked = re.sub(r"\[\d+\]", "", text(dump))  # the dump's [n] link marks stay in its text
+    assert len(paragraphs) >= 5 and all(p in unmarked for p in paragraphs)
+
+
 def test_a_page_rendered_to_markdown_is_cleaned_as_the_page_rendered_to_text():
     """Crawlers render pages to markdown: every link's address in the lines made menus look like
     prose and added its words to the text."""
