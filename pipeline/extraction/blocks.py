@@ -176,10 +176,10 @@ def page_blocks(root: HtmlElement) -> list[Block]:
             # The gathering is written out where it happens, not called: a helper for it cost 5%
             # of this walk, which runs over every element of every page
             ctag = child.tag
-            if isinstance(ctag, str) and ctag not in _SKIP and (ctag in _BLOCK or len(child)):
-                walk(child, flags, depth + 1, ctx, inner_link)
-                continue
             if isinstance(ctag, str) and ctag not in _SKIP:
+                if ctag in _BLOCK or len(child):
+                    walk(child, flags, depth + 1, ctx, inner_link)
+                    continue
                 text = child.text
                 if text and ctag not in _OPAQUE:
                     if buf or not text.isspace():

@@ -103,10 +103,15 @@ def _trafilatura(tree: HtmlElement, url: str | None, cfg: ExtractConfig, fast: b
     pages differ, 5 of them under 1,000 characters), so the pipeline asks for the comparison
     only when the fast result is short: `extract.compare_below_chars`.
     """
-    return trafilatura.bare_extraction(
-        tree, url=url, with_metadata=False, include_comments=cfg.include_comments,
-        include_tables=cfg.include_tables, favor_precision=cfg.favor_precision,
-        favor_recall=cfg.favor_recall, fast=fast, deduplicate=False,
+    return trafilatura.bare_extraction(tree, url=url, options=_options(url, cfg, fast))
+
+
+def _options(url: str | None, cfg: ExtractConfig, fast: bool) -> Extractor:
+    """trafilatura's settings for the body extraction the config asks for (text only: no metadata,
+    no deduplication), for bare_extraction and for its sequence run in place alike."""
+    return Extractor(
+        config=DEFAULT_CONFIG, output_format="python", fast=fast, precision=cfg.favor_precision,
+        recall=cfg.favor_recall, comments=cfg.include_comments, tables=cfg.include_tables, dedup=False, url=url,
     )
 
 
@@ -141,10 +146,7 @@ def trafilatura_text_in_place(tree: HtmlElement, url: str | None, cfg: ExtractCo
     """
     if not _IN_PLACE:
         return trafilatura_text(tree, url, cfg)
-    options = Extractor(
-        config=DEFAULT_CONFIG, output_format="python", fast=True, precision=cfg.favor_precision,
-        recall=cfg.favor_recall, comments=cfg.include_comments, tables=cfg.include_tables, dedup=False, url=url,
-    )
+    options = _options(url, cfg, fast=True)
     try:
         body, text, _, comments = trafilatura_sequence(tree, options, url)
     except (TypeError, ValueError):

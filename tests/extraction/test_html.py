@@ -47,7 +47,7 @@ def test_comparison_runs_only_for_short_bodies(monkeypatch):
     real = trafilatura.bare_extraction
 
     def spy(*args, **kwargs):
-        calls.append(kwargs["fast"])
+        calls.append(kwargs["options"].fast)
         return real(*args, **kwargs)
 
     monkeypatch.setattr(trafilatura, "bare_extraction", spy)
