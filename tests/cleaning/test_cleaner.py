@@ -1,6 +1,12 @@
 """Cleaning on pages nobody wrote a rule for: learned boilerplate, classifier, rule engine safety."""
 from __future__ import annotations
 
+import gzip
+import importlib
+import re
+import sys
+from types import ModuleType
+
 import pytest
 
 from conftest import ROOT, SEEDS, read, run_local
@@ -296,96 +302,58 @@ def test_hard_wrapped_prose_is_joined_back_into_paragraphs():
     assert unwrap_hard_wrapped(normalize_lines(two)) == normalize_lines(two)
 
 
+_NEWS_PAGE = ROOT / "tests" / "data" / "scrapinghub-08f793762792.html.gz"
+
+
+def _news_page() -> str:
+    return gzip.decompress(_NEWS_PAGE.read_bytes()).decode("utf-8")
+
+
+def _bench(module: str) -> ModuleType:
+    """A module of bench/: its renderings of a page to text, as other tools write them."""
+    if str(ROOT / "bench") not in sys.path:
+        sys.path.insert(0, str(ROOT / "bench"))
+    return importlib.import_module(module)
+
+
 def test_a_page_rendered_to_text_and_then_wrapped_is_cleaned_as_the_unwrapped_page():
     """A terminal browser's dump: the page's menus and links make most lines short, so "most lines
     close to one width" did not read it as wrapped, and the classifier cut its prose line by line
     as short lines. How the long lines end (the next word never fits) reads it."""
-    import gzip
-    import sys
     import textwrap
 
-    from cleancorpus.pipeline.cleaning.cleaner import Cleaner
-    from cleancorpus.pipeline.config import load_config
-    from cleancorpus.pipeline.model import RawRecord, SourceMeta
-
-    sys.path.insert(0, str(ROOT / "bench"))
-    from flatten import flatten_html
-
-    page = gzip.decompress((ROOT / "tests" / "data" / "scrapinghub-08f793762792.html.gz").read_bytes())
-    flat = flatten_html(page.decode("utf-8"))
+    flat = _bench("flatten").flatten_html(_news_page())
     wrapped = "\n\n".join(textwrap.fill(line, 72) for line in flat.splitlines() if line.strip())
     lines = [s for s in wrapped.splitlines() if s]
     assert max(map(len, lines)) <= 72 and sum(len(s) > 50 for s in lines) < 0.6 * len(lines)
-    cleaner = Cleaner(load_config(None))
-
-    def text(t: str) -> str:
-        res = cleaner.process(RawRecord(source_uri="x", source_record=None, source_format="text", text=t,
-                                        meta=SourceMeta()))
-        assert res.doc is not None
-        return res.doc.text
-
-    assert text(wrapped) == text(flat)
-    assert len(text(flat).split()) > 500
+    assert _clean_flat(wrapped) == _clean_flat(flat)
+    assert len(" ".join(_clean_flat(flat)).split()) > 500
 
 
 def test_a_terminal_browser_dump_is_unwrapped_though_it_ends_in_a_list_of_addresses():
     """lynx -dump lists every link's address at the end, a line each: as many lines as the page has
     links, none of them wrapped, so they set the width reading and the text went unwrapped."""
-    import gzip
-    import re
-    import sys
-
-    from cleancorpus.pipeline.cleaning.cleaner import Cleaner
-    from cleancorpus.pipeline.config import load_config
-    from cleancorpus.pipeline.model import RawRecord, SourceMeta
-
-    sys.path.insert(0, str(ROOT / "bench"))
-    from flatten import flatten_html
-    from rendered_text import lynx
-
-    page = gzip.decompress((ROOT / "tests" / "data" / "scrapinghub-08f793762792.html.gz").read_bytes()).decode()
-    dump = lynx(page)
+    page = _news_page()
+    dump = _bench("rendered_text").lynx(page)
     assert dump.count("\n") > 300 and sum(1 for s in dump.splitlines() if re.match(r" *\d+\. \S+$", s)) > 100
-    cleaner = Cleaner(load_config(None))
-
-    def text(t: str) -> str:
-        res = cleaner.process(RawRecord(source_uri="x", source_record=None, source_format="text", text=t,
-                                        meta=SourceMeta()))
-        assert res.doc is not None
-        return res.doc.text
-
-    paragraphs = [p for p in text(flatten_html(page)).split("\n\n") if len(p) > 200]
-    unmarked = re.sub(r"\[\d+\]", "", text(dump))  # the dump's [n] link marks stay in its text
+    paragraphs = [p for p in _clean_flat(_bench("flatten").flatten_html(page)) if len(p) > 200]
+    unmarked = re.sub(r"\[\d+\]", "", "\n\n".join(_clean_flat(dump)))  # the dump's [n] link marks stay in its text
     assert len(paragraphs) >= 5 and all(p in unmarked for p in paragraphs)
 
 
 def test_a_page_rendered_to_markdown_is_cleaned_as_the_page_rendered_to_text():
     """Crawlers render pages to markdown: every link's address in the lines made menus look like
     prose and added its words to the text."""
-    import gzip
-    import re
-    import sys
-
-    from cleancorpus.pipeline.cleaning.cleaner import Cleaner
-    from cleancorpus.pipeline.config import load_config
-    from cleancorpus.pipeline.model import RawRecord, SourceMeta
-
-    sys.path.insert(0, str(ROOT / "bench"))
-    from flatten import flatten_html
-    from rendered_text import markdown
-
-    page = gzip.decompress((ROOT / "tests" / "data" / "scrapinghub-08f793762792.html.gz").read_bytes()).decode()
-    md = markdown(page)
+    page = _news_page()
+    md = _bench("rendered_text").markdown(page)
     assert md.count("](") > 50
-    cleaner = Cleaner(load_config(None))
 
     def words(t: str) -> list[str]:
-        res = cleaner.process(RawRecord(source_uri="x", source_record=None, source_format="text", text=t,
-                                        meta=SourceMeta()))
-        assert res.doc is not None and "](" not in res.doc.text and "**" not in res.doc.text
-        return re.findall(r"\w+", res.doc.text.lower())
+        text = "\n\n".join(_clean_flat(t))
+        assert "](" not in text and "**" not in text
+        return re.findall(r"\w+", text.lower())
 
-    plain, marked = words(flatten_html(page)), words(md)
+    plain, marked = words(_bench("flatten").flatten_html(page)), words(md)
     assert len(plain) > 500 and abs(len(marked) - len(plain)) < 0.02 * len(plain)
 
 
