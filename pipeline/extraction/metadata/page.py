@@ -70,6 +70,13 @@ def ld_text(v: Any) -> str | None:
     return None
 
 
+def _shared_words(h: HtmlElement, metas: list[set[str]]) -> tuple[int, int]:
+    """How many of a heading's words the likeliest of the headline's spellings (metas) shares,
+    and how many words the heading has."""
+    words = _words(h.text_content())
+    return max((len(words & m) for m in metas), default=0), len(words)
+
+
 class Page:
     """What a page says about itself: meta tags by key, <title>, JSON-LD objects, <h1> elements."""
 
@@ -183,9 +190,8 @@ class Page:
 
     def _says_headline(self, h: HtmlElement) -> bool:
         """Does this heading share words with the <title> or og:title, at least half of its own?"""
-        words = _words(h.text_content())
-        shared = max((len(words & m) for m in self._meta_words()), default=0)
-        return shared > 0 and 2 * shared >= len(words)
+        shared, own = _shared_words(h, self._meta_words())
+        return shared > 0 and 2 * shared >= own
 
     def headline_h1(self) -> HtmlElement | None:
         """The <h1> of the headline: of the first six, the one sharing most words with the <title>
@@ -196,9 +202,8 @@ class Page:
         metas = self._meta_words()
         best, most = self.h1s[0], 0
         for h in self.h1s[:6]:
-            words = _words(h.text_content())
-            shared = max((len(words & m) for m in metas), default=0)
-            if shared > most and 2 * shared >= len(words):
+            shared, own = _shared_words(h, metas)
+            if shared > most and 2 * shared >= own:
                 best, most = h, shared
         return best
 
@@ -214,9 +219,8 @@ class Page:
         for k, h in enumerate(self.tree.iter("h2", "h3")):
             if k >= among:
                 break
-            words = _words(h.text_content())
-            shared = max(len(words & m) for m in metas)
-            if shared >= min(3, *(len(m) for m in metas)) and 2 * shared >= len(words):
+            shared, own = _shared_words(h, metas)
+            if shared >= min(3, *(len(m) for m in metas)) and 2 * shared >= own:
                 return h
         return None
 
