@@ -92,7 +92,6 @@ class Zone:
         self.items = [(k - len(above), e) for k, e in enumerate(above)]
         self.items += [(k + 1, e) for k, e in enumerate(_following(self.h1, after))]
 
-
     def by_headline(self, off: int, e: HtmlElement) -> bool:
         """Is e one of the post's own parts, where an <aside> or a "sidebar" or "share" class is no
         page chrome (in_chrome's `by_headline`): a few elements from the headline (BY_HEADLINE),
