@@ -15,8 +15,11 @@ from trafilatura import metadata as tmeta
 from cleancorpus.pipeline.extraction.dates import DATE_RE, TIME, find_date
 
 # the words a byline starts with ("By", "Written by", "Author:"), and a text node saying only that
-_PREFIX_WORDS = (r"(?:(?:originally\s+)?(?:written|posted|published|authored|reported|compiled|created|"
-                 r"submitted|story|words|text|article|reporting|recipe|updated|post)\s+by|by|(?:topic\s+)?"
+# ("This post was written by Jane Doe, Head of Marketing": an author's note, below the post or as
+# its description)
+_PREFIX_WORDS = (r"(?:(?:this\s+(?:post|article|blog\s+post|piece|story)\s+(?:was\s+)?)?(?:originally\s+)?"
+                 r"(?:written|posted|published|authored|reported|compiled|created|submitted|story|words|text|"
+                 r"article|reporting|recipe|updated|post)\s+by|by|(?:topic\s+)?"
                  r"author(?:ed)?s?|writer|via|von|par|por)")
 BY_PREFIX = re.compile(r"^\s*" + _PREFIX_WORDS + r"\b\s*[:\-–—]?\s*", re.I)
 BY_PREFIX_ALONE = re.compile(r"^\W*" + _PREFIX_WORDS + r"\W*$", re.I)
@@ -27,7 +30,8 @@ LEAD_JOINER = re.compile(r"^\s*(?:,|&|;|and\b|und\b|et\b)\s*", re.I)
 _CUT = re.compile(
     r"\s*(?:[|•·]|\s[-–—]\s|\bupdated\b|\bpublished\b|\bposted\b|\blast (?:updated|modified)\b|\bon\s+(?="
     r"\w+\s+\d)|\d+\s*min(?:ute)?s?\s+read\b|\breviewed by\b|\bfact[- ]checked\b|\bmedically\b|"
-    r"\bfollow\b|\bview (?:all|profile)\b|\bshare\b|\s(?:is|was|has|writes|covers)\s)", re.I)
+    r"\bon behalf of\b|\bfollow\b|\bview (?:all|profile)\b|\bshare\b|\s(?:is|was|has|writes|covers)\s)",
+    re.I)
 _SPLIT = re.compile(r"\s*(?:,|;|&|\s(?:and|und|et|y)\s)\s*", re.I)
 _UI = re.compile(
     r"\b(?:share|comments?|subscribe|read more|view all|all (?:posts|articles|stories)|posts by|articles by|"
@@ -35,6 +39,8 @@ _UI = re.compile(
     r"newsletter|cookies?|privacy|advertis\w*|click|loading|minutes? read|min read|related|latest|offline|online|"
     r"learn more|see more|show more|skip to|copyright|all rights|terms|account|register|license|visit)\b|"
     r"https?:|www\.|\.(?:com|org|net)\b/", re.I)
+# what parts a date from the name that follows it in a byline
+_SEPARATOR = re.compile(r"\s*[·|•–—]\s*")
 _LETTER = re.compile(r"[^\W\d_]")
 # what a byline says between a name and its date ("Jane Doe on", "Jane Doe | Updated")
 _DANGLING_END = re.compile(r"(?:[\s,:|•·\-–—]+|\b(?:on|at|updated|published|posted|last updated)\b)*$", re.I)
@@ -84,6 +90,11 @@ def name_like(s: str) -> bool:
     return find_date(s) is None
 
 
+def _lower_after_name(name: str, out: list[str]) -> bool:
+    """A lowercase word after a capitalised name's comma is its role ("Jane Doe, gastroenterologist")."""
+    return name[:1].islower() and bool(out) and out[-1][:1].isupper()
+
+
 def clean_authors(raw: Iterable[str]) -> list[str]:
     """Names out of author strings: "By", dates and what follows them cut off, several names
     split, roles after a name ("Jane Doe, Senior Editor") dropped."""
@@ -93,6 +104,8 @@ def clean_authors(raw: Iterable[str]) -> list[str]:
             continue
         s = " ".join(tmeta.HTML_STRIP_TAGS.sub(" ", unescape(s)).split())
         s = BY_PREFIX.sub("", _REVIEWED_BY.sub("", s, count=1), count=1)
+        if (d := DATE_RE.match(s)) and (sep := _SEPARATOR.match(s, d.end())):
+            s = s[sep.end():]  # "Dec. 19, 2025 · Jane Doe": the date before the name
         cut = min((m.start() for m in (DATE_RE.search(s), _TIME_RE.search(s)) if m), default=None)
         if cut is not None:
             s = _DANGLING_END.sub("", s[:cut])
@@ -105,7 +118,7 @@ def clean_authors(raw: Iterable[str]) -> list[str]:
             if k and out and _CREDENTIAL.match(name):
                 out[-1] += ", " + name  # "Jane Doe, MS, RD": letters after a name stay with it
                 continue
-            if k and (ROLE.search(name) or name[:1].isdigit()):
+            if k and (ROLE.search(name) or name[:1].isdigit() or _lower_after_name(name, out)):
                 break
             if name and name_like(name) and name not in out:
                 out.append(name)

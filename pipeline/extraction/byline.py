@@ -15,12 +15,20 @@ import re
 
 from lxml.html import HtmlElement
 
-from cleancorpus.pipeline.extraction.author_names import BY_PREFIX, BY_PREFIX_ALONE, LEAD_JOINER, ROLE, clean_authors
-from cleancorpus.pipeline.extraction.page_zone import CLASS_PARTS, Zone, in_chrome
+from cleancorpus.pipeline.extraction.author_names import (
+    BY_PREFIX,
+    BY_PREFIX_ALONE,
+    LEAD_JOINER,
+    ROLE,
+    clean_authors,
+    name_like,
+)
+from cleancorpus.pipeline.extraction.dates import find_date
+from cleancorpus.pipeline.extraction.page_zone import BY_HEADLINE, CLASS_PARTS, Zone, in_chrome
 
 _AUTHOR_HREF = re.compile(
     r"/(?:our-?)?(?:authors?|autor(?:es)?|auteurs?|writers?|contributors?|staff|profiles?|byline|journalists?|"
-    r"experts?|columnists?|reporters?|editors?|users?|members?|u)/[^/?#]+/?(?:[?#].*)?$"
+    r"experts?|columnists?|reporters?|editors?|users?|members?|team|u)/[^/?#]+/?(?:[?#].*)?$"
     # forum software's profile pages: member.php?u=1, memberlist.php?mode=viewprofile&u=1, profile.php?id=1
     r"|(?:^|/)(?:member|memberlist|profile|user|userinfo|showprofile)\.php\?|[?&;](?:action=profile|mode=viewprofile)",
     re.I)
@@ -35,27 +43,32 @@ _NOT_BYLINE_PARTS = frozenset({
     "category", "categories", "tag", "tags", "label", "role", "job", "position", "count", "posts", "articles",
 })
 
+_DATE_PARTS = frozenset({"date", "time"})
+
 
 def _negative_class(attrs: str) -> bool:
     """A class saying picture, bio, date, role ... unless it also says name ("js-bio user-name"),
     or one of its classes ends in author and says nothing of those ("elementor-icon-list-text
     elementor-post-info__item--type-author": Elementor's post-info widget, whose every item is an
     "icon-list" text; "author-avatar" stays a picture, and WordPress's "author-jane-doe" on a
-    post's <article> says whose post it is, not where the name is)."""
+    post's <article> says whose post it is, not where the name is). One ending in author that says
+    date too ("publish-date-author") is the line of both, the date and the name."""
     parts = [p.lower() for p in CLASS_PARTS.split(attrs) if p]
     if not any(p in _NOT_BYLINE_PARTS for p in parts) or "name" in parts:
         return False
     for c in attrs.split():
         ps = [p.lower() for p in CLASS_PARTS.split(c) if p]
-        if ps and ps[-1] == "author" and not any(p in _NOT_BYLINE_PARTS for p in ps):
+        if ps and ps[-1] == "author" and not any(p in _NOT_BYLINE_PARTS and p not in _DATE_PARTS for p in ps):
             return False
     return True
 
 
-def _by_line(text: str) -> bool:
+def _by_line(text: str, e: HtmlElement | None = None) -> bool:
     """ "By Jane Doe", "Author: jdoe", "by j_doe", "By 3i Global", "By" alone (the name in the next
     element); not "By using ...", "by default" (a lowercase word is a name only as a user's
-    handle, with a digit, "_" or "."; a digit starts a name of three words at most)"""
+    handle, with a digit, "_" or "."; a digit starts a name of three words at most), unless the
+    line is e's whole text and sits beside the post's <time> (_beside_time): "by jdoe" there is a
+    byline however its handle is spelt."""
     m = BY_PREFIX.match(text)
     if not m:
         return False
@@ -63,10 +76,27 @@ def _by_line(text: str) -> bool:
     if not rest.strip(" :-–—") or rest[0].isupper() or ":" in m.group(0):
         return True
     words = rest.split()
-    return (rest[0].isdigit() and len(words) <= 3) or (len(words) == 1 and bool(_HANDLE.search(words[0])))
+    if rest[0].isdigit():
+        return len(words) <= 3
+    return len(words) == 1 and (bool(_HANDLE.search(words[0])) or (e is not None and _beside_time(e)))
+
+
+def _beside_time(e: HtmlElement) -> bool:
+    """An element of no children beside one holding a <time>, in a parent of a few (a post's
+    date and byline lines)."""
+    parent = e.getparent()
+    if len(e) or parent is None or len(parent) > 4:
+        return False
+    return any(s is not e and (s.tag == "time" or s.find(".//time") is not None) for s in parent)
 
 
 _HANDLE = re.compile(r"[\d_.]")
+_LABEL_STARTS = frozenset({"au", "wr", "th"})  # _LABELLED's first letters (a quick test before it)
+# a line that labels its names ("Authors: Jane Doe and John Roe"): a byline however far below the
+# headline, as an author link is (a "By" alone is too common in sentences to be read that far);
+# not inside a link, a teaser card's
+_LABELLED = re.compile(r"^\s*(?:(?:authors?|author\(s\)|written\s+by)\s*:|"
+                       r"this\s+(?:post|article)\s+was\s+written\s+by\b)\s*\w", re.I)
 
 
 # a text node that only joins names ("and", "&", ","): another name follows
@@ -165,15 +195,56 @@ _AUTHOR_HINTS = ("auth", "byl", "writ", "post", "contrib", "journal", "report", 
 _AUTHOR_HINT = re.compile("|".join(_AUTHOR_HINTS))  # any of them in a string, in one search
 
 
+_ICON_TAGS = frozenset({"i", "img", "svg", "span"})
+# class parts of an icon or a picture that stands for a person ("bi bi-person", "fa fa-user",
+# "avatar avatar-xs")
+_PERSON_ICON = frozenset({"person", "user", "author", "avatar"})
+
+
+def _person_icon(e: HtmlElement) -> bool:
+    """An empty icon or picture of a person followed by text: a theme's byline shows the name
+    after it ("<i class='bi bi-person'></i> Jane Doe", a gravatar then "Jane Doe in News")."""
+    cls = e.get("class")
+    if not cls or not (e.tail or "").strip() or (e.text or "").strip():
+        return False
+    return any(p.lower() in _PERSON_ICON for p in CLASS_PARTS.split(cls))
+
+
+_PARTS = re.compile(r"\s+[|·•]\s+")
+
+
+def _name_role_date(text: str) -> bool:
+    """ "Jane Doe | Senior Writer | July 2, 2025": a line under the headline that gives a name, a
+    role and a date, parted by "|" or "·", and no "By" (the name a person's: two words at least)."""
+    if len(text) > 120:
+        return False
+    parts = _PARTS.split(text.strip())
+    if len(parts) < 3 or len(parts[0].split()) < 2 or not name_like(parts[0]):
+        return False
+    return any(find_date(p) for p in parts[1:]) and any(ROLE.search(p) for p in parts[1:])
+
+
+# "Jane Doe in" (the category's link follows): the "in" is no part of the name ("Sign in" is no name)
+_IN_CATEGORY = re.compile(r"^(\S+(?:\s+\S+)+)\s+in\s*$")
+
+
+def _icon_name(e: HtmlElement) -> list[str]:
+    """The names in the text after a person's icon (_person_icon)."""
+    t = " ".join((e.tail or "").split())
+    return clean_authors([_IN_CATEGORY.sub(r"\1", t)])
+
+
 def find_byline(tree: HtmlElement, near: int = 250, far: int = 1000, zone: Zone | None = None,
                 max_candidates: int = 30, explain: list | None = None) -> str | None:  # type: ignore[type-arg]
     """The author named by the page's byline, "; "-joined, or None.
 
     Byline elements, strongest first: itemprop=author, data-author and rel=author; links to an
     author or member page (/author/NAME, member.php?u=1 ...); elements whose class or id says
-    author, byline, writer or username; a short "By ..." text. With an <h1> on the page only
-    those around it count (a byline sits by its headline; the rest are teasers, cards and
-    lists): 60 elements above it, `near` below it, `far` for the first two kinds. Those inside
+    author, byline, writer or username; a short "By ..." text; the text after a person's icon
+    (_person_icon); a "Name | Role | Date" line right under the headline; a line that labels its
+    names ("Authors: ...", _LABELLED). With an <h1> on the page only those around it count (a
+    byline sits by its headline; the rest are teasers, cards and lists): 60 elements above it,
+    `near` below it, `far` for links, itemprops and labelled lines. Those inside
     page chrome are skipped (by the headline or in its <article>, an <aside> or a "sidebar"
     class is the post's own: Zone.by_headline); of the rest the first below the <h1> is read,
     else the nearest above it.
@@ -182,6 +253,9 @@ def find_byline(tree: HtmlElement, near: int = 250, far: int = 1000, zone: Zone 
     cands: list[tuple[int, int, HtmlElement]] = []
     for off, e in zone.items:
         tag = e.tag
+        if tag in _ICON_TAGS and off <= near and _person_icon(e):
+            cands.append((off, 6, e))
+            continue
         if tag in _SKIP_TAGS or tag in ("meta", "link", "path", "br", "input", "h1", "button"):
             continue
         if off > far and off > near:
@@ -200,15 +274,20 @@ def find_byline(tree: HtmlElement, near: int = 250, far: int = 1000, zone: Zone 
                     and not _negative_class(attrs):
                 tier = 3
             elif (t := e.text) and tag in _BY_TAGS and len(t := t.strip()) < 80 and t[:2].lower() in _BY_STARTS \
-                    and _by_line(t):
+                    and _by_line(t, e):
                 tier = 4
-        if tier and off <= (far if tier <= 2 else near):
+            elif 0 < off <= BY_HEADLINE and t and tag in _BY_TAGS and _name_role_date(t):
+                tier = 7
+        elif (t := e.text) and tag in _BY_TAGS and t.lstrip()[:2].lower() in _LABEL_STARTS \
+                and _LABELLED.match(t) and next(e.iterancestors("a"), None) is None:
+            tier = 5
+        if tier and off <= (near if 3 <= tier <= 4 else far):
             cands.append((off, tier, e))
     cands = [c for c in cands if c[0] > 0] + [c for c in cands if c[0] <= 0][::-1]
     for off, tier, e in cands[:max_candidates]:
         if in_chrome(e, zone.main, by_headline=zone.by_headline(off, e)):
             continue
-        names = _name_in(e)
+        names = _icon_name(e) if tier == 6 else _name_in(e)
         if explain is not None:
             explain.append((tier, off, e.tag, (e.get("class") or "")[:40], names))
         if names:

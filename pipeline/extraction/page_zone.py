@@ -55,9 +55,22 @@ def in_chrome(e: HtmlElement, main: set[HtmlElement] | frozenset[HtmlElement] = 
         if tag in ("body", "html"):
             return False
         attrs = (a.get("class") or "") + " " + (a.get("id") or "")
-        if len(attrs) > 1 and _chrome_attrs(attrs, by_headline):
+        if len(attrs) > 1 and _chrome_attrs(attrs, by_headline) and not _article_footer(a, attrs):
             return True
     return False
+
+
+def _article_footer(e: HtmlElement, attrs: str) -> bool:
+    """A "footer" class on an element inside an <article> ("article-template-footer",
+    "entry-footer"): the post's own footer, where themes put its byline and date, as a <footer>
+    tag inside an <article> is; not the page's. (An <article> beside others is a card in a list,
+    its footer the card's.)"""
+    parts = {p.lower() for p in CLASS_PARTS.split(attrs) if p}
+    if "footer" not in parts or _chrome_attrs(" ".join(parts - {"footer"})):
+        return False
+    post = next(e.iterancestors("article"), None)
+    return post is not None and next(post.itersiblings("article"), None) is None \
+        and next(post.itersiblings("article", preceding=True), None) is None
 
 
 class Zone:

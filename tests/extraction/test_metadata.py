@@ -503,6 +503,59 @@ def test_byline_by_the_heading_that_says_the_headline_not_a_popups_h1():
     assert _wcxb_page("0462").author == "Victoria Gayton"
 
 
+def test_byline_in_the_footer_of_the_pages_only_article():
+    # diggs.pet (no <h1>): "By The Diggs Team" in an itemprop=author Person of the
+    # "article-template-footer" of the page's one <article>: the post's footer, not the page's
+    assert _wcxb_page("4596").author == "The Diggs Team"
+    # the footers of cards in a list (<article>s side by side) stay chrome
+    card = ("<article><h2>Story {0}</h2><div class='card-footer'><span itemprop='author'>Writer {0}</span></div>"
+            "</article>")
+    assert _md("<title>Latest news</title>", "<div>" + card.format(1) + card.format(2) + "</div>").author is None
+
+
+def test_labelled_authors_far_below_the_headline():
+    # extension.umn.edu: "Authors: Julie Weisenhorn and Natalie Hoidal, Extension horticulture
+    # educators" in the author block after the guide, 315 elements below the <h1>
+    assert _wcxb_page("4706").author == "Julie Weisenhorn; Natalie Hoidal"
+    # blog.scholasticahq.com: the author's note below the post ("This post was written by Danielle
+    # Padula, Head of ..."), in a div whose class says bio
+    assert _wcxb_page("2381").author == "Danielle Padula"
+
+
+def test_authors_note_opening_the_description():
+    # parkview.com: no author field; the description opens with the post's note "This post was
+    # written by Vanessa Mendez, MD, gastroenterologist, Parkview Health."
+    assert _wcxb_page("4574").author == "Vanessa Mendez, MD"
+    head = "<meta name='description' content='This article was written by Ana Lopez, nutritionist. Eat well.'>"
+    assert _md("<title>Eat well</title>" + head, "<h1>Eat well</h1>").author == "Ana Lopez"
+
+
+def test_name_after_a_person_icon():
+    # playfultones.com: "<i class='bi bi-person'></i> Bence Kovács" in the post's entry-meta
+    assert _wcxb_page("0429").author == "Bence Kovács"
+    # celoxis.com: the gravatar ("avatar avatar-xs"), then "Mahua Das in <a>Project Management</a>"
+    assert _wcxb_page("4218").author == "Mahua Das"
+    # a user icon before "Sign in" is no byline
+    body = "<h1>Cycle path</h1><a href='/login'><i class='fa fa-user'></i> Sign in</a>"
+    assert _md("<title>Cycle path</title>", body).author is None
+
+
+def test_byline_shapes_by_the_headline():
+    # cellarbeastwine.com: the author's link to /team/NAME in the line above the <h1>
+    assert _wcxb_page("4688").author == "Matt Check"
+    # blog.rust-lang.org: "Dec. 19, 2025 · Niko Matsakis on behalf of <a>Vision Doc group</a>" in a
+    # "publish-date-author" div: the line of both, the date before the name
+    assert _wcxb_page("0379").author == "Niko Matsakis"
+    # abduzeedo.com: "<p>by ibby </p>" beside the <p> of the post's <time>: a lowercase handle
+    assert _wcxb_page("0459").author == "ibby"
+    # oracle.com: "<p>Aaron Ricadela | Senior Writer | July 2, 2025</p>" right under the <h1>
+    assert _wcxb_page("4082").author == "Aaron Ricadela"
+    # "by default" in a sentence stays no byline, and a "News | date" line names nobody
+    body = "<h1>Cycle path</h1><p>Cookies are on by default for every reader of this site.</p>"
+    assert _md("<title>Cycle path</title>", body).author is None
+    body = "<h1>Cycle path</h1><p>City News | Transport | July 2, 2025</p>"
+    assert _md("<title>Cycle path</title>", body).author is None
+
 @pytest.mark.skipif(not (WCXB / "meta.jsonl").exists(), reason="WCXB dev pages not here (/work/shared)")
 def test_wcxb_dev_pages():
     """Every fifth WCXB dev page (300), scored as bench/metadata_eval.py scores them: the rules

@@ -97,7 +97,7 @@ def _meta_author(page: Page, rules: Rules) -> str | None:
         names = [n for n in names if name_like(n)]
         if names:
             return "; ".join(names)
-    return _labelled_author(page) if rules.author_labelled else None
+    return (_labelled_author(page) if rules.author_labelled else None) or _described_author(page)
 
 
 # Twitter's "label / data" pairs (WordPress SEO plugins: twitter:label1 "Written by", twitter:data1 the name)
@@ -115,3 +115,17 @@ def _labelled_author(page: Page) -> str | None:
             names = [n for n in clean_authors(page.meta.get(f"twitter:data{i}", ())) if name_like(n)]
             return "; ".join(names) or None
     return None
+
+
+# a description that opens with an author's note ("This post was written by Jane Doe, MD, ...")
+_WRITTEN_NOTE = re.compile(r"^\s*this\s+(?:post|article)\s+was\s+written\s+by\s+([^\n.]+)", re.I)
+
+
+def _described_author(page: Page) -> str | None:
+    """The names of an author's note that opens the page's description: CMSs with no author
+    field put the note at the top of the post, and the description is the post's start."""
+    desc = page.first_meta("description", "og:description")
+    m = _WRITTEN_NOTE.match(desc) if desc else None
+    if not m:
+        return None
+    return "; ".join(n for n in clean_authors([m[1]]) if name_like(n)) or None
