@@ -34,7 +34,7 @@ _CUT = re.compile(
     re.I)
 _SPLIT = re.compile(r"\s*(?:,|;|&|\s(?:and|und|et|y)\s)\s*", re.I)
 _UI = re.compile(
-    r"\b(?:share|comments?|subscribe|read more|view all|all (?:posts|articles|stories)|posts by|articles by|"
+    r"\b(?:share|comments?|subscribe|read more|view all|view profile|all (?:posts|articles|stories)|posts by|articles by|"
     r"more (?:from|by|articles|stories|about)|log ?in|log ?out|sign (?:in|up)|menu|search|home ?page|contact us|about (?:us|me)|"
     r"newsletter|cookies?|privacy|advertis\w*|click|loading|minutes? read|min read|related|latest|offline|online|"
     r"learn more|see more|show more|skip to|copyright|all rights|terms|account|register|license|visit)\b|"

@@ -12,6 +12,7 @@ or cut off (author_names.clean_authors).
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from lxml.html import HtmlElement
 
@@ -234,6 +235,33 @@ def _icon_name(e: HtmlElement) -> list[str]:
     return clean_authors([_IN_CATEGORY.sub(r"\1", t)])
 
 
+_SLUG = re.compile(r"/([^\W\d_]+(?:-[^\W\d_]+){1,3})/?(?:[?#].*)?$")
+
+
+def _slug_name(a: HtmlElement) -> list[str]:
+    """The name an author link's path spells ("/authors/juliette-carreiro") as the text beside the
+    link shows it ("Juliette Carreiro"), for a link whose own text is no name ("Articles by
+    Juliette", "View profile")."""
+    m = _SLUG.search(a.get("href") or "")
+    if not m:
+        return []
+    want = m[1].lower().split("-")
+    box = a
+    for _ in range(3):
+        box = box.getparent()
+        if box is None:
+            return []
+        for t in box.itertext():
+            if _ascii_words(t) == want:
+                return clean_authors([t])
+    return []
+
+
+def _ascii_words(t: str) -> list[str]:
+    """A text's words lowercased and without accents, as a URL's path spells them ("Kovács" -> "kovacs")."""
+    return "".join(c for c in unicodedata.normalize("NFKD", t.lower()) if not unicodedata.combining(c)).split()
+
+
 def find_byline(tree: HtmlElement, near: int = 250, far: int = 1000, zone: Zone | None = None,
                 max_candidates: int = 30, explain: list | None = None) -> str | None:  # type: ignore[type-arg]
     """The author named by the page's byline, "; "-joined, or None.
@@ -288,6 +316,8 @@ def find_byline(tree: HtmlElement, near: int = 250, far: int = 1000, zone: Zone 
         if in_chrome(e, zone.main, by_headline=zone.by_headline(off, e)):
             continue
         names = _icon_name(e) if tier == 6 else _name_in(e)
+        if not names and tier == 2:
+            names = _slug_name(e)
         if explain is not None:
             explain.append((tier, off, e.tag, (e.get("class") or "")[:40], names))
         if names:

@@ -127,6 +127,20 @@ def _shown_day(attribute: str | None, text: str | None) -> str | None:
     return attribute or text
 
 
+# a heading or label that says the date after it is the publication's ("<h4>Published</h4>")
+_PUBLISHED_LABEL = re.compile(r"^\W*(?:published|publish(?:ed)? date|date published|publication date|posted)\W*$",
+                              re.I)
+
+
+def _labelled_published(before: HtmlElement | None) -> bool:
+    """Is the element before a date a label saying "Published"? Such a date is the post's own
+    even in a "sidebar" of the page (its facts column: "Published", "Category", "Share"), as
+    one by the headline is (page_zone.in_chrome's `by_headline`)."""
+    if before is None or not isinstance(before.tag, str):
+        return False
+    return bool(_PUBLISHED_LABEL.match(before.text_content()))
+
+
 def _first_day(cands: list[tuple[int, HtmlElement, str | None]], zone: Zone, order: str,
                explain: list | None, last_update: str | None = None) -> tuple[str | None, str | None]:  # type: ignore[type-arg]
     """The day of the first candidate outside page chrome that the text does not call updated,
@@ -139,12 +153,14 @@ def _first_day(cands: list[tuple[int, HtmlElement, str | None]], zone: Zone, ord
         value = e.get("datetime") or e.get("content") if own is None else None
         day = _shown_day(iso_day(value, order) if value else None,
                          iso_day(text, order) if text and DATE_RE.search(text) else None)
-        if not day or in_chrome(e, main, by_headline=zone.by_headline(off, e)):
+        if not day:
+            continue
+        parent, before = e.getparent(), e.getprevious()
+        if in_chrome(e, main, by_headline=zone.by_headline(off, e) or _labelled_published(before)):
             continue
         if explain is not None:
             explain.append((off, e.tag, text[:60], day))
         # "Updated ..." in the element, its parent's own text or the text just before it
-        parent, before = e.getparent(), e.getprevious()
         context = " ".join((text, parent.text or "" if parent is not None else "",
                             before.text_content() if before is not None and isinstance(before.tag, str) else ""))
         if _UPDATED.search(context) and not _PUBLISHED.search(context):

@@ -26,8 +26,9 @@ _CHROME_PARTS = frozenset({
 })
 _CHROME_JOINED = re.compile(r"site-?header|global-?header|read-?next|more-?stories|you-?may-?like", re.I)
 # chrome words that also name a post's own parts ("post-meta-sidebar", "meta-share-group",
-# <aside class="post-meta">): by the headline they do not count (in_chrome's `by_headline`)
-_LAYOUT_PARTS = frozenset({"sidebar", "share", "sharing", "social", "footer"})
+# <aside class="post-meta">, a newsletter issue's "newsletter-details" with its date): by the
+# headline they do not count (in_chrome's `by_headline`)
+_LAYOUT_PARTS = frozenset({"sidebar", "share", "sharing", "social", "footer", "newsletter"})
 # how many elements from the headline's <h1> (either way) are "by the headline" for in_chrome
 BY_HEADLINE = 20
 

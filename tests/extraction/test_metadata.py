@@ -556,6 +556,31 @@ def test_byline_shapes_by_the_headline():
     body = "<h1>Cycle path</h1><p>City News | Transport | July 2, 2025</p>"
     assert _md("<title>Cycle path</title>", body).author is None
 
+
+def test_author_links_text_is_no_name_its_path_is():
+    # ironhack.com: the author link says "Articles by Juliette"; its path /authors/juliette-carreiro
+    # spells the name the paragraph beside it shows
+    assert _wcxb_page("0352").author == "Juliette Carreiro"
+    body = ("<h1>Cycle path</h1><div class='card'><p>Ana López</p><a href='/authors/ana-lopez'>View profile</a></div>")
+    assert _md("<title>Cycle path</title>", body).author == "Ana López"
+    # a path that spells no text beside the link names nobody
+    body = "<h1>Cycle path</h1><div><a href='/authors/ana-lopez'>View profile</a></div>"
+    assert _md("<title>Cycle path</title>", body).author is None
+
+
+def test_dateline_labelled_published_in_the_posts_sidebar():
+    # thesoftwarereport.com: "<h4>Published</h4><div class='single-post-date'>July 8, 2025</div>" in
+    # the "single-post-sidebar"; ncsc.gov.uk: "<h4>Published</h4> ... <time>15 November 2018</time>"
+    # in a "c-layout-sidebar-bottom", before a related guide's card dated 17 Jan 2019
+    assert _wcxb_page("0300").date == "2025-07-08"
+    assert _wcxb_page("4105").date == "2018-11-15"
+
+
+def test_dateline_of_a_newsletter_issue():
+    # hubermanlab.com/newsletter: "<p>November 2, 2022</p>" in the "newsletter-details-wrapper"
+    # right under the <h1>; the JSON-LD's datePublished is stamped with its modification day
+    assert _wcxb_page("0228").date == "2022-11-02"
+
 @pytest.mark.skipif(not (WCXB / "meta.jsonl").exists(), reason="WCXB dev pages not here (/work/shared)")
 def test_wcxb_dev_pages():
     """Every fifth WCXB dev page (300), scored as bench/metadata_eval.py scores them: the rules
