@@ -37,7 +37,8 @@ _UI = re.compile(
     r"\b(?:share|comments?|subscribe|read more|view all|view profile|all (?:posts|articles|stories)|posts by|articles by|"
     r"more (?:from|by|articles|stories|about)|log ?in|log ?out|sign (?:in|up)|menu|search|home ?page|contact us|about (?:us|me)|"
     r"newsletter|cookies?|privacy|advertis\w*|click|loading|minutes? read|min read|related|latest|offline|online|"
-    r"learn more|see more|show more|skip to|copyright|all rights|terms|account|register|license|visit)\b|"
+    r"learn more|see more|show more|skip to|copyright|all rights|terms|account|register|license|visit|"
+    r"on (?:facebook|twitter|instagram|linkedin|youtube|tiktok|pinterest))\b|"
     r"https?:|www\.|\.(?:com|org|net)\b/", re.I)
 # what parts a date from the name that follows it in a byline
 _SEPARATOR = re.compile(r"\s*[·|•–—]\s*")

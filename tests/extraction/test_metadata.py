@@ -314,6 +314,8 @@ def test_clean_authors():
     assert clean_authors(["undefined", "Try 14 days for free"]) == []
     # a byline's "follow" links, a greeting, an "about" link are no names; initials and titles are
     assert clean_authors(["YouTube", "Hello. My name", "More About Me"]) == []
+    # a follow link's label ("... on Facebook") is no name
+    assert clean_authors(["South Carolina Garden-based Learning Network on Facebook"]) == []
     assert clean_authors(["Jeff T. Kaufman", "Dr. Ana Lopez"]) == ["Jeff T. Kaufman", "Dr. Ana Lopez"]
     # no "Reviewed by" left before the name
     assert clean_authors(["Reviewed by Justin C. Meserole, Trial Attorney at Morgan & Morgan, on"]) == [
@@ -580,6 +582,12 @@ def test_dateline_of_a_newsletter_issue():
     # hubermanlab.com/newsletter: "<p>November 2, 2022</p>" in the "newsletter-details-wrapper"
     # right under the <h1>; the JSON-LD's datePublished is stamped with its modification day
     assert _wcxb_page("0228").date == "2022-11-02"
+
+
+def test_no_follow_link_among_the_bylines_names():
+    # thecolumbiastar.com: "By Arlene Marturano", then a second "article__byline" span saying
+    # "South Carolina Garden-based Learning Network on Facebook" (a link to follow)
+    assert _wcxb_page("0394").author == "Arlene Marturano"
 
 @pytest.mark.skipif(not (WCXB / "meta.jsonl").exists(), reason="WCXB dev pages not here (/work/shared)")
 def test_wcxb_dev_pages():
