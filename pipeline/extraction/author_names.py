@@ -20,8 +20,8 @@ from cleancorpus.pipeline.extraction.dates import DATE_RE, TIME, find_date
 _PREFIX_WORDS = (r"(?:(?:this\s+(?:post|article|blog\s+post|piece|story)\s+(?:was\s+)?)?(?:originally\s+)?"
                  r"(?:written|posted|published|authored|reported|compiled|created|submitted|story|words|text|"
                  r"article|reporting|recipe|updated|post)\s+by|by|(?:topic\s+)?"
-                 r"author(?:ed)?s?|writer|via|von|par|por)")
-BY_PREFIX = re.compile(r"^\s*" + _PREFIX_WORDS + r"\b\s*[:\-–—]?\s*", re.I)
+                 r"author(?:ed|s|\(s\))?|writer|via|von|par|por)")
+BY_PREFIX = re.compile(r"^\s*" + _PREFIX_WORDS + r"(?:\b|(?<=\)))\s*[:\-–—]?\s*", re.I)
 BY_PREFIX_ALONE = re.compile(r"^\W*" + _PREFIX_WORDS + r"\W*$", re.I)
 # a reviewer's or an editor's line: when it names the only person shown, that is the author; after
 # an author's name it ends the names (not a prefix word of BY_PREFIX_ALONE)

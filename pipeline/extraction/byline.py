@@ -185,8 +185,21 @@ def _name_in(e: HtmlElement) -> list[str]:
         return names
     parent = e.getparent()
     if parent is not None and BY_PREFIX_ALONE.match(e.text_content() or ""):
+        listed = e.getnext()
+        if listed is not None and listed.tag in ("ul", "ol"):  # "Author(s)" over a list, a name an item
+            return _listed_names(listed)
         return names_in_nodes(_nodes(parent, [], after=e))
     return []
+
+
+def _listed_names(ul: HtmlElement) -> list[str]:
+    """The names of a list's items, one person an item (up to ten)."""
+    names: list[str] = []
+    for li in ul.iterchildren("li"):
+        names.extend(n for n in clean_authors([li.text_content()]) if n not in names)
+        if len(names) >= 10:
+            break
+    return names
 
 
 # first two letters of the words a "By ..." line starts with (a quick test before the regex)
@@ -262,6 +275,13 @@ def _ascii_words(t: str) -> list[str]:
     return "".join(c for c in unicodedata.normalize("NFKD", t.lower()) if not unicodedata.combining(c)).split()
 
 
+def _labels_names(e: HtmlElement, tier: int) -> bool:
+    """A line that says only "Author(s)" or "Written by", or labels its names ("Authors: ..."):
+    the post's own facts wherever the page puts them, in a "sidebar" or an <aside> too (as a
+    date labelled "Published" is, dateline._labelled_published)."""
+    return tier == 5 or (tier == 4 and bool(BY_PREFIX_ALONE.match(e.text or "")))
+
+
 def find_byline(tree: HtmlElement, near: int = 250, far: int = 1000, zone: Zone | None = None,
                 max_candidates: int = 30, explain: list | None = None) -> str | None:  # type: ignore[type-arg]
     """The author named by the page's byline, "; "-joined, or None.
@@ -313,7 +333,7 @@ def find_byline(tree: HtmlElement, near: int = 250, far: int = 1000, zone: Zone 
             cands.append((off, tier, e))
     cands = [c for c in cands if c[0] > 0] + [c for c in cands if c[0] <= 0][::-1]
     for off, tier, e in cands[:max_candidates]:
-        if in_chrome(e, zone.main, by_headline=zone.by_headline(off, e)):
+        if in_chrome(e, zone.main, by_headline=zone.by_headline(off, e) or _labels_names(e, tier)):
             continue
         names = _icon_name(e) if tier == 6 else _name_in(e)
         if not names and tier == 2:

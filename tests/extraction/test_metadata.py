@@ -589,6 +589,16 @@ def test_no_follow_link_among_the_bylines_names():
     # "South Carolina Garden-based Learning Network on Facebook" (a link to follow)
     assert _wcxb_page("0394").author == "Arlene Marturano"
 
+
+def test_author_heading_over_a_list_of_names_in_the_pages_facts_column():
+    # c2es.org: "<h6>Author(s)</h6><ul><li><a>John A. Alic</a></li>..." in the <aside> of the
+    # publication's facts ("Publication Type", "Date", "Author(s)"), 29 elements below the <h1>
+    assert _wcxb_page("4519").author == "John A. Alic; David C. Mowery; Edward S. Rubin"
+    menu = "<ul class='menu'>" + "<li><a href='/c'>Section</a></li>" * 20 + "</ul>"
+    body = (f"<h1>Cycle path report</h1>{menu}<aside class='sidebar'><h6>Author(s)</h6><ul><li>Ana Lopez</li>"
+            "<li>Ben Okafor</li></ul></aside>")
+    assert _md("<title>Cycle path report</title>", body).author == "Ana Lopez; Ben Okafor"
+
 @pytest.mark.skipif(not (WCXB / "meta.jsonl").exists(), reason="WCXB dev pages not here (/work/shared)")
 def test_wcxb_dev_pages():
     """Every fifth WCXB dev page (300), scored as bench/metadata_eval.py scores them: the rules
