@@ -181,6 +181,8 @@ def _name_in(e: HtmlElement) -> list[str]:
     if e.tag == "a" and not e.text_content().strip() and e.get("title"):
         return clean_authors([e.get("title")])
     names = names_in_nodes(_nodes(e, []))
+    if len(names) == 1 and (linked := _linked_names(e)) and len(linked) > 1 and names[0] in linked:
+        return linked
     if names:
         return names
     parent = e.getparent()
@@ -190,6 +192,27 @@ def _name_in(e: HtmlElement) -> list[str]:
             return _listed_names(listed)
         return names_in_nodes(_nodes(parent, [], after=e))
     return []
+
+
+_OTHER_ROLE = re.compile(r"\b(?:reviewed|edited|updated|fact[- ]checked|illustrated|photographed|photos?)\s+by\b",
+                         re.I)
+
+
+def _linked_names(e: HtmlElement) -> list[str]:
+    """The names of a byline's author links ("Written by <a>Jane Doe</a>, 4+ years covering
+    hardware<br><a>John Roe</a>, senior editor"): a role after the first name ends the names its
+    text nodes give, the second author's link does not. One name a link, and none after "Reviewed
+    by" or "Updated by" (a reviewer's, an editor's link)."""
+    names: list[str] = []
+    for d in e.iter():
+        if d.tag == "a" and _AUTHOR_HREF.search(d.get("href") or ""):
+            found = clean_authors([d.text_content()])[:1]  # a link, one person ("Jane Doe, Acme LLC")
+            names.extend(n for n in found if n not in names)
+        elif _OTHER_ROLE.search(d.text or ""):
+            break  # "Reviewed by <a>...</a>": the reviewer's link, not an author's
+        if d is not e and _OTHER_ROLE.search(d.tail or ""):
+            break
+    return names
 
 
 def _listed_names(ul: HtmlElement) -> list[str]:

@@ -599,6 +599,16 @@ def test_author_heading_over_a_list_of_names_in_the_pages_facts_column():
             "<li>Ben Okafor</li></ul></aside>")
     assert _md("<title>Cycle path report</title>", body).author == "Ana Lopez; Ben Okafor"
 
+
+def test_second_author_link_after_the_first_authors_role():
+    # reviewed.com: "Written by<br><a href='/authors/adrien-ramirez'>Adrien Ramirez</a>, 4+ years
+    # covering computer hardware ...<br><a href='/authors/joanna-nelius'>Joanna Nelius</a>, senior editor"
+    assert _wcxb_page("4430").author == "Adrien Ramirez; Joanna Nelius"
+    # the reviewer's link after "Reviewed by" is no author's
+    body = ("<h1>Cycle path</h1><div class='byline'>By <a href='/author/ana'>Ana Lopez</a>, senior editor. "
+            "Reviewed by <a href='/author/ben'>Ben Okafor</a></div>")
+    assert _md("<title>Cycle path</title>", body).author == "Ana Lopez"
+
 @pytest.mark.skipif(not (WCXB / "meta.jsonl").exists(), reason="WCXB dev pages not here (/work/shared)")
 def test_wcxb_dev_pages():
     """Every fifth WCXB dev page (300), scored as bench/metadata_eval.py scores them: the rules
