@@ -227,7 +227,7 @@ def _listed_names(ul: HtmlElement) -> list[str]:
 
 # first two letters of the words a "By ..." line starts with (a quick test before the regex)
 _BY_STARTS = frozenset({"by", "wr", "po", "pu", "au", "re", "co", "cr", "su", "st", "wo", "te", "ar", "or", "up",
-                        "to", "vi", "vo", "pa"})
+                        "to", "vi", "vo", "pa", "th"})
 _AUTHOR_HINTS = ("auth", "byl", "writ", "post", "contrib", "journal", "report", "column", "user", "screen", "display")
 _AUTHOR_HINT = re.compile("|".join(_AUTHOR_HINTS))  # any of them in a string, in one search
 

@@ -522,6 +522,9 @@ def test_labelled_authors_far_below_the_headline():
     # blog.scholasticahq.com: the author's note below the post ("This post was written by Danielle
     # Padula, Head of ..."), in a div whose class says bio
     assert _wcxb_page("2381").author == "Danielle Padula"
+    # the same note right under the headline
+    body = "<h1>Cycle path</h1><p>This post was written by Ana Lopez, nutritionist.</p>"
+    assert _md("<title>Cycle path</title>", body).author == "Ana Lopez"
 
 
 def test_authors_note_opening_the_description():
