@@ -46,7 +46,8 @@ _LETTER = re.compile(r"[^\W\d_]")
 # what a byline says between a name and its date ("Jane Doe on", "Jane Doe | Updated")
 _DANGLING_END = re.compile(r"(?:[\s,:|•·\-–—]+|\b(?:on|at|updated|published|posted|last updated)\b)*$", re.I)
 # letters after a name: degrees and certifications ("MS", "RD", "Ph.D.", "M.D.", "CFP®")
-_CREDENTIAL = re.compile(r"^(?:[A-Z]\.?){2,6}\W*$|^(?:Ph\.?\s?D|M\.?\s?D|Ed\.?\s?D|Pharm\.?\s?D|D\.?O)\.?\W*$")
+_CREDENTIAL = re.compile(r"^(?:[A-Z]\.?){2,6}\W*$|^(?:Ph\.?\s?D|M\.?\s?D|Ed\.?\s?D|Pharm\.?\s?D|D\.?O)\.?\W*$|"
+                         r"^[A-Z]{1,4}(?:-[A-Z]{2,5})+(?:\s\d{2,3})?$")  # "E-RYT 200": a hyphenated one, its hours
 _TIME_RE = re.compile(r"\b" + TIME, re.I)
 _PLACEHOLDER = re.compile(r"^(?:undefined|null|none|n/?a|nan|unknown|profile|author|webmaster|"
                           r"admin(?:istrator)?|\{\{.*|"

@@ -314,6 +314,9 @@ def test_clean_authors():
     assert clean_authors(["undefined", "Try 14 days for free"]) == []
     # a byline's "follow" links, a greeting, an "about" link are no names; initials and titles are
     assert clean_authors(["YouTube", "Hello. My name", "More About Me"]) == []
+    # a hyphenated credential and its hours stay with the name, as "MS" and "RD" do
+    assert clean_authors(["Holly Wilgus, E-RYT 200"]) == ["Holly Wilgus, E-RYT 200"]
+    assert clean_authors(["Jean-Paul Roe, Jane Doe"]) == ["Jean-Paul Roe", "Jane Doe"]
     # a follow link's label ("... on Facebook") is no name
     assert clean_authors(["South Carolina Garden-based Learning Network on Facebook"]) == []
     assert clean_authors(["Jeff T. Kaufman", "Dr. Ana Lopez"]) == ["Jeff T. Kaufman", "Dr. Ana Lopez"]
@@ -611,6 +614,11 @@ def test_second_author_link_after_the_first_authors_role():
     body = ("<h1>Cycle path</h1><div class='byline'>By <a href='/author/ana'>Ana Lopez</a>, senior editor. "
             "Reviewed by <a href='/author/ben'>Ben Okafor</a></div>")
     assert _md("<title>Cycle path</title>", body).author == "Ana Lopez"
+
+
+def test_hyphenated_credential_after_the_bylines_name():
+    # health.clevelandclinic.org: the byline "Holly Wilgus, E-RYT 200" (a yoga teacher's credential)
+    assert _wcxb_page("0027").author == "Holly Wilgus, E-RYT 200"
 
 @pytest.mark.skipif(not (WCXB / "meta.jsonl").exists(), reason="WCXB dev pages not here (/work/shared)")
 def test_wcxb_dev_pages():
