@@ -620,6 +620,15 @@ def test_hyphenated_credential_after_the_bylines_name():
     # health.clevelandclinic.org: the byline "Holly Wilgus, E-RYT 200" (a yoga teacher's credential)
     assert _wcxb_page("0027").author == "Holly Wilgus, E-RYT 200"
 
+
+def test_h1_saved_in_the_wrong_encoding_gives_way_to_the_meta_title():
+    # aaft.edu.in: the <h1> says "What Are The Basics Of Event Planning? Beginner? Guide", the
+    # <title> and og:title "What Are The Basics Of Event Planning: Beginner's Guide"
+    assert _wcxb_page("0048").title == "What Are The Basics Of Event Planning: Beginner's Guide"
+    # an <h1> that asks a question the meta title does not is no damage
+    head = "<title>Cycle path plans | Example News</title>"
+    assert _md(head, "<h1>Cycle path plans?</h1>").title == "Cycle path plans?"
+
 @pytest.mark.skipif(not (WCXB / "meta.jsonl").exists(), reason="WCXB dev pages not here (/work/shared)")
 def test_wcxb_dev_pages():
     """Every fifth WCXB dev page (300), scored as bench/metadata_eval.py scores them: the rules

@@ -153,6 +153,8 @@ def decide_title(c: dict[str, str | None], rules: Rules) -> str | None:
     ch, cm = compact(h1), compact(meta)
     if ch == cm:
         return h1
+    if _damaged(h1, meta):
+        return meta
     if rules.title_agreed == "meta" and sum(_same(meta, m) for m in metas) > 1:
         return meta  # two meta sources say the same: that is the headline, whatever the <h1> says
     if rules.title_nested != "off" and len(ch) >= 8 and len(cm) >= 8 and (ch.startswith(cm) or cm.startswith(ch)):
@@ -174,6 +176,16 @@ _TAGLINE_START = re.compile(r"^['\"’”)\].!?]*\s*(?:[|/·•»~+(\[]|[-–—
 
 # what a meta title says after the <h1>'s headline when it only dates it (" 2025", " in 2025", " (2026)")
 _YEAR_ONLY = re.compile(r"^\s*(?:(?:in|of|for)\s+)?[(\[]?(?:19|20)\d\d[)\]]?\W*$", re.I)
+
+
+def _damaged(h1: str, meta: str) -> bool:
+    """Is the <h1> the meta title with "?" or U+FFFD where the meta title has other characters
+    ("Event Planning? Beginner? Guide" for "Event Planning: Beginner's Guide")? Its page was
+    saved in the wrong encoding; the meta title, an attribute or the <head>, was not."""
+    if "?" not in h1 and "\ufffd" not in h1:
+        return False
+    pattern = "".join(".{1,2}" if ch in "?\ufffd" else re.escape(ch) for ch in h1.casefold())
+    return re.fullmatch(pattern, meta.casefold()) is not None and "?" not in meta
 
 
 def _after(text: str, n: int) -> str:
