@@ -202,7 +202,8 @@ def _wrap_width(lines: list[str], lengths: list[int]) -> int | None:
     line's first word (a line that ends a sentence may end a paragraph, whose follower fits), and
     its paragraphs go on over more long lines. Lines of unwrapped text (teasers, list
     items, headings) end wherever their text does, and titles cut at a fixed length (a shop's
-    listing) are followed by short lines.
+    listing) are followed by short lines. Counted also over the long lines whose next line goes
+    on in lowercase alone, for a text with no blank line between its blocks.
     """
     width = lengths[int(len(lengths) * 0.9) - 1]
     if 40 <= width <= 130:
@@ -214,15 +215,20 @@ def _wrap_width(lines: list[str], lengths: list[int]) -> int | None:
     top = lengths[bisect_right(lengths, 1.5 * lengths[-1 - len(lengths) // 20]) - 1]
     if not 40 <= top <= 130:
         return None
-    broken = followed = runs = 0
+    # [followed, broken, runs] over all such lines, and over those whose next line goes on in
+    # lowercase: with no blank line between blocks, a block's long last line (a headline, a
+    # paragraph's end) is followed by the next block, whose first word may well have fitted; a
+    # line that goes on mid-sentence was the wrapper's to break, so there the next word never fits
+    every, lower = [0, 0, 0], [0, 0, 0]
     for s, nxt in zip(lines, lines[1:]):
         if nxt and 0.7 * top <= len(s) <= top and not ends_sentence(s, CLAUSE_ENDS) and not _ADDRESS.match(s):
-            followed += 1
-            if len(s) + 1 + len(nxt.split(None, 1)[0]) > top:
-                broken += 1
-                runs += len(nxt) >= 0.7 * top
-    if followed >= _MIN_BROKEN and broken >= 0.8 * followed and runs >= 0.3 * broken:
-        return top
+            broken = len(s) + 1 + len(nxt.split(None, 1)[0]) > top
+            run = broken and len(nxt) >= 0.7 * top
+            for c in (every, lower) if nxt[0].islower() else (every,):
+                c[0], c[1], c[2] = c[0] + 1, c[1] + broken, c[2] + run
+    for followed, broken, runs in (every, lower):
+        if followed >= _MIN_BROKEN and broken >= 0.8 * followed and runs >= 0.3 * broken:
+            return top
     return None
 
 

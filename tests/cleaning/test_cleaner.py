@@ -330,6 +330,20 @@ def test_a_page_rendered_to_text_and_then_wrapped_is_cleaned_as_the_unwrapped_pa
     assert len(" ".join(_clean_flat(flat)).split()) > 500
 
 
+def test_a_page_wrapped_with_no_blank_line_between_its_blocks_is_unwrapped():
+    """With no blank lines, a block's long last line (a headline, a paragraph's end) is followed by
+    the next block, whose first word often fits: a fifth of the long lines that stop mid-sentence
+    looked unbroken, the text went unwrapped and the classifier cut its prose as short lines. The
+    lines that go on in lowercase are the wrapper's breaks, and there the next word never fits."""
+    page = gzip.decompress((ROOT / "tests" / "data" / "scrapinghub-0dd135704572.html.gz").read_bytes()).decode("utf-8")
+    flat = _bench("flatten").flatten_html(page)
+    dump = _bench("rendered_text").wrapped(flat, 72, "\n")
+    assert "\n\n" not in dump and max(map(len, dump.splitlines())) <= 72
+    paragraphs = [p for p in _clean_flat(flat) if len(p) > 100]
+    kept = "\n\n".join(_clean_flat(dump))
+    assert len(paragraphs) >= 5 and all(p in kept for p in paragraphs)
+
+
 def test_a_terminal_browser_dump_is_unwrapped_though_it_ends_in_a_list_of_addresses():
     """lynx -dump lists every link's address at the end, a line each: as many lines as the page has
     links, none of them wrapped, so they set the width reading and the text went unwrapped."""
