@@ -100,6 +100,10 @@ class CleanConfig(_Section):
         "flat text with links in markdown's syntax (three or more): its marks are taken out, their words kept "
         "(links and images to their text and alt text, **strong** to its words, a heading's #s dropped), as in "
         "pages that crawlers render to markdown"))
+    link_dump: bool = Field(True, description=(
+        "flat text read as a terminal browser's dump (lynx -dump, elinks, w3m with link numbers): it ends in a "
+        "\"References\" list of numbered link addresses and its text numbers the links [n] in order; the marks are "
+        "taken out (link text kept) and the list is removed as dump.references"))
 
 
 class FilterConfig(_Section):

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from cleancorpus.pipeline.cleaning.language import detect_language
 from cleancorpus.pipeline.cleaning.line_classifier import BAD, NAMES, ClassifierParams, classify_lines, fallback
-from cleancorpus.pipeline.cleaning.normalize import normalize_lines, plain_markdown, unwrap_hard_wrapped
+from cleancorpus.pipeline.cleaning.normalize import link_dump, normalize_lines, plain_markdown, unwrap_hard_wrapped
 from cleancorpus.pipeline.cleaning.rule_packs import RuleSet
 from cleancorpus.pipeline.config import CleanConfig, Config
 from cleancorpus.pipeline.extraction.dates import to_utc
@@ -94,11 +94,19 @@ class Cleaner:
             raw_text, method, flat = rec.text or "", "text", True
             model_removed = []
         lines = normalize_lines(raw_text, self.cfg.clean.straighten_quotes)
+        references: int | None = None  # the lines from here on: a terminal browser's list of the links' addresses
         if flat:
-            lines = unwrap_hard_wrapped(lines)
+            dump = link_dump(lines) if self.cfg.clean.link_dump else None
+            if dump is None:
+                lines = unwrap_hard_wrapped(lines)
+            else:
+                body = dump.plain(unwrap_hard_wrapped(lines[:dump.start]))
+                references, lines = len(body), body + lines[dump.start:]
             if self.cfg.clean.markdown:
                 lines = plain_markdown(lines)
         marks: list[str | None] = [None] * len(lines)
+        if references is not None:
+            marks[references:] = ["dump.references" if s else None for s in lines[references:]]
         self.rules.apply(lines, marks)
         head = parse_header(lines, marks, self.rules, self.cfg.extract.date_order, find_title=flat)
         extra_removed: list[Removed] = model_removed

@@ -9,6 +9,7 @@ import html
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
 
 import ftfy
 import re2
@@ -202,7 +203,8 @@ def _wrap_width(lines: list[str], lengths: list[int]) -> int | None:
     line's first word (a line that ends a sentence may end a paragraph, whose follower fits), and
     its paragraphs go on over more long lines. Lines of unwrapped text (teasers, list
     items, headings) end wherever their text does, and titles cut at a fixed length (a shop's
-    listing) are followed by short lines.
+    listing) are followed by short lines. Counted also over the long lines whose next line goes
+    on in lowercase alone, for a text with no blank line between its blocks.
     """
     width = lengths[int(len(lengths) * 0.9) - 1]
     if 40 <= width <= 130:
@@ -214,15 +216,20 @@ def _wrap_width(lines: list[str], lengths: list[int]) -> int | None:
     top = lengths[bisect_right(lengths, 1.5 * lengths[-1 - len(lengths) // 20]) - 1]
     if not 40 <= top <= 130:
         return None
-    broken = followed = runs = 0
+    # [followed, broken, runs] over all such lines, and over those whose next line goes on in
+    # lowercase: with no blank line between blocks, a block's long last line (a headline, a
+    # paragraph's end) is followed by the next block, whose first word may well have fitted; a
+    # line that goes on mid-sentence was the wrapper's to break, so there the next word never fits
+    every, lower = [0, 0, 0], [0, 0, 0]
     for s, nxt in zip(lines, lines[1:]):
         if nxt and 0.7 * top <= len(s) <= top and not ends_sentence(s, CLAUSE_ENDS) and not _ADDRESS.match(s):
-            followed += 1
-            if len(s) + 1 + len(nxt.split(None, 1)[0]) > top:
-                broken += 1
-                runs += len(nxt) >= 0.7 * top
-    if followed >= _MIN_BROKEN and broken >= 0.8 * followed and runs >= 0.3 * broken:
-        return top
+            broken = len(s) + 1 + len(nxt.split(None, 1)[0]) > top
+            run = broken and len(nxt) >= 0.7 * top
+            for c in (every, lower) if nxt[0].islower() else (every,):
+                c[0], c[1], c[2] = c[0] + 1, c[1] + broken, c[2] + run
+    for followed, broken, runs in (every, lower):
+        if followed >= _MIN_BROKEN and broken >= 0.8 * followed and runs >= 0.3 * broken:
+            return top
     return None
 
 
@@ -269,3 +276,114 @@ def unwrap_hard_wrapped(lines: list[str]) -> list[str]:
     if buf:
         out.append(" ".join(buf))
     return out
+
+
+# a terminal browser's dump (lynx -dump, elinks -dump, w3m with link numbers): each link's
+# text after a [n] mark, and at the end a "References" heading over the links' addresses, a
+# line each, numbered "n. address" (lynx, elinks) or "[n] address" (w3m); lynx parts them into
+# visible and hidden links when some links have no text
+_DUMP_HEADING = re.compile(r"references:?$", re.I)
+_DUMP_PART = re.compile(r"(?:visible|hidden) links:?$", re.I)
+# a numbered line of the list; most must be one address each (one token: a dump lists a link's
+# address as the page wrote it when it does not know the page's own, "#top", "../about.html")
+_DUMP_REFERENCE = re.compile(r"(?:(\d+)\.|\[(\d+)\])(?:\s+(\S.*))?$")
+_DUMP_MARK = re.compile(r"\[(\d{1,5})\]")
+_DUMP_AFTER = frozenset(" ,.;:!?)]}")  # what follows a citation or an index, not a link's text
+_DUMP_MIN_LINKS = 3  # fewer numbered addresses say nothing of how the text was made
+
+
+def _dump_references(lines: list[str]) -> tuple[int, list[int]]:
+    """Where a dump's list of link addresses starts (its heading) and the numbers of the links
+    it lists as visible, in order; (len(lines), []) when the text does not end in one."""
+    numbers: list[int] = []
+    hidden = 0  # the numbers listed under "Hidden links:" (links without text: no mark in the text)
+    addresses = pieces = 0
+    for i in range(len(lines) - 1, -1, -1):
+        s = lines[i]
+        if not s:
+            continue
+        m = _DUMP_REFERENCE.match(s)
+        if m:
+            numbers.append(int(m.group(1) or m.group(2)))
+            addresses += m.group(3) is not None and " " not in m.group(3)
+        elif _DUMP_PART.match(s):
+            if s[0] in "Hh":
+                hidden = len(numbers)
+        elif " " not in s and not _DUMP_HEADING.match(s):
+            pieces += 1  # the rest of an address broken over lines
+        elif (_DUMP_HEADING.match(s) and len(numbers) - hidden >= _DUMP_MIN_LINKS
+              and 2 * addresses >= len(numbers) and 10 * pieces <= len(numbers)):
+            numbers.reverse()
+            if all(a < b for a, b in zip(numbers, numbers[1:])):
+                return i, numbers[:len(numbers) - hidden]
+            break
+        else:
+            break
+    return len(lines), []
+
+
+def _dump_marks(lines: list[str], listed: frozenset[int]) -> tuple[dict[int, list[tuple[int, int]]], int, int]:
+    """line -> the spans of its [n] marks that number the dump's links: listed numbers that rise
+    through the text (a number not above the last mark's is the page's own text); how many [n]
+    of listed numbers the text holds in all; and how many of the rising marks stand as a link's
+    mark does, after a space or glued to the link's text ("read the [12]report"), not as a
+    citation or an index does, glued to the word before and not the one after ("in 2010.[3] The",
+    "a[1], b")."""
+    spans: dict[int, list[tuple[int, int]]] = {}
+    last = seen = loose = 0
+    for i, s in enumerate(lines):
+        if "[" not in s:
+            continue
+        for m in _DUMP_MARK.finditer(s):
+            n = int(m.group(1))
+            if n in listed:
+                seen += 1
+                if n > last:
+                    spans.setdefault(i, []).append(m.span())
+                    last = n
+                    a, b = m.span()
+                    loose += (a == 0 or s[a - 1] == " ") or (b < len(s) and s[b] not in _DUMP_AFTER)
+    return spans, seen, loose
+
+
+@dataclass(frozen=True)
+class LinkDump:
+    """A terminal browser's dump of a page: where its list of the links' addresses starts (the
+    "References" heading) and the numbers it lists."""
+
+    start: int
+    numbers: frozenset[int]
+
+    def plain(self, lines: list[str]) -> list[str]:
+        """The dump's text above the list (after unwrapping) with its [n] link marks taken out."""
+        out = list(lines)
+        for i, spans in _dump_marks(lines, self.numbers)[0].items():
+            s = lines[i]
+            for a, b in reversed(spans):
+                s = s[:a] + s[b:]
+            out[i] = normalize_line(s)
+        return out
+
+
+def link_dump(lines: list[str]) -> LinkDump | None:
+    """The text read as a terminal browser's dump (lynx -dump, elinks, w3m with link numbers),
+    or None.
+
+    A dump ends in a "References" list of numbered addresses, and its text numbers the links
+    [n] in the order they come, each mark before the link's text: only a text with both is read
+    as a dump, three or more marks of listed numbers rising through the text, most of its marks
+    of listed numbers among them (citations repeat) and most of those standing as a link's mark
+    does (a citation ends its sentence: "in 2010.[3] The"). So "[1]" citations in prose and code
+    like a[0] stay, as do a dumped page's own bracketed numbers (a Wikipedia page's citations are
+    links: "[23][1]" loses the mark, keeps the citation). Ask before unwrapping: the list of
+    addresses was never wrapped, and a wrapper's line lengths include the marks.
+    """
+    start, numbers = _dump_references(lines)
+    if not numbers:
+        return None
+    listed = frozenset(numbers)
+    spans, seen, loose = _dump_marks(lines[:start], listed)
+    rising = sum(map(len, spans.values()))
+    if rising < _DUMP_MIN_LINKS or 2 * rising < seen or 2 * loose < rising:
+        return None
+    return LinkDump(start, listed)

@@ -330,6 +330,20 @@ def test_a_page_rendered_to_text_and_then_wrapped_is_cleaned_as_the_unwrapped_pa
     assert len(" ".join(_clean_flat(flat)).split()) > 500
 
 
+def test_a_page_wrapped_with_no_blank_line_between_its_blocks_is_unwrapped():
+    """With no blank lines, a block's long last line (a headline, a paragraph's end) is followed by
+    the next block, whose first word often fits: a fifth of the long lines that stop mid-sentence
+    looked unbroken, the text went unwrapped and the classifier cut its prose as short lines. The
+    lines that go on in lowercase are the wrapper's breaks, and there the next word never fits."""
+    page = gzip.decompress((ROOT / "tests" / "data" / "scrapinghub-0dd135704572.html.gz").read_bytes()).decode("utf-8")
+    flat = _bench("flatten").flatten_html(page)
+    dump = _bench("rendered_text").wrapped(flat, 72, "\n")
+    assert "\n\n" not in dump and max(map(len, dump.splitlines())) <= 72
+    paragraphs = [p for p in _clean_flat(flat) if len(p) > 100]
+    kept = "\n\n".join(_clean_flat(dump))
+    assert len(paragraphs) >= 5 and all(p in kept for p in paragraphs)
+
+
 def test_a_terminal_browser_dump_is_unwrapped_though_it_ends_in_a_list_of_addresses():
     """lynx -dump lists every link's address at the end, a line each: as many lines as the page has
     links, none of them wrapped, so they set the width reading and the text went unwrapped."""
@@ -337,8 +351,56 @@ def test_a_terminal_browser_dump_is_unwrapped_though_it_ends_in_a_list_of_addres
     dump = _bench("rendered_text").lynx(page)
     assert dump.count("\n") > 300 and sum(1 for s in dump.splitlines() if re.match(r" *\d+\. \S+$", s)) > 100
     paragraphs = [p for p in _clean_flat(_bench("flatten").flatten_html(page)) if len(p) > 200]
-    unmarked = re.sub(r"\[\d+\]", "", "\n\n".join(_clean_flat(dump)))  # the dump's [n] link marks stay in its text
-    assert len(paragraphs) >= 5 and all(p in unmarked for p in paragraphs)
+    kept = "\n\n".join(_clean_flat(dump, {"CLEANCORPUS_CLEAN__LINK_DUMP": "false"}))
+    assert len(paragraphs) >= 5 and all(p in re.sub(r"\[\d+\]", "", kept) for p in paragraphs)
+
+
+def test_a_terminal_browser_dump_loses_its_link_marks_and_its_list_of_addresses():
+    """lynx -dump writes each link's text after a [n] mark ("read the [12]report here") and lists
+    the addresses at the end: the marks split the words the text is compared and deduplicated by."""
+    from cleancorpus.pipeline.cleaning.cleaner import Cleaner
+    from cleancorpus.pipeline.config import load_config
+    from cleancorpus.pipeline.model import RawRecord
+
+    page = _news_page()
+    dump = _bench("rendered_text").lynx(page)
+    listed = [s for s in dump.split("\n\nReferences\n\n")[-1].splitlines() if s.strip()]
+    assert len(re.findall(r"\[\d+\]", dump)) > 100 and len(listed) > 100
+    res = Cleaner(load_config(None, environ={})).process(RawRecord("mem://x.txt", None, "text", text=dump))
+    assert res.doc is not None and not re.search(r"\[\d+\]", res.doc.text)
+    assert res.doc.removed_rules.count("dump.references") == len(listed) + 1  # and the heading
+    paragraphs = [p for p in _clean_flat(_bench("flatten").flatten_html(page)) if len(p) > 200]
+    assert len(paragraphs) >= 5 and all(p in res.doc.text.split("\n\n") for p in paragraphs)
+
+
+def test_the_lists_of_lynx_and_w3m_are_read():
+    from cleancorpus.pipeline.cleaning.normalize import link_dump
+
+    body = ["Read the [1]report and the [2]annex, then [3]write to us.", "[4]Home [5] About"]
+    addresses = ["https://a.org/r", "https://a.org/a", "mailto:x@a.org", "https://a.org/", "../about.html"]
+    lynx = body + ["References", "", "Visible links:"] + [f"{n}. {a}" for n, a in enumerate(addresses, 1)] + [
+        "Hidden links:", "6. https://a.org/pixel.gif"]
+    w3m = body + ["References:", ""] + [f"[{n}] {a}" for n, a in enumerate(addresses, 1)]
+    for lines in (lynx, w3m):
+        dump = link_dump(lines)
+        assert dump is not None and dump.start == len(body) and dump.numbers == {1, 2, 3, 4, 5}
+        assert dump.plain(body) == ["Read the report and the annex, then write to us.", "Home About"]
+
+
+def test_citations_and_indexes_in_ordinary_text_are_not_link_marks():
+    """Only a text that ends in a list of numbered addresses, its [n] rising through it, is a dump."""
+    from cleancorpus.pipeline.cleaning.normalize import link_dump, normalize_lines
+
+    body = [p for p in (SEEDS / "004_15c2f83c18db0b6e.txt").read_text().split("\n\n") if len(p.split()) > 25]
+    cited = [f"{p}[{n % 3 + 1}]" for n, p in enumerate(body)]  # Wikipedia's way: [1] ... [2] ... [1]
+    notes = ["References", "1. ^ Putin, V. (2022). Address to the Forum of Regions. Kremlin.",
+             "2. ^ \"Union State\". Belta. 1 July 2022.", "3. ^ https://www.reuters.com/world/europe/"]
+    code = ["a = [0] * 3", "a[0], a[1] = a[1], a[0]", "print(a[2], b[3])",
+            "References", "1. https://docs.python.org/3/", "2. https://peps.python.org/", "3. https://pypi.org/"]
+    for text in ("\n\n".join(cited + notes), "\n".join(body + code), "\n\n".join(cited[:3] + code[3:])):
+        assert link_dump(normalize_lines(text)) is None
+        assert _clean_flat(text) == _clean_flat(text, {"CLEANCORPUS_CLEAN__LINK_DUMP": "false"})
+    assert "[1]" in "\n\n".join(_clean_flat("\n\n".join(cited + notes)))
 
 
 def test_a_page_rendered_to_markdown_is_cleaned_as_the_page_rendered_to_text():
