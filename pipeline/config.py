@@ -93,6 +93,11 @@ class CleanConfig(_Section):
         "content is short lines), or finds no prose at all, the text is kept but for the lines bad on their own "
         "and the menu runs' lines of capitalised words only, or whole if that leaves fewer words (0: only when "
         "it finds no prose)"))
+    line_model: str = Field("default", description=(
+        "flat text: the learned line model's second opinion on the line classifier (line_model.py): it decides the "
+        "lines where the classifier kept under 15% of the text or fewer than 60 words, or fell back, and elsewhere "
+        "drops lines the classifier kept (model.lines-1); \"default\" (the one shipped), a model file made by "
+        "train/lines.py --write, or \"\" for the classifier alone"))
     repeated_min_docs: int = Field(3, ge=1, description="corpus-learned boilerplate: a short line seen in at least this many documents of one source")
     repeated_max_words: int = Field(40, ge=1, description="lines of more words than this are never learned as boilerplate")
     straighten_quotes: bool = Field(False, description="curly quotes and apostrophes to ASCII (ftfy's uncurl_quotes); off keeps the text as published")

@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 
 from cleancorpus.pipeline.cleaning.language import detect_language
 from cleancorpus.pipeline.cleaning.line_classifier import BAD, NAMES, ClassifierParams, classify_lines, fallback
+from cleancorpus.pipeline.cleaning.line_model import LineModel, load_line_model
+from cleancorpus.pipeline.cleaning.lineshape import word_count
 from cleancorpus.pipeline.cleaning.normalize import link_dump, normalize_lines, plain_markdown, unwrap_hard_wrapped
 from cleancorpus.pipeline.cleaning.rule_packs import RuleSet
 from cleancorpus.pipeline.config import CleanConfig, Config
@@ -28,6 +30,7 @@ _COMMENT_FURNITURE = {"comments.comment_meta", "comments.comment_reply"}
 _ITEM_FURNITURE = {"structure.timestamp_line"}
 # the classifier's signals as removal reasons, made once
 _SIGNALS = {code: f"classifier.{name}" for code, name in NAMES.items()}
+_FALLBACK = "classifier.fallback_keep_all"
 
 
 @dataclass
@@ -65,6 +68,8 @@ class Cleaner:
         self.trace = trace  # keep every line's verdict, for `cleancorpus explain`
         self.rules = RuleSet.from_files(cfg.rule_pack_files(), cfg.clean.regex_timeout)
         self.params = classifier_params(cfg.clean)  # one object for the run: the classifier caches under it
+        c = cfg.clean
+        self.line_model: LineModel | None = load_line_model(c.line_model) if c.line_model and c.classifier else None
 
     def process(self, rec: RawRecord) -> CleanResult:
         try:
@@ -120,7 +125,9 @@ class Cleaner:
         verdicts: dict[int, str] = {}
         language = None
         if flat and self.cfg.clean.classifier:
-            verdicts, language = self._classify(lines, marks)
+            verdicts, language, fell_back = self._classify(lines, marks)
+            if self.line_model is not None and rec.html is None and language is not None:
+                self._second_opinion(self.line_model, lines, marks, verdicts, extra_removed, fell_back)
         kept = [s for s, m in zip(lines, marks) if s and m is None]
         rules, removed = _removals(lines, marks, extra_removed)
         trace = self._trace(lines, marks, verdicts, extra_removed) if self.trace else []
@@ -154,15 +161,16 @@ class Cleaner:
                     marks[i] = "header.title"
                 return
 
-    def _classify(self, lines: list[str], marks: list[str | None]) -> tuple[dict[int, str], str | None]:
-        """Verdicts for the lines left by the rules, and the document's language.
+    def _classify(self, lines: list[str], marks: list[str | None]) -> tuple[dict[int, str], str | None, bool]:
+        """Verdicts for the lines left by the rules, the document's language, and whether the
+        classifier found too little prose and fell back to keeping the text but for its menus.
 
         The language is identified once, from the prose-length lines (menus say little about
         it), and serves twice: it picks the classifier's stoplist and fills the column.
         """
         live = [i for i, s in enumerate(lines) if s and marks[i] is None]
         if not live:
-            return {}, None
+            return {}, None, False
         lang = detect_language(_prose_sample([lines[i] for i in live]))[0]
         comment_start = _after_marks(live, marks, _COMMENT_FURNITURE, lookback=3)
         # a timestamp line removed between two kept lines starts a new item: a teaser, a comment
@@ -177,11 +185,36 @@ class Cleaner:
             if f == BAD:
                 marks[live[k]] = _SIGNALS[c]
         if kept_all is not None:
-            return {i: "classifier.fallback_keep_all" for i, f in zip(live, kept_all) if f != BAD}, lang
+            return {i: _FALLBACK for i, f in zip(live, kept_all) if f != BAD}, lang, True
         # the kept lines' verdicts are for `cleancorpus explain` only
         verdicts = {i: _SIGNALS[c] for i, f, c in zip(live, final, initial) if f != BAD} if self.trace else {}
-        return verdicts, lang
+        return verdicts, lang, False
 
+    def _second_opinion(self, model: LineModel, lines: list[str], marks: list[str | None], verdicts: dict[int, str],
+                        extra_removed: list[Removed], fell_back: bool) -> None:
+        """The line model's say on the classifier's verdict (line_model.Policy: alone where the
+        classifier found little prose, else dropping lines and bringing back the ones it is sure
+        of). Its input is the trace's lines in order, as train/lines.py reads them."""
+        idx = [i for i, s in enumerate(lines) if s]
+        live = [i for i in idx if marks[i] is None or marks[i].startswith("classifier.")]
+        kept = [i for i in live if marks[i] is None]
+        opens = model.policy.opens(sum(len(lines[i]) for i in kept), sum(len(lines[i]) for i in live),
+                                   sum(word_count(lines[i]) for i in kept), fell_back)
+        extra = [(r, t) for r, t in extra_removed if t]
+        keep = model.keep([t for _, t in extra] + [lines[i] for i in idx], [r for r, _ in extra] + [marks[i] for i in idx],
+                          [False] * len(extra) + [marks[i] is None for i in idx], opens, self.cfg.clean.fallback_words)
+        if keep is None:
+            return
+        verdict = dict(zip(idx, keep[len(extra):]))
+        for i in live:
+            if not verdict[i]:
+                if marks[i] is None:
+                    marks[i] = model.rule
+                    verdicts.pop(i, None)
+            elif marks[i] is not None:
+                marks[i] = None
+                if self.trace:
+                    verdicts[i] = model.rule
 
 def _removals(lines: list[str], marks: list[str | None], extra: list[Removed]) -> tuple[list[str], list[str]]:
     """The rules and the lines they removed, `extra` first; a marked blank line is no removal.

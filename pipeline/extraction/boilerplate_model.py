@@ -56,12 +56,17 @@ class BoilerplateModel:
         """Which blocks are the article, and which of them trafilatura had kept."""
         if not blocks:
             return [], []
+        keep, in_traf, _ = self.verdicts(blocks, traf_text)
+        return keep.tolist(), in_traf.tolist()
+
+    def verdicts(self, blocks: list[Block], traf_text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """keep's verdicts as arrays, with the scores they come from (blocks must not be empty)."""
         X = np.asarray(block_features(blocks, traf_text), dtype=np.float64)
         p = self._booster.predict(X, num_threads=1)
         in_traf = X[:, _IN_TRAF] > 0
         th = np.where(in_traf, self.thresholds.kept_by_trafilatura, self.thresholds.dropped_by_trafilatura)
         th = np.where(X[:, _WORDS] < self.thresholds.short_words, np.maximum(th, self.thresholds.short_block), th)
-        return (p >= th).tolist(), in_traf.tolist()
+        return p >= th, in_traf, p
 
 
 @lru_cache(maxsize=4)

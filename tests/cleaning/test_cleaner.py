@@ -20,25 +20,28 @@ def _articles():
 
 
 def test_repeated_lines_are_learned_per_source_and_persist(tmp_path):
+    """With the line model off: it drops this footer line on its own, before lines are counted."""
     src = tmp_path / "gazette"
     src.mkdir()
     arts = _articles()
     for i in range(3):
         (src / f"a{i}.txt").write_text("\n\n".join(arts[i]) + f"\n\n{FOOTER}\n")
-    run_local([src], tmp_path / "out")
+    cfg = tmp_path / "no_line_model.toml"
+    cfg.write_text('[clean]\nline_model = ""\n')
+    run_local([src], tmp_path / "out", config=str(cfg))
     docs = read(tmp_path / "out")
     assert len(docs) == 3 and all(FOOTER not in d["text"] for d in docs)
     assert all({"rule": f"repeated:{src}", "text": FOOTER} in d["removed"] for d in docs)
     # a later run with one new page from the same source still drops the line (counts in state/)
     (src / "a3.txt").write_text("\n\n".join(arts[3]) + f"\n\n{FOOTER}\n")
-    run_local([src], tmp_path / "out")
+    run_local([src], tmp_path / "out", config=str(cfg))
     new = [d for d in read(tmp_path / "out") if d["source_uri"].endswith("a3.txt")]
     assert FOOTER not in new[0]["text"]
     # the same line from another source is content there
     other = tmp_path / "other"
     other.mkdir()
     (other / "b.txt").write_text("\n\n".join(arts[3][::-1]) + f"\n\n{FOOTER}\n")
-    run_local([other], tmp_path / "out2")
+    run_local([other], tmp_path / "out2", config=str(cfg))
     assert FOOTER in read(tmp_path / "out2")[0]["text"]
 
 
@@ -57,6 +60,10 @@ def test_classifier_drops_menus_and_keeps_headings():
     for menu in ("Home", "World", "Markets", "Careers", "Privacy", "Contact"):
         assert menu not in kept
     assert any(t.rule and t.rule.startswith("classifier.") for t in res.trace if not t.kept)
+
+
+# the line classifier's own verdict, without the line model's second opinion (line_model.py)
+_NO_MODEL = {"CLEANCORPUS_CLEAN__LINE_MODEL": '""'}
 
 
 def _clean_flat(flat: str, environ: dict[str, str] | None = None):
@@ -100,15 +107,16 @@ def test_an_article_cut_by_a_list_is_kept_whole_and_so_is_its_truncated_copy():
     separates (a specs box, pros and cons) keeps both; a copy cut after a few body paragraphs keeps
     the same lead and those paragraphs.
     Choosing one block made the full text keep only its body and the cut copy only its lead, so
-    the two shared nothing and dedup could not join them."""
+    the two shared nothing and dedup could not join them. (The classifier's join, without the line
+    model: it drops this article's last paragraph, above the footer, as a sign-off.)"""
     paras = [p for p in (SEEDS / "003_67da33f0694345ce.txt").read_text().split("\n\n") if len(p.split()) > 25]
     lead, body = paras[:2], paras[2:]
-    full = _clean_flat("\n".join(_MENU + lead + _BOX + body + _FOOTER))
-    cut = _clean_flat("\n".join(_MENU + lead + _BOX + body[:4] + _FOOTER))
+    full = _clean_flat("\n".join(_MENU + lead + _BOX + body + _FOOTER), _NO_MODEL)
+    cut = _clean_flat("\n".join(_MENU + lead + _BOX + body[:4] + _FOOTER), _NO_MODEL)
     assert all(_starts(lead + body, full)) and all(_starts(lead + body[:4], cut))
     assert not any(m in full or m in cut for m in _MENU + _FOOTER)
     # with the join off one block is kept: here the lead, and the body is lost
-    one = _clean_flat("\n".join(_MENU + lead + _BOX + body + _FOOTER), {"CLEANCORPUS_CLEAN__MAIN_BLOCK_JOIN": "false"})
+    one = _clean_flat("\n".join(_MENU + lead + _BOX + body + _FOOTER), {"CLEANCORPUS_CLEAN__MAIN_BLOCK_JOIN": "false", **_NO_MODEL})
     assert all(_starts(lead, one)) and not any(_starts(body, one))
 
 
@@ -130,7 +138,7 @@ def test_the_join_leaves_out_blurbs_behind_a_gap_and_labels_inside_the_article()
            "Archive", "Puzzles"]
     text = "\n".join(_MENU + lead + _BOX + body[:3] + labels + [heading] + body[3:] + gap + [bio] + gap
                      + promo + _FOOTER)
-    kept = _clean_flat(text)
+    kept = _clean_flat(text, _NO_MODEL)
     assert all(_starts(lead + body, kept)) and heading in kept
     assert not any(x in kept for x in labels)
     assert not any(_starts([bio] + promo, kept))
@@ -141,7 +149,7 @@ def test_the_join_leaves_out_blurbs_behind_a_gap_and_labels_inside_the_article()
     from cleancorpus.pipeline.config import load_config
     from cleancorpus.pipeline.model import RawRecord
 
-    cleaner = Cleaner(load_config())
+    cleaner = Cleaner(load_config(None, environ=_NO_MODEL))
     cleaner.params = replace(cleaner.params, join_gap_weight=1.0, join_min_share=0.0, join_keep_labels=True)
     loose = cleaner.process(RawRecord("mem://x.txt", None, "text", text=text)).doc.text.split("\n\n")
     assert all(_starts(lead + body + [bio] + promo, loose)) and all(x in loose for x in labels)
@@ -523,7 +531,7 @@ def test_a_text_without_prose_keeps_its_lines_above_a_title_shaped_last_line():
             "- Taped seams", "- Packs into its own pocket", "- Reflective trim on the back",
             "- Two zipped hand pockets", "- Adjustable hood with a stiff peak", "- Weight 210 g in size M",
             "- Machine wash at 30 degrees", "- Recycled polyester shell", "- SKU: TRJ-2231-BLK"]
-    cleaner = Cleaner(load_config(), trace=True)
+    cleaner = Cleaner(load_config(None, environ=_NO_MODEL), trace=True)  # the header parser and classifier alone
     for text in (page, page + ["Spotted a mistake? Report a typo"]):
         res = cleaner.process(RawRecord("mem://p.txt", None, "text", text="\n".join(text)))
         assert res.doc is not None, res.reject
@@ -580,12 +588,16 @@ def test_a_page_of_short_lines_keeps_its_content_and_drops_its_menus(page):
 
     truth = (_WCXB / f"{page}.txt").read_text(encoding="utf-8", errors="replace")
     flat = "\n".join(_MENU + [s for s in truth.splitlines() if s.strip()] + _FOOTER)
-    kept = _clean_flat(flat)
+    # with the line model, which decides such a text, it is kept too (the model may keep less of it,
+    # and on the itertools page keeps the menu's line of section names over it)
+    assert count_words(" ".join(_clean_flat(flat))) >= 30
+    # the classifier's fallback alone keeps at least half the page
+    kept = _clean_flat(flat, _NO_MODEL)
     words = count_words(" ".join(kept))
     assert words >= 30 and words >= 0.5 * count_words(truth)
     # menu lines of capitalised words go; one with a small word ("About us") is kept along (a limit of the rule)
     assert not any(m in kept for m in _MENU + ["Contact", "Careers", "Privacy"])
-    before = _clean_flat(flat, {"CLEANCORPUS_CLEAN__FALLBACK_WORDS": "0"})  # the fallback only for a text with no prose
+    before = _clean_flat(flat, {"CLEANCORPUS_CLEAN__FALLBACK_WORDS": "0", **_NO_MODEL})  # the fallback only for a text with no prose
     assert count_words(" ".join(before)) < 30
 
 
@@ -598,5 +610,5 @@ def test_a_catalogue_of_capitalised_names_is_kept_whole_rather_than_cut_to_its_p
     lines = [s for s in truth.splitlines() if s.strip()]
     kept = _clean_flat("\n".join(_MENU + lines + _FOOTER))
     assert all(s in kept for s in lines)
-    pruned = _clean_flat("\n".join(_MENU + lines + _FOOTER), {"CLEANCORPUS_CLEAN__FALLBACK_WORDS": "0"})
+    pruned = _clean_flat("\n".join(_MENU + lines + _FOOTER), {"CLEANCORPUS_CLEAN__FALLBACK_WORDS": "0", **_NO_MODEL})
     assert "Glossier You Duo" not in pruned and "€88" in pruned

@@ -1,0 +1,125 @@
+"""The learned line model for flat text: a second opinion on the line classifier's verdict.
+
+The line classifier (jusText's model) is made for articles: it keeps the run of prose and takes
+runs of short lines for menus. A documentation page, a listing, a product or a collection page
+is mostly short lines (parameters, specs, trail names and lengths, code): the classifier keeps a
+sentence or two, or, finding no prose at all, keeps everything, menus included. And on an
+article it keeps a prose-shaped promo or disclaimer next to the article as readily as the article.
+
+The line model is the boilerplate model's features (pipeline/extraction/blocks.py) computed on
+the text's lines with no DOM (kind "other"; a line the rule packs removed lends its pack's role,
+see flat_blocks), with the classifier's verdict in trafilatura's place, trained on the dev pages
+of every page type (train/lines.py). How far it overrules the classifier is the `Policy`, chosen
+on held-out domain folds: where the classifier's verdict is weak (little kept, or everything kept
+for want of prose) the model decides the text; elsewhere it may only drop lines the classifier
+kept (reader comments read like prose, and the classifier's sense of where a news article ends is
+worth keeping). A line the rules removed stays removed, and a verdict that would keep nothing is
+not used.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+from itertools import compress
+from pathlib import Path
+
+import numpy as np
+
+from cleancorpus.pipeline.cleaning.lineshape import word_count
+from cleancorpus.pipeline.extraction.blocks import ROLES, Block
+from cleancorpus.pipeline.extraction.boilerplate_model import BoilerplateModel
+
+VERSION = "lines-1"
+SHIPPED = "default"
+_OTHER = 9  # blocks.py's kind "other": a line of flat text has no tag
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How far the model overrules the classifier. It decides a text alone when the classifier
+    kept under `share` of the characters it was given, or fewer than `words` words, or found no
+    prose and fell back to keeping the text but for its menus (`fallback`; without it, the model
+    only prunes what the fallback kept, as it does elsewhere). Elsewhere it only
+    drops lines the classifier kept, of fewer than `remove_words` words (0: none; promos, disclaimers
+    and sign-offs are short, an article's paragraphs long): a line the classifier dropped stays out,
+    as the model would bring back a news page's reader comments (train/lines.py, QUALITY_LOG)."""
+    share: float
+    words: int
+    fallback: bool = True
+    remove_words: int = 0
+
+    def opens(self, kept_chars: int, live_chars: int, kept_words: int, fell_back: bool) -> bool:
+        if fell_back:
+            return self.fallback
+        return kept_chars < self.share * live_chars or kept_words < self.words
+
+    def final(self, model: np.ndarray, kept: np.ndarray, live: np.ndarray, words: np.ndarray, opens: bool,
+              floor: int) -> np.ndarray:
+        """Which lines stay, from the model's verdict, the classifier's (`kept`), which lines the
+        classifier was given (`live`: not removed by the rules) and their words. The model's verdict
+        must keep `floor` words ([clean] fallback_words), or as many as the classifier kept: a text
+        it cuts to a few lines would be rejected too_short, and its copies not found."""
+        if opens and words[model & live].sum() >= max(floor, 1):
+            return model & live
+        final = kept & (model | (words >= self.remove_words))
+        return kept if words[final].sum() < min(floor, words[kept].sum()) else final
+
+
+# the role a rule pack's removals play on a page, as blocks.py names a DOM element's role; a line
+# under a comment rule's line, or under a copyright line, is in the comments, or the footer
+_PACK_ROLE = {"comments": "comment", "social": "share", "read_more": "related", "ads": "ad", "affiliate": "ad",
+              "notices": "notice", "header": "header", "structure": "meta", "credits": "caption",
+              "copyright": "footer", "disclaimers": "footer"}
+_SECTION_ROLES = ("comment", "footer")
+
+
+def _bit(role: str) -> int:
+    return 1 << ROLES.index(role)
+
+
+def flat_blocks(texts: list[str], rules: list[str | None]) -> list[Block]:
+    """The lines of a text as blocks with no DOM (the same in training and here). A flat text has
+    no class or tag to say a line is a comment or a share bar, but the rule packs' removals do:
+    a removed line takes its pack's role, and every line below the first comment or copyright
+    line takes that role too (reader comments read like prose, line by line)."""
+    blocks, section = [], 0
+    for text, rule in zip(texts, rules):
+        role = _PACK_ROLE.get(rule.partition(".")[0]) if rule else None
+        flags = section | (_bit(role) if role else 0)
+        if role in _SECTION_ROLES:
+            section |= _bit(role)
+        blocks.append(Block(text, _OTHER, 0, flags, 0, 0, ()))
+    return blocks
+
+
+class LineModel:
+    def __init__(self, spec: dict) -> None:
+        self.model = BoilerplateModel(spec)
+        self.version: str = spec["version"]
+        self.rule = f"model.{self.version}"
+        self.policy = Policy(**spec["policy"])
+
+    def keep(self, texts: list[str], rules: list[str | None], kept: list[bool], opens: bool,
+             floor: int) -> list[bool] | None:
+        """Which lines stay, given every line of the text in order (those the rules removed too:
+        they are context), the rule that removed each (None for a line the rules left), which of
+        them the classifier kept, whether the Policy opens and its floor; None when that keeps nothing."""
+        k = np.asarray(kept, dtype=bool)
+        m, _, _ = self.model.verdicts(flat_blocks(texts, rules), "\n".join(compress(texts, kept)))
+        live = np.asarray([r is None or r.startswith("classifier.") for r in rules], dtype=bool)
+        words = np.fromiter((word_count(t) for t in texts), dtype=np.int64, count=len(texts))
+        final = self.policy.final(m, k, live, words, opens, floor)
+        return final.tolist() if final.any() else None
+
+
+@lru_cache(maxsize=4)
+def load_line_model(name: str) -> LineModel:
+    """The line model a config names, read once per process: the shipped one or a file made by
+    train/lines.py --write."""
+    if name == SHIPPED:
+        text = files("cleancorpus.pipeline.models").joinpath(f"{VERSION}.json").read_text(encoding="utf-8")
+    else:
+        text = Path(name).read_text(encoding="utf-8")
+    return LineModel(json.loads(text))

@@ -1,0 +1,91 @@
+"""The line model's second opinion on flat text (pipeline/cleaning/line_model.py), on real pages.
+
+Each WCXB dev page is flattened to text as a scraper without an extractor would
+(bench/flatten.py) and cleaned with the default config and with the line model off.
+"""
+from __future__ import annotations
+
+import gzip
+import importlib
+import re
+import sys
+from collections import Counter
+
+import pytest
+
+from conftest import ROOT
+
+_WCXB = ROOT.parent / "shared" / "bench" / "extraction" / "wcxb-dev"
+_NO_MODEL = {"CLEANCORPUS_CLEAN__LINE_MODEL": '""'}
+pytestmark = pytest.mark.skipif(not _WCXB.exists(), reason="WCXB dev pages not here (../shared)")
+
+
+def _flat(page: str) -> str:
+    if str(ROOT / "bench") not in sys.path:
+        sys.path.insert(0, str(ROOT / "bench"))
+    html = gzip.decompress((_WCXB / "html" / f"{page}.html.gz").read_bytes()).decode("utf-8", errors="replace")
+    return importlib.import_module("flatten").flatten_html(html)
+
+
+def _clean(flat: str, environ: dict[str, str] | None = None):
+    from cleancorpus.pipeline.cleaning.cleaner import Cleaner
+    from cleancorpus.pipeline.config import load_config
+    from cleancorpus.pipeline.model import RawRecord
+
+    res = Cleaner(load_config(None, environ=environ or {}), trace=True).process(
+        RawRecord("mem://x.txt", None, "text", text=flat))
+    assert res.doc is not None, res.reject
+    return res
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+@pytest.mark.parametrize("page, promo", [
+    ("4265", "Buy now from one of our trusted retail partners"),
+    ("4420", "Promotion Has Expired"),
+])
+def test_a_promo_the_classifier_keeps_beside_an_article_is_dropped_and_named(page, promo):
+    """Prose-shaped promos next to an article pass the classifier (it judges a line's shape); the
+    model, which also weighs where the line sits and what is around it, drops them, and the
+    removal is named after the model's version so `explain` and the `removed` column say why."""
+    flat = _flat(page)
+    with_model, without = _clean(flat), _clean(flat, _NO_MODEL)
+    assert promo in _norm(without.doc.text) and promo not in _norm(with_model.doc.text)
+    assert any(t.rule == "model.lines-1" and promo in _norm(t.text) for t in with_model.trace if not t.kept)
+    # the article stays: the model dropped a few lines, not the text
+    assert len(with_model.doc.text.split()) > 0.8 * len(without.doc.text.split()) > 200
+
+
+@pytest.mark.parametrize("page, content", [
+    ("4843", "The following are additional parameters that the Site Search"),
+    ("4232", "Backup included: Daily automatic backups standard"),
+])
+def test_where_the_classifier_finds_little_prose_the_model_decides_the_text(page, content):
+    """A documentation page and a comparison article made mostly of short lines: the classifier
+    keeps a sentence or two, or falls back to the text without its menus, and the content the
+    truth holds is lost or buried in chrome. The model keeps it."""
+    flat = _flat(page)
+    truth = Counter(re.findall(r"\w+", (_WCXB / "truth" / f"{page}.txt").read_text(encoding="utf-8").lower()))
+
+    def word_f1(text: str) -> float:
+        got = Counter(re.findall(r"\w+", text.lower()))
+        both = sum((got & truth).values())
+        return 2 * both / (sum(got.values()) + sum(truth.values()))
+
+    with_model, without = _clean(flat), _clean(flat, _NO_MODEL)
+    assert content in _norm(with_model.doc.text) and content not in _norm(without.doc.text)
+    assert word_f1(with_model.doc.text) > word_f1(without.doc.text) + 0.3
+
+def test_a_line_under_a_comment_rule_is_read_as_a_comment():
+    """A flat text has no DOM to say "comments"; the rule packs' removals do, and flat_blocks lends
+    the lines under a comment rule's line the comment role, as blocks.py does for a DOM element."""
+    from cleancorpus.pipeline.cleaning.line_model import flat_blocks
+    from cleancorpus.pipeline.extraction.blocks import ROLES
+
+    comment, footer = 1 << ROLES.index("comment"), 1 << ROLES.index("footer")
+    blocks = flat_blocks(["Article text.", "Leave a reply", "Great post!", "© 2024 Site", "Home"],
+                         [None, "comments.leave_reply", None, "copyright.copyright_line", "classifier.short"])
+    assert [b.flags & comment for b in blocks] == [0, comment, comment, comment, comment]
+    assert [b.flags & footer for b in blocks] == [0, 0, 0, footer, footer]
