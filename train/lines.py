@@ -6,14 +6,16 @@ cleaned by the text path with the line model off and a trace, and each line beco
 pipeline/extraction/blocks.py with no DOM (line_model.flat_blocks); the classifier's verdict
 takes the place of trafilatura's. A line is content when most of its words are in the page's true
 text. Cross-fitted over the five domain folds like train/boilerplate.py: each fold's lines are
-scored by a model trained on the other four, with thresholds chosen there.
+scored by a model trained on the other four, and a line is the model's at a score of 0.5.
 
-The model decides a text only where the classifier's verdict is weak (line_model.Gate: it kept
-under a share of the text's characters, or under some words, or found no prose and kept all);
-for each fold the gate is chosen on the other four: the most word F1, the mean of WCXB's (all
-types) and ScrapingHub's, among the gates whose must-not leak on WCXB articles and on all WCXB pages is no higher than the text
-path's without the model, and whose ScrapingHub and WCXB article F1 are at most 0.002 under it.
-The same choice on all five folds is the shipped gate (--write: the model trained on every page).
+How far the model overrules the classifier is a line_model.Policy: where the classifier's verdict
+is weak (it kept under a share of the text's characters, or under some words, or fell back) the
+model decides the text; elsewhere it only drops lines the classifier kept. For each fold the
+policy is chosen on the other four: the most word F1, the mean of WCXB's (all types) and
+ScrapingHub's, among the policies whose must-not leak on WCXB articles and on all WCXB pages is no
+higher than the text path's without the model, and whose ScrapingHub and WCXB article F1 are no
+lower. The same choice on all five folds is the shipped policy (--write: the model trained on
+every page).
 
     .venv/bin/python train/lines.py [--cache /tmp/cc_lines.pkl] [--write]
 """
