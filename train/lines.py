@@ -50,9 +50,10 @@ FLOOR = load_config().clean.fallback_words  # the words a text the model decides
 _FALLBACK = "classifier.fallback_keep_all"
 # the gate as the experiment before chose it (share 0.05 or 0.15, 60 words) or shut, with or without
 # the classifier's fallback, and the model dropping the classifier's lines elsewhere (those under
-# some words) or not; bringing lines back there too was tried (QUALITY_LOG row 35b)
+# 25 or 50 words) or not; bringing lines back there too, and dropping lines of any length (the last
+# paragraph of an already extracted article went), were tried (QUALITY_LOG rows 35b, 35e)
 POLICIES = [Policy(s, w, fb, rm) for s, w in ((0.0, 0), (0.05, 60), (0.15, 60)) for fb in (False, True)
-            for rm in (0, 25, 50, 10**6)]
+            for rm in (0, 25, 50)]
 
 
 def prepare(page: B.Page) -> dict:
