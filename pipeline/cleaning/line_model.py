@@ -29,10 +29,9 @@ import numpy as np
 
 from cleancorpus.pipeline.cleaning.lineshape import word_count
 from cleancorpus.pipeline.extraction.blocks import ROLES, Block
-from cleancorpus.pipeline.extraction.boilerplate_model import BoilerplateModel
+from cleancorpus.pipeline.extraction.boilerplate_model import SHIPPED, BoilerplateModel
 
 VERSION = "lines-1"
-SHIPPED = "default"
 _OTHER = 9  # blocks.py's kind "other": a line of flat text has no tag
 
 
@@ -41,10 +40,10 @@ class Policy:
     """How far the model overrules the classifier. It decides a text alone when the classifier
     kept under `share` of the characters it was given, or fewer than `words` words, or found no
     prose and fell back to keeping the text but for its menus (`fallback`; without it, the model
-    only prunes what the fallback kept, as it does elsewhere). Elsewhere it only
-    drops lines the classifier kept, of fewer than `remove_words` words (0: none; promos, disclaimers
-    and sign-offs are short, an article's paragraphs long): a line the classifier dropped stays out,
-    as the model would bring back a news page's reader comments (train/lines.py, QUALITY_LOG)."""
+    only prunes what the fallback kept, as it does elsewhere). Elsewhere it only drops lines the
+    classifier kept, of fewer than `remove_words` words (0: none; promos, disclaimers and sign-offs
+    are short, an article's paragraphs long): a line the classifier dropped stays out, as the model
+    would bring back a news page's reader comments (train/lines.py, QUALITY_LOG rows 35-35f)."""
     share: float
     words: int
     fallback: bool = True
