@@ -38,16 +38,20 @@ sys.path.insert(0, str(ROOT / "bench"))
 import boilerplate as B  # noqa: E402
 from flatten import flatten_html  # noqa: E402
 
-from cleancorpus.pipeline.cleaning.line_model import VERSION, Policy, flat_blocks  # noqa: E402
-from cleancorpus.pipeline.cleaning.lineshape import word_count  # noqa: E402
+from cleancorpus.pipeline.cleaning.line_model import (  # noqa: E402
+    VERSION,
+    Policy,
+    flat_blocks,
+    line_lengths,
+    line_words,
+    live_lines,
+)
 from cleancorpus.pipeline.config import load_config  # noqa: E402
 from cleancorpus.pipeline.extraction.blocks import FEATURES, block_features  # noqa: E402
-from cleancorpus.pipeline.words import count_words  # noqa: E402
 
 _CLEANER = None
 THRESHOLDS = (0.5, 0.5, 0.0, 0)  # kept by the classifier, dropped by it, short-line floor, its words
 FLOOR = load_config().clean.fallback_words  # the words a text the model decides alone must keep
-_FALLBACK = "classifier.fallback_keep_all"
 # the gate as the experiment before chose it (share 0.05 or 0.15, 60 words) or shut, with or without
 # the classifier's fallback, and the model dropping the classifier's lines elsewhere (those under
 # 25 or 50 words) or not; bringing lines back there too, and dropping lines of any length (the last
@@ -57,8 +61,7 @@ POLICIES = [Policy(s, w, fb, rm) for s, w in ((0.0, 0), (0.05, 60), (0.15, 60)) 
 
 
 def prepare(page: B.Page) -> dict:
-    from cleancorpus.pipeline.cleaning.cleaner import Cleaner
-    from cleancorpus.pipeline.config import load_config
+    from cleancorpus.pipeline.cleaning.cleaner import FALLBACK_RULE, Cleaner
     from cleancorpus.pipeline.model import RawRecord, SourceMeta
 
     global _CLEANER
@@ -76,19 +79,14 @@ def prepare(page: B.Page) -> dict:
     trace = [t for t in res.trace if t.text]
     texts = [t.text for t in trace]
     kept = "\n".join(t.text for t in trace if t.kept)
-    rows = block_features(flat_blocks(texts, [None if t.kept else t.rule for t in trace]), kept)
-    ruled = [bool(not t.kept and t.rule and not t.rule.startswith("classifier.")) for t in trace]
-    live = [t for t, r in zip(trace, ruled) if not r]  # the lines the classifier was given
+    rules = [None if t.kept else t.rule for t in trace]
+    rows = block_features(flat_blocks(texts, rules), kept)
     return {"key": page.key, "texts": texts,
             "X": np.asarray(rows, dtype=np.float32).reshape(-1, len(FEATURES)),
             "y": np.asarray([B.label(t, grams, truth_str) for t in texts], dtype=np.int8),
-            "ruled": np.asarray(ruled, dtype=bool), "kept": np.asarray([t.kept for t in trace], dtype=bool),
-            "words": np.asarray([word_count(t) for t in texts], dtype=np.int64),
-            "path": res.doc.text if res.doc is not None else "",
-            # the gate's inputs: what the classifier kept of its lines
-            "gate": (sum(len(t.text) for t in live if t.kept), sum(len(t.text) for t in live),
-                     sum(count_words(t.text) for t in live if t.kept), any(t.rule == _FALLBACK for t in live))}
-
+            "ruled": ~live_lines(rules), "kept": np.asarray([t.kept for t in trace], dtype=bool),
+            "words": line_words(texts), "path": res.doc.text if res.doc is not None else "",
+            "fell_back": any(t.kept and t.rule == FALLBACK_RULE for t in trace)}
 
 def model_text(d: dict, q: np.ndarray, th: tuple) -> str:
     """The lines the model keeps (LineModel.keep's rule: B.kept), rule-removed lines left out."""
@@ -99,7 +97,9 @@ def policy_text(d: dict, q: np.ndarray, th: tuple, policy: Policy) -> str:
     """The cleaner's text under a Policy (LineModel.keep), the text path's own where it keeps the same lines."""
     if not len(d["texts"]):
         return d["path"]
-    final = policy.final(B.kept(d, q, th), d["kept"], ~d["ruled"], d["words"], policy.opens(*d["gate"]), FLOOR)
+    live = ~d["ruled"]
+    opens = policy.opens(line_lengths(d["texts"]), d["words"], d["kept"], live, d["fell_back"])
+    final = policy.final(B.kept(d, q, th), d["kept"], live, d["words"], opens, FLOOR)
     if not final.any() or (final == d["kept"]).all():
         return d["path"]
     return "\n".join(compress(d["texts"], final))

@@ -14,7 +14,6 @@ from urllib.parse import urlsplit
 from cleancorpus.pipeline.cleaning.language import detect_language
 from cleancorpus.pipeline.cleaning.line_classifier import BAD, NAMES, ClassifierParams, classify_lines, fallback
 from cleancorpus.pipeline.cleaning.line_model import LineModel, load_line_model
-from cleancorpus.pipeline.cleaning.lineshape import word_count
 from cleancorpus.pipeline.cleaning.normalize import link_dump, normalize_lines, plain_markdown, unwrap_hard_wrapped
 from cleancorpus.pipeline.cleaning.rule_packs import RuleSet
 from cleancorpus.pipeline.config import CleanConfig, Config
@@ -30,7 +29,7 @@ _COMMENT_FURNITURE = {"comments.comment_meta", "comments.comment_reply"}
 _ITEM_FURNITURE = {"structure.timestamp_line"}
 # the classifier's signals as removal reasons, made once
 _SIGNALS = {code: f"classifier.{name}" for code, name in NAMES.items()}
-_FALLBACK = "classifier.fallback_keep_all"
+FALLBACK_RULE = "classifier.fallback_keep_all"  # what the classifier's keep-all fallback kept: train/lines.py reads it
 
 
 @dataclass
@@ -185,7 +184,7 @@ class Cleaner:
             if f == BAD:
                 marks[live[k]] = _SIGNALS[c]
         if kept_all is not None:
-            return {i: _FALLBACK for i, f in zip(live, kept_all) if f != BAD}, lang, True
+            return {i: FALLBACK_RULE for i, f in zip(live, kept_all) if f != BAD}, lang, True
         # the kept lines' verdicts are for `cleancorpus explain` only
         verdicts = {i: _SIGNALS[c] for i, f, c in zip(live, final, initial) if f != BAD} if self.trace else {}
         return verdicts, lang, False
@@ -197,12 +196,10 @@ class Cleaner:
         of). Its input is the trace's lines in order, as train/lines.py reads them."""
         idx = [i for i, s in enumerate(lines) if s]
         live = [i for i in idx if marks[i] is None or marks[i].startswith("classifier.")]
-        kept = [i for i in live if marks[i] is None]
-        opens = model.policy.opens(sum(len(lines[i]) for i in kept), sum(len(lines[i]) for i in live),
-                                   sum(word_count(lines[i]) for i in kept), fell_back)
         extra = [(r, t) for r, t in extra_removed if t]
         keep = model.keep([t for _, t in extra] + [lines[i] for i in idx], [r for r, _ in extra] + [marks[i] for i in idx],
-                          [False] * len(extra) + [marks[i] is None for i in idx], opens, self.cfg.clean.fallback_words)
+                          [False] * len(extra) + [marks[i] is None for i in idx], fell_back,
+                          self.cfg.clean.fallback_words)
         if keep is None:
             return
         verdict = dict(zip(idx, keep[len(extra):]))

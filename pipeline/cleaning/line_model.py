@@ -49,10 +49,13 @@ class Policy:
     fallback: bool = True
     remove_words: int = 0
 
-    def opens(self, kept_chars: int, live_chars: int, kept_words: int, fell_back: bool) -> bool:
+    def opens(self, lengths: np.ndarray, words: np.ndarray, kept: np.ndarray, live: np.ndarray,
+              fell_back: bool) -> bool:
+        """Whether the model decides the text alone, from its lines' characters and words, which
+        the classifier kept and which it was given (`live`)."""
         if fell_back:
             return self.fallback
-        return kept_chars < self.share * live_chars or kept_words < self.words
+        return lengths[kept].sum() < self.share * lengths[live].sum() or words[kept].sum() < self.words
 
     def final(self, model: np.ndarray, kept: np.ndarray, live: np.ndarray, words: np.ndarray, opens: bool,
               floor: int) -> np.ndarray:
@@ -100,17 +103,31 @@ class LineModel:
         self.rule = f"model.{self.version}"
         self.policy = Policy(**spec["policy"])
 
-    def keep(self, texts: list[str], rules: list[str | None], kept: list[bool], opens: bool,
+    def keep(self, texts: list[str], rules: list[str | None], kept: list[bool], fell_back: bool,
              floor: int) -> list[bool] | None:
         """Which lines stay, given every line of the text in order (those the rules removed too:
         they are context), the rule that removed each (None for a line the rules left), which of
-        them the classifier kept, whether the Policy opens and its floor; None when that keeps nothing."""
+        them the classifier kept, whether it fell back, and the floor; None when that keeps nothing."""
         k = np.asarray(kept, dtype=bool)
+        live = live_lines(rules)
+        words = line_words(texts)
+        opens = self.policy.opens(line_lengths(texts), words, k, live, fell_back)
         m, _, _ = self.model.verdicts(flat_blocks(texts, rules), "\n".join(compress(texts, kept)))
-        live = np.asarray([r is None or r.startswith("classifier.") for r in rules], dtype=bool)
-        words = np.fromiter((word_count(t) for t in texts), dtype=np.int64, count=len(texts))
         final = self.policy.final(m, k, live, words, opens, floor)
         return final.tolist() if final.any() else None
+
+
+def live_lines(rules: list[str | None]) -> np.ndarray:
+    """The lines the classifier was given: those no rule pack removed (None, or its own verdict)."""
+    return np.asarray([r is None or r.startswith("classifier.") for r in rules], dtype=bool)
+
+
+def line_words(texts: list[str]) -> np.ndarray:
+    return np.fromiter((word_count(t) for t in texts), dtype=np.int64, count=len(texts))
+
+
+def line_lengths(texts: list[str]) -> np.ndarray:
+    return np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
 
 
 @lru_cache(maxsize=4)
