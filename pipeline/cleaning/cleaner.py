@@ -192,8 +192,8 @@ class Cleaner:
     def _second_opinion(self, model: LineModel, lines: list[str], marks: list[str | None], verdicts: dict[int, str],
                         extra_removed: list[Removed], fell_back: bool) -> None:
         """The line model's say on the classifier's verdict (line_model.Policy: alone where the
-        classifier found little prose, else dropping lines and bringing back the ones it is sure
-        of). Its input is the trace's lines in order, as train/lines.py reads them."""
+        classifier found little prose, else only dropping short lines the classifier kept). Its
+        input is the trace's lines in order, as train/lines.py reads them."""
         idx = [i for i, s in enumerate(lines) if s]
         live = [i for i in idx if marks[i] is None or marks[i].startswith("classifier.")]
         extra = [(r, t) for r, t in extra_removed if t]
