@@ -7,8 +7,9 @@ Users also feed text another extractor already cleaned. The dev sets' truth text
 ScrapingHub; those of at least --min-words words) are such texts: each goes through the text path
 as given, with the default config and with `[clean] line_model = ""`, and the share of its words
 the cleaned text keeps is averaged per set (1.0: nothing removed; lower is text lost, since
-the input holds no boilerplate by construction). Prints the pages keeping under 90% of their
-words and a sample of the lines the line model dropped (`model.lines-1`).
+the input holds no boilerplate by construction), for WCXB's articles, its other page types and
+ScrapingHub apart. Prints the count of texts keeping under 90% of their words, the lines the line
+model dropped and brought back (`model.lines-2`), and a sample of those it dropped.
 """
 from __future__ import annotations
 
@@ -29,6 +30,15 @@ from cleancorpus.pipeline.model import RawRecord  # noqa: E402
 _W = re.compile(r"\w+")
 
 
+GROUPS = ("WCXB articles", "WCXB other types", "ScrapingHub")
+
+
+def _group(p: B.Page) -> str:
+    if p.dataset == "scrapinghub":
+        return GROUPS[2]
+    return GROUPS[0] if p.page_type == "article" else GROUPS[1]
+
+
 def _words(text: str) -> int:
     return sum(Counter(_W.findall(text.lower())).values())
 
@@ -41,21 +51,24 @@ def main() -> None:
     cleaners = {"classifier alone": Cleaner(load_config(None, environ={"CLEANCORPUS_CLEAN__LINE_MODEL": '""'})),
                 "with the line model": Cleaner(load_config(None), trace=True)}
     shares: dict[str, list[tuple[str, float]]] = {name: [] for name in cleaners}
-    dropped = []
+    dropped: list[tuple[str, str]] = []
+    back: list[tuple[str, str]] = []
     for p in B.load_pages():
         truth = p.truth.read_text(encoding="utf-8", errors="replace")
         if len(truth.split()) < a.min_words:
             continue
         for name, cleaner in cleaners.items():
             res = cleaner.process(RawRecord("mem://x.txt", None, "text", text=truth))
-            shares[name].append((p.dataset, _words(res.doc.text) / _words(truth) if res.doc else 0.0))
-            dropped += [(p.key, t.text) for t in res.trace if not t.kept and t.rule == "model.lines-1"]
-    for ds in ("wcxb-dev", "scrapinghub"):
+            shares[name].append((_group(p), _words(res.doc.text) / _words(truth) if res.doc else 0.0))
+            dropped += [(p.key, t.text) for t in res.trace if not t.kept and t.rule == "model.lines-2"]
+            back += [(p.key, t.text) for t in res.trace if t.kept and t.rule == "model.lines-2"]
+    for ds in GROUPS:
         for name, rows in shares.items():
             v = [s for d, s in rows if d == ds]
-            print(f"{ds:12} {name:20} {len(v)} texts: share of words kept {sum(v) / len(v):.4f}, "
+            print(f"{ds:18} {name:20} {len(v)} texts: share of words kept {sum(v) / len(v):.4f}, "
                   f"texts keeping under 90% {sum(s < 0.9 for s in v)}")
-    print(f"lines the line model dropped: {len(dropped)}, {sum(len(t.split()) for _, t in dropped)} words")
+    print(f"lines the line model dropped: {len(dropped)}, {sum(len(t.split()) for _, t in dropped)} words; "
+          f"brought back: {len(back)}, {sum(len(t.split()) for _, t in back)} words")
     for key, text in random.Random(3).sample(dropped, min(a.examples, len(dropped))):
         print(f"  {key:20.20} {len(text.split()):3} words  {text[:100]}")
 

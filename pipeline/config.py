@@ -96,7 +96,8 @@ class CleanConfig(_Section):
     line_model: str = Field("default", description=(
         "flat text: the learned line model's second opinion on the line classifier (line_model.py): it decides the "
         "lines where the classifier kept under 5% of the text or fewer than 60 words, or fell back, and elsewhere "
-        "drops lines of under 50 words the classifier kept (model.lines-1); \"default\" (the one shipped), a model file made by "
+        "drops lines of under 50 words the classifier kept and brings back the lines it dropped inside the article that it "
+        "scores 0.5 or more (model.lines-2); \"default\" (the one shipped), a model file made by "
         "train/lines.py --write, or \"\" for the classifier alone"))
     repeated_min_docs: int = Field(3, ge=1, description="corpus-learned boilerplate: a short line seen in at least this many documents of one source")
     repeated_max_words: int = Field(40, ge=1, description="lines of more words than this are never learned as boilerplate")

@@ -53,11 +53,12 @@ _CLEANER = None
 THRESHOLDS = (0.5, 0.5, 0.0, 0)  # kept by the classifier, dropped by it, short-line floor, its words
 FLOOR = load_config().clean.fallback_words  # the words a text the model decides alone must keep
 # the gate as the experiment before chose it (share 0.05 or 0.15, 60 words) or shut, with or without
-# the classifier's fallback, and the model dropping the classifier's lines elsewhere (those under
-# 25 or 50 words) or not; bringing lines back there too, and dropping lines of any length (the last
-# paragraph of an already extracted article went), were tried (QUALITY_LOG rows 35b, 35e)
-POLICIES = [Policy(s, w, fb, rm) for s, w in ((0.0, 0), (0.05, 60), (0.15, 60)) for fb in (False, True)
-            for rm in (0, 25, 50)]
+# the classifier's fallback, the model dropping the classifier's lines elsewhere (those under 25 or
+# 50 words) or not, and bringing back the lines it dropped inside the article at a score of 0.5, 0.7
+# or 0.85 or not; bringing lines back above or below it too, and dropping lines of any length (the
+# last paragraph of an already extracted article went), were tried (QUALITY_LOG rows 35b, 35e)
+POLICIES = [Policy(s, w, fb, rm, fill) for s, w in ((0.0, 0), (0.05, 60), (0.15, 60)) for fb in (False, True)
+            for rm in (0, 25, 50) for fill in (0.0, 0.5, 0.7, 0.85)]
 
 
 def prepare(page: B.Page) -> dict:
@@ -99,7 +100,7 @@ def policy_text(d: dict, q: np.ndarray, th: tuple, policy: Policy) -> str:
         return d["path"]
     live = ~d["ruled"]
     opens = policy.opens(line_lengths(d["texts"]), d["words"], d["kept"], live, d["fell_back"])
-    final = policy.final(B.kept(d, q, th), d["kept"], live, d["words"], opens, FLOOR)
+    final = policy.final(B.kept(d, q, th), q, d["kept"], live, d["words"], opens, FLOOR)
     if not final.any() or (final == d["kept"]).all():
         return d["path"]
     return "\n".join(compress(d["texts"], final))

@@ -31,7 +31,7 @@ from cleancorpus.pipeline.cleaning.lineshape import word_count
 from cleancorpus.pipeline.extraction.blocks import ROLES, Block
 from cleancorpus.pipeline.extraction.boilerplate_model import SHIPPED, BoilerplateModel
 
-VERSION = "lines-1"
+VERSION = "lines-2"
 _OTHER = 9  # blocks.py's kind "other": a line of flat text has no tag
 
 
@@ -42,12 +42,15 @@ class Policy:
     prose and fell back to keeping the text but for its menus (`fallback`; without it, the model
     only prunes what the fallback kept, as it does elsewhere). Elsewhere it only drops lines the
     classifier kept, of fewer than `remove_words` words (0: none; promos, disclaimers and sign-offs
-    are short, an article's paragraphs long): a line the classifier dropped stays out, as the model
-    would bring back a news page's reader comments (train/lines.py, QUALITY_LOG rows 35-35f)."""
+    are short, an article's paragraphs long), and, with `fill` (a score; 0: off), brings back lines
+    the classifier dropped between two it kept (_filled). A line it dropped above or below the
+    article stays out, as the model would bring back a news page's reader comments (train/lines.py,
+    QUALITY_LOG rows 35-36)."""
     share: float
     words: int
     fallback: bool = True
     remove_words: int = 0
+    fill: float = 0.0
 
     def opens(self, lengths: np.ndarray, words: np.ndarray, kept: np.ndarray, live: np.ndarray,
               fell_back: bool) -> bool:
@@ -57,8 +60,8 @@ class Policy:
             return self.fallback
         return lengths[kept].sum() < self.share * lengths[live].sum() or words[kept].sum() < self.words
 
-    def final(self, model: np.ndarray, kept: np.ndarray, live: np.ndarray, words: np.ndarray, opens: bool,
-              floor: int) -> np.ndarray:
+    def final(self, model: np.ndarray, scores: np.ndarray, kept: np.ndarray, live: np.ndarray, words: np.ndarray,
+              opens: bool, floor: int) -> np.ndarray:
         """Which lines stay, from the model's verdict, the classifier's (`kept`), which lines the
         classifier was given (`live`: not removed by the rules) and their words. The model's verdict
         must keep `floor` words ([clean] fallback_words), or as many as the classifier kept: a text
@@ -66,7 +69,18 @@ class Policy:
         if opens and words[model & live].sum() >= max(floor, 1):
             return model & live
         final = kept & (model | (words >= self.remove_words))
+        if self.fill > 0 and kept.any():
+            final |= self._filled(scores, kept, live)
         return kept if words[final].sum() < min(floor, words[kept].sum()) else final
+
+    def _filled(self, scores: np.ndarray, kept: np.ndarray, live: np.ndarray) -> np.ndarray:
+        """The lines the classifier dropped between two lines it kept that the model scores `fill` or
+        more: a list, a table, a heading or a code line inside the article (runs of short lines,
+        which the classifier takes for menus). Not above the first kept line or below the last:
+        reader comments and teaser lists sit there, and the classifier's sense of where the
+        article ends is kept."""
+        gap = np.cumsum(kept)  # a line's gap: how many kept lines are above it
+        return (gap > 0) & (gap < gap[-1]) & ~kept & live & (scores >= self.fill)
 
 
 # the role a rule pack's removals play on a page, as blocks.py names a DOM element's role; a line
@@ -112,8 +126,8 @@ class LineModel:
         live = live_lines(rules)
         words = line_words(texts)
         opens = self.policy.opens(line_lengths(texts), words, k, live, fell_back)
-        m, _, _ = self.model.verdicts(flat_blocks(texts, rules), "\n".join(compress(texts, kept)))
-        final = self.policy.final(m, k, live, words, opens, floor)
+        m, _, scores = self.model.verdicts(flat_blocks(texts, rules), "\n".join(compress(texts, kept)))
+        final = self.policy.final(m, scores, k, live, words, opens, floor)
         return final.tolist() if final.any() else None
 
 
