@@ -13,7 +13,7 @@ from cleancorpus.pipeline.config import load_config
 from cleancorpus.pipeline.extraction.author_names import clean_authors
 from cleancorpus.pipeline.extraction.byline import find_byline
 from cleancorpus.pipeline.extraction.dates import iso_day
-from cleancorpus.pipeline.extraction.metadata import page_metadata
+from cleancorpus.pipeline.extraction.metadata import DEFAULT_RULES, page_metadata
 from conftest import ROOT
 
 CFG = load_config().extract
@@ -477,7 +477,7 @@ def test_iso_day():
 WCXB = ROOT.parent / "shared" / "bench" / "extraction" / "wcxb-dev"
 
 
-def _wcxb_page(pid: str):
+def _wcxb_page(pid: str, rules=DEFAULT_RULES):
     """The metadata of one WCXB dev page (folds 0-3), as bench/metadata_eval.py reads it."""
     from cleancorpus.pipeline.inputs.encoding import decode_bytes
 
@@ -486,7 +486,7 @@ def _wcxb_page(pid: str):
         pytest.skip(f"WCXB dev page {pid} not here (/work/shared)")
     url = next(json.loads(line)["url"] for line in (WCXB / "meta.jsonl").open() if f'"id": "{pid}"' in line)
     html = decode_bytes(gzip.decompress(path.read_bytes()), is_html=True)[0]
-    return page_metadata(load_html(html), url, CFG)
+    return page_metadata(load_html(html), url, CFG, rules=rules)
 
 
 def test_byline_and_dateline_in_an_aside_of_the_headlines_article():
@@ -582,6 +582,33 @@ def test_dateline_labelled_published_in_the_posts_sidebar():
     # in a "c-layout-sidebar-bottom", before a related guide's card dated 17 Jan 2019
     assert _wcxb_page("0300").date == "2025-07-08"
     assert _wcxb_page("4105").date == "2018-11-15"
+
+
+def test_shown_modification_day_over_a_publication_day_the_page_never_shows():
+    # freightwaves.com: article:published_time 2025-06-23, og:updated_time 2025-12-19; the page
+    # shows "Friday, December 19, 2025" by its author and June 23 nowhere
+    shown = DEFAULT_RULES.replace(date_shown_modified="unlabelled")
+    assert _wcxb_page("0056", shown).date == "2025-12-19"
+    # leadfeeder.com: itemprop datePublished 2024-05-09 and dateModified 2025-12-16 (a meta tag),
+    # "16 December 2025" under the headline
+    assert _wcxb_page("0171", shown).date == "2025-12-16"
+    meta = ("<meta property='article:published_time' content='2024-05-09T10:00:00Z'>"
+            "<meta property='article:modified_time' content='2025-12-16T10:00:00Z'>")
+    page = "<html><head>{}</head><body><h1>Cycle path</h1><p>{}</p>" + _BODY + "{}</body></html>"
+
+    def date(body: str, tail: str = "") -> str | None:
+        return page_metadata(load_html(page.format(meta, body, tail)), None, CFG, rules=shown).date
+
+    assert date("16 December 2025") == "2025-12-16"
+    # the publication day shown anywhere on the page stands
+    assert date("16 December 2025", "<footer>First published 9 May 2024</footer>") == "2024-05-09"
+    # a day only in a <time>'s attribute ("3 days ago") is not shown
+    assert date("<time datetime='2025-12-16'>3 days ago</time>") == "2024-05-09"
+    # a day the page calls "Updated" is the modification's only with the "updated" variant
+    assert date("Updated 16 December 2025") == "2024-05-09"
+    updated = DEFAULT_RULES.replace(date_shown_modified="updated")
+    assert page_metadata(load_html(page.format(meta, "Updated 16 December 2025", "")), None, CFG,
+                         rules=updated).date == "2025-12-16"
 
 
 def test_dateline_of_a_newsletter_issue():

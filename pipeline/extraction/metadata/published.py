@@ -21,7 +21,7 @@ from trafilatura.settings import set_date_params
 
 from cleancorpus.pipeline.config import ExtractConfig
 from cleancorpus.pipeline.extraction.dateline import datelines, url_date
-from cleancorpus.pipeline.extraction.dates import iso_day
+from cleancorpus.pipeline.extraction.dates import DATE_RE, has_digit, iso_day, match_to_date
 from cleancorpus.pipeline.extraction.metadata.page import Page, ld_text
 from cleancorpus.pipeline.extraction.metadata.rules import Rules
 
@@ -60,6 +60,8 @@ def choose_date(page: Page, tree: HtmlElement, url: str | None, cfg: ExtractConf
     if day:
         if stamped and rules.date_stamped == "dateline" and (published := shown()[0]):
             return published
+        if rules.date_shown_modified != "never" and (d := _shown_modification(page, tree, day, shown, ok, cfg, rules)):
+            return d
         return day
     if rules.date_url and (d := ok(url_date(url))):
         return d
@@ -80,6 +82,49 @@ def choose_date(page: Page, tree: HtmlElement, url: str | None, cfg: ExtractConf
 
 
 _META_MODIFIED = ("article:modified_time", "og:updated_time", "og:article:modified_time", "datemodified")
+
+
+def _shown_modification(page: Page, tree: HtmlElement, day: str, shown: Callable[[], tuple[str | None, str | None]],
+                        ok: Callable[[Any], str | None], cfg: ExtractConfig, rules: Rules) -> str | None:
+    """The metadata's modification day, when that is the day the page shows by its headline
+    (unlabelled; with Rules.date_shown_modified "updated", one shown as "Updated ..." too), its
+    text shows that day and nowhere the metadata's publication day: the only date the reader
+    is told is then the modification day, and the labels take that one about as often as the
+    hidden one (hence a Rules variant). A publication day the page shows anywhere stands."""
+    modified = _modified_days(page, ok)
+    if not modified:
+        return None
+    published, updated = shown()
+    if published:
+        found = published if published != day and published in modified else None
+    else:
+        found = updated if rules.date_shown_modified == "updated" and updated in modified else None
+    if found is None or found == day:
+        return None
+    # the page's text shows the modification day (not only a <time>'s attribute: a forum's
+    # "3 days ago") and not the publication day
+    visible = visible_days(tree, cfg.date_order)
+    return found if found in visible and day not in visible else None
+
+
+def _modified_days(page: Page, ok: Callable[[Any], str | None]) -> set[str]:
+    """The modification days the page's metadata gives: the JSON-LD article's dateModified and
+    the first of each modification meta tag."""
+    days = {ok(m) for k in _META_MODIFIED for m in page.meta.get(k, ())[:1]}
+    if page.article:
+        days.add(ok(page.article.get("dateModified")))
+    days.discard(None)
+    return days  # type: ignore[return-value]
+
+
+_HIDDEN = "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript) " \
+          "and not(ancestor::template)]"
+
+
+def visible_days(tree: HtmlElement, order: str) -> set[str]:
+    """Every day the page's text shows (scripts and styles left out), YYYY-MM-DD."""
+    text = " ".join(" ".join(t.split()) for t in tree.xpath(_HIDDEN) if has_digit(t))
+    return {d.isoformat() for m in DATE_RE.finditer(text) if (d := match_to_date(m, order))}
 
 
 def _metadata_day(page: Page, tree: HtmlElement, ok: Callable[[Any], str | None],

@@ -90,6 +90,10 @@ class Rules:
     date_stamped: str = "dateline"
     # a metadata publication date after the same source's modification date is stamped too
     date_after_modified: bool = True
+    # a metadata publication day the page shows nowhere, and by its headline a date that is the
+    # metadata's modification day: the shown day when unlabelled ("unlabelled"), also when shown
+    # as "Updated ..." ("updated"), or the metadata's publication day all the same ("never")
+    date_shown_modified: str = "never"
 
     def replace(self, **changes: Any) -> Rules:
         return dataclasses.replace(self, **changes)
@@ -142,4 +146,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "date: 'Published on' lines within 500": {"date_published_far": 500},
     "date: dated elements within 500": {"date_near": 500},
     "date: dated elements within 1000": {"date_near": 1000},
+    "date: the shown modification day over an unshown publication day": {"date_shown_modified": "unlabelled"},
+    "date: the shown modification day, 'Updated' too, over an unshown publication day": {
+        "date_shown_modified": "updated"},
 }
