@@ -648,6 +648,17 @@ def test_hyphenated_credential_after_the_bylines_name():
     assert _wcxb_page("0027").author == "Holly Wilgus, E-RYT 200"
 
 
+def test_h1_that_is_the_last_segment_after_the_sites_name_is_the_headline():
+    # svs.gsfc.nasa.gov: <title> "NASA SVS | Impact of Climate Change ...", og:title "NASA Scientific
+    # Visualization Studio | Impact of Climate Change ..." (og:site_name); the <h1> is the headline
+    assert _wcxb_page("4027").title == "Impact of Climate Change on Global Agricultural Yields"
+    head = ("<title>CH News | Cycle path plans</title><meta property='og:title' content='City Herald | Cycle path "
+            "plans'><meta property='og:site_name' content='City Herald'>")
+    assert _md(head, "<h1>Cycle path plans</h1>", url=None).title == "Cycle path plans"
+    # "Headline | Site" with the site's name in the <h1> only stays cut
+    assert _md("<title>Cycle path plans | CH News</title>", "<h1>CH News</h1>", url=None).title == "Cycle path plans"
+
+
 def test_h1_saved_in_the_wrong_encoding_gives_way_to_the_meta_title():
     # aaft.edu.in: the <h1> says "What Are The Basics Of Event Planning? Beginner? Guide", the
     # <title> and og:title "What Are The Basics Of Event Planning: Beginner's Guide"

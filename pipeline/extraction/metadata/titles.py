@@ -120,18 +120,24 @@ def title_candidates(page: Page, sites: Sites, rules: Rules) -> dict[str, str | 
     if page.article:
         ld = ld_text(page.article.get("headline")) or ld_text(page.article.get("name"))
     raw = {"title": page.title, "og": og, "ld": ld}
-    # an <h1> that is the last segment of a title ("Headline | Site") is the site's name, not a
-    # headline ("Site | Headline" is the other way round)
-    for r in raw.values():
-        if r:
-            parts, _ = _segments(r)
-            if len(parts) > 1 and not sites.named(parts[0], loose=False):
-                for h in page.h1s[:3]:
-                    if _same(_text(h), parts[-1]):
-                        sites.add(parts[-1])
+    _h1_as_site_name(page, sites, [r for r in raw.values() if r])
     out: dict[str, str | None] = {k: strip_site(v, sites, rules.title_unknown_suffix) for k, v in raw.items()}
     out["h1"] = _headline_h1(page, sites, [v for v in out.values() if v], loose=rules.title_h1_site == "loose")
     return out
+
+
+def _h1_as_site_name(page: Page, sites: Sites, titles: list[str]) -> None:
+    """An <h1> that is the last segment of a meta title ("Headline | Site") is the site's name,
+    not a headline: added to `sites`. Not when a meta title starts with the site's name ("Site |
+    Headline": <title> "NASA SVS | Impact of ...", og:title "NASA Scientific Visualization Studio |
+    Impact of ..."): its last segment, the <h1>'s, is then the headline."""
+    cut = [p for p in (_segments(t)[0] for t in titles) if len(p) > 1]
+    if any(sites.named(p[0], loose=False) for p in cut):
+        return
+    for parts in cut:
+        for h in page.h1s[:3]:
+            if _same(_text(h), parts[-1]):
+                sites.add(parts[-1])
 
 
 def decide_title(c: dict[str, str | None], rules: Rules) -> str | None:
