@@ -659,6 +659,19 @@ def test_h1_that_is_the_last_segment_after_the_sites_name_is_the_headline():
     assert _md("<title>Cycle path plans | CH News</title>", "<h1>CH News</h1>", url=None).title == "Cycle path plans"
 
 
+def test_h1_the_json_ld_headline_backs_is_the_headline():
+    # business.com: <title> and og:title "Professional Business Certifications to Boost Your Career
+    # in 2025", the JSON-LD headline and the <h1> "Best Business Certification Programs for Career
+    # Advancement": few words shared, but two sources say the <h1>'s
+    assert _wcxb_page("0268").title == "Best Business Certification Programs for Career Advancement"
+    head = "<title>Top Online MBAs | Example News</title><meta property='og:title' content='Top Online MBAs'>"
+    h1 = "<h1>Best Online MBA Programs</h1>"
+    assert _md(head + _ld({"@type": "Article", "headline": "Best Online MBA Programs"}), h1).title == \
+        "Best Online MBA Programs"
+    # an <h1> no meta source says, sharing few words with the meta title, stays no headline
+    assert _md(head, h1).title == "Top Online MBAs"
+
+
 def test_h1_saved_in_the_wrong_encoding_gives_way_to_the_meta_title():
     # aaft.edu.in: the <h1> says "What Are The Basics Of Event Planning? Beginner? Guide", the
     # <title> and og:title "What Are The Basics Of Event Planning: Beginner's Guide"

@@ -37,6 +37,9 @@ class Rules:
     title_similar: str = "h1"
     # when they share fewer: "meta" keeps the meta title, "h1" takes the <h1> all the same
     title_unrelated_h1: str = "meta"
+    # ... but an <h1> that another meta source says word for word (the JSON-LD headline the
+    # <h1>, <title> and og:title another headline) is the headline (True), or not (False)
+    title_backed_h1: bool = True
     # a last segment that names no known site: cut after "|" (and "·", "•", "»") only when it
     # is short ("pipe"), after dashes too ("dash"), or never ("none")
     title_unknown_suffix: str = "dash"
@@ -114,6 +117,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "title: overlap 0.7": {"title_overlap": 0.7},
     "title: similar -> meta": {"title_similar": "meta"},
     "title: unrelated -> h1": {"title_unrelated_h1": "h1"},
+    "title: an unrelated <h1> a meta source backs is no headline": {"title_backed_h1": False},
     "title: suffix after | only": {"title_unknown_suffix": "pipe"},
     "title: no unknown suffix": {"title_unknown_suffix": "none"},
     "title: <h1>s starting with the site's name are its name": {"title_h1_site": "loose"},

@@ -173,6 +173,8 @@ def decide_title(c: dict[str, str | None], rules: Rules) -> str | None:
         return h1 if rules.title_nested == "h1" else meta
     if overlap(h1, meta) >= rules.title_overlap:
         return h1 if rules.title_similar == "h1" else meta
+    if rules.title_backed_h1 and any(_same(h1, m) for m in metas):
+        return h1  # another meta source says the <h1>'s words ("JSON-LD headline = <h1>" against "<title> = og:title")
     return h1 if rules.title_unrelated_h1 == "h1" else meta
 
 
