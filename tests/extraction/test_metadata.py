@@ -672,6 +672,20 @@ def test_h1_the_json_ld_headline_backs_is_the_headline():
     assert _md(head, h1).title == "Top Online MBAs"
 
 
+def test_h1_of_a_sentence_on_an_article_is_the_headline():
+    # 98bucksocial.com (a JSON-LD BlogPosting): <title> and og:title "Boost Your Brand with
+    # Affordable Social Media", the <h1> "Top Affordable Social Media Marketing Services for Small
+    # Businesses": few words shared, but a sentence, on a page that says it is an article
+    assert _wcxb_page("0342").title == "Top Affordable Social Media Marketing Services for Small Businesses"
+    head = "<title>Cycle path plans | Example News</title>"
+    h1 = "<h1>Everything you need to know about the new path along the river</h1>"
+    article = "<meta property='og:type' content='article'>"
+    assert _md(head + article, h1).title == "Everything you need to know about the new path along the river"
+    # not on a page that does not say it is an article, nor an <h1> of a few words
+    assert _md(head, h1).title == "Cycle path plans"
+    assert _md(head + article, "<h1>Contact the newsroom</h1>").title == "Cycle path plans"
+
+
 def test_h1_saved_in_the_wrong_encoding_gives_way_to_the_meta_title():
     # aaft.edu.in: the <h1> says "What Are The Basics Of Event Planning? Beginner? Guide", the
     # <title> and og:title "What Are The Basics Of Event Planning: Beginner's Guide"

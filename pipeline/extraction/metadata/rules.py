@@ -40,6 +40,9 @@ class Rules:
     # ... but an <h1> that another meta source says word for word (the JSON-LD headline the
     # <h1>, <title> and og:title another headline) is the headline (True), or not (False)
     title_backed_h1: bool = True
+    # ... and on a page that says it is an article, an <h1> of at least this many words, a
+    # sentence rather than a section's name ("Contact Us", "Day 7"), is the headline (0: never)
+    title_unrelated_words: int = 8
     # a last segment that names no known site: cut after "|" (and "·", "•", "»") only when it
     # is short ("pipe"), after dashes too ("dash"), or never ("none")
     title_unknown_suffix: str = "dash"
@@ -118,6 +121,9 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "title: similar -> meta": {"title_similar": "meta"},
     "title: unrelated -> h1": {"title_unrelated_h1": "h1"},
     "title: an unrelated <h1> a meta source backs is no headline": {"title_backed_h1": False},
+    "title: no unrelated <h1> of many words on articles": {"title_unrelated_words": 0},
+    "title: an unrelated <h1> of 6 words or more on articles": {"title_unrelated_words": 6},
+    "title: an unrelated <h1> of 11 words or more on articles": {"title_unrelated_words": 11},
     "title: suffix after | only": {"title_unknown_suffix": "pipe"},
     "title: no unknown suffix": {"title_unknown_suffix": "none"},
     "title: <h1>s starting with the site's name are its name": {"title_h1_site": "loose"},

@@ -140,9 +140,11 @@ def _h1_as_site_name(page: Page, sites: Sites, titles: list[str]) -> None:
                 sites.add(parts[-1])
 
 
-def decide_title(c: dict[str, str | None], rules: Rules) -> str | None:
+def decide_title(c: dict[str, str | None], rules: Rules, article: bool = False) -> str | None:
     """One headline out of the sources': the meta title the others back (else the first in
-    Rules.title_meta_order), then the <h1> wording when the <h1> is the same headline."""
+    Rules.title_meta_order), then the <h1> wording when the <h1> is the same headline. On a
+    page that says it is an article (`article`), an <h1> that reads as a sentence is its headline
+    even when it shares few words with the meta title (Rules.title_unrelated_words)."""
     order = ("title", "og", "ld") if rules.title_meta_order == "title" else ("og", "ld", "title")
     metas = [c[k] for k in order if c.get(k)]
     h1 = c.get("h1")
@@ -175,6 +177,8 @@ def decide_title(c: dict[str, str | None], rules: Rules) -> str | None:
         return h1 if rules.title_similar == "h1" else meta
     if rules.title_backed_h1 and any(_same(h1, m) for m in metas):
         return h1  # another meta source says the <h1>'s words ("JSON-LD headline = <h1>" against "<title> = og:title")
+    if article and rules.title_unrelated_words and len(h1.split()) >= rules.title_unrelated_words:
+        return h1
     return h1 if rules.title_unrelated_h1 == "h1" else meta
 
 
@@ -209,7 +213,7 @@ def _after(text: str, n: int) -> str:
 
 def choose_title(page: Page, sites: Sites, rules: Rules) -> str | None:
     """The page's headline: each source's, site names cut off, then one of them decided."""
-    return decide_title(title_candidates(page, sites, rules), rules)
+    return decide_title(title_candidates(page, sites, rules), rules, article=page.says_article())
 
 
 def _headline_h1(page: Page, sites: Sites, metas: list[str], loose: bool = False) -> str | None:
