@@ -604,6 +604,10 @@ def test_shown_modification_day_over_a_publication_day_the_page_never_shows():
     assert date("16 December 2025", "<footer>First published 9 May 2024</footer>") == "2024-05-09"
     # a day only in a <time>'s attribute ("3 days ago") is not shown
     assert date("<time datetime='2025-12-16'>3 days ago</time>") == "2024-05-09"
+    # a day apart is the same publication in another time zone: the metadata's day stands
+    near = meta.replace("2024-05-09T10:00:00Z", "2025-12-15T23:00:00-05:00")
+    assert page_metadata(load_html(page.format(near, "16 December 2025", "")), None, CFG, rules=shown).date == \
+        "2025-12-15"
     # a day the page calls "Updated" is the modification's only with the "updated" variant
     assert date("Updated 16 December 2025") == "2024-05-09"
     updated = DEFAULT_RULES.replace(date_shown_modified="updated")

@@ -13,6 +13,7 @@ where nothing above names a date it is wrong more often than right, on articles 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import date
 from typing import Any
 
 from htmldate import find_date
@@ -99,12 +100,16 @@ def _shown_modification(page: Page, tree: HtmlElement, day: str, shown: Callable
         found = published if published != day and published in modified else None
     else:
         found = updated if rules.date_shown_modified == "updated" and updated in modified else None
-    if found is None or found == day:
-        return None
+    if found is None or _days_apart(found, day) <= 1:
+        return None  # a day apart: the same publication, its time in another zone
     # the page's text shows the modification day (not only a <time>'s attribute: a forum's
     # "3 days ago") and not the publication day
     visible = visible_days(tree, cfg.date_order)
     return found if found in visible and day not in visible else None
+
+
+def _days_apart(a: str, b: str) -> int:
+    return abs((date.fromisoformat(a) - date.fromisoformat(b)).days)
 
 
 def _modified_days(page: Page, ok: Callable[[Any], str | None]) -> set[str]:
