@@ -6,7 +6,8 @@ application-name, the JSON-LD publisher / WebSite / Organization names, the host
 or their initials, an <h1> that is the title's last segment) are dropped, and a short last
 segment after a separator even when nothing names it. The meta title the other sources back
 is the candidate; the page's <h1> (the visible headline) replaces it when the two share most
-of their words (Rules.title_*).
+of their words, when another meta source says the <h1>'s words, or on an article when the <h1>
+reads as a sentence (Rules.title_*).
 """
 from __future__ import annotations
 
@@ -176,7 +177,7 @@ def decide_title(c: dict[str, str | None], rules: Rules, article: bool = False) 
     if overlap(h1, meta) >= rules.title_overlap:
         return h1 if rules.title_similar == "h1" else meta
     if rules.title_backed_h1 and any(_same(h1, m) for m in metas):
-        return h1  # another meta source says the <h1>'s words ("JSON-LD headline = <h1>" against "<title> = og:title")
+        return h1  # another meta source says the <h1>'s words (the JSON-LD headline, against og:title)
     if article and rules.title_unrelated_words and len(h1.split()) >= rules.title_unrelated_words:
         return h1
     return h1 if rules.title_unrelated_h1 == "h1" else meta
