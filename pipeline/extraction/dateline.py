@@ -6,11 +6,10 @@ the first.
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from lxml.html import HtmlElement
 
-from cleancorpus.pipeline.extraction.dates import DATE, DATE_RE, has_digit, iso_day
+from cleancorpus.pipeline.extraction.dates import DATE, DATE_RE, days_apart, has_digit, iso_day
 from cleancorpus.pipeline.extraction.page_zone import CLASS_PARTS, Zone, in_chrome
 
 _DATE_PARTS = frozenset({"date", "time", "published", "publish", "pubdate", "posted", "dateline", "timestamp",
@@ -119,9 +118,8 @@ def _shown_day(attribute: str | None, text: str | None) -> str | None:
     the two are a day apart (the attribute in UTC, "2019-11-20T00:53Z", the text in the site's
     time, "Nov 19, 2019, 7:53pm EST": the page's own day is the one it shows)."""
     if attribute and text and attribute != text:
-        try:
-            apart = abs((date.fromisoformat(attribute) - date.fromisoformat(text)).days)
-        except ValueError:
+        apart = days_apart(attribute, text)
+        if apart is None:
             return attribute
         return text if apart == 1 else attribute
     return attribute or text

@@ -85,6 +85,14 @@ def find_date(text: str, order: str = "DMY") -> date | None:
     return match_to_date(m, order) if m else None
 
 
+def days_apart(a: str, b: str) -> int | None:
+    """How many days two YYYY-MM-DD days are apart; None when either is no such day."""
+    try:
+        return abs((date.fromisoformat(a) - date.fromisoformat(b)).days)
+    except ValueError:
+        return None
+
+
 def to_utc(d: date | datetime | None) -> datetime | None:
     if d is None:
         return None

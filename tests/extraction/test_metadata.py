@@ -13,7 +13,7 @@ from cleancorpus.pipeline.config import load_config
 from cleancorpus.pipeline.extraction.author_names import clean_authors
 from cleancorpus.pipeline.extraction.byline import find_byline
 from cleancorpus.pipeline.extraction.dates import iso_day
-from cleancorpus.pipeline.extraction.metadata import page_metadata
+from cleancorpus.pipeline.extraction.metadata import DEFAULT_RULES, page_metadata
 from conftest import ROOT
 
 CFG = load_config().extract
@@ -477,7 +477,7 @@ def test_iso_day():
 WCXB = ROOT.parent / "shared" / "bench" / "extraction" / "wcxb-dev"
 
 
-def _wcxb_page(pid: str):
+def _wcxb_page(pid: str, rules=DEFAULT_RULES):
     """The metadata of one WCXB dev page (folds 0-3), as bench/metadata_eval.py reads it."""
     from cleancorpus.pipeline.inputs.encoding import decode_bytes
 
@@ -486,7 +486,7 @@ def _wcxb_page(pid: str):
         pytest.skip(f"WCXB dev page {pid} not here (/work/shared)")
     url = next(json.loads(line)["url"] for line in (WCXB / "meta.jsonl").open() if f'"id": "{pid}"' in line)
     html = decode_bytes(gzip.decompress(path.read_bytes()), is_html=True)[0]
-    return page_metadata(load_html(html), url, CFG)
+    return page_metadata(load_html(html), url, CFG, rules=rules)
 
 
 def test_byline_and_dateline_in_an_aside_of_the_headlines_article():
@@ -584,6 +584,37 @@ def test_dateline_labelled_published_in_the_posts_sidebar():
     assert _wcxb_page("4105").date == "2018-11-15"
 
 
+def test_shown_modification_day_over_a_publication_day_the_page_never_shows():
+    # freightwaves.com: article:published_time 2025-06-23, og:updated_time 2025-12-19; the page
+    # shows "Friday, December 19, 2025" by its author and June 23 nowhere
+    shown = DEFAULT_RULES.replace(date_shown_modified="unlabelled")
+    assert _wcxb_page("0056", shown).date == "2025-12-19"
+    # leadfeeder.com: itemprop datePublished 2024-05-09 and dateModified 2025-12-16 (a meta tag),
+    # "16 December 2025" under the headline
+    assert _wcxb_page("0171", shown).date == "2025-12-16"
+    meta = ("<meta property='article:published_time' content='2024-05-09T10:00:00Z'>"
+            "<meta property='article:modified_time' content='2025-12-16T10:00:00Z'>")
+    page = "<html><head>{}</head><body><h1>Cycle path</h1><p>{}</p>" + _BODY + "{}</body></html>"
+
+    def date(body: str, tail: str = "") -> str | None:
+        return page_metadata(load_html(page.format(meta, body, tail)), None, CFG, rules=shown).date
+
+    assert date("16 December 2025") == "2025-12-16"
+    # the publication day shown anywhere on the page stands
+    assert date("16 December 2025", "<footer>First published 9 May 2024</footer>") == "2024-05-09"
+    # a day only in a <time>'s attribute ("3 days ago") is not shown
+    assert date("<time datetime='2025-12-16'>3 days ago</time>") == "2024-05-09"
+    # a day apart is the same publication in another time zone: the metadata's day stands
+    near = meta.replace("2024-05-09T10:00:00Z", "2025-12-15T23:00:00-05:00")
+    assert page_metadata(load_html(page.format(near, "16 December 2025", "")), None, CFG, rules=shown).date == \
+        "2025-12-15"
+    # a day the page calls "Updated" is the modification's only with the "updated" variant
+    assert date("Updated 16 December 2025") == "2024-05-09"
+    updated = DEFAULT_RULES.replace(date_shown_modified="updated")
+    assert page_metadata(load_html(page.format(meta, "Updated 16 December 2025", "")), None, CFG,
+                         rules=updated).date == "2025-12-16"
+
+
 def test_dateline_of_a_newsletter_issue():
     # hubermanlab.com/newsletter: "<p>November 2, 2022</p>" in the "newsletter-details-wrapper"
     # right under the <h1>; the JSON-LD's datePublished is stamped with its modification day
@@ -619,6 +650,44 @@ def test_second_author_link_after_the_first_authors_role():
 def test_hyphenated_credential_after_the_bylines_name():
     # health.clevelandclinic.org: the byline "Holly Wilgus, E-RYT 200" (a yoga teacher's credential)
     assert _wcxb_page("0027").author == "Holly Wilgus, E-RYT 200"
+
+
+def test_h1_that_is_the_last_segment_after_the_sites_name_is_the_headline():
+    # svs.gsfc.nasa.gov: <title> "NASA SVS | Impact of Climate Change ...", og:title "NASA Scientific
+    # Visualization Studio | Impact of Climate Change ..." (og:site_name); the <h1> is the headline
+    assert _wcxb_page("4027").title == "Impact of Climate Change on Global Agricultural Yields"
+    head = ("<title>CH News | Cycle path plans</title><meta property='og:title' content='City Herald | Cycle path "
+            "plans'><meta property='og:site_name' content='City Herald'>")
+    assert _md(head, "<h1>Cycle path plans</h1>", url=None).title == "Cycle path plans"
+    # "Headline | Site" with the site's name in the <h1> only stays cut
+    assert _md("<title>Cycle path plans | CH News</title>", "<h1>CH News</h1>", url=None).title == "Cycle path plans"
+
+
+def test_h1_the_json_ld_headline_backs_is_the_headline():
+    # business.com: <title> and og:title "Professional Business Certifications to Boost Your Career
+    # in 2025", the JSON-LD headline and the <h1> "Best Business Certification Programs for Career
+    # Advancement": few words shared, but two sources say the <h1>'s
+    assert _wcxb_page("0268").title == "Best Business Certification Programs for Career Advancement"
+    head = "<title>Top Online MBAs | Example News</title><meta property='og:title' content='Top Online MBAs'>"
+    h1 = "<h1>Best Online MBA Programs</h1>"
+    assert _md(head + _ld({"@type": "Article", "headline": "Best Online MBA Programs"}), h1).title == \
+        "Best Online MBA Programs"
+    # an <h1> no meta source says, sharing few words with the meta title, stays no headline
+    assert _md(head, h1).title == "Top Online MBAs"
+
+
+def test_h1_of_a_sentence_on_an_article_is_the_headline():
+    # 98bucksocial.com (a JSON-LD BlogPosting): <title> and og:title "Boost Your Brand with
+    # Affordable Social Media", the <h1> "Top Affordable Social Media Marketing Services for Small
+    # Businesses": few words shared, but a sentence, on a page that says it is an article
+    assert _wcxb_page("0342").title == "Top Affordable Social Media Marketing Services for Small Businesses"
+    head = "<title>Cycle path plans | Example News</title>"
+    h1 = "<h1>Everything you need to know about the new path along the river</h1>"
+    article = "<meta property='og:type' content='article'>"
+    assert _md(head + article, h1).title == "Everything you need to know about the new path along the river"
+    # not on a page that does not say it is an article, nor an <h1> of a few words
+    assert _md(head, h1).title == "Cycle path plans"
+    assert _md(head + article, "<h1>Contact the newsroom</h1>").title == "Cycle path plans"
 
 
 def test_h1_saved_in_the_wrong_encoding_gives_way_to_the_meta_title():

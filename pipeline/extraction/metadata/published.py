@@ -5,14 +5,17 @@ itemprop=datePublished, the day in the URL (/2025/09/04/), the dateline by the h
 (dateline.datelines: a dated element nearest the headline, else a short line saying little more
 than a date, else a "Published on ..." line further down; a date shown as "Updated ..." only
 when it is the only one). A metadata date "stamped" with its modification day gives way to a
-different day the page shows as published. As the page writes it, YYYY-MM-DD (no time-zone
-shift; a <time> whose text shows the day before or after its UTC attribute: the text's).
+different day the page shows as published; with Rules.date_shown_modified, so does one the page
+never shows when the day it shows by its headline is the metadata's modification day. As the
+page writes it, YYYY-MM-DD (no time-zone shift; a <time> whose text shows the day before or
+after its UTC attribute: the text's).
 htmldate's guess only when asked (Rules.date_fallback, extract.extensive_date_search): on pages
 where nothing above names a date it is wrong more often than right, on articles too.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import cache
 from typing import Any
 
 from htmldate import find_date
@@ -21,7 +24,7 @@ from trafilatura.settings import set_date_params
 
 from cleancorpus.pipeline.config import ExtractConfig
 from cleancorpus.pipeline.extraction.dateline import datelines, url_date
-from cleancorpus.pipeline.extraction.dates import iso_day
+from cleancorpus.pipeline.extraction.dates import DATE_RE, days_apart, has_digit, iso_day, match_to_date
 from cleancorpus.pipeline.extraction.metadata.page import Page, ld_text
 from cleancorpus.pipeline.extraction.metadata.rules import Rules
 
@@ -48,6 +51,7 @@ def choose_date(page: Page, tree: HtmlElement, url: str | None, cfg: ExtractConf
         d = iso_day(v if isinstance(v, str) else ld_text(v), cfg.date_order)
         return d if d and "1995-01-01" <= d <= max_day else None
 
+    @cache
     def shown() -> tuple[str | None, str | None]:
         if not rules.date_dateline:
             return None, None
@@ -60,6 +64,9 @@ def choose_date(page: Page, tree: HtmlElement, url: str | None, cfg: ExtractConf
     if day:
         if stamped and rules.date_stamped == "dateline" and (published := shown()[0]):
             return published
+        if rules.date_shown_modified != "never" and (
+                d := _shown_modification(page, tree, day, shown, ok, cfg, rules)):
+            return d
         return day
     if rules.date_url and (d := ok(url_date(url))):
         return d
@@ -80,6 +87,47 @@ def choose_date(page: Page, tree: HtmlElement, url: str | None, cfg: ExtractConf
 
 
 _META_MODIFIED = ("article:modified_time", "og:updated_time", "og:article:modified_time", "datemodified")
+
+
+def _shown_modification(page: Page, tree: HtmlElement, day: str, shown: Callable[[], tuple[str | None, str | None]],
+                        ok: Callable[[Any], str | None], cfg: ExtractConfig, rules: Rules) -> str | None:
+    """The metadata's modification day, when that is the day the page shows by its headline
+    (unlabelled; with Rules.date_shown_modified "updated", one shown as "Updated ..." too), its
+    text shows that day and nowhere the metadata's publication day: the only date the reader
+    is told is then the modification day, and the labels take that one about as often as the
+    hidden one (hence a Rules variant). A publication day the page shows anywhere stands, and
+    a modification a day from it is the same publication, its time in another zone."""
+    modified = {m for m in _modified_days(page, ok) if (days_apart(m, day) or 0) > 1}
+    if not modified:
+        return None
+    published, updated = shown()
+    found = published if published else updated if rules.date_shown_modified == "updated" else None
+    if found not in modified:
+        return None
+    # the page's text shows the modification day (not only a <time>'s attribute: a forum's
+    # "3 days ago") and not the publication day
+    visible = visible_days(tree, cfg.date_order)
+    return found if found in visible and day not in visible else None
+
+
+def _modified_days(page: Page, ok: Callable[[Any], str | None]) -> set[str]:
+    """The modification days the page's metadata gives: the JSON-LD article's dateModified and
+    the first of each modification meta tag."""
+    days = {ok(m) for k in _META_MODIFIED for m in page.meta.get(k, ())[:1]}
+    if page.article:
+        days.add(ok(page.article.get("dateModified")))
+    days.discard(None)
+    return days  # type: ignore[return-value]
+
+
+_VISIBLE_TEXT = ("//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript) "
+                 "and not(ancestor::template)]")
+
+
+def visible_days(tree: HtmlElement, order: str) -> set[str]:
+    """Every day the page's text shows (scripts and styles left out), YYYY-MM-DD."""
+    text = " ".join(" ".join(t.split()) for t in tree.xpath(_VISIBLE_TEXT) if has_digit(t))
+    return {d.isoformat() for m in DATE_RE.finditer(text) if (d := match_to_date(m, order))}
 
 
 def _metadata_day(page: Page, tree: HtmlElement, ok: Callable[[Any], str | None],

@@ -37,6 +37,12 @@ class Rules:
     title_similar: str = "h1"
     # when they share fewer: "meta" keeps the meta title, "h1" takes the <h1> all the same
     title_unrelated_h1: str = "meta"
+    # ... but an <h1> that another meta source says word for word (the JSON-LD headline the
+    # <h1>, <title> and og:title another headline) is the headline (True), or not (False)
+    title_backed_h1: bool = True
+    # ... and on a page that says it is an article, an <h1> of at least this many words, a
+    # sentence rather than a section's name ("Contact Us", "Day 7"), is the headline (0: never)
+    title_unrelated_words: int = 8
     # a last segment that names no known site: cut after "|" (and "·", "•", "»") only when it
     # is short ("pipe"), after dashes too ("dash"), or never ("none")
     title_unknown_suffix: str = "dash"
@@ -90,6 +96,11 @@ class Rules:
     date_stamped: str = "dateline"
     # a metadata publication date after the same source's modification date is stamped too
     date_after_modified: bool = True
+    # a metadata publication day the page shows nowhere, and by its headline a date that is the
+    # metadata's modification day: the shown day when unlabelled ("unlabelled"), also when shown
+    # as "Updated ..." ("updated"), or the metadata's publication day all the same ("never");
+    # the labels side with the shown day about as often as not, --tune picks "unlabelled"
+    date_shown_modified: str = "unlabelled"
 
     def replace(self, **changes: Any) -> Rules:
         return dataclasses.replace(self, **changes)
@@ -110,6 +121,10 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "title: overlap 0.7": {"title_overlap": 0.7},
     "title: similar -> meta": {"title_similar": "meta"},
     "title: unrelated -> h1": {"title_unrelated_h1": "h1"},
+    "title: an unrelated <h1> a meta source backs is no headline": {"title_backed_h1": False},
+    "title: no unrelated <h1> of many words on articles": {"title_unrelated_words": 0},
+    "title: an unrelated <h1> of 6 words or more on articles": {"title_unrelated_words": 6},
+    "title: an unrelated <h1> of 11 words or more on articles": {"title_unrelated_words": 11},
     "title: suffix after | only": {"title_unknown_suffix": "pipe"},
     "title: no unknown suffix": {"title_unknown_suffix": "none"},
     "title: <h1>s starting with the site's name are its name": {"title_h1_site": "loose"},
@@ -142,4 +157,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "date: 'Published on' lines within 500": {"date_published_far": 500},
     "date: dated elements within 500": {"date_near": 500},
     "date: dated elements within 1000": {"date_near": 1000},
+    "date: an unshown publication day over the shown modification day": {"date_shown_modified": "never"},
+    "date: the shown modification day, 'Updated' too, over an unshown publication day": {
+        "date_shown_modified": "updated"},
 }

@@ -6,7 +6,8 @@ application-name, the JSON-LD publisher / WebSite / Organization names, the host
 or their initials, an <h1> that is the title's last segment) are dropped, and a short last
 segment after a separator even when nothing names it. The meta title the other sources back
 is the candidate; the page's <h1> (the visible headline) replaces it when the two share most
-of their words (Rules.title_*).
+of their words, when another meta source says the <h1>'s words, or on an article when the <h1>
+reads as a sentence (Rules.title_*).
 """
 from __future__ import annotations
 
@@ -120,23 +121,31 @@ def title_candidates(page: Page, sites: Sites, rules: Rules) -> dict[str, str | 
     if page.article:
         ld = ld_text(page.article.get("headline")) or ld_text(page.article.get("name"))
     raw = {"title": page.title, "og": og, "ld": ld}
-    # an <h1> that is the last segment of a title ("Headline | Site") is the site's name, not a
-    # headline ("Site | Headline" is the other way round)
-    for r in raw.values():
-        if r:
-            parts, _ = _segments(r)
-            if len(parts) > 1 and not sites.named(parts[0], loose=False):
-                for h in page.h1s[:3]:
-                    if _same(_text(h), parts[-1]):
-                        sites.add(parts[-1])
+    _h1_as_site_name(page, sites, [r for r in raw.values() if r])
     out: dict[str, str | None] = {k: strip_site(v, sites, rules.title_unknown_suffix) for k, v in raw.items()}
     out["h1"] = _headline_h1(page, sites, [v for v in out.values() if v], loose=rules.title_h1_site == "loose")
     return out
 
 
-def decide_title(c: dict[str, str | None], rules: Rules) -> str | None:
+def _h1_as_site_name(page: Page, sites: Sites, titles: list[str]) -> None:
+    """An <h1> that is the last segment of a meta title ("Headline | Site") is the site's name,
+    not a headline: added to `sites`. Not when a meta title starts with the site's name ("Site |
+    Headline": <title> "NASA SVS | Impact of ...", og:title "NASA Scientific Visualization Studio |
+    Impact of ..."): its last segment, the <h1>'s, is then the headline."""
+    cut = [p for p in (_segments(t)[0] for t in titles) if len(p) > 1]
+    if any(sites.named(p[0], loose=False) for p in cut):
+        return
+    for parts in cut:
+        for h in page.h1s[:3]:
+            if _same(_text(h), parts[-1]):
+                sites.add(parts[-1])
+
+
+def decide_title(c: dict[str, str | None], rules: Rules, article: bool = False) -> str | None:
     """One headline out of the sources': the meta title the others back (else the first in
-    Rules.title_meta_order), then the <h1> wording when the <h1> is the same headline."""
+    Rules.title_meta_order), then the <h1> wording when the <h1> is the same headline. On a
+    page that says it is an article (`article`), an <h1> that reads as a sentence is its headline
+    even when it shares few words with the meta title (Rules.title_unrelated_words)."""
     order = ("title", "og", "ld") if rules.title_meta_order == "title" else ("og", "ld", "title")
     metas = [c[k] for k in order if c.get(k)]
     h1 = c.get("h1")
@@ -167,6 +176,10 @@ def decide_title(c: dict[str, str | None], rules: Rules) -> str | None:
         return h1 if rules.title_nested == "h1" else meta
     if overlap(h1, meta) >= rules.title_overlap:
         return h1 if rules.title_similar == "h1" else meta
+    if rules.title_backed_h1 and any(_same(h1, m) for m in metas):
+        return h1  # another meta source says the <h1>'s words (the JSON-LD headline, against og:title)
+    if article and rules.title_unrelated_words and len(h1.split()) >= rules.title_unrelated_words:
+        return h1
     return h1 if rules.title_unrelated_h1 == "h1" else meta
 
 
@@ -201,7 +214,7 @@ def _after(text: str, n: int) -> str:
 
 def choose_title(page: Page, sites: Sites, rules: Rules) -> str | None:
     """The page's headline: each source's, site names cut off, then one of them decided."""
-    return decide_title(title_candidates(page, sites, rules), rules)
+    return decide_title(title_candidates(page, sites, rules), rules, article=page.says_article())
 
 
 def _headline_h1(page: Page, sites: Sites, metas: list[str], loose: bool = False) -> str | None:
