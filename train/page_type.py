@@ -202,8 +202,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--out", default=str(ROOT / "pipeline" / "models"), help="where the model files go")
     ap.add_argument("--rounds", type=int, default=100, help="boosting rounds (7 trees each, about 4 KB a round)")
     ap.add_argument("--leaves", type=int, default=4, help="leaves per tree")
-    ap.add_argument("--learning-rate", type=float, default=0.2)
-    ap.add_argument("--feature-fraction", type=float, default=0.7, help="share of the features each tree may use")
+    ap.add_argument("--learning-rate", type=float, default=0.1)
+    ap.add_argument("--feature-fraction", type=float, default=0.5,
+                    help="share of the features each tree may use (0.7 and learning rate 0.2 in page_type-1)")
     ap.add_argument("--non-article-weight", type=float, default=2.0, help="weight of a non-article page in training")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--max-lost", type=float, default=0.005,
