@@ -28,7 +28,7 @@ from lxml.html import HtmlElement
 from cleancorpus.pipeline.extraction.page_type_features import FEATURES, page_features
 from cleancorpus.pipeline.reasons import PAGE_TYPES
 
-VERSION = "page_type-1"
+VERSION = "page_type-2"
 
 
 def decide(probs: np.ndarray, threshold: float) -> str:
