@@ -17,7 +17,7 @@ higher than the text path's without the model, and whose ScrapingHub and WCXB ar
 lower. The same choice on all five folds is the shipped policy (--write: the model trained on
 every page).
 
-    .venv/bin/python train/lines.py [--cache /tmp/cc_lines.pkl] [--write]
+    .venv/bin/python train/lines.py [--cache /tmp/cc_lines.pkl] [--write] [--rouge]
 """
 from __future__ import annotations
 
@@ -106,11 +106,25 @@ def policy_text(d: dict, q: np.ndarray, th: tuple, policy: Policy) -> str:
     return "\n".join(compress(d["texts"], final))
 
 
+def rouge(pages: list[B.Page], systems: dict[str, dict[str, str]], truths: dict[str, str], sc) -> None:
+    """Mean ROUGE-LSum per page of each system, on ScrapingHub and on WCXB's articles."""
+    for name, sel in (("ScrapingHub", lambda p: p.dataset == "scrapinghub"),
+                      ("WCXB dev articles", lambda p: p.dataset == "wcxb-dev" and p.page_type == "article")):
+        group = [p for p in pages if sel(p)]
+        rows = {sys_name: np.array([sc.rouge_lsum(truths[p.key], texts[p.key])[:3] for p in group]).mean(axis=0)
+                for sys_name, texts in systems.items()}
+        print(f"\n{name} ({len(group)} pages, held-out folds), ROUGE-LSum P / R / F1 (sentences: {sc.SPLITTER_NAME})")
+        for sys_name, r in rows.items():
+            print(f"  {sys_name:34} " + " / ".join(f"{v:.3f}" for v in r))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cache", type=Path, default=Path("/tmp/cc_lines.pkl"))
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--write", action="store_true", help="train on all pages and write the shipped model")
+    ap.add_argument("--rouge", action="store_true",
+                    help="also ROUGE-LSum P/R/F1 (the measure reviews use for rendered pages; slow) per system")
     a = ap.parse_args(argv)
     pages = B.load_pages()
     data = B.build(pages, a.cache, a.jobs, prepare)
@@ -166,6 +180,8 @@ def main(argv: list[str] | None = None) -> int:
                "line model, policy chosen per fold": {p.key: texts[chosen[p.fold]][p.key] for p in pages},
                "line model, shipped policy": texts[chosen[None]]}
     B.report(pages, systems, sc)
+    if a.rouge:
+        rouge(pages, systems, truths, sc)
     if a.write:
         t = time.time()
         th = THRESHOLDS
