@@ -73,6 +73,18 @@ class Policy:
             final |= self._filled(scores, kept, live)
         return kept if words[final].sum() < min(floor, words[kept].sum()) else final
 
+    def asks(self, kept: np.ndarray, live: np.ndarray, words: np.ndarray, opens: bool) -> np.ndarray:
+        """The lines whose verdict `final` reads: every live line when the model decides the text,
+        else the short lines the classifier kept and, with `fill`, the lines it dropped inside the
+        article (and when the model's own verdict keeps too little, final reads these too)."""
+        if opens:
+            return live.copy()
+        asked = kept & (words < self.remove_words)
+        if self.fill > 0 and kept.any():
+            gap = np.cumsum(kept)
+            asked |= (gap > 0) & (gap < gap[-1]) & ~kept & live
+        return asked
+
     def _filled(self, scores: np.ndarray, kept: np.ndarray, live: np.ndarray) -> np.ndarray:
         """The lines the classifier dropped between two lines it kept that the model scores `fill` or
         more: a list, a table, a heading or a code line inside the article (runs of short lines,
@@ -126,7 +138,10 @@ class LineModel:
         live = live_lines(rules)
         words = line_words(texts)
         opens = self.policy.opens(line_lengths(texts), words, k, live, fell_back)
-        m, _, scores = self.model.verdicts(flat_blocks(texts, rules), "\n".join(compress(texts, kept)))
+        asked = self.policy.asks(k, live, words, opens)
+        if not asked.any():  # no verdict would be read: the classifier's lines stand
+            return kept if k.any() else None
+        m, _, scores = self.model.verdicts(flat_blocks(texts, rules), "\n".join(compress(texts, kept)), asked)
         final = self.policy.final(m, scores, k, live, words, opens, floor)
         return final.tolist() if final.any() else None
 

@@ -446,7 +446,8 @@ _SHORT = 25  # characters: a block this short is a menu item or a label more oft
 def _kept_by(texts: list[str], traf: str, traf_lines: set[str]) -> list[float]:
     """Did trafilatura keep each block? A short one only counts as a whole line of its output:
     "Video" inside "a video address" is not the menu item kept."""
-    return [float(t in traf_lines) if len(t) < _SHORT else float(t in traf) for t in texts]
+    # a whole line of the output is in it too: the set answers most kept blocks before the scan
+    return [float(t in traf_lines) if len(t) < _SHORT else float(t in traf_lines or t in traf) for t in texts]
 
 
 def _distances(hits: list[float], cap: int = 50) -> list[float]:

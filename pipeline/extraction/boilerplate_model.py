@@ -59,10 +59,18 @@ class BoilerplateModel:
         keep, in_traf, _ = self.verdicts(blocks, traf_text)
         return keep.tolist(), in_traf.tolist()
 
-    def verdicts(self, blocks: list[Block], traf_text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """keep's verdicts as arrays, with the scores they come from (blocks must not be empty)."""
+    def verdicts(self, blocks: list[Block], traf_text: str,
+                 rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """keep's verdicts as arrays, with the scores they come from (blocks must not be empty).
+        With `rows` (a mask), only those blocks are scored, the rest get 0 (dropped): a block's
+        features still read its neighbours, but the trees need not run where no verdict is used."""
         X = np.asarray(block_features(blocks, traf_text), dtype=np.float64)
-        p = self._booster.predict(X, num_threads=1)
+        if rows is None:
+            p = self._booster.predict(X, num_threads=1)
+        else:
+            p = np.zeros(len(X))
+            if rows.any():
+                p[rows] = self._booster.predict(X[rows], num_threads=1)
         in_traf = X[:, _IN_TRAF] > 0
         th = np.where(in_traf, self.thresholds.kept_by_trafilatura, self.thresholds.dropped_by_trafilatura)
         th = np.where(X[:, _WORDS] < self.thresholds.short_words, np.maximum(th, self.thresholds.short_block), th)

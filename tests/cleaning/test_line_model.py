@@ -104,3 +104,26 @@ def test_a_list_inside_an_already_extracted_article_is_brought_back():
     assert not any(i in without.doc.text for i in items)
     assert any(t.kept and t.rule == "model.lines-2" and t.text == items[0] for t in with_model.trace)
     assert len(with_model.doc.text.split()) > 0.97 * len(text.split())
+
+
+@pytest.mark.parametrize("page", ["4265", "3036", "0212"])
+def test_scoring_only_the_lines_the_policy_reads_gives_the_same_lines(page):
+    """LineModel.keep runs the trees only on the lines whose verdict Policy.final reads
+    (Policy.asks); the lines kept must be those of every line scored, on a page where the model
+    drops lines (4265), one it decides alone (3036) and one where it brings lines back (0212)."""
+    from itertools import compress
+
+    import numpy as np
+
+    from cleancorpus.pipeline.cleaning.line_model import flat_blocks, line_lengths, line_words, live_lines, load_line_model
+
+    trace = [t for t in _clean(_flat(page), _NO_MODEL).trace if t.text]
+    texts, kept = [t.text for t in trace], [t.kept for t in trace]
+    rules = [None if t.kept else t.rule for t in trace]
+    model = load_line_model("default")
+    k, live, words = np.asarray(kept), live_lines(rules), line_words(texts)
+    opens = model.policy.opens(line_lengths(texts), words, k, live, False)
+    m, _, scores = model.model.verdicts(flat_blocks(texts, rules), "\n".join(compress(texts, kept)))
+    every_line = model.policy.final(m, scores, k, live, words, opens, 30)
+    got = model.keep(texts, rules, kept, False, 30)
+    assert got == every_line.tolist() and got != kept
