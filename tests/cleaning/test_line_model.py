@@ -115,7 +115,13 @@ def test_scoring_only_the_lines_the_policy_reads_gives_the_same_lines(page):
 
     import numpy as np
 
-    from cleancorpus.pipeline.cleaning.line_model import flat_blocks, line_lengths, line_words, live_lines, load_line_model
+    from cleancorpus.pipeline.cleaning.line_model import (
+        flat_blocks,
+        line_lengths,
+        line_words,
+        live_lines,
+        load_line_model,
+    )
 
     trace = [t for t in _clean(_flat(page), _NO_MODEL).trace if t.text]
     texts, kept = [t.text for t in trace], [t.kept for t in trace]
