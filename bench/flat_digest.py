@@ -1,0 +1,44 @@
+#!/usr/bin/env python3
+"""One hash of what the text path makes of the dev pages: to show a change that should not move a
+line did not.
+
+    .venv/bin/python bench/flat_digest.py
+
+Every dev page (WCXB dev and ScrapingHub) is flattened to text (bench/flatten.py) and cleaned with
+the default config and a trace; so is its truth text, as already extracted text. The cleaned text
+(or "REJ") and each line's verdict and rule go into one SHA-1, printed with the page count. The
+HTML path's counterpart is bench/extract_digest.py.
+"""
+from __future__ import annotations
+
+import hashlib
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "train"))
+
+import boilerplate as B  # noqa: E402
+from flatten import flatten_html  # noqa: E402
+
+from cleancorpus.pipeline.cleaning.cleaner import Cleaner  # noqa: E402
+from cleancorpus.pipeline.config import load_config  # noqa: E402
+from cleancorpus.pipeline.model import RawRecord  # noqa: E402
+
+
+def main() -> None:
+    cleaner = Cleaner(load_config(None), trace=True)
+    digest, pages = hashlib.sha1(), 0
+    for page in B.load_pages():
+        truth = page.truth.read_text(encoding="utf-8", errors="replace")
+        for text in (flatten_html(B.read_html(page.html)), truth):
+            res = cleaner.process(RawRecord("mem://x.txt", None, "text", text=text))
+            digest.update((res.doc.text if res.doc else "REJ").encode())
+            digest.update(repr([(t.kept, t.rule) for t in res.trace]).encode())
+        pages += 1
+    print(pages, digest.hexdigest()[:16])
+
+
+if __name__ == "__main__":
+    main()
