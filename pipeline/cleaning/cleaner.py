@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from cleancorpus.pipeline.cleaning.language import detect_language
 from cleancorpus.pipeline.cleaning.line_classifier import BAD, NAMES, ClassifierParams, classify_lines, fallback
-from cleancorpus.pipeline.cleaning.line_model import LineModel, load_line_model
+from cleancorpus.pipeline.cleaning.line_model import LineModel, active_line_model, live_lines
 from cleancorpus.pipeline.cleaning.normalize import link_dump, normalize_lines, plain_markdown, unwrap_hard_wrapped
 from cleancorpus.pipeline.cleaning.rule_packs import RuleSet
 from cleancorpus.pipeline.config import CleanConfig, Config
@@ -67,8 +67,7 @@ class Cleaner:
         self.trace = trace  # keep every line's verdict, for `cleancorpus explain`
         self.rules = RuleSet.from_files(cfg.rule_pack_files(), cfg.clean.regex_timeout)
         self.params = classifier_params(cfg.clean)  # one object for the run: the classifier caches under it
-        c = cfg.clean
-        self.line_model: LineModel | None = load_line_model(c.line_model) if c.line_model and c.classifier else None
+        self.line_model: LineModel | None = active_line_model(cfg.clean)
 
     def process(self, rec: RawRecord) -> CleanResult:
         try:
@@ -195,7 +194,7 @@ class Cleaner:
         classifier found little prose, else only dropping short lines the classifier kept). Its
         input is the trace's lines in order, as train/lines.py reads them."""
         idx = [i for i, s in enumerate(lines) if s]
-        live = [i for i in idx if marks[i] is None or marks[i].startswith("classifier.")]
+        live = list(compress(idx, live_lines([marks[i] for i in idx])))
         extra = [(r, t) for r, t in extra_removed if t]
         keep = model.keep([t for _, t in extra] + [lines[i] for i in idx], [r for r, _ in extra] + [marks[i] for i in idx],
                           [False] * len(extra) + [marks[i] is None for i in idx], fell_back,

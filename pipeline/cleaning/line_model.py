@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from cleancorpus.pipeline.cleaning.lineshape import word_count
+from cleancorpus.pipeline.config import CleanConfig
 from cleancorpus.pipeline.extraction.blocks import ROLES, Block
 from cleancorpus.pipeline.extraction.boilerplate_model import SHIPPED, BoilerplateModel
 
@@ -81,8 +82,7 @@ class Policy:
             return live.copy()
         asked = kept & (words < self.remove_words)
         if self.fill > 0 and kept.any():
-            gap = np.cumsum(kept)
-            asked |= (gap > 0) & (gap < gap[-1]) & ~kept & live
+            asked |= _inside(kept, live)
         return asked
 
     def _filled(self, scores: np.ndarray, kept: np.ndarray, live: np.ndarray) -> np.ndarray:
@@ -91,8 +91,13 @@ class Policy:
         which the classifier takes for menus). Not above the first kept line or below the last:
         reader comments and teaser lists sit there, and the classifier's sense of where the
         article ends is kept."""
-        gap = np.cumsum(kept)  # a line's gap: how many kept lines are above it
-        return (gap > 0) & (gap < gap[-1]) & ~kept & live & (scores >= self.fill)
+        return _inside(kept, live) & (scores >= self.fill)
+
+
+def _inside(kept: np.ndarray, live: np.ndarray) -> np.ndarray:
+    """The live lines the classifier dropped between its first and last kept line (kept not empty)."""
+    gap = np.cumsum(kept)  # a line's gap: how many kept lines are above it
+    return (gap > 0) & (gap < gap[-1]) & ~kept & live
 
 
 # the role a rule pack's removals play on a page, as blocks.py names a DOM element's role; a line
@@ -157,6 +162,12 @@ def line_words(texts: list[str]) -> np.ndarray:
 
 def line_lengths(texts: list[str]) -> np.ndarray:
     return np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+
+
+def active_line_model(clean: CleanConfig) -> LineModel | None:
+    """The line model a [clean] config runs, or None: it is the classifier's second opinion, so
+    it runs only with the classifier on."""
+    return load_line_model(clean.line_model) if clean.line_model and clean.classifier else None
 
 
 @lru_cache(maxsize=4)
