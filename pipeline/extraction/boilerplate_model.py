@@ -46,12 +46,6 @@ class BoilerplateModel:
         self.thresholds = Thresholds(**spec["thresholds"])
         self._booster = lgb.Booster(model_str=spec["booster"])
 
-    def scores(self, blocks: list[Block], traf_text: str) -> np.ndarray:
-        if not blocks:
-            return np.zeros(0)
-        X = np.asarray(block_features(blocks, traf_text), dtype=np.float64)
-        return self._booster.predict(X, num_threads=1)
-
     def keep(self, blocks: list[Block], traf_text: str) -> tuple[list[bool], list[bool]]:
         """Which blocks are the article, and which of them trafilatura had kept."""
         if not blocks:
