@@ -108,8 +108,8 @@ def policy_text(d: dict, q: np.ndarray, th: tuple, policy: Policy) -> str:
 
 def rouge(pages: list[B.Page], systems: dict[str, dict[str, str]], truths: dict[str, str], sc) -> None:
     """Mean ROUGE-LSum per page of each system, on ScrapingHub and on WCXB's articles."""
-    for name, sel in (("ScrapingHub", lambda p: p.dataset == "scrapinghub"),
-                      ("WCXB dev articles", lambda p: p.dataset == "wcxb-dev" and p.page_type == "article")):
+    for name in ("ScrapingHub", "WCXB dev articles"):
+        sel = B.GROUPS[name]
         group = [p for p in pages if sel(p)]
         rows = {sys_name: np.array([sc.rouge_lsum(truths[p.key], texts[p.key])[:3] for p in group]).mean(axis=0)
                 for sys_name, texts in systems.items()}
