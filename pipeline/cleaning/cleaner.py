@@ -88,7 +88,7 @@ class Cleaner:
             if ex is None:
                 return CleanResult(reject=record_reject(rec, Stage.EXTRACT, RejectReason.NO_CONTENT, "no text found in the page"))
             raw_text, method = ex.text, ex.method
-            model_removed = [(method, line) for line in ex.removed]
+            model_removed = list(ex.removed)
             page_type = ex.page_type
             title, author = title or ex.title, author or ex.author
             published, url, sitename = published or ex.published_at, url or ex.url, ex.sitename

@@ -28,9 +28,12 @@ from trafilatura.xml import xmltotxt
 from cleancorpus.pipeline.config import ExtractConfig
 from cleancorpus.pipeline.extraction.blocks import Block, page_blocks
 from cleancorpus.pipeline.extraction.boilerplate_model import BoilerplateModel, load_model
+from cleancorpus.pipeline.extraction.copies import RULE as COPY_RULE
+from cleancorpus.pipeline.extraction.copies import second_copies
 from cleancorpus.pipeline.extraction.dates import parse_iso_datetime
 from cleancorpus.pipeline.extraction.metadata import page_metadata
 from cleancorpus.pipeline.extraction.page_type import page_type_model
+from cleancorpus.pipeline.model import Removed
 
 
 def _plain_element_classes() -> None:
@@ -86,8 +89,9 @@ class Extracted:
     url: str | None = None
     sitename: str | None = None
     method: str = "trafilatura"
-    # lines trafilatura kept that the boilerplate model removed, named by `method`
-    removed: list[str] = field(default_factory=list)
+    # lines that would have been kept, with the rule that removed each: the boilerplate model's
+    # (what trafilatura kept and the model did not) and page.copy's
+    removed: list[Removed] = field(default_factory=list)
     page_type: str | None = None
 
 
@@ -193,13 +197,16 @@ def extract_html(html: str, url: str | None, cfg: ExtractConfig) -> Extracted | 
 
 def _with_model(tree: HtmlElement, blocks: list[Block], url: str | None, cfg: ExtractConfig,
                 model: BoilerplateModel) -> Extracted | None:
-    """The blocks (page_blocks of the tree) the model keeps; trafilatura's text when it keeps none.
-    trafilatura prunes the tree: nothing may read it after this."""
+    """The blocks (page_blocks of the tree) the model keeps, but for second copies of a passage
+    (copies.py); trafilatura's text when it keeps none. trafilatura prunes the tree: nothing may
+    read it after this."""
     traf = trafilatura_text_in_place(tree, url, cfg)
     keep, in_traf = model.keep(blocks, traf)
-    kept = [b.text for b, k in zip(blocks, keep) if k]
+    copy = second_copies(blocks, keep)
+    kept = [b.text for b, k, c in zip(blocks, keep, copy) if k and not c]
     if kept:
-        cut = [b.text for b, k, t in zip(blocks, keep, in_traf) if t and not k]
+        cut: list[Removed] = [(model.rule, b.text) for b, k, t in zip(blocks, keep, in_traf) if t and not k]
+        cut += [(COPY_RULE, b.text) for b, k, c in zip(blocks, keep, copy) if k and c]
         return Extracted(text="\n".join(kept), method=model.rule, removed=cut)
     return Extracted(text=traf, method="trafilatura") if traf.strip() else None
 
