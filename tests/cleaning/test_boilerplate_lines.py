@@ -39,6 +39,9 @@ GONE = {
     "comments.feedback_prompt": ["How Was This Issue?", "Rate this article"],
     "credits.closing_byline": ["Written by Jane Doe", "Posted by David at December 16, 2025 11:15 AM"],
     "ads.partner_label": ["In partnership with"],
+    "comments.comments_heading": ["Show all responses", "Discussion (12)", "Latest comments"],
+    "comments.comments_section": ["Comments", "12 Comments", "3 Responses to “Why we moved”",
+                                  "5 conversations", "Join the discussion"],
 }
 
 KEPT = [
@@ -63,6 +66,12 @@ KEPT = [
     "Written by hand.",
     "In partnership with the city, the charity opened three new shelters this winter.",
     "Previous Page",
+    # section headings of papers, reports and documentation (a PMC article's "DISCUSSION" cut
+    # everything after it as a comment section)
+    "DISCUSSION",
+    "Discussion",
+    "Response",
+    "Conversation",
 ]
 
 
