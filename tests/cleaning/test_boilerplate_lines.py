@@ -39,6 +39,11 @@ GONE = {
     "comments.feedback_prompt": ["How Was This Issue?", "Rate this article"],
     "credits.closing_byline": ["Written by Jane Doe", "Posted by David at December 16, 2025 11:15 AM"],
     "ads.partner_label": ["In partnership with"],
+    "credits.photo_credit": ["Photo: Getty Images", "Image credit: © Depositphotos.com/AndrewLozovyi",
+                             "The trail shoe on a wet rock. Photo: Jane Doe", "Photo: © 2024 Jane Doe"],
+    "read_more.counted_headline": ["Weeknight dinner recipes (12)"],
+    "credits.credit_label": ["Source: Reuters", "Credit: Jane Doe for The Times"],
+    "structure.source_line": ["Via: The Associated Press"],
     "comments.comments_heading": ["Show all responses", "Discussion (12)", "Latest comments"],
     "comments.comments_section": ["Comments", "12 Comments", "3 Responses to “Why we moved”",
                                   "5 conversations", "Join the discussion"],
@@ -68,6 +73,17 @@ KEPT = [
     "Previous Page",
     # section headings of papers, reports and documentation (a PMC article's "DISCUSSION" cut
     # everything after it as a comment section)
+    # spec lines and headings that name pictures, a model's year, words that start with "source"
+    "Graphics: NVIDIA GeForce GTX 970, AMD RX 470, OR Intel Arc A380",
+    "Video: 4K/30p, FHD 120p for slow motion",
+    "Capture Stunning Photos: High-quality image clarity.",
+    "Acer Nitro 16 (2023)",
+    "Average tuition for online graduate certificate (2020)",
+    "Sources of Skin Damage",
+    # an article's own list heads, which read_more_list took for a teaser list (and the list under it)
+    "Popular interactive concepts include:",
+    "Read more about recent LG innovations.",
+    "VIA programmability for complete key customization",
     "DISCUSSION",
     "Discussion",
     "Response",
