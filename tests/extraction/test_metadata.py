@@ -615,6 +615,21 @@ def test_shown_modification_day_over_a_publication_day_the_page_never_shows():
                          rules=updated).date == "2025-12-16"
 
 
+def test_dated_element_far_below_the_headline_of_an_article():
+    # shakuro.com (a JSON-LD BlogPosting, no date in its metadata): "Written by <a>Moses Kim and Kate
+    # Shokurova</a>" and "<p>April 8, 2024</p>" in the author's box after the text, 601 elements
+    # below the <h1>; diggs.pet (og:type article, no <h1>): the <time> of the <article>'s footer,
+    # 269 elements below the page's start
+    assert _wcxb_page("0233").date == "2024-04-08"
+    assert _wcxb_page("4596").date == "2025-08-12"
+    filler = "<div><p>Cycle paths along the river.</p></div>" * 150
+    body = f"<h1>Cycle path</h1>{filler}<div class='author-box'><p>Written by Ana Lopez</p><p>March 12, 2024</p></div>"
+    article = "<meta property='og:type' content='article'>"
+    assert _md("<title>Cycle path</title>" + article, body).date == "2024-03-12"
+    # not on a page that does not say it is an article (a product's review, a listing's card)
+    assert _md("<title>Cycle path</title>", body).date is None
+
+
 def test_dateline_of_a_newsletter_issue():
     # hubermanlab.com/newsletter: "<p>November 2, 2022</p>" in the "newsletter-details-wrapper"
     # right under the <h1>; the JSON-LD's datePublished is stamped with its modification day

@@ -4,11 +4,13 @@ The JSON-LD article's datePublished, article:published_time and the other meta d
 itemprop=datePublished, the day in the URL (/2025/09/04/), the dateline by the headline's <h1>
 (dateline.datelines: a dated element nearest the headline, else a short line saying little more
 than a date, else a "Published on ..." line further down; a date shown as "Updated ..." only
-when it is the only one). A metadata date "stamped" with its modification day gives way to a
-different day the page shows as published; with Rules.date_shown_modified, so does one the page
-never shows when the day it shows by its headline is the metadata's modification day. As the
-page writes it, YYYY-MM-DD (no time-zone shift; a <time> whose text shows the day before or
-after its UTC attribute: the text's).
+when it is the only one), and on a page that says it is an article, failing those, a dated
+element further below (Rules.date_far: the post's footer, the author's box after the text). A
+metadata date "stamped" with its modification day gives way to a different day the page shows
+as published; with Rules.date_shown_modified, so does one the page never shows when the day it
+shows by its headline is the metadata's modification day. As the page writes it, YYYY-MM-DD
+(no time-zone shift; a <time> whose text shows the day before or after its UTC attribute: the
+text's).
 htmldate's guess only when asked (Rules.date_fallback, extract.extensive_date_search): on pages
 where nothing above names a date it is wrong more often than right, on articles too.
 """
@@ -42,7 +44,8 @@ _META_PUBLISHED = (
 
 def choose_date(page: Page, tree: HtmlElement, url: str | None, cfg: ExtractConfig, rules: Rules) -> str | None:
     """The publication day, YYYY-MM-DD: what the page's metadata says, else the day in its URL,
-    else the dateline by its headline, else (Rules.date_fallback) htmldate's guess. A metadata
+    else the dateline by its headline, else on a page that says it is an article a dated element
+    further below (Rules.date_far), else (Rules.date_fallback) htmldate's guess. A metadata
     date stamped on every save (its modification date the same day) gives way to a different
     day the page shows by its headline as published (Rules.date_stamped)."""
     max_day = set_date_params(False)["max_date"]
@@ -73,6 +76,14 @@ def choose_date(page: Page, tree: HtmlElement, url: str | None, cfg: ExtractConf
     published, updated = shown()
     if published or (updated and rules.date_updated):
         return published or updated
+    if rules.date_far > rules.date_near and rules.date_dateline and page.says_article():
+        # no date by the headline on a page that says it is an article: a dated element further
+        # below it (the post's footer, the author's box after the text)
+        published, updated = datelines(tree, cfg.date_order, near=rules.date_far, zone=page.date_zone,
+                                       text_near=rules.date_text_near, above_weight=rules.date_above_weight,
+                                       published_far=rules.date_published_far)
+        if d := ok(published) or (ok(updated) if rules.date_updated else None):
+            return d
     # htmldate's guess: measured on the WCXB dev pages it is wrong more often than right where
     # the page's metadata, URL and dateline say nothing (mostly pages that have no date: the
     # copyright year, a comment's date, today), so only when asked: Rules.date_fallback, or

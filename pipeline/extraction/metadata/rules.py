@@ -73,6 +73,10 @@ class Rules:
     # htmldate when no metadata names the publication date: "always", "never", or only on
     # pages that say they are articles (og:type article, a JSON-LD article) ("articles")
     date_fallback: str = "never"
+    # failing any date by the headline, on a page that says it is an article: a dated element
+    # up to this many elements below the headline's <h1> (0, or no more than date_near: none);
+    # on other pages such a date is a card's or a review's more often than the page's
+    date_far: int = 1000
     # a JSON-LD datePublished of a WebPage (not an article) counts: "always", "never", or
     # on pages that say they are articles ("article")
     date_webpage: str = "never"
@@ -145,6 +149,8 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "date: no 'updated' dates": {"date_updated": False},
     "date: htmldate always": {"date_fallback": "always"},
     "date: htmldate on articles": {"date_fallback": "articles"},
+    "date: no far dated elements on articles": {"date_far": 0},
+    "date: far dated elements on articles within 500": {"date_far": 500},
     "date: no text dates": {"date_text_near": 0},
     "date: text dates within 30": {"date_text_near": 30},
     "date: text dates within 60": {"date_text_near": 60},
