@@ -35,7 +35,7 @@ def url_date(url: str | None) -> str | None:
 
 def datelines(tree: HtmlElement, order: str = "DMY", near: int = 250, zone: Zone | None = None,
               explain: list | None = None, text_near: int = 0,  # type: ignore[type-arg]
-              above_weight: int = 0, published_far: int = 0) -> tuple[str | None, str | None]:
+              above_weight: int = 0, published_far: int = 0, updated_gap: int = 0) -> tuple[str | None, str | None]:
     """The publication day shown by the headline and the day shown as its last update,
     YYYY-MM-DD or None: a <time> element, an element whose class says date, time, published or
     posted, or one holding a date and nothing else, within 60 elements above the headline's <h1>
@@ -49,7 +49,10 @@ def datelines(tree: HtmlElement, order: str = "DMY", near: int = 250, zone: Zone
     times its distance (0: all those below it first): a date just above the headline is the
     post's, one far below it often a related post's. Failing all those, a line that says it
     is the publication date ("Published on: 15 August 2025", "Posted on April 13, 2023") counts
-    up to `published_far` elements below the <h1>: what it says needs no nearness."""
+    up to `published_far` elements below the <h1>: what it says needs no nearness. With
+    `updated_gap`, a date read as published more than that many elements further from the <h1>
+    than the first date the text calls updated is a related post's card: the page then shows
+    only its update (0: no such limit)."""
     zone = zone or Zone(tree, 60, max(near, published_far))
     cands: list[tuple[int, HtmlElement, str | None]] = []  # (offset from the <h1>, element, its text)
     texts: list[tuple[int, HtmlElement, str | None]] = []
@@ -76,7 +79,7 @@ def datelines(tree: HtmlElement, order: str = "DMY", near: int = 250, zone: Zone
             cands.append((off, e, None))  # an element holding a date and nothing else
         elif -_TEXT_ABOVE <= off <= text_near:
             texts.extend((off, e, t) for t in (e.text, e.tail) if t and _short_date_text(t))
-    found = _first_day(_nearest_first(cands, above_weight), zone, order, explain)
+    found = _first_day(_nearest_first(cands, above_weight), zone, order, explain, updated_gap=updated_gap)
     if found[0] is None and texts:
         found = _first_day(_nearest_first(texts, above_weight), zone, order, explain, last_update=found[1])
     if found[0] is None and stated:
@@ -140,10 +143,13 @@ def _labelled_published(before: HtmlElement | None) -> bool:
 
 
 def _first_day(cands: list[tuple[int, HtmlElement, str | None]], zone: Zone, order: str,
-               explain: list | None, last_update: str | None = None) -> tuple[str | None, str | None]:  # type: ignore[type-arg]
+               explain: list | None, last_update: str | None = None,  # type: ignore[type-arg]
+               updated_gap: int = 0) -> tuple[str | None, str | None]:
     """The day of the first candidate outside page chrome that the text does not call updated,
-    and the first that it does: (published, updated)."""
+    and the first that it does: (published, updated); with `updated_gap`, no published day
+    more than that many elements further from the <h1> than the first updated one."""
     main = zone.main
+    updated_at: int | None = None  # the distance from the <h1> of the first updated day
     for off, e, own in cands[:30]:
         text = " ".join((own if own is not None else e.text_content()).split())
         if len(text) > 120:
@@ -162,7 +168,11 @@ def _first_day(cands: list[tuple[int, HtmlElement, str | None]], zone: Zone, ord
         context = " ".join((text, parent.text or "" if parent is not None else "",
                             before.text_content() if before is not None and isinstance(before.tag, str) else ""))
         if _UPDATED.search(context) and not _PUBLISHED.search(context):
+            if last_update is None:
+                updated_at = abs(off)
             last_update = last_update or day  # a modification date
             continue
+        if updated_gap and updated_at is not None and abs(off) - updated_at > updated_gap:
+            return None, last_update
         return day, last_update
     return None, last_update

@@ -630,6 +630,23 @@ def test_dated_element_far_below_the_headline_of_an_article():
     assert _md("<title>Cycle path</title>", body).date is None
 
 
+def test_updated_day_over_a_related_posts_date_far_below_it():
+    # lemonlight.com (no publication date in its metadata): "Updated on April 19, 2025" by the
+    # author, 30 elements below the <h1>; the first date not called updated is a related post's
+    # card, "Aug 01, 2024", 97 elements further down
+    assert _wcxb_page("0110").date == "2025-04-19"
+    card = "<div class='card'><h3>Another story</h3><span class='post-date'>Aug 01, 2024</span></div>"
+    filler = "<p>Cycle paths along the river.</p>" * 40
+
+    def date(between: str) -> str | None:
+        body = f"<h1>Cycle path</h1><p class='meta'>Updated on April 19, 2025</p>{between}{card}"
+        return _md("<title>Cycle path</title>", body).date
+
+    assert date(filler) == "2025-04-19"
+    # a published date right after the updated one is the post's own
+    assert date("") == "2024-08-01"
+
+
 def test_dateline_of_a_newsletter_issue():
     # hubermanlab.com/newsletter: "<p>November 2, 2022</p>" in the "newsletter-details-wrapper"
     # right under the <h1>; the JSON-LD's datePublished is stamped with its modification day

@@ -60,7 +60,7 @@ def choose_date(page: Page, tree: HtmlElement, url: str | None, cfg: ExtractConf
             return None, None
         published, updated = datelines(tree, cfg.date_order, near=rules.date_near, zone=page.date_zone,
                                        text_near=rules.date_text_near, above_weight=rules.date_above_weight,
-                                       published_far=rules.date_published_far)
+                                       published_far=rules.date_published_far, updated_gap=rules.date_updated_gap)
         return ok(published), ok(updated)
 
     day, stamped = _metadata_day(page, tree, ok, rules)
@@ -81,7 +81,7 @@ def choose_date(page: Page, tree: HtmlElement, url: str | None, cfg: ExtractConf
         # below it (the post's footer, the author's box after the text)
         published, updated = datelines(tree, cfg.date_order, near=rules.date_far, zone=page.date_zone,
                                        text_near=rules.date_text_near, above_weight=rules.date_above_weight,
-                                       published_far=rules.date_published_far)
+                                       published_far=rules.date_published_far, updated_gap=rules.date_updated_gap)
         if d := ok(published) or (ok(updated) if rules.date_updated else None):
             return d
     # htmldate's guess: measured on the WCXB dev pages it is wrong more often than right where

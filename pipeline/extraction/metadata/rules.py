@@ -85,6 +85,9 @@ class Rules:
     date_url: bool = True
     date_dateline: bool = True
     date_updated: bool = True
+    # a date shown as published more than this many elements further from the headline than the
+    # first one shown as "Updated ...": a related post's card, the updated day the page's (0: never)
+    date_updated_gap: int = 30
     # failing a dated element, a short text saying little more than a date within this many
     # elements of the headline's <h1> (0: none)
     date_text_near: int = 15
@@ -147,6 +150,8 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "author: <aside>s in the headline's <article> are chrome": {"zone_post_article": False},
     "date: no dateline": {"date_dateline": False},
     "date: no 'updated' dates": {"date_updated": False},
+    "date: a published date far past the 'updated' one stands": {"date_updated_gap": 0},
+    "date: a published date past the 'updated' one by 60 stands": {"date_updated_gap": 60},
     "date: htmldate always": {"date_fallback": "always"},
     "date: htmldate on articles": {"date_fallback": "articles"},
     "date: no far dated elements on articles": {"date_far": 0},
