@@ -18,6 +18,9 @@ _UPDATED = re.compile(r"\b(?:updated|modified|last edited|edited|reviewed)\b", r
 _PUBLISHED = re.compile(r"\b(?:published|posted|created|released|date)\b", re.I)
 _PUBLISHED_LINE = re.compile(r"^\W*(?:published|posted|first published)(?:\s+on)?\W*" + DATE, re.I)
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:[/-]|\.html?|$)")
+# a sentence that says which day the text was first published ("This article was originally
+# published on 26 Sep 2019 but has been updated ..."), wherever it stands
+_ORIGINAL = re.compile(r"\b(?:originally|first)\s+(?:published|posted)(?:\s+on)?\W*" + DATE, re.I)
 _DATE_TEXT = re.compile(r"^\W*(?:(?:published|posted|created|updated|last updated|date)(?:\s+on)?\W*)?"
                         + DATE + r"\W*$", re.I)
 
@@ -49,7 +52,9 @@ def datelines(tree: HtmlElement, order: str = "DMY", near: int = 250, zone: Zone
     times its distance (0: all those below it first): a date just above the headline is the
     post's, one far below it often a related post's. Failing all those, a line that says it
     is the publication date ("Published on: 15 August 2025", "Posted on April 13, 2023") counts
-    up to `published_far` elements below the <h1>: what it says needs no nearness. With
+    up to `published_far` elements below the <h1>: what it says needs no nearness. Before all
+    those, a sentence saying the text was "originally" or "first published on <date>", anywhere
+    up to `published_far` below the <h1>: the page's own word for its first day. With
     `updated_gap`, a date read as published more than that many elements further from the <h1>
     than the first date the text calls updated is a related post's card: the page then shows
     only its update (0: no such limit)."""
@@ -57,8 +62,11 @@ def datelines(tree: HtmlElement, order: str = "DMY", near: int = 250, zone: Zone
     cands: list[tuple[int, HtmlElement, str | None]] = []  # (offset from the <h1>, element, its text)
     texts: list[tuple[int, HtmlElement, str | None]] = []
     stated: list[tuple[int, HtmlElement, str | None]] = []  # "Published on ..." beyond `near`
+    original: list[tuple[int, HtmlElement, str | None]] = []  # "originally published on ..."
     for off, e in zone.items:
         tag = e.tag
+        if (t := e.text) and ("riginally" in t or "irst p" in t or "IRST P" in t) and (m := _ORIGINAL.search(t)):
+            original.append((off, e, m[0]))
         if off > near:
             if off > published_far:
                 break
@@ -84,6 +92,8 @@ def datelines(tree: HtmlElement, order: str = "DMY", near: int = 250, zone: Zone
         found = _first_day(_nearest_first(texts, above_weight), zone, order, explain, last_update=found[1])
     if found[0] is None and stated:
         found = _first_day(stated, zone, order, explain, last_update=found[1])
+    if original and (first := _first_day(original, zone, order, explain)[0]):
+        return first, found[1]
     return found
 
 

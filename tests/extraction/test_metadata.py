@@ -647,6 +647,19 @@ def test_updated_day_over_a_related_posts_date_far_below_it():
     assert date("") == "2024-08-01"
 
 
+def test_originally_published_sentence_over_the_dateline():
+    # realestate.com.au (no date in its metadata): "30 Sep 2022, 11:07am" under the headline, and
+    # after the article "This article was originally published on 26 Sep 2019 at 4:12pm but has been
+    # regularly updated ..."
+    assert _wcxb_page("4565").date == "2019-09-26"
+    body = ("<h1>Cycle path</h1><p class='date'>30 Sep 2022</p>"
+            "<p>This story was first published on 12 March 2019 and updated since.</p>")
+    assert _md("<title>Cycle path</title>", body).date == "2019-03-12"
+    # a sentence saying a study was first published, with no day after it, dates nothing
+    body = "<h1>Cycle path</h1><p class='date'>30 Sep 2022</p><p>The study was first published in Nature.</p>"
+    assert _md("<title>Cycle path</title>", body).date == "2022-09-30"
+
+
 def test_dateline_of_a_newsletter_issue():
     # hubermanlab.com/newsletter: "<p>November 2, 2022</p>" in the "newsletter-details-wrapper"
     # right under the <h1>; the JSON-LD's datePublished is stamped with its modification day
