@@ -622,12 +622,19 @@ def test_dated_element_far_below_the_headline_of_an_article():
     # 269 elements below the page's start
     assert _wcxb_page("0233").date == "2024-04-08"
     assert _wcxb_page("4596").date == "2025-08-12"
+    # newegg.com (og:type article on a product page): "July 26, 2021" in the specification table,
+    # no <article> holding the <h1>: no date
+    assert _wcxb_page("0627").date is None
     filler = "<div><p>Cycle paths along the river.</p></div>" * 150
-    body = f"<h1>Cycle path</h1>{filler}<div class='author-box'><p>Written by Ana Lopez</p><p>March 12, 2024</p></div>"
+    box = "<div class='author-box'><p>Written by Ana Lopez</p><p>March 12, 2024</p></div>"
     article = "<meta property='og:type' content='article'>"
-    assert _md("<title>Cycle path</title>" + article, body).date == "2024-03-12"
-    # not on a page that does not say it is an article (a product's review, a listing's card)
-    assert _md("<title>Cycle path</title>", body).date is None
+    assert _md("<title>Cycle path</title>" + article, f"<article><h1>Cycle path</h1>{filler}{box}</article>").date \
+        == "2024-03-12"
+    # not outside the <article> that holds the headline, nor on a page that does not say it is
+    # an article (a product's review, a listing's card)
+    assert _md("<title>Cycle path</title>" + article, f"<article><h1>Cycle path</h1>{filler}</article>{box}").date \
+        is None
+    assert _md("<title>Cycle path</title>", f"<article><h1>Cycle path</h1>{filler}{box}</article>").date is None
 
 
 def test_updated_day_over_a_related_posts_date_far_below_it():

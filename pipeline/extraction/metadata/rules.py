@@ -74,8 +74,9 @@ class Rules:
     # pages that say they are articles (og:type article, a JSON-LD article) ("articles")
     date_fallback: str = "never"
     # failing any date by the headline, on a page that says it is an article: a dated element
-    # up to this many elements below the headline's <h1> (0, or no more than date_near: none);
-    # on other pages such a date is a card's or a review's more often than the page's
+    # up to this many elements below the headline's <h1>, inside the <article> that holds it (a
+    # page without an <h1>: its only <article>) (0, or no more than date_near: none); elsewhere
+    # such a date is a card's, a review's or a specification table's more often than the page's
     date_far: int = 1000
     # a JSON-LD datePublished of a WebPage (not an article) counts: "always", "never", or
     # on pages that say they are articles ("article")
