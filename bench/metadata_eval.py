@@ -58,7 +58,10 @@ right, lenient:
   title   the normalised label is contained in the normalised prediction or vice versa
           (both non-empty), or strictly right (an empty label and an empty prediction)
   author  the name sets share at least one name (or both empty)
-  date    within one day of the label (time zones), or strictly right"""
+  date    within one day of the label (time zones), or strictly right
+date, labelled pages ("dated" column):
+  the strict date verdict above, over the pages whose label gives a date only (a page labelled
+  undated counts for nothing, whatever is predicted): the share of dated pages given their day"""
 
 _QUOTES = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'", "\u00b4": "'",
@@ -101,6 +104,12 @@ def _days_apart(a: str, b: str) -> int | None:
         return abs((date.fromisoformat(a) - date.fromisoformat(b)).days)
     except ValueError:
         return None
+
+
+def dated(field: str, label: Any) -> bool:
+    """Does the page count for the "dated" figure: a date field whose label gives a day (or a
+    month)? The figure is judge's strict verdict over those pages alone."""
+    return field == "date" and bool(day(label))
 
 
 def judge(field: str, label: Any, pred: Any) -> tuple[bool, bool, str]:
@@ -267,9 +276,17 @@ def verdicts(rows: list[dict], preds: dict[str, dict]) -> dict[str, dict[str, tu
     return {r["id"]: {f: judge(f, r.get(LABEL[f]), preds[r["id"]][f]) for f in FIELDS} for r in rows}
 
 
+def dated_right(rows: list[dict], ver: dict[str, dict]) -> tuple[int, int]:
+    """(right, pages) of the "dated" figure: judge's strict date verdict on the pages whose
+    label gives a date (dated)."""
+    rs = [r for r in rows if dated("date", r.get(LABEL["date"]))]
+    return sum(ver[r["id"]]["date"][0] for r in rs), len(rs)
+
+
 def table(rows: list[dict], systems: dict[str, dict[str, dict]], articles: bool) -> str:
     sel = [r for r in rows if not articles or r["page_type"] == "article"]
-    lines = [f"{'system':<22}{'fold':>5}{'pages':>6}  " + "  ".join(f"{f:>6}{'(lenient)':>9}" for f in FIELDS)]
+    lines = [f"{'system':<22}{'fold':>5}{'pages':>6}  " + "  ".join(f"{f:>6}{'(lenient)':>9}" for f in FIELDS)
+             + f"  {'dated':>6}{'pages':>6}"]
     for name, ver in systems.items():
         for fold in [0, 1, 2, 3, 4, "all"]:
             rs = [r for r in sel if fold == "all" or r["fold"] == fold]
@@ -280,6 +297,8 @@ def table(rows: list[dict], systems: dict[str, dict[str, dict]], articles: bool)
                 strict = sum(ver[r["id"]][f][0] for r in rs) / len(rs)
                 lenient = sum(ver[r["id"]][f][1] for r in rs) / len(rs)
                 cells.append(f"{strict:6.3f}  ({lenient:5.3f})")
+            right, n = dated_right(rs, ver)
+            cells.append(f"{right / max(1, n):6.3f}{n:>6}")
             lines.append(f"{name if fold == min(r['fold'] for r in sel) else '':<22}{fold:>5}{len(rs):>6}  "
                          + "  ".join(cells))
     return "\n".join(lines)
@@ -354,7 +373,8 @@ def main() -> int:
         tune(rows, cfg, md, ver, preds)
 
     print(DEFINITIONS)
-    print(f"\n{len(rows)} WCXB dev pages; each cell: strict (lenient) share right")
+    print(f"\n{len(rows)} WCXB dev pages; each cell: strict (lenient) share right; dated: the strict date "
+          "verdict on the pages labelled with a date, and how many")
     print("\nall pages\n" + table(rows, ver, articles=False))
     print("\narticle pages only\n" + table(rows, ver, articles=True))
     print("\nms per page (the metadata call alone, one process): "
@@ -428,6 +448,11 @@ def tune(rows: list[dict], cfg: Any, md: Any, ver: dict, preds: dict) -> None:
         for name in own[f]:
             row = [score[name, f, k] for k in folds]
             print(f"  {f:<7}{name:<32}" + " ".join(f"{x:>5}" for x in row) + f"  {sum(row):>6}")
+    articles = [r for r in rows if r["page_type"] == "article"]
+    print("dated article pages given their day, per fold, the date variants (not what --tune chooses by):")
+    for name in own["date"]:
+        row = [dated_right([r for r in articles if r["fold"] == k], vv[name])[0] for k in folds]
+        print(f"  {'date':<7}{name:<32}" + " ".join(f"{x:>5}" for x in row) + f"  {sum(row):>6}")
     tuned_ver: dict[str, dict] = {r["id"]: {} for r in rows}
     tuned_preds: dict[str, dict] = {r["id"]: {} for r in rows}
     print("chosen on the other folds:")

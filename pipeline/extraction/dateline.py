@@ -18,6 +18,9 @@ _UPDATED = re.compile(r"\b(?:updated|modified|last edited|edited|reviewed)\b", r
 _PUBLISHED = re.compile(r"\b(?:published|posted|created|released|date)\b", re.I)
 _PUBLISHED_LINE = re.compile(r"^\W*(?:published|posted|first published)(?:\s+on)?\W*" + DATE, re.I)
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:[/-]|\.html?|$)")
+# a sentence that says which day the text was first published ("This article was originally
+# published on 26 Sep 2019 but has been updated ..."), wherever it stands
+_ORIGINAL = re.compile(r"\b(?:originally|first)\s+(?:published|posted)(?:\s+on)?\W*" + DATE, re.I)
 _DATE_TEXT = re.compile(r"^\W*(?:(?:published|posted|created|updated|last updated|date)(?:\s+on)?\W*)?"
                         + DATE + r"\W*$", re.I)
 
@@ -35,7 +38,7 @@ def url_date(url: str | None) -> str | None:
 
 def datelines(tree: HtmlElement, order: str = "DMY", near: int = 250, zone: Zone | None = None,
               explain: list | None = None, text_near: int = 0,  # type: ignore[type-arg]
-              above_weight: int = 0, published_far: int = 0) -> tuple[str | None, str | None]:
+              above_weight: int = 0, published_far: int = 0, updated_gap: int = 0) -> tuple[str | None, str | None]:
     """The publication day shown by the headline and the day shown as its last update,
     YYYY-MM-DD or None: a <time> element, an element whose class says date, time, published or
     posted, or one holding a date and nothing else, within 60 elements above the headline's <h1>
@@ -49,13 +52,21 @@ def datelines(tree: HtmlElement, order: str = "DMY", near: int = 250, zone: Zone
     times its distance (0: all those below it first): a date just above the headline is the
     post's, one far below it often a related post's. Failing all those, a line that says it
     is the publication date ("Published on: 15 August 2025", "Posted on April 13, 2023") counts
-    up to `published_far` elements below the <h1>: what it says needs no nearness."""
+    up to `published_far` elements below the <h1>: what it says needs no nearness. Before all
+    those, a sentence saying the text was "originally" or "first published on <date>", anywhere
+    up to `published_far` below the <h1>: the page's own word for its first day. With
+    `updated_gap`, a date read as published more than that many elements further from the <h1>
+    than the first date the text calls updated is a related post's card: the page then shows
+    only its update (0: no such limit)."""
     zone = zone or Zone(tree, 60, max(near, published_far))
     cands: list[tuple[int, HtmlElement, str | None]] = []  # (offset from the <h1>, element, its text)
     texts: list[tuple[int, HtmlElement, str | None]] = []
     stated: list[tuple[int, HtmlElement, str | None]] = []  # "Published on ..." beyond `near`
+    original: list[tuple[int, HtmlElement, str | None]] = []  # "originally published on ..."
     for off, e in zone.items:
         tag = e.tag
+        if (t := e.text) and ("riginally" in t or "irst p" in t or "IRST P" in t) and (m := _ORIGINAL.search(t)):
+            original.append((off, e, m[0]))
         if off > near:
             if off > published_far:
                 break
@@ -76,11 +87,13 @@ def datelines(tree: HtmlElement, order: str = "DMY", near: int = 250, zone: Zone
             cands.append((off, e, None))  # an element holding a date and nothing else
         elif -_TEXT_ABOVE <= off <= text_near:
             texts.extend((off, e, t) for t in (e.text, e.tail) if t and _short_date_text(t))
-    found = _first_day(_nearest_first(cands, above_weight), zone, order, explain)
+    found = _first_day(_nearest_first(cands, above_weight), zone, order, explain, updated_gap=updated_gap)
     if found[0] is None and texts:
         found = _first_day(_nearest_first(texts, above_weight), zone, order, explain, last_update=found[1])
     if found[0] is None and stated:
         found = _first_day(stated, zone, order, explain, last_update=found[1])
+    if original and (first := _first_day(original, zone, order, explain)[0]):
+        return first, found[1]
     return found
 
 
@@ -140,10 +153,13 @@ def _labelled_published(before: HtmlElement | None) -> bool:
 
 
 def _first_day(cands: list[tuple[int, HtmlElement, str | None]], zone: Zone, order: str,
-               explain: list | None, last_update: str | None = None) -> tuple[str | None, str | None]:  # type: ignore[type-arg]
+               explain: list | None, last_update: str | None = None,  # type: ignore[type-arg]
+               updated_gap: int = 0) -> tuple[str | None, str | None]:
     """The day of the first candidate outside page chrome that the text does not call updated,
-    and the first that it does: (published, updated)."""
+    and the first that it does: (published, updated); with `updated_gap`, no published day
+    more than that many elements further from the <h1> than the first updated one."""
     main = zone.main
+    updated_at: int | None = None  # the distance from the <h1> of the first updated day
     for off, e, own in cands[:30]:
         text = " ".join((own if own is not None else e.text_content()).split())
         if len(text) > 120:
@@ -162,7 +178,11 @@ def _first_day(cands: list[tuple[int, HtmlElement, str | None]], zone: Zone, ord
         context = " ".join((text, parent.text or "" if parent is not None else "",
                             before.text_content() if before is not None and isinstance(before.tag, str) else ""))
         if _UPDATED.search(context) and not _PUBLISHED.search(context):
+            if last_update is None:
+                updated_at = abs(off)
             last_update = last_update or day  # a modification date
             continue
+        if updated_gap and updated_at is not None and abs(off) - updated_at > updated_gap:
+            return None, last_update
         return day, last_update
     return None, last_update

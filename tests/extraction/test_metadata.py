@@ -615,6 +615,58 @@ def test_shown_modification_day_over_a_publication_day_the_page_never_shows():
                          rules=updated).date == "2025-12-16"
 
 
+def test_dated_element_far_below_the_headline_of_an_article():
+    # shakuro.com (a JSON-LD BlogPosting, no date in its metadata): "Written by <a>Moses Kim and Kate
+    # Shokurova</a>" and "<p>April 8, 2024</p>" in the author's box after the text, 601 elements
+    # below the <h1>; diggs.pet (og:type article, no <h1>): the <time> of the <article>'s footer,
+    # 269 elements below the page's start
+    assert _wcxb_page("0233").date == "2024-04-08"
+    assert _wcxb_page("4596").date == "2025-08-12"
+    # newegg.com (og:type article on a product page): "July 26, 2021" in the specification table,
+    # no <article> holding the <h1>: no date
+    assert _wcxb_page("0627").date is None
+    filler = "<div><p>Cycle paths along the river.</p></div>" * 150
+    box = "<div class='author-box'><p>Written by Ana Lopez</p><p>March 12, 2024</p></div>"
+    article = "<meta property='og:type' content='article'>"
+    assert _md("<title>Cycle path</title>" + article, f"<article><h1>Cycle path</h1>{filler}{box}</article>").date \
+        == "2024-03-12"
+    # not outside the <article> that holds the headline, nor on a page that does not say it is
+    # an article (a product's review, a listing's card)
+    assert _md("<title>Cycle path</title>" + article, f"<article><h1>Cycle path</h1>{filler}</article>{box}").date \
+        is None
+    assert _md("<title>Cycle path</title>", f"<article><h1>Cycle path</h1>{filler}{box}</article>").date is None
+
+
+def test_updated_day_over_a_related_posts_date_far_below_it():
+    # lemonlight.com (no publication date in its metadata): "Updated on April 19, 2025" by the
+    # author, 30 elements below the <h1>; the first date not called updated is a related post's
+    # card, "Aug 01, 2024", 97 elements further down
+    assert _wcxb_page("0110").date == "2025-04-19"
+    card = "<div class='card'><h3>Another story</h3><span class='post-date'>Aug 01, 2024</span></div>"
+    filler = "<p>Cycle paths along the river.</p>" * 40
+
+    def date(between: str) -> str | None:
+        body = f"<h1>Cycle path</h1><p class='meta'>Updated on April 19, 2025</p>{between}{card}"
+        return _md("<title>Cycle path</title>", body).date
+
+    assert date(filler) == "2025-04-19"
+    # a published date right after the updated one is the post's own
+    assert date("") == "2024-08-01"
+
+
+def test_originally_published_sentence_over_the_dateline():
+    # realestate.com.au (no date in its metadata): "30 Sep 2022, 11:07am" under the headline, and
+    # after the article "This article was originally published on 26 Sep 2019 at 4:12pm but has been
+    # regularly updated ..."
+    assert _wcxb_page("4565").date == "2019-09-26"
+    body = ("<h1>Cycle path</h1><p class='date'>30 Sep 2022</p>"
+            "<p>This story was first published on 12 March 2019 and updated since.</p>")
+    assert _md("<title>Cycle path</title>", body).date == "2019-03-12"
+    # a sentence saying a study was first published, with no day after it, dates nothing
+    body = "<h1>Cycle path</h1><p class='date'>30 Sep 2022</p><p>The study was first published in Nature.</p>"
+    assert _md("<title>Cycle path</title>", body).date == "2022-09-30"
+
+
 def test_dateline_of_a_newsletter_issue():
     # hubermanlab.com/newsletter: "<p>November 2, 2022</p>" in the "newsletter-details-wrapper"
     # right under the <h1>; the JSON-LD's datePublished is stamped with its modification day

@@ -4,16 +4,20 @@ The JSON-LD article's datePublished, article:published_time and the other meta d
 itemprop=datePublished, the day in the URL (/2025/09/04/), the dateline by the headline's <h1>
 (dateline.datelines: a dated element nearest the headline, else a short line saying little more
 than a date, else a "Published on ..." line further down; a date shown as "Updated ..." only
-when it is the only one). A metadata date "stamped" with its modification day gives way to a
-different day the page shows as published; with Rules.date_shown_modified, so does one the page
-never shows when the day it shows by its headline is the metadata's modification day. As the
-page writes it, YYYY-MM-DD (no time-zone shift; a <time> whose text shows the day before or
-after its UTC attribute: the text's).
+when it is the only one), and on a page that says it is an article, failing those, a dated
+element further below in the post's <article> (Rules.date_far: its footer, the author's box). A
+metadata date "stamped" with its modification day gives way to a different day the page shows
+as published; with Rules.date_shown_modified, so does one the page never shows when the day it
+shows by its headline is the metadata's modification day. As the page writes it, YYYY-MM-DD
+(no time-zone shift; a <time> whose text shows the day before or after its UTC attribute: the
+text's).
 htmldate's guess only when asked (Rules.date_fallback, extract.extensive_date_search): on pages
 where nothing above names a date it is wrong more often than right, on articles too.
 """
 from __future__ import annotations
 
+import copy
+import itertools
 from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
@@ -27,6 +31,7 @@ from cleancorpus.pipeline.extraction.dateline import datelines, url_date
 from cleancorpus.pipeline.extraction.dates import DATE_RE, days_apart, has_digit, iso_day, match_to_date
 from cleancorpus.pipeline.extraction.metadata.page import Page, ld_text
 from cleancorpus.pipeline.extraction.metadata.rules import Rules
+from cleancorpus.pipeline.extraction.page_zone import Zone
 
 _META_PUBLISHED = (
     "article:published_time", "og:article:published_time", "article:published", "og:published_time",
@@ -42,9 +47,10 @@ _META_PUBLISHED = (
 
 def choose_date(page: Page, tree: HtmlElement, url: str | None, cfg: ExtractConfig, rules: Rules) -> str | None:
     """The publication day, YYYY-MM-DD: what the page's metadata says, else the day in its URL,
-    else the dateline by its headline, else (Rules.date_fallback) htmldate's guess. A metadata
-    date stamped on every save (its modification date the same day) gives way to a different
-    day the page shows by its headline as published (Rules.date_stamped)."""
+    else the dateline by its headline, else on a page that says it is an article a dated element
+    further below in its <article> (Rules.date_far), else (Rules.date_fallback) htmldate's
+    guess. A metadata date stamped on every save (its modification date the same day) gives way
+    to a different day the page shows by its headline as published (Rules.date_stamped)."""
     max_day = set_date_params(False)["max_date"]
 
     def ok(v: Any) -> str | None:
@@ -57,7 +63,7 @@ def choose_date(page: Page, tree: HtmlElement, url: str | None, cfg: ExtractConf
             return None, None
         published, updated = datelines(tree, cfg.date_order, near=rules.date_near, zone=page.date_zone,
                                        text_near=rules.date_text_near, above_weight=rules.date_above_weight,
-                                       published_far=rules.date_published_far)
+                                       published_far=rules.date_published_far, updated_gap=rules.date_updated_gap)
         return ok(published), ok(updated)
 
     day, stamped = _metadata_day(page, tree, ok, rules)
@@ -73,6 +79,15 @@ def choose_date(page: Page, tree: HtmlElement, url: str | None, cfg: ExtractConf
     published, updated = shown()
     if published or (updated and rules.date_updated):
         return published or updated
+    if rules.date_far > rules.date_near and rules.date_dateline and page.says_article() and (
+            zone := _in_post(page.date_zone, tree)):
+        # no date by the headline on a page that says it is an article: a dated element further
+        # below it in the post's <article> (its footer, the author's box after the text)
+        published, updated = datelines(tree, cfg.date_order, near=rules.date_far, zone=zone,
+                                       text_near=rules.date_text_near, above_weight=rules.date_above_weight,
+                                       published_far=rules.date_published_far, updated_gap=rules.date_updated_gap)
+        if d := ok(published) or (ok(updated) if rules.date_updated else None):
+            return d
     # htmldate's guess: measured on the WCXB dev pages it is wrong more often than right where
     # the page's metadata, URL and dateline say nothing (mostly pages that have no date: the
     # copyright year, a comment's date, today), so only when asked: Rules.date_fallback, or
@@ -84,6 +99,22 @@ def choose_date(page: Page, tree: HtmlElement, url: str | None, cfg: ExtractConf
     if rules.date_fallback == "articles" and not page.says_article():
         return None
     return find_date(tree, url=url, **set_date_params(False))
+
+
+def _in_post(zone: Zone, tree: HtmlElement) -> Zone | None:
+    """The zone's elements inside the post's <article>: the one that holds the headline, or on a
+    page without one the page's only <article>; None when there is no such <article> (a
+    product's specification table, a listing's cards stay out)."""
+    if zone.h1 is not None:
+        post = next(zone.h1.iterancestors("article"), None)
+    else:
+        articles = list(itertools.islice(tree.iter("article"), 2))
+        post = articles[0] if len(articles) == 1 else None
+    if post is None:
+        return None
+    inside = copy.copy(zone)
+    inside.items = [(off, e) for off, e in zone.items if any(a is post for a in e.iterancestors())]
+    return inside
 
 
 _META_MODIFIED = ("article:modified_time", "og:updated_time", "og:article:modified_time", "datemodified")

@@ -73,6 +73,11 @@ class Rules:
     # htmldate when no metadata names the publication date: "always", "never", or only on
     # pages that say they are articles (og:type article, a JSON-LD article) ("articles")
     date_fallback: str = "never"
+    # failing any date by the headline, on a page that says it is an article: a dated element
+    # up to this many elements below the headline's <h1>, inside the <article> that holds it (a
+    # page without an <h1>: its only <article>) (0, or no more than date_near: none); elsewhere
+    # such a date is a card's, a review's or a specification table's more often than the page's
+    date_far: int = 1000
     # a JSON-LD datePublished of a WebPage (not an article) counts: "always", "never", or
     # on pages that say they are articles ("article")
     date_webpage: str = "never"
@@ -81,6 +86,9 @@ class Rules:
     date_url: bool = True
     date_dateline: bool = True
     date_updated: bool = True
+    # a date shown as published more than this many elements further from the headline than the
+    # first one shown as "Updated ...": a related post's card, the updated day the page's (0: never)
+    date_updated_gap: int = 30
     # failing a dated element, a short text saying little more than a date within this many
     # elements of the headline's <h1> (0: none)
     date_text_near: int = 15
@@ -143,8 +151,12 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "author: <aside>s in the headline's <article> are chrome": {"zone_post_article": False},
     "date: no dateline": {"date_dateline": False},
     "date: no 'updated' dates": {"date_updated": False},
+    "date: a published date far past the 'updated' one stands": {"date_updated_gap": 0},
+    "date: a published date past the 'updated' one by 60 stands": {"date_updated_gap": 60},
     "date: htmldate always": {"date_fallback": "always"},
     "date: htmldate on articles": {"date_fallback": "articles"},
+    "date: no far dated elements on articles": {"date_far": 0},
+    "date: far dated elements on articles within 500": {"date_far": 500},
     "date: no text dates": {"date_text_near": 0},
     "date: text dates within 30": {"date_text_near": 30},
     "date: text dates within 60": {"date_text_near": 60},
