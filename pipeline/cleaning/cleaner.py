@@ -17,6 +17,7 @@ from cleancorpus.pipeline.cleaning.line_model import LineModel, active_line_mode
 from cleancorpus.pipeline.cleaning.normalize import link_dump, normalize_lines, plain_markdown, unwrap_hard_wrapped
 from cleancorpus.pipeline.cleaning.rule_packs import RuleSet
 from cleancorpus.pipeline.config import CleanConfig, Config
+from cleancorpus.pipeline.extraction.copies import TEXT_RULE, second_copy_lines
 from cleancorpus.pipeline.extraction.dates import to_utc
 from cleancorpus.pipeline.extraction.html import ExtractionTimeout, extract_html
 from cleancorpus.pipeline.extraction.text_header import clean_title, parse_header
@@ -126,6 +127,8 @@ class Cleaner:
             verdicts, language, fell_back = self._classify(lines, marks)
             if self.line_model is not None and rec.html is None and language is not None:
                 self._second_opinion(self.line_model, lines, marks, verdicts, extra_removed, fell_back)
+            for i in second_copy_lines(lines, [i for i, (s, m) in enumerate(zip(lines, marks)) if s and m is None]):
+                marks[i] = TEXT_RULE
         kept = [s for s, m in zip(lines, marks) if s and m is None]
         rules, removed = _removals(lines, marks, extra_removed)
         trace = self._trace(lines, marks, verdicts, extra_removed) if self.trace else []

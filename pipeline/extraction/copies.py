@@ -1,4 +1,4 @@
-"""Second copies of a passage that a page holds twice.
+"""Second copies of a passage that a page holds twice, in its DOM blocks or in its flat text.
 
 Responsive sites ship the article once per screen size (a desktop and a mobile variant, all but
 one hidden by CSS), and some pages repeat it inside <noscript> for crawlers. Every copy reads as
@@ -8,6 +8,11 @@ of the page that ends before it starts. A line that merely recurs (a meal plan's
 hours" under each day, a pull quote, a repeated label) is no copy: the element around it holds
 other text as well, so only the line itself would match, and a copy must hold `MIN_BLOCKS`
 blocks and `MIN_WORDS` words.
+
+Flat text has no elements to tell a copy by, so `second_copy_lines` asks more of it: a run of at
+least `TEXT_MIN_LINES` consecutive kept lines, `TEXT_MIN_WORDS` words and `TEXT_MIN_SHARE` of the
+kept words, each of which the text already kept earlier. A copied article is a third or a half of
+its page's text; the steps a plan repeats under each of its days are a few percent each.
 """
 from __future__ import annotations
 
@@ -16,6 +21,10 @@ from cleancorpus.pipeline.extraction.blocks import Block
 RULE = "page.copy"
 MIN_BLOCKS = 2
 MIN_WORDS = 20
+TEXT_RULE = "text.copy"
+TEXT_MIN_LINES = 3
+TEXT_MIN_WORDS = 60
+TEXT_MIN_SHARE = 0.15
 
 
 def second_copies(blocks: list[Block], keep: list[bool]) -> list[bool]:
@@ -70,3 +79,31 @@ def _copy_around(block: Block, offset: int, texts: list[str],
                 sum(len(t.split()) for t in texts[lo:hi + 1]) >= MIN_WORDS:
             return lo, hi
     return None
+
+
+def second_copy_lines(lines: list[str], kept: list[int]) -> list[int]:
+    """The kept lines (indices into `lines`, in order) that lie in a run of lines each kept
+    earlier in the text, when the run is long enough to be a copied passage rather than a line
+    that recurs (a step repeated under each day of a plan)."""
+    seen: set[str] = set()
+    repeated: list[bool] = []
+    for i in kept:
+        repeated.append(lines[i] in seen)
+        seen.add(lines[i])
+    if not any(repeated):
+        return []
+    floor = max(TEXT_MIN_WORDS, TEXT_MIN_SHARE * sum(len(lines[i].split()) for i in kept))
+    out: list[int] = []
+    q = 0
+    while q < len(kept):
+        if not repeated[q]:
+            q += 1
+            continue
+        end = q
+        while end < len(kept) and repeated[end]:
+            end += 1
+        run = kept[q:end]
+        if len(run) >= TEXT_MIN_LINES and sum(len(lines[i].split()) for i in run) >= floor:
+            out += run
+        q = end
+    return out

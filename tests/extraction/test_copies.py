@@ -13,10 +13,10 @@ from trafilatura.utils import load_html
 from cleancorpus.pipeline.cleaning.cleaner import Cleaner
 from cleancorpus.pipeline.config import load_config
 from cleancorpus.pipeline.extraction.blocks import page_blocks
-from cleancorpus.pipeline.extraction.copies import RULE, second_copies
+from cleancorpus.pipeline.extraction.copies import RULE, TEXT_RULE, second_copies, second_copy_lines
 from cleancorpus.pipeline.inputs.encoding import decode_bytes
 from cleancorpus.pipeline.model import RawRecord, SourceMeta
-from conftest import SEEDS
+from conftest import ROOT, SEEDS
 
 BENCH = Path(__file__).resolve().parents[2].parent / "shared" / "bench" / "extraction"
 
@@ -110,3 +110,30 @@ def test_a_real_plan_whose_days_repeat_lines_keeps_them_all():
     line = "Eat every 2–3 hours"
     assert doc.text.count(line) == truth.count(line) >= 6
     assert RULE not in doc.removed_rules
+
+
+def test_a_passage_repeated_in_flat_text_is_a_copy_and_recurring_steps_are_not():
+    story = ["Putin on Belarus", *_paragraphs(3)]
+    lines = ["Menu", *story, "Share this", *story, "Footer"]
+    assert [lines[i] for i in second_copy_lines(lines, list(range(len(lines))))] == story
+    steps = []
+    for day in range(5):
+        steps += [f"Day {day + 1}", "Eat every two to three hours.", f"Meal number {day}",
+                  "Drink a glass of water before each meal and another after your workout."]
+    assert second_copy_lines(steps, list(range(len(steps)))) == []
+
+
+def test_a_real_page_flattened_to_text_gives_its_article_once():
+    """WCXB dev 0355 flattened as a scraper would: its three screen-size variants follow one
+    another in the text; the text path keeps one (before text.copy: the article three times)."""
+    import sys
+    sys.path.insert(0, str(ROOT / "bench"))
+    from flatten import flatten_html
+
+    html, _, truth = _wcxb("0355")
+    rec = RawRecord(source_uri="page.txt", source_record=None, source_format="text", text=flatten_html(html),
+                    meta=SourceMeta())
+    doc = Cleaner(load_config()).process(rec).doc
+    got, want = _long_lines(doc.text.replace("\n\n", "\n")), _long_lines(truth)
+    assert len(got) > 10 and len([line for line, n in got.items() if n > max(want[line], 1)]) <= 1
+    assert doc.removed_rules.count(TEXT_RULE) >= 10
