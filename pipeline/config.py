@@ -110,6 +110,9 @@ class CleanConfig(_Section):
         "flat text read as a terminal browser's dump (lynx -dump, elinks, w3m with link numbers): it ends in a "
         "\"References\" list of numbered link addresses and its text numbers the links [n] in order; the marks are "
         "taken out (link text kept) and the list is removed as dump.references"))
+    copies: bool = Field(True, description=(
+        "flat text: a run of 3 or more kept lines, 60 or more words and 15% or more of the kept words, each kept "
+        "earlier in the text (a page flattened with its desktop and mobile variants), is removed as text.copy"))
 
 
 class FilterConfig(_Section):

@@ -127,8 +127,9 @@ class Cleaner:
             verdicts, language, fell_back = self._classify(lines, marks)
             if self.line_model is not None and rec.html is None and language is not None:
                 self._second_opinion(self.line_model, lines, marks, verdicts, extra_removed, fell_back)
-            for i in second_copy_lines(lines, [i for i, (s, m) in enumerate(zip(lines, marks)) if s and m is None]):
-                marks[i] = TEXT_RULE
+            if self.cfg.clean.copies:
+                for i in second_copy_lines(lines, [i for i, (s, m) in enumerate(zip(lines, marks)) if s and m is None]):
+                    marks[i] = TEXT_RULE
         kept = [s for s, m in zip(lines, marks) if s and m is None]
         rules, removed = _removals(lines, marks, extra_removed)
         trace = self._trace(lines, marks, verdicts, extra_removed) if self.trace else []
