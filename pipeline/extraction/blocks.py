@@ -112,16 +112,21 @@ class Block:
     shape: int = 0  # hash of its element's and the enclosing block element's tags and classes (numbers dropped)
 
 
-def page_blocks(root: HtmlElement) -> list[Block]:
+def page_blocks(root: HtmlElement, classes: list[str] | None = None) -> list[Block]:
     """Every visible text block of the page in document order (the <body>, or the whole tree).
 
     The text of a block gathers in `buf` until the next block boundary. Whitespace that would
     open a block is not gathered (the block's text drops it anyway), so the boundaries between
     blocks, mostly separated by indentation alone, cost no flush; its link characters still
     count, as they always did.
+
+    `classes`, when given, gets the class value of every element the walk starts at or holds,
+    skipped ones too, in document order (what `start.iter()` would read): the page-type
+    features count them, and this walk already reads most of them.
     """
     body = root.find("body")
     out: list[Block] = []
+    seen = classes if classes is not None else []
     buf: list[str] = []
     link = 0
     serial = 0
@@ -147,9 +152,13 @@ def page_blocks(root: HtmlElement) -> list[Block]:
                 if in_link:
                     link += len(tail)
             return
-        cls = el.get("class") or ""
-        if cls:
-            flags |= _role_bits(cls)
+        cls = el.get("class")
+        if cls is not None:
+            seen.append(cls)
+            if cls:
+                flags |= _role_bits(cls)
+        else:
+            cls = ""
         ident = el.get("id")
         if ident:
             flags |= _role_bits(ident)
@@ -180,12 +189,16 @@ def page_blocks(root: HtmlElement) -> list[Block]:
                 if ctag in _BLOCK or len(child):
                     walk(child, flags, depth + 1, ctx, inner_link)
                     continue
+                if (c := child.get("class")) is not None:
+                    seen.append(c)
                 text = child.text
                 if text and ctag not in _OPAQUE:
                     if buf or not text.isspace():
                         buf.append(text)
                     if inner_link or ctag == "a":
                         link += len(text)
+            else:  # skipped: its text is not the page's, its classes are
+                seen.extend(c for d in child.iter() if (c := d.get("class")) is not None)
             tail = child.tail
             if tail:
                 if buf or not tail.isspace():

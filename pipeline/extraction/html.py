@@ -170,12 +170,15 @@ def extract_html(html: str, url: str | None, cfg: ExtractConfig) -> Extracted | 
             return None
         md = page_metadata(tree, url, cfg)
         page_url = url or md.url
-        page_type = page_type_model().predict(tree, page_url)
         blocks: list[Block] | None = None
         if cfg.boilerplate_model:
-            blocks = page_blocks(tree)
+            # the blocks' walk over the <body> reads its class values for the page-type features too
+            classes: list[str] = []
+            blocks = page_blocks(tree, classes)
+            page_type = page_type_model().predict(tree, page_url, classes if tree.find("body") is not None else None)
             ex = _with_model(tree, blocks, page_url, cfg, load_model(cfg.boilerplate_model))
         else:
+            page_type = page_type_model().predict(tree, page_url)
             ex = _trafilatura_alone(tree, page_url, cfg)
         if ex is None:
             if not cfg.fallback:

@@ -293,20 +293,26 @@ def link_features(w: Walked, url: str | None, text_len: float) -> dict[str, floa
     }
 
 
-def _class_values(tree: HtmlElement, body: HtmlElement | None, bodies: int) -> list[str]:
+def _class_values(tree: HtmlElement, body: HtmlElement | None, bodies: int,
+                  in_body: list[str] | None = None) -> list[str]:
     """The class values of _CLASSES (//body//@class: the <body>'s own and its descendants'). On a
     page with one <body> (`bodies`, as walk counted them), read by an iteration over it, faster
-    than the XPath's attribute axis; the same values in the same order."""
+    than the XPath's attribute axis; the same values in the same order. `in_body`: those values
+    as a walk over `body` already read them (blocks.page_blocks), so they are not read again."""
     if body is None or bodies != 1:
         return _CLASSES(tree)
+    if in_body is not None:
+        return in_body
     return [v for el in body.iter() if (v := el.get("class")) is not None]
 
 
-def class_features(tree: HtmlElement, body: HtmlElement | None, bodies: int) -> dict[str, float]:
+def class_features(tree: HtmlElement, body: HtmlElement | None, bodies: int,
+                   in_body: list[str] | None = None) -> dict[str, float]:
     """Repeated class values (cards, posts, rows), words of the markup's class vocabulary, and
     the template the <body> class names. `body` is the root's <body> child, `bodies` how many
-    <body> elements the page has."""
-    values = _class_values(tree, body, bodies)
+    <body> elements the page has, `in_body` the class values of `body`'s elements when a walk
+    over it read them already."""
+    values = _class_values(tree, body, bodies, in_body)
     counts = Counter(values)
     repeated = [n for n in counts.values() if n >= _CLASS_REPEATED]
     distinct = " ".join(counts).lower()
