@@ -31,6 +31,7 @@ from cleancorpus.pipeline.extraction.boilerplate_model import BoilerplateModel, 
 from cleancorpus.pipeline.extraction.dates import parse_iso_datetime
 from cleancorpus.pipeline.extraction.metadata import page_metadata
 from cleancorpus.pipeline.extraction.page_type import page_type_model
+from cleancorpus.pipeline.extraction.traf_sequence import fast_sequence, in_step
 
 
 def _plain_element_classes() -> None:
@@ -138,8 +139,9 @@ def trafilatura_text_in_place(tree: HtmlElement, url: str | None, cfg: ExtractCo
     bare_extraction copies a tree it is handed, whole, because it prunes what it reads; when
     nothing reads the page after trafilatura, that copy is waste. This is bare_extraction's own
     path for the options trafilatura_text passes (no metadata, language, XPath pruning or
-    deduplication): trafilatura_sequence, the minimum output size, the text serializer, with
-    its exceptions meaning "nothing found". trafilatura_sequence is internal to trafilatura (its
+    deduplication): trafilatura_sequence (as traf_sequence.fast_sequence, without its unused
+    copy, where it applies), the minimum output size, the text serializer, with its exceptions
+    meaning "nothing found". trafilatura_sequence is internal to trafilatura (its
     docstring says so), so this falls back to the public path when its signature or the size
     setting differ from what was checked, and tests/extraction/test_html.py compares both
     paths' texts page by page.
@@ -147,8 +149,9 @@ def trafilatura_text_in_place(tree: HtmlElement, url: str | None, cfg: ExtractCo
     if not _IN_PLACE:
         return trafilatura_text(tree, url, cfg)
     options = _options(url, cfg, fast=True)
+    sequence = fast_sequence if in_step(options) else trafilatura_sequence
     try:
-        body, text, _, comments = trafilatura_sequence(tree, options, url)
+        body, text, _, comments = sequence(tree, options, url)
     except (TypeError, ValueError):
         return ""
     if len(text) < options.min_output_size and len(comments) < options.min_output_comm_size:
