@@ -175,10 +175,15 @@ def extract_html(html: str, url: str | None, cfg: ExtractConfig) -> Extracted | 
         page_url = url or md.url
         blocks: list[Block] | None = None
         if cfg.boilerplate_model:
-            # the blocks' walk over the <body> reads its class values for the page-type features too
+            # the blocks' walk over the <body> reads its class values and text nodes for the
+            # page-type features too
             classes: list[str] = []
-            blocks = page_blocks(tree, classes)
-            page_type = page_type_model().predict(tree, page_url, classes if tree.find("body") is not None else None)
+            texts: list[str] = []
+            blocks = page_blocks(tree, classes, texts)
+            if tree.find("body") is not None:
+                page_type = page_type_model().predict(tree, page_url, classes, texts)
+            else:
+                page_type = page_type_model().predict(tree, page_url)
             ex = _with_model(tree, blocks, page_url, cfg, load_model(cfg.boilerplate_model))
         else:
             page_type = page_type_model().predict(tree, page_url)

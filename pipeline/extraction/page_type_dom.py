@@ -231,13 +231,15 @@ def structure_features(w: Walked) -> dict[str, float]:
     return f
 
 
-def text_features(tree: HtmlElement, w: Walked) -> dict[str, float]:
+def text_features(tree: HtmlElement, w: Walked, in_body: list[str] | None = None) -> dict[str, float]:
     """How much text, in text nodes of what length, where it sits, prose punctuation, prices.
 
     Text nodes rather than lines of the serialized text: a quarter of pages come minified, their
-    whole text on one line. Script and style texts of the body are not page text.
+    whole text on one line. Script and style texts of the body are not page text. `in_body`: the
+    text nodes of the root's <body> in document order when a walk over it read them already
+    (blocks.page_blocks), used on a page with one <body>, where they are _BODY_TEXT's.
     """
-    nodes = _BODY_TEXT(tree)
+    nodes = in_body if in_body is not None and w.counts["body"] == 1 else _BODY_TEXT(tree)
     if w.scripts:
         scripts = set(w.scripts)
         nodes = [t for t in nodes if t not in scripts]

@@ -119,19 +119,22 @@ def test_features_are_numbers_in_a_fixed_order_and_leave_the_tree_alone():
     assert no_url["url_missing"] == 1.0 and no_url["n_p"] == named["n_p"]
 
 
-def test_class_values_read_by_the_blocks_walk_are_the_bodys():
-    """page_blocks hands the page-type features the <body>'s class values in document order,
-    skipped elements' (a <button> and what it holds, a <script>) and inline leaves' included."""
+def test_class_values_and_text_read_by_the_blocks_walk_are_the_bodys():
+    """page_blocks hands the page-type features the <body>'s class values and text nodes in
+    document order, skipped elements' (a <button> and what it holds, a <script>) and inline
+    leaves' included, the <body>'s tail not."""
     page = ("<html><head><title>t</title></head><body class='home'><div class='a'><p class=''>One "
             "<span class='s'>two</span> <a class='lnk' href='/x'>x</a></p><button class='btn'><span class='in'>"
             "Go</span></button><script class='js'>var a = 1;</script><!-- c --><div><em>e</em></div></div>"
-            "<ul class='menu'><li class='i'>1</li><li class='i'>2</li></ul></body></html>")
+            "<ul class='menu'><li class='i'>1</li><li class='i'>2</li></ul></body> after</html>")
     tree = load_html(page)
     classes: list[str] = []
-    page_blocks(tree, classes)
+    texts: list[str] = []
+    page_blocks(tree, classes, texts)
     assert classes == [v for el in tree.find("body").iter() if (v := el.get("class")) is not None]
     assert classes == ["home", "a", "", "s", "lnk", "btn", "in", "js", "menu", "i", "i"]
-    assert page_features(tree, None, classes) == page_features(tree, None)
+    assert texts == tree.xpath("//body//text()")
+    assert page_features(tree, None, classes, texts) == page_features(tree, None)
 
 
 def test_script_text_is_not_page_text():
