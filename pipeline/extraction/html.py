@@ -10,7 +10,7 @@ from __future__ import annotations
 import inspect
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -29,7 +29,7 @@ from cleancorpus.pipeline.config import ExtractConfig
 from cleancorpus.pipeline.extraction.blocks import Block, page_blocks
 from cleancorpus.pipeline.extraction.boilerplate_model import BoilerplateModel, load_model
 from cleancorpus.pipeline.extraction.dates import parse_iso_datetime
-from cleancorpus.pipeline.extraction.metadata import page_metadata
+from cleancorpus.pipeline.extraction.metadata import page_metadata_site_later
 from cleancorpus.pipeline.extraction.page_type import page_type_model
 from cleancorpus.pipeline.extraction.traf_sequence import fast_sequence, in_step
 
@@ -85,11 +85,18 @@ class Extracted:
     author: str | None = None
     published_at: datetime | None = None
     url: str | None = None
-    sitename: str | None = None
     method: str = "trafilatura"
     # lines trafilatura kept that the boilerplate model removed, named by `method`
     removed: list[str] = field(default_factory=list)
     page_type: str | None = None
+    # gives the site name (metadata.page_metadata_site_later): read only by those who ask
+    site: Callable[[], str | None] | None = field(default=None, repr=False)
+
+    @property
+    def sitename(self) -> str | None:
+        """trafilatura's name of the site, read when first asked: the pipeline asks only for
+        a page whose URL gives no domain."""
+        return self.site() if self.site is not None else None
 
 
 _ALWAYS = 10**9  # compare_below_chars at or above this: always compare, in one pass
@@ -171,7 +178,7 @@ def extract_html(html: str, url: str | None, cfg: ExtractConfig) -> Extracted | 
         tree = load_html(html)
         if tree is None:
             return None
-        md = page_metadata(tree, url, cfg)
+        md, site = page_metadata_site_later(tree, url, cfg)
         page_url = url or md.url
         blocks: list[Block] | None = None
         if cfg.boilerplate_model:
@@ -195,7 +202,7 @@ def extract_html(html: str, url: str | None, cfg: ExtractConfig) -> Extracted | 
             if not lines:
                 return None
             ex = Extracted(text="\n".join(lines), method="dom_fallback")
-    ex.title, ex.url, ex.sitename = md.title, md.url, md.sitename
+    ex.title, ex.url, ex.site = md.title, md.url, site
     ex.page_type = page_type
     if ex.method != "dom_fallback":
         ex.author, ex.published_at = md.author, parse_iso_datetime(md.date)
