@@ -738,3 +738,21 @@ def test_site_name_read_later_is_page_metadatas_after_the_tree_is_pruned():
     trafilatura_text_in_place(tree, None, CFG)
     assert tree.find(".//script") is None  # pruned with the comments
     assert md.sitename is None and site() == "Example News"
+
+
+@pytest.mark.parametrize("head", [
+    '<meta property="og:url" content="https://example.org/a"><meta property="og:url" content="https://example.org/b">',
+    '<meta property="og:url" content="not a url"><meta name="twitter:url" content=" https://example.org/t ">',
+    '<meta name="twitter:url" property="x" content="https://example.org/p"><meta name="TWITTER:URL" '
+    'content="https://example.org/u"><meta name="twitter:url" content="https://example.org/v">',
+    '<meta property="og:url" content="   "><meta name="description" content="d">',
+])
+def test_meta_url_is_examine_metas(head):
+    """meta_url reads only the url of trafilatura's examine_meta, by its rules: the last valid
+    og:url, else the first valid twitter:url of a tag with a name and no property."""
+    from trafilatura import metadata as tmeta
+
+    from cleancorpus.pipeline.extraction.metadata.document import meta_url
+
+    tree = load_html(f"<html><head><title>t</title>{head}</head><body><p>text</p></body></html>")
+    assert meta_url(tree) == tmeta.examine_meta(tree).url

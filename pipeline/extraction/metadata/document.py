@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from copy import copy
 
-from lxml.etree import Element, XPath
+from lxml.etree import Element, SubElement, XPath
 from lxml.html import HtmlElement
 from trafilatura import metadata as tmeta
 from trafilatura.settings import Document as TrafDocument
@@ -40,10 +40,9 @@ def page_metadata_site_later(tree: HtmlElement, url: str | None, cfg: ExtractCon
     the url and the meta tags together."""
     page = Page(tree, url, heading=rules.zone_heading, unsaid_h1=rules.zone_unsaid_h1,
                 post_article=rules.zone_post_article)
-    found = tmeta.examine_meta(tree)
     md = TrafDocument()
-    md.url = found.url or tmeta.extract_url(tree, url)
-    site = _SiteName(tree, found, md.url)
+    md.url = meta_url(tree) or tmeta.extract_url(tree, url)
+    site = _SiteName(tree, md.url)
     sites = Sites(site_names(page), url or md.url)
     md.title = choose_title(page, sites, rules)
     md.author = choose_author(page, sites,
@@ -59,12 +58,15 @@ def page_metadata_site_later(tree: HtmlElement, url: str | None, cfg: ExtractCon
 class _SiteName:
     """trafilatura's site name of a page (its meta tags, then its JSON-LD reader, then a title
     part with a dot in it, then the url's host), read when called, normalized and trimmed as
-    page_metadata's other fields. What it reads is taken from the tree when it is made: the
-    meta tags' finding, copies of the JSON-LD scripts trafilatura's reader selects, the title
-    part; the call reads none of the tree, which trafilatura may have pruned by then."""
+    page_metadata's other fields. What it reads is taken from the tree when it is made: copies
+    of the <head>'s meta tags and of the JSON-LD scripts, each in a small tree of its own where
+    trafilatura's readers select them as in the page, and the title part; the call reads none
+    of the page's tree, which trafilatura may have pruned by then."""
 
-    def __init__(self, tree: HtmlElement, found: TrafDocument, url: str | None) -> None:
-        self.found, self.url, self.value = found, url, _UNSET
+    def __init__(self, tree: HtmlElement, url: str | None) -> None:
+        self.url, self.value = url, _UNSET
+        self.metas = Element("html")
+        SubElement(self.metas, "head").extend(copy(e) for e in _HEAD_METAS(tree))
         self.scripts = Element("html")
         self.scripts.extend(copy(e) for e in _JSON_SCRIPTS(tree))
         self.from_title = tmeta.extract_sitename(tree)
@@ -75,7 +77,7 @@ class _SiteName:
         return self.value
 
     def _read(self) -> str | None:
-        found = self.found
+        found = tmeta.examine_meta(self.metas)
         try:
             found = tmeta.extract_meta_json(self.scripts, found)
         except Exception:  # noqa: BLE001 - trafilatura's JSON-LD reader has bugs of its own; it guards them too
@@ -93,6 +95,36 @@ class _SiteName:
         return trimmed.sitename
 
 
+def meta_url(tree: HtmlElement) -> str | None:
+    """The url trafilatura's examine_meta finds in the <head>'s meta tags, by its rules: the last
+    valid og:url, else the first valid twitter:url of a tag with a name and no property whose
+    name none of its earlier rules takes. (examine_meta itself reads every meta tag's author,
+    title, description, tags and site name too, which the url does not need.)"""
+    url = None
+    for elem in _OG_METAS(tree):
+        content = elem.get("content")
+        if content and not content.isspace() and elem.get("property") not in tmeta.OG_PROPERTIES \
+                and elem.get("property") == "og:url" and tmeta.is_valid_url(content):
+            url = content
+    if url:
+        return url
+    taken = (tmeta.METANAME_AUTHOR, tmeta.METANAME_TITLE, tmeta.METANAME_DESCRIPTION, tmeta.METANAME_PUBLISHER,
+             tmeta.METANAME_IMAGE, tmeta.TWITTER_ATTRS)
+    for elem in tree.iterfind(".//head/meta[@content]"):
+        if "property" in elem.attrib or "name" not in elem.attrib:
+            continue
+        name = elem.get("name", "").lower()
+        if name != "twitter:url" or any(name in names for names in taken) or "twitter:app:name" in name:
+            continue
+        content = tmeta.HTML_STRIP_TAGS.sub("", elem.get("content", "")).strip()
+        if content and tmeta.is_valid_url(content):
+            return content
+    return None
+
+
 _UNSET = object()
+# the meta tags trafilatura's examine_meta reads, selected as it selects them
+_HEAD_METAS = XPath(".//head/meta")
+_OG_METAS = XPath('.//head/meta[starts-with(@property, "og:")]')
 # the scripts trafilatura's extract_meta_json reads, selected as it selects them
 _JSON_SCRIPTS = XPath('.//script[@type="application/ld+json" or @type="application/settings+json"]')
