@@ -7,6 +7,7 @@ where nothing upstream has separated content from chrome.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import compress
 from urllib.parse import urlsplit
@@ -82,7 +83,8 @@ class Cleaner:
 
     def _process(self, rec: RawRecord) -> CleanResult:
         meta = rec.meta
-        title, author, published, url, sitename = meta.title, meta.author, meta.published_at, meta.url, None
+        title, author, published, url = meta.title, meta.author, meta.published_at, meta.url
+        site: Callable[[], str | None] | None = None  # the page's site name, asked only when the URL gives no domain
         page_type = None
         if rec.html is not None:
             ex = extract_html(rec.html, meta.url, self.cfg.extract)
@@ -92,7 +94,7 @@ class Cleaner:
             model_removed = list(ex.removed)
             page_type = ex.page_type
             title, author = title or ex.title, author or ex.author
-            published, url, sitename = published or ex.published_at, url or ex.url, ex.sitename
+            published, url, site = published or ex.published_at, url or ex.url, ex.site
             flat = method == "dom_fallback"
         else:
             raw_text, method, flat = rec.text or "", "text", True
@@ -137,7 +139,7 @@ class Cleaner:
         doc = Document(
             doc_id=rec.doc_id, text=text, source_uri=rec.source_uri, source_record=rec.source_record,
             source_format=rec.source_format, title=title, author=author, published_at=published, url=url,
-            domain=domain_of(url) or (sitename.strip().lower() if sitename else None), removed_rules=rules,
+            domain=domain_of(url) or _site_domain(site), removed_rules=rules,
             removed_lines=removed,
             language=language, page_type=page_type,
         )
@@ -271,6 +273,12 @@ def _prose_sample(lines: list[str], max_chars: int = 600) -> str:
             if size >= max_chars:
                 break
     return " ".join(picked or lines)
+
+
+def _site_domain(site: Callable[[], str | None] | None) -> str | None:
+    """The domain of a page whose URL gives none: its site name, lowercased."""
+    sitename = site() if site is not None else None
+    return sitename.strip().lower() if sitename else None
 
 
 def domain_of(url: str | None) -> str | None:

@@ -112,16 +112,24 @@ class Block:
     shape: int = 0  # hash of its element's and the enclosing block element's tags and classes (numbers dropped)
 
 
-def page_blocks(root: HtmlElement) -> list[Block]:
+def page_blocks(root: HtmlElement, classes: list[str] | None = None, texts: list[str] | None = None) -> list[Block]:
     """Every visible text block of the page in document order (the <body>, or the whole tree).
 
     The text of a block gathers in `buf` until the next block boundary. Whitespace that would
     open a block is not gathered (the block's text drops it anyway), so the boundaries between
     blocks, mostly separated by indentation alone, cost no flush; its link characters still
     count, as they always did.
+
+    `classes`, when given, gets the class value of every element the walk starts at or holds,
+    skipped ones too, in document order (what `start.iter()` would read): the page-type
+    features count them, and this walk already reads most of them. `texts` likewise gets the
+    text nodes of what the walk starts at, without that element's tail (what the XPath
+    `.//text()` from it gives), for the page-type features' text statistics.
     """
     body = root.find("body")
     out: list[Block] = []
+    seen = classes if classes is not None else []
+    nodes = texts if texts is not None else []
     buf: list[str] = []
     link = 0
     serial = 0
@@ -142,14 +150,19 @@ def page_blocks(root: HtmlElement) -> list[Block]:
         if not isinstance(tag, str) or tag in _SKIP:
             tail = el.tail
             if tail:
+                nodes.append(tail)
                 if buf or not tail.isspace():
                     buf.append(tail)
                 if in_link:
                     link += len(tail)
             return
-        cls = el.get("class") or ""
-        if cls:
-            flags |= _role_bits(cls)
+        cls = el.get("class")
+        if cls is not None:
+            seen.append(cls)
+            if cls:
+                flags |= _role_bits(cls)
+        else:
+            cls = ""
         ident = el.get("id")
         if ident:
             flags |= _role_bits(ident)
@@ -165,11 +178,13 @@ def page_blocks(root: HtmlElement) -> list[Block]:
             ctx = (_KIND_OF.get(tag, 9), int(tag[1]) if tag in _HEADINGS else 0, flags, depth, ctx[4] + (serial,),
                    (tag, cls), ctx[5])
         text = el.text
-        if text and tag not in _OPAQUE:
-            if buf or not text.isspace():
-                buf.append(text)
-            if inner_link:
-                link += len(text)
+        if text:
+            nodes.append(text)
+            if tag not in _OPAQUE:
+                if buf or not text.isspace():
+                    buf.append(text)
+                if inner_link:
+                    link += len(text)
         for child in el:
             # most elements are inline leaves (a link, a <span>, an <img>) or skipped ones: their
             # text and tail are gathered here, not by a call of walk (their flags would go unread).
@@ -180,14 +195,22 @@ def page_blocks(root: HtmlElement) -> list[Block]:
                 if ctag in _BLOCK or len(child):
                     walk(child, flags, depth + 1, ctx, inner_link)
                     continue
+                if (c := child.get("class")) is not None:
+                    seen.append(c)
                 text = child.text
-                if text and ctag not in _OPAQUE:
-                    if buf or not text.isspace():
-                        buf.append(text)
-                    if inner_link or ctag == "a":
-                        link += len(text)
+                if text:
+                    nodes.append(text)
+                    if ctag not in _OPAQUE:
+                        if buf or not text.isspace():
+                            buf.append(text)
+                        if inner_link or ctag == "a":
+                            link += len(text)
+            elif isinstance(ctag, str):  # skipped: its text is not the page's, its classes and text nodes are
+                seen.extend(c for d in child.iter() if (c := d.get("class")) is not None)
+                nodes.extend(child.itertext())
             tail = child.tail
             if tail:
+                nodes.append(tail)
                 if buf or not tail.isspace():
                     buf.append(tail)
                 if inner_link:
@@ -199,6 +222,7 @@ def page_blocks(root: HtmlElement) -> list[Block]:
                 link = 0
         tail = el.tail
         if tail:
+            nodes.append(tail)
             if buf or not tail.isspace():
                 buf.append(tail)
             if in_link:
@@ -206,6 +230,8 @@ def page_blocks(root: HtmlElement) -> list[Block]:
 
     start = body if body is not None else root
     walk(start, 0, 0, (9, 0, 0, 0, (), _NONE, _NONE), False)
+    if start.tail:  # read by the walk as the end of its last block, but not a text node of `start`
+        nodes.pop()
     flush((9, 0, 0, 0, (), _NONE, _NONE))
     return out
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import inspect
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -31,8 +31,9 @@ from cleancorpus.pipeline.extraction.boilerplate_model import BoilerplateModel, 
 from cleancorpus.pipeline.extraction.copies import RULE as COPY_RULE
 from cleancorpus.pipeline.extraction.copies import second_copies
 from cleancorpus.pipeline.extraction.dates import parse_iso_datetime
-from cleancorpus.pipeline.extraction.metadata import page_metadata
+from cleancorpus.pipeline.extraction.metadata import page_metadata_site_later
 from cleancorpus.pipeline.extraction.page_type import page_type_model
+from cleancorpus.pipeline.extraction.traf_sequence import fast_sequence, in_step
 from cleancorpus.pipeline.model import Removed
 
 
@@ -87,12 +88,19 @@ class Extracted:
     author: str | None = None
     published_at: datetime | None = None
     url: str | None = None
-    sitename: str | None = None
     method: str = "trafilatura"
     # lines that would have been kept, with the rule that removed each: the boilerplate model's
     # (what trafilatura kept and the model did not) and page.copy's
     removed: list[Removed] = field(default_factory=list)
     page_type: str | None = None
+    # gives the site name (metadata.page_metadata_site_later): read only by those who ask
+    site: Callable[[], str | None] | None = field(default=None, repr=False)
+
+    @property
+    def sitename(self) -> str | None:
+        """trafilatura's name of the site, read when first asked: the pipeline asks only for
+        a page whose URL gives no domain."""
+        return self.site() if self.site is not None else None
 
 
 _ALWAYS = 10**9  # compare_below_chars at or above this: always compare, in one pass
@@ -142,8 +150,9 @@ def trafilatura_text_in_place(tree: HtmlElement, url: str | None, cfg: ExtractCo
     bare_extraction copies a tree it is handed, whole, because it prunes what it reads; when
     nothing reads the page after trafilatura, that copy is waste. This is bare_extraction's own
     path for the options trafilatura_text passes (no metadata, language, XPath pruning or
-    deduplication): trafilatura_sequence, the minimum output size, the text serializer, with
-    its exceptions meaning "nothing found". trafilatura_sequence is internal to trafilatura (its
+    deduplication): trafilatura_sequence (as traf_sequence.fast_sequence, without its unused
+    copy, where it applies), the minimum output size, the text serializer, with its exceptions
+    meaning "nothing found". trafilatura_sequence is internal to trafilatura (its
     docstring says so), so this falls back to the public path when its signature or the size
     setting differ from what was checked, and tests/extraction/test_html.py compares both
     paths' texts page by page.
@@ -151,8 +160,9 @@ def trafilatura_text_in_place(tree: HtmlElement, url: str | None, cfg: ExtractCo
     if not _IN_PLACE:
         return trafilatura_text(tree, url, cfg)
     options = _options(url, cfg, fast=True)
+    sequence = fast_sequence if in_step(options) else trafilatura_sequence
     try:
-        body, text, _, comments = trafilatura_sequence(tree, options, url)
+        body, text, _, comments = sequence(tree, options, url)
     except (TypeError, ValueError):
         return ""
     if len(text) < options.min_output_size and len(comments) < options.min_output_comm_size:
@@ -172,14 +182,22 @@ def extract_html(html: str, url: str | None, cfg: ExtractConfig) -> Extracted | 
         tree = load_html(html)
         if tree is None:
             return None
-        md = page_metadata(tree, url, cfg)
+        md, site = page_metadata_site_later(tree, url, cfg)
         page_url = url or md.url
-        page_type = page_type_model().predict(tree, page_url)
         blocks: list[Block] | None = None
         if cfg.boilerplate_model:
-            blocks = page_blocks(tree)
+            # the blocks' walk over the <body> reads its class values and text nodes for the
+            # page-type features too
+            classes: list[str] = []
+            texts: list[str] = []
+            blocks = page_blocks(tree, classes, texts)
+            if tree.find("body") is not None:
+                page_type = page_type_model().predict(tree, page_url, classes, texts)
+            else:
+                page_type = page_type_model().predict(tree, page_url)
             ex = _with_model(tree, blocks, page_url, cfg, load_model(cfg.boilerplate_model))
         else:
+            page_type = page_type_model().predict(tree, page_url)
             ex = _trafilatura_alone(tree, page_url, cfg)
         if ex is None:
             if not cfg.fallback:
@@ -188,7 +206,7 @@ def extract_html(html: str, url: str | None, cfg: ExtractConfig) -> Extracted | 
             if not lines:
                 return None
             ex = Extracted(text="\n".join(lines), method="dom_fallback")
-    ex.title, ex.url, ex.sitename = md.title, md.url, md.sitename
+    ex.title, ex.url, ex.site = md.title, md.url, site
     ex.page_type = page_type
     if ex.method != "dom_fallback":
         ex.author, ex.published_at = md.author, parse_iso_datetime(md.date)

@@ -46,12 +46,15 @@ class PageTypeModel:
         self.version = version
         self._booster, self.threshold = _load(version)
 
-    def probabilities(self, tree: HtmlElement, url: str | None) -> np.ndarray:
-        x = np.asarray([page_features(tree, url)], dtype=np.float64)
+    def probabilities(self, tree: HtmlElement, url: str | None, body_classes: list[str] | None = None,
+                      body_texts: list[str] | None = None) -> np.ndarray:
+        x = np.asarray([page_features(tree, url, body_classes, body_texts)], dtype=np.float64)
         return self._booster.predict(x, num_threads=1)[0]
 
-    def predict(self, tree: HtmlElement, url: str | None) -> str:
-        return decide(self.probabilities(tree, url), self.threshold)
+    def predict(self, tree: HtmlElement, url: str | None, body_classes: list[str] | None = None,
+                body_texts: list[str] | None = None) -> str:
+        """The page's type; body_classes and body_texts as page_features takes them."""
+        return decide(self.probabilities(tree, url, body_classes, body_texts), self.threshold)
 
 
 @lru_cache(maxsize=1)

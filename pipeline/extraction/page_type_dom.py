@@ -231,13 +231,15 @@ def structure_features(w: Walked) -> dict[str, float]:
     return f
 
 
-def text_features(tree: HtmlElement, w: Walked) -> dict[str, float]:
+def text_features(tree: HtmlElement, w: Walked, in_body: list[str] | None = None) -> dict[str, float]:
     """How much text, in text nodes of what length, where it sits, prose punctuation, prices.
 
     Text nodes rather than lines of the serialized text: a quarter of pages come minified, their
-    whole text on one line. Script and style texts of the body are not page text.
+    whole text on one line. Script and style texts of the body are not page text. `in_body`: the
+    text nodes of the root's <body> in document order when a walk over it read them already
+    (blocks.page_blocks), used on a page with one <body>, where they are _BODY_TEXT's.
     """
-    nodes = _BODY_TEXT(tree)
+    nodes = in_body if in_body is not None and w.counts["body"] == 1 else _BODY_TEXT(tree)
     if w.scripts:
         scripts = set(w.scripts)
         nodes = [t for t in nodes if t not in scripts]
@@ -293,20 +295,26 @@ def link_features(w: Walked, url: str | None, text_len: float) -> dict[str, floa
     }
 
 
-def _class_values(tree: HtmlElement, body: HtmlElement | None, bodies: int) -> list[str]:
+def _class_values(tree: HtmlElement, body: HtmlElement | None, bodies: int,
+                  in_body: list[str] | None = None) -> list[str]:
     """The class values of _CLASSES (//body//@class: the <body>'s own and its descendants'). On a
     page with one <body> (`bodies`, as walk counted them), read by an iteration over it, faster
-    than the XPath's attribute axis; the same values in the same order."""
+    than the XPath's attribute axis; the same values in the same order. `in_body`: those values
+    as a walk over `body` already read them (blocks.page_blocks), so they are not read again."""
     if body is None or bodies != 1:
         return _CLASSES(tree)
+    if in_body is not None:
+        return in_body
     return [v for el in body.iter() if (v := el.get("class")) is not None]
 
 
-def class_features(tree: HtmlElement, body: HtmlElement | None, bodies: int) -> dict[str, float]:
+def class_features(tree: HtmlElement, body: HtmlElement | None, bodies: int,
+                   in_body: list[str] | None = None) -> dict[str, float]:
     """Repeated class values (cards, posts, rows), words of the markup's class vocabulary, and
     the template the <body> class names. `body` is the root's <body> child, `bodies` how many
-    <body> elements the page has."""
-    values = _class_values(tree, body, bodies)
+    <body> elements the page has, `in_body` the class values of `body`'s elements when a walk
+    over it read them already."""
+    values = _class_values(tree, body, bodies, in_body)
     counts = Counter(values)
     repeated = [n for n in counts.values() if n >= _CLASS_REPEATED]
     distinct = " ".join(counts).lower()

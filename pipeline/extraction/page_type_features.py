@@ -27,11 +27,16 @@ from cleancorpus.pipeline.extraction.page_type_url import URL_FEATURES, url_feat
 FEATURES: tuple[str, ...] = (*URL_FEATURES, *DOM_FEATURES, *LD_FEATURES)
 
 
-def page_features(tree: HtmlElement, url: str | None) -> list[float]:
-    """The page's feature vector, in FEATURES order. Reads the tree, never changes it."""
+def page_features(tree: HtmlElement, url: str | None, body_classes: list[str] | None = None,
+                  body_texts: list[str] | None = None) -> list[float]:
+    """The page's feature vector, in FEATURES order. Reads the tree, never changes it.
+
+    body_classes, body_texts: the class values of the root's <body> and its elements, and the
+    <body>'s text nodes, in document order, when the caller has them (blocks.page_blocks reads
+    them on its walk over the <body>); only for a tree whose root has a <body> child."""
     w = walk(tree)
-    f = url_features(url) | structure_features(w) | text_features(tree, w)
-    f |= class_features(tree, tree.find("body"), w.counts["body"])
+    f = url_features(url) | structure_features(w) | text_features(tree, w, body_texts)
+    f |= class_features(tree, tree.find("body"), w.counts["body"], body_classes)
     f |= schema_features(w.ld_json, w.meta)
     f |= link_features(w, url, f["text_len"])
     return [float(f[name]) for name in FEATURES]

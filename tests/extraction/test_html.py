@@ -131,6 +131,10 @@ def test_trafilatura_in_place_gives_bare_extractions_text():
     from cleancorpus.pipeline.extraction import html as H
 
     assert H._IN_PLACE, "trafilatura's internals differ from those checked: the in-place path is off"
+    from cleancorpus.pipeline.extraction import traf_sequence
+
+    assert traf_sequence.SAME_SOURCE, ("trafilatura_sequence's source differs from the one fast_sequence repeats: "
+                                       "every page takes trafilatura's own (same text, one more copy of the tree)")
     cfg = load_config().extract
     variants = [cfg] + [cfg.model_copy(update={k: not getattr(cfg, k)})
                         for k in ("include_comments", "include_tables", "favor_precision", "favor_recall")]

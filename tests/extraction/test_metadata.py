@@ -13,7 +13,7 @@ from cleancorpus.pipeline.config import load_config
 from cleancorpus.pipeline.extraction.author_names import clean_authors
 from cleancorpus.pipeline.extraction.byline import find_byline
 from cleancorpus.pipeline.extraction.dates import iso_day
-from cleancorpus.pipeline.extraction.metadata import DEFAULT_RULES, page_metadata
+from cleancorpus.pipeline.extraction.metadata import DEFAULT_RULES, page_metadata, page_metadata_site_later
 from conftest import ROOT
 
 CFG = load_config().extract
@@ -772,3 +772,39 @@ def test_wcxb_dev_pages():
     assert share["title"] >= 0.76, share
     assert share["author"] >= 0.85, share
     assert share["date"] >= 0.85, share
+
+
+def test_site_name_read_later_is_page_metadatas_after_the_tree_is_pruned():
+    """page_metadata_site_later's site name, asked after trafilatura pruned the tree (the JSON-LD
+    script sits in a comment section it removes), is the one page_metadata gives."""
+    from cleancorpus.pipeline.extraction.html import trafilatura_text_in_place
+
+    html = ("<html><head><title>A story</title></head><body><article><h1>A story</h1>"
+            + "<p>" + "Words of the story go on for a while here. " * 20 + "</p></article>"
+            + "<div class='comments'><script type='application/ld+json'>{\"@context\": \"https://schema.org\", "
+            + "\"@type\": \"NewsArticle\", \"publisher\": {\"@type\": \"Organization\", \"name\": \"Example News\"}}"
+            + "</script><p>A reader comment.</p></div></body></html>")
+    assert page_metadata(load_html(html), None, CFG).sitename == "Example News"
+    tree = load_html(html)
+    md, site = page_metadata_site_later(tree, None, CFG)
+    trafilatura_text_in_place(tree, None, CFG)
+    assert tree.find(".//script") is None  # pruned with the comments
+    assert md.sitename is None and site() == "Example News"
+
+
+@pytest.mark.parametrize("head", [
+    '<meta property="og:url" content="https://example.org/a"><meta property="og:url" content="https://example.org/b">',
+    '<meta property="og:url" content="not a url"><meta name="twitter:url" content=" https://example.org/t ">',
+    '<meta name="twitter:url" property="x" content="https://example.org/p"><meta name="TWITTER:URL" '
+    'content="https://example.org/u"><meta name="twitter:url" content="https://example.org/v">',
+    '<meta property="og:url" content="   "><meta name="description" content="d">',
+])
+def test_meta_url_is_examine_metas(head):
+    """meta_url reads only the url of trafilatura's examine_meta, by its rules: the last valid
+    og:url, else the first valid twitter:url of a tag with a name and no property."""
+    from trafilatura import metadata as tmeta
+
+    from cleancorpus.pipeline.extraction.metadata.document import meta_url
+
+    tree = load_html(f"<html><head><title>t</title>{head}</head><body><p>text</p></body></html>")
+    assert meta_url(tree) == tmeta.examine_meta(tree).url

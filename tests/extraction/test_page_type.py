@@ -14,6 +14,7 @@ import pytest
 from lxml import etree
 from trafilatura.utils import load_html
 
+from cleancorpus.pipeline.extraction.blocks import page_blocks
 from cleancorpus.pipeline.extraction.page_type import VERSION, PageTypeModel, decide
 from cleancorpus.pipeline.extraction.page_type_features import FEATURES, page_features
 from cleancorpus.pipeline.inputs.encoding import decode_bytes
@@ -116,6 +117,24 @@ def test_features_are_numbers_in_a_fixed_order_and_leave_the_tree_alone():
     assert named["url_tok_forum"] == 1.0 and named["ld_forum"] >= 1 and named["n_time"] == len(_REPLIES)
     no_url = dict(zip(FEATURES, page_features(tree, None)))
     assert no_url["url_missing"] == 1.0 and no_url["n_p"] == named["n_p"]
+
+
+def test_class_values_and_text_read_by_the_blocks_walk_are_the_bodys():
+    """page_blocks hands the page-type features the <body>'s class values and text nodes in
+    document order, skipped elements' (a <button> and what it holds, a <script>) and inline
+    leaves' included, the <body>'s tail not."""
+    page = ("<html><head><title>t</title></head><body class='home'><div class='a'><p class=''>One "
+            "<span class='s'>two</span> <a class='lnk' href='/x'>x</a></p><button class='btn'><span class='in'>"
+            "Go</span></button><script class='js'>var a = 1;</script><!-- c --><div><em>e</em></div></div>"
+            "<ul class='menu'><li class='i'>1</li><li class='i'>2</li></ul></body> after</html>")
+    tree = load_html(page)
+    classes: list[str] = []
+    texts: list[str] = []
+    page_blocks(tree, classes, texts)
+    assert classes == [v for el in tree.find("body").iter() if (v := el.get("class")) is not None]
+    assert classes == ["home", "a", "", "s", "lnk", "btn", "in", "js", "menu", "i", "i"]
+    assert texts == tree.xpath("//body//text()")
+    assert page_features(tree, None, classes, texts) == page_features(tree, None)
 
 
 def test_script_text_is_not_page_text():
