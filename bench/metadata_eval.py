@@ -98,14 +98,6 @@ def day(s: Any) -> str:
     return "-".join(g for g in m.groups() if g)
 
 
-def _days_apart(a: str, b: str) -> int | None:
-    from datetime import date
-    try:
-        return abs((date.fromisoformat(a) - date.fromisoformat(b)).days)
-    except ValueError:
-        return None
-
-
 def dated(field: str, label: Any) -> bool:
     """Does the page count for the "dated" figure: a date field whose label gives a day (or a
     month)? The figure is judge's strict verdict over those pages alone."""
@@ -149,7 +141,9 @@ def judge(field: str, label: Any, pred: Any) -> tuple[bool, bool, str]:
         return False, False, "missed (no prediction)"
     if not lab:
         return False, False, "spurious (label has none)"
-    apart = _days_apart(lab, prd) if len(lab) == 10 else None
+    from cleancorpus.pipeline.extraction.dates import days_apart  # imported late, as the others: see load_old
+
+    apart = days_apart(lab, prd) if len(lab) == 10 else None
     if apart is not None and apart <= 1:
         return False, True, "one day off (time zone)"
     if prd > lab:
