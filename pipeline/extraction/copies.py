@@ -45,10 +45,10 @@ def second_copies(blocks: list[Block], keep: list[bool]) -> list[bool]:
     for i, j in repeats:
         if out[i]:
             continue
-        found = _copy_around(blocks[i], i - j, texts, span)
+        off = i - j
+        found = _copy_around(blocks[i], off, texts, span)
         if found is not None:
             lo, hi = found
-            off = i - j
             # the output keeps the passage once: a block kept here must be kept in the first copy
             if all(keep[k - off] for k in range(lo, hi + 1) if keep[k]):
                 out[lo:hi + 1] = [True] * (hi + 1 - lo)
