@@ -99,6 +99,12 @@ class CleanConfig(_Section):
         "drops lines of under 50 words the classifier kept and brings back the lines it dropped inside the article that it "
         "scores 0.5 or more (model.lines-2); \"default\" (the one shipped), a model file made by "
         "train/lines.py --write, or \"\" for the classifier alone"))
+    text_kind: str = Field("default", description=(
+        "flat text: the text-kind model (text_kind.py) tells a page's whole text from text an extractor already "
+        "made; for the latter the classifier's and the line model's cuts are undone and the rule packs alone "
+        "clean it (they look for an article among menus, and in an article alone cut its lists and the prose "
+        "beyond them); \"default\" (the one shipped), a model file made by train/text_kind.py --write, or \"\" "
+        "to classify every text"))
     repeated_min_docs: int = Field(3, ge=1, description="corpus-learned boilerplate: a short line seen in at least this many documents of one source")
     repeated_max_words: int = Field(40, ge=1, description="lines of more words than this are never learned as boilerplate")
     straighten_quotes: bool = Field(False, description="curly quotes and apostrophes to ASCII (ftfy's uncurl_quotes); off keeps the text as published")

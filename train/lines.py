@@ -67,8 +67,11 @@ def prepare(page: B.Page) -> dict:
 
     global _CLEANER
     if _CLEANER is None:  # the text path without the line model: its verdict is the model's input
-        cfg = load_config()  # (text.copy, which runs after the model, off too: bench/text_copy.py measures it)
-        _CLEANER = Cleaner(cfg.model_copy(update={"clean": cfg.clean.model_copy(update={"line_model": "", "copies": False})}),
+        # (text.copy and the text-kind gate, which run after the model, off too: bench/text_copy.py
+        # and train/text_kind.py measure them)
+        cfg = load_config()
+        clean = cfg.clean.model_copy(update={"line_model": "", "copies": False, "text_kind": ""})
+        _CLEANER = Cleaner(cfg.model_copy(update={"clean": clean}),
                            trace=True)
     truth = page.truth.read_text(encoding="utf-8", errors="replace")
     toks = B._W.findall(truth.lower())

@@ -17,6 +17,7 @@ from cleancorpus.pipeline.cleaning.line_classifier import BAD, NAMES, Classifier
 from cleancorpus.pipeline.cleaning.line_model import LineModel, active_line_model, live_lines
 from cleancorpus.pipeline.cleaning.normalize import link_dump, normalize_lines, plain_markdown, unwrap_hard_wrapped
 from cleancorpus.pipeline.cleaning.rule_packs import RuleSet
+from cleancorpus.pipeline.cleaning.text_kind import TextKindModel, active_text_kind, text_features
 from cleancorpus.pipeline.config import CleanConfig, Config
 from cleancorpus.pipeline.extraction.copies import TEXT_RULE, second_copy_lines
 from cleancorpus.pipeline.extraction.dates import to_utc
@@ -47,6 +48,8 @@ class CleanResult:
     reject: Reject | None = None
     trace: list[LineTrace] = field(default_factory=list)
     method: str = ""
+    # a flat text's text_kind features, when the gate read them or a trace was asked (train/text_kind.py)
+    kind_features: list[float] | None = None
 
 
 def record_reject(rec: RawRecord, stage: str, reason: str, detail: str, title: str | None = None) -> Reject:
@@ -70,6 +73,7 @@ class Cleaner:
         self.rules = RuleSet.from_files(cfg.rule_pack_files(), cfg.clean.regex_timeout)
         self.params = classifier_params(cfg.clean)  # one object for the run: the classifier caches under it
         self.line_model: LineModel | None = active_line_model(cfg.clean)
+        self.text_kind: TextKindModel | None = active_text_kind(cfg.clean)
 
     def process(self, rec: RawRecord) -> CleanResult:
         try:
@@ -125,11 +129,20 @@ class Cleaner:
         published = published or to_utc(head.published)
         verdicts: dict[int, str] = {}
         language = None
+        kind_features: list[float] | None = None
         if flat and self.cfg.clean.classifier:
+            by_rules = marks.copy()
             verdicts, language, fell_back = self._classify(lines, marks)
             if self.line_model is not None and rec.html is None and language is not None:
                 self._second_opinion(self.line_model, lines, marks, verdicts, extra_removed, fell_back)
-            if self.cfg.clean.copies:
+            if rec.html is None and (self.text_kind is not None or self.trace):
+                kind_features = self._kind_features(lines, by_rules, marks, fell_back)
+            if self.text_kind is not None and kind_features is not None and self.text_kind.extracted(kind_features):
+                # an extractor's text: the rules' cuts alone stand
+                marks[:] = by_rules
+                verdicts = {i: self.text_kind.method for i, m in enumerate(marks) if lines[i] and m is None} if self.trace else {}
+                method = self.text_kind.method
+            elif self.cfg.clean.copies:
                 for i in second_copy_lines(lines, [i for i, (s, m) in enumerate(zip(lines, marks)) if s and m is None]):
                     marks[i] = TEXT_RULE
         kept = [s for s, m in zip(lines, marks) if s and m is None]
@@ -146,7 +159,7 @@ class Cleaner:
         if not text.strip():
             reason = RejectReason.NO_CONTENT if not removed else RejectReason.ALL_BOILERPLATE
             return CleanResult(reject=record_reject(rec, Stage.CLEAN, reason, "nothing left after cleaning", title), trace=trace, method=method)
-        return CleanResult(doc=doc, trace=trace, method=method)
+        return CleanResult(doc=doc, trace=trace, method=method, kind_features=kind_features)
 
     @staticmethod
     def _trace(lines: list[str], marks: list[str | None], verdicts: dict[int, str],
@@ -164,6 +177,15 @@ class Cleaner:
                 if s.lower() == t:
                     marks[i] = "header.title"
                 return
+
+    @staticmethod
+    def _kind_features(lines: list[str], by_rules: list[str | None], marks: list[str | None],
+                       fell_back: bool) -> list[float]:
+        """text_kind's features of the text's lines: which the rules removed (`by_rules`, the
+        marks before the classifier) and which the classifier and the line model removed after."""
+        idx = [i for i, s in enumerate(lines) if s]
+        return text_features([lines[i] for i in idx], [by_rules[i] is not None for i in idx],
+                             [by_rules[i] is None and marks[i] is not None for i in idx], fell_back)
 
     def _classify(self, lines: list[str], marks: list[str | None]) -> tuple[dict[int, str], str | None, bool]:
         """Verdicts for the lines left by the rules, the document's language, and whether the

@@ -18,19 +18,16 @@ not used.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
 from itertools import compress
-from pathlib import Path
 
 import numpy as np
 
 from cleancorpus.pipeline.cleaning.lineshape import word_count
 from cleancorpus.pipeline.config import CleanConfig
 from cleancorpus.pipeline.extraction.blocks import ROLES, Block
-from cleancorpus.pipeline.extraction.boilerplate_model import SHIPPED, BoilerplateModel
+from cleancorpus.pipeline.extraction.boilerplate_model import BoilerplateModel, model_spec
 
 VERSION = "lines-2"
 _OTHER = 9  # blocks.py's kind "other": a line of flat text has no tag
@@ -174,8 +171,4 @@ def active_line_model(clean: CleanConfig) -> LineModel | None:
 def load_line_model(name: str) -> LineModel:
     """The line model a config names, read once per process: the shipped one or a file made by
     train/lines.py --write."""
-    if name == SHIPPED:
-        text = files("cleancorpus.pipeline.models").joinpath(f"{VERSION}.json").read_text(encoding="utf-8")
-    else:
-        text = Path(name).read_text(encoding="utf-8")
-    return LineModel(json.loads(text))
+    return LineModel(model_spec(name, VERSION))

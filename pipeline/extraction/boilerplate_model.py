@@ -71,12 +71,18 @@ class BoilerplateModel:
         return p >= th, in_traf, p
 
 
+def model_spec(name: str, shipped_version: str) -> dict:
+    """The JSON of a model a config names: SHIPPED for the one in pipeline/models (its file named
+    after its version), else a file's path (a model a train/ script wrote, say on other pages)."""
+    if name == SHIPPED:
+        text = files("cleancorpus.pipeline.models").joinpath(f"{shipped_version}.json").read_text(encoding="utf-8")
+    else:
+        text = Path(name).read_text(encoding="utf-8")
+    return json.loads(text)
+
+
 @lru_cache(maxsize=4)
 def load_model(name: str) -> BoilerplateModel:
     """The model a config names, read once per process: the shipped one, or a file (a model trained
     by train/boilerplate.py on other pages)."""
-    if name == SHIPPED:
-        text = files("cleancorpus.pipeline.models").joinpath(f"{VERSION}.json").read_text(encoding="utf-8")
-    else:
-        text = Path(name).read_text(encoding="utf-8")
-    return BoilerplateModel(json.loads(text))
+    return BoilerplateModel(model_spec(name, VERSION))

@@ -39,14 +39,15 @@ def versions() -> dict[str, str]:
 
 def models_used(cfg: Config) -> dict[str, str | None]:
     """The learned models a run's pages went through, by version (None: switched off): the
-    boilerplate and page-type models for HTML, the line model for flat text."""
+    boilerplate and page-type models for HTML, the line and text-kind models for flat text."""
     from cleancorpus.pipeline.cleaning.line_model import active_line_model
+    from cleancorpus.pipeline.cleaning.text_kind import active_text_kind
     from cleancorpus.pipeline.extraction.boilerplate_model import load_model
     from cleancorpus.pipeline.extraction.page_type import VERSION as PAGE_TYPE_VERSION
 
-    name, lines = cfg.extract.boilerplate_model, active_line_model(cfg.clean)
+    name, lines, kind = cfg.extract.boilerplate_model, active_line_model(cfg.clean), active_text_kind(cfg.clean)
     return {"boilerplate": load_model(name).version if name else None, "page_type": PAGE_TYPE_VERSION,
-            "lines": lines.version if lines else None}
+            "lines": lines.version if lines else None, "text_kind": kind.version if kind else None}
 
 
 def commit_run(plan: RunPlan, process_stats: list[dict[str, Any]], dedup_stats: dict[str, Any],
