@@ -38,7 +38,8 @@ def url_date(url: str | None) -> str | None:
 
 def datelines(tree: HtmlElement, order: str = "DMY", near: int = 250, zone: Zone | None = None,
               explain: list | None = None, text_near: int = 0,  # type: ignore[type-arg]
-              above_weight: int = 0, published_far: int = 0, updated_gap: int = 0) -> tuple[str | None, str | None]:
+              above_weight: int = 0, published_far: int = 0, updated_gap: int = 0,
+              link_near: int = 0) -> tuple[str | None, str | None]:
     """The publication day shown by the headline and the day shown as its last update,
     YYYY-MM-DD or None: a <time> element, an element whose class says date, time, published or
     posted, or one holding a date and nothing else, within 60 elements above the headline's <h1>
@@ -87,9 +88,11 @@ def datelines(tree: HtmlElement, order: str = "DMY", near: int = 250, zone: Zone
             cands.append((off, e, None))  # an element holding a date and nothing else
         elif -_TEXT_ABOVE <= off <= text_near:
             texts.extend((off, e, t) for t in (e.text, e.tail) if t and _short_date_text(t))
-    found = _first_day(_nearest_first(cands, above_weight), zone, order, explain, updated_gap=updated_gap)
+    found = _first_day(_nearest_first(cands, above_weight), zone, order, explain, updated_gap=updated_gap,
+                       link_near=link_near)
     if found[0] is None and texts:
-        found = _first_day(_nearest_first(texts, above_weight), zone, order, explain, last_update=found[1])
+        found = _first_day(_nearest_first(texts, above_weight), zone, order, explain, last_update=found[1],
+                           link_near=link_near)
     if found[0] is None and stated:
         found = _first_day(stated, zone, order, explain, last_update=found[1])
     if original and (first := _first_day(original, zone, order, explain)[0]):
@@ -152,9 +155,16 @@ def _labelled_published(before: HtmlElement | None) -> bool:
     return bool(_PUBLISHED_LABEL.match(before.text_content()))
 
 
+def _links_away(e: HtmlElement) -> bool:
+    """Is e inside a link to another page (not to a part of this one, a forum post's "#p123"
+    permalink)?"""
+    a = e if e.tag == "a" else next(e.iterancestors("a"), None)
+    return a is not None and "#" not in (a.get("href") or "#")
+
+
 def _first_day(cands: list[tuple[int, HtmlElement, str | None]], zone: Zone, order: str,
                explain: list | None, last_update: str | None = None,  # type: ignore[type-arg]
-               updated_gap: int = 0) -> tuple[str | None, str | None]:
+               updated_gap: int = 0, link_near: int = 0) -> tuple[str | None, str | None]:
     """The day of the first candidate outside page chrome that the text does not call updated,
     and the first that it does: (published, updated); with `updated_gap`, no published day
     more than that many elements further from the <h1> than the first updated one."""
@@ -170,6 +180,8 @@ def _first_day(cands: list[tuple[int, HtmlElement, str | None]], zone: Zone, ord
         if not day:
             continue
         parent, before = e.getparent(), e.getprevious()
+        if link_near and abs(off) > link_near and _links_away(e):
+            continue  # a date linking to another page, away from the headline: a card's, an embedded post's
         if in_chrome(e, main, by_headline=zone.by_headline(off, e) or _labelled_published(before)):
             continue
         if explain is not None:

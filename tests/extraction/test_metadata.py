@@ -478,7 +478,7 @@ WCXB = ROOT.parent / "shared" / "bench" / "extraction" / "wcxb-dev"
 
 
 def _wcxb_page(pid: str, rules=DEFAULT_RULES):
-    """The metadata of one WCXB dev page (folds 0-3), as bench/metadata_eval.py reads it."""
+    """The metadata of one WCXB dev page, as bench/metadata_eval.py reads it."""
     from cleancorpus.pipeline.inputs.encoding import decode_bytes
 
     path = WCXB / "html" / f"{pid}.html.gz"
@@ -808,3 +808,53 @@ def test_meta_url_is_examine_metas(head):
 
     tree = load_html(f"<html><head><title>t</title>{head}</head><body><p>text</p></body></html>")
     assert meta_url(tree) == tmeta.examine_meta(tree).url
+
+
+def test_publish_meta_tag_of_any_spelling_on_an_article():
+    # splunk.com (og:type website, a JSON-LD Article without dates): <meta name="published"
+    # content="July 17, 2025">; thomsonreuters.com (og:type article): "w-published-date"
+    assert _wcxb_page("0244").date == "2025-07-17"
+    assert _wcxb_page("0237").date == "2025-05-27"
+    article = "<meta property='og:type' content='article'>"
+    assert _md(article + "<meta name='cxenseparse:publishtime' content='2024-12-23T10:00:00Z'>", url=None).date \
+        == "2024-12-23"
+    # not a publisher's, nor a modification's
+    assert _md(article + "<meta name='last-published-update' content='2024-12-23'>", url=None).date is None
+    # on a page that does not say it is an article (bankrate.com's calculator, "published_at"), no date
+    assert _wcxb_page("4649").date is None
+    assert _md("<meta name='published_at' content='2025-07-10'>", url=None).date is None
+
+
+def test_date_linking_to_another_page_far_below_the_headline_is_a_cards():
+    # hamy.xyz: the only date below the headline is an embedded tweet's ("November 20, 2025", a
+    # link to twitter.com), 92 elements below the <h1>; store.steampowered.com: a news card's date
+    assert _wcxb_page("0488").date is None
+    assert _wcxb_page("3043").date is None
+    # a forum post's permalink into the page ("viewtopic.php?pid=2270718#p2270718") is the post's
+    assert _wcxb_page("0541").date == "2025-11-01"
+    filler = "<p>Cycle paths along the river.</p>" * 30
+
+    def date(link: str) -> str | None:
+        return _md("<title>Cycle path</title>", f"<h1>Cycle path</h1>{filler}<p><a href='{link}'>March 12, 2024</a></p>",
+                   url=None).date
+
+    assert date("https://example.org/other-story") is None
+    assert date("#comment-12") == "2024-03-12"
+    # by the headline a linked date is the post's (WordPress links it to its permalink)
+    assert _md("<title>Cycle path</title>", "<h1>Cycle path</h1><a href='/2024/03/12/'>March 12, 2024</a>",
+               url=None).date == "2024-03-12"
+
+
+def test_dateline_by_the_headline_not_by_the_logos_h1():
+    # coryd.dev: the <h1> is the site's name ("Cory Dransfeldt", the last segment of "A brief intro
+    # to git • Cory Dransfeldt"), the headline an <h2> in the <article> whose <aside> holds
+    # "<time>June 6, 2021</time>" just above it
+    assert _wcxb_page("0437").date == "2021-06-06"
+    menu = "<ul class='menu'>" + "<li><a href='/c'>Section</a></li>" * 30 + "</ul>"
+    body = (f"<header><h1>Ana Lopez</h1></header>{menu}<article><aside><time>June 6, 2021</time></aside>"
+            "<h2>A brief intro to git</h2></article>")
+    head = "<title>A brief intro to git • Ana Lopez</title>"
+    assert _md(head, body, url=None).date == "2021-06-06"
+    # anchored on the logo's <h1>, the <time> is 33 elements below it in an <aside>: chrome
+    html = f"<html><head>{head}</head><body>{body}{_BODY}</body></html>"
+    assert page_metadata(load_html(html), None, CFG, rules=DEFAULT_RULES.replace(zone_site_h1=False)).date is None

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import re
 from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
@@ -63,7 +64,8 @@ def choose_date(page: Page, tree: HtmlElement, url: str | None, cfg: ExtractConf
             return None, None
         published, updated = datelines(tree, cfg.date_order, near=rules.date_near, zone=page.date_zone,
                                        text_near=rules.date_text_near, above_weight=rules.date_above_weight,
-                                       published_far=rules.date_published_far, updated_gap=rules.date_updated_gap)
+                                       published_far=rules.date_published_far, updated_gap=rules.date_updated_gap,
+                                       link_near=rules.date_link_near)
         return ok(published), ok(updated)
 
     day, stamped = _metadata_day(page, tree, ok, rules)
@@ -85,7 +87,8 @@ def choose_date(page: Page, tree: HtmlElement, url: str | None, cfg: ExtractConf
         # below it in the post's <article> (its footer, the author's box after the text)
         published, updated = datelines(tree, cfg.date_order, near=rules.date_far, zone=zone,
                                        text_near=rules.date_text_near, above_weight=rules.date_above_weight,
-                                       published_far=rules.date_published_far, updated_gap=rules.date_updated_gap)
+                                       published_far=rules.date_published_far, updated_gap=rules.date_updated_gap,
+                                       link_near=rules.date_link_near)
         if d := ok(published) or (ok(updated) if rules.date_updated else None):
             return d
     # htmldate's guess: measured on the WCXB dev pages it is wrong more often than right where
@@ -180,7 +183,18 @@ def _metadata_day(page: Page, tree: HtmlElement, ok: Callable[[Any], str | None]
     for e in _itemprop_published(tree):
         if d := ok(e.get("datetime") or e.get("content") or e.text_content()):
             return d, False
+    if rules.date_meta_published and page.says_article():
+        # on a page that says it is an article, a meta tag of another spelling whose name says
+        # published ("published", "w-published-date", "cxenseparse:publishtime"); elsewhere
+        # ("published_at" of a calculator page) such a tag dates a page the labels call undated
+        for key, values in page.meta.items():
+            if _PUBLISHED_KEY.search(key) and not _NOT_PUBLISHED_KEY.search(key) and (d := ok(values[0])):
+                return d, False
     return None, False
+
+
+_PUBLISHED_KEY = re.compile(r"publish(?!er)", re.I)
+_NOT_PUBLISHED_KEY = re.compile(r"modif|updat|last|expir|next", re.I)
 
 
 def _stamped(day: str, modified: list[str | None], rules: Rules) -> bool:

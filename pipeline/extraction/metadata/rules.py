@@ -66,6 +66,9 @@ class Rules:
     # an <h1> that does not say the meta title's headline (a pop-up's, a pull quote's): the byline
     # and the dateline are looked for by the <h2> or <h3> that says it (True), or by that <h1>
     zone_unsaid_h1: bool = True
+    # ... and so does an <h1> that is the last segment of the <title> or og:title ("Headline •
+    # Site"), the site's name in its logo (True), or not (False)
+    zone_site_h1: bool = True
     # the <article> holding the headline is the post's: an <aside> or a "sidebar" or "footer" class
     # in it is no page chrome to the byline and dateline searches (True), or only within
     # page_zone.BY_HEADLINE elements of the headline (False)
@@ -81,6 +84,9 @@ class Rules:
     # a JSON-LD datePublished of a WebPage (not an article) counts: "always", "never", or
     # on pages that say they are articles ("article")
     date_webpage: str = "never"
+    # failing the known meta tags, the JSON-LD and itemprop=datePublished: a meta tag of another
+    # spelling whose name says "publish" (not "publisher", nor a modification's)
+    date_meta_published: bool = True
     # the day in the URL's path (/2025/09/04/), then the date shown by the headline; a date
     # shown as "Updated ..." when it is the only one shown (date_updated)
     date_url: bool = True
@@ -89,6 +95,9 @@ class Rules:
     # a date shown as published more than this many elements further from the headline than the
     # first one shown as "Updated ...": a related post's card, the updated day the page's (0: never)
     date_updated_gap: int = 30
+    # a date inside a link more than this many elements from the headline is a card's, a
+    # related post's, not the page's (0: linked dates count wherever they are)
+    date_link_near: int = 20
     # failing a dated element, a short text saying little more than a date within this many
     # elements of the headline's <h1> (0: none)
     date_text_near: int = 15
@@ -144,14 +153,19 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "date: WebPage dates": {"date_webpage": "always"},
     "date: WebPage dates, articles": {"date_webpage": "article"},
     "date: no URL date": {"date_url": False},
+    "date: only the known meta tag spellings": {"date_meta_published": False},
     "date: no <h2> headline without an <h1>": {"zone_heading": False},
     "date: the <h1> anchors even when it does not say the headline": {"zone_unsaid_h1": False},
     "author: the <h1> anchors even when it does not say the headline": {"zone_unsaid_h1": False},
+    "date: an <h1> that is the title's last segment anchors": {"zone_site_h1": False},
+    "author: an <h1> that is the title's last segment anchors": {"zone_site_h1": False},
     "date: <aside>s in the headline's <article> are chrome": {"zone_post_article": False},
     "author: <aside>s in the headline's <article> are chrome": {"zone_post_article": False},
     "date: no dateline": {"date_dateline": False},
     "date: no 'updated' dates": {"date_updated": False},
     "date: a published date far past the 'updated' one stands": {"date_updated_gap": 0},
+    "date: linked dates count anywhere": {"date_link_near": 0},
+    "date: linked dates count within 50": {"date_link_near": 50},
     "date: a published date past the 'updated' one by 60 stands": {"date_updated_gap": 60},
     "date: htmldate always": {"date_fallback": "always"},
     "date: htmldate on articles": {"date_fallback": "articles"},
