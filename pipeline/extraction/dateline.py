@@ -16,7 +16,7 @@ _DATE_PARTS = frozenset({"date", "time", "published", "publish", "pubdate", "pos
                          "datetime", "created", "publication"})
 _UPDATED = re.compile(r"\b(?:updated|modified|last edited|edited|reviewed)\b", re.I)
 _PUBLISHED = re.compile(r"\b(?:published|posted|created|released|date)\b", re.I)
-_PUBLISHED_LINE = re.compile(r"^\W*(?:published|posted|first published)(?:\s+on)?\W*" + DATE, re.I)
+_PUBLISHED_LINE = re.compile(r"^\W*(?:published|posted|first published)(?:\s+on)?(?:\s+the)?\W*" + DATE, re.I)
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:[/-]|\.html?|$)")
 # a sentence that says which day the text was first published ("This article was originally
 # published on 26 Sep 2019 but has been updated ..."), wherever it stands
@@ -39,7 +39,7 @@ def url_date(url: str | None) -> str | None:
 def datelines(tree: HtmlElement, order: str = "DMY", near: int = 250, zone: Zone | None = None,
               explain: list | None = None, text_near: int = 0,  # type: ignore[type-arg]
               above_weight: int = 0, published_far: int = 0, updated_gap: int = 0,
-              link_near: int = 0) -> tuple[str | None, str | None]:
+              link_near: int = 0, icon_text: bool = False) -> tuple[str | None, str | None]:
     """The publication day shown by the headline and the day shown as its last update,
     YYYY-MM-DD or None: a <time> element, an element whose class says date, time, published or
     posted, or one holding a date and nothing else, within 60 elements above the headline's <h1>
@@ -58,7 +58,9 @@ def datelines(tree: HtmlElement, order: str = "DMY", near: int = 250, zone: Zone
     up to `published_far` below the <h1>: the page's own word for its first day. With
     `updated_gap`, a date read as published more than that many elements further from the <h1>
     than the first date the text calls updated is a related post's card: the page then shows
-    only its update (0: no such limit)."""
+    only its update (0: no such limit). With `link_near`, a date inside a link to another page
+    more than that many elements from the <h1> is a card's or an embedded post's. With
+    `icon_text`, the text after an icon (<svg>, <img>) by the headline counts as a short text."""
     zone = zone or Zone(tree, 60, max(near, published_far))
     cands: list[tuple[int, HtmlElement, str | None]] = []  # (offset from the <h1>, element, its text)
     texts: list[tuple[int, HtmlElement, str | None]] = []
@@ -68,13 +70,14 @@ def datelines(tree: HtmlElement, order: str = "DMY", near: int = 250, zone: Zone
         tag = e.tag
         if (t := e.text) and ("riginally" in t or "irst p" in t or "IRST P" in t) and (m := _ORIGINAL.search(t)):
             original.append((off, e, m[0]))
+        if off > published_far:
+            break
+        stated.extend((off, e, t) for t in (e.text, e.tail) if t and len(t) < 80 and _PUBLISHED_LINE.match(t))
         if off > near:
-            if off > published_far:
-                break
-            if (t := e.text) and len(t) < 80 and _PUBLISHED_LINE.match(t):
-                stated.append((off, e, t))
             continue
         if tag in _NOT_DATELINE_TAGS:
+            if icon_text and tag in _ICON_TAGS and -_TEXT_ABOVE <= off <= text_near and (t := e.tail) and _short_date_text(t):
+                texts.append((off, e, t))  # the date after a calendar icon
             continue
         if tag == "time" or (e.get("itemprop") or "").startswith("date"):
             cands.append((off, e, None))
@@ -110,6 +113,7 @@ def _nearest_first(cands: list[tuple[int, HtmlElement, str | None]],
 
 
 _NOT_DATELINE_TAGS = frozenset({"script", "style", "svg", "path", "img", "noscript", "template", "h1"})
+_ICON_TAGS = frozenset({"svg", "img"})
 _TEXT_ABOVE = 3  # a text date may stand just above the headline too (a kicker line)
 # what a short line may say besides its date: "By Jane Doe -", "· 3 min read", "Posted on"
 _SHORT_TEXT_WORDS = 5

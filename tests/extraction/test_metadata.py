@@ -858,3 +858,39 @@ def test_dateline_by_the_headline_not_by_the_logos_h1():
     # anchored on the logo's <h1>, the <time> is 33 elements below it in an <aside>: chrome
     html = f"<html><head>{head}</head><body>{body}{_BODY}</body></html>"
     assert page_metadata(load_html(html), None, CFG, rules=DEFAULT_RULES.replace(zone_site_h1=False)).date is None
+
+
+def test_shown_update_over_a_publication_day_one_metadata_source_gives_alone():
+    # investopedia.com: the JSON-LD's datePublished 2015-04-06 (nowhere on the page) and
+    # dateModified 2025-09-28, "Updated September 28, 2025" by the headline: the shown day
+    assert _wcxb_page("0044").date == "2025-09-28"
+    # nerdfitness.com: the JSON-LD and article:published_time agree on 2024-03-17 (not shown), the
+    # page shows "Last Updated: August 5, 2025": two sources back the publication day, it stands
+    assert _wcxb_page("1405").date == "2024-03-17"
+    ld = _ld({"@type": "Article", "datePublished": "2021-08-12T10:00:00Z", "dateModified": "2025-02-22T10:00:00Z"})
+    body = "<h1>Cycle path</h1><div class='meta'>Last Updated: February 22, 2025</div>"
+    assert _md("<title>Cycle path</title>" + ld, body, url=None).date == "2025-02-22"
+    backed = ld + "<meta property='article:published_time' content='2021-08-12T10:00:00Z'>"
+    assert _md("<title>Cycle path</title>" + backed, body, url=None).date == "2021-08-12"
+    # the publication day shown anywhere stands, one source or two
+    assert _md("<title>Cycle path</title>" + ld, body + "<p>First posted 12 August 2021.</p>", url=None).date \
+        == "2021-08-12"
+
+
+def test_metadata_day_the_page_shows_over_one_it_does_not():
+    # pcworld.com: the JSON-LD's datePublished 2024-08-29 (shown nowhere) against <meta name="date"
+    # content="November 25, 2025">, the day the page shows by the headline
+    assert _wcxb_page("0212").date == "2025-11-25"
+    ld = _ld({"@type": "Article", "datePublished": "2024-08-29T10:00:00Z"})
+    meta = "<meta name='date' content='November 25, 2025'>"
+    assert _md(ld + meta, "<h1>Cycle path</h1><p>Nov 25, 2025</p>", url=None).date == "2025-11-25"
+    assert _md(ld + meta, "<h1>Cycle path</h1>", url=None).date == "2024-08-29"
+
+
+def test_dateline_after_a_calendar_icon_and_a_posted_on_the_line():
+    # blog.ravven.dev: "<svg .../> Dec 12, 2025" three elements above the <h1>
+    assert _wcxb_page("0490").date == "2025-12-12"
+    # blog.guillaume-gomez.fr: "Posted on the 15/12/2025 at 19:00 by" (the text after a <div>'s child)
+    assert _wcxb_page("0494").date == "2025-12-15"
+    body = "<h1>Cycle path</h1><div><span>tags</span>Posted on the 15/12/2025 at 19:00 by <a>ana</a></div>"
+    assert _md("<title>Cycle path</title>", body, url=None).date == "2025-12-15"

@@ -65,10 +65,10 @@ def choose_date(page: Page, tree: HtmlElement, url: str | None, cfg: ExtractConf
         published, updated = datelines(tree, cfg.date_order, near=rules.date_near, zone=page.date_zone,
                                        text_near=rules.date_text_near, above_weight=rules.date_above_weight,
                                        published_far=rules.date_published_far, updated_gap=rules.date_updated_gap,
-                                       link_near=rules.date_link_near)
+                                       link_near=rules.date_link_near, icon_text=rules.date_icon_text)
         return ok(published), ok(updated)
 
-    day, stamped = _metadata_day(page, tree, ok, rules)
+    day, stamped = _metadata_day(page, tree, ok, rules, cfg.date_order)
     if day:
         if stamped and rules.date_stamped == "dateline" and (published := shown()[0]):
             return published
@@ -88,7 +88,7 @@ def choose_date(page: Page, tree: HtmlElement, url: str | None, cfg: ExtractConf
         published, updated = datelines(tree, cfg.date_order, near=rules.date_far, zone=zone,
                                        text_near=rules.date_text_near, above_weight=rules.date_above_weight,
                                        published_far=rules.date_published_far, updated_gap=rules.date_updated_gap,
-                                       link_near=rules.date_link_near)
+                                       link_near=rules.date_link_near, icon_text=rules.date_icon_text)
         if d := ok(published) or (ok(updated) if rules.date_updated else None):
             return d
     # htmldate's guess: measured on the WCXB dev pages it is wrong more often than right where
@@ -126,7 +126,8 @@ _META_MODIFIED = ("article:modified_time", "og:updated_time", "og:article:modifi
 def _shown_modification(page: Page, tree: HtmlElement, day: str, shown: Callable[[], tuple[str | None, str | None]],
                         ok: Callable[[Any], str | None], cfg: ExtractConfig, rules: Rules) -> str | None:
     """The metadata's modification day, when that is the day the page shows by its headline
-    (unlabelled; with Rules.date_shown_modified "updated", one shown as "Updated ..." too), its
+    (unlabelled; with Rules.date_shown_modified "updated", one shown as "Updated ..." too, with
+    "unbacked" that too when no second metadata source gives the publication day), its
     text shows that day and nowhere the metadata's publication day: the only date the reader
     is told is then the modification day, and the labels take that one about as often as the
     hidden one (hence a Rules variant). A publication day the page shows anywhere stands, and
@@ -135,13 +136,25 @@ def _shown_modification(page: Page, tree: HtmlElement, day: str, shown: Callable
     if not modified:
         return None
     published, updated = shown()
-    found = published if published else updated if rules.date_shown_modified == "updated" else None
+    found = published if published else updated if rules.date_shown_modified in ("updated", "unbacked") else None
     if found not in modified:
         return None
     # the page's text shows the modification day (not only a <time>'s attribute: a forum's
     # "3 days ago") and not the publication day
     visible = visible_days(tree, cfg.date_order)
-    return found if found in visible and day not in visible else None
+    if found not in visible or day in visible:
+        return None
+    # "unbacked": a day shown as "Updated ..." only over a publication day one metadata source
+    # gives alone; one that two sources give (the JSON-LD and a meta tag, a meta tag and
+    # itemprop=datePublished) stands
+    if not published and rules.date_shown_modified == "unbacked" and _backed(page, tree, ok, rules, day):
+        return None
+    return found
+
+
+def _backed(page: Page, tree: HtmlElement, ok: Callable[[Any], str | None], rules: Rules, day: str) -> bool:
+    """Do two of the metadata's sources give this publication day?"""
+    return sum(d == day for d, _, _ in _metadata_days(page, tree, ok, rules)) > 1
 
 
 def _modified_days(page: Page, ok: Callable[[Any], str | None]) -> set[str]:
@@ -165,32 +178,53 @@ def visible_days(tree: HtmlElement, order: str) -> set[str]:
 
 
 def _metadata_day(page: Page, tree: HtmlElement, ok: Callable[[Any], str | None],
-                  rules: Rules) -> tuple[str | None, bool]:
+                  rules: Rules, order: str) -> tuple[str | None, bool]:
     """The publication day the JSON-LD, the meta tags or itemprop=datePublished give, and
     whether it is "stamped" (_stamped): the same source's modification date is the same day (a
-    CMS that sets both on every save, or on every rendering, says nothing of the publication)."""
+    CMS that sets both on every save, or on every rendering, says nothing of the publication).
+    With Rules.date_meta_shown, when the JSON-LD and the meta tags disagree (more than a day
+    apart) and the page's text shows not the first one's day but another's, that one."""
+    sources = _metadata_days(page, tree, ok, rules)
+    first = next(sources, None)
+    if first is None:
+        return None, False
+    if rules.date_meta_shown and first[2]:
+        others = [s for s in itertools.takewhile(lambda s: s[2], sources) if (days_apart(s[0], first[0]) or 0) > 1]
+        if others:
+            visible = visible_days(tree, order)
+            if first[0] not in visible:
+                for other in others:
+                    if other[0] in visible:
+                        return other[0], other[1]
+    return first[0], first[1]
+
+
+def _metadata_days(page: Page, tree: HtmlElement, ok: Callable[[Any], str | None],
+                   rules: Rules) -> Iterator[tuple[str, bool, bool]]:
+    """The publication days the metadata gives, in the order they are trusted: (day, stamped,
+    from the JSON-LD or a known meta tag)."""
     webpage = rules.date_webpage == "always" or (rules.date_webpage == "article" and page.says_article())
     holders = [page.article] + ([page.webpage] if webpage else [])
     for h in holders:
         if h:
             for key in ("datePublished", "dateCreated"):
                 if d := ok(h.get(key)):
-                    return d, _stamped(d, [ok(h.get("dateModified"))], rules)
+                    yield d, _stamped(d, [ok(h.get("dateModified"))], rules), True
     for key in _META_PUBLISHED:
         for v in page.meta.get(key, ()):
             if d := ok(v):
-                return d, _stamped(d, [ok(m) for k in _META_MODIFIED for m in page.meta.get(k, ())[:1]], rules)
+                yield d, _stamped(d, [ok(m) for k in _META_MODIFIED for m in page.meta.get(k, ())[:1]], rules), True
+                break
     for e in _itemprop_published(tree):
         if d := ok(e.get("datetime") or e.get("content") or e.text_content()):
-            return d, False
+            yield d, False, False
     if rules.date_meta_published and page.says_article():
         # on a page that says it is an article, a meta tag of another spelling whose name says
         # published ("published", "w-published-date", "cxenseparse:publishtime"); elsewhere
         # ("published_at" of a calculator page) such a tag dates a page the labels call undated
         for key, values in page.meta.items():
             if _PUBLISHED_KEY.search(key) and not _NOT_PUBLISHED_KEY.search(key) and (d := ok(values[0])):
-                return d, False
-    return None, False
+                yield d, False, False
 
 
 _PUBLISHED_KEY = re.compile(r"publish(?!er)", re.I)

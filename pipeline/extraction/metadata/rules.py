@@ -87,6 +87,9 @@ class Rules:
     # failing the known meta tags, the JSON-LD and itemprop=datePublished: a meta tag of another
     # spelling whose name says "publish" (not "publisher", nor a modification's)
     date_meta_published: bool = True
+    # the JSON-LD and the meta tags giving publication days more than a day apart: the first
+    # (False), or one the page's text shows when the first is shown nowhere (True)
+    date_meta_shown: bool = True
     # the day in the URL's path (/2025/09/04/), then the date shown by the headline; a date
     # shown as "Updated ..." when it is the only one shown (date_updated)
     date_url: bool = True
@@ -101,6 +104,8 @@ class Rules:
     # failing a dated element, a short text saying little more than a date within this many
     # elements of the headline's <h1> (0: none)
     date_text_near: int = 15
+    # ... the text after an icon (<svg>, <img>) there too ("<svg class='calendar'/> Dec 12, 2025")
+    date_icon_text: bool = True
     # how far below the headline's <h1> a dated element may be (elements)
     date_near: int = 250
     # the dated elements are read nearest the <h1> first, one above it counting this many times
@@ -115,9 +120,10 @@ class Rules:
     date_after_modified: bool = True
     # a metadata publication day the page shows nowhere, and by its headline a date that is the
     # metadata's modification day: the shown day when unlabelled ("unlabelled"), also when shown
-    # as "Updated ..." ("updated"), or the metadata's publication day all the same ("never");
-    # the labels side with the shown day about as often as not, --tune picks "unlabelled"
-    date_shown_modified: str = "unlabelled"
+    # as "Updated ..." ("updated"), or that too but only over a publication day one metadata
+    # source gives alone ("unbacked": one the JSON-LD and a meta tag agree on stands), or the
+    # metadata's publication day all the same ("never")
+    date_shown_modified: str = "unbacked"
 
     def replace(self, **changes: Any) -> Rules:
         return dataclasses.replace(self, **changes)
@@ -154,6 +160,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "date: WebPage dates, articles": {"date_webpage": "article"},
     "date: no URL date": {"date_url": False},
     "date: only the known meta tag spellings": {"date_meta_published": False},
+    "date: the first metadata day though the page shows another's": {"date_meta_shown": False},
     "date: no <h2> headline without an <h1>": {"zone_heading": False},
     "date: the <h1> anchors even when it does not say the headline": {"zone_unsaid_h1": False},
     "author: the <h1> anchors even when it does not say the headline": {"zone_unsaid_h1": False},
@@ -172,6 +179,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "date: no far dated elements on articles": {"date_far": 0},
     "date: far dated elements on articles within 500": {"date_far": 500},
     "date: no text dates": {"date_text_near": 0},
+    "date: no text dates after an icon": {"date_icon_text": False},
     "date: text dates within 30": {"date_text_near": 30},
     "date: text dates within 60": {"date_text_near": 60},
     "date: stamped metadata kept": {"date_stamped": "keep"},
@@ -186,4 +194,6 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "date: an unshown publication day over the shown modification day": {"date_shown_modified": "never"},
     "date: the shown modification day, 'Updated' too, over an unshown publication day": {
         "date_shown_modified": "updated"},
+    "date: the shown modification day over an unshown publication day, unlabelled only": {
+        "date_shown_modified": "unlabelled"},
 }
