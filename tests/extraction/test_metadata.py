@@ -894,3 +894,15 @@ def test_dateline_after_a_calendar_icon_and_a_posted_on_the_line():
     assert _wcxb_page("0494").date == "2025-12-15"
     body = "<h1>Cycle path</h1><div><span>tags</span>Posted on the 15/12/2025 at 19:00 by <a>ana</a></div>"
     assert _md("<title>Cycle path</title>", body, url=None).date == "2025-12-15"
+
+
+def test_stamped_metadata_stands_against_a_date_by_an_h1_that_is_no_headline():
+    # nationwidegroup.org: datePublished 2023-11-21, its dateModified the same day (stamped); the
+    # page's <h1>s are a pop-up's "Contact Us", "Follow Us" ..., none says the headline, and the
+    # date by the first is a podcast card's "Recorded on August 19, 2025"
+    assert _wcxb_page("0209").date == "2023-11-21"
+    meta = ("<meta property='article:published_time' content='2025-12-19T10:00:00Z'>"
+            "<meta property='article:modified_time' content='2025-12-19T14:00:00Z'>")
+    head = "<title>Cycle path opens</title>" + meta
+    assert _md(head, "<h1>Cycle path opens</h1><time>December 18, 2025</time>", url=None).date == "2025-12-18"
+    assert _md(head, "<h1>Contact us</h1><time>December 18, 2025</time>", url=None).date == "2025-12-19"

@@ -198,6 +198,12 @@ class Page:
             return False
         return not (self.site_h1 and self._site_segment(h))
 
+    def dateline_by_other_heading(self) -> bool:
+        """Is the dateline looked for by a heading that does not say the <title>'s or og:title's
+        headline (a pop-up's "Contact Us" <h1> on a page whose headline is in no heading)?"""
+        anchor = self.date_zone.h1
+        return anchor is not None and bool(self._meta_words()) and not self._says_headline(anchor)
+
     def _site_segment(self, h: HtmlElement) -> bool:
         from cleancorpus.pipeline.extraction.metadata.titles import _same, _segments  # titles imports this module
 

@@ -70,7 +70,8 @@ def choose_date(page: Page, tree: HtmlElement, url: str | None, cfg: ExtractConf
 
     day, stamped = _metadata_day(page, tree, ok, rules, cfg.date_order)
     if day:
-        if stamped and rules.date_stamped == "dateline" and (published := shown()[0]):
+        if stamped and rules.date_stamped in ("dateline", "headline") and (published := shown()[0]) and (
+                rules.date_stamped == "dateline" or not page.dateline_by_other_heading()):
             return published
         if rules.date_shown_modified != "never" and (
                 d := _shown_modification(page, tree, day, shown, ok, cfg, rules)):

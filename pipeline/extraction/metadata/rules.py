@@ -114,8 +114,10 @@ class Rules:
     # failing any date by the headline, a "Published on <date>" line this far below it (0: none)
     date_published_far: int = 1000
     # a metadata publication date whose modification date is the same day, and a different day
-    # the page shows by its headline as published: "dateline" (the page's) or "keep"
-    date_stamped: str = "dateline"
+    # the page shows by its headline as published: "dateline" (the page's), "headline" (the
+    # page's when the dateline is read by a heading that says the headline, not by an <h1>
+    # that does not, "Contact Us") or "keep"
+    date_stamped: str = "headline"
     # a metadata publication date after the same source's modification date is stamped too
     date_after_modified: bool = True
     # a metadata publication day the page shows nowhere, and by its headline a date that is the
@@ -183,6 +185,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "date: text dates within 30": {"date_text_near": 30},
     "date: text dates within 60": {"date_text_near": 60},
     "date: stamped metadata kept": {"date_stamped": "keep"},
+    "date: stamped metadata gives way to a dateline by any anchor": {"date_stamped": "dateline"},
     "date: a publication after the modification is no stamp": {"date_after_modified": False},
     "date: dates below the <h1> first": {"date_above_weight": 0},
     "date: dates above the <h1> at distance x1": {"date_above_weight": 1},
