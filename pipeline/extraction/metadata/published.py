@@ -140,22 +140,21 @@ def _shown_modification(page: Page, tree: HtmlElement, day: str, shown: Callable
     found = published if published else updated if rules.date_shown_modified in ("updated", "unbacked") else None
     if found not in modified:
         return None
-    # the page's text shows the modification day (not only a <time>'s attribute: a forum's
-    # "3 days ago") and not the publication day
-    visible = visible_days(tree, cfg.date_order)
-    if found not in visible or day in visible:
-        return None
     # "unbacked": a day shown as "Updated ..." only over a publication day one metadata source
     # gives alone; one that two sources give (the JSON-LD and a meta tag, a meta tag and
     # itemprop=datePublished) stands
     if not published and rules.date_shown_modified == "unbacked" and _backed(page, tree, ok, rules, day):
         return None
-    return found
+    # the page's text shows the modification day (not only a <time>'s attribute: a forum's
+    # "3 days ago") and not the publication day
+    visible = visible_days(tree, cfg.date_order)
+    return found if found in visible and day not in visible else None
 
 
 def _backed(page: Page, tree: HtmlElement, ok: Callable[[Any], str | None], rules: Rules, day: str) -> bool:
     """Do two of the metadata's sources give this publication day?"""
-    return sum(d == day for d, _, _ in _metadata_days(page, tree, ok, rules)) > 1
+    sources = itertools.chain(_known_days(page, ok, rules), _other_days(page, tree, ok, rules))
+    return sum(d == day for d, _ in sources) > 1
 
 
 def _modified_days(page: Page, ok: Callable[[Any], str | None]) -> set[str]:
@@ -185,47 +184,50 @@ def _metadata_day(page: Page, tree: HtmlElement, ok: Callable[[Any], str | None]
     CMS that sets both on every save, or on every rendering, says nothing of the publication).
     With Rules.date_meta_shown, when the JSON-LD and the meta tags disagree (more than a day
     apart) and the page's text shows not the first one's day but another's, that one."""
-    sources = _metadata_days(page, tree, ok, rules)
-    first = next(sources, None)
-    if first is None:
-        return None, False
-    if rules.date_meta_shown and first[2]:
-        others = [s for s in itertools.takewhile(lambda s: s[2], sources) if (days_apart(s[0], first[0]) or 0) > 1]
-        if others:
-            visible = visible_days(tree, order)
-            if first[0] not in visible:
-                for other in others:
-                    if other[0] in visible:
-                        return other[0], other[1]
-    return first[0], first[1]
+    known = list(_known_days(page, ok, rules))
+    if not known:
+        return next(_other_days(page, tree, ok, rules), (None, False))
+    first = known[0]
+    if rules.date_meta_shown and (others := [s for s in known[1:] if (days_apart(s[0], first[0]) or 0) > 1]):
+        visible = visible_days(tree, order)
+        if first[0] not in visible:
+            for other in others:
+                if other[0] in visible:
+                    return other
+    return first
 
 
-def _metadata_days(page: Page, tree: HtmlElement, ok: Callable[[Any], str | None],
-                   rules: Rules) -> Iterator[tuple[str, bool, bool]]:
-    """The publication days the metadata gives, in the order they are trusted: (day, stamped,
-    from the JSON-LD or a known meta tag)."""
+def _known_days(page: Page, ok: Callable[[Any], str | None], rules: Rules) -> Iterator[tuple[str, bool]]:
+    """The publication days the JSON-LD and the known meta tags give, in the order they are
+    trusted, each with whether it is stamped."""
     webpage = rules.date_webpage == "always" or (rules.date_webpage == "article" and page.says_article())
     holders = [page.article] + ([page.webpage] if webpage else [])
     for h in holders:
         if h:
             for key in ("datePublished", "dateCreated"):
                 if d := ok(h.get(key)):
-                    yield d, _stamped(d, [ok(h.get("dateModified"))], rules), True
+                    yield d, _stamped(d, [ok(h.get("dateModified"))], rules)
     for key in _META_PUBLISHED:
         for v in page.meta.get(key, ()):
             if d := ok(v):
-                yield d, _stamped(d, [ok(m) for k in _META_MODIFIED for m in page.meta.get(k, ())[:1]], rules), True
+                yield d, _stamped(d, [ok(m) for k in _META_MODIFIED for m in page.meta.get(k, ())[:1]], rules)
                 break
+
+
+def _other_days(page: Page, tree: HtmlElement, ok: Callable[[Any], str | None],
+                rules: Rules) -> Iterator[tuple[str, bool]]:
+    """Failing those: itemprop=datePublished, then (Rules.date_meta_published) a meta tag of
+    another spelling whose name says published."""
     for e in _itemprop_published(tree):
         if d := ok(e.get("datetime") or e.get("content") or e.text_content()):
-            yield d, False, False
+            yield d, False
     if rules.date_meta_published and page.says_article():
         # on a page that says it is an article, a meta tag of another spelling whose name says
         # published ("published", "w-published-date", "cxenseparse:publishtime"); elsewhere
         # ("published_at" of a calculator page) such a tag dates a page the labels call undated
         for key, values in page.meta.items():
             if _PUBLISHED_KEY.search(key) and not _NOT_PUBLISHED_KEY.search(key) and (d := ok(values[0])):
-                yield d, False, False
+                yield d, False
 
 
 _PUBLISHED_KEY = re.compile(r"publish(?!er)", re.I)
