@@ -860,12 +860,12 @@ def test_dateline_by_the_headline_not_by_the_logos_h1():
     assert page_metadata(load_html(html), None, CFG, rules=DEFAULT_RULES.replace(zone_site_h1=False)).date is None
 
 
-def test_shown_update_over_a_publication_day_one_metadata_source_gives_alone():
+def test_shown_update_over_a_publication_day_the_json_ld_alone_gives():
     # investopedia.com: the JSON-LD's datePublished 2015-04-06 (nowhere on the page) and
     # dateModified 2025-09-28, "Updated September 28, 2025" by the headline: the shown day
     assert _wcxb_page("0044").date == "2025-09-28"
     # nerdfitness.com: the JSON-LD and article:published_time agree on 2024-03-17 (not shown), the
-    # page shows "Last Updated: August 5, 2025": two sources back the publication day, it stands
+    # page shows "Last Updated: August 5, 2025": a meta tag gives the publication day, it stands
     assert _wcxb_page("1405").date == "2024-03-17"
     ld = _ld({"@type": "Article", "datePublished": "2021-08-12T10:00:00Z", "dateModified": "2025-02-22T10:00:00Z"})
     body = "<h1>Cycle path</h1><div class='meta'>Last Updated: February 22, 2025</div>"
@@ -906,3 +906,18 @@ def test_stamped_metadata_stands_against_a_date_by_an_h1_that_is_no_headline():
     head = "<title>Cycle path opens</title>" + meta
     assert _md(head, "<h1>Cycle path opens</h1><time>December 18, 2025</time>", url=None).date == "2025-12-18"
     assert _md(head, "<h1>Contact us</h1><time>December 18, 2025</time>", url=None).date == "2025-12-19"
+
+
+def test_shown_update_a_day_from_the_modification_or_in_a_meta_tag_of_another_name():
+    # nucamp.co: the JSON-LD's datePublished 2025-01-04 (not shown), dateModified
+    # 2025-12-16T01:52:13Z; "December 15th 2025" by the headline, the same modification in the
+    # site's zone
+    assert _wcxb_page("0167").date == "2025-12-15"
+    # binariks.com: the JSON-LD's datePublished and dateModified 2025-06-17 (not shown), <meta
+    # name="updated" content="2025-12-18">, "Updated Dec 18, 2025 · 12 min read" under the headline
+    assert _wcxb_page("0206").date == "2025-12-18"
+    ld = _ld({"@type": "Article", "datePublished": "2021-08-12T10:00:00Z", "dateModified": "2021-08-12T10:00:00Z"})
+    body = "<h1>Cycle path</h1><div class='meta'>Updated February 22, 2025</div>"
+    head = "<title>Cycle path</title>" + ld
+    assert _md(head + "<meta name='updated' content='2025-02-22'>", body, url=None).date == "2025-02-22"
+    assert _md(head, body, url=None).date == "2021-08-12"

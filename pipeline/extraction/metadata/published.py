@@ -128,21 +128,21 @@ def _shown_modification(page: Page, tree: HtmlElement, day: str, shown: Callable
                         ok: Callable[[Any], str | None], cfg: ExtractConfig, rules: Rules) -> str | None:
     """The metadata's modification day, when that is the day the page shows by its headline
     (unlabelled; with Rules.date_shown_modified "updated", one shown as "Updated ..." too, with
-    "unbacked" that too when no second metadata source gives the publication day), its
+    "unbacked" that too when the JSON-LD alone gives the publication day), its
     text shows that day and nowhere the metadata's publication day: the only date the reader
     is told is then the modification day, and the labels take that one about as often as the
     hidden one (hence a Rules variant). A publication day the page shows anywhere stands, and
     a modification a day from it is the same publication, its time in another zone."""
-    modified = {m for m in _modified_days(page, ok) if (days_apart(m, day) or 0) > 1}
+    modified = {m for m in _modified_days(page, ok, rules.date_modified_any_meta) if (days_apart(m, day) or 0) > 1}
     if not modified:
         return None
     published, updated = shown()
     found = published if published else updated if rules.date_shown_modified in ("updated", "unbacked") else None
-    if found not in modified:
-        return None
-    # "unbacked": a day shown as "Updated ..." only over a publication day one metadata source
-    # gives alone; one that two sources give (the JSON-LD and a meta tag, a meta tag and
-    # itemprop=datePublished) stands
+    if found not in modified and not (rules.date_modified_day_apart and found
+                                      and any(days_apart(found, m) == 1 for m in modified)):
+        return None  # (with Rules.date_modified_day_apart, a day from it is its time in another zone)
+    # "unbacked": a day shown as "Updated ..." only over a publication day the JSON-LD alone
+    # gives; one a meta tag or itemprop=datePublished gives too stands
     if not published and rules.date_shown_modified == "unbacked" and _backed(page, tree, ok, rules, day):
         return None
     # the page's text shows the modification day (not only a <time>'s attribute: a forum's
@@ -152,15 +152,18 @@ def _shown_modification(page: Page, tree: HtmlElement, day: str, shown: Callable
 
 
 def _backed(page: Page, tree: HtmlElement, ok: Callable[[Any], str | None], rules: Rules, day: str) -> bool:
-    """Do two of the metadata's sources give this publication day?"""
+    """Does a meta tag or itemprop=datePublished give this publication day, not the JSON-LD alone?"""
     sources = itertools.chain(_known_days(page, ok, rules), _other_days(page, tree, ok, rules))
-    return sum(d == day for d, _ in sources) > 1
+    return any(d == day and source != "json-ld" for d, _, source in sources)
 
 
-def _modified_days(page: Page, ok: Callable[[Any], str | None]) -> set[str]:
+def _modified_days(page: Page, ok: Callable[[Any], str | None], any_meta: bool = False) -> set[str]:
     """The modification days the page's metadata gives: the JSON-LD article's dateModified and
-    the first of each modification meta tag."""
+    the first of each modification meta tag (`any_meta`: of any meta tag whose name says
+    modified or updated, "updated", "last-modified-date")."""
     days = {ok(m) for k in _META_MODIFIED for m in page.meta.get(k, ())[:1]}
+    if any_meta:
+        days |= {ok(v[0]) for k, v in page.meta.items() if _MODIFIED_KEY.search(k)}
     if page.article:
         days.add(ok(page.article.get("dateModified")))
     days.discard(None)
@@ -186,50 +189,51 @@ def _metadata_day(page: Page, tree: HtmlElement, ok: Callable[[Any], str | None]
     apart) and the page's text shows not the first one's day but another's, that one."""
     known = list(_known_days(page, ok, rules))
     if not known:
-        return next(_other_days(page, tree, ok, rules), (None, False))
+        return next(_other_days(page, tree, ok, rules), (None, False, ""))[:2]
     first = known[0]
     if rules.date_meta_shown and (others := [s for s in known[1:] if (days_apart(s[0], first[0]) or 0) > 1]):
         visible = visible_days(tree, order)
         if first[0] not in visible:
             for other in others:
                 if other[0] in visible:
-                    return other
-    return first
+                    return other[:2]
+    return first[:2]
 
 
-def _known_days(page: Page, ok: Callable[[Any], str | None], rules: Rules) -> Iterator[tuple[str, bool]]:
+def _known_days(page: Page, ok: Callable[[Any], str | None], rules: Rules) -> Iterator[tuple[str, bool, str]]:
     """The publication days the JSON-LD and the known meta tags give, in the order they are
-    trusted, each with whether it is stamped."""
+    trusted, each with whether it is stamped and its source ("json-ld" or the meta tag's name)."""
     webpage = rules.date_webpage == "always" or (rules.date_webpage == "article" and page.says_article())
     holders = [page.article] + ([page.webpage] if webpage else [])
     for h in holders:
         if h:
             for key in ("datePublished", "dateCreated"):
                 if d := ok(h.get(key)):
-                    yield d, _stamped(d, [ok(h.get("dateModified"))], rules)
+                    yield d, _stamped(d, [ok(h.get("dateModified"))], rules), "json-ld"
     for key in _META_PUBLISHED:
         for v in page.meta.get(key, ()):
             if d := ok(v):
-                yield d, _stamped(d, [ok(m) for k in _META_MODIFIED for m in page.meta.get(k, ())[:1]], rules)
+                yield d, _stamped(d, [ok(m) for k in _META_MODIFIED for m in page.meta.get(k, ())[:1]], rules), key
                 break
 
 
 def _other_days(page: Page, tree: HtmlElement, ok: Callable[[Any], str | None],
-                rules: Rules) -> Iterator[tuple[str, bool]]:
+                rules: Rules) -> Iterator[tuple[str, bool, str]]:
     """Failing those: itemprop=datePublished, then (Rules.date_meta_published) a meta tag of
     another spelling whose name says published."""
     for e in _itemprop_published(tree):
         if d := ok(e.get("datetime") or e.get("content") or e.text_content()):
-            yield d, False
+            yield d, False, "itemprop"
     if rules.date_meta_published and page.says_article():
         # on a page that says it is an article, a meta tag of another spelling whose name says
         # published ("published", "w-published-date", "cxenseparse:publishtime"); elsewhere
         # ("published_at" of a calculator page) such a tag dates a page the labels call undated
         for key, values in page.meta.items():
             if _PUBLISHED_KEY.search(key) and not _NOT_PUBLISHED_KEY.search(key) and (d := ok(values[0])):
-                yield d, False
+                yield d, False, key
 
 
+_MODIFIED_KEY = re.compile(r"modif|updat", re.I)
 _PUBLISHED_KEY = re.compile(r"publish(?!er)", re.I)
 _NOT_PUBLISHED_KEY = re.compile(r"modif|updat|last|expir|next", re.I)
 

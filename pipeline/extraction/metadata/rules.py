@@ -122,10 +122,15 @@ class Rules:
     date_after_modified: bool = True
     # a metadata publication day the page shows nowhere, and by its headline a date that is the
     # metadata's modification day: the shown day when unlabelled ("unlabelled"), also when shown
-    # as "Updated ..." ("updated"), or that too but only over a publication day one metadata
-    # source gives alone ("unbacked": one the JSON-LD and a meta tag agree on stands), or the
+    # as "Updated ..." ("updated"), or that too but only over a publication day the JSON-LD
+    # alone gives ("unbacked": one a meta tag or itemprop=datePublished gives stands), or the
     # metadata's publication day all the same ("never")
     date_shown_modified: str = "unbacked"
+    # ... the modification days: also those of meta tags of any name saying modified or updated
+    # ("updated", "last-modified-date"), and a shown day one day from one is that one (its time
+    # in another zone)
+    date_modified_any_meta: bool = True
+    date_modified_day_apart: bool = True
 
     def replace(self, **changes: Any) -> Rules:
         return dataclasses.replace(self, **changes)
@@ -199,4 +204,6 @@ VARIANTS: dict[str, dict[str, Any]] = {
         "date_shown_modified": "updated"},
     "date: the shown modification day over an unshown publication day, unlabelled only": {
         "date_shown_modified": "unlabelled"},
+    "date: modification days of the known meta tags only": {"date_modified_any_meta": False},
+    "date: a shown day a day from the modification day is none": {"date_modified_day_apart": False},
 }
