@@ -71,11 +71,13 @@ def datelines(tree: HtmlElement, order: str = "DMY", near: int = 250, zone: Zone
         if (t := e.text) and ("riginally" in t or "irst p" in t or "IRST P" in t) and (m := _ORIGINAL.search(t)):
             original.append((off, e, m[0]))
         if off > published_far:
-            break
-        for t in (e.text, e.tail):
-            if t and len(t) < 80 and ("ublish" in t or "osted" in t or "UBLISH" in t or "OSTED" in t) and \
-                    _PUBLISHED_LINE.match(t):
-                stated.append((off, e, t))
+            if off > near:
+                break
+        else:
+            for t in (e.text, e.tail):
+                if t and len(t) < 80 and ("ublish" in t or "osted" in t or "UBLISH" in t or "OSTED" in t) and \
+                        _PUBLISHED_LINE.match(t):
+                    stated.append((off, e, t))
         if off > near:
             continue
         if tag in _NOT_DATELINE_TAGS:
