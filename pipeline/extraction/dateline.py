@@ -16,7 +16,7 @@ _DATE_PARTS = frozenset({"date", "time", "published", "publish", "pubdate", "pos
                          "datetime", "created", "publication"})
 _UPDATED = re.compile(r"\b(?:updated|modified|last edited|edited|reviewed)\b", re.I)
 _PUBLISHED = re.compile(r"\b(?:published|posted|created|released|date)\b", re.I)
-_PUBLISHED_LINE = re.compile(r"^\W*(?:published|posted|first published)(?:\s+on)?\W*" + DATE, re.I)
+_PUBLISHED_LINE = re.compile(r"^\W*(?:published|posted|first published)(?:\s+on)?(?:\s+the)?\W*" + DATE, re.I)
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:[/-]|\.html?|$)")
 # a sentence that says which day the text was first published ("This article was originally
 # published on 26 Sep 2019 but has been updated ..."), wherever it stands
@@ -38,7 +38,8 @@ def url_date(url: str | None) -> str | None:
 
 def datelines(tree: HtmlElement, order: str = "DMY", near: int = 250, zone: Zone | None = None,
               explain: list | None = None, text_near: int = 0,  # type: ignore[type-arg]
-              above_weight: int = 0, published_far: int = 0, updated_gap: int = 0) -> tuple[str | None, str | None]:
+              above_weight: int = 0, published_far: int = 0, updated_gap: int = 0,
+              link_near: int = 0, icon_text: bool = False) -> tuple[str | None, str | None]:
     """The publication day shown by the headline and the day shown as its last update,
     YYYY-MM-DD or None: a <time> element, an element whose class says date, time, published or
     posted, or one holding a date and nothing else, within 60 elements above the headline's <h1>
@@ -57,7 +58,9 @@ def datelines(tree: HtmlElement, order: str = "DMY", near: int = 250, zone: Zone
     up to `published_far` below the <h1>: the page's own word for its first day. With
     `updated_gap`, a date read as published more than that many elements further from the <h1>
     than the first date the text calls updated is a related post's card: the page then shows
-    only its update (0: no such limit)."""
+    only its update (0: no such limit). With `link_near`, a date inside a link to another page
+    more than that many elements from the <h1> is a card's or an embedded post's. With
+    `icon_text`, the text after an icon (<svg>, <img>) by the headline counts as a short text."""
     zone = zone or Zone(tree, 60, max(near, published_far))
     cands: list[tuple[int, HtmlElement, str | None]] = []  # (offset from the <h1>, element, its text)
     texts: list[tuple[int, HtmlElement, str | None]] = []
@@ -67,13 +70,19 @@ def datelines(tree: HtmlElement, order: str = "DMY", near: int = 250, zone: Zone
         tag = e.tag
         if (t := e.text) and ("riginally" in t or "irst p" in t or "IRST P" in t) and (m := _ORIGINAL.search(t)):
             original.append((off, e, m[0]))
-        if off > near:
-            if off > published_far:
+        if off > published_far:
+            if off > near:
                 break
-            if (t := e.text) and len(t) < 80 and _PUBLISHED_LINE.match(t):
-                stated.append((off, e, t))
+        else:
+            for t in (e.text, e.tail):
+                if t and len(t) < 80 and ("ublish" in t or "osted" in t or "UBLISH" in t or "OSTED" in t) and \
+                        _PUBLISHED_LINE.match(t):
+                    stated.append((off, e, t))
+        if off > near:
             continue
         if tag in _NOT_DATELINE_TAGS:
+            if icon_text and tag in _ICON_TAGS and -_TEXT_ABOVE <= off <= text_near and (t := e.tail) and _short_date_text(t):
+                texts.append((off, e, t))  # the date after a calendar icon
             continue
         if tag == "time" or (e.get("itemprop") or "").startswith("date"):
             cands.append((off, e, None))
@@ -87,9 +96,11 @@ def datelines(tree: HtmlElement, order: str = "DMY", near: int = 250, zone: Zone
             cands.append((off, e, None))  # an element holding a date and nothing else
         elif -_TEXT_ABOVE <= off <= text_near:
             texts.extend((off, e, t) for t in (e.text, e.tail) if t and _short_date_text(t))
-    found = _first_day(_nearest_first(cands, above_weight), zone, order, explain, updated_gap=updated_gap)
+    found = _first_day(_nearest_first(cands, above_weight), zone, order, explain, updated_gap=updated_gap,
+                       link_near=link_near)
     if found[0] is None and texts:
-        found = _first_day(_nearest_first(texts, above_weight), zone, order, explain, last_update=found[1])
+        found = _first_day(_nearest_first(texts, above_weight), zone, order, explain, last_update=found[1],
+                           link_near=link_near)
     if found[0] is None and stated:
         found = _first_day(stated, zone, order, explain, last_update=found[1])
     if original and (first := _first_day(original, zone, order, explain)[0]):
@@ -107,6 +118,7 @@ def _nearest_first(cands: list[tuple[int, HtmlElement, str | None]],
 
 
 _NOT_DATELINE_TAGS = frozenset({"script", "style", "svg", "path", "img", "noscript", "template", "h1"})
+_ICON_TAGS = frozenset({"svg", "img"})
 _TEXT_ABOVE = 3  # a text date may stand just above the headline too (a kicker line)
 # what a short line may say besides its date: "By Jane Doe -", "· 3 min read", "Posted on"
 _SHORT_TEXT_WORDS = 5
@@ -152,9 +164,16 @@ def _labelled_published(before: HtmlElement | None) -> bool:
     return bool(_PUBLISHED_LABEL.match(before.text_content()))
 
 
+def _links_away(e: HtmlElement) -> bool:
+    """Is e inside a link to another page (not to a part of this one, a forum post's "#p123"
+    permalink)?"""
+    a = e if e.tag == "a" else next(e.iterancestors("a"), None)
+    return a is not None and "#" not in (a.get("href") or "#")
+
+
 def _first_day(cands: list[tuple[int, HtmlElement, str | None]], zone: Zone, order: str,
                explain: list | None, last_update: str | None = None,  # type: ignore[type-arg]
-               updated_gap: int = 0) -> tuple[str | None, str | None]:
+               updated_gap: int = 0, link_near: int = 0) -> tuple[str | None, str | None]:
     """The day of the first candidate outside page chrome that the text does not call updated,
     and the first that it does: (published, updated); with `updated_gap`, no published day
     more than that many elements further from the <h1> than the first updated one."""
@@ -170,6 +189,8 @@ def _first_day(cands: list[tuple[int, HtmlElement, str | None]], zone: Zone, ord
         if not day:
             continue
         parent, before = e.getparent(), e.getprevious()
+        if link_near and abs(off) > link_near and _links_away(e):
+            continue  # a date linking to another page, away from the headline: a card's, an embedded post's
         if in_chrome(e, main, by_headline=zone.by_headline(off, e) or _labelled_published(before)):
             continue
         if explain is not None:

@@ -478,7 +478,7 @@ WCXB = ROOT.parent / "shared" / "bench" / "extraction" / "wcxb-dev"
 
 
 def _wcxb_page(pid: str, rules=DEFAULT_RULES):
-    """The metadata of one WCXB dev page (folds 0-3), as bench/metadata_eval.py reads it."""
+    """The metadata of one WCXB dev page, as bench/metadata_eval.py reads it."""
     from cleancorpus.pipeline.inputs.encoding import decode_bytes
 
     path = WCXB / "html" / f"{pid}.html.gz"
@@ -808,3 +808,116 @@ def test_meta_url_is_examine_metas(head):
 
     tree = load_html(f"<html><head><title>t</title>{head}</head><body><p>text</p></body></html>")
     assert meta_url(tree) == tmeta.examine_meta(tree).url
+
+
+def test_publish_meta_tag_of_any_spelling_on_an_article():
+    # splunk.com (og:type website, a JSON-LD Article without dates): <meta name="published"
+    # content="July 17, 2025">; thomsonreuters.com (og:type article): "w-published-date"
+    assert _wcxb_page("0244").date == "2025-07-17"
+    assert _wcxb_page("0237").date == "2025-05-27"
+    article = "<meta property='og:type' content='article'>"
+    assert _md(article + "<meta name='cxenseparse:publishtime' content='2024-12-23T10:00:00Z'>", url=None).date \
+        == "2024-12-23"
+    # not a publisher's, nor a modification's
+    assert _md(article + "<meta name='last-published-update' content='2024-12-23'>", url=None).date is None
+    # on a page that does not say it is an article (bankrate.com's calculator, "published_at"), no date
+    assert _wcxb_page("4649").date is None
+    assert _md("<meta name='published_at' content='2025-07-10'>", url=None).date is None
+
+
+def test_date_linking_to_another_page_far_below_the_headline_is_a_cards():
+    # hamy.xyz: the only date below the headline is an embedded tweet's ("November 20, 2025", a
+    # link to twitter.com), 92 elements below the <h1>; store.steampowered.com: a news card's date
+    assert _wcxb_page("0488").date is None
+    assert _wcxb_page("3043").date is None
+    # a forum post's permalink into the page ("viewtopic.php?pid=2270718#p2270718") is the post's
+    assert _wcxb_page("0541").date == "2025-11-01"
+    filler = "<p>Cycle paths along the river.</p>" * 30
+
+    def date(link: str) -> str | None:
+        return _md("<title>Cycle path</title>", f"<h1>Cycle path</h1>{filler}<p><a href='{link}'>March 12, 2024</a></p>",
+                   url=None).date
+
+    assert date("https://example.org/other-story") is None
+    assert date("#comment-12") == "2024-03-12"
+    # by the headline a linked date is the post's (WordPress links it to its permalink)
+    assert _md("<title>Cycle path</title>", "<h1>Cycle path</h1><a href='/2024/03/12/'>March 12, 2024</a>",
+               url=None).date == "2024-03-12"
+
+
+def test_dateline_by_the_headline_not_by_the_logos_h1():
+    # coryd.dev: the <h1> is the site's name ("Cory Dransfeldt", the last segment of "A brief intro
+    # to git • Cory Dransfeldt"), the headline an <h2> in the <article> whose <aside> holds
+    # "<time>June 6, 2021</time>" just above it
+    assert _wcxb_page("0437").date == "2021-06-06"
+    menu = "<ul class='menu'>" + "<li><a href='/c'>Section</a></li>" * 30 + "</ul>"
+    body = (f"<header><h1>Ana Lopez</h1></header>{menu}<article><aside><time>June 6, 2021</time></aside>"
+            "<h2>A brief intro to git</h2></article>")
+    head = "<title>A brief intro to git • Ana Lopez</title>"
+    assert _md(head, body, url=None).date == "2021-06-06"
+    # anchored on the logo's <h1>, the <time> is 33 elements below it in an <aside>: chrome
+    html = f"<html><head>{head}</head><body>{body}{_BODY}</body></html>"
+    assert page_metadata(load_html(html), None, CFG, rules=DEFAULT_RULES.replace(zone_site_h1=False)).date is None
+
+
+def test_shown_update_over_a_publication_day_the_json_ld_alone_gives():
+    # investopedia.com: the JSON-LD's datePublished 2015-04-06 (nowhere on the page) and
+    # dateModified 2025-09-28, "Updated September 28, 2025" by the headline: the shown day
+    assert _wcxb_page("0044").date == "2025-09-28"
+    # nerdfitness.com: the JSON-LD and article:published_time agree on 2024-03-17 (not shown), the
+    # page shows "Last Updated: August 5, 2025": a meta tag gives the publication day, it stands
+    assert _wcxb_page("1405").date == "2024-03-17"
+    ld = _ld({"@type": "Article", "datePublished": "2021-08-12T10:00:00Z", "dateModified": "2025-02-22T10:00:00Z"})
+    body = "<h1>Cycle path</h1><div class='meta'>Last Updated: February 22, 2025</div>"
+    assert _md("<title>Cycle path</title>" + ld, body, url=None).date == "2025-02-22"
+    backed = ld + "<meta property='article:published_time' content='2021-08-12T10:00:00Z'>"
+    assert _md("<title>Cycle path</title>" + backed, body, url=None).date == "2021-08-12"
+    # the publication day shown anywhere stands, one source or two
+    assert _md("<title>Cycle path</title>" + ld, body + "<p>First posted 12 August 2021.</p>", url=None).date \
+        == "2021-08-12"
+
+
+def test_metadata_day_the_page_shows_over_one_it_does_not():
+    # pcworld.com: the JSON-LD's datePublished 2024-08-29 (shown nowhere) against <meta name="date"
+    # content="November 25, 2025">, the day the page shows by the headline
+    assert _wcxb_page("0212").date == "2025-11-25"
+    ld = _ld({"@type": "Article", "datePublished": "2024-08-29T10:00:00Z"})
+    meta = "<meta name='date' content='November 25, 2025'>"
+    assert _md(ld + meta, "<h1>Cycle path</h1><p>Nov 25, 2025</p>", url=None).date == "2025-11-25"
+    assert _md(ld + meta, "<h1>Cycle path</h1>", url=None).date == "2024-08-29"
+
+
+def test_dateline_after_a_calendar_icon_and_a_posted_on_the_line():
+    # blog.ravven.dev: "<svg .../> Dec 12, 2025" three elements above the <h1>
+    assert _wcxb_page("0490").date == "2025-12-12"
+    # blog.guillaume-gomez.fr: "Posted on the 15/12/2025 at 19:00 by" (the text after a <div>'s child)
+    assert _wcxb_page("0494").date == "2025-12-15"
+    body = "<h1>Cycle path</h1><div><span>tags</span>Posted on the 15/12/2025 at 19:00 by <a>ana</a></div>"
+    assert _md("<title>Cycle path</title>", body, url=None).date == "2025-12-15"
+
+
+def test_stamped_metadata_stands_against_a_date_by_an_h1_that_is_no_headline():
+    # nationwidegroup.org: datePublished 2023-11-21, its dateModified the same day (stamped); the
+    # page's <h1>s are a pop-up's "Contact Us", "Follow Us" ..., none says the headline, and the
+    # date by the first is a podcast card's "Recorded on August 19, 2025"
+    assert _wcxb_page("0209").date == "2023-11-21"
+    meta = ("<meta property='article:published_time' content='2025-12-19T10:00:00Z'>"
+            "<meta property='article:modified_time' content='2025-12-19T14:00:00Z'>")
+    head = "<title>Cycle path opens</title>" + meta
+    assert _md(head, "<h1>Cycle path opens</h1><time>December 18, 2025</time>", url=None).date == "2025-12-18"
+    assert _md(head, "<h1>Contact us</h1><time>December 18, 2025</time>", url=None).date == "2025-12-19"
+
+
+def test_shown_update_a_day_from_the_modification_or_in_a_meta_tag_of_another_name():
+    # nucamp.co: the JSON-LD's datePublished 2025-01-04 (not shown), dateModified
+    # 2025-12-16T01:52:13Z; "December 15th 2025" by the headline, the same modification in the
+    # site's zone
+    assert _wcxb_page("0167").date == "2025-12-15"
+    # binariks.com: the JSON-LD's datePublished and dateModified 2025-06-17 (not shown), <meta
+    # name="updated" content="2025-12-18">, "Updated Dec 18, 2025 · 12 min read" under the headline
+    assert _wcxb_page("0206").date == "2025-12-18"
+    ld = _ld({"@type": "Article", "datePublished": "2021-08-12T10:00:00Z", "dateModified": "2021-08-12T10:00:00Z"})
+    body = "<h1>Cycle path</h1><div class='meta'>Updated February 22, 2025</div>"
+    head = "<title>Cycle path</title>" + ld
+    assert _md(head + "<meta name='updated' content='2025-02-22'>", body, url=None).date == "2025-02-22"
+    assert _md(head, body, url=None).date == "2021-08-12"

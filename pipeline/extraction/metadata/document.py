@@ -38,7 +38,7 @@ def page_metadata_site_later(tree: HtmlElement, url: str | None, cfg: ExtractCon
     asked, also after the tree is pruned: the pipeline needs it only for a page with no URL to
     take the domain from, and trafilatura's JSON-LD reader, its main source, costs as much as
     the url and the meta tags together."""
-    page = Page(tree, url, heading=rules.zone_heading, unsaid_h1=rules.zone_unsaid_h1,
+    page = Page(tree, url, heading=rules.zone_heading, unsaid_h1=rules.zone_unsaid_h1, site_h1=rules.zone_site_h1,
                 post_article=rules.zone_post_article)
     md = TrafDocument()
     md.url = meta_url(tree) or tmeta.extract_url(tree, url)

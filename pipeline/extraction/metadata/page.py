@@ -81,8 +81,9 @@ class Page:
     """What a page says about itself: meta tags by key, <title>, JSON-LD objects, <h1> elements."""
 
     def __init__(self, tree: HtmlElement, url: str | None, heading: bool = True, unsaid_h1: bool = True,
-                 post_article: bool = True) -> None:
+                 post_article: bool = True, site_h1: bool = True) -> None:
         self.url = url
+        self.site_h1 = site_h1
         self.tree = tree
         self.heading = heading
         self.unsaid_h1 = unsaid_h1
@@ -189,9 +190,30 @@ class Page:
         return [_words(t) for t in (self.title, self.first_meta("og:title")) if t]
 
     def _says_headline(self, h: HtmlElement) -> bool:
-        """Does this heading share words with the <title> or og:title, at least half of its own?"""
+        """Does this heading share words with the <title> or og:title, at least half of its own?
+        With `site_h1`, not when it is the last segment of one of them ("A brief intro to git •
+        Cory Dransfeldt"): a logo's <h1>, the site's name."""
         shared, own = _shared_words(h, self._meta_words())
-        return shared > 0 and 2 * shared >= own
+        if not (shared > 0 and 2 * shared >= own):
+            return False
+        return not (self.site_h1 and self._site_segment(h))
+
+    def dateline_by_other_heading(self) -> bool:
+        """Is the dateline looked for by a heading that does not say the <title>'s or og:title's
+        headline (a pop-up's "Contact Us" <h1> on a page whose headline is in no heading)?"""
+        anchor = self.date_zone.h1
+        return anchor is not None and bool(self._meta_words()) and not self._says_headline(anchor)
+
+    def _site_segment(self, h: HtmlElement) -> bool:
+        from cleancorpus.pipeline.extraction.metadata.titles import _same, _segments  # titles imports this module
+
+        text = SPACE.sub(" ", h.text_content()).strip()
+        for t in (self.title, self.first_meta("og:title")):
+            if t:
+                parts = _segments(t)[0]
+                if len(parts) > 1 and _same(text, parts[-1]) and not _same(text, parts[0]):
+                    return True
+        return False
 
     def headline_h1(self) -> HtmlElement | None:
         """The <h1> of the headline: of the first six, the one sharing most words with the <title>

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import re
 from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
@@ -63,12 +64,14 @@ def choose_date(page: Page, tree: HtmlElement, url: str | None, cfg: ExtractConf
             return None, None
         published, updated = datelines(tree, cfg.date_order, near=rules.date_near, zone=page.date_zone,
                                        text_near=rules.date_text_near, above_weight=rules.date_above_weight,
-                                       published_far=rules.date_published_far, updated_gap=rules.date_updated_gap)
+                                       published_far=rules.date_published_far, updated_gap=rules.date_updated_gap,
+                                       link_near=rules.date_link_near, icon_text=rules.date_icon_text)
         return ok(published), ok(updated)
 
-    day, stamped = _metadata_day(page, tree, ok, rules)
+    day, stamped = _metadata_day(page, tree, ok, rules, cfg.date_order)
     if day:
-        if stamped and rules.date_stamped == "dateline" and (published := shown()[0]):
+        if stamped and rules.date_stamped in ("dateline", "headline") and (published := shown()[0]) and (
+                rules.date_stamped == "dateline" or not page.dateline_by_other_heading()):
             return published
         if rules.date_shown_modified != "never" and (
                 d := _shown_modification(page, tree, day, shown, ok, cfg, rules)):
@@ -85,7 +88,8 @@ def choose_date(page: Page, tree: HtmlElement, url: str | None, cfg: ExtractConf
         # below it in the post's <article> (its footer, the author's box after the text)
         published, updated = datelines(tree, cfg.date_order, near=rules.date_far, zone=zone,
                                        text_near=rules.date_text_near, above_weight=rules.date_above_weight,
-                                       published_far=rules.date_published_far, updated_gap=rules.date_updated_gap)
+                                       published_far=rules.date_published_far, updated_gap=rules.date_updated_gap,
+                                       link_near=rules.date_link_near, icon_text=rules.date_icon_text)
         if d := ok(published) or (ok(updated) if rules.date_updated else None):
             return d
     # htmldate's guess: measured on the WCXB dev pages it is wrong more often than right where
@@ -123,17 +127,23 @@ _META_MODIFIED = ("article:modified_time", "og:updated_time", "og:article:modifi
 def _shown_modification(page: Page, tree: HtmlElement, day: str, shown: Callable[[], tuple[str | None, str | None]],
                         ok: Callable[[Any], str | None], cfg: ExtractConfig, rules: Rules) -> str | None:
     """The metadata's modification day, when that is the day the page shows by its headline
-    (unlabelled; with Rules.date_shown_modified "updated", one shown as "Updated ..." too), its
+    (unlabelled; with Rules.date_shown_modified "updated", one shown as "Updated ..." too, with
+    "unbacked" that too when the JSON-LD alone gives the publication day), its
     text shows that day and nowhere the metadata's publication day: the only date the reader
     is told is then the modification day, and the labels take that one about as often as the
     hidden one (hence a Rules variant). A publication day the page shows anywhere stands, and
     a modification a day from it is the same publication, its time in another zone."""
-    modified = {m for m in _modified_days(page, ok) if (days_apart(m, day) or 0) > 1}
+    modified = {m for m in _modified_days(page, ok, rules.date_modified_any_meta) if (days_apart(m, day) or 0) > 1}
     if not modified:
         return None
     published, updated = shown()
-    found = published if published else updated if rules.date_shown_modified == "updated" else None
-    if found not in modified:
+    found = published if published else updated if rules.date_shown_modified in ("updated", "unbacked") else None
+    if found not in modified and not (rules.date_modified_day_apart and found
+                                      and any(days_apart(found, m) == 1 for m in modified)):
+        return None  # (with Rules.date_modified_day_apart, a day from it is its time in another zone)
+    # "unbacked": a day shown as "Updated ..." only over a publication day the JSON-LD alone
+    # gives; one a meta tag or itemprop=datePublished gives too stands
+    if not published and rules.date_shown_modified == "unbacked" and _backed(page, tree, ok, rules, day):
         return None
     # the page's text shows the modification day (not only a <time>'s attribute: a forum's
     # "3 days ago") and not the publication day
@@ -141,10 +151,19 @@ def _shown_modification(page: Page, tree: HtmlElement, day: str, shown: Callable
     return found if found in visible and day not in visible else None
 
 
-def _modified_days(page: Page, ok: Callable[[Any], str | None]) -> set[str]:
+def _backed(page: Page, tree: HtmlElement, ok: Callable[[Any], str | None], rules: Rules, day: str) -> bool:
+    """Does a meta tag or itemprop=datePublished give this publication day, not the JSON-LD alone?"""
+    sources = itertools.chain(_known_days(page, ok, rules), _other_days(page, tree, ok, rules))
+    return any(d == day and source != "json-ld" for d, _, source in sources)
+
+
+def _modified_days(page: Page, ok: Callable[[Any], str | None], any_meta: bool = False) -> set[str]:
     """The modification days the page's metadata gives: the JSON-LD article's dateModified and
-    the first of each modification meta tag."""
+    the first of each modification meta tag (`any_meta`: of any meta tag whose name says
+    modified or updated, "updated", "last-modified-date")."""
     days = {ok(m) for k in _META_MODIFIED for m in page.meta.get(k, ())[:1]}
+    if any_meta:
+        days |= {ok(v[0]) for k, v in page.meta.items() if _MODIFIED_KEY.search(k)}
     if page.article:
         days.add(ok(page.article.get("dateModified")))
     days.discard(None)
@@ -162,25 +181,61 @@ def visible_days(tree: HtmlElement, order: str) -> set[str]:
 
 
 def _metadata_day(page: Page, tree: HtmlElement, ok: Callable[[Any], str | None],
-                  rules: Rules) -> tuple[str | None, bool]:
+                  rules: Rules, order: str) -> tuple[str | None, bool]:
     """The publication day the JSON-LD, the meta tags or itemprop=datePublished give, and
     whether it is "stamped" (_stamped): the same source's modification date is the same day (a
-    CMS that sets both on every save, or on every rendering, says nothing of the publication)."""
+    CMS that sets both on every save, or on every rendering, says nothing of the publication).
+    With Rules.date_meta_shown, when the JSON-LD and the meta tags disagree (more than a day
+    apart) and the page's text shows not the first one's day but another's, that one."""
+    known = list(_known_days(page, ok, rules))
+    if not known:
+        return next(_other_days(page, tree, ok, rules), (None, False, ""))[:2]
+    first = known[0]
+    if rules.date_meta_shown and (others := [s for s in known[1:] if (days_apart(s[0], first[0]) or 0) > 1]):
+        visible = visible_days(tree, order)
+        if first[0] not in visible:
+            for other in others:
+                if other[0] in visible:
+                    return other[:2]
+    return first[:2]
+
+
+def _known_days(page: Page, ok: Callable[[Any], str | None], rules: Rules) -> Iterator[tuple[str, bool, str]]:
+    """The publication days the JSON-LD and the known meta tags give, in the order they are
+    trusted, each with whether it is stamped and its source ("json-ld" or the meta tag's name)."""
     webpage = rules.date_webpage == "always" or (rules.date_webpage == "article" and page.says_article())
     holders = [page.article] + ([page.webpage] if webpage else [])
     for h in holders:
         if h:
             for key in ("datePublished", "dateCreated"):
                 if d := ok(h.get(key)):
-                    return d, _stamped(d, [ok(h.get("dateModified"))], rules)
+                    yield d, _stamped(d, [ok(h.get("dateModified"))], rules), "json-ld"
     for key in _META_PUBLISHED:
         for v in page.meta.get(key, ()):
             if d := ok(v):
-                return d, _stamped(d, [ok(m) for k in _META_MODIFIED for m in page.meta.get(k, ())[:1]], rules)
+                yield d, _stamped(d, [ok(m) for k in _META_MODIFIED for m in page.meta.get(k, ())[:1]], rules), key
+                break
+
+
+def _other_days(page: Page, tree: HtmlElement, ok: Callable[[Any], str | None],
+                rules: Rules) -> Iterator[tuple[str, bool, str]]:
+    """Failing those: itemprop=datePublished, then (Rules.date_meta_published) a meta tag of
+    another spelling whose name says published."""
     for e in _itemprop_published(tree):
         if d := ok(e.get("datetime") or e.get("content") or e.text_content()):
-            return d, False
-    return None, False
+            yield d, False, "itemprop"
+    if rules.date_meta_published and page.says_article():
+        # on a page that says it is an article, a meta tag of another spelling whose name says
+        # published ("published", "w-published-date", "cxenseparse:publishtime"); elsewhere
+        # ("published_at" of a calculator page) such a tag dates a page the labels call undated
+        for key, values in page.meta.items():
+            if _PUBLISHED_KEY.search(key) and not _NOT_PUBLISHED_KEY.search(key) and (d := ok(values[0])):
+                yield d, False, key
+
+
+_MODIFIED_KEY = re.compile(r"modif|updat", re.I)
+_PUBLISHED_KEY = re.compile(r"publish(?!er)", re.I)
+_NOT_PUBLISHED_KEY = re.compile(r"modif|updat|last|expir|next", re.I)
 
 
 def _stamped(day: str, modified: list[str | None], rules: Rules) -> bool:

@@ -66,6 +66,9 @@ class Rules:
     # an <h1> that does not say the meta title's headline (a pop-up's, a pull quote's): the byline
     # and the dateline are looked for by the <h2> or <h3> that says it (True), or by that <h1>
     zone_unsaid_h1: bool = True
+    # ... and so does an <h1> that is the last segment of the <title> or og:title ("Headline •
+    # Site"), the site's name in its logo (True), or not (False)
+    zone_site_h1: bool = True
     # the <article> holding the headline is the post's: an <aside> or a "sidebar" or "footer" class
     # in it is no page chrome to the byline and dateline searches (True), or only within
     # page_zone.BY_HEADLINE elements of the headline (False)
@@ -81,6 +84,12 @@ class Rules:
     # a JSON-LD datePublished of a WebPage (not an article) counts: "always", "never", or
     # on pages that say they are articles ("article")
     date_webpage: str = "never"
+    # failing the known meta tags, the JSON-LD and itemprop=datePublished: a meta tag of another
+    # spelling whose name says "publish" (not "publisher", nor a modification's)
+    date_meta_published: bool = True
+    # the JSON-LD and the meta tags giving publication days more than a day apart: the first
+    # (False), or one the page's text shows when the first is shown nowhere (True)
+    date_meta_shown: bool = True
     # the day in the URL's path (/2025/09/04/), then the date shown by the headline; a date
     # shown as "Updated ..." when it is the only one shown (date_updated)
     date_url: bool = True
@@ -89,9 +98,14 @@ class Rules:
     # a date shown as published more than this many elements further from the headline than the
     # first one shown as "Updated ...": a related post's card, the updated day the page's (0: never)
     date_updated_gap: int = 30
+    # a date inside a link more than this many elements from the headline is a card's, a
+    # related post's, not the page's (0: linked dates count wherever they are)
+    date_link_near: int = 20
     # failing a dated element, a short text saying little more than a date within this many
     # elements of the headline's <h1> (0: none)
     date_text_near: int = 15
+    # ... the text after an icon (<svg>, <img>) there too ("<svg class='calendar'/> Dec 12, 2025")
+    date_icon_text: bool = True
     # how far below the headline's <h1> a dated element may be (elements)
     date_near: int = 250
     # the dated elements are read nearest the <h1> first, one above it counting this many times
@@ -100,15 +114,23 @@ class Rules:
     # failing any date by the headline, a "Published on <date>" line this far below it (0: none)
     date_published_far: int = 1000
     # a metadata publication date whose modification date is the same day, and a different day
-    # the page shows by its headline as published: "dateline" (the page's) or "keep"
-    date_stamped: str = "dateline"
+    # the page shows by its headline as published: "dateline" (the page's), "headline" (the
+    # page's when the dateline is read by a heading that says the headline, not by an <h1>
+    # that does not, "Contact Us") or "keep"
+    date_stamped: str = "headline"
     # a metadata publication date after the same source's modification date is stamped too
     date_after_modified: bool = True
     # a metadata publication day the page shows nowhere, and by its headline a date that is the
     # metadata's modification day: the shown day when unlabelled ("unlabelled"), also when shown
-    # as "Updated ..." ("updated"), or the metadata's publication day all the same ("never");
-    # the labels side with the shown day about as often as not, --tune picks "unlabelled"
-    date_shown_modified: str = "unlabelled"
+    # as "Updated ..." ("updated"), or that too but only over a publication day the JSON-LD
+    # alone gives ("unbacked": one a meta tag or itemprop=datePublished gives stands), or the
+    # metadata's publication day all the same ("never")
+    date_shown_modified: str = "unbacked"
+    # ... the modification days: also those of meta tags of any name saying modified or updated
+    # ("updated", "last-modified-date"), and a shown day one day from one is that one (its time
+    # in another zone)
+    date_modified_any_meta: bool = True
+    date_modified_day_apart: bool = True
 
     def replace(self, **changes: Any) -> Rules:
         return dataclasses.replace(self, **changes)
@@ -144,23 +166,31 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "date: WebPage dates": {"date_webpage": "always"},
     "date: WebPage dates, articles": {"date_webpage": "article"},
     "date: no URL date": {"date_url": False},
+    "date: only the known meta tag spellings": {"date_meta_published": False},
+    "date: the first metadata day though the page shows another's": {"date_meta_shown": False},
     "date: no <h2> headline without an <h1>": {"zone_heading": False},
     "date: the <h1> anchors even when it does not say the headline": {"zone_unsaid_h1": False},
     "author: the <h1> anchors even when it does not say the headline": {"zone_unsaid_h1": False},
+    "date: an <h1> that is the title's last segment anchors": {"zone_site_h1": False},
+    "author: an <h1> that is the title's last segment anchors": {"zone_site_h1": False},
     "date: <aside>s in the headline's <article> are chrome": {"zone_post_article": False},
     "author: <aside>s in the headline's <article> are chrome": {"zone_post_article": False},
     "date: no dateline": {"date_dateline": False},
     "date: no 'updated' dates": {"date_updated": False},
     "date: a published date far past the 'updated' one stands": {"date_updated_gap": 0},
+    "date: linked dates count anywhere": {"date_link_near": 0},
+    "date: linked dates count within 50": {"date_link_near": 50},
     "date: a published date past the 'updated' one by 60 stands": {"date_updated_gap": 60},
     "date: htmldate always": {"date_fallback": "always"},
     "date: htmldate on articles": {"date_fallback": "articles"},
     "date: no far dated elements on articles": {"date_far": 0},
     "date: far dated elements on articles within 500": {"date_far": 500},
     "date: no text dates": {"date_text_near": 0},
+    "date: no text dates after an icon": {"date_icon_text": False},
     "date: text dates within 30": {"date_text_near": 30},
     "date: text dates within 60": {"date_text_near": 60},
     "date: stamped metadata kept": {"date_stamped": "keep"},
+    "date: stamped metadata gives way to a dateline by any anchor": {"date_stamped": "dateline"},
     "date: a publication after the modification is no stamp": {"date_after_modified": False},
     "date: dates below the <h1> first": {"date_above_weight": 0},
     "date: dates above the <h1> at distance x1": {"date_above_weight": 1},
@@ -172,4 +202,8 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "date: an unshown publication day over the shown modification day": {"date_shown_modified": "never"},
     "date: the shown modification day, 'Updated' too, over an unshown publication day": {
         "date_shown_modified": "updated"},
+    "date: the shown modification day over an unshown publication day, unlabelled only": {
+        "date_shown_modified": "unlabelled"},
+    "date: modification days of the known meta tags only": {"date_modified_any_meta": False},
+    "date: a shown day a day from the modification day is none": {"date_modified_day_apart": False},
 }
