@@ -34,6 +34,7 @@ from cleancorpus.pipeline.extraction.dates import parse_iso_datetime
 from cleancorpus.pipeline.extraction.metadata import page_metadata_site_later
 from cleancorpus.pipeline.extraction.page_type import page_type_model
 from cleancorpus.pipeline.extraction.traf_sequence import fast_sequence, in_step
+from cleancorpus.pipeline.extraction.traf_xpaths import install as _answer_traf_xpaths_in_python
 from cleancorpus.pipeline.model import Removed
 
 
@@ -53,6 +54,7 @@ def _plain_element_classes() -> None:
 
 
 _plain_element_classes()
+_answer_traf_xpaths_in_python()
 
 
 class ExtractionTimeout(Exception):
