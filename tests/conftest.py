@@ -16,6 +16,28 @@ if not SEEDS.exists():  # CI clones may sit elsewhere; data/sample holds the sam
     SEEDS = ROOT / "data" / "sample"
 
 
+def flatten_html(html: str) -> str:
+    """A page's flat text as a scraper without an extractor writes it (bench/flatten.py)."""
+    import importlib
+    import sys
+
+    if str(ROOT / "bench") not in sys.path:
+        sys.path.insert(0, str(ROOT / "bench"))
+    return importlib.import_module("flatten").flatten_html(html)
+
+
+def clean_text(text: str, environ: dict[str, str] | None = None):
+    """One flat text through the cleaner with the default config (and environ's overrides), traced."""
+    from cleancorpus.pipeline.cleaning.cleaner import Cleaner
+    from cleancorpus.pipeline.config import load_config
+    from cleancorpus.pipeline.model import RawRecord
+
+    res = Cleaner(load_config(None, environ=environ or {}), trace=True).process(
+        RawRecord("mem://x.txt", None, "text", text=text))
+    assert res.doc is not None, res.reject
+    return res
+
+
 @pytest.fixture(scope="session")
 def seeds_dir(tmp_path_factory) -> Path:
     d = tmp_path_factory.mktemp("seeds")

@@ -6,14 +6,12 @@ Each WCXB dev page is flattened to text as a scraper without an extractor would
 from __future__ import annotations
 
 import gzip
-import importlib
 import re
-import sys
 from collections import Counter
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, clean_text, flatten_html
 
 _WCXB = ROOT.parent / "shared" / "bench" / "extraction" / "wcxb-dev"
 _NO_MODEL = {"CLEANCORPUS_CLEAN__LINE_MODEL": '""'}
@@ -22,21 +20,11 @@ pytestmark = pytest.mark.skipif(not _WCXB.exists(), reason="WCXB dev pages not h
 
 
 def _flat(page: str) -> str:
-    if str(ROOT / "bench") not in sys.path:
-        sys.path.insert(0, str(ROOT / "bench"))
     html = gzip.decompress((_WCXB / "html" / f"{page}.html.gz").read_bytes()).decode("utf-8", errors="replace")
-    return importlib.import_module("flatten").flatten_html(html)
+    return flatten_html(html)
 
 
-def _clean(flat: str, environ: dict[str, str] | None = None):
-    from cleancorpus.pipeline.cleaning.cleaner import Cleaner
-    from cleancorpus.pipeline.config import load_config
-    from cleancorpus.pipeline.model import RawRecord
-
-    res = Cleaner(load_config(None, environ=environ or {}), trace=True).process(
-        RawRecord("mem://x.txt", None, "text", text=flat))
-    assert res.doc is not None, res.reject
-    return res
+_clean = clean_text
 
 
 def _norm(text: str) -> str:

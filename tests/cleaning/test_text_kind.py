@@ -7,12 +7,10 @@ Real texts: trafilatura's extraction and bench/flatten.py's rendering of pages i
 from __future__ import annotations
 
 import gzip
-import importlib
-import sys
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, clean_text, flatten_html
 
 _DATA = ROOT / "tests" / "data"
 _WCXB = ROOT.parent / "shared" / "bench" / "extraction" / "wcxb-dev"
@@ -23,21 +21,7 @@ def _html(name: str) -> str:
     return gzip.decompress((_DATA / f"{name}.html.gz").read_bytes()).decode("utf-8", errors="replace")
 
 
-def _flat(html: str) -> str:
-    if str(ROOT / "bench") not in sys.path:
-        sys.path.insert(0, str(ROOT / "bench"))
-    return importlib.import_module("flatten").flatten_html(html)
-
-
-def _clean(text: str, environ: dict[str, str] | None = None):
-    from cleancorpus.pipeline.cleaning.cleaner import Cleaner
-    from cleancorpus.pipeline.config import load_config
-    from cleancorpus.pipeline.model import RawRecord
-
-    res = Cleaner(load_config(None, environ=environ or {}), trace=True).process(
-        RawRecord("mem://x.txt", None, "text", text=text))
-    assert res.doc is not None, res.reject
-    return res
+_flat, _clean = flatten_html, clean_text
 
 
 def _words(text: str) -> int:
