@@ -2,7 +2,8 @@
 
 The order matters: normalize first so rules see one kind of space and quote; then the
 named rules; then the header parser on what is left; then the classifier for flat text,
-where nothing upstream has separated content from chrome.
+where nothing upstream has separated content from chrome, unless the text-kind model calls the
+text an extractor's (text_kind.py): then the rules' cuts alone stand.
 """
 from __future__ import annotations
 
