@@ -283,7 +283,9 @@ _REPLACED = (
 ORIGINALS: list[tuple[object, Finder]] = []
 
 
-def _collapsed(path: str) -> str:
+def collapsed(path: str) -> str:
+    """An XPath's text with its whitespace collapsed: how a trafilatura expression is compared
+    with the one a finder mirrors (here and in trafilatura_byline)."""
     return " ".join(path.split())
 
 
@@ -293,7 +295,7 @@ def install() -> int:
     for module, listed, key, path, finder in _REPLACED:
         holder = getattr(module, listed) if listed else None
         current = holder[key] if holder is not None else getattr(module, key, None)
-        if current is finder or _collapsed(getattr(current, "path", "")) != path:
+        if current is finder or collapsed(getattr(current, "path", "")) != path:
             continue
         finder.path = current.path  # type: ignore[attr-defined]
         ORIGINALS.append((current, finder))

@@ -24,6 +24,8 @@ from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.utils import trim
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
+from cleancorpus.pipeline.extraction.traf_xpaths import collapsed
+
 Finder = Callable[[HtmlElement], list[HtmlElement]]
 
 # trafilatura's expressions, whitespace collapsed, that the finders below answer
@@ -142,7 +144,7 @@ def _finder(test: Callable[[HtmlElement], bool], tags: tuple[str, ...] = (), des
 
 
 def _same(xpaths: list, mirrored: tuple[str, ...]) -> bool:  # type: ignore[type-arg]
-    return [" ".join(x.path.split()) for x in xpaths] == list(mirrored)
+    return [collapsed(x.path) for x in xpaths] == list(mirrored)
 
 
 MIRRORED_NOW = _same(AUTHOR_XPATHS + AUTHOR_DISCARD_XPATHS, MIRRORED)
