@@ -8,7 +8,6 @@ text an extractor's (text_kind.py): then the rules' cuts alone stand.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import compress
 from urllib.parse import urlsplit
@@ -22,7 +21,7 @@ from cleancorpus.pipeline.cleaning.text_kind import TextKindModel, active_text_k
 from cleancorpus.pipeline.config import CleanConfig, Config
 from cleancorpus.pipeline.extraction.copies import TEXT_RULE, second_copy_lines
 from cleancorpus.pipeline.extraction.dates import to_utc
-from cleancorpus.pipeline.extraction.html import ExtractionTimeout, extract_html
+from cleancorpus.pipeline.extraction.html import Extracted, ExtractionTimeout, extract_html
 from cleancorpus.pipeline.extraction.text_header import clean_title, parse_header
 from cleancorpus.pipeline.model import Document, RawRecord, Reject, Removed
 from cleancorpus.pipeline.reasons import RejectReason, Stage
@@ -89,7 +88,7 @@ class Cleaner:
     def _process(self, rec: RawRecord) -> CleanResult:
         meta = rec.meta
         title, author, published, url = meta.title, meta.author, meta.published_at, meta.url
-        site: Callable[[], str | None] | None = None  # the page's site name, asked only when the URL gives no domain
+        ex: Extracted | None = None
         page_type = None
         if rec.html is not None:
             ex = extract_html(rec.html, meta.url, self.cfg.extract)
@@ -99,7 +98,7 @@ class Cleaner:
             model_removed = list(ex.removed)
             page_type = ex.page_type
             title, author = title or ex.title, author or ex.author
-            published, url, site = published or ex.published_at, url or ex.url, ex.site
+            published, url = published or ex.published_at, url or ex.url
             flat = method == "dom_fallback"
         else:
             raw_text, method, flat = rec.text or "", "text", True
@@ -153,7 +152,7 @@ class Cleaner:
         doc = Document(
             doc_id=rec.doc_id, text=text, source_uri=rec.source_uri, source_record=rec.source_record,
             source_format=rec.source_format, title=title, author=author, published_at=published, url=url,
-            domain=domain_of(url) or _site_domain(site), removed_rules=rules,
+            domain=domain_of(url) or _site_domain(ex), removed_rules=rules,
             removed_lines=removed,
             language=language, page_type=page_type,
         )
@@ -298,9 +297,10 @@ def _prose_sample(lines: list[str], max_chars: int = 600) -> str:
     return " ".join(picked or lines)
 
 
-def _site_domain(site: Callable[[], str | None] | None) -> str | None:
-    """The domain of a page whose URL gives none: its site name, lowercased."""
-    sitename = site() if site is not None else None
+def _site_domain(ex: Extracted | None) -> str | None:
+    """The domain of a page whose URL gives none: its site name, lowercased (read only then:
+    the site name costs a metadata pass)."""
+    sitename = ex.sitename if ex is not None else None
     return sitename.strip().lower() if sitename else None
 
 

@@ -17,6 +17,7 @@ its page's text; the steps a plan repeats under each of its days are a few perce
 from __future__ import annotations
 
 from cleancorpus.pipeline.extraction.blocks import Block
+from cleancorpus.pipeline.words import count_words
 
 RULE = "page.copy"
 MIN_BLOCKS = 2
@@ -76,7 +77,7 @@ def _copy_around(block: Block, offset: int, texts: list[str],
         if texts[lo] != texts[lo - offset] or texts[hi] != texts[hi - offset]:
             continue
         if texts[lo:hi + 1] == texts[lo - offset:hi + 1 - offset] and \
-                sum(len(t.split()) for t in texts[lo:hi + 1]) >= MIN_WORDS:
+                sum(count_words(t) for t in texts[lo:hi + 1]) >= MIN_WORDS:
             return lo, hi
     return None
 
@@ -92,7 +93,7 @@ def second_copy_lines(lines: list[str], kept: list[int]) -> list[int]:
         seen.add(lines[i])
     if not any(repeated):
         return []
-    floor = max(TEXT_MIN_WORDS, TEXT_MIN_SHARE * sum(len(lines[i].split()) for i in kept))
+    floor = max(TEXT_MIN_WORDS, TEXT_MIN_SHARE * sum(count_words(lines[i]) for i in kept))
     out: list[int] = []
     q = 0
     while q < len(kept):
@@ -103,7 +104,7 @@ def second_copy_lines(lines: list[str], kept: list[int]) -> list[int]:
         while end < len(kept) and repeated[end]:
             end += 1
         run = kept[q:end]
-        if len(run) >= TEXT_MIN_LINES and sum(len(lines[i].split()) for i in run) >= floor:
+        if len(run) >= TEXT_MIN_LINES and sum(count_words(lines[i]) for i in run) >= floor:
             out += run
         q = end
     return out

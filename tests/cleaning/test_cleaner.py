@@ -614,3 +614,22 @@ def test_a_catalogue_of_capitalised_names_is_kept_whole_rather_than_cut_to_its_p
     assert all(s in kept for s in lines)
     pruned = _clean_flat("\n".join(_MENU + lines + _FOOTER), {"CLEANCORPUS_CLEAN__FALLBACK_WORDS": "0", **_NO_MODEL})
     assert "Glossier You Duo" not in pruned and "€88" in pruned
+
+
+def test_a_page_without_url_takes_its_domain_from_its_site_name():
+    """With no canonical link, og:url or input URL, `domain` is the site name trafilatura reads
+    from the page, lowercased, so that dedup and reports still group the page by its site."""
+    import gzip
+
+    from cleancorpus.pipeline.cleaning.cleaner import Cleaner
+    from cleancorpus.pipeline.config import load_config
+    from cleancorpus.pipeline.model import RawRecord
+
+    html = gzip.decompress((ROOT / "tests" / "data" / "scrapinghub-0dd135704572.html.gz").read_bytes()).decode()
+    cleaner = Cleaner(load_config())
+    with_url = cleaner.process(RawRecord("mem://x.html", None, "html", html=html)).doc
+    assert with_url.domain == "theparadigmng.com"
+    html = re.sub(r"<link[^>]*canonical[^>]*>|<meta[^>]*og:url[^>]*>", "", html)
+    without = cleaner.process(RawRecord("mem://x.html", None, "html", html=html)).doc
+    assert (without.url, without.domain) == (None, "the paradigm")
+    assert without.text == with_url.text

@@ -13,7 +13,13 @@ from trafilatura.utils import load_html
 from cleancorpus.pipeline.cleaning.cleaner import Cleaner
 from cleancorpus.pipeline.config import load_config
 from cleancorpus.pipeline.extraction.blocks import page_blocks
-from cleancorpus.pipeline.extraction.copies import RULE, TEXT_RULE, second_copies, second_copy_lines
+from cleancorpus.pipeline.extraction.copies import (
+    RULE,
+    TEXT_MIN_WORDS,
+    TEXT_RULE,
+    second_copies,
+    second_copy_lines,
+)
 from cleancorpus.pipeline.inputs.encoding import decode_bytes
 from cleancorpus.pipeline.model import RawRecord, SourceMeta
 from conftest import ROOT, SEEDS
@@ -121,6 +127,17 @@ def test_a_passage_repeated_in_flat_text_is_a_copy_and_recurring_steps_are_not()
         steps += [f"Day {day + 1}", "Eat every two to three hours.", f"Meal number {day}",
                   "Drink a glass of water before each meal and another after your workout."]
     assert second_copy_lines(steps, list(range(len(steps)))) == []
+
+
+def test_a_japanese_passage_repeated_in_flat_text_is_a_copy():
+    """Japanese has no spaces between words: counted by spaces, these three paragraphs were
+    three words, under TEXT_MIN_WORDS, and the second copy stayed."""
+    story = ["東京都は四日、新しい防災計画を発表した。計画では地震や洪水に備えて避難所を増やし、食料の備蓄を見直す。",
+             "都の担当者は記者会見で、住民一人ひとりが家庭での備えを確認することが大切だと述べた。",
+             "計画は来年四月から実施され、区や市と協力して訓練を年に二回行う予定だという。"]
+    lines = ["メニュー", *story, "この記事をシェアする", *story, "著作権"]
+    assert sum(len(line.split()) for line in story) < TEXT_MIN_WORDS
+    assert [lines[i] for i in second_copy_lines(lines, list(range(len(lines))))] == story
 
 
 def test_a_real_page_flattened_to_text_gives_its_article_once():
