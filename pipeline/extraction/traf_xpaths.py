@@ -21,7 +21,7 @@ first match of all; results are in document order, each element once.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from importlib import import_module
 
 from lxml.etree import Element
@@ -237,13 +237,35 @@ def _is_basic_clean(e: HtmlElement) -> bool:
             or _CONSENT(e.get("class")) or _CONSENT(e.get("id")))
 
 
-def _all(test: Callable[[HtmlElement], bool], tags: tuple[str, ...] = ()) -> Finder:
-    """`.//*[test]`, or `.//*[self::tag or ...][test]`: every element below the context that passes."""
+def elements(tree: HtmlElement, *tags: str) -> Iterator[HtmlElement]:
+    """The elements of the tree `tree` belongs to, in document order (what "//*" visits), or only
+    those with the given tags (lxml filters them without making a Python object of the others)."""
+    return tree.getroottree().getroot().iter(*(tags or (Element,)))
+
+
+def finder(test: Callable[[HtmlElement], bool], tags: tuple[str, ...] = (), descendants_only: bool = False) -> Finder:
+    """`//*[test]` (or `//*[self::tag or ...][test]`): the elements of the page that pass; with
+    descendants_only, `.//*[...]`, those below the context element.
+
+    `everything`: the page's elements in document order when `tree` is its root, listed once
+    for several finders. lxml makes a Python object for an element the first time it is
+    handed out, through a Python class lookup; held in a list, each is made once.
+    """
+    wanted = frozenset(tags)
     only = tags or (Element,)  # lxml's filter for elements alone (no comments, PIs, entities)
 
-    def find(tree: HtmlElement) -> list[HtmlElement]:
-        return [e for e in tree.iterdescendants(*only) if test(e)]
+    def find(tree: HtmlElement, everything: list[HtmlElement] | None = None) -> list[HtmlElement]:
+        if everything is not None:
+            listed: Iterable[HtmlElement] = everything[1:] if descendants_only else everything
+            return [e for e in listed if (not wanted or e.tag in wanted) and test(e)]
+        found = tree.iterdescendants(*only) if descendants_only else elements(tree, *tags)
+        return [e for e in found if test(e)]
     return find
+
+
+def _all(test: Callable[[HtmlElement], bool], tags: tuple[str, ...] = ()) -> Finder:
+    """`.//*[test]`, or `.//*[self::tag or ...][test]`: every element below the context that passes."""
+    return finder(test, tags, descendants_only=True)
 
 
 def _first_of_each_parent(test: Callable[[HtmlElement], bool], tags: tuple[str, ...]) -> Finder:

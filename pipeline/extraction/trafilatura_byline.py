@@ -15,7 +15,6 @@ trafilatura's.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
 from copy import deepcopy
 
 from lxml.html import HtmlElement
@@ -24,9 +23,7 @@ from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.utils import trim
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
-from cleancorpus.pipeline.extraction.traf_xpaths import collapsed
-
-Finder = Callable[[HtmlElement], list[HtmlElement]]
+from cleancorpus.pipeline.extraction.traf_xpaths import collapsed, elements, finder
 
 # trafilatura's expressions, whitespace collapsed, that the finders below answer
 MIRRORED = (
@@ -56,12 +53,6 @@ _CLASS_2 = re.compile(r"[Aa]uthor|screenname|writer|[Bb]yline")
 _ID_D = re.compile(r"^comments|comment-?list|ProductReviews")
 _CLASS_D = re.compile(r"^[Cc]omments|commentlist|comments-list|sidebar|is-hidden|quote|embedly-instagram|"
                       r"article-(?:share|support)|print|category|meta-date|meta-reviewer")
-
-
-def _elements(tree: HtmlElement, *tags: str) -> Iterator[HtmlElement]:
-    """The elements of the tree `tree` belongs to, in document order (what "//*" visits), or only
-    those with the given tags (lxml filters them without making a Python object of the others)."""
-    return (e for e in tree.getroottree().getroot().iter(*tags) if isinstance(e.tag, str))
 
 
 def _string_value(e: HtmlElement) -> str:
@@ -121,28 +112,6 @@ def _is_discarded(e: HtmlElement) -> bool:
             or "Figure" in (get("data-component") or ""))
 
 
-def _finder(test: Callable[[HtmlElement], bool], tags: tuple[str, ...] = (), descendants_only: bool = False) -> Finder:
-    """The elements passing `test`, among those with `tags` (all when empty): "//*[...]", or
-    ".//*[...]" (below the context element) with descendants_only.
-
-    `everything`: the page's elements in document order when `tree` is its root, listed once
-    for several finders. lxml makes a Python object for an element the first time it is
-    handed out, through a Python class lookup (0.5 us); held in a list, each is made once.
-    """
-    wanted = frozenset(tags)
-
-    def find(tree: HtmlElement, everything: list[HtmlElement] | None = None) -> list[HtmlElement]:
-        if everything is not None:
-            elements: Iterable[HtmlElement] = everything[1:] if descendants_only else everything
-            return [e for e in elements if (not wanted or e.tag in wanted) and test(e)]
-        if descendants_only:
-            elements = (e for e in tree.iterdescendants(*tags) if isinstance(e.tag, str))
-        else:
-            elements = _elements(tree, *tags)
-        return [e for e in elements if test(e)]
-    return find
-
-
 def _same(xpaths: list, mirrored: tuple[str, ...]) -> bool:  # type: ignore[type-arg]
     return [collapsed(x.path) for x in xpaths] == list(mirrored)
 
@@ -150,15 +119,15 @@ def _same(xpaths: list, mirrored: tuple[str, ...]) -> bool:  # type: ignore[type
 MIRRORED_NOW = _same(AUTHOR_XPATHS + AUTHOR_DISCARD_XPATHS, MIRRORED)
 if MIRRORED_NOW:
     AUTHOR_FINDERS: list = [  # type: ignore[type-arg]
-        _finder(_is_0, _TAGS_0 + ("author",)),
-        _finder(_is_1, _TAGS_1),
-        _finder(_is_2),
+        finder(_is_0, _TAGS_0 + ("author",)),
+        finder(_is_1, _TAGS_1),
+        finder(_is_2),
     ]
     # the same, for pages without <rel> elements (checked before they are used)
-    NO_REL_FINDERS: list = [_finder(_is_0_attrs, _TAGS_0 + ("author",))] + AUTHOR_FINDERS[1:]  # type: ignore[type-arg]
+    NO_REL_FINDERS: list = [finder(_is_0_attrs, _TAGS_0 + ("author",))] + AUTHOR_FINDERS[1:]  # type: ignore[type-arg]
     DISCARD_FINDERS: list = [  # type: ignore[type-arg]
-        _finder(_is_discarded, _TAGS_DISCARD, descendants_only=True),
-        _finder(lambda e: True, ("time", "figure")),
+        finder(_is_discarded, _TAGS_DISCARD, descendants_only=True),
+        finder(lambda e: True, ("time", "figure")),
     ]
 else:  # a trafilatura with other expressions: ask its XPaths
     AUTHOR_FINDERS, DISCARD_FINDERS = list(AUTHOR_XPATHS), list(AUTHOR_DISCARD_XPATHS)
@@ -176,7 +145,7 @@ def extract_author(tree: HtmlElement) -> str | None:
     pruned). With the page's elements listed once for all five expressions, a search takes 1.6 ms
     instead of 2.2 on the 181 benchmark pages.
     """
-    everything = list(_elements(tree)) if MIRRORED_NOW else []
+    everything = list(elements(tree)) if MIRRORED_NOW else []
     if not everything or everything[0] is not tree or tree.find(".//rel") is not None:
         # trafilatura's own expressions, an element that is not the page's root, or a <rel>
         # child that rel='me' reads: trafilatura's own steps
@@ -190,9 +159,9 @@ def extract_author(tree: HtmlElement) -> str | None:
 def _first_byline(tree: HtmlElement, everything: list[HtmlElement]) -> str | None:
     """trafilatura's extract_metainfo(pruned page, byline expressions, 120), on the unpruned
     page (`tree`, its root; `everything`, its elements in document order)."""
-    discarded = {e for finder in DISCARD_FINDERS for e in finder(tree, everything)}
-    for finder in NO_REL_FINDERS:
-        for e in finder(tree, everything):
+    discarded = {e for find in DISCARD_FINDERS for e in find(tree, everything)}
+    for find in NO_REL_FINDERS:
+        for e in find(tree, everything):
             if e in discarded or any(a in discarded for a in e.iterancestors()):
                 continue  # not on the pruned page
             content = trim(" ".join(_pruned_text(e, discarded)))
@@ -210,6 +179,6 @@ def _pruned_text(e: HtmlElement, discarded: set[HtmlElement]) -> list[str]:
 
 
 _INNER_DISCARD_FINDERS = [  # the discard expressions below one element of the page
-    _finder(_is_discarded, _TAGS_DISCARD, descendants_only=True),
-    _finder(lambda e: True, ("time", "figure"), descendants_only=True),
+    finder(_is_discarded, _TAGS_DISCARD, descendants_only=True),
+    finder(lambda e: True, ("time", "figure"), descendants_only=True),
 ]
