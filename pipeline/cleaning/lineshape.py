@@ -10,10 +10,10 @@ from cleancorpus.pipeline.words import cjk_words, has_cjk
 # the ideographic full stop and the full-width marks end sentences in Chinese and Japanese
 FULL_STOPS = ".!?。！？"
 CLAUSE_ENDS = ".!?…:;。！？：；"  # what may end a block of prose, a list lead-in or a quote included
-_CLOSERS = "'\"”’»)]」』）"
+CLOSERS = "'\"”’»)]」』）"  # closing quotes and brackets that may follow a sentence's end
 
 
-def ends_sentence(line: str, stops: str = FULL_STOPS, closers: str = _CLOSERS) -> bool:
+def ends_sentence(line: str, stops: str = FULL_STOPS, closers: str = CLOSERS) -> bool:
     """Ends in one of `stops`, maybe followed by closing quotes or brackets (`closers`)."""
     tail = line.rstrip(closers)
     return bool(tail) and tail[-1] in stops

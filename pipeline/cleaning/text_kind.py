@@ -23,10 +23,11 @@ from functools import lru_cache
 import lightgbm as lgb
 import numpy as np
 
+from cleancorpus.pipeline.cleaning.lineshape import CLAUSE_ENDS, CLOSERS
 from cleancorpus.pipeline.config import CleanConfig
 from cleancorpus.pipeline.extraction.boilerplate_model import model_spec
 
-VERSION = "text_kind-1"
+VERSION = "text_kind-2"
 
 FEATURES: tuple[str, ...] = (
     "log_lines", "log_chars", "log_mean_chars", "short_share", "mid_share", "long_char_share", "end_punct_share",
@@ -36,7 +37,7 @@ FEATURES: tuple[str, ...] = (
 )
 # line lengths in characters, not words: the same for a Japanese menu and an English one
 _SHORT, _MID, _LONG = 25, 60, 150
-_END = frozenset(".!?:;\"'”’)»…。！？」")
+_END = frozenset(CLAUSE_ENDS + CLOSERS)  # a line that ends as prose or a quote does
 
 
 def _longest_run(flags: list[bool]) -> int:
