@@ -2,7 +2,7 @@
 """Deduplication quality on the extraction benchmark pages (WCXB dev, ScrapingHub).
 
     .venv/bin/python bench/dedup_wcxb.py [--only pages,syndication] [--sets wcxb,scrapinghub]
-        [--config bench/dedup.toml] [--seed 7] [--work /tmp/dedup_wcxb] [--max-cases 25] [--json]
+        [--config bench/dedup.toml] [--pages-config FILE] [--seed 7] [--work /tmp/dedup_wcxb] [--max-cases 25] [--json]
 
 Two measurements per set, one backfill at a time
 (`cleancorpus backfill INPUT -o OUT --workers 2 --no-prefect [--config ...]`):
@@ -112,9 +112,9 @@ def read_truth(set_dir: Path) -> dict[str, str]:
 
 # ------------------------------------------------------------ 1. no planted copies
 
-def eval_pages(name: str, set_dir: Path, work: Path, why_lines: int) -> dict:
+def eval_pages(name: str, set_dir: Path, work: Path, why_lines: int, config: Path | None = None) -> dict:
     out = work / f"{name}-pages.out"
-    run = backfill([set_dir / "html"], out, None)
+    run = backfill([set_dir / "html"], out, config.resolve() if config else None)
     docs, rejects = dq.read_table(out / "documents"), dq.read_table(out / "rejects")
     by_doc = {d["doc_id"]: d for d in docs}
     meta, truth = read_meta(set_dir), read_truth(set_dir)
@@ -363,6 +363,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", default="pages,syndication")
     ap.add_argument("--sets", default="wcxb,scrapinghub")
     ap.add_argument("--config", type=Path, default=HERE / "dedup.toml", help="config for the syndication runs")
+    ap.add_argument("--pages-config", type=Path, default=None,
+                    help="config for the pages runs (default: none, the defaults), to try a setting there too")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--work", type=Path, default=Path("/tmp/dedup_wcxb"))
     ap.add_argument("--max-cases", type=int, default=25)
@@ -377,7 +379,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in args.sets.split(","):
         for what in args.only.split(","):
             if what == "pages":
-                results[f"{name} pages"] = eval_pages(name, SETS[name], work, args.why_lines)
+                results[f"{name} pages"] = eval_pages(name, SETS[name], work, args.why_lines, args.pages_config)
             elif what == "syndication":
                 results[f"{name} syndication"] = eval_syndication(name, SETS[name], work, args.config.resolve(),
                                                                   args.seed, args.max_cases, args.why_lines)

@@ -155,6 +155,10 @@ class DedupConfig(_Section):
         "share of the smaller text's shingles found in the larger: catches truncated copies and copies with added "
         "header/footer lines; 0.4 keeps different articles on one event apart"))
     min_shingles: int = Field(30, ge=0, description="containment only counts when both texts have at least this many shingles of article prose")
+    containment_size_ratio: float = Field(8.0, ge=1, description=(
+        "containment only counts when the longer text has at most this many times the shorter's shingles: a short "
+        "text inside a much longer one is taken for a quote or an excerpt, not a copy; 8 joins copies cut to an "
+        "eighth of their original (4 left a syndication set's truncated copies apart)"))
     min_facts: int = Field(3, ge=0, description=(
         "the numbers in two texts (facts) must agree for them to be duplicates when both hold at least this many"))
     facts_threshold: float = Field(0.8, ge=0, le=1, description=(

@@ -55,7 +55,7 @@ def confirm(x: Compared, r: Compared, cfg: DedupConfig, jc: tuple[float, float] 
         return None  # too little of x's whole text is in r
     # a short text inside a long one is a quote or an excerpt, not a copy of it
     contained = (not same_site and cx >= cfg.containment_threshold and min(nx, nr) >= cfg.min_shingles
-                 and 4 * min(nx, nr) >= max(nx, nr))
+                 and cfg.containment_size_ratio * min(nx, nr) >= max(nx, nr))
     if j < cfg.jaccard_threshold and not contained:
         return None
     if not facts_agree(x.facts, r.facts, cfg.min_facts, cfg.facts_threshold):

@@ -213,3 +213,19 @@ def test_ids_taken_by_sorts_are_the_ids_of_the_row_by_row_rule():
             got = _unique_ids(r, idx)
             assert got == _unique_ids_serial(r, idx)
             assert len(set(got)) > 900 and sum("." in x.rsplit("/", 1)[1] for x in got) > 2000
+
+
+def test_a_truncated_copy_joins_its_original_and_a_short_excerpt_does_not():
+    """Containment counts up to containment_size_ratio: the first 5 of an article's 18 paragraphs
+    inside a text 7 times its size are a truncated copy; the first 3, at 11 times, an excerpt
+    or a quote, kept apart."""
+    p = _paragraphs("003")
+    whole = _compared("\n\n".join(_paragraphs("002") + p + _paragraphs("004")))
+    cfg = load_config().dedup
+    for k in range(1, len(p) + 1):
+        part = _compared("\n\n".join(p[:k]))
+        ratio = len(whole.shingles) / len(part.shingles)
+        joined = confirm(part, whole, cfg) is not None
+        assert joined == (ratio <= cfg.containment_size_ratio and len(part.shingles) >= cfg.min_shingles), (k, ratio)
+    assert confirm(_compared("\n\n".join(p[:5])), whole, cfg) is not None
+    assert confirm(_compared("\n\n".join(p[:3])), whole, cfg) is None
