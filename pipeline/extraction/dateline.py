@@ -9,7 +9,7 @@ import re
 
 from lxml.html import HtmlElement
 
-from cleancorpus.pipeline.extraction.dates import DATE, DATE_RE, days_apart, has_digit, iso_day
+from cleancorpus.pipeline.extraction.dates import DASH_DAY_RE, DATE, DATE_RE, days_apart, has_digit, iso_day
 from cleancorpus.pipeline.extraction.page_zone import CLASS_PARTS, Zone, in_chrome
 
 _DATE_PARTS = frozenset({"date", "time", "published", "publish", "pubdate", "posted", "dateline", "timestamp",
@@ -185,7 +185,8 @@ def _first_day(cands: list[tuple[int, HtmlElement, str | None]], zone: Zone, ord
             continue
         value = e.get("datetime") or e.get("content") if own is None else None
         day = _shown_day(iso_day(value, order) if value else None,
-                         iso_day(text, order) if text and DATE_RE.search(text) else None)
+                         iso_day(text, order) if text and (DATE_RE.search(text) or (
+                             "-" in text and DASH_DAY_RE.search(text))) else None)
         if not day:
             continue
         parent, before = e.getparent(), e.getprevious()

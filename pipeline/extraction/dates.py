@@ -62,17 +62,22 @@ def _mk(y: int, m: int, d: int) -> date | None:
         return None
 
 
+def _numeric(y: int, a: int, b: int, order: str) -> date | None:
+    """The day of a numeric date a/b/y: day first when a > 12, month first when b > 12, else as
+    `order` says."""
+    if a > 12:
+        return _mk(y, b, a)
+    if b > 12:
+        return _mk(y, a, b)
+    return _mk(y, b, a) if order == "DMY" else _mk(y, a, b)
+
+
 def match_to_date(m: regex.Match[str], order: str = "DMY") -> date | None:
     g = m.groupdict()
     if g.get("iy"):
         return _mk(int(g["iy"]), int(g["im"]), int(g["id"]))
     if g.get("ny"):
-        a, b = int(g["n1"]), int(g["n2"])
-        if a > 12:
-            return _mk(int(g["ny"]), b, a)
-        if b > 12:
-            return _mk(int(g["ny"]), a, b)
-        return _mk(int(g["ny"]), b, a) if order == "DMY" else _mk(int(g["ny"]), a, b)
+        return _numeric(int(g["ny"]), int(g["n1"]), int(g["n2"]), order)
     if g.get("dy"):
         return _mk(int(g["dy"]), MONTHS[g["month"].lower()], int(g["dd"]))
     if g.get("my"):
@@ -121,6 +126,10 @@ def parse_iso_datetime(v: Any) -> datetime | None:
 
 
 _ISO_DAY = regex.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})")
+# a numeric day written with hyphens, day and month first, "02-12-2025", "11-29-2024, 09:03 AM"
+# (a <time>'s datetime, a dated element's text, a meta tag's value): read by iso_day only, not
+# by DATE, which text headers, bylines and titles read too
+DASH_DAY_RE = regex.compile(r"(?<![\d/.-])(\d{1,2})-(\d{1,2})-(\d{4})(?![\d-])")
 _SLASH_YMD = regex.compile(r"^\s*(\d{4})[/.](\d{1,2})[/.](\d{1,2})\b")
 _COMPACT_YMD = regex.compile(r"^\s*(\d{4})(\d{2})(\d{2})(?:$|[T ]\d)")
 # "2023 Jan 7", "2024 Jun 30": PubMed's and Google Scholar's citation_publication_date
@@ -147,4 +156,6 @@ def iso_day(v: Any, order: str = "DMY") -> str | None:
         d = _mk(int(m[1]), MONTHS[m["month"].lower()], int(m[3]))
     else:
         d = find_date(s, order)
+        if d is None and "-" in s and (m := DASH_DAY_RE.search(s)):
+            d = _numeric(int(m[3]), int(m[1]), int(m[2]), order)
     return d.strftime("%Y-%m-%d") if d else None

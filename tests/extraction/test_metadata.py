@@ -921,3 +921,29 @@ def test_shown_update_a_day_from_the_modification_or_in_a_meta_tag_of_another_na
     head = "<title>Cycle path</title>" + ld
     assert _md(head + "<meta name='updated' content='2025-02-22'>", body, url=None).date == "2025-02-22"
     assert _md(head, body, url=None).date == "2021-08-12"
+
+
+def test_numeric_date_with_hyphens():
+    # playfultones.com: the post's <time datetime="02-12-2025">02-12-2025</time>, day first (the
+    # related posts below it say "December 02, 2025" for the same post)
+    assert _wcxb_page("0429").date == "2025-12-02"
+    # webhostingtalk.com: the first post's <span class="date">11-29-2024, 09:03 AM</span>
+    # (month first: 29 is no month)
+    assert _wcxb_page("0533").date == "2024-11-29"
+    assert iso_day("02-12-2025") == "2025-12-02"
+    assert iso_day("02-12-2025", "MDY") == "2025-02-12"
+    assert iso_day("11-29-2024, 09:03 AM") == "2024-11-29"
+    assert iso_day("1-800-12-2024") is None  # a phone number's digits are no date
+    assert _md("<title>Cycle path</title>", "<h1>Cycle path</h1><time datetime='02-12-2025'>02-12-2025</time>",
+               url=None).date == "2025-12-02"
+    # text headers, bylines and titles read no hyphenated day (dates.DATE is unchanged)
+    from cleancorpus.pipeline.extraction.dates import find_date
+    assert find_date("Call 12-11-2024 now") is None
+
+
+def test_json_ld_in_a_meta_tags_content():
+    # recharged.com: <meta name="script:ld+json" content="{&quot;@type&quot;:&quot;Article&quot;, ...
+    # &quot;datePublished&quot;:&quot;2025-11-17T09:00:00-05:00&quot; ...}">, no JSON-LD script
+    assert _wcxb_page("4053").date == "2025-11-17"
+    ld = json.dumps({"@type": "Article", "datePublished": "2024-03-12T10:00:00Z"}).replace('"', "&quot;")
+    assert _md(f"<meta name='script:ld+json' content=\"{ld}\">", url=None).date == "2024-03-12"

@@ -101,6 +101,10 @@ class Page:
                 key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
                 if content and key and content.strip():
                     self.meta.setdefault(key, []).append(content.strip())
+                    if key.endswith("ld+json"):
+                        # JSON-LD carried in a meta tag's content (<meta name="script:ld+json"
+                        # content="{...}">, a framework's way of adding a script to the <head>)
+                        self._read_ld(content)
             elif tag == "h1":
                 self.h1s.append(el)
             elif tag == "title":
