@@ -6,6 +6,12 @@ is chosen the same way one level down (on the four training folds' own cross-fit
 predictions), so the threshold is never tuned on the pages it is scored on. The shipped model
 is then trained on every page, with the threshold chosen on all held-out predictions.
 
+The word model (page_type_words: a logistic regression over the words of the title, headings
+and the start of the text) gives seven features of the boosted model, cross-fitted at every
+level: a page's word features come from a word model trained without its fold, both for the
+pages a boosted model is trained on (word models trained within its training folds) and for
+the pages it is scored on, so no page's features come from a model that saw it.
+
     .venv/bin/python train/page_type.py                 # evaluate, then write the model
     .venv/bin/python train/page_type.py --no-write      # evaluate only
     .venv/bin/python train/page_type.py --no-write --seeds 13,1,2,3,4,5,6,7   # and how stable over seeds
@@ -26,10 +32,13 @@ from pathlib import Path
 
 import lightgbm as lgb
 import numpy as np
+import scipy.sparse as sp
+from scipy.optimize import minimize
 from trafilatura.utils import load_html
 
 from cleancorpus.pipeline.extraction.page_type import VERSION, decide
-from cleancorpus.pipeline.extraction.page_type_features import FEATURES, page_features
+from cleancorpus.pipeline.extraction.page_type_features import FEATURES, page_signals
+from cleancorpus.pipeline.extraction.page_type_words import WordModel
 from cleancorpus.pipeline.inputs.encoding import decode_bytes
 from cleancorpus.pipeline.reasons import PAGE_TYPES
 
@@ -40,11 +49,14 @@ ARTICLE = PAGE_TYPES.index("article")
 
 @dataclass
 class Pages:
-    """Feature rows with their labels, folds and sets (wcxb-dev or scrapinghub)."""
+    """Feature rows (without the word model's), the pages' terms for the word model, their
+    labels, folds, sites and sets (wcxb-dev or scrapinghub)."""
 
     x: np.ndarray
+    terms: list[set[str]]
     y: np.ndarray
     fold: np.ndarray
+    domain: np.ndarray
     source: np.ndarray
     feature_ms: list[float]
 
@@ -64,18 +76,110 @@ def _read(bench: Path) -> list[tuple[str, str, str, bytes]]:
 
 
 def load_pages(bench: Path) -> Pages:
-    """Parse each page as the pipeline does and time page_features alone on the parsed tree."""
+    """Parse each page as the pipeline does and time page_signals alone on the parsed tree."""
     folds = json.loads((bench / "folds.json").read_text())
-    rows, labels, fold, source, ms = [], [], [], [], []
+    rows, terms, labels, fold, domain, source, ms = [], [], [], [], [], [], []
     for key, url, page_type, raw in _read(bench):
         tree = load_html(decode_bytes(raw)[0])
         t0 = time.process_time()  # CPU time: the machine may be shared, wall time would count others' work
-        rows.append(page_features(tree, url))
+        row, page_terms = page_signals(tree, url)
         ms.append((time.process_time() - t0) * 1000)
+        rows.append(row)
+        terms.append(page_terms)
         labels.append(PAGE_TYPES.index(page_type))
         fold.append(folds[key]["fold"])
+        domain.append(folds[key]["domain"])
         source.append(key.split("/")[0])
-    return Pages(np.asarray(rows), np.asarray(labels), np.asarray(fold), np.asarray(source), ms)
+    return Pages(np.asarray(rows), terms, np.asarray(labels), np.asarray(fold), np.asarray(domain),
+                 np.asarray(source), ms)
+
+
+def train_words(pages: Pages, rows: np.ndarray, args: argparse.Namespace) -> WordModel:
+    """The word model trained on pages[rows]: terms seen on pages of at least --min-sites sites
+    among them, presence scaled to unit length per page, softmax regression with an L2 penalty
+    (--word-l2), non-articles weighted as in the boosted model; weights rounded as shipped."""
+    idx = np.flatnonzero(rows)
+    sites: dict[str, set[str]] = {}
+    for i in idx:
+        for t in pages.terms[i]:
+            sites.setdefault(t, set()).add(pages.domain[i])
+    index = {t: j for j, t in enumerate(sorted(t for t, s in sites.items() if len(s) >= args.min_sites))}
+    x = _term_matrix(pages, idx, index)
+    y = pages.y[idx]
+    n_terms, n_classes = len(index), len(PAGE_TYPES)
+    onehot = np.eye(n_classes)[y]
+    weight = np.where(y == ARTICLE, 1.0, args.non_article_weight)
+    weight /= weight.sum()
+    l2 = args.word_l2 / len(idx)
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        w, b = theta[:-n_classes].reshape(n_terms, n_classes), theta[-n_classes:]
+        z = x @ w + b
+        z -= z.max(axis=1, keepdims=True)
+        logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        g = (np.exp(logp) - onehot) * weight[:, None]
+        value = -(weight * (onehot * logp).sum(axis=1)).sum() + 0.5 * l2 * (w * w).sum()
+        return value, np.concatenate([(x.T @ g + l2 * w).ravel(), g.sum(axis=0)])
+
+    fit = minimize(loss, np.zeros(n_terms * n_classes + n_classes), jac=True, method="L-BFGS-B",
+                   options={"maxiter": 300})
+    w, b = fit.x[:-n_classes].reshape(n_terms, n_classes), fit.x[-n_classes:]
+    return WordModel(index, np.round(w, 3), np.round(b, 3))
+
+
+def _term_matrix(pages: Pages, idx: np.ndarray, index: dict[str, int]) -> sp.csr_matrix:
+    """Term presence of pages idx, each row scaled to unit length (as WordModel scores a page)."""
+    r, c = [], []
+    for k, i in enumerate(idx):
+        cols = sorted(index[t] for t in pages.terms[i] if t in index)  # sums in one order, whatever the set's
+        r += [k] * len(cols)
+        c += cols
+    m = sp.csr_matrix((np.ones(len(r)), (r, c)), shape=(len(idx), len(index)))
+    norm = np.sqrt(np.asarray(m.sum(axis=1)).ravel())
+    return sp.diags(1 / np.maximum(norm, 1)) @ m
+
+
+def word_features(pages: Pages, train_rows: np.ndarray, score_rows: np.ndarray,
+                  args: argparse.Namespace) -> np.ndarray:
+    """The word model's probabilities for the pages score_rows (zeros elsewhere), from a word
+    model trained on train_rows."""
+    words = train_words(pages, train_rows, args)
+    f = np.zeros((len(pages.y), len(PAGE_TYPES)))
+    for i in np.flatnonzero(score_rows):
+        f[i] = words.probabilities(pages.terms[i])
+    return f
+
+
+def stacked(pages: Pages, rows: np.ndarray, args: argparse.Namespace) -> np.ndarray:
+    """Word features of the pages rows, each fold's from a word model trained on the other folds among rows."""
+    f = np.zeros((len(pages.y), len(PAGE_TYPES)))
+    for k in np.unique(pages.fold[rows]):
+        held = rows & (pages.fold == k)
+        f += word_features(pages, rows & ~held, held, args)
+    return f
+
+
+@dataclass
+class WordPlan:
+    """Cross-fitted word features for every boosted model nested_thresholds trains, by outer
+    fold: the held-out fold's (word model trained on the four others), the four training folds'
+    (stacked within them), and for each inner fold the three inner training folds' (stacked
+    within those three). Word models are deterministic: made once, used for every seed."""
+
+    held: dict[int, np.ndarray]
+    train: dict[int, np.ndarray]
+    inner: dict[tuple[int, int], np.ndarray]
+
+
+def word_plan(pages: Pages, args: argparse.Namespace) -> WordPlan:
+    plan = WordPlan({}, {}, {})
+    for k in np.unique(pages.fold):
+        rows = pages.fold != k
+        plan.held[k] = word_features(pages, rows, ~rows, args)
+        plan.train[k] = stacked(pages, rows, args)
+        for j in np.unique(pages.fold[rows]):
+            plan.inner[k, j] = stacked(pages, rows & (pages.fold != j), args)
+    return plan
 
 
 def params(args: argparse.Namespace) -> dict:
@@ -94,12 +198,17 @@ def train(x: np.ndarray, y: np.ndarray, args: argparse.Namespace) -> lgb.Booster
     return lgb.train(params(args), data, num_boost_round=args.rounds)
 
 
-def cross_fit(x: np.ndarray, y: np.ndarray, fold: np.ndarray, args: argparse.Namespace) -> np.ndarray:
-    """Class probabilities of every row from a model trained without its fold."""
-    probs = np.zeros((len(y), len(PAGE_TYPES)))
-    for k in np.unique(fold):
-        held = fold == k
-        probs[held] = train(x[~held], y[~held], args).predict(x[held], num_threads=1)
+def inner_fit(pages: Pages, plan: WordPlan, k: int, args: argparse.Namespace) -> np.ndarray:
+    """Class probabilities of every page outside fold k from a model trained on the other three
+    folds outside k (their word features stacked within those three; the scored fold's from a
+    word model trained on those three)."""
+    rows = pages.fold != k
+    probs = np.zeros((len(pages.y), len(PAGE_TYPES)))
+    for j in np.unique(pages.fold[rows]):
+        held, fit = pages.fold == j, rows & (pages.fold != j)
+        x = np.hstack([pages.x, plan.inner[k, j]])
+        x_held = np.hstack([pages.x[held], plan.train[k][held]])
+        probs[held] = train(x[fit], pages.y[fit], args).predict(x_held, num_threads=1)
     return probs
 
 
@@ -110,16 +219,17 @@ def choose_threshold(p_article: np.ndarray, is_article: np.ndarray, max_lost: fl
     return float(np.sort(p_article[is_article])[allowed])
 
 
-def nested_thresholds(pages: Pages, args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray]:
+def nested_thresholds(pages: Pages, plan: WordPlan, args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray]:
     """Held-out probabilities, and for each row the threshold chosen on its training folds only."""
     probs = np.zeros((len(pages.y), len(PAGE_TYPES)))
     thresholds = np.zeros(len(pages.y))
     for k in np.unique(pages.fold):
         held = pages.fold == k
-        x, y, fold = pages.x[~held], pages.y[~held], pages.fold[~held]
-        inner = cross_fit(x, y, fold, args)
-        thresholds[held] = choose_threshold(inner[:, ARTICLE], y == ARTICLE, args.max_lost)
-        probs[held] = train(x, y, args).predict(pages.x[held], num_threads=1)
+        inner = inner_fit(pages, plan, k, args)
+        thresholds[held] = choose_threshold(inner[~held, ARTICLE], pages.y[~held] == ARTICLE, args.max_lost)
+        x = np.hstack([pages.x, plan.train[k]])
+        x_held = np.hstack([pages.x[held], plan.held[k][held]])
+        probs[held] = train(x[~held], pages.y[~held], args).predict(x_held, num_threads=1)
         print(f"  fold {k}: threshold {thresholds[held][0]:.3f} (from its four training folds)")
     return probs, thresholds
 
@@ -154,31 +264,41 @@ def threshold_table(pages: Pages, p_article: np.ndarray) -> None:
               f"{np.mean((is_art == said)[wcxb]):.3f}  {np.mean(is_art == said):.3f}")
 
 
-def seed_table(pages: Pages, args: argparse.Namespace, seeds: list[int]) -> None:
+def seed_table(pages: Pages, plan: WordPlan, args: argparse.Namespace, seeds: list[int]) -> None:
     """The held-out figures again with other seeds (bagging and feature sampling differ): a gain
     smaller than their spread is no gain."""
     wcxb, is_art = pages.source == "wcxb-dev", pages.y == ARTICLE
     print("\n  seed  wcxb-dev: article-vs-not accuracy, articles lost, per fold (accuracy/lost)  scrapinghub articles")
-    accs, losts = [], []
+    accs, losts, classes, fold_accs, fold_losts = [], [], [], [], []
     for seed in seeds:
         with contextlib.redirect_stdout(io.StringIO()):
-            probs, thresholds = nested_thresholds(pages, argparse.Namespace(**{**vars(args), "seed": seed}))
+            probs, thresholds = nested_thresholds(pages, plan, argparse.Namespace(**{**vars(args), "seed": seed}))
         said = probs[:, ARTICLE] >= thresholds
+        pred = np.array([PAGE_TYPES.index(decide(p, t)) for p, t in zip(probs, thresholds)])
+        classes.append(float(np.mean((pred == pages.y)[wcxb])))
         right, lost = is_art == said, is_art & ~said
         accs.append(float(np.mean(right[wcxb])))
         losts.append(int(lost[wcxb].sum()))
-        folds = " ".join(f"{np.mean(right[sel]):.3f}/{int(lost[sel].sum())}"
-                         for sel in (wcxb & (pages.fold == k) for k in np.unique(pages.fold)))
+        sels = [wcxb & (pages.fold == k) for k in np.unique(pages.fold)]
+        fold_accs.append([float(np.mean(right[sel])) for sel in sels])
+        fold_losts.append([int(lost[sel].sum()) for sel in sels])
+        folds = " ".join(f"{a:.3f}/{n}" for a, n in zip(fold_accs[-1], fold_losts[-1]))
         scrapinghub = f"{int(said[~wcxb].sum())}/{int((~wcxb).sum())}"
-        print(f"  {seed:4d}  {accs[-1]:.3f}  {losts[-1]:2d}   {folds}   {scrapinghub}")
+        print(f"  {seed:4d}  {accs[-1]:.3f}  {losts[-1]:2d}   {folds}   {scrapinghub}   7-class {classes[-1]:.3f}")
     spread = statistics.pstdev(accs)
-    print(f"  mean  {statistics.mean(accs):.3f}  {statistics.mean(losts):.1f}  (accuracy sd {spread:.3f})")
+    print(f"  mean  {statistics.mean(accs):.3f}  {statistics.mean(losts):.1f}  (accuracy sd {spread:.3f}); "
+          f"7-class {statistics.mean(classes):.3f}")
+    print("  mean per fold (accuracy/lost): " + " ".join(
+        f"{statistics.mean(a):.3f}/{statistics.mean(n):.1f}" for a, n in zip(zip(*fold_accs), zip(*fold_losts))))
 
 
-def write_model(booster: lgb.Booster, threshold: float, pages: Pages, args: argparse.Namespace) -> None:
+def write_model(booster: lgb.Booster, threshold: float, words: WordModel, pages: Pages,
+                args: argparse.Namespace) -> None:
     out = Path(args.out)
     text = booster.model_to_string()
     (out / f"{VERSION}.txt").write_text(text, encoding="utf-8")
+    word_text = json.dumps(words.to_json(), ensure_ascii=False, separators=(",", ":")) + "\n"
+    (out / f"{VERSION}.words.json").write_text(word_text, encoding="utf-8")
     sets = {s: int((pages.source == s).sum()) for s in np.unique(pages.source)}
     info = {
         "version": VERSION, "classes": list(PAGE_TYPES), "features": list(FEATURES),
@@ -191,9 +311,13 @@ def write_model(booster: lgb.Booster, threshold: float, pages: Pages, args: argp
             "threshold_from": f"5-fold held-out predictions (folds.json), at most {args.max_lost:.1%} of articles lost",
         },
         "params": {**params(args), "num_boost_round": args.rounds, "non_article_weight": args.non_article_weight},
+        "words": {"file": f"{VERSION}.words.json", "terms": len(words.index), "min_sites": args.min_sites,
+                  "l2": args.word_l2, "fit": "softmax regression on term presence scaled to unit length, "
+                  "non-articles weighted as above, L-BFGS 300 iterations, weights rounded to 0.001"},
     }
     (out / f"{VERSION}.json").write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
-    print(f"\nwrote {out / f'{VERSION}.txt'} ({len(text.encode()) / 1024:.0f} KB) and {VERSION}.json")
+    print(f"\nwrote {out / f'{VERSION}.txt'} ({len(text.encode()) / 1024:.0f} KB), {VERSION}.words.json "
+          f"({len(word_text.encode()) / 1024:.0f} KB) and {VERSION}.json")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -209,6 +333,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--max-lost", type=float, default=0.005,
                     help="share of articles the threshold may call something else on the data it is chosen on")
+    ap.add_argument("--min-sites", type=int, default=8,
+                    help="the word model keeps the terms seen on pages of this many sites")
+    ap.add_argument("--word-l2", type=float, default=1.0, help="the word model's L2 penalty")
     ap.add_argument("--no-write", action="store_true", help="evaluate only")
     ap.add_argument("--seeds", default="",
                     help="comma-separated seeds: also print the held-out figures of each (the model's seed is --seed)")
@@ -218,12 +345,16 @@ def main(argv: list[str] | None = None) -> None:
     pages = load_pages(Path(args.bench))
     ms = pages.feature_ms
     print(f"{len(pages.y)} pages, {len(FEATURES)} features, read and parsed in {time.perf_counter() - t0:.0f} s")
-    print(f"page_features: mean {statistics.mean(ms):.2f} ms, median {statistics.median(ms):.2f} ms, "
+    print(f"page_signals: mean {statistics.mean(ms):.2f} ms, median {statistics.median(ms):.2f} ms, "
           f"p90 {np.percentile(ms, 90):.2f} ms, max {max(ms):.1f} ms a page")
 
+    t0 = time.perf_counter()
+    plan = word_plan(pages, args)
+    print(f"word models cross-fitted (5 outer, 20 for their training folds, 60 for the inner ones) in "
+          f"{time.perf_counter() - t0:.0f} s")
     print("\nheld-out predictions, fold by fold:")
     t0 = time.perf_counter()
-    probs, thresholds = nested_thresholds(pages, args)
+    probs, thresholds = nested_thresholds(pages, plan, args)
     print(f"  cross-fitting (5 outer + 20 inner models) took {time.perf_counter() - t0:.1f} s")
     pred = np.array([PAGE_TYPES.index(decide(p, t)) for p, t in zip(probs, thresholds)])
     for name in ("wcxb-dev", "scrapinghub"):
@@ -231,7 +362,7 @@ def main(argv: list[str] | None = None) -> None:
         report(f"{name} (threshold chosen on training folds)", pages.y[sel], pred[sel])
     threshold_table(pages, probs[:, ARTICLE])
     if args.seeds:
-        seed_table(pages, args, [int(s) for s in args.seeds.split(",")])
+        seed_table(pages, plan, args, [int(s) for s in args.seeds.split(",")])
 
     threshold = choose_threshold(probs[:, ARTICLE], pages.y == ARTICLE, args.max_lost)
     pred = np.array([PAGE_TYPES.index(decide(p, threshold)) for p in probs])
@@ -242,10 +373,17 @@ def main(argv: list[str] | None = None) -> None:
         report(f"{name} (shipped threshold)", pages.y[sel], pred[sel])
 
     t0 = time.perf_counter()
-    booster = train(pages.x, pages.y, args)
-    print(f"\nfinal model trained on all {len(pages.y)} pages in {time.perf_counter() - t0:.2f} s")
+    every = np.ones(len(pages.y), dtype=bool)
+    words = train_words(pages, every, args)
+    booster = train(np.hstack([pages.x, stacked(pages, every, args)]), pages.y, args)
+    print(f"\nfinal model trained on all {len(pages.y)} pages in {time.perf_counter() - t0:.2f} s "
+          f"(its word features cross-fitted by fold); word model of {len(words.index)} terms")
+    t0 = time.process_time()
+    for terms in pages.terms:
+        words.probabilities(terms)
+    print(f"word model: {(time.process_time() - t0) * 1000 / len(pages.y):.3f} ms a page (CPU)")
     if not args.no_write:
-        write_model(booster, threshold, pages, args)
+        write_model(booster, threshold, words, pages, args)
 
 
 if __name__ == "__main__":

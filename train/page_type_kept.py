@@ -47,7 +47,7 @@ import page_type as pt  # noqa: E402
 from cleancorpus.pipeline.extraction.blocks import FEATURES as BLOCK_FEATURES  # noqa: E402
 from cleancorpus.pipeline.extraction.blocks import Block  # noqa: E402
 from cleancorpus.pipeline.extraction.page_type import decide  # noqa: E402
-from cleancorpus.pipeline.extraction.page_type_features import FEATURES  # noqa: E402
+from cleancorpus.pipeline.extraction.page_type_features import BASE_FEATURES  # noqa: E402
 from cleancorpus.pipeline.reasons import PAGE_TYPES  # noqa: E402
 
 ARTICLE = pt.ARTICLE
@@ -206,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     n_kept = 16  # the first 16 were the plan; the last six came after looking at which articles were lost
     sets = {"markup": pages.x, "markup + 16 kept": np.hstack([pages.x, np.asarray(kept)[:, :n_kept]]),
             f"markup + {len(KEPT_FEATURES)} kept": np.hstack([pages.x, np.asarray(kept)])}
-    print(f"{len(FEATURES)} markup features, {len(KEPT_FEATURES)} kept features")
+    print(f"{len(BASE_FEATURES)} markup features, {len(KEPT_FEATURES)} kept features")
 
     wcxb, is_art = pages.source == "wcxb-dev", pages.y == ARTICLE
     lost_at = (0, 1, 2, 3, 5, 10, 20)

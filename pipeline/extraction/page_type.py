@@ -6,14 +6,15 @@ forum thread goes through them differently, and a corpus builder wants to know w
 are which before trusting their text. Pages rarely say what they are (og:type says "article"
 on many service pages), so a small gradient-boosted model reads generic signals instead
 (page_type_features: the URL's shape, the mix of tags and where the text sits, where links
-go, JSON-LD types, and a fixed vocabulary of URL segments and class names that CMS templates
-use).
+go, JSON-LD types, a fixed vocabulary of URL segments and class names that CMS templates
+use, and the class probabilities of a linear model over the page's words, page_type_words).
 
 Losing an article costs more than keeping a listing (a listing taken for an article adds some
 noise; an article taken for a listing may be dropped), so the decision leans to `article`:
 another type is named only when the model gives `article` a probability below a threshold
 chosen on held-out folds so that almost no article is lost (train/page_type.py; the threshold
-is stored beside the model).
+is stored beside the model). The word model's terms and weights are a third file,
+<version>.words.json.
 """
 from __future__ import annotations
 
@@ -26,9 +27,10 @@ import numpy as np
 from lxml.html import HtmlElement
 
 from cleancorpus.pipeline.extraction.page_type_features import FEATURES, page_features
+from cleancorpus.pipeline.extraction.page_type_words import WordModel
 from cleancorpus.pipeline.reasons import PAGE_TYPES
 
-VERSION = "page_type-2"
+VERSION = "page_type-3"
 
 
 def decide(probs: np.ndarray, threshold: float) -> str:
@@ -40,15 +42,16 @@ def decide(probs: np.ndarray, threshold: float) -> str:
 
 
 class PageTypeModel:
-    """The shipped page-type model, with the decision threshold it was trained with."""
+    """The shipped page-type model, with the decision threshold and the word model it was
+    trained with."""
 
     def __init__(self, version: str = VERSION) -> None:
         self.version = version
-        self._booster, self.threshold = _load(version)
+        self._booster, self.threshold, self.words = _load(version)
 
     def probabilities(self, tree: HtmlElement, url: str | None, body_classes: list[str] | None = None,
                       body_texts: list[str] | None = None) -> np.ndarray:
-        x = np.asarray([page_features(tree, url, body_classes, body_texts)], dtype=np.float64)
+        x = np.asarray([page_features(tree, url, body_classes, body_texts, self.words)], dtype=np.float64)
         return self._booster.predict(x, num_threads=1)[0]
 
     def predict(self, tree: HtmlElement, url: str | None, body_classes: list[str] | None = None,
@@ -64,12 +67,13 @@ def page_type_model() -> PageTypeModel:
 
 
 @lru_cache(maxsize=4)
-def _load(version: str) -> tuple[lgb.Booster, float]:
-    """Booster and threshold of a model version, read once per process; refuses a model whose
+def _load(version: str) -> tuple[lgb.Booster, float, WordModel]:
+    """Booster, threshold and word model of a model version, read once per process; refuses a model whose
     features or classes are not the code's (FEATURES, PAGE_TYPES: a stale file beside newer code)."""
     models = files("cleancorpus.pipeline.models")
     booster = lgb.Booster(model_str=models.joinpath(f"{version}.txt").read_text(encoding="utf-8"))
     info = json.loads(models.joinpath(f"{version}.json").read_text(encoding="utf-8"))
     if tuple(booster.feature_name()) != FEATURES or tuple(info["classes"]) != PAGE_TYPES:
         raise ValueError(f"{version}: model features or classes differ from page_type.py's")
-    return booster, float(info["threshold"])
+    words = WordModel.from_json(json.loads(models.joinpath(f"{version}.words.json").read_text(encoding="utf-8")))
+    return booster, float(info["threshold"]), words

@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 from lxml import etree
 from lxml.html import HtmlElement
 
+from cleancorpus.pipeline.extraction.dates import DATE_RE
+
 # Tags counted in the one Python-level iteration, a few hundred elements a page: div and span,
 # half of a page's elements, are left out (their classes are read by an XPath, cheaper).
 _COUNTED_TAGS = (
@@ -58,16 +60,7 @@ _BODY_TEXT = etree.XPath("//body//text()", smart_strings=False)
 _CLASSES = etree.XPath("//body//@class", smart_strings=False)
 _DATE_IN_HREF = re.compile(r"/(?:19|20)\d\d/(?:0?[1-9]|1[0-2])/|[/-](?:19|20)\d\d-[01]\d-[0-3]\d")
 _YEAR = re.compile(r"20[0-3]\d(?<!\d20[0-3]\d)(?!\d)")  # 2000-2039 standing alone; starts with a literal for speed
-# A date as pages print it in a dateline: 2025-09-04, 04/09/2025, 4.9.2025, Sep 4, 2025, 4 September 2025.
-# The month names are English: the calendar's words, not any page's, though a page in another
-# language only shows its numeric dates here.
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
-_DATE = re.compile(
-    r"(?<!\d)(?:(?:19|20)\d\d[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])"
-    r"|(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|[12]\d|3[01])[-/.](?:19|20)\d\d)(?!\d)"
-    rf"|\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?\.?\s+{_MONTH},?\s+(?:19|20)\d\d)\b"
-)
+_FOUR_DIGITS = re.compile(r"\d\d\d\d")
 # Characters of text before the first <h1>'s text and after its end in which a date is the page's
 # dateline (an article's byline or date sits just above or below its headline; a service page's does not).
 _DATELINE_BEFORE, _DATELINE_AFTER = 200, 400
@@ -113,6 +106,8 @@ class Walked:
     linked_images: int = 0
     h1: int = 0
     h1_text: str = ""  # the first non-empty text node of the first non-empty <h1>, to find it in the page text
+    headings: list[str] = field(default_factory=list)  # the texts of the <h1>-<h3>, for the word model
+    text: str = ""  # the page text as text_features joins it (its text nodes, scripts left out)
     code: int = 0
     article: int = 0
     main: int = 0
@@ -164,8 +159,11 @@ def _read(el: HtmlElement, tag: str, w: Walked) -> None:
             parent = el.getparent()
             w.p_parents[parent] = w.p_parents.get(parent, 0) + n
     elif tag in ("h1", "h2", "h3", "h4"):
-        n = len(_text(el).strip())
+        heading = _text(el).strip()
+        n = len(heading)
         w.heading += n
+        if tag != "h4" and n:
+            w.headings.append(heading)
         if tag == "h1" and n and not w.h1:
             w.h1 = n
             w.h1_text = next((t for t in el.itertext() if t.strip()), "")
@@ -237,7 +235,8 @@ def text_features(tree: HtmlElement, w: Walked, in_body: list[str] | None = None
     Text nodes rather than lines of the serialized text: a quarter of pages come minified, their
     whole text on one line. Script and style texts of the body are not page text. `in_body`: the
     text nodes of the root's <body> in document order when a walk over it read them already
-    (blocks.page_blocks), used on a page with one <body>, where they are _BODY_TEXT's.
+    (blocks.page_blocks), used on a page with one <body>, where they are _BODY_TEXT's. The text
+    joined is left in w.text for the word model.
     """
     nodes = in_body if in_body is not None and w.counts["body"] == 1 else _BODY_TEXT(tree)
     if w.scripts:
@@ -245,7 +244,7 @@ def text_features(tree: HtmlElement, w: Walked, in_body: list[str] | None = None
         nodes = [t for t in nodes if t not in scripts]
     lens = [n for n in map(len, map(str.strip, nodes)) if n]
     total = sum(lens)
-    text = " ".join(nodes)
+    text = w.text = " ".join(nodes)
     prices = sum(len(rx.findall(text)) for sign, rx in _PRICE.items() if sign in text)
     return {
         "text_len": total, "text_nodes": len(lens), "text_nodes_long": sum(n >= _LONG_NODE for n in lens),
@@ -265,12 +264,14 @@ def text_features(tree: HtmlElement, w: Walked, in_body: list[str] | None = None
 def _date_near_h1(text: str, h1_text: str) -> float:
     """Whether a date is printed just before or after the headline: the dateline of articles, the
     one sign of one that schema and meta tags miss on a third of them. The headline is found by
-    its first text node in the page text (its first occurrence: a breadcrumb may repeat it)."""
+    its first text node in the page text (its first occurrence: a breadcrumb may repeat it).
+    Dates as dates.DATE_RE finds them (numeric, and month names of a few languages)."""
     start = text.find(h1_text) if h1_text else -1
     if start < 0:
         return 0.0
     window = text[max(0, start - _DATELINE_BEFORE): start + len(h1_text) + _DATELINE_AFTER]
-    return float(_DATE.search(window) is not None)
+    # every date DATE_RE finds holds a four-digit year: a window without one (half of them) is not searched
+    return float(_FOUR_DIGITS.search(window) is not None and DATE_RE.search(window) is not None)
 
 
 def link_features(w: Walked, url: str | None, text_len: float) -> dict[str, float]:

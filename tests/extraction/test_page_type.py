@@ -16,7 +16,8 @@ from trafilatura.utils import load_html
 
 from cleancorpus.pipeline.extraction.blocks import page_blocks
 from cleancorpus.pipeline.extraction.page_type import VERSION, PageTypeModel, decide
-from cleancorpus.pipeline.extraction.page_type_features import FEATURES, page_features
+from cleancorpus.pipeline.extraction.page_type_features import FEATURES, page_features, page_signals
+from cleancorpus.pipeline.extraction.page_type_words import page_words
 from cleancorpus.pipeline.inputs.encoding import decode_bytes
 from cleancorpus.pipeline.reasons import PAGE_TYPES
 
@@ -103,6 +104,23 @@ def test_shipped_model_loads_once_with_its_threshold(model):
     assert 0 < model.threshold == info["threshold"] < 0.5  # leaning to article: other types only when confident
     assert PageTypeModel()._booster is model._booster  # one booster per process
     assert (models / f"{VERSION}.txt").stat().st_size < 500_000
+    assert (models / f"{VERSION}.words.json").stat().st_size < 1_000_000
+    assert info["words"]["terms"] == len(model.words.index) == len(model.words.weights)
+
+
+def test_word_model_reads_title_headings_and_the_start_of_the_text(model):
+    """Words of the title and the <h1>-<h3> with their pairs, the text's first words, no numbers;
+    the word model's features are probabilities of the seven types, the same in every process."""
+    terms = page_words("Our Services | Acme", ["Get a quote", "FAQ"], "Home About 2025 " + "word " * 500)
+    assert {"t:our", "t:our_services", "t:acme", "h:get_a", "h:a_quote", "h:faq", "b:home", "b:word"} <= terms
+    assert "b:2025" not in terms and "h:quote_faq" not in terms
+    long_text = "  \n ".join(f"w{i}" for i in range(2000))  # the first 300 words, whitespace runs or not
+    assert {t for t in page_words("", [], long_text) if t.startswith("b:")} == {f"b:w{i}" for i in range(300)}
+    named = dict(zip(FEATURES, page_features(load_html(FORUM), FORUM_URL)))
+    probs = [named[f"words_{t}"] for t in PAGE_TYPES]
+    assert abs(sum(probs) - 1) < 1e-9 and all(0 < p < 1 for p in probs)
+    assert probs == model.words.probabilities(page_signals(load_html(FORUM), FORUM_URL)[1])
+    assert model.words.probabilities(set()) == model.words.probabilities({"b:no-such-term"})
 
 
 def test_features_are_numbers_in_a_fixed_order_and_leave_the_tree_alone():
@@ -216,14 +234,19 @@ def test_module_does_not_import_prefect():
 
 
 def test_page_types_filter_keeps_articles_and_every_text_record(tmp_path):
-    """`[filter] page_types = ["article"]` rejects the sample's HTML pages of other types with reason
-    page_type, keeps its articles and its text records (no page type), and the run says which
-    models made the decisions."""
+    """`[filter] page_types = ["article"]` rejects HTML pages of other types with reason page_type
+    (a product page and a forum thread put beside the sample), keeps the sample's articles and its
+    text records (no page type), and the run says which models made the decisions."""
     from conftest import ROOT, read, run_local
 
     cfg = tmp_path / "c.toml"
     cfg.write_text('[filter]\npage_types = ["article"]\n[dedup]\nenabled = false\n')
-    summary = run_local([ROOT / "data" / "sample"], tmp_path / "out", config=str(cfg))
+    # the sample's three HTML pages are news articles: a product page and a forum thread beside them
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "product.html").write_text(PRODUCT, encoding="utf-8")
+    (extra / "forum.html").write_text(FORUM, encoding="utf-8")
+    summary = run_local([ROOT / "data" / "sample", extra], tmp_path / "out", config=str(cfg))
     docs, rejects = read(tmp_path / "out"), read(tmp_path / "out", "rejects")
     html_docs = [d for d in docs if d["source_format"] == "html"]
     assert html_docs and all(d["page_type"] == "article" for d in html_docs)
@@ -231,7 +254,7 @@ def test_page_types_filter_keeps_articles_and_every_text_record(tmp_path):
     assert len([d for d in docs if d["source_format"] == "text"]) == 5
     typed = [r for r in rejects if r["reason"] == "page_type"]
     assert typed and all("not in ['article']" in r["detail"] for r in typed)
-    assert summary["models"] == {"boilerplate": "boilerplate-2", "page_type": "page_type-2", "lines": "lines-2",
+    assert summary["models"] == {"boilerplate": "boilerplate-2", "page_type": "page_type-3", "lines": "lines-2",
                                 "text_kind": "text_kind-2"}
     assert set(summary["seconds"]) == {"process", "dedup", "write"} and summary["seconds"]["process"] > 0
 
