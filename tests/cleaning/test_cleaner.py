@@ -9,7 +9,7 @@ from types import ModuleType
 
 import pytest
 
-from conftest import ROOT, SEEDS, read, run_local
+from conftest import ROOT, SEEDS, clean_text, read, run_local
 
 FOOTER = "The Harbour Gazette is an independent local paper run by volunteers since 1987"
 
@@ -67,13 +67,7 @@ _NO_MODEL = {"CLEANCORPUS_CLEAN__LINE_MODEL": '""'}
 
 
 def _clean_flat(flat: str, environ: dict[str, str] | None = None):
-    from cleancorpus.pipeline.cleaning.cleaner import Cleaner
-    from cleancorpus.pipeline.config import load_config
-    from cleancorpus.pipeline.model import RawRecord
-
-    res = Cleaner(load_config(None, environ=environ or {})).process(RawRecord("mem://x.txt", None, "text", text=flat))
-    assert res.doc is not None
-    return res.doc.text.split("\n\n")
+    return clean_text(flat, environ).doc.text.split("\n\n")
 
 
 def test_classifier_keeps_a_dated_list_under_prose_and_drops_timestamped_teasers():
@@ -368,16 +362,12 @@ def test_a_terminal_browser_dump_is_unwrapped_though_it_ends_in_a_list_of_addres
 def test_a_terminal_browser_dump_loses_its_link_marks_and_its_list_of_addresses():
     """lynx -dump writes each link's text after a [n] mark ("read the [12]report here") and lists
     the addresses at the end: the marks split the words the text is compared and deduplicated by."""
-    from cleancorpus.pipeline.cleaning.cleaner import Cleaner
-    from cleancorpus.pipeline.config import load_config
-    from cleancorpus.pipeline.model import RawRecord
-
     page = _news_page()
     dump = _bench("rendered_text").lynx(page)
     listed = [s for s in dump.split("\n\nReferences\n\n")[-1].splitlines() if s.strip()]
     assert len(re.findall(r"\[\d+\]", dump)) > 100 and len(listed) > 100
-    res = Cleaner(load_config(None, environ={})).process(RawRecord("mem://x.txt", None, "text", text=dump))
-    assert res.doc is not None and not re.search(r"\[\d+\]", res.doc.text)
+    res = clean_text(dump)
+    assert not re.search(r"\[\d+\]", res.doc.text)
     assert res.doc.removed_rules.count("dump.references") == len(listed) + 1  # and the heading
     paragraphs = [p for p in _clean_flat(_bench("flatten").flatten_html(page)) if len(p) > 200]
     assert len(paragraphs) >= 5 and all(p in res.doc.text.split("\n\n") for p in paragraphs)
