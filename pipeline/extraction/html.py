@@ -89,6 +89,7 @@ def time_limit(seconds: float) -> Iterator[None]:
 # in time growing with the square of the <p> count: about this many seconds per <p> squared on the
 # machines here (20,000 paragraphs: 6.6 s), in C, where no timer signal gets in until it returns
 _PARAGRAPH_SCAN_SECONDS = 1e-8
+_PARAGRAPHS = etree.XPath("count(//p)")  # compiled once: it runs on every page
 
 
 def _check_paragraph_scan(tree: HtmlElement, seconds: float) -> None:
@@ -96,7 +97,7 @@ def _check_paragraph_scan(tree: HtmlElement, seconds: float) -> None:
     only interrupt it after the scan had run its whole course."""
     if seconds <= 0:
         return
-    paragraphs = int(tree.xpath("count(//p)"))
+    paragraphs = int(_PARAGRAPHS(tree))
     if _PARAGRAPH_SCAN_SECONDS * paragraphs * paragraphs > seconds:
         raise ExtractionTimeout(f"{paragraphs} paragraphs: trafilatura's paragraph scan grows with their square "
                                 f"and would outlast the {seconds:g} s limit")

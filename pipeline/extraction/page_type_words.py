@@ -29,7 +29,11 @@ WORD_FEATURES: tuple[str, ...] = tuple(f"words_{t}" for t in PAGE_TYPES)
 
 
 def _words(text: str) -> list[str]:
-    return [w for w in _WORD.findall(text.lower()) if not w.isdigit()]
+    return _no_numbers(_WORD.findall(text.lower()))
+
+
+def _no_numbers(words: list[str]) -> list[str]:
+    return [w for w in words if not w.isdigit()]
 
 
 def page_words(title: str, headings: Iterable[str], text: str) -> set[str]:
@@ -50,10 +54,10 @@ def _body_words(text: str) -> list[str]:
     word, perhaps cut at that edge, is not counted)."""
     lowered = " ".join(text[:BODY_CHARS].lower().split())
     if len(lowered) > _FIRST_CHARS:
-        words = [w for w in _WORD.findall(lowered, 0, _FIRST_CHARS)[:-1] if not w.isdigit()]
+        words = _no_numbers(_WORD.findall(lowered, 0, _FIRST_CHARS)[:-1])
         if len(words) >= BODY_WORDS:
             return words[:BODY_WORDS]
-    return [w for w in _WORD.findall(lowered) if not w.isdigit()][:BODY_WORDS]
+    return _no_numbers(_WORD.findall(lowered))[:BODY_WORDS]
 
 
 @dataclass
