@@ -161,13 +161,18 @@ def _modified_days(page: Page, ok: Callable[[Any], str | None], any_meta: bool =
     """The modification days the page's metadata gives: the JSON-LD article's dateModified and
     the first of each modification meta tag (`any_meta`: of any meta tag whose name says
     modified or updated, "updated", "last-modified-date")."""
-    days = {ok(m) for k in _META_MODIFIED for m in page.meta.get(k, ())[:1]}
+    days = set(_meta_modified(page, ok))
     if any_meta:
         days |= {ok(v[0]) for k, v in page.meta.items() if _MODIFIED_KEY.search(k)}
     if page.article:
         days.add(ok(page.article.get("dateModified")))
     days.discard(None)
     return days  # type: ignore[return-value]
+
+
+def _meta_modified(page: Page, ok: Callable[[Any], str | None]) -> list[str | None]:
+    """The day of the first value of each known modification meta tag (None where unreadable)."""
+    return [ok(m) for k in _META_MODIFIED for m in page.meta.get(k, ())[:1]]
 
 
 _VISIBLE_TEXT = ("//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript) "
@@ -213,7 +218,7 @@ def _known_days(page: Page, ok: Callable[[Any], str | None], rules: Rules) -> It
     for key in _META_PUBLISHED:
         for v in page.meta.get(key, ()):
             if d := ok(v):
-                yield d, _stamped(d, [ok(m) for k in _META_MODIFIED for m in page.meta.get(k, ())[:1]], rules), key
+                yield d, _stamped(d, _meta_modified(page, ok), rules), key
                 break
 
 
