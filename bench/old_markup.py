@@ -9,6 +9,9 @@ Archives hold pages from before HTML5 that the dev sets (2019 news, 2025-26 page
   br         every <p> turned into its text followed by <br><br>
   html4      the sectioning tags (article, main, section, header, footer, nav, aside, figure,
              figcaption) turned into <div>, <time> into <span>
+  noattr     every class and id attribute taken out (a site whose markup names nothing)
+  table      html4 and br together, without class and id, the body laid out in a table's cell
+             (the layout of many pages of the 2000s)
 
 Every --step-th ScrapingHub page and WCXB dev article of folds 0-3 goes through the whole HTML
 path (Cleaner, default config) and trafilatura.extract(); word F1 / must / leak / empty per set
@@ -58,7 +61,30 @@ def html4(html: str) -> str:
     return lxml.html.tostring(tree, encoding="unicode")
 
 
-REWRITES: dict[str, Callable[[str], str]] = {"as_is": lambda html: html, "br": br_paragraphs, "html4": html4}
+def no_attributes(html: str) -> str:
+    tree = lxml.html.fromstring(html)
+    for el in tree.iter():
+        if isinstance(el.tag, str):
+            el.attrib.pop("class", None)
+            el.attrib.pop("id", None)
+    return lxml.html.tostring(tree, encoding="unicode")
+
+
+def table_layout(html: str) -> str:
+    tree = lxml.html.fromstring(no_attributes(br_paragraphs(html4(html))))
+    body = tree.find("body")
+    if body is not None:
+        table = lxml.html.fromstring("<table><tr><td></td></tr></table>")
+        cell = table.find(".//td")
+        cell.text, body.text = body.text, None
+        for child in list(body):
+            cell.append(child)
+        body.append(table)
+    return lxml.html.tostring(tree, encoding="unicode")
+
+
+REWRITES: dict[str, Callable[[str], str]] = {"as_is": lambda html: html, "br": br_paragraphs, "html4": html4,
+                                              "noattr": no_attributes, "table": table_layout}
 
 
 def main(argv: list[str] | None = None) -> int:
