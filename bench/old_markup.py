@@ -61,17 +61,8 @@ def html4(html: str) -> str:
     return lxml.html.tostring(tree, encoding="unicode")
 
 
-def no_attributes(html: str) -> str:
-    tree = lxml.html.fromstring(html)
-    for el in tree.iter():
-        if isinstance(el.tag, str):
-            el.attrib.pop("class", None)
-            el.attrib.pop("id", None)
-    return lxml.html.tostring(tree, encoding="unicode")
-
-
 def table_layout(html: str) -> str:
-    tree = lxml.html.fromstring(no_attributes(br_paragraphs(html4(html))))
+    tree = lxml.html.fromstring(B.no_attributes(br_paragraphs(html4(html))))
     body = tree.find("body")
     if body is not None:
         table = lxml.html.fromstring("<table><tr><td></td></tr></table>")
@@ -84,7 +75,7 @@ def table_layout(html: str) -> str:
 
 
 REWRITES: dict[str, Callable[[str], str]] = {"as_is": lambda html: html, "br": br_paragraphs, "html4": html4,
-                                              "noattr": no_attributes, "table": table_layout}
+                                              "noattr": B.no_attributes, "table": table_layout}
 
 
 def main(argv: list[str] | None = None) -> int:

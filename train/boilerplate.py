@@ -7,11 +7,17 @@ folds.json: for each fold a model trained on the other four decides that fold's 
 every figure printed is on sites the deciding model never saw. Then one model is trained on
 all pages and written to pipeline/models/.
 
-    .venv/bin/python train/boilerplate.py [--cache /tmp/cc_blocks.pkl] [--write]
+Many sites name nothing in their markup (CSS-in-JS hashes, utility classes, old table layouts):
+--bare scores every system on the held-out pages without class and id attributes as well, and
+--bare-weight W trains each model on its training pages' copies so stripped too, at weight W
+(tried, not shipped: bench/README).
+
+    .venv/bin/python train/boilerplate.py [--cache /tmp/cc_blocks.pkl] [--pipeline] [--bare] [--write]
 """
 from __future__ import annotations
 
 import argparse
+import functools
 import gzip
 import importlib.util
 import json
@@ -72,9 +78,25 @@ def load_pages() -> list[Page]:
     return pages
 
 
-def read_html(path: Path) -> str:
+def read_html(path: Path, bare: bool = False) -> str:
     raw = gzip.open(path).read() if path.suffix == ".gz" else path.read_bytes()
-    return raw.decode("utf-8", errors="replace")
+    html = raw.decode("utf-8", errors="replace")
+    return no_attributes(html) if bare else html
+
+
+def no_attributes(html: str) -> str:
+    """The page with every class and id attribute taken out: its markup names nothing."""
+    import lxml.html
+
+    tree = lxml.html.fromstring(html)
+    for el in tree.iter():
+        if isinstance(el.tag, str):
+            el.attrib.pop("class", None)
+            el.attrib.pop("id", None)
+    return lxml.html.tostring(tree, encoding="unicode")
+
+
+BARE = "#bare"  # the key suffix of a page's copy without class and id
 
 
 def label(text: str, truth_grams: set, truth_str: str) -> int:
@@ -88,12 +110,12 @@ def label(text: str, truth_grams: set, truth_str: str) -> int:
     return int(sum(g in truth_grams for g in grams) >= 0.5 * len(grams))
 
 
-def prepare(page: Page) -> dict:
+def prepare(page: Page, bare: bool = False) -> dict:
     import trafilatura
     from trafilatura.utils import load_html
 
     cfg = load_config(None).extract.model_copy(update={"favor_precision": False})
-    html = read_html(page.html)
+    html = read_html(page.html, bare)
     truth = page.truth.read_text(encoding="utf-8", errors="replace")
     toks = _W.findall(truth.lower())
     grams = {tuple(toks[i:i + 3]) for i in range(len(toks) - 2)}
@@ -103,7 +125,7 @@ def prepare(page: Page) -> dict:
     traf = trafilatura_text(tree, page.meta.get("url"), cfg) if tree is not None else ""
     rows = block_features(blocks, traf)
     return {
-        "key": page.key, "texts": [b.text for b in blocks], "X": np.asarray(rows, dtype=np.float32).reshape(-1, len(FEATURES)),
+        "key": page.key + (BARE if bare else ""), "texts": [b.text for b in blocks], "X": np.asarray(rows, dtype=np.float32).reshape(-1, len(FEATURES)),
         "y": np.asarray([label(b.text, grams, truth_str) for b in blocks], dtype=np.int8),
         "traf": traf, "baseline": trafilatura.extract(html, url=page.meta.get("url")) or "",
     }
@@ -130,27 +152,35 @@ PARAMS = {
 ROUNDS = 200
 
 
-def _fit(keys: list[str], data: dict[str, dict]) -> lgb.Booster:
+def _fit(keys: list[str], data: dict[str, dict], bare_weight: float = 0.0) -> lgb.Booster:
     """Blocks weigh by the square root of their words: a long paragraph wrongly kept or lost costs the
-    word-level score more than a one-word menu item, but not so much that menus stop counting."""
+    word-level score more than a one-word menu item, but not so much that menus stop counting. The
+    pages' copies without class and id (when data holds them) weigh bare_weight as much."""
     keys = [k for k in keys if len(data[k]["y"])]
+    if bare_weight:
+        keys += [k + BARE for k in keys if k + BARE in data and len(data[k + BARE]["y"])]
     X = np.concatenate([data[k]["X"] for k in keys])
     y = np.concatenate([data[k]["y"] for k in keys])
-    w = np.sqrt(X[:, FEATURES.index("words")]) + 0.5
+    scale = np.concatenate([np.full(len(data[k]["y"]), bare_weight if k.endswith(BARE) else 1.0) for k in keys])
+    w = (np.sqrt(X[:, FEATURES.index("words")]) + 0.5) * scale
     return lgb.train(PARAMS, lgb.Dataset(X, y, weight=w, feature_name=list(FEATURES)), num_boost_round=ROUNDS)
 
 
-def cross_fit(data: dict[str, dict], pages: list[Page]) -> tuple[dict[str, np.ndarray], list[lgb.Booster]]:
+def cross_fit(data: dict[str, dict], pages: list[Page],
+              bare_weight: float = 0.0) -> tuple[dict[str, np.ndarray], list[lgb.Booster]]:
+    """Each fold's blocks scored by a model trained on the other four (their bare copies too, at
+    bare_weight), and the fold's bare copies when data holds them (keys with BARE)."""
     probs: dict[str, np.ndarray] = {}
     models = []
     for fold in range(5):
         t = time.time()
-        m = _fit([p.key for p in pages if p.fold != fold], data)
+        m = _fit([p.key for p in pages if p.fold != fold], data, bare_weight)
         models.append(m)
         for p in pages:
-            if p.fold == fold:
-                X = data[p.key]["X"]
-                probs[p.key] = m.predict(X, num_threads=1) if len(X) else np.zeros(0)
+            for key in (p.key, p.key + BARE):
+                if p.fold == fold and key in data:
+                    X = data[key]["X"]
+                    probs[key] = m.predict(X, num_threads=1) if len(X) else np.zeros(0)
         print(f"fold {fold}: trained and predicted in {time.time() - t:.0f} s", file=sys.stderr)
     return probs, models
 
@@ -294,24 +324,24 @@ def report(pages: list[Page], systems: dict[str, dict[str, str]], sc) -> None:
                   f" {s['empty']:5d} {s['must~']:6.3f}")
 
 
-def pipeline_texts(pages: list[Page], models: dict[int, str] | None, jobs: int) -> dict[str, str]:
+def pipeline_texts(pages: list[Page], models: dict[int, str] | None, jobs: int, bare: bool = False) -> dict[str, str]:
     """The text column of the HTML path (extraction, rules, header; no corpus-learned lines, no dedup)
-    for every page, each fold's pages cleaned with that fold's model; models=None: trafilatura alone
-    with the settings before the model (favor_precision)."""
-    args = [(p, models[p.fold] if models else None) for p in pages]
+    for every page (bare: without class and id), each fold's pages cleaned with that fold's model;
+    models=None: trafilatura alone with the settings before the model (favor_precision)."""
+    args = [(p, models[p.fold] if models else None, bare) for p in pages]
     with ProcessPoolExecutor(jobs) as ex:
         return dict(zip([p.key for p in pages], ex.map(_clean_one, args, chunksize=8)))
 
 
-def _clean_one(arg: tuple[Page, str | None]) -> str:
+def _clean_one(arg: tuple[Page, str | None, bool]) -> str:
     from cleancorpus.pipeline.model import RawRecord, SourceMeta
 
-    page, model = arg
+    page, model, bare = arg
     env = {"CLEANCORPUS_EXTRACT__BOILERPLATE_MODEL": f'"{model}"'} if model else \
         {"CLEANCORPUS_EXTRACT__BOILERPLATE_MODEL": '""', "CLEANCORPUS_EXTRACT__FAVOR_PRECISION": "true"}
     cleaner = _cleaner(tuple(sorted(env.items())))
     rec = RawRecord(source_uri=str(page.html), source_record=None, source_format="html",
-                    html=read_html(page.html), meta=SourceMeta(url=page.meta.get("url")))
+                    html=read_html(page.html, bare), meta=SourceMeta(url=page.meta.get("url")))
     res = cleaner.process(rec)
     return res.doc.text if res.doc is not None else ""
 
@@ -332,6 +362,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--pipeline", action="store_true",
                     help="also score the whole HTML path (model + rules) with each fold's model, and the path before it")
+    ap.add_argument("--bare-weight", type=float, default=0.0,
+                    help="weight of the training pages' copies without class and id (0: none, as shipped)")
+    ap.add_argument("--bare-cache", type=Path, default=Path("/tmp/cc_blocks_bare.pkl"),
+                    help="the prepared copies without class and id (made if missing)")
+    ap.add_argument("--bare", action="store_true",
+                    help="also score every system on the held-out pages without class and id")
     ap.add_argument("--write", action="store_true", help="train on all pages and write the shipped model")
     ap.add_argument("--dump", type=Path, help="pickle every system's text of every page here (to read its errors)")
     ap.add_argument("--report", type=Path, metavar="DUMP", help="only print the tables of an earlier --dump")
@@ -341,9 +377,11 @@ def main(argv: list[str] | None = None) -> int:
         report(pages, pickle.loads(a.report.read_bytes())["systems"], _scorer())
         return 0
     data = build(pages, a.cache, a.jobs)
+    if a.bare_weight or a.bare:
+        data |= build(pages, a.bare_cache, a.jobs, functools.partial(prepare, bare=True))
     sc = _scorer()
     t = time.time()
-    probs, models = cross_fit(data, pages)
+    probs, models = cross_fit(data, pages, a.bare_weight)
     print(f"5 fold models in {time.time() - t:.0f} s", file=sys.stderr)
     # each fold's thresholds are chosen on the other folds' held-out verdicts
     ths = {f: choose_thresholds([p for p in pages if p.fold != f], data, probs, sc) for f in range(5)}
@@ -361,12 +399,19 @@ def main(argv: list[str] | None = None) -> int:
         systems["cleancorpus before (trafilatura precision + rules)"] = pipeline_texts(pages, None, a.jobs)
         systems["cleancorpus model + rules"] = pipeline_texts(pages, paths, a.jobs)
     report(pages, systems, sc)
+    if a.bare:
+        bare = {"trafilatura extract() default": {p.key: data[p.key + BARE]["baseline"] for p in pages},
+                "model blocks": {p.key: choose(data[p.key + BARE], probs[p.key + BARE], ths[p.fold]) for p in pages}}
+        if a.pipeline:
+            bare["cleancorpus model + rules"] = pipeline_texts(pages, paths, a.jobs, bare=True)
+        print("\n# the same pages without class and id attributes")
+        report(pages, bare, sc)
     if a.dump:
         a.dump.write_bytes(pickle.dumps({"systems": systems, "probs": probs, "thresholds": ths}))
     if a.write:
         t = time.time()
         th = choose_thresholds(pages, data, probs, sc)
-        model = _fit([p.key for p in pages], data)
+        model = _fit([p.key for p in pages], data, a.bare_weight)
         out = MODELS / f"{VERSION}.json"
         out.write_text(json.dumps(spec(model, th)))
         print(f"wrote {out} ({out.stat().st_size / 1024:.0f} KB, thresholds {th}) in {time.time() - t:.0f} s",
