@@ -42,10 +42,15 @@ GONE = {
     # WCXB dev 0232 (a link under the article) and 2453 (a newsletter's own ad slot)
     "notices.back_to_index": ["Back to blog", "Back to all posts", "Return to News"],
     "ads.sponsor_us": ["Sponsor this newsletter", "Advertise with us"],
+    # WCXB dev 4444 and 4052 (an ad's label run into its title), 4662 (a Pinterest prompt)
+    "ads.advertisement_prefix": ["Advertisement: New AI Book!", "Advertisement - Page continues below"],
+    "social.pin_for_later": ["PIN FOR LATER", "Pin it for later"],
     # WCXB dev 0461 and 0010: disclosures the benchmark marks as boilerplate
     "affiliate.disclosure": ["As an Amazon Associate we earn from qualifying purchases.",
                              "Products are chosen independently by our editors. Purchases made through our links may "
-                             "earn us a commission."],
+                             "earn us a commission.",
+                             # WCXB dev 1657
+                             "SeniorLiving.org is supported by commissions from providers listed on our site."],
     "credits.photo_credit": ["Photo: Getty Images", "Image credit: © Depositphotos.com/AndrewLozovyi",
                              "The trail shoe on a wet rock. Photo: Jane Doe", "Photo: © 2024 Jane Doe"],
     "read_more.counted_headline": ["Weeknight dinner recipes (12)"],
@@ -81,6 +86,9 @@ KEPT = [
     "Back to the blog's first post, she found the draft she had abandoned in 2019.",
     "Back to Basics",
     "Sponsor a child",
+    "Advertisement revenue fell 12% in the quarter, the company said.",
+    "Pinterest said it would let users pin posts for later reading.",
+    "The museum is supported by donations and a small grant from the city.",
     # section headings of papers, reports and documentation (a PMC article's "DISCUSSION" cut
     # everything after it as a comment section)
     # spec lines and headings that name pictures, a model's year, words that start with "source"
