@@ -70,7 +70,8 @@ class CleanConfig(_Section):
 
     rules_dir: str = Field("rules", description="folder of rule packs, relative to the config file (else to the shipped defaults)")
     rule_packs: Strings = Field(
-        ("header", "ads", "disclaimers", "social", "comments", "read_more", "credits", "copyright", "notices", "structure"),
+        ("header", "ads", "disclaimers", "social", "comments", "read_more", "credits", "copyright", "notices", "structure",
+         "affiliate"),
         description="rule packs to run, in order: RULES_DIR/NAME.toml")
     regex_timeout: float = Field(0.05, gt=0, description="regex time limit per pattern and line (seconds); a pattern over it is skipped for that line")
     classifier: bool = Field(True, description="line classifier for plain text (length, stopwords, punctuation, link density, context)")

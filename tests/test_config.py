@@ -21,7 +21,7 @@ def test_shipped_default_toml_is_the_model_written_out():
     # the defaults the pipeline was tuned with (bench/quality.py), not a second, diverging set
     cfg = load_config()
     assert cfg.extract.boilerplate_model == "default" and cfg.extract.favor_precision is False
-    assert len(cfg.clean.rule_packs) == 10
+    assert len(cfg.clean.rule_packs) == 11 and cfg.clean.rule_packs[-1] == "affiliate"
     assert cfg.resolve(cfg.dedup.spelling_variants).exists()
 
 
