@@ -8,11 +8,13 @@ every figure printed is on sites the deciding model never saw. Then one model is
 all pages and written to pipeline/models/.
 
 Many sites name nothing in their markup (CSS-in-JS hashes, utility classes, old table layouts):
---bare scores every system on the held-out pages without class and id attributes as well, and
---bare-weight W trains each model on its training pages' copies so stripped too, at weight W
-(tried, not shipped: bench/README).
+--bare scores every system on the held-out pages without class and id attributes as well;
+--bare-model trains the bare model, on those stripped copies alone, for the pages whose markup
+gives no block a role (the pipeline routes them to it, html.model_for), scores it the same way
+and, with --write, writes it beside the main model. --bare-weight W instead trains each main
+model on its training pages' stripped copies too, at weight W (tried, not shipped: bench/README).
 
-    .venv/bin/python train/boilerplate.py [--cache /tmp/cc_blocks.pkl] [--pipeline] [--bare] [--write]
+    .venv/bin/python train/boilerplate.py [--cache /tmp/cc_blocks.pkl] [--pipeline] [--bare] [--bare-model] [--write]
 """
 from __future__ import annotations
 
@@ -42,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 
 from cleancorpus.pipeline.config import load_config  # noqa: E402
 from cleancorpus.pipeline.extraction.blocks import FEATURES, block_features, page_blocks  # noqa: E402
-from cleancorpus.pipeline.extraction.boilerplate_model import VERSION  # noqa: E402
+from cleancorpus.pipeline.extraction.boilerplate_model import BARE_VERSION, VERSION  # noqa: E402
 from cleancorpus.pipeline.extraction.html import trafilatura_text  # noqa: E402
 
 _W = re.compile(r"\w+")
@@ -157,24 +159,25 @@ def _fit(keys: list[str], data: dict[str, dict], bare_weight: float = 0.0) -> lg
     word-level score more than a one-word menu item, but not so much that menus stop counting. The
     pages' copies without class and id (when data holds them) weigh bare_weight as much."""
     keys = [k for k in keys if len(data[k]["y"])]
-    if bare_weight:
-        keys += [k + BARE for k in keys if k + BARE in data and len(data[k + BARE]["y"])]
-    X = np.concatenate([data[k]["X"] for k in keys])
-    y = np.concatenate([data[k]["y"] for k in keys])
-    scale = np.concatenate([np.full(len(data[k]["y"]), bare_weight if k.endswith(BARE) else 1.0) for k in keys])
+    copies = [k + BARE for k in keys if k + BARE in data and len(data[k + BARE]["y"])] if bare_weight else []
+    X = np.concatenate([data[k]["X"] for k in keys + copies])
+    y = np.concatenate([data[k]["y"] for k in keys + copies])
+    scale = np.concatenate([np.full(len(data[k]["y"]), 1.0) for k in keys]
+                           + [np.full(len(data[k]["y"]), bare_weight) for k in copies])
     w = (np.sqrt(X[:, FEATURES.index("words")]) + 0.5) * scale
     return lgb.train(PARAMS, lgb.Dataset(X, y, weight=w, feature_name=list(FEATURES)), num_boost_round=ROUNDS)
 
 
-def cross_fit(data: dict[str, dict], pages: list[Page],
-              bare_weight: float = 0.0) -> tuple[dict[str, np.ndarray], list[lgb.Booster]]:
+def cross_fit(data: dict[str, dict], pages: list[Page], bare_weight: float = 0.0,
+              suffix: str = "") -> tuple[dict[str, np.ndarray], list[lgb.Booster]]:
     """Each fold's blocks scored by a model trained on the other four (their bare copies too, at
-    bare_weight), and the fold's bare copies when data holds them (keys with BARE)."""
+    bare_weight; with suffix BARE, on their bare copies alone: the bare model), and the fold's
+    bare copies when data holds them (keys with BARE)."""
     probs: dict[str, np.ndarray] = {}
     models = []
     for fold in range(5):
         t = time.time()
-        m = _fit([p.key for p in pages if p.fold != fold], data, bare_weight)
+        m = _fit([p.key + suffix for p in pages if p.fold != fold], data, bare_weight)
         models.append(m)
         for p in pages:
             for key in (p.key, p.key + BARE):
@@ -193,18 +196,18 @@ SHORT_GRID = [(0.0, 0)] + [(s, n) for n in (5, 8) for s in (0.6, 0.7, 0.8)]
 
 
 def choose_thresholds(pages: list[Page], data: dict[str, dict], probs: dict[str, np.ndarray],
-                      sc) -> tuple[float, float, float, int]:
+                      sc, suffix: str = "") -> tuple[float, float, float, int]:
     """The thresholds with the best word F1, the mean of each set's mean: the sets label some
     things differently (WCXB's truth keeps figure captions, ScrapingHub's does not), and a choice
     that gains on the bigger set by losing on the other is no gain. First the pair for blocks
     trafilatura kept and dropped, then the floor for short blocks given that pair."""
-    counts = _WordCounts(pages, data)
+    counts = _WordCounts(pages, data, suffix)
 
     def mean_f1(th: tuple[float, float, float, int]) -> float:
         per_set = []
         for ds in ("wcxb-dev", "scrapinghub"):
-            group = [p for p in pages if p.dataset == ds]
-            per_set.append(sum(counts.f1(p.key, kept(data[p.key], probs[p.key], th)) for p in group) / (len(group) or 1))
+            group = [p.key + suffix for p in pages if p.dataset == ds]
+            per_set.append(sum(counts.f1(k, kept(data[k], probs[k], th)) for k in group) / (len(group) or 1))
         return sum(per_set) / len(per_set)
     a, b = max(GRID, key=lambda ab: mean_f1((*ab, 0.0, 0)))
     return max(((a, b, s, n) for s, n in SHORT_GRID), key=mean_f1)
@@ -214,10 +217,11 @@ class _WordCounts:
     """Word F1 of a choice of blocks, from the truth's and each block's word counts made once (the
     scorer's word_f1 on the joined text, without re-reading the truth for every threshold)."""
 
-    def __init__(self, pages: list[Page], data: dict[str, dict]) -> None:
-        self.truth = {p.key: Counter(_W.findall(p.truth.read_text(encoding="utf-8", errors="replace").lower()))
+    def __init__(self, pages: list[Page], data: dict[str, dict], suffix: str = "") -> None:
+        self.truth = {p.key + suffix: Counter(_W.findall(p.truth.read_text(encoding="utf-8", errors="replace").lower()))
                       for p in pages}
-        self.blocks = {p.key: [Counter(_W.findall(t.lower())) for t in data[p.key]["texts"]] for p in pages}
+        self.blocks = {p.key + suffix: [Counter(_W.findall(t.lower())) for t in data[p.key + suffix]["texts"]]
+                       for p in pages}
 
     def f1(self, key: str, keep: np.ndarray) -> float:
         ref, hyp = self.truth[key], Counter()
@@ -232,8 +236,8 @@ class _WordCounts:
         return 2 * p * r / (p + r)
 
 
-def spec(model: lgb.Booster, th: tuple[float, float, float, int]) -> dict:
-    return {"version": VERSION, "features": list(FEATURES),
+def spec(model: lgb.Booster, th: tuple[float, float, float, int], version: str = VERSION) -> dict:
+    return {"version": version, "features": list(FEATURES),
             "thresholds": {"kept_by_trafilatura": th[0], "dropped_by_trafilatura": th[1],
                            "short_block": th[2], "short_words": th[3]},
             "booster": model.model_to_string()}
@@ -250,6 +254,27 @@ def kept(d: dict, p: np.ndarray, th: tuple[float, float, float, int]) -> np.ndar
 
 def choose(d: dict, p: np.ndarray, th: tuple[float, float, float, int]) -> str:
     return "\n".join(compress(d["texts"], kept(d, p, th)))
+
+
+_ROLE_COLUMNS = [FEATURES.index(f) for f in FEATURES if f.startswith("role_")]
+
+
+def names_roles(d: dict) -> bool:
+    """blocks.names_roles on a prepared page: whether any block has a role word of class or id."""
+    return bool(len(d["X"])) and bool((d["X"][:, _ROLE_COLUMNS] > 0).any())
+
+
+def routed(d: dict, p: np.ndarray, bare_p: np.ndarray, th: tuple[float, float, float, int],
+           bare_th: tuple[float, float, float, int]) -> str:
+    """The pipeline's choice of model where the markup names no role (html.model_for, which routes
+    only the pages its page-type model calls articles: these scores route every such page)."""
+    return choose(d, p, th) if names_roles(d) else choose(d, bare_p, bare_th)
+
+
+def write_model(model_spec: dict) -> None:
+    out = MODELS / f"{model_spec['version']}.json"
+    out.write_text(json.dumps(model_spec))
+    print(f"wrote {out} ({out.stat().st_size / 1024:.0f} KB, thresholds {model_spec['thresholds']})", file=sys.stderr)
 
 
 # WCXB's snippets write a page's typographic quotes as ASCII about two times in three and as
@@ -324,21 +349,27 @@ def report(pages: list[Page], systems: dict[str, dict[str, str]], sc) -> None:
                   f" {s['empty']:5d} {s['must~']:6.3f}")
 
 
-def pipeline_texts(pages: list[Page], models: dict[int, str] | None, jobs: int, bare: bool = False) -> dict[str, str]:
+def pipeline_texts(pages: list[Page], models: dict[int, str] | None, jobs: int, bare: bool = False,
+                   bare_models: dict[int, str] | None = None) -> dict[str, str]:
     """The text column of the HTML path (extraction, rules, header; no corpus-learned lines, no dedup)
-    for every page (bare: without class and id), each fold's pages cleaned with that fold's model;
-    models=None: trafilatura alone with the settings before the model (favor_precision)."""
-    args = [(p, models[p.fold] if models else None, bare) for p in pages]
+    for every page (bare: without class and id), each fold's pages cleaned with that fold's model
+    and, for pages whose markup names no role, that fold's bare model (bare_models; none: the main
+    model on every page); models=None: trafilatura alone with the settings before the model
+    (favor_precision)."""
+    args = [(p, models[p.fold] if models else None, bare_models[p.fold] if bare_models else None, bare)
+            for p in pages]
     with ProcessPoolExecutor(jobs) as ex:
         return dict(zip([p.key for p in pages], ex.map(_clean_one, args, chunksize=8)))
 
 
-def _clean_one(arg: tuple[Page, str | None, bool]) -> str:
+def _clean_one(arg: tuple[Page, str | None, str | None, bool]) -> str:
     from cleancorpus.pipeline.model import RawRecord, SourceMeta
 
-    page, model, bare = arg
+    page, model, bare_model, bare = arg
     env = {"CLEANCORPUS_EXTRACT__BOILERPLATE_MODEL": f'"{model}"'} if model else \
         {"CLEANCORPUS_EXTRACT__BOILERPLATE_MODEL": '""', "CLEANCORPUS_EXTRACT__FAVOR_PRECISION": "true"}
+    # never the shipped bare model: it was trained on every page, this one among them
+    env["CLEANCORPUS_EXTRACT__BARE_MODEL"] = f'"{bare_model}"' if bare_model else '""'
     cleaner = _cleaner(tuple(sorted(env.items())))
     rec = RawRecord(source_uri=str(page.html), source_record=None, source_format="html",
                     html=read_html(page.html, bare), meta=SourceMeta(url=page.meta.get("url")))
@@ -368,6 +399,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="the prepared copies without class and id (made if missing)")
     ap.add_argument("--bare", action="store_true",
                     help="also score every system on the held-out pages without class and id")
+    ap.add_argument("--bare-model", action="store_true",
+                    help="also train the bare model (on the pages without class and id alone) for pages whose "
+                         "markup names no role, and route such pages to it (with --write: write it too)")
     ap.add_argument("--write", action="store_true", help="train on all pages and write the shipped model")
     ap.add_argument("--dump", type=Path, help="pickle every system's text of every page here (to read its errors)")
     ap.add_argument("--report", type=Path, metavar="DUMP", help="only print the tables of an earlier --dump")
@@ -377,7 +411,7 @@ def main(argv: list[str] | None = None) -> int:
         report(pages, pickle.loads(a.report.read_bytes())["systems"], _scorer())
         return 0
     data = build(pages, a.cache, a.jobs)
-    if a.bare_weight or a.bare:
+    if a.bare_weight or a.bare or a.bare_model:
         data |= build(pages, a.bare_cache, a.jobs, functools.partial(prepare, bare=True))
     sc = _scorer()
     t = time.time()
@@ -389,33 +423,53 @@ def main(argv: list[str] | None = None) -> int:
     systems = {"trafilatura extract() default": {k: d["baseline"] for k, d in data.items()},
                "trafilatura fast (model input)": {k: d["traf"] for k, d in data.items()},
                "model blocks": {p.key: choose(data[p.key], probs[p.key], ths[p.fold]) for p in pages}}
+    bare_probs, bare_models, bare_ths = {}, [], {}
+    if a.bare_model:
+        bare_probs, bare_models = cross_fit(data, pages, suffix=BARE)
+        bare_ths = {f: choose_thresholds([p for p in pages if p.fold != f], data, bare_probs, sc, BARE) for f in range(5)}
+        print("bare model's thresholds per fold:", bare_ths, file=sys.stderr)
+        systems["model blocks, routed"] = {p.key: routed(data[p.key], probs[p.key], bare_probs[p.key], ths[p.fold],
+                                                         bare_ths[p.fold]) for p in pages}
+        print("pages whose markup names no role (routed to the bare model):",
+              [p.key for p in pages if not names_roles(data[p.key])], file=sys.stderr)
+    paths: dict[int, str] = {}
+    bare_paths: dict[int, str] | None = None
     if a.pipeline:
         folder = Path(a.cache).with_suffix(".models")
         folder.mkdir(exist_ok=True)
-        paths = {}
         for f, m in enumerate(models):
             paths[f] = str(folder / f"fold{f}.json")
             Path(paths[f]).write_text(json.dumps(spec(m, ths[f])))
+        if a.bare_model:
+            bare_paths = {}
+            for f, m in enumerate(bare_models):
+                bare_paths[f] = str(folder / f"bare{f}.json")
+                Path(bare_paths[f]).write_text(json.dumps(spec(m, bare_ths[f], BARE_VERSION)))
         systems["cleancorpus before (trafilatura precision + rules)"] = pipeline_texts(pages, None, a.jobs)
-        systems["cleancorpus model + rules"] = pipeline_texts(pages, paths, a.jobs)
+        systems["cleancorpus model + rules"] = pipeline_texts(pages, paths, a.jobs, bare_models=bare_paths)
     report(pages, systems, sc)
     if a.bare:
         bare = {"trafilatura extract() default": {p.key: data[p.key + BARE]["baseline"] for p in pages},
                 "model blocks": {p.key: choose(data[p.key + BARE], probs[p.key + BARE], ths[p.fold]) for p in pages}}
+        if a.bare_model:
+            bare["bare model blocks"] = {p.key: choose(data[p.key + BARE], bare_probs[p.key + BARE], bare_ths[p.fold])
+                                         for p in pages}
         if a.pipeline:
-            bare["cleancorpus model + rules"] = pipeline_texts(pages, paths, a.jobs, bare=True)
+            bare["cleancorpus model + rules"] = pipeline_texts(pages, paths, a.jobs, bare=True, bare_models=bare_paths)
         print("\n# the same pages without class and id attributes")
         report(pages, bare, sc)
     if a.dump:
-        a.dump.write_bytes(pickle.dumps({"systems": systems, "probs": probs, "thresholds": ths}))
+        a.dump.write_bytes(pickle.dumps({"systems": systems, "probs": probs, "thresholds": ths,
+                                         "bare_systems": bare if a.bare else {}}))
     if a.write:
         t = time.time()
         th = choose_thresholds(pages, data, probs, sc)
         model = _fit([p.key for p in pages], data, a.bare_weight)
-        out = MODELS / f"{VERSION}.json"
-        out.write_text(json.dumps(spec(model, th)))
-        print(f"wrote {out} ({out.stat().st_size / 1024:.0f} KB, thresholds {th}) in {time.time() - t:.0f} s",
-              file=sys.stderr)
+        write_model(spec(model, th))
+        if a.bare_model:
+            th = choose_thresholds(pages, data, bare_probs, sc, BARE)
+            write_model(spec(_fit([p.key + BARE for p in pages], data), th, BARE_VERSION))
+        print(f"trained and written in {time.time() - t:.0f} s", file=sys.stderr)
     return 0
 
 

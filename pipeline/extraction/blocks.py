@@ -65,6 +65,7 @@ _TAG_BIT["code"] = _TAG_BIT["pre"]
 _TAG_BIT["td"] = _TAG_BIT["th"] = _TAG_BIT["table"]
 _TAG_BIT["symbol"] = _TAG_BIT["svg"]
 N_FLAGS = len(ROLES) + len(_TAG_ROLES)
+_ROLE_FLAGS = (1 << len(ROLES)) - 1
 # the block's own tag, as a small number of kinds
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _KINDS = ("p", "h", "li", "td", "div", "pre", "quote", "caption", "dd", "other")
@@ -110,6 +111,13 @@ class Block:
     link_chars: int
     path: tuple[int, ...]  # serial numbers of the block-level elements it sits in, outermost first
     shape: int = 0  # hash of its element's and the enclosing block element's tags and classes (numbers dropped)
+
+
+def names_roles(blocks: list[Block]) -> bool:
+    """Whether the page's markup gives any block a role by a class or id word of its own or an
+    ancestor's. A page whose markup names nothing (CSS-in-JS hashes, bare or table layouts) leaves
+    the boilerplate model without the signal it leans on most (bench/README, old_markup rows)."""
+    return any(b.flags & _ROLE_FLAGS for b in blocks)
 
 
 def page_blocks(root: HtmlElement, classes: list[str] | None = None, texts: list[str] | None = None) -> list[Block]:

@@ -20,6 +20,9 @@ import numpy as np
 from cleancorpus.pipeline.extraction.blocks import FEATURES, Block, block_features
 
 VERSION = "boilerplate-2"
+# the model for pages whose markup names no role (blocks.names_roles), trained on the dev pages
+# with every class and id taken out: the role words the main model leans on are all zero there
+BARE_VERSION = "boilerplate-bare-1"
 SHIPPED = "default"  # the config value that names the model shipped in pipeline/models
 _IN_TRAF = FEATURES.index("in_traf")
 _WORDS = FEATURES.index("words")
@@ -82,7 +85,7 @@ def model_spec(name: str, shipped_version: str) -> dict:
 
 
 @lru_cache(maxsize=4)
-def load_model(name: str) -> BoilerplateModel:
-    """The model a config names, read once per process: the shipped one, or a file (a model trained
-    by train/boilerplate.py on other pages)."""
-    return BoilerplateModel(model_spec(name, VERSION))
+def load_model(name: str, shipped_version: str = VERSION) -> BoilerplateModel:
+    """The model a config names, read once per process: the shipped one of that version, or a file
+    (a model trained by train/boilerplate.py on other pages)."""
+    return BoilerplateModel(model_spec(name, shipped_version))

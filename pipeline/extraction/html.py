@@ -26,8 +26,8 @@ from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
 from cleancorpus.pipeline.config import ExtractConfig
-from cleancorpus.pipeline.extraction.blocks import Block, page_blocks
-from cleancorpus.pipeline.extraction.boilerplate_model import BoilerplateModel, load_model
+from cleancorpus.pipeline.extraction.blocks import Block, names_roles, page_blocks
+from cleancorpus.pipeline.extraction.boilerplate_model import BARE_VERSION, BoilerplateModel, load_model
 from cleancorpus.pipeline.extraction.copies import RULE as COPY_RULE
 from cleancorpus.pipeline.extraction.copies import second_copies
 from cleancorpus.pipeline.extraction.dates import parse_iso_datetime
@@ -218,7 +218,7 @@ def extract_html(html: str, url: str | None, cfg: ExtractConfig) -> Extracted | 
                 page_type = page_type_model().predict(tree, page_url, classes, texts)
             else:
                 page_type = page_type_model().predict(tree, page_url)
-            ex = _with_model(tree, blocks, page_url, cfg, load_model(cfg.boilerplate_model))
+            ex = _with_model(tree, blocks, page_url, cfg, model_for(blocks, page_type, cfg))
         else:
             page_type = page_type_model().predict(tree, page_url)
             ex = _trafilatura_alone(tree, page_url, cfg)
@@ -234,6 +234,16 @@ def extract_html(html: str, url: str | None, cfg: ExtractConfig) -> Extracted | 
     if ex.method != "dom_fallback":
         ex.author, ex.published_at = md.author, parse_iso_datetime(md.date)
     return ex
+
+
+def model_for(blocks: list[Block], page_type: str, cfg: ExtractConfig) -> BoilerplateModel:
+    """The bare model for an article whose markup names no role in any class or id: the main
+    model, trained on pages that mostly do, leans on those words and is then little better than
+    trafilatura there. Other pages keep the main model: without names, the bare model cannot tell
+    a listing's or collection's links from menus and drops them (bench/README, the bare-model row)."""
+    if cfg.bare_model and page_type == "article" and blocks and not names_roles(blocks):
+        return load_model(cfg.bare_model, BARE_VERSION)
+    return load_model(cfg.boilerplate_model)
 
 
 def _with_model(tree: HtmlElement, blocks: list[Block], url: str | None, cfg: ExtractConfig,

@@ -10,8 +10,8 @@ import pytest
 from cleancorpus.pipeline.cleaning.cleaner import Cleaner
 from cleancorpus.pipeline.config import load_config
 from cleancorpus.pipeline.extraction.blocks import FEATURES, page_blocks
-from cleancorpus.pipeline.extraction.boilerplate_model import VERSION, BoilerplateModel, load_model
-from cleancorpus.pipeline.extraction.html import extract_html
+from cleancorpus.pipeline.extraction.boilerplate_model import BARE_VERSION, VERSION, BoilerplateModel, load_model
+from cleancorpus.pipeline.extraction.html import extract_html, model_for
 from cleancorpus.pipeline.model import RawRecord, SourceMeta
 from conftest import ROOT, SEEDS
 
@@ -69,9 +69,10 @@ def test_same_page_same_text_and_one_model_per_process():
     assert load_model("default") is load_model("default")
 
 
-def test_shipped_model_matches_the_code_and_a_stale_one_is_refused():
-    spec = json.loads(files("cleancorpus.pipeline.models").joinpath(f"{VERSION}.json").read_text())
-    assert spec["version"] == VERSION and spec["features"] == list(FEATURES)
+@pytest.mark.parametrize("version", [VERSION, BARE_VERSION])
+def test_shipped_model_matches_the_code_and_a_stale_one_is_refused(version):
+    spec = json.loads(files("cleancorpus.pipeline.models").joinpath(f"{version}.json").read_text())
+    assert spec["version"] == version and spec["features"] == list(FEATURES)
     assert 0 < spec["thresholds"]["kept_by_trafilatura"] <= spec["thresholds"]["dropped_by_trafilatura"] < 1
     with pytest.raises(ValueError, match="other features"):
         BoilerplateModel({**spec, "features": spec["features"][:-1]})
@@ -116,3 +117,58 @@ def test_short_blocks_need_the_floor_and_older_model_files_still_load():
         else:
             assert k_strict == k_old
     assert any(kept_strict)
+
+
+def _without_names(html: str) -> str:
+    """The page as a site whose markup names nothing serves it (CSS-in-JS hashes, a bare layout)."""
+    import lxml.html
+
+    tree = lxml.html.fromstring(html)
+    for el in tree.iter():
+        if isinstance(el.tag, str):
+            el.attrib.pop("class", None)
+            el.attrib.pop("id", None)
+    return lxml.html.tostring(tree, encoding="unicode")
+
+
+def test_an_article_whose_markup_names_nothing_goes_to_the_bare_model():
+    """The ScrapingHub sports page without its class and id attributes: the bare model picks its
+    blocks and names its cuts; the page as published keeps the main model, and so does the bare
+    page with `bare_model = ""`."""
+    page = gzip.open(ROOT / "tests" / "data" / "scrapinghub-08f793762792.html.gz", "rt", encoding="utf-8").read()
+    cfg = load_config().extract
+    bare = _without_names(page)
+    ex = extract_html(bare, None, cfg)
+    assert ex is not None and ex.page_type == "article" and ex.method == f"model.{BARE_VERSION}"
+    assert "Myles Garrett" in ex.text
+    assert all(rule == f"model.{BARE_VERSION}" for rule, _ in ex.removed if rule.startswith("model."))
+    assert extract_html(page, None, cfg).method == RULE
+    assert extract_html(bare, None, cfg.model_copy(update={"bare_model": ""})).method == RULE
+
+
+def test_the_bare_model_cuts_on_a_bare_page_what_the_names_told_the_main_model():
+    """A ScrapingHub blog post stripped of class and id: the bare model gives the text the main
+    model gives the page as published, where the main model alone keeps the post's share prompt
+    and newsletter promotion (the lines its class names told it to drop)."""
+    page = gzip.open(ROOT / "tests" / "data" / "scrapinghub-0dd135704572.html.gz", "rt", encoding="utf-8").read()
+    cfg = load_config().extract
+    published = extract_html(page, None, cfg).text
+    routed = extract_html(_without_names(page), None, cfg).text
+    main_only = extract_html(_without_names(page), None, cfg.model_copy(update={"bare_model": ""})).text
+    assert routed == published
+    promo = "Click here to subscribe to The Paradigm Newsletter"
+    assert promo in main_only.split("\n") and promo not in routed
+
+
+def test_only_articles_whose_markup_names_no_role_are_routed():
+    """A listing's links are its content; without names the bare model cannot tell them from a
+    menu, so any page type but article keeps the main model, and so does a page whose markup
+    names a role anywhere."""
+    from trafilatura.utils import load_html
+
+    cfg = load_config().extract
+    named = page_blocks(load_html(_news_page()))
+    bare = page_blocks(load_html(_without_names(_news_page())))
+    assert model_for(bare, "article", cfg).version == BARE_VERSION
+    assert model_for(bare, "listing", cfg).version == VERSION
+    assert model_for(named, "article", cfg).version == VERSION
