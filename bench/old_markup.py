@@ -22,60 +22,19 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
-import lxml.html
 import trafilatura
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "train"))
 
 import boilerplate as B  # noqa: E402
+from markup import REWRITES  # noqa: E402
 
 from cleancorpus.pipeline.cleaning.cleaner import Cleaner  # noqa: E402
 from cleancorpus.pipeline.config import load_config  # noqa: E402
 from cleancorpus.pipeline.model import RawRecord, SourceMeta  # noqa: E402
-
-_SECTIONING = {"article", "main", "section", "header", "footer", "nav", "aside", "figure", "figcaption"}
-
-
-def br_paragraphs(html: str) -> str:
-    tree = lxml.html.fromstring(html)
-    for p in list(tree.iter("p")):
-        p.tag = "span"
-        br1, br2 = lxml.html.Element("br"), lxml.html.Element("br")
-        br2.tail, p.tail = p.tail, None
-        parent = p.getparent()
-        at = parent.index(p)
-        parent.insert(at + 1, br1)
-        parent.insert(at + 2, br2)
-    return lxml.html.tostring(tree, encoding="unicode")
-
-
-def html4(html: str) -> str:
-    tree = lxml.html.fromstring(html)
-    for el in tree.iter():
-        if isinstance(el.tag, str) and (el.tag in _SECTIONING or el.tag == "time"):
-            el.tag = "span" if el.tag == "time" else "div"
-    return lxml.html.tostring(tree, encoding="unicode")
-
-
-def table_layout(html: str) -> str:
-    tree = lxml.html.fromstring(B.no_attributes(br_paragraphs(html4(html))))
-    body = tree.find("body")
-    if body is not None:
-        table = lxml.html.fromstring("<table><tr><td></td></tr></table>")
-        cell = table.find(".//td")
-        cell.text, body.text = body.text, None
-        for child in list(body):
-            cell.append(child)
-        body.append(table)
-    return lxml.html.tostring(tree, encoding="unicode")
-
-
-REWRITES: dict[str, Callable[[str], str]] = {"as_is": lambda html: html, "br": br_paragraphs, "html4": html4,
-                                              "noattr": B.no_attributes, "table": table_layout}
 
 
 def main(argv: list[str] | None = None) -> int:

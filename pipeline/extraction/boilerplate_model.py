@@ -20,9 +20,10 @@ import numpy as np
 from cleancorpus.pipeline.extraction.blocks import FEATURES, Block, block_features
 
 VERSION = "boilerplate-2"
-# the model for pages whose markup names no role (blocks.names_roles), trained on the dev pages
-# with every class and id taken out: the role words the main model leans on are all zero there
-BARE_VERSION = "boilerplate-bare-1"
+# the model for articles whose markup names no role (blocks.names_roles), trained on the dev pages
+# with every class and id taken out, as laid out and in a table layout: the role words the main
+# model leans on are all zero there
+BARE_VERSION = "boilerplate-bare-2"
 SHIPPED = "default"  # the config value that names the model shipped in pipeline/models
 _IN_TRAF = FEATURES.index("in_traf")
 _WORDS = FEATURES.index("words")

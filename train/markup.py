@@ -1,0 +1,66 @@
+"""Pages rewritten in other markup: the same text and layout, other tags and names.
+
+The dev sets are pages of 2019 (ScrapingHub) and 2025-26 (WCXB), written in HTML5 with class
+names that say what a block is. Archives and many live sites are not: `noattr` is a site whose
+markup names nothing (CSS-in-JS hashes, utility classes), `table` the layout of the 2000s. The
+bare model trains on such copies (train/boilerplate.py --bare-model) and bench/old_markup.py
+scores every rewrite.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import lxml.html
+
+_SECTIONING = {"article", "main", "section", "header", "footer", "nav", "aside", "figure", "figcaption"}
+
+
+def no_attributes(html: str) -> str:
+    """The page with every class and id attribute taken out: its markup names nothing."""
+    tree = lxml.html.fromstring(html)
+    for el in tree.iter():
+        if isinstance(el.tag, str):
+            el.attrib.pop("class", None)
+            el.attrib.pop("id", None)
+    return lxml.html.tostring(tree, encoding="unicode")
+
+
+def br_paragraphs(html: str) -> str:
+    """Every <p> turned into its text followed by <br><br>."""
+    tree = lxml.html.fromstring(html)
+    for p in list(tree.iter("p")):
+        p.tag = "span"
+        br1, br2 = lxml.html.Element("br"), lxml.html.Element("br")
+        br2.tail, p.tail = p.tail, None
+        parent = p.getparent()
+        at = parent.index(p)
+        parent.insert(at + 1, br1)
+        parent.insert(at + 2, br2)
+    return lxml.html.tostring(tree, encoding="unicode")
+
+
+def html4(html: str) -> str:
+    """The sectioning tags turned into <div>, <time> into <span>."""
+    tree = lxml.html.fromstring(html)
+    for el in tree.iter():
+        if isinstance(el.tag, str) and (el.tag in _SECTIONING or el.tag == "time"):
+            el.tag = "span" if el.tag == "time" else "div"
+    return lxml.html.tostring(tree, encoding="unicode")
+
+
+def table_layout(html: str) -> str:
+    """html4 and br_paragraphs together, without class and id, the body laid out in a table's cell."""
+    tree = lxml.html.fromstring(no_attributes(br_paragraphs(html4(html))))
+    body = tree.find("body")
+    if body is not None:
+        table = lxml.html.fromstring("<table><tr><td></td></tr></table>")
+        cell = table.find(".//td")
+        cell.text, body.text = body.text, None
+        for child in list(body):
+            cell.append(child)
+        body.append(table)
+    return lxml.html.tostring(tree, encoding="unicode")
+
+
+REWRITES: dict[str, Callable[[str], str]] = {"as_is": lambda html: html, "br": br_paragraphs, "html4": html4,
+                                              "noattr": no_attributes, "table": table_layout}
