@@ -91,13 +91,13 @@ def test_finders_on_attribute_order_and_empty_values():
 
 
 def test_finders_on_pages_rewritten_in_older_markup(compared):
-    """The same pages in markup the finders were not written against (bench/old_markup.py: <p>s
+    """The same pages in markup the finders were not written against (train/markup.py: <p>s
     as text broken by <br><br>, HTML5 sectioning tags as <div>s), through cleancorpus's own
     extraction: every finder's answer is its XPath's."""
     from conftest import ROOT
 
-    sys.path.insert(0, str(ROOT / "bench"))
-    from old_markup import br_paragraphs, html4
+    sys.path.insert(0, str(ROOT / "train"))
+    from markup import br_paragraphs, html4
 
     from cleancorpus.pipeline.config import load_config
 
