@@ -51,7 +51,8 @@ class ExtractConfig(_Section):
         "trafilatura alone (with favor_precision = true: the path before the model)"))
     bare_model: str = Field("default", description=(
         "the boilerplate model for articles whose markup gives no block a role by a class or id word (CSS-in-JS "
-        "hashes, bare or table layouts), trained on the dev pages stripped of class and id: \"default\" (the "
+        "hashes, bare or table layouts), trained on the dev pages stripped of class and id, as laid out and in a "
+        "table layout: \"default\" (the "
         "one shipped), a model file made by train/boilerplate.py --bare-model, or \"\" for boilerplate_model "
         "on every page"))
     favor_precision: bool = Field(False, description="trafilatura's favor_precision")
