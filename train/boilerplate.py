@@ -7,13 +7,13 @@ folds.json: for each fold a model trained on the other four decides that fold's 
 every figure printed is on sites the deciding model never saw. Then one model is trained on
 all pages and written to pipeline/models/.
 
-Many sites name nothing in their markup (CSS-in-JS hashes, utility classes, old table layouts):
---bare scores every system on the held-out pages without class and id attributes as well, and
---table on them in a table layout (train/markup.py); --bare-model trains the bare model, on those
-two copies of the training pages, for the articles whose markup gives no block a role (the
-pipeline routes them to it, html.model_for), scores it the same way and, with --write, writes it
-beside the main model. --bare-weight W instead trains each main
-model on its training pages' stripped copies too, at weight W (tried, not shipped: bench/README).
+Some sites name nothing in their markup (CSS-in-JS hashes, old table layouts): --bare scores
+every system on the held-out pages without class and id attributes as well, and --table on them
+in a table layout (train/markup.py); --bare-model trains the bare model, on those two copies of
+the training pages, for the articles whose markup gives no block a role (the pipeline routes them
+to it, html.model_for), scores it the same way and, with --write, writes it beside the main
+model. --bare-weight W instead trains each main model on its training pages' stripped copies
+too, at weight W (tried, not shipped: bench/README).
 
     .venv/bin/python train/boilerplate.py [--cache /tmp/cc_blocks.pkl] [--pipeline] [--bare] [--table] [--bare-model] [--write]
 """
