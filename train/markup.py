@@ -2,7 +2,7 @@
 
 The dev sets are pages of 2019 (ScrapingHub) and 2025-26 (WCXB), written in HTML5 with class
 names that say what a block is. Archives and many live sites are not: `noattr` is a site whose
-markup names nothing (CSS-in-JS hashes, utility classes), `table` the layout of the 2000s. The
+markup names nothing (CSS-in-JS hashes), `table` the layout of the 2000s. The
 bare model trains on such copies (train/boilerplate.py --bare-model) and bench/old_markup.py
 scores every rewrite.
 """
