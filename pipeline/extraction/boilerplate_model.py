@@ -17,6 +17,7 @@ from pathlib import Path
 import lightgbm as lgb
 import numpy as np
 
+from cleancorpus.pipeline.config import ExtractConfig
 from cleancorpus.pipeline.extraction.blocks import FEATURES, Block, block_features
 
 VERSION = "boilerplate-2"
@@ -83,6 +84,14 @@ def model_spec(name: str, shipped_version: str) -> dict:
     else:
         text = Path(name).read_text(encoding="utf-8")
     return json.loads(text)
+
+
+def active_models(extract: ExtractConfig) -> tuple[BoilerplateModel | None, BoilerplateModel | None]:
+    """The main and bare models an [extract] config runs, or None: the bare model stands in for
+    the main one on some pages, so it runs only with the main model on."""
+    main = load_model(extract.boilerplate_model) if extract.boilerplate_model else None
+    bare = load_model(extract.bare_model, BARE_VERSION) if main is not None and extract.bare_model else None
+    return main, bare
 
 
 @lru_cache(maxsize=4)

@@ -42,13 +42,11 @@ def models_used(cfg: Config) -> dict[str, str | None]:
     boilerplate and page-type models for HTML, the line and text-kind models for flat text."""
     from cleancorpus.pipeline.cleaning.line_model import active_line_model
     from cleancorpus.pipeline.cleaning.text_kind import active_text_kind
-    from cleancorpus.pipeline.extraction.boilerplate_model import BARE_VERSION, load_model
+    from cleancorpus.pipeline.extraction.boilerplate_model import active_models
     from cleancorpus.pipeline.extraction.page_type import VERSION as PAGE_TYPE_VERSION
 
-    name, lines, kind = cfg.extract.boilerplate_model, active_line_model(cfg.clean), active_text_kind(cfg.clean)
-    bare = cfg.extract.bare_model if name else ""
-    return {"boilerplate": load_model(name).version if name else None,
-            "boilerplate_bare": load_model(bare, BARE_VERSION).version if bare else None,
+    (main, bare), lines, kind = active_models(cfg.extract), active_line_model(cfg.clean), active_text_kind(cfg.clean)
+    return {"boilerplate": main.version if main else None, "boilerplate_bare": bare.version if bare else None,
             "page_type": PAGE_TYPE_VERSION,
             "lines": lines.version if lines else None, "text_kind": kind.version if kind else None}
 

@@ -31,7 +31,7 @@ from cleancorpus.pipeline.config import Config, ConfigError
 from cleancorpus.pipeline.dedup.compare import Compared
 from cleancorpus.pipeline.dedup.signatures import fold, load_variants, sketch
 from cleancorpus.pipeline.dedup.view import article_view, facts, view_share
-from cleancorpus.pipeline.extraction.boilerplate_model import BARE_VERSION, load_model
+from cleancorpus.pipeline.extraction.boilerplate_model import active_models
 from cleancorpus.pipeline.extraction.page_type import page_type_model
 from cleancorpus.pipeline.inputs.discover import InputFile
 from cleancorpus.pipeline.inputs.readers import content_hash, read_file
@@ -77,11 +77,7 @@ def warm(plan: RunPlan) -> None:
     rules = cleaner_for(plan).rules
     _ = rules._prefilter, rules._header_prefilter
     detect_language("The language model is loaded once, before the workers start.")
-    extract = plan.config().extract
-    if extract.boilerplate_model:
-        load_model(extract.boilerplate_model)
-        if extract.bare_model:
-            load_model(extract.bare_model, BARE_VERSION)
+    active_models(plan.config().extract)
     page_type_model()
     pa.array([0])
     # what is loaded now lives as long as the process: out of the cyclic collector's sight, each
