@@ -52,9 +52,8 @@ class ExtractConfig(_Section):
     bare_model: str = Field("default", description=(
         "the boilerplate model for articles whose markup gives no block a role by a class or id word (CSS-in-JS "
         "hashes, bare or table layouts), trained on the dev pages stripped of class and id, as laid out and in a "
-        "table layout: \"default\" (the "
-        "one shipped), a model file made by train/boilerplate.py --bare-model, or \"\" for boilerplate_model "
-        "on every page"))
+        "table layout: \"default\" (the one shipped), a model file made by train/boilerplate.py --bare-model, "
+        "or \"\" for boilerplate_model on every page"))
     favor_precision: bool = Field(False, description="trafilatura's favor_precision")
     favor_recall: bool = Field(False, description="trafilatura's favor_recall")
     include_tables: bool = True

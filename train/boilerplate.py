@@ -173,8 +173,10 @@ def cross_fit(data: dict[str, dict], pages: list[Page],
         m = _fit([p.key for p in pages if p.fold != fold], data, weights)
         models.append(m)
         for p in pages:
+            if p.fold != fold:
+                continue
             for key in (p.key, *(p.key + v for v in VARIANTS)):
-                if p.fold == fold and key in data:
+                if key in data:
                     X = data[key]["X"]
                     probs[key] = m.predict(X, num_threads=1) if len(X) else np.zeros(0)
         print(f"fold {fold}: trained and predicted in {time.time() - t:.0f} s", file=sys.stderr)
@@ -262,6 +264,16 @@ def routed(d: dict, p: np.ndarray, bare_p: np.ndarray, th: tuple[float, float, f
     """The pipeline's choice of model where the markup names no role (html.model_for, which routes
     only the pages its page-type model calls articles: these scores route every such page)."""
     return choose(d, p, th) if names_roles(d) else choose(d, bare_p, bare_th)
+
+
+def fold_files(stem: Path, models: list[lgb.Booster], ths: dict[int, tuple[float, float, float, int]],
+               version: str) -> dict[int, str]:
+    """Each fold's model written as a model file (STEM0.json ...) for the pipeline to load."""
+    paths = {}
+    for f, m in enumerate(models):
+        paths[f] = f"{stem}{f}.json"
+        Path(paths[f]).write_text(json.dumps(spec(m, ths[f], version)))
+    return paths
 
 
 def write_model(model_spec: dict) -> None:
@@ -420,7 +432,8 @@ def main(argv: list[str] | None = None) -> int:
         data |= build(pages, a.table_cache, a.jobs, functools.partial(prepare, variant=TABLE))
     sc = _scorer()
     t = time.time()
-    probs, models = cross_fit(data, pages, {"": 1.0, BARE: a.bare_weight})
+    main_weights = {"": 1.0, BARE: a.bare_weight}
+    probs, models = cross_fit(data, pages, main_weights)
     print(f"5 fold models in {time.time() - t:.0f} s", file=sys.stderr)
     # each fold's thresholds are chosen on the other folds' held-out verdicts
     ths = {f: choose_thresholds([p for p in pages if p.fold != f], data, probs, sc) for f in range(5)}
@@ -443,14 +456,9 @@ def main(argv: list[str] | None = None) -> int:
     if a.pipeline:
         folder = Path(a.cache).with_suffix(".models")
         folder.mkdir(exist_ok=True)
-        for f, m in enumerate(models):
-            paths[f] = str(folder / f"fold{f}.json")
-            Path(paths[f]).write_text(json.dumps(spec(m, ths[f])))
+        paths = fold_files(folder / "fold", models, ths, VERSION)
         if a.bare_model:
-            bare_paths = {}
-            for f, m in enumerate(bare_models):
-                bare_paths[f] = str(folder / f"bare{f}.json")
-                Path(bare_paths[f]).write_text(json.dumps(spec(m, bare_ths[f], BARE_VERSION)))
+            bare_paths = fold_files(folder / "bare", bare_models, bare_ths, BARE_VERSION)
         systems["cleancorpus before (trafilatura precision + rules)"] = pipeline_texts(pages, None, a.jobs)
         systems["cleancorpus model + rules"] = pipeline_texts(pages, paths, a.jobs, bare_models=bare_paths)
     report(pages, systems, sc)
@@ -474,7 +482,7 @@ def main(argv: list[str] | None = None) -> int:
     if a.write:
         t = time.time()
         th = choose_thresholds(pages, data, probs, sc)
-        write_model(spec(_fit([p.key for p in pages], data, {"": 1.0, BARE: a.bare_weight}), th))
+        write_model(spec(_fit([p.key for p in pages], data, main_weights), th))
         if a.bare_model:
             th = choose_thresholds(pages, data, bare_probs, sc, BARE)
             write_model(spec(_fit([p.key for p in pages], data, BARE_MODEL_WEIGHTS), th, BARE_VERSION))
