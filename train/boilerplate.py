@@ -24,6 +24,7 @@ import functools
 import gzip
 import importlib.util
 import json
+import os
 import pickle
 import re
 import sys
@@ -355,26 +356,45 @@ def report(pages: list[Page], systems: dict[str, dict[str, str]], sc) -> None:
 
 
 def pipeline_texts(pages: list[Page], models: dict[int, str] | None, jobs: int, variant: str = "",
-                   bare_models: dict[int, str] | None = None) -> dict[str, str]:
+                   bare_models: dict[int, str] | None = None, page_types: dict | None = None) -> dict[str, str]:
     """The text column of the HTML path (extraction, rules, header; no corpus-learned lines, no dedup)
     for every page (rewritten as VARIANTS[variant] says), each fold's pages cleaned with that fold's model
     and, for pages whose markup names no role, that fold's bare model (bare_models; none: the main
     model on every page); models=None: trafilatura alone with the settings before the model
-    (favor_precision)."""
-    args = [(p, models[p.fold] if models else None, bare_models[p.fold] if bare_models else None, variant)
-            for p in pages]
+    (favor_precision). page_types: each page's held-out page-type probabilities and threshold
+    (train/page_type.py --held-out) in place of the shipped page-type model's, which was trained
+    on these pages and knows their types: what the path does with the type (the bare model's
+    routing, comments under articles) is then measured as on unseen sites."""
+    args = [(p, models[p.fold] if models else None, bare_models[p.fold] if bare_models else None, variant,
+             page_types.get(p.key) if page_types else None) for p in pages]
     with ProcessPoolExecutor(jobs) as ex:
         return dict(zip([p.key for p in pages], ex.map(_clean_one, args, chunksize=8)))
 
 
-def _clean_one(arg: tuple[Page, str | None, str | None, str]) -> str:
+class _HeldOutType:
+    """A page's held-out page-type verdict, standing in for the shipped page-type model."""
+
+    def __init__(self, probs: list[float], threshold: float) -> None:
+        self.probs, self.threshold = np.asarray(probs), threshold
+
+    def probabilities(self, *_: object) -> np.ndarray:
+        return self.probs
+
+
+def _clean_one(arg: tuple[Page, str | None, str | None, str, dict | None]) -> str:
+    from cleancorpus.pipeline.extraction import html
+    from cleancorpus.pipeline.extraction.page_type import page_type_model
     from cleancorpus.pipeline.model import RawRecord, SourceMeta
 
-    page, model, bare_model, variant = arg
+    page, model, bare_model, variant, page_type = arg
+    held_out = _HeldOutType(page_type["probs"], page_type["threshold"]) if page_type else None
+    html.page_type_model = (lambda: held_out) if held_out else page_type_model  # type: ignore[assignment]
     env = {"CLEANCORPUS_EXTRACT__BOILERPLATE_MODEL": f'"{model}"'} if model else \
         {"CLEANCORPUS_EXTRACT__BOILERPLATE_MODEL": '""', "CLEANCORPUS_EXTRACT__FAVOR_PRECISION": "true"}
     # never the shipped bare model: it was trained on every page, this one among them
     env["CLEANCORPUS_EXTRACT__BARE_MODEL"] = f'"{bare_model}"' if bare_model else '""'
+    # settings the caller exported (CLEANCORPUS_EXTRACT__COMMENTS_MIN_ARTICLE=1, ...) apply too, but for the models
+    env = {k: v for k, v in os.environ.items() if k.startswith("CLEANCORPUS_")} | env
     cleaner = _cleaner(tuple(sorted(env.items())))
     rec = RawRecord(source_uri=str(page.html), source_record=None, source_format="html",
                     html=read_html(page.html, variant), meta=SourceMeta(url=page.meta.get("url")))
@@ -417,6 +437,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--bare-model", action="store_true",
                     help="also train the bare model (on the pages' copies without class and id and in a table layout) "
                          "for articles whose markup names no role, and route such pages to it (with --write: write it too)")
+    ap.add_argument("--page-types", type=Path, metavar="FILE",
+                    help="with --pipeline: every page's held-out page type (train/page_type.py --held-out FILE) "
+                         "instead of the shipped page-type model's, which was trained on these pages")
     ap.add_argument("--write", action="store_true", help="train on all pages and write the shipped model")
     ap.add_argument("--dump", type=Path, help="pickle every system's text of every page here (to read its errors)")
     ap.add_argument("--report", type=Path, metavar="DUMP", help="only print the tables of an earlier --dump")
@@ -431,6 +454,10 @@ def main(argv: list[str] | None = None) -> int:
     if a.table or a.bare_model:
         data |= build(pages, a.table_cache, a.jobs, functools.partial(prepare, variant=TABLE))
     sc = _scorer()
+    page_types = json.loads(a.page_types.read_text())["pages"] if a.page_types else None
+    if a.pipeline and not page_types:
+        print("page types from the shipped page-type model, trained on these pages (--page-types for held-out ones)",
+              file=sys.stderr)
     t = time.time()
     main_weights = {"": 1.0, BARE: a.bare_weight}
     probs, models = cross_fit(data, pages, main_weights)
@@ -460,7 +487,8 @@ def main(argv: list[str] | None = None) -> int:
         if a.bare_model:
             bare_paths = fold_files(folder / "bare", bare_models, bare_ths, BARE_VERSION)
         systems["cleancorpus before (trafilatura precision + rules)"] = pipeline_texts(pages, None, a.jobs)
-        systems["cleancorpus model + rules"] = pipeline_texts(pages, paths, a.jobs, bare_models=bare_paths)
+        systems["cleancorpus model + rules"] = pipeline_texts(pages, paths, a.jobs, bare_models=bare_paths,
+                                                              page_types=page_types)
     report(pages, systems, sc)
     rewritten: dict[str, dict[str, dict[str, str]]] = {}
     for variant, wanted, title in ((BARE, a.bare, "without class and id attributes"),
@@ -474,7 +502,7 @@ def main(argv: list[str] | None = None) -> int:
             v["bare model blocks"] = {p.key: choose(data[p.key + variant], bare_probs[p.key + variant], bare_ths[p.fold])
                                       for p in pages}
         if a.pipeline:
-            v["cleancorpus model + rules"] = pipeline_texts(pages, paths, a.jobs, variant, bare_paths)
+            v["cleancorpus model + rules"] = pipeline_texts(pages, paths, a.jobs, variant, bare_paths, page_types)
         print(f"\n# the same pages {title}")
         report(pages, v, sc)
     if a.dump:

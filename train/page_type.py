@@ -59,6 +59,7 @@ class Pages:
     domain: np.ndarray
     source: np.ndarray
     feature_ms: list[float]
+    keys: list[str]  # as in folds.json
 
 
 def _read(bench: Path) -> list[tuple[str, str, str, bytes]]:
@@ -78,7 +79,7 @@ def _read(bench: Path) -> list[tuple[str, str, str, bytes]]:
 def load_pages(bench: Path) -> Pages:
     """Parse each page as the pipeline does and time page_signals alone on the parsed tree."""
     folds = json.loads((bench / "folds.json").read_text())
-    rows, terms, labels, fold, domain, source, ms = [], [], [], [], [], [], []
+    rows, terms, labels, fold, domain, source, ms, keys = [], [], [], [], [], [], [], []
     for key, url, page_type, raw in _read(bench):
         tree = load_html(decode_bytes(raw)[0])
         t0 = time.process_time()  # CPU time: the machine may be shared, wall time would count others' work
@@ -90,8 +91,9 @@ def load_pages(bench: Path) -> Pages:
         fold.append(folds[key]["fold"])
         domain.append(folds[key]["domain"])
         source.append(key.split("/")[0])
+        keys.append(key)
     return Pages(np.asarray(rows), terms, np.asarray(labels), np.asarray(fold), np.asarray(domain),
-                 np.asarray(source), ms)
+                 np.asarray(source), ms, keys)
 
 
 def train_words(pages: Pages, rows: np.ndarray, args: argparse.Namespace) -> WordModel:
@@ -292,6 +294,14 @@ def seed_table(pages: Pages, plan: WordPlan, args: argparse.Namespace, seeds: li
         f"{statistics.mean(a):.3f}/{statistics.mean(n):.1f}" for a, n in zip(zip(*fold_accs), zip(*fold_losts))))
 
 
+def write_held_out(path: Path, pages: Pages, probs: np.ndarray, thresholds: np.ndarray) -> None:
+    """The held-out verdicts by page key, so that scripts measuring what the pipeline does with a
+    page's type can give it the type a model trained without its site gives."""
+    rows = {k: {"probs": [round(float(x), 6) for x in p], "threshold": round(float(t), 6)}
+            for k, p, t in zip(pages.keys, probs, thresholds)}
+    path.write_text(json.dumps({"classes": list(PAGE_TYPES), "pages": rows}) + "\n", encoding="utf-8")
+
+
 def write_model(booster: lgb.Booster, threshold: float, words: WordModel, pages: Pages,
                 args: argparse.Namespace) -> None:
     out = Path(args.out)
@@ -336,6 +346,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--min-sites", type=int, default=8,
                     help="the word model keeps the terms seen on pages of this many sites")
     ap.add_argument("--word-l2", type=float, default=1.0, help="the word model's L2 penalty")
+    ap.add_argument("--held-out", type=Path, metavar="FILE",
+                    help="write every page's held-out class probabilities and fold threshold here (JSON), for "
+                         "train/boilerplate.py --page-types")
     ap.add_argument("--no-write", action="store_true", help="evaluate only")
     ap.add_argument("--seeds", default="",
                     help="comma-separated seeds: also print the held-out figures of each (the model's seed is --seed)")
@@ -357,6 +370,8 @@ def main(argv: list[str] | None = None) -> None:
     probs, thresholds = nested_thresholds(pages, plan, args)
     print(f"  cross-fitting (5 outer + 20 inner models) took {time.perf_counter() - t0:.1f} s")
     pred = np.array([PAGE_TYPES.index(decide(p, t)) for p, t in zip(probs, thresholds)])
+    if args.held_out:
+        write_held_out(args.held_out, pages, probs, thresholds)
     for name in ("wcxb-dev", "scrapinghub"):
         sel = pages.source == name
         report(f"{name} (threshold chosen on training folds)", pages.y[sel], pred[sel])

@@ -113,6 +113,11 @@ class Block:
     shape: int = 0  # hash of its element's and the enclosing block element's tags and classes (numbers dropped)
 
 
+def has_role(block: Block, role: str) -> bool:
+    """Whether a class or id word of the block's element or an ancestor's names this role (ROLES)."""
+    return bool(block.flags & _ROLE_BIT[role])
+
+
 def names_roles(blocks: list[Block]) -> bool:
     """Whether the page's markup gives any block a role by a class or id word of its own or an
     ancestor's. A page whose markup names nothing (CSS-in-JS hashes, bare or table layouts) leaves

@@ -28,11 +28,13 @@ from trafilatura.xml import xmltotxt
 from cleancorpus.pipeline.config import ExtractConfig
 from cleancorpus.pipeline.extraction.blocks import Block, names_roles, page_blocks
 from cleancorpus.pipeline.extraction.boilerplate_model import BARE_VERSION, BoilerplateModel, load_model
+from cleancorpus.pipeline.extraction.comments import RULE as COMMENTS_RULE
+from cleancorpus.pipeline.extraction.comments import trailing_comments
 from cleancorpus.pipeline.extraction.copies import RULE as COPY_RULE
 from cleancorpus.pipeline.extraction.copies import second_copies
 from cleancorpus.pipeline.extraction.dates import parse_iso_datetime
 from cleancorpus.pipeline.extraction.metadata import page_metadata_site_later
-from cleancorpus.pipeline.extraction.page_type import page_type_model
+from cleancorpus.pipeline.extraction.page_type import decide, page_type_model
 from cleancorpus.pipeline.extraction.traf_sequence import fast_sequence, in_step
 from cleancorpus.pipeline.extraction.traf_xpaths import install as _answer_traf_xpaths_in_python
 from cleancorpus.pipeline.model import Removed
@@ -214,11 +216,14 @@ def extract_html(html: str, url: str | None, cfg: ExtractConfig) -> Extracted | 
             classes: list[str] = []
             texts: list[str] = []
             blocks = page_blocks(tree, classes, texts)
+            types = page_type_model()
             if tree.find("body") is not None:
-                page_type = page_type_model().predict(tree, page_url, classes, texts)
+                probs = types.probabilities(tree, page_url, classes, texts)
             else:
-                page_type = page_type_model().predict(tree, page_url)
-            ex = _with_model(tree, blocks, page_url, cfg, model_for(blocks, page_type, cfg))
+                probs = types.probabilities(tree, page_url)
+            page_type = decide(probs, types.threshold)
+            ex = _with_model(tree, blocks, page_url, cfg, model_for(blocks, page_type, cfg),
+                             cut_comments=float(probs[0]) > cfg.comments_min_article)
         else:
             page_type = page_type_model().predict(tree, page_url)
             ex = _trafilatura_alone(tree, page_url, cfg)
@@ -247,16 +252,20 @@ def model_for(blocks: list[Block], page_type: str, cfg: ExtractConfig) -> Boiler
 
 
 def _with_model(tree: HtmlElement, blocks: list[Block], url: str | None, cfg: ExtractConfig,
-                model: BoilerplateModel) -> Extracted | None:
-    """The blocks (page_blocks of the tree) the model keeps, but for second copies of a passage
-    (copies.py); trafilatura's text when it keeps none. trafilatura prunes the tree: nothing may
-    read it after this."""
+                model: BoilerplateModel, cut_comments: bool = False) -> Extracted | None:
+    """The blocks (page_blocks of the tree) the model keeps, but for reader comments under an
+    article (cut_comments, comments.py) and second copies of a passage (copies.py); trafilatura's
+    text when it keeps none. trafilatura prunes the tree: nothing may read it after this."""
     traf = trafilatura_text_in_place(tree, url, cfg)
     keep, in_traf = model.keep(blocks, traf)
+    comment = trailing_comments(blocks, keep) if cut_comments else [False] * len(blocks)
+    keep = [k and not c for k, c in zip(keep, comment)]
     copy = second_copies(blocks, keep)
     kept = [b.text for b, k, c in zip(blocks, keep, copy) if k and not c]
     if kept:
-        cut: list[Removed] = [(model.rule, b.text) for b, k, t in zip(blocks, keep, in_traf) if t and not k]
+        cut: list[Removed] = [(model.rule, b.text) for b, k, t, c in zip(blocks, keep, in_traf, comment)
+                              if t and not k and not c]
+        cut += [(COMMENTS_RULE, b.text) for b, c in zip(blocks, comment) if c]
         cut += [(COPY_RULE, b.text) for b, k, c in zip(blocks, keep, copy) if k and c]
         return Extracted(text="\n".join(kept), method=model.rule, removed=cut)
     return Extracted(text=traf, method="trafilatura") if traf.strip() else None
