@@ -16,6 +16,8 @@ model. --bare-weight W instead trains each main model on its training pages' str
 too, at weight W (tried, not shipped: bench/README).
 
     .venv/bin/python train/boilerplate.py [--cache /tmp/cc_blocks.pkl] [--pipeline] [--bare] [--table] [--bare-model] [--write]
+    .venv/bin/python train/page_type.py --no-write --held-out /tmp/page_types.json
+    .venv/bin/python train/boilerplate.py --pipeline --page-types /tmp/page_types.json   # held-out page types too
 """
 from __future__ import annotations
 
@@ -379,6 +381,10 @@ class _HeldOutType:
 
     def probabilities(self, *_: object) -> np.ndarray:
         return self.probs
+
+    def predict(self, *_: object) -> str:
+        from cleancorpus.pipeline.extraction.page_type import decide
+        return decide(self.probs, self.threshold)
 
 
 def _clean_one(arg: tuple[Page, str | None, str | None, str, dict | None]) -> str:
