@@ -55,8 +55,9 @@ class ExtractConfig(_Section):
         "table layout: \"default\" (the one shipped), a model file made by train/boilerplate.py --bare-model, "
         "or \"\" for boilerplate_model on every page"))
     comments_min_article: float = Field(0.9, ge=0, le=1, description=(
-        "reader comments under an article (blocks in comment-named containers after the article's last other "
-        "block) are cut when the page-type model gives the page an article probability above this (1: never)"))
+        "reader comments under an article (blocks in comment-named containers after the article's last kept block "
+        "of 10+ words outside one) are cut when the page-type model gives the page an article probability above "
+        "this (1: never)"))
     favor_precision: bool = Field(False, description="trafilatura's favor_precision")
     favor_recall: bool = Field(False, description="trafilatura's favor_recall")
     include_tables: bool = True
