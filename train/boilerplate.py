@@ -52,6 +52,7 @@ from cleancorpus.pipeline.config import load_config  # noqa: E402
 from cleancorpus.pipeline.extraction.blocks import FEATURES, block_features, page_blocks  # noqa: E402
 from cleancorpus.pipeline.extraction.boilerplate_model import BARE_VERSION, VERSION  # noqa: E402
 from cleancorpus.pipeline.extraction.html import trafilatura_text  # noqa: E402
+from cleancorpus.pipeline.extraction.page_type import PageTypeModel  # noqa: E402
 
 _W = re.compile(r"\w+")
 
@@ -373,18 +374,15 @@ def pipeline_texts(pages: list[Page], models: dict[int, str] | None, jobs: int, 
         return dict(zip([p.key for p in pages], ex.map(_clean_one, args, chunksize=8)))
 
 
-class _HeldOutType:
-    """A page's held-out page-type verdict, standing in for the shipped page-type model."""
+class _HeldOutType(PageTypeModel):
+    """A page's held-out page-type verdict, standing in for the shipped page-type model (whose
+    predict decides from these probabilities and threshold as it does from its own)."""
 
-    def __init__(self, probs: list[float], threshold: float) -> None:
+    def __init__(self, probs: list[float], threshold: float) -> None:  # no booster to load
         self.probs, self.threshold = np.asarray(probs), threshold
 
     def probabilities(self, *_: object) -> np.ndarray:
         return self.probs
-
-    def predict(self, *_: object) -> str:
-        from cleancorpus.pipeline.extraction.page_type import decide
-        return decide(self.probs, self.threshold)
 
 
 def _clean_one(arg: tuple[Page, str | None, str | None, str, dict | None]) -> str:

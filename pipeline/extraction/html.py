@@ -258,14 +258,14 @@ def _with_model(tree: HtmlElement, blocks: list[Block], url: str | None, cfg: Ex
     text when it keeps none. trafilatura prunes the tree: nothing may read it after this."""
     traf = trafilatura_text_in_place(tree, url, cfg)
     keep, in_traf = model.keep(blocks, traf)
-    comment = trailing_comments(blocks, keep) if cut_comments else [False] * len(blocks)
-    keep = [k and not c for k, c in zip(keep, comment)]
+    cut: list[Removed] = [(model.rule, b.text) for b, k, t in zip(blocks, keep, in_traf) if t and not k]
+    if cut_comments:
+        comment = trailing_comments(blocks, keep)
+        cut += [(COMMENTS_RULE, b.text) for b, c in zip(blocks, comment) if c]
+        keep = [k and not c for k, c in zip(keep, comment)]
     copy = second_copies(blocks, keep)
     kept = [b.text for b, k, c in zip(blocks, keep, copy) if k and not c]
     if kept:
-        cut: list[Removed] = [(model.rule, b.text) for b, k, t, c in zip(blocks, keep, in_traf, comment)
-                              if t and not k and not c]
-        cut += [(COMMENTS_RULE, b.text) for b, c in zip(blocks, comment) if c]
         cut += [(COPY_RULE, b.text) for b, k, c in zip(blocks, keep, copy) if k and c]
         return Extracted(text="\n".join(kept), method=model.rule, removed=cut)
     return Extracted(text=traf, method="trafilatura") if traf.strip() else None
