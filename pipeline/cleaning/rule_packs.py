@@ -31,6 +31,8 @@ _UNSEEN = object()
 # a line under a "Read more" heading is prose, not a headline, when it ends a sentence on one of
 # these (not "?": headlines ask questions), maybe followed by these closing quotes or brackets
 _LIST_STOPS, _LIST_CLOSERS = ".!;", "'\"”’)]"
+# a line that is a number alone: a table's cell ("+13.1%", "1,465", "$20", "11.9×") or a list's "2."
+_NUMBER_LINE = regex.compile(r"[-+−$€£¥]?\s?\d[\d.,\s]*\s?[%×]?")
 
 
 class RuleError(ValueError):
@@ -229,6 +231,10 @@ class Rule:
     max_words: int = 0  # 0 = no limit
     list_max_words: int = 25
     list_max_items: int = 12
+    # spare a line whose nearest non-blank neighbour either side is a number alone: a date or a
+    # "2 days ago" beside the figures of a table's row or a list's numbers is the table's data
+    # (on a page's DOM blocks only: RuleSet.apply)
+    keep_beside_numbers: bool = False
 
     def hits(self, line: str, timeout: float, words: int | None = None) -> bool:
         if self.max_words and (len(line.split()) if words is None else words) > self.max_words:
@@ -265,6 +271,7 @@ def load_pack(path: Path) -> list[Rule]:
             name=f"{pack}.{name}", match=match, pattern=_compile(pack, name, r["pattern"]),
             max_words=int(r.get("max_words", 0)), list_max_words=int(r.get("list_max_words", 25)),
             list_max_items=int(r.get("list_max_items", 12)),
+            keep_beside_numbers=bool(r.get("keep_beside_numbers", False)),
         ))
     return rules
 
@@ -349,10 +356,14 @@ class RuleSet:
         cache[line] = hit
         return hit
 
-    def apply(self, lines: list[str], marks: list[str | None]) -> None:
+    def apply(self, lines: list[str], marks: list[str | None], blocks: bool = False) -> None:
         """Mark lines removed in place: marks[i] becomes the rule name. Blank lines are skipped.
 
         Lines come as normalize_lines gives them: no spaces at either end, a blank line empty.
+        `blocks`: the lines are a page's DOM blocks (a table cell each), so a rule's
+        keep_beside_numbers applies. Not on flat text: there the line classifier reads the rules'
+        marks as context, and a table's dates left in made it take the table for the article's
+        run of lines and drop the prose (bench/README).
 
         A footer rule cuts to the end only from the second half of the text and after some
         article prose; elsewhere (a disclosure above the article, a "15 comments" link next to
@@ -372,6 +383,8 @@ class RuleSet:
             rule = cached(line, _UNSEEN)
             if rule is _UNSEEN:
                 rule = self.first_match(line)
+            if rule is not None and blocks and rule.keep_beside_numbers and _beside_number(lines, i):
+                rule = None
             if rule is None:
                 prose_above = prose_above or is_body_line(line)
             else:
@@ -403,3 +416,14 @@ class RuleSet:
             marks[j] = rule.name
             items, blanks, last = items + 1, 0, j
         return last
+
+
+def _beside_number(lines: list[str], i: int) -> bool:
+    """Whether the nearest non-blank line before or after lines[i] is a number alone."""
+    for step in (-1, 1):
+        j = i + step
+        while 0 <= j < len(lines) and not lines[j]:
+            j += step
+        if 0 <= j < len(lines) and _NUMBER_LINE.fullmatch(lines[j]):
+            return True
+    return False

@@ -178,3 +178,40 @@ def test_byline_above_the_text_still_names_the_author():
     assert res.doc.author == "Jane Doe"
     assert res.doc.removed_rules.count("header.byline") == 1
     assert res.doc.removed_rules.count("credits.closing_byline") == 1
+
+
+# real lines: a dateline and an "Updated" line the rule is for (WCXB dev pages of listings and
+# news), then cells of two data tables it cut (constructioncoverage.com's monthly home-price table,
+# ashvardanian.com's benchmark table) and a job board's "2 days ago" beside its list numbers
+DATELINES = ["19 November 2019, 10:02", "Updated March 2, 2026", "Feb 20, 2010", "10:30"]
+PRICE_TABLE = ["Date", "Percentage change in median home sale price", "1/1/2013", "+13.1%", "2/1/2013",
+               "+13.1%", "3/1/2013", "+11.9%"]
+BENCHMARK_TABLE = ["SIMD Gains", "🇬🇧 Eng", "1.15", "10.93", "11.9×", "🇮🇹 Ita", "0.81", "10.63", "14.7×"]
+JOB_BOARD = ["1.", "SigNoz (YC W21) is hiring for engineering roles", "17 hours ago", "2.",
+             "Multifactor (YC F25) Is Hiring an Engineer", "1 day ago", "3."]
+
+
+def _marks(rules, lines: list[str], blocks: bool = True) -> list[str | None]:
+    marks: list[str | None] = [None] * len(lines)
+    rules.apply(lines, marks, blocks)
+    return marks
+
+
+@pytest.mark.parametrize("line", DATELINES)
+def test_a_dateline_alone_is_removed(rules, line):
+    assert _marks(rules, ["A paragraph of the story, long enough to be prose and end a sentence.", "", line]) \
+        == [None, None, "structure.timestamp_line"]
+
+
+def test_a_decimal_is_no_time_and_a_date_beside_a_tables_figures_is_its_data(rules):
+    """The table's cells stay: "1.15" is a decimal, not a time of day, and "1/1/2013" heads a row of
+    figures (on a page's DOM blocks; on flat text the dates go, as before). A dateline under a
+    paragraph, beside no number, still goes."""
+    for table in (PRICE_TABLE, BENCHMARK_TABLE, JOB_BOARD):
+        assert _marks(rules, table) == [None] * len(table), table
+    assert _marks(rules, PRICE_TABLE, blocks=False)[2::2] == ["structure.timestamp_line"] * 3
+    assert _marks(rules, BENCHMARK_TABLE, blocks=False) == [None] * len(BENCHMARK_TABLE)
+    assert rules.first_match("1.15") is None and rules.first_match("55.41%") is None
+    assert rules.first_match("1/1/2013").name == "structure.timestamp_line"
+    story = ["Prices rose again in the spring, the survey found.", "", "1/1/2013", "", "The report is free."]
+    assert _marks(rules, story)[2] == "structure.timestamp_line"
