@@ -111,6 +111,9 @@ KEPT = [
     "Popular interactive concepts include:",
     "Read more about recent LG innovations.",
     "VIA programmability for complete key customization",
+    # a restaurant guide's price levels (blog.resy.com, WCXB dev): currency signs are no separator line
+    "$$$$",
+    "€€€",
     "DISCUSSION",
     "Discussion",
     "Response",
