@@ -117,7 +117,7 @@ class Cleaner:
         marks: list[str | None] = [None] * len(lines)
         if references is not None:
             marks[references:] = ["dump.references" if s else None for s in lines[references:]]
-        self.rules.apply(lines, marks, blocks=not flat)
+        self.rules.apply(lines, marks, blocks=not flat, page_type=page_type)
         head = parse_header(lines, marks, self.rules, self.cfg.extract.date_order, find_title=flat)
         extra_removed: list[Removed] = model_removed
         if head.removed_prefix:

@@ -235,6 +235,9 @@ class Rule:
     # "2 days ago" beside the figures of a table's row or a list's numbers is the table's data
     # (on a page's DOM blocks only: RuleSet.apply)
     keep_beside_numbers: bool = False
+    # page types (page_type.py) whose lines the rule leaves: on a forum thread the comments are the
+    # page, on a listing the "Most read" list is
+    not_on: frozenset[str] = frozenset()
 
     def hits(self, line: str, timeout: float, words: int | None = None) -> bool:
         if self.max_words and (len(line.split()) if words is None else words) > self.max_words:
@@ -272,6 +275,7 @@ def load_pack(path: Path) -> list[Rule]:
             max_words=int(r.get("max_words", 0)), list_max_words=int(r.get("list_max_words", 25)),
             list_max_items=int(r.get("list_max_items", 12)),
             keep_beside_numbers=bool(r.get("keep_beside_numbers", False)),
+            not_on=frozenset(r.get("not_on", ())),
         ))
     return rules
 
@@ -356,14 +360,16 @@ class RuleSet:
         cache[line] = hit
         return hit
 
-    def apply(self, lines: list[str], marks: list[str | None], blocks: bool = False) -> None:
+    def apply(self, lines: list[str], marks: list[str | None], blocks: bool = False,
+              page_type: str | None = None) -> None:
         """Mark lines removed in place: marks[i] becomes the rule name. Blank lines are skipped.
 
         Lines come as normalize_lines gives them: no spaces at either end, a blank line empty.
         `blocks`: the lines are a page's DOM blocks (a table cell each), so a rule's
         keep_beside_numbers applies. Not on flat text: there the line classifier reads the rules'
         marks as context, and a table's dates left in made it take the table for the article's
-        run of lines and drop the prose (bench/README).
+        run of lines and drop the prose (bench/README). `page_type`: the page's type, which a rule's
+        not_on may exempt (None: flat text, no type known).
 
         A footer rule cuts to the end only from the second half of the text and after some
         article prose; elsewhere (a disclosure above the article, a "15 comments" link next to
@@ -383,7 +389,8 @@ class RuleSet:
             rule = cached(line, _UNSEEN)
             if rule is _UNSEEN:
                 rule = self.first_match(line)
-            if rule is not None and blocks and rule.keep_beside_numbers and _beside_number(lines, i):
+            if rule is not None and (page_type in rule.not_on or (
+                    blocks and rule.keep_beside_numbers and _beside_number(lines, i))):
                 rule = None
             if rule is None:
                 prose_above = prose_above or is_body_line(line)

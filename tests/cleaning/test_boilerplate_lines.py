@@ -194,9 +194,9 @@ JOB_BOARD = ["1.", "SigNoz (YC W21) is hiring for engineering roles", "17 hours 
              "Multifactor (YC F25) Is Hiring an Engineer", "1 day ago", "3."]
 
 
-def _marks(rules, lines: list[str], blocks: bool = True) -> list[str | None]:
+def _marks(rules, lines: list[str], blocks: bool = True, page_type: str | None = None) -> list[str | None]:
     marks: list[str | None] = [None] * len(lines)
-    rules.apply(lines, marks, blocks)
+    rules.apply(lines, marks, blocks, page_type)
     return marks
 
 
@@ -218,3 +218,27 @@ def test_a_decimal_is_no_time_and_a_date_beside_a_tables_figures_is_its_data(rul
     assert rules.first_match("1/1/2013").name == "structure.timestamp_line"
     story = ["Prices rose again in the spring, the survey found.", "", "1/1/2013", "", "The report is free."]
     assert _marks(rules, story)[2] == "structure.timestamp_line"
+
+
+# a Q&A thread (stackoverflow.com, WCXB dev) under its question's "Comments" heading, and a news
+# listing's "Latest News" over its headlines
+THREAD = ["Why is except: pass a bad programming practice?", "",
+          "I often see comments on other Stack Overflow questions about how the use of except: pass is discouraged.", "",
+          "Why is this bad? Sometimes I just don't care what the errors are, and I want to continue with the code.", "",
+          "Comments", "",
+          "First, it violates two principles of Zen of Python:", "",
+          "Explicit is better than implicit. Errors should never pass silently."]
+LISTING = ["Latest News", "", "Study maps the roadblocks to autonomous software engineering", "",
+           "New AI agent learns to use CAD to create 3D objects from sketches"]
+
+
+def test_a_forums_answers_and_a_listings_headlines_are_not_cut_as_comments_or_teasers(rules):
+    """`not_on`: comments_section cuts to the end under an article's "Comments", not a forum
+    thread's answers; read_more_list cuts the headlines under "Latest News" from an article, not
+    from a listing, whose headlines they are. Flat text (no page type) is cut as before."""
+    cut = ["comments.comments_section"] * 3
+    assert [m for m in _marks(rules, THREAD) if m] == cut
+    assert [m for m in _marks(rules, THREAD, page_type="article") if m] == cut
+    assert _marks(rules, THREAD, page_type="forum") == [None] * len(THREAD)
+    assert [m for m in _marks(rules, LISTING, page_type="article") if m] == ["read_more.read_more_list"] * 3
+    assert _marks(rules, LISTING, page_type="listing") == [None] * len(LISTING)
