@@ -24,6 +24,7 @@ import regex
 
 from cleancorpus.pipeline.cleaning.lineshape import ends_sentence, is_body_line
 from cleancorpus.pipeline.extraction.dates import DATE, TIME
+from cleancorpus.pipeline.reasons import PAGE_TYPES
 
 MATCH_KINDS = ("line", "footer", "heading_list")
 _CACHE_LINES = 50_000
@@ -270,12 +271,16 @@ def load_pack(path: Path) -> list[Rule]:
         match = r.get("match", "line")
         if match not in MATCH_KINDS:
             raise RuleError(f"rule {pack}.{name}: match must be one of {MATCH_KINDS}")
+        not_on = r.get("not_on", [])
+        if not isinstance(not_on, list) or not set(not_on) <= set(PAGE_TYPES):
+            raise RuleError(f"rule {pack}.{name}: not_on must be a list of page types, of {PAGE_TYPES}")
+        if not isinstance(r.get("keep_beside_numbers", False), bool):
+            raise RuleError(f"rule {pack}.{name}: keep_beside_numbers must be true or false")
         rules.append(Rule(
             name=f"{pack}.{name}", match=match, pattern=_compile(pack, name, r["pattern"]),
             max_words=int(r.get("max_words", 0)), list_max_words=int(r.get("list_max_words", 25)),
             list_max_items=int(r.get("list_max_items", 12)),
-            keep_beside_numbers=bool(r.get("keep_beside_numbers", False)),
-            not_on=frozenset(r.get("not_on", ())),
+            keep_beside_numbers=r.get("keep_beside_numbers", False), not_on=frozenset(not_on),
         ))
     return rules
 

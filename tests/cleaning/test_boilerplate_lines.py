@@ -242,3 +242,17 @@ def test_a_forums_answers_and_a_listings_headlines_are_not_cut_as_comments_or_te
     assert _marks(rules, THREAD, page_type="forum") == [None] * len(THREAD)
     assert [m for m in _marks(rules, LISTING, page_type="article") if m] == ["read_more.read_more_list"] * 3
     assert _marks(rules, LISTING, page_type="listing") == [None] * len(LISTING)
+
+
+@pytest.mark.parametrize("field", ['not_on = ["forums"]', 'not_on = "forum"', 'keep_beside_numbers = "false"'])
+def test_a_rule_packs_misspelt_field_is_refused_with_its_rule_named(tmp_path, field):
+    """A page type misspelt in not_on would exempt nothing, and the string "false" is true to
+    Python: the pack is refused at load, naming the rule, rather than run otherwise than written."""
+    from cleancorpus.pipeline.cleaning.rule_packs import RuleError, load_pack
+
+    pack = tmp_path / "mine.toml"
+    pack.write_text(f'[[rules]]\nname = "replies"\npattern = "^replies$"\n{field}\n')
+    with pytest.raises(RuleError, match="mine.replies"):
+        load_pack(pack)
+    pack.write_text('[[rules]]\nname = "replies"\npattern = "^replies$"\nnot_on = ["forum"]\nkeep_beside_numbers = true\n')
+    assert load_pack(pack)[0].not_on == frozenset({"forum"})
