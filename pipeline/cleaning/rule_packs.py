@@ -274,13 +274,14 @@ def load_pack(path: Path) -> list[Rule]:
         not_on = r.get("not_on", [])
         if not isinstance(not_on, list) or not set(not_on) <= set(PAGE_TYPES):
             raise RuleError(f"rule {pack}.{name}: not_on must be a list of page types, of {PAGE_TYPES}")
-        if not isinstance(r.get("keep_beside_numbers", False), bool):
+        beside_numbers = r.get("keep_beside_numbers", False)
+        if not isinstance(beside_numbers, bool):
             raise RuleError(f"rule {pack}.{name}: keep_beside_numbers must be true or false")
         rules.append(Rule(
             name=f"{pack}.{name}", match=match, pattern=_compile(pack, name, r["pattern"]),
             max_words=int(r.get("max_words", 0)), list_max_words=int(r.get("list_max_words", 25)),
             list_max_items=int(r.get("list_max_items", 12)),
-            keep_beside_numbers=r.get("keep_beside_numbers", False), not_on=frozenset(not_on),
+            keep_beside_numbers=beside_numbers, not_on=frozenset(not_on),
         ))
     return rules
 
