@@ -1,7 +1,10 @@
 """Dates in metadata fields and in text header lines.
 
 A small parser for the formats news headers actually use (ISO, 01/07/2022, 1 July 2022,
-July 1, 2022, weekday prefixes), because a general NLP date parser is slow and guesses.
+July 1, 2022, weekday prefixes), because a general NLP date parser is slow and guesses. Month
+and weekday names are those of the languages most of the web's European pages are written in
+(English, German, French, Spanish, Portuguese, Italian, Dutch), in full (an abbreviation such as
+Portuguese "out" is an English word), with the "22 de outubro de 2010" and "1er janvier" forms.
 """
 from __future__ import annotations
 
@@ -24,31 +27,42 @@ MONTHS = {
     m: i
     for i, names in enumerate(
         [
-            ("january", "jan", "januar", "janvier", "enero", "jänner"),
-            ("february", "feb", "februar", "février", "fevrier", "febrero"),
-            ("march", "mar", "märz", "maerz", "mars", "marzo"),
-            ("april", "apr", "avril", "abril"),
-            ("may", "mai", "mayo"),
-            ("june", "jun", "juni", "juin", "junio"),
-            ("july", "jul", "juli", "juillet", "julio"),
-            ("august", "aug", "août", "aout", "agosto"),
-            ("september", "sep", "sept", "septembre", "septiembre"),
-            ("october", "oct", "oktober", "octobre", "octubre"),
-            ("november", "nov", "novembre", "noviembre"),
-            ("december", "dec", "dezember", "décembre", "decembre", "diciembre"),
+            ("january", "jan", "januar", "janvier", "enero", "jänner", "janeiro", "gennaio", "januari"),
+            ("february", "feb", "februar", "février", "fevrier", "febrero", "fevereiro", "febbraio", "februari"),
+            ("march", "mar", "märz", "maerz", "mars", "marzo", "março", "maart"),
+            ("april", "apr", "avril", "abril", "aprile"),
+            ("may", "mai", "mayo", "maio", "maggio", "mei"),
+            ("june", "jun", "juni", "juin", "junio", "junho", "giugno"),
+            ("july", "jul", "juli", "juillet", "julio", "julho", "luglio"),
+            ("august", "aug", "août", "aout", "agosto", "augustus"),
+            ("september", "sep", "sept", "septembre", "septiembre", "setembro", "settembre"),
+            ("october", "oct", "oktober", "octobre", "octubre", "outubro", "ottobre"),
+            ("november", "nov", "novembre", "noviembre", "novembro"),
+            ("december", "dec", "dezember", "décembre", "decembre", "diciembre", "dezembro", "dicembre"),
         ],
         start=1,
     )
     for m in names
 }
 _MONTH = r"(?P<month>" + "|".join(sorted(map(regex.escape, MONTHS), key=len, reverse=True)) + r")\.?"
-_WEEKDAY = r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?\.?,?\s+)?"
-TIME = r"(?:at\s+)?\d{1,2}[:.h]\d{2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)?(?:\s*(?:utc|gmt|[a-z]{2,4}t|[+-]\d{2}:?\d{2}))?"
+_WEEKDAYS = (
+    "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag",
+    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+    "lunes", "martes", "miércoles", "miercoles", "jueves", "viernes", "sábado", "sabado", "domingo",
+    "segunda-feira", "terça-feira", "terca-feira", "quarta-feira", "quinta-feira", "sexta-feira",
+    "lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica",
+    "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag",
+)
+_WEEKDAY = (r"(?:(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?|"
+            + "|".join(sorted(map(regex.escape, _WEEKDAYS), key=len, reverse=True)) + r")\.?,?\s+)?")
+# "at 8:59 pm", "às 20:13", "à 20h13", "um 20:13 Uhr", "a las 20:13", "alle 20:13", "om 20:13"
+TIME = (r"(?:(?:at|às|à|a las|alle|um|om)\s+)?\d{1,2}[:.h]\d{2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.|uhr)?"
+        r"(?:\s*(?:utc|gmt|[a-z]{2,4}t|[+-]\d{2}:?\d{2}))?")
 DATE = (
     r"(?:" + _WEEKDAY + r"(?:"
     r"(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})(?:[t ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:z|[+-]\d{2}:?\d{2})?)?"
     r"|(?P<n1>\d{1,2})[/.](?P<n2>\d{1,2})[/.](?P<ny>\d{4})"
-    r"|(?P<dd>\d{1,2})(?:st|nd|rd|th)?\.?\s+" + _MONTH + r",?\s+(?P<dy>\d{4})"
+    r"|(?P<dd>\d{1,2})(?:st|nd|rd|th|er|º|ª)?\.?\s+(?:de\s+)?" + _MONTH + r",?\s+(?:(?:de|del)\s+)?(?P<dy>\d{4})"
     r"|" + _MONTH.replace("month", "month2") + r"\s+(?P<md>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<my>\d{4})"
     r"))"
 )

@@ -186,7 +186,11 @@ def test_byline_above_the_text_still_names_the_author():
 # real lines: a dateline and an "Updated" line the rule is for (WCXB dev pages of listings and
 # news), then cells of two data tables it cut (constructioncoverage.com's monthly home-price table,
 # ashvardanian.com's benchmark table) and a job board's "2 days ago" beside its list numbers
-DATELINES = ["19 November 2019, 10:02", "Updated March 2, 2026", "Feb 20, 2010", "10:30"]
+DATELINES = ["19 November 2019, 10:02", "Updated March 2, 2026", "Feb 20, 2010", "10:30",
+             # datelines of other languages' pages: autoracing.com.br's (ScrapingHub), as German and
+             # French pages write them
+             "sexta-feira, 22 de outubro de 2010 às 20:13", "segunda-feira, 22 de janeiro de 2018 às 0:13",
+             "Freitag, 22. Oktober 2010 um 20:13 Uhr", "vendredi 1er janvier 2021 à 20h13"]
 PRICE_TABLE = ["Date", "Percentage change in median home sale price", "1/1/2013", "+13.1%", "2/1/2013",
                "+13.1%", "3/1/2013", "+11.9%"]
 BENCHMARK_TABLE = ["SIMD Gains", "🇬🇧 Eng", "1.15", "10.93", "11.9×", "🇮🇹 Ita", "0.81", "10.63", "14.7×"]
@@ -204,6 +208,21 @@ def _marks(rules, lines: list[str], blocks: bool = True, page_type: str | None =
 def test_a_dateline_alone_is_removed(rules, line):
     assert _marks(rules, ["A paragraph of the story, long enough to be prose and end a sentence.", "", line]) \
         == [None, None, "structure.timestamp_line"]
+
+
+@pytest.mark.parametrize("line", ["3 min read", "Reading time: 4 minutes", "Tempo de leitura: 1 minuto",
+                                  "Tempo de leitura: 2 minutos", "Lesezeit: 3 Minuten", "5 minutos de lectura",
+                                  "Temps de lecture : 4 min", "Tempo di lettura: 2 minuti", "Leestijd: 2 minuten"])
+def test_a_reading_time_in_the_header_is_read_as_one(rules, line):
+    """comoeducarseusfilhos.com.br (ScrapingHub) opens its posts with "Tempo de leitura: 1 minuto"."""
+    assert "header.reading_time" in rules.header_hits(line)
+
+
+def test_a_sentence_with_minutes_or_a_weekday_is_no_header_or_dateline(rules):
+    for line in ("Mein Kampf gegen die Uhr dauerte 5 Minuten", "Tempo de leitura é algo que todos querem medir no blog",
+                 "Na sexta-feira, 22 de outubro de 2010, a corrida foi adiada por causa da chuva forte."):
+        assert "header.reading_time" not in rules.header_hits(line)
+        assert _marks(rules, ["A paragraph of the story.", "", line])[2] is None, line
 
 
 def test_a_decimal_is_no_time_and_a_date_beside_a_tables_figures_is_its_data(rules):

@@ -923,6 +923,21 @@ def test_shown_update_a_day_from_the_modification_or_in_a_meta_tag_of_another_na
     assert _md(head, body, url=None).date == "2021-08-12"
 
 
+def test_dates_as_other_languages_write_them():
+    """Month and weekday names of German, French, Spanish, Portuguese, Italian and Dutch pages, with
+    their "de" and "1er"; an English word that abbreviates a month there ("out", outubro) is none."""
+    assert iso_day("sexta-feira, 22 de outubro de 2010 às 20:13") == "2010-10-22"
+    assert iso_day("Freitag, 22. Oktober 2010 um 20:13 Uhr") == "2010-10-22"
+    assert iso_day("vendredi 1er janvier 2021 à 20h13") == "2021-01-01"
+    assert iso_day("22 de octubre del 2010") == "2010-10-22"
+    assert iso_day("1º de março de 2020") == "2020-03-01"
+    assert iso_day("venerdì 5 dicembre 2025") == "2025-12-05"
+    assert iso_day("22 maart 2010") == "2010-03-22"
+    assert iso_day("3 de maio de 2019") == "2019-05-03"
+    assert iso_day("went out 5 2020") is None
+    assert iso_day("Marco 12, 2020") is None  # a name, not março
+
+
 def test_numeric_date_with_hyphens():
     # playfultones.com: the post's <time datetime="02-12-2025">02-12-2025</time>, day first (the
     # related posts below it say "December 02, 2025" for the same post)
