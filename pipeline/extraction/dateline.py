@@ -14,9 +14,15 @@ from cleancorpus.pipeline.extraction.page_zone import CLASS_PARTS, Zone, in_chro
 
 _DATE_PARTS = frozenset({"date", "time", "published", "publish", "pubdate", "posted", "dateline", "timestamp",
                          "datetime", "created", "publication"})
-_UPDATED = re.compile(r"\b(?:updated|modified|last edited|edited|reviewed)\b", re.I)
-_PUBLISHED = re.compile(r"\b(?:published|posted|created|released|date)\b", re.I)
-_PUBLISHED_LINE = re.compile(r"^\W*(?:published|posted|first published)(?:\s+on)?(?:\s+the)?\W*" + DATE, re.I)
+# the words by a date that say which day it is, in the languages dates.py reads ("Atualizado em",
+# "Mis à jour le", "Aktualisiert am"; "Publicado em", "Publié le", "Veröffentlicht am")
+_UPDATED = re.compile(r"\b(?:updated|modified|last edited|edited|reviewed|atualizado|actualizado|mis à jour|mise à jour"
+                      r"|aktualisiert|aggiornato|bijgewerkt)\b", re.I)
+_PUBLISHED = re.compile(r"\b(?:published|posted|created|released|date|publicado|publicada|publié|publiée"
+                        r"|veröffentlicht|pubblicato|pubblicata|gepubliceerd)\b", re.I)
+_PUBLISHED_LINE = re.compile(r"^\W*(?:published|posted|first published|publicado|publicada|publié|publiée|veröffentlicht"
+                             r"|pubblicato|pubblicata|gepubliceerd)(?:\s+(?:on|em|el|le|am|il|op))?(?:\s+the)?\W*" + DATE,
+                             re.I)
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:[/-]|\.html?|$)")
 # a sentence that says which day the text was first published ("This article was originally
 # published on 26 Sep 2019 but has been updated ..."), wherever it stands
@@ -124,7 +130,9 @@ _TEXT_ABOVE = 3  # a text date may stand just above the headline too (a kicker l
 _SHORT_TEXT_WORDS = 5
 _WORDS = re.compile(r"[^\W\d_]{2,}")
 _FILLER = frozenset({"by", "on", "at", "am", "pm", "min", "mins", "minute", "minutes", "read", "published",
-                     "posted", "updated", "last", "date", "created", "written"})
+                     "posted", "updated", "last", "date", "created", "written",
+                     "por", "par", "von", "door", "em", "el", "le", "il", "op", "de", "às", "um", "uhr", "publicado",
+                     "publié", "veröffentlicht", "pubblicato", "gepubliceerd", "atualizado", "actualizado", "aktualisiert"})
 
 
 def _short_date_text(t: str) -> bool:

@@ -544,6 +544,19 @@ def test_the_headline_is_still_taken_from_above_the_first_prose_line():
 
 
 
+@pytest.mark.parametrize("dateline,byline", [("Publicado em 3 de maio de 2019", "Por Maria Souza"),
+                                              ("Veröffentlicht am 3. Mai 2019", "Von Maria Souza"),
+                                              ("Publié le 3 mai 2019", "Par Maria Souza")])
+def test_a_text_headers_dateline_in_another_language_is_its_date(dateline, byline):
+    """A Portuguese, German or French text's header gives its date as an English one does."""
+    body = ("A nova ciclovia liga a estação ao parque e foi aberta ontem com uma festa para os moradores do "
+            "bairro, que esperavam a obra havia anos.\n\nA prefeitura diz que outras três ligações serão abertas "
+            "até o fim do ano, se o orçamento permitir, e que o trânsito na avenida deve melhorar.")
+    res = clean_text(f"Ciclovia é inaugurada no centro\n{byline}\n{dateline}\n\n{body}")
+    assert res.doc.published_at is not None and res.doc.published_at.date().isoformat() == "2019-05-03"
+    assert res.doc.author == "Maria Souza" and dateline not in res.doc.text
+
+
 def test_chinese_and_japanese_sentences_end_in_full_width_stops():
     """Prose in Chinese or Japanese ends in 。！？, not in an ASCII stop: without them no CJK line
     was sentence-shaped, the classifier found no good line in a Japanese article and fell back

@@ -938,6 +938,20 @@ def test_dates_as_other_languages_write_them():
     assert iso_day("Marco 12, 2020") is None  # a name, not março
 
 
+def test_datelines_of_other_languages_pages_by_the_headline():
+    """A Portuguese or German page's dateline is its date as an English one is, and its "Atualizado
+    em" / "Aktualisiert am" day is a modification as "Updated" is: the stamped metadata's
+    publication day stands (test_shown_update_..._another_name's English case)."""
+    assert _md("", "<h1>Ciclovia é inaugurada</h1><p>Publicado em 3 de maio de 2019</p>", url=None).date == "2019-05-03"
+    assert _md("", "<h1>Radweg eröffnet</h1><p>Veröffentlicht am 3. Mai 2019</p>", url=None).date == "2019-05-03"
+    assert _md("", "<h1>Piste cyclable</h1><time>vendredi 3 mai 2019</time>", url=None).date == "2019-05-03"
+    ld = _ld({"@type": "Article", "datePublished": "2021-08-12T10:00:00Z", "dateModified": "2021-08-12T10:00:00Z"})
+    for shown in ("Atualizado em 22 de fevereiro de 2025", "Aktualisiert am 22. Februar 2025",
+                  "Mis à jour le 22 février 2025"):
+        body = f"<h1>Ciclovia</h1><div class='meta'>{shown}</div>"
+        assert _md("<title>Ciclovia</title>" + ld, body, url=None).date == "2021-08-12", shown
+
+
 def test_numeric_date_with_hyphens():
     # playfultones.com: the post's <time datetime="02-12-2025">02-12-2025</time>, day first (the
     # related posts below it say "December 02, 2025" for the same post)
