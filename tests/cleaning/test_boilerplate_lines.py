@@ -71,8 +71,12 @@ GONE = {
 GONE_OTHER_LANGUAGES = {
     "copyright.copyright_line": ["Folha de S.Paulo. Todos os direitos reservados.", "Tous droits réservés",
                                  "Alle Rechte vorbehalten."],
-    "comments.leave_reply": ["Deixe um comentário", "Deja una respuesta", "Laisser un commentaire",
-                             "Schreibe einen Kommentar", "Lascia un commento", "Laat een reactie achter"],
+    # a comments section's heading cuts what follows it (the footer rule), a longer prompt the line
+    "comments.comments_section": ["Deixe um comentário", "Deja una respuesta", "Laisser un commentaire",
+                                  "Schreibe einen Kommentar", "Lascia un commento", "Laat een reactie achter",
+                                  "12 Comentários", "Kommentare", "Commentaires (3)"],
+    "comments.leave_reply": ["Deixe seu comentário e conte como foi a sua experiência",
+                             "Lascia un commento qui sotto e dicci cosa ne pensi"],
     "comments.email_not_published": ["O seu endereço de e-mail não será publicado. Campos obrigatórios são marcados com *",
                                      "Deine E-Mail-Adresse wird nicht veröffentlicht.",
                                      "Votre adresse e-mail ne sera pas publiée."],
@@ -89,6 +93,8 @@ KEPT_OTHER_LANGUAGES = [
     "Leia mais sobre o assunto em nosso livro, que traz dezenas de exemplos práticos para pais e professores.",
     "Teile des Landes wurden überflutet.",
     "Siga as instruções do fabricante antes de instalar o aparelho.",
+    "Comentários do leitor sobre a obra",
+    "Kommentare von Lesern zeigen, wie umstritten das Thema ist.",
 ]
 
 KEPT = [
