@@ -4,7 +4,8 @@ A small parser for the formats news headers actually use (ISO, 01/07/2022, 1 Jul
 July 1, 2022, weekday prefixes), because a general NLP date parser is slow and guesses. Month
 and weekday names are those of the languages most of the web's European pages are written in
 (English, German, French, Spanish, Portuguese, Italian, Dutch), in full (an abbreviation such as
-Portuguese "out" is an English word), with the "22 de outubro de 2010" and "1er janvier" forms.
+Portuguese "out" is an English word), with the "22 de outubro de 2010" and "1er janvier" forms;
+and the year-month-day of Chinese, Japanese and Korean pages ("2018年8月25日", "2018년 8월 25일").
 """
 from __future__ import annotations
 
@@ -64,6 +65,7 @@ DATE = (
     r"|(?P<n1>\d{1,2})[/.](?P<n2>\d{1,2})[/.](?P<ny>\d{4})"
     r"|(?P<dd>\d{1,2})(?:st|nd|rd|th|er|º|ª)?\.?\s+(?:de\s+)?" + _MONTH + r",?\s+(?:(?:de|del)\s+)?(?P<dy>\d{4})"
     r"|" + _MONTH.replace("month", "month2") + r"\s+(?P<md>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<my>\d{4})"
+    r"|(?P<cy>\d{4})\s*[年년]\s*(?P<cm>\d{1,2})\s*[月월]\s*(?P<cd>\d{1,2})\s*[日일]"  # Chinese, Japanese, Korean
     r"))"
 )
 DATE_RE = regex.compile(DATE, regex.I)
@@ -96,6 +98,8 @@ def match_to_date(m: regex.Match[str], order: str = "DMY") -> date | None:
         return _mk(int(g["dy"]), MONTHS[g["month"].lower()], int(g["dd"]))
     if g.get("my"):
         return _mk(int(g["my"]), MONTHS[g["month2"].lower()], int(g["md"]))
+    if g.get("cy"):
+        return _mk(int(g["cy"]), int(g["cm"]), int(g["cd"]))
     return None
 
 

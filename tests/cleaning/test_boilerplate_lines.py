@@ -221,7 +221,7 @@ DATELINES = ["19 November 2019, 10:02", "Updated March 2, 2026", "Feb 20, 2010",
              # datelines of other languages' pages: autoracing.com.br's (ScrapingHub), as German and
              # French pages write them
              "sexta-feira, 22 de outubro de 2010 às 20:13", "segunda-feira, 22 de janeiro de 2018 às 0:13",
-             "Freitag, 22. Oktober 2010 um 20:13 Uhr", "vendredi 1er janvier 2021 à 20h13"]
+             "Freitag, 22. Oktober 2010 um 20:13 Uhr", "vendredi 1er janvier 2021 à 20h13", "2018年8月25日 15:24"]
 PRICE_TABLE = ["Date", "Percentage change in median home sale price", "1/1/2013", "+13.1%", "2/1/2013",
                "+13.1%", "3/1/2013", "+11.9%"]
 BENCHMARK_TABLE = ["SIMD Gains", "🇬🇧 Eng", "1.15", "10.93", "11.9×", "🇮🇹 Ita", "0.81", "10.63", "14.7×"]

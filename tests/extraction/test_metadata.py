@@ -925,7 +925,8 @@ def test_shown_update_a_day_from_the_modification_or_in_a_meta_tag_of_another_na
 
 def test_dates_as_other_languages_write_them():
     """Month and weekday names of German, French, Spanish, Portuguese, Italian and Dutch pages, with
-    their "de" and "1er"; an English word that abbreviates a month there ("out", outubro) is none."""
+    their "de" and "1er", and the year-month-day of Chinese, Japanese and Korean ones; an English
+    word that abbreviates a month there ("out", outubro) is none."""
     assert iso_day("sexta-feira, 22 de outubro de 2010 às 20:13") == "2010-10-22"
     assert iso_day("Freitag, 22. Oktober 2010 um 20:13 Uhr") == "2010-10-22"
     assert iso_day("vendredi 1er janvier 2021 à 20h13") == "2021-01-01"
@@ -934,6 +935,8 @@ def test_dates_as_other_languages_write_them():
     assert iso_day("venerdì 5 dicembre 2025") == "2025-12-05"
     assert iso_day("22 maart 2010") == "2010-03-22"
     assert iso_day("3 de maio de 2019") == "2019-05-03"
+    assert iso_day("2018年8月25日") == "2018-08-25" and iso_day("2018년 8월 25일 15:24") == "2018-08-25"
+    assert iso_day("2018年13月25日") is None
     assert iso_day("went out 5 2020") is None
     assert iso_day("Marco 12, 2020") is None  # a name, not março
 
