@@ -85,6 +85,11 @@ GONE_OTHER_LANGUAGES = {
                                "Lesen Sie auch: Die Bahn streikt wieder", "Lire aussi : La réforme des retraites"],
     "social.follow_us": ["Siga-nos no Instagram", "Folgen Sie uns auf Facebook", "Síguenos en Twitter"],
     "social.share_other_languages": ["Compartilhe", "Compartilhar no WhatsApp"],
+    "notices.cookie_notice": ["Este site usa cookies para melhorar sua experiência. Aceitar",
+                              "Wir verwenden Cookies, um Ihnen das beste Nutzererlebnis zu bieten.",
+                              "Nous utilisons des cookies pour vous garantir la meilleure expérience sur notre site.",
+                              "Utilizamos cookies propias y de terceros. Aceptar todas las cookies",
+                              "Questo sito utilizza i cookie. Accetta", "Wij gebruiken cookies om onze website te verbeteren."],
 }
 KEPT_OTHER_LANGUAGES = [
     "Leer más allá de los titulares es un hábito que cuesta construir.",
@@ -95,6 +100,7 @@ KEPT_OTHER_LANGUAGES = [
     "Siga as instruções do fabricante antes de instalar o aparelho.",
     "Comentários do leitor sobre a obra",
     "Kommentare von Lesern zeigen, wie umstritten das Thema ist.",
+    "Os cookies de chocolate da receita levam 20 minutos no forno.",
 ]
 
 KEPT = [
