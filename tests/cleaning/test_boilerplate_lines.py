@@ -85,6 +85,12 @@ GONE_OTHER_LANGUAGES = {
                                "Lesen Sie auch: Die Bahn streikt wieder", "Lire aussi : La réforme des retraites"],
     "social.follow_us": ["Siga-nos no Instagram", "Folgen Sie uns auf Facebook", "Síguenos en Twitter"],
     "social.share_other_languages": ["Compartilhe", "Compartilhar no WhatsApp"],
+    "notices.newsletter": ["Assine nossa newsletter", "Abonnez-vous à notre newsletter", "Newsletter abonnieren",
+                           "Suscríbete a nuestro boletín", "Iscriviti alla newsletter",
+                           "Schrijf je in voor onze nieuwsbrief"],
+    "read_more.read_more_list": ["Posts relacionados", "Artículos relacionados", "Articles similaires",
+                                 "Ähnliche Beiträge", "Articoli correlati", "Gerelateerde artikelen", "Mais lidas",
+                                 "Meistgelesen"],
     "notices.cookie_notice": ["Este site usa cookies para melhorar sua experiência. Aceitar",
                               "Wir verwenden Cookies, um Ihnen das beste Nutzererlebnis zu bieten.",
                               "Nous utilisons des cookies pour vous garantir la meilleure expérience sur notre site.",
@@ -101,6 +107,9 @@ KEPT_OTHER_LANGUAGES = [
     "Comentários do leitor sobre a obra",
     "Kommentare von Lesern zeigen, wie umstritten das Thema ist.",
     "Os cookies de chocolate da receita levam 20 minutos no forno.",
+    "Posts relacionados ao tema foram apagados pela empresa.",
+    "Leggi anche il nostro articolo sulla riforma.",
+    "Die Newsletter abonnieren heute mehr Leser als vor fünf Jahren.",
 ]
 
 KEPT = [
@@ -260,6 +269,12 @@ def test_a_sentence_with_minutes_or_a_weekday_is_no_header_or_dateline(rules):
                  "Na sexta-feira, 22 de outubro de 2010, a corrida foi adiada por causa da chuva forte."):
         assert "header.reading_time" not in rules.header_hits(line)
         assert _marks(rules, ["A paragraph of the story.", "", line])[2] is None, line
+
+
+def test_a_related_posts_heading_in_another_language_takes_its_headlines(rules):
+    lines = ["A ciclovia foi aberta ontem e liga a estação ao parque, segundo a prefeitura.", "", "Posts relacionados",
+             "", "Prefeitura anuncia nova ponte", "", "Metrô terá nova linha em 2026"]
+    assert _marks(rules, lines) == [None, None] + ["read_more.read_more_list", None] * 2 + ["read_more.read_more_list"]
 
 
 def test_a_decimal_is_no_time_and_a_date_beside_a_tables_figures_is_its_data(rules):
