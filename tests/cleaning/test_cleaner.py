@@ -557,6 +557,25 @@ def test_a_text_headers_dateline_in_another_language_is_its_date(dateline, bylin
     assert res.doc.author == "Maria Souza" and dateline not in res.doc.text
 
 
+@pytest.mark.parametrize("page,url,line,rule", [
+    ("scrapinghub-11ea381ad92b", "http://www.autoracing.com.br/classificacao-nascar/",
+     "sexta-feira, 22 de outubro de 2010 às 20:13", "structure.timestamp_line"),
+    ("scrapinghub-23aaecd14171",
+     "http://comoeducarseusfilhos.com.br/blog/uma-palinha-das-brincadeiras-musicais-do-grupo-serelepe/",
+     "Tempo de leitura: 1 minuto", "header.reading_time")])
+def test_a_portuguese_pages_dateline_and_reading_time_go_as_english_ones_do(page, url, line, rule):
+    """Two real Portuguese pages (ScrapingHub): their dateline and reading time are not in their truth."""
+    from cleancorpus.pipeline.cleaning.cleaner import Cleaner
+    from cleancorpus.pipeline.config import load_config
+    from cleancorpus.pipeline.model import RawRecord, SourceMeta
+
+    html = gzip.decompress((ROOT / "tests" / "data" / f"{page}.html.gz").read_bytes()).decode("utf-8")
+    res = Cleaner(load_config(), trace=True).process(
+        RawRecord(f"mem://{page}.html", None, "html", html=html, meta=SourceMeta(url=url)))
+    assert res.doc is not None and line not in res.doc.text
+    assert {t.text: t.rule for t in res.trace}[line] == rule
+
+
 def test_chinese_and_japanese_sentences_end_in_full_width_stops():
     """Prose in Chinese or Japanese ends in 。！？, not in an ASCII stop: without them no CJK line
     was sentence-shaped, the classifier found no good line in a Japanese article and fell back
