@@ -85,6 +85,8 @@ GONE_OTHER_LANGUAGES = {
                                "Lesen Sie auch: Die Bahn streikt wieder", "Lire aussi : La réforme des retraites"],
     "social.follow_us": ["Siga-nos no Instagram", "Folgen Sie uns auf Facebook", "Síguenos en Twitter"],
     "social.share_other_languages": ["Compartilhe", "Compartilhar no WhatsApp"],
+    "credits.photo_credit": ["O piloto comemora a vitória no pódio. Foto: Divulgação", "Imagem: Divulgação",
+                             "Bild: Getty Images"],
     "notices.newsletter": ["Assine nossa newsletter", "Abonnez-vous à notre newsletter", "Newsletter abonnieren",
                            "Suscríbete a nuestro boletín", "Iscriviti alla newsletter",
                            "Schrijf je in voor onze nieuwsbrief"],
