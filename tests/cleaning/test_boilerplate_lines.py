@@ -238,7 +238,9 @@ DATELINES = ["19 November 2019, 10:02", "Updated March 2, 2026", "Feb 20, 2010",
              # datelines of other languages' pages: autoracing.com.br's (ScrapingHub), as German and
              # French pages write them
              "sexta-feira, 22 de outubro de 2010 às 20:13", "segunda-feira, 22 de janeiro de 2018 às 0:13",
-             "Freitag, 22. Oktober 2010 um 20:13 Uhr", "vendredi 1er janvier 2021 à 20h13", "2018年8月25日 15:24"]
+             "Freitag, 22. Oktober 2010 um 20:13 Uhr", "vendredi 1er janvier 2021 à 20h13", "2018年8月25日 15:24",
+             "Publicado em 3 de maio de 2019", "Aktualisiert am 22. Februar 2025, 14:30",
+             "Publicado el 3 de mayo de 2019 a las 10:00"]
 PRICE_TABLE = ["Date", "Percentage change in median home sale price", "1/1/2013", "+13.1%", "2/1/2013",
                "+13.1%", "3/1/2013", "+11.9%"]
 BENCHMARK_TABLE = ["SIMD Gains", "🇬🇧 Eng", "1.15", "10.93", "11.9×", "🇮🇹 Ita", "0.81", "10.63", "14.7×"]
@@ -268,7 +270,8 @@ def test_a_reading_time_in_the_header_is_read_as_one(rules, line):
 
 def test_a_sentence_with_minutes_or_a_weekday_is_no_header_or_dateline(rules):
     for line in ("Mein Kampf gegen die Uhr dauerte 5 Minuten", "Tempo de leitura é algo que todos querem medir no blog",
-                 "Na sexta-feira, 22 de outubro de 2010, a corrida foi adiada por causa da chuva forte."):
+                 "Na sexta-feira, 22 de outubro de 2010, a corrida foi adiada por causa da chuva forte.",
+                 "Publicado em 3 de maio de 2019, o relatório mostra queda nas vendas"):
         assert "header.reading_time" not in rules.header_hits(line)
         assert _marks(rules, ["A paragraph of the story.", "", line])[2] is None, line
 
