@@ -16,13 +16,12 @@ _DATE_PARTS = frozenset({"date", "time", "published", "publish", "pubdate", "pos
                          "datetime", "created", "publication"})
 # the words by a date that say which day it is, in the languages dates.py reads ("Atualizado em",
 # "Mis à jour le", "Aktualisiert am"; "Publicado em", "Publié le", "Veröffentlicht am")
+_PUBLISHED_ELSEWHERE = "publicado|publicada|publié|publiée|veröffentlicht|pubblicato|pubblicata|gepubliceerd"
 _UPDATED = re.compile(r"\b(?:updated|modified|last edited|edited|reviewed|atualizado|actualizado|mis à jour|mise à jour"
                       r"|aktualisiert|aggiornato|bijgewerkt)\b", re.I)
-_PUBLISHED = re.compile(r"\b(?:published|posted|created|released|date|publicado|publicada|publié|publiée"
-                        r"|veröffentlicht|pubblicato|pubblicata|gepubliceerd)\b", re.I)
-_PUBLISHED_LINE = re.compile(r"^\W*(?:published|posted|first published|publicado|publicada|publié|publiée|veröffentlicht"
-                             r"|pubblicato|pubblicata|gepubliceerd)(?:\s+(?:on|em|el|le|am|il|op))?(?:\s+the)?\W*" + DATE,
-                             re.I)
+_PUBLISHED = re.compile(r"\b(?:published|posted|created|released|date|" + _PUBLISHED_ELSEWHERE + r")\b", re.I)
+_PUBLISHED_LINE = re.compile(r"^\W*(?:published|posted|first published|" + _PUBLISHED_ELSEWHERE
+                             + r")(?:\s+(?:on|em|el|le|am|il|op))?(?:\s+the)?\W*" + DATE, re.I)
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:[/-]|\.html?|$)")
 # a sentence that says which day the text was first published ("This article was originally
 # published on 26 Sep 2019 but has been updated ..."), wherever it stands
