@@ -306,11 +306,13 @@ def test_hard_wrapped_prose_is_joined_back_into_paragraphs():
     assert unwrap_hard_wrapped(normalize_lines(two)) == normalize_lines(two)
 
 
-_NEWS_PAGE = ROOT / "tests" / "data" / "scrapinghub-08f793762792.html.gz"
+def _data_page(stem: str) -> str:
+    """A real page of tests/data (its README says what each is for)."""
+    return gzip.decompress((ROOT / "tests" / "data" / f"{stem}.html.gz").read_bytes()).decode("utf-8")
 
 
 def _news_page() -> str:
-    return gzip.decompress(_NEWS_PAGE.read_bytes()).decode("utf-8")
+    return _data_page("scrapinghub-08f793762792")
 
 
 def _bench(module: str) -> ModuleType:
@@ -339,7 +341,7 @@ def test_a_page_wrapped_with_no_blank_line_between_its_blocks_is_unwrapped():
     the next block, whose first word often fits: a fifth of the long lines that stop mid-sentence
     looked unbroken, the text went unwrapped and the classifier cut its prose as short lines. The
     lines that go on in lowercase are the wrapper's breaks, and there the next word never fits."""
-    page = gzip.decompress((ROOT / "tests" / "data" / "scrapinghub-0dd135704572.html.gz").read_bytes()).decode("utf-8")
+    page = _data_page("scrapinghub-0dd135704572")
     flat = _bench("flatten").flatten_html(page)
     dump = _bench("rendered_text").wrapped(flat, 72, "\n")
     assert "\n\n" not in dump and max(map(len, dump.splitlines())) <= 72
@@ -569,7 +571,7 @@ def test_a_portuguese_pages_dateline_and_reading_time_go_as_english_ones_do(page
     from cleancorpus.pipeline.config import load_config
     from cleancorpus.pipeline.model import RawRecord, SourceMeta
 
-    html = gzip.decompress((ROOT / "tests" / "data" / f"{page}.html.gz").read_bytes()).decode("utf-8")
+    html = _data_page(page)
     res = Cleaner(load_config(), trace=True).process(
         RawRecord(f"mem://{page}.html", None, "html", html=html, meta=SourceMeta(url=url)))
     assert res.doc is not None and line not in res.doc.text
@@ -644,13 +646,11 @@ def test_a_catalogue_of_capitalised_names_is_kept_whole_rather_than_cut_to_its_p
 def test_a_page_without_url_takes_its_domain_from_its_site_name():
     """With no canonical link, og:url or input URL, `domain` is the site name trafilatura reads
     from the page, lowercased, so that dedup and reports still group the page by its site."""
-    import gzip
-
     from cleancorpus.pipeline.cleaning.cleaner import Cleaner
     from cleancorpus.pipeline.config import load_config
     from cleancorpus.pipeline.model import RawRecord
 
-    html = gzip.decompress((ROOT / "tests" / "data" / "scrapinghub-0dd135704572.html.gz").read_bytes()).decode()
+    html = _data_page("scrapinghub-0dd135704572")
     cleaner = Cleaner(load_config())
     with_url = cleaner.process(RawRecord("mem://x.html", None, "html", html=html)).doc
     assert with_url.domain == "theparadigmng.com"
