@@ -23,7 +23,7 @@ import re2
 import regex
 
 from cleancorpus.pipeline.cleaning.lineshape import ends_sentence, is_body_line
-from cleancorpus.pipeline.extraction.dates import DATE, TIME
+from cleancorpus.pipeline.extraction.dates import DATE, DATE_LABEL, TIME
 from cleancorpus.pipeline.reasons import PAGE_TYPES
 
 MATCH_KINDS = ("line", "footer", "heading_list")
@@ -249,12 +249,47 @@ class Rule:
             return False
 
 
-def _compile(pack: str, name: str, pattern: str) -> regex.Pattern[str]:
-    pattern = pattern.replace("{DATE}", DATE).replace("{TIME}", TIME)
+# what a pattern may name rather than spell out: a date and a time of day as dates.py reads them,
+# and the words that label a date ("Published on", "Publicado em", "Mis à jour le")
+PLACEHOLDERS = {"DATE": DATE, "TIME": TIME, "DATE_LABEL": DATE_LABEL}
+# a name in braces: not a quantifier ("{2,5}"), an escaped brace ("\\{") nor a Unicode property or
+# character name ("\\p{Lu}", "\\N{EM DASH}")
+_NAMED = regex.compile(r"(?<!\\)(?<!\\[pPN])\{([A-Za-z_]\w*)\}")
+
+
+def _compile_names(what: str, pattern: str, known: dict[str, str]) -> str:
+    def spell(m: regex.Match[str]) -> str:
+        if m.group(1) not in known:
+            raise RuleError(f"{what}: unknown {{{m.group(1)}}}: neither a placeholder "
+                            f"({', '.join(PLACEHOLDERS)}) nor one of the pack's [fragments]")
+        return known[m.group(1)]
+
+    return _NAMED.sub(spell, pattern)
+
+
+def _compile(pack: str, name: str, pattern: str, fragments: dict[str, str] | None = None) -> regex.Pattern[str]:
+    """The pattern with its pack's fragments and the placeholders spelled out; a name neither
+    knows is refused, not matched as the literal text "{name}"."""
+    pattern = _compile_names(f"rule {pack}.{name}", pattern, PLACEHOLDERS | (fragments or {}))
     try:
         return regex.compile(pattern, regex.I | regex.V0)
     except regex.error as e:
         raise RuleError(f"rule {pack}.{name}: bad pattern: {e}") from None
+
+
+def _fragments(path: Path, data: dict) -> dict[str, str]:
+    """A pack's [fragments]: alternations two of its rules share (WordPress's "Leave a Reply" in
+    six languages is a footer heading to one rule and a prompt's start to another), written once.
+    A fragment may use the placeholders, not another fragment."""
+    fragments = data.get("fragments", {})
+    if not isinstance(fragments, dict):
+        raise RuleError(f"rule pack {path}: [fragments] must be a table of name = pattern")
+    out = {}
+    for key, value in fragments.items():
+        if not isinstance(value, str) or not regex.fullmatch(r"[a-z_]\w*", key):
+            raise RuleError(f"rule pack {path}: fragment {key!r} must be a lowercase name and a pattern")
+        out[key] = _compile_names(f"rule pack {path}: fragment {key}", value, PLACEHOLDERS)
+    return out
 
 
 def load_pack(path: Path) -> list[Rule]:
@@ -264,6 +299,7 @@ def load_pack(path: Path) -> list[Rule]:
     except tomllib.TOMLDecodeError as e:
         raise RuleError(f"rule pack {path}: not valid TOML: {e}") from None
     rules = []
+    fragments = _fragments(path, data)
     for i, r in enumerate(data.get("rules", [])):
         name = r.get("name")
         if not name or "pattern" not in r:
@@ -278,7 +314,7 @@ def load_pack(path: Path) -> list[Rule]:
         if not isinstance(beside_numbers, bool):
             raise RuleError(f"rule {pack}.{name}: keep_beside_numbers must be true or false")
         rules.append(Rule(
-            name=f"{pack}.{name}", match=match, pattern=_compile(pack, name, r["pattern"]),
+            name=f"{pack}.{name}", match=match, pattern=_compile(pack, name, r["pattern"], fragments),
             max_words=int(r.get("max_words", 0)), list_max_words=int(r.get("list_max_words", 25)),
             list_max_items=int(r.get("list_max_items", 12)),
             keep_beside_numbers=beside_numbers, not_on=frozenset(not_on),

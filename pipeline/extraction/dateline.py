@@ -9,24 +9,34 @@ import re
 
 from lxml.html import HtmlElement
 
-from cleancorpus.pipeline.extraction.dates import DASH_DAY_RE, DATE, DATE_RE, days_apart, has_digit, iso_day
+from cleancorpus.pipeline.extraction.dates import (
+    DASH_DAY_RE,
+    DATE,
+    DATE_LABEL,
+    DATE_RE,
+    LABEL_LINKS,
+    PUBLISHED_WORDS,
+    UPDATED_WORDS,
+    alternation,
+    days_apart,
+    has_digit,
+    iso_day,
+)
 from cleancorpus.pipeline.extraction.page_zone import CLASS_PARTS, Zone, in_chrome
 
 _DATE_PARTS = frozenset({"date", "time", "published", "publish", "pubdate", "posted", "dateline", "timestamp",
                          "datetime", "created", "publication"})
-# the words by a date that say which day it is, in the languages dates.py reads ("Atualizado em",
-# "Mis à jour le", "Aktualisiert am"; "Publicado em", "Publié le", "Veröffentlicht am")
-_PUBLISHED_ELSEWHERE = "publicado|publicada|publié|publiée|veröffentlicht|pubblicato|pubblicata|gepubliceerd"
-_UPDATED = re.compile(r"\b(?:updated|modified|last edited|edited|reviewed|atualizado|actualizado|mis à jour|mise à jour"
-                      r"|aktualisiert|aggiornato|bijgewerkt)\b", re.I)
-_PUBLISHED = re.compile(r"\b(?:published|posted|created|released|date|" + _PUBLISHED_ELSEWHERE + r")\b", re.I)
-_PUBLISHED_LINE = re.compile(r"^\W*(?:published|posted|first published|" + _PUBLISHED_ELSEWHERE
-                             + r")(?:\s+(?:on|em|el|le|am|il|op))?(?:\s+the)?\W*" + DATE, re.I)
+# the words by a date that say which day it is (dates.py's lists, in each language it reads), and a
+# few that only say it near a date ("edited", "reviewed"; "created", "released", "date")
+_UPDATED = re.compile(r"\b(?:" + alternation(UPDATED_WORDS + ("last edited", "edited", "reviewed")) + r")\b", re.I)
+_PUBLISHED = re.compile(r"\b(?:" + alternation(PUBLISHED_WORDS + ("created", "released", "date")) + r")\b", re.I)
+_PUBLISHED_LINE = re.compile(r"^\W*(?:" + alternation(PUBLISHED_WORDS) + r")(?:\s+(?:" + alternation(LABEL_LINKS)
+                             + r"))?(?:\s+the)?\W*" + DATE, re.I)
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:[/-]|\.html?|$)")
 # a sentence that says which day the text was first published ("This article was originally
 # published on 26 Sep 2019 but has been updated ..."), wherever it stands
 _ORIGINAL = re.compile(r"\b(?:originally|first)\s+(?:published|posted)(?:\s+on)?\W*" + DATE, re.I)
-_DATE_TEXT = re.compile(r"^\W*(?:(?:published|posted|created|updated|last updated|date)(?:\s+on)?\W*)?"
+_DATE_TEXT = re.compile(r"^\W*(?:(?:" + DATE_LABEL + r"|(?:created|date)(?:\s+on)?)\W*)?"
                         + DATE + r"\W*$", re.I)
 
 
@@ -128,10 +138,9 @@ _TEXT_ABOVE = 3  # a text date may stand just above the headline too (a kicker l
 # what a short line may say besides its date: "By Jane Doe -", "· 3 min read", "Posted on"
 _SHORT_TEXT_WORDS = 5
 _WORDS = re.compile(r"[^\W\d_]{2,}")
-_FILLER = frozenset({"by", "on", "at", "am", "pm", "min", "mins", "minute", "minutes", "read", "published",
-                     "posted", "updated", "last", "date", "created", "written",
-                     "por", "par", "von", "door", "em", "el", "le", "il", "op", "de", "às", "um", "uhr", "publicado",
-                     "publié", "veröffentlicht", "pubblicato", "gepubliceerd", "atualizado", "actualizado", "aktualisiert"})
+_FILLER = frozenset({"by", "am", "pm", "min", "mins", "minute", "minutes", "read", "last", "date", "created", "written",
+                     "por", "par", "von", "door", "de", "às", "um", "uhr"}
+                    | {w for label in PUBLISHED_WORDS + UPDATED_WORDS + LABEL_LINKS for w in label.split()})
 
 
 def _short_date_text(t: str) -> bool:

@@ -70,6 +70,26 @@ DATE = (
 )
 DATE_RE = regex.compile(DATE, regex.I)
 
+# The words that label a date as the day a text was first published or last changed, in the
+# languages whose month names are read above ("Published on", "Publicado em", "Veröffentlicht am";
+# "Updated", "Mis à jour le", "Aktualisiert am"), and the words that join a label to its date.
+# One list for the HTML dateline finder (dateline.py) and the rule packs' {DATE_LABEL}.
+PUBLISHED_WORDS = ("published", "posted", "first published", "publicado", "publicada", "publié", "publiée",
+                   "veröffentlicht", "pubblicato", "pubblicata", "gepubliceerd")
+UPDATED_WORDS = ("updated", "last updated", "modified", "last modified", "atualizado", "atualizada", "actualizado",
+                 "actualizada", "mis à jour", "mise à jour", "aktualisiert", "aggiornato", "aggiornata", "bijgewerkt")
+LABEL_LINKS = ("on", "at", "em", "el", "le", "am", "il", "op")
+
+
+def alternation(words: tuple[str, ...]) -> str:
+    """Words as one regex alternation, longest first. Not escaped: the words are letters and
+    spaces, and the rule packs' prefilter (RE2) refuses an escaped space."""
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
+# a label and its joining word, as a whole: "Publicado em", "Last updated on", "Publié le"
+DATE_LABEL = rf"(?:(?:{alternation(PUBLISHED_WORDS + UPDATED_WORDS)})(?:\s+(?:{alternation(LABEL_LINKS)}))?)"
+
 
 def _mk(y: int, m: int, d: int) -> date | None:
     try:

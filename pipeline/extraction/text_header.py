@@ -14,9 +14,9 @@ import regex
 from cleancorpus.pipeline.cleaning.lineshape import ends_sentence, is_body_line
 from cleancorpus.pipeline.cleaning.normalize import strip_controls
 from cleancorpus.pipeline.cleaning.rule_packs import RuleSet
-from cleancorpus.pipeline.extraction.dates import DATE, find_date
+from cleancorpus.pipeline.extraction.dates import DATE, DATE_LABEL, find_date
 
-_DATE_PREFIX = regex.compile(r"^\W{0,3}(?:(?:date|dated|published|posted|updated|on)\s*:?\s*)?(?P<d>" + DATE + r")\s*[:|–—-]?\s+(?=\S)", regex.I)
+_DATE_PREFIX = regex.compile(r"^\W{0,3}(?:(?:" + DATE_LABEL + r"|date|dated|on)\s*:?\s*)?(?P<d>" + DATE + r")\s*[:|–—-]?\s+(?=\S)", regex.I)
 _TITLE_SUFFIX = regex.compile(r"\s+(?:\||—|–|::)\s+[^|—–]{2,60}$")
 HEAD_MAX_LINES = 14
 _BULLET = regex.compile(r"^\s*([-*•·–]|\d{1,2}[.)])\s")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from cleancorpus.pipeline.extraction.dates import PUBLISHED_WORDS, UPDATED_WORDS
 from conftest import ROOT
 
 
@@ -240,7 +241,9 @@ DATELINES = ["19 November 2019, 10:02", "Updated March 2, 2026", "Feb 20, 2010",
              "sexta-feira, 22 de outubro de 2010 às 20:13", "segunda-feira, 22 de janeiro de 2018 às 0:13",
              "Freitag, 22. Oktober 2010 um 20:13 Uhr", "vendredi 1er janvier 2021 à 20h13", "2018年8月25日 15:24",
              "Publicado em 3 de maio de 2019", "Aktualisiert am 22. Februar 2025, 14:30",
-             "Publicado el 3 de mayo de 2019 a las 10:00"]
+             "Publicado el 3 de mayo de 2019 a las 10:00",
+             # a labelled day in figures, which the prefix alternative leaves (no "/" in its look-ahead)
+             "Last Updated: 1/23/2025", "Published: 27/05/2024", "posted 12/17/2025"]
 PRICE_TABLE = ["Date", "Percentage change in median home sale price", "1/1/2013", "+13.1%", "2/1/2013",
                "+13.1%", "3/1/2013", "+11.9%"]
 BENCHMARK_TABLE = ["SIMD Gains", "🇬🇧 Eng", "1.15", "10.93", "11.9×", "🇮🇹 Ita", "0.81", "10.63", "14.7×"]
@@ -275,6 +278,20 @@ def test_a_sentence_with_minutes_or_a_weekday_is_no_header_or_dateline(rules):
         assert "header.reading_time" not in rules.header_hits(line)
         assert _marks(rules, ["A paragraph of the story.", "", line])[2] is None, line
 
+
+
+@pytest.mark.parametrize("label", PUBLISHED_WORDS + UPDATED_WORDS)
+def test_every_date_label_is_a_header_date_and_a_dateline(rules, label):
+    """The rules read dates.py's one list of date labels ({DATE_LABEL}): a line that is a label
+    and its date is the header's date line in plain text and a dateline on a page's blocks, in every
+    language the list has; the same words opening a sentence are not."""
+    line = f"{label.capitalize()} 3 de maio de 2019, 14:30"
+    assert "header.date_line" in rules.header_hits(line), line
+    assert _marks(rules, ["A paragraph of the story, long enough to be prose and end a sentence.", "", line]) \
+        == [None, None, "structure.timestamp_line"], line
+    sentence = f"{label.capitalize()} em 2019, o relatório mostra a queda das vendas no país"
+    assert "header.date_line" not in rules.header_hits(sentence)
+    assert _marks(rules, ["A paragraph of the story.", "", sentence])[2] is None, sentence
 
 def test_a_related_posts_heading_in_another_language_takes_its_headlines(rules):
     lines = ["A ciclovia foi aberta ontem e liga a estação ao parque, segundo a prefeitura.", "", "Posts relacionados",
@@ -332,3 +349,45 @@ def test_a_rule_packs_misspelt_field_is_refused_with_its_rule_named(tmp_path, fi
         load_pack(pack)
     pack.write_text('[[rules]]\nname = "replies"\npattern = "^replies$"\nnot_on = ["forum"]\nkeep_beside_numbers = true\n')
     assert load_pack(pack)[0].not_on == frozenset({"forum"})
+
+
+PACK_WITH_FRAGMENTS = """
+[fragments]
+sign_off = 'thanks for reading|obrigado por ler|danke fürs lesen'
+
+[[rules]]
+name = "sign_off_line"
+pattern = '^({sign_off})\\W*$'
+
+[[rules]]
+name = "sign_off_dated"
+pattern = '^({sign_off}),?\\s+{DATE}$'
+"""
+
+
+def test_a_packs_fragment_is_written_once_and_read_by_each_rule_that_names_it(tmp_path):
+    """Two rules of a pack may share an alternation through [fragments] (comments.toml's WordPress
+    "Leave a Reply" in six languages), beside the placeholders every pack may name."""
+    from cleancorpus.pipeline.cleaning.rule_packs import RuleSet
+
+    pack = tmp_path / "mine.toml"
+    pack.write_text(PACK_WITH_FRAGMENTS)
+    rules = RuleSet.from_files([pack])
+    assert rules.first_match("Obrigado por ler!").name == "mine.sign_off_line"
+    assert rules.first_match("Danke fürs Lesen, 3. Mai 2019").name == "mine.sign_off_dated"
+    assert rules.first_match("Thanks for reading the whole report before the meeting.") is None
+
+
+@pytest.mark.parametrize("pattern", ["^{sign_of}$", "^{DATES}$", "^{sign_off}$"])
+def test_a_name_in_braces_neither_placeholder_nor_fragment_is_refused(tmp_path, pattern):
+    """A misspelt fragment or placeholder would otherwise match the literal text "{sign_of}", so
+    the rule would never cut a line: the pack is refused, naming the rule. A fragment is the
+    pack's own: another pack's (here none) is no name either."""
+    from cleancorpus.pipeline.cleaning.rule_packs import RuleError, load_pack
+
+    pack = tmp_path / "mine.toml"
+    pack.write_text(f"[[rules]]\nname = \"sign_off\"\npattern = '{pattern}'\n")
+    with pytest.raises(RuleError, match=r"mine\.sign_off: unknown \{"):
+        load_pack(pack)
+    pack.write_text("[[rules]]\nname = \"sign_off\"\npattern = '^\\p{Lu}{2,5} \\{sign_off\\}$'\n")
+    assert load_pack(pack)[0].pattern.search("ABC {sign_off}")

@@ -12,7 +12,7 @@ from trafilatura.utils import load_html
 from cleancorpus.pipeline.config import load_config
 from cleancorpus.pipeline.extraction.author_names import clean_authors
 from cleancorpus.pipeline.extraction.byline import find_byline
-from cleancorpus.pipeline.extraction.dates import iso_day
+from cleancorpus.pipeline.extraction.dates import PUBLISHED_WORDS, UPDATED_WORDS, iso_day
 from cleancorpus.pipeline.extraction.metadata import DEFAULT_RULES, page_metadata, page_metadata_site_later
 from conftest import ROOT
 
@@ -953,6 +953,19 @@ def test_datelines_of_other_languages_pages_by_the_headline():
                   "Mis à jour le 22 février 2025"):
         body = f"<h1>Ciclovia</h1><div class='meta'>{shown}</div>"
         assert _md("<title>Ciclovia</title>" + ld, body, url=None).date == "2021-08-12", shown
+
+
+
+@pytest.mark.parametrize("label", PUBLISHED_WORDS + UPDATED_WORDS)
+def test_every_date_label_says_which_day_it_is_by_the_headline(label):
+    """dates.py lists the words that label a date once, for the dateline finder and the rule packs:
+    by the headline, a day labelled as published is the page's date over stamped metadata, and one
+    labelled as updated is a modification, below it (before, each place had its own list:
+    "Atualizada em" was read as a publication)."""
+    shown = f"{label.capitalize()} 3 de maio de 2025"
+    ld = _ld({"@type": "Article", "datePublished": "2021-08-12T10:00:00Z", "dateModified": "2021-08-12T10:00:00Z"})
+    md = _md("<title>Ciclovia</title>" + ld, f"<h1>Ciclovia</h1><div class='meta'>{shown}</div>", url=None)
+    assert md.date == ("2025-05-03" if label in PUBLISHED_WORDS else "2021-08-12"), shown
 
 
 def test_numeric_date_with_hyphens():
