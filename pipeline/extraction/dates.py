@@ -63,6 +63,9 @@ DATE = (
     r"(?:" + _WEEKDAY + r"(?:"
     r"(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})(?:[t ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:z|[+-]\d{2}:?\d{2})?)?"
     r"|(?P<n1>\d{1,2})[/.](?P<n2>\d{1,2})[/.](?P<ny>\d{4})"
+    # year first with dots or slashes, as Korean, Japanese and Chinese pages and many blogs write it
+    # ("2025.12.17", "2019/09/29"); month and day in two digits, so "2024.1.2" stays a version
+    r"|(?P<sy>\d{4})[./](?P<sm>0[1-9]|1[0-2])[./](?P<sd>0[1-9]|[12]\d|3[01])(?![\d.]\d)"
     r"|(?P<dd>\d{1,2})(?:st|nd|rd|th|er|º|ª)?\.?\s+(?:de\s+)?" + _MONTH + r",?\s+(?:(?:de|del)\s+)?(?P<dy>\d{4})"
     r"|" + _MONTH.replace("month", "month2") + r"\s+(?P<md>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<my>\d{4})"
     r"|(?P<cy>\d{4})\s*[年년]\s*(?P<cm>\d{1,2})\s*[月월]\s*(?P<cd>\d{1,2})\s*[日일]"  # Chinese, Japanese, Korean
@@ -120,6 +123,8 @@ def match_to_date(m: regex.Match[str], order: str = "DMY") -> date | None:
         return _mk(int(g["my"]), MONTHS[g["month2"].lower()], int(g["md"]))
     if g.get("cy"):
         return _mk(int(g["cy"]), int(g["cm"]), int(g["cd"]))
+    if g.get("sy"):
+        return _mk(int(g["sy"]), int(g["sm"]), int(g["sd"]))
     return None
 
 

@@ -243,7 +243,9 @@ DATELINES = ["19 November 2019, 10:02", "Updated March 2, 2026", "Feb 20, 2010",
              "Publicado em 3 de maio de 2019", "Aktualisiert am 22. Februar 2025, 14:30",
              "Publicado el 3 de mayo de 2019 a las 10:00",
              # a labelled day in figures, which the prefix alternative leaves (no "/" in its look-ahead)
-             "Last Updated: 1/23/2025", "Published: 27/05/2024", "posted 12/17/2025"]
+             "Last Updated: 1/23/2025", "Published: 27/05/2024", "posted 12/17/2025",
+             # year first with dots or slashes (ecoflow.com's blog cards, WCXB dev: "2025/12/20")
+             "2025/12/20", "2025.12.17 15:24"]
 PRICE_TABLE = ["Date", "Percentage change in median home sale price", "1/1/2013", "+13.1%", "2/1/2013",
                "+13.1%", "3/1/2013", "+11.9%"]
 BENCHMARK_TABLE = ["SIMD Gains", "🇬🇧 Eng", "1.15", "10.93", "11.9×", "🇮🇹 Ita", "0.81", "10.63", "14.7×"]

@@ -826,9 +826,10 @@ def test_publish_meta_tag_of_any_spelling_on_an_article():
 
 
 def test_date_linking_to_another_page_far_below_the_headline_is_a_cards():
-    # hamy.xyz: the only date below the headline is an embedded tweet's ("November 20, 2025", a
-    # link to twitter.com), 92 elements below the <h1>; store.steampowered.com: a news card's date
-    assert _wcxb_page("0488").date is None
+    # hamy.xyz: the other date below the headline is an embedded tweet's ("November 20, 2025", a
+    # link to twitter.com), 92 elements below the <h1>: the post's own "Published: 2025.12.17"
+    # stands; store.steampowered.com: a news card's date
+    assert _wcxb_page("0488").date == "2025-12-17"
     assert _wcxb_page("3043").date is None
     # a forum post's permalink into the page ("viewtopic.php?pid=2270718#p2270718") is the post's
     assert _wcxb_page("0541").date == "2025-11-01"
@@ -940,6 +941,19 @@ def test_dates_as_other_languages_write_them():
     assert iso_day("went out 5 2020") is None
     assert iso_day("Marco 12, 2020") is None  # a name, not março
 
+
+def test_a_year_first_date_with_dots_or_slashes_is_read():
+    """"2025.12.17" and "2019/09/29", as Korean, Japanese and Chinese pages and many blogs print
+    a day (hamy.xyz, WCXB dev: "Essay - Published: 2025.12.17 |" under the <h1>); a version number
+    with one-digit parts or a fourth part is none."""
+    from cleancorpus.pipeline.extraction.dates import find_date
+    assert str(find_date("Published: 2025.12.17 |")) == "2025-12-17"
+    assert str(find_date("2019/09/29 15:24")) == "2019-09-29"
+    assert find_date("PyCharm 2024.1.2 is out") is None
+    assert find_date("build 2024.01.02.5") is None
+    assert find_date("2025.13.01") is None
+    body = "<h1>The Language Death Spiral</h1><p><span>Essay - Published: 2025.12.17 | </span><a href='/t'>ai</a></p>"
+    assert _md("<title>The Language Death Spiral</title>", body, url=None).date == "2025-12-17"
 
 def test_datelines_of_other_languages_pages_by_the_headline():
     """A Portuguese or German page's dateline is its date as an English one is, and its "Atualizado
