@@ -4,7 +4,7 @@
     .venv/bin/python bench/rendered_text.py [--step N]
 
 Users bring text that other tools rendered: terminal-browser dumps wrapped at a fixed width,
-markdown from crawlers. Every --step-th page of WCXB dev and ScrapingHub is rendered six ways
+markdown from crawlers. Every --step-th page of WCXB dev and ScrapingHub is rendered eight ways
 and cleaned by the text path (Cleaner on flat text, default config); printed per page group
 (train/boilerplate.py's GROUPS) pooled and for fold 4 alone: word F1 / must / leak / empty.
 
@@ -14,6 +14,10 @@ and cleaned by the text path (Cleaner on flat text, default config); printed per
   markdown        headings '# ', list items '* ', links '[text](url)', images '![alt](src)' and
                   '**bold**' written into the page before flatten.py renders it
   lynx            links as '[n]text', wrapped at 76, the links' addresses listed at the end
+  text_nodes      every text node of the <body> a line of its own, stripped (BeautifulSoup's
+                  get_text("\n", strip=True)): a sentence is cut at each link and bold word in it
+  source_text     the <body>'s text nodes joined as they are (BeautifulSoup's get_text()): the
+                  lines are the HTML source's own, a minified page one long line
 
 Nothing here was tuned on: it is a check of how the text path holds up.
 """
@@ -75,6 +79,38 @@ def lynx(html: str) -> str:
     return text + "\n\nReferences\n\n" + "\n".join(f"{i:4d}. {u}" for i, u in enumerate(refs, 1))
 
 
+_NOT_TEXT = frozenset({"script", "style", "noscript", "template", "head", "svg", "iframe", "select", "option"})
+
+
+def _text_nodes(html: str) -> list[str]:
+    """The <body>'s text nodes in document order, as BeautifulSoup walks them (not inside
+    scripts, styles and the like)."""
+    tree = lxml.html.fromstring(html)
+    body = tree.find("body")
+    out: list[str] = []
+
+    def walk(el) -> None:
+        if not isinstance(el.tag, str) or el.tag in _NOT_TEXT:
+            return
+        if el.text:
+            out.append(el.text)
+        for child in el:
+            walk(child)
+            if child.tail:
+                out.append(child.tail)
+
+    walk(body if body is not None else tree)
+    return out
+
+
+def text_nodes(html: str) -> str:
+    return "\n".join(t.strip() for t in _text_nodes(html) if t.strip())
+
+
+def source_text(html: str) -> str:
+    return "".join(_text_nodes(html))
+
+
 RENDERINGS: dict[str, Callable[[str, str], str]] = {
     "flatten": lambda html, flat: flat,
     "wrap72": lambda html, flat: wrapped(flat, 72, "\n\n"),
@@ -82,6 +118,8 @@ RENDERINGS: dict[str, Callable[[str, str], str]] = {
     "wrap72_noblank": lambda html, flat: wrapped(flat, 72, "\n"),
     "markdown": lambda html, flat: markdown(html),
     "lynx": lambda html, flat: lynx(html),
+    "text_nodes": lambda html, flat: text_nodes(html),
+    "source_text": lambda html, flat: source_text(html),
 }
 
 

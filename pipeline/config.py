@@ -122,6 +122,10 @@ class CleanConfig(_Section):
         "flat text with links in markdown's syntax (three or more): its marks are taken out, their words kept "
         "(links and images to their text and alt text, **strong** to its words, a heading's #s dropped), as in "
         "pages that crawlers render to markdown"))
+    inline_breaks: bool = Field(True, description=(
+        "flat text with every text node on a line of its own (BeautifulSoup's get_text(\"\\n\"), many scrapers; "
+        "read so when two or more lines start with a comma, a full stop or another mark no sentence starts "
+        "with): the pieces of a sentence cut at its links and bold words are joined back into one line"))
     link_dump: bool = Field(True, description=(
         "flat text read as a terminal browser's dump (lynx -dump, elinks, w3m with link numbers): it ends in a "
         "\"References\" list of numbered link addresses and its text numbers the links [n] in order; the marks are "

@@ -15,7 +15,13 @@ from urllib.parse import urlsplit
 from cleancorpus.pipeline.cleaning.language import detect_language
 from cleancorpus.pipeline.cleaning.line_classifier import BAD, NAMES, ClassifierParams, classify_lines, fallback
 from cleancorpus.pipeline.cleaning.line_model import LineModel, active_line_model, live_lines
-from cleancorpus.pipeline.cleaning.normalize import link_dump, normalize_lines, plain_markdown, unwrap_hard_wrapped
+from cleancorpus.pipeline.cleaning.normalize import (
+    link_dump,
+    normalize_lines,
+    plain_markdown,
+    rejoin_inline_breaks,
+    unwrap_hard_wrapped,
+)
 from cleancorpus.pipeline.cleaning.rule_packs import RuleSet
 from cleancorpus.pipeline.cleaning.text_kind import TextKindModel, active_text_kind, text_features
 from cleancorpus.pipeline.config import CleanConfig, Config
@@ -114,6 +120,11 @@ class Cleaner:
                 references, lines = len(body), body + lines[dump.start:]
             if self.cfg.clean.markdown:
                 lines = plain_markdown(lines)
+            if self.cfg.clean.inline_breaks:
+                body = rejoin_inline_breaks(lines[:references])
+                if references is not None:
+                    body, references = body + lines[references:], len(body)
+                lines = body
         marks: list[str | None] = [None] * len(lines)
         if references is not None:
             marks[references:] = ["dump.references" if s else None for s in lines[references:]]

@@ -278,6 +278,64 @@ def unwrap_hard_wrapped(lines: list[str]) -> list[str]:
     return out
 
 
+
+
+# A text that put every text node on a line of its own (BeautifulSoup's get_text("\n"), many
+# scrapers) cuts a sentence at each link or bold word in it: "... found that", "climate models",
+# "were wrong." come as three lines, and each reads as a short menu item.
+_CONTINUES = re.compile(r"[,.;:!?…](?:\s|$)")  # what no sentence starts with: the rest of one cut before it
+_INLINE_MIN = 2  # fewer lines that start so say nothing of how the text was made
+_FRAGMENT_WORDS = 4  # a cut sentence's piece of this many words is prose, not a menu item
+_INLINE_WORDS = 6  # the most words of an inline element (a link, a bold phrase) cut out of a sentence
+
+
+def _mid_sentence(s: str) -> bool:
+    """Ends as a sentence cut off does (a letter, a digit, a comma), and is no Title Case headline."""
+    if not s or not (s[-1].isalnum() or s[-1] == ","):
+        return False
+    words = s.split()
+    return len(words) < 3 or sum(w[0].isupper() for w in words) < 0.5 * len(words)
+
+
+def _continues(a: str, b: str, c: str, chained: bool) -> bool:
+    """Is line b the rest of the sentence line a started? a, b and c (the line after b, "" at the
+    end or before a blank line) as they came; `chained`: a was itself joined to the line before it."""
+    if _CONTINUES.match(b):
+        return True
+    if not _mid_sentence(a):
+        return False
+    if b[0].islower() and (chained or len(a.split()) >= _FRAGMENT_WORDS or len(b.split()) >= _FRAGMENT_WORDS):
+        return True
+    # a link or a bold phrase inside a sentence: prose before it or after it, the sentence going on
+    return (len(b.split()) <= _INLINE_WORDS and bool(c) and (c[0].islower() or _CONTINUES.match(c) is not None)
+            and (chained or len(a.split()) >= _FRAGMENT_WORDS or len(c.split()) >= _FRAGMENT_WORDS))
+
+
+def rejoin_inline_breaks(lines: list[str]) -> list[str]:
+    """Join the pieces of sentences a text-node-per-line rendering cut at their inline elements.
+
+    Only a text with at least _INLINE_MIN lines that start with a comma, a full stop or another mark
+    no sentence starts with (after a line that does not end a sentence) is read so: a block per
+    line, as bench/flatten.py renders a page, seldom has one. Lowercase lines are joined only to a
+    piece of prose (four or more words, not a Title Case headline), so a menu of lowercase items
+    stays a line each. Lines come as normalize_lines gives them; a blank line is never crossed.
+    """
+    live = [s for s in lines if s]
+    cut = sum(1 for a, b in zip(live, live[1:]) if _CONTINUES.match(b) and not ends_sentence(a, CLAUSE_ENDS))
+    if cut < _INLINE_MIN:
+        return lines
+    out: list[str] = []
+    chained = False
+    for i, s in enumerate(lines):
+        if s and i and lines[i - 1] and _continues(lines[i - 1], s, lines[i + 1] if i + 1 < len(lines) else "",
+                                                    chained):
+            out[-1] += ("" if _CONTINUES.match(s) else " ") + s
+            chained = True
+            continue
+        chained = False
+        out.append(s)
+    return out
+
 # a terminal browser's dump (lynx -dump, elinks -dump, w3m with link numbers): each link's
 # text after a [n] mark, and at the end a "References" heading over the links' addresses, a
 # line each, numbered "n. address" (lynx, elinks) or "[n] address" (w3m); lynx parts them into
