@@ -278,8 +278,6 @@ def unwrap_hard_wrapped(lines: list[str]) -> list[str]:
     return out
 
 
-
-
 # A text that put every text node on a line of its own (BeautifulSoup's get_text("\n"), many
 # scrapers) cuts a sentence at each link or bold word in it: "... found that", "climate models",
 # "were wrong." come as three lines, and each reads as a short menu item.
@@ -335,6 +333,7 @@ def rejoin_inline_breaks(lines: list[str]) -> list[str]:
         chained = False
         out.append(s)
     return out
+
 
 # a terminal browser's dump (lynx -dump, elinks -dump, w3m with link numbers): each link's
 # text after a [n] mark, and at the end a "References" heading over the links' addresses, a
