@@ -285,6 +285,9 @@ _CONTINUES = re.compile(r"[,.;:!?…](?:\s|$)")  # what no sentence starts with:
 _INLINE_MIN = 2  # fewer lines that start so say nothing of how the text was made
 _FRAGMENT_WORDS = 4  # a cut sentence's piece of this many words is prose, not a menu item
 _INLINE_WORDS = 6  # the most words of an inline element (a link, a bold phrase) cut out of a sentence
+# a separator between inline items, a text node of its own: "March 12, 2026", "|", "Comments" (a
+# byline's comment link, which alone on its line reads as the comments' heading)
+_SEPARATOR = re.compile(r"[|·•/–—-]$")
 
 
 def _mid_sentence(s: str) -> bool:
@@ -298,7 +301,7 @@ def _mid_sentence(s: str) -> bool:
 def _continues(a: str, b: str, c: str, chained: bool) -> bool:
     """Is line b the rest of the sentence line a started? a, b and c (the line after b, "" at the
     end or before a blank line) as they came; `chained`: a was itself joined to the line before it."""
-    if _CONTINUES.match(b):
+    if _CONTINUES.match(b) or (_SEPARATOR.match(b) and c) or _SEPARATOR.match(a):
         return True
     if not _mid_sentence(a):
         return False
@@ -316,7 +319,8 @@ def rejoin_inline_breaks(lines: list[str]) -> list[str]:
     no sentence starts with (after a line that does not end a sentence) is read so: a block per
     line, as bench/flatten.py renders a page, seldom has one. Lowercase lines are joined only to a
     piece of prose (four or more words, not a Title Case headline), so a menu of lowercase items
-    stays a line each. Lines come as normalize_lines gives them; a blank line is never crossed.
+    stays a line each; a lone separator ("|", "·") joins the items on both sides of it. Lines come
+    as normalize_lines gives them; a blank line is never crossed.
     """
     live = [s for s in lines if s]
     cut = sum(1 for a, b in zip(live, live[1:]) if _CONTINUES.match(b) and not ends_sentence(a, CLAUSE_ENDS))
@@ -328,7 +332,7 @@ def rejoin_inline_breaks(lines: list[str]) -> list[str]:
         if s and i and lines[i - 1] and _continues(lines[i - 1], s, lines[i + 1] if i + 1 < len(lines) else "",
                                                     chained):
             out[-1] += ("" if _CONTINUES.match(s) else " ") + s
-            chained = True
+            chained = not (_SEPARATOR.match(s) or _SEPARATOR.match(lines[i - 1]))  # items, not a sentence
             continue
         chained = False
         out.append(s)

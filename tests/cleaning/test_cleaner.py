@@ -411,6 +411,11 @@ def test_inline_breaks_join_a_sentences_pieces_and_leave_menus_and_headlines():
                             "The report was published in\n\nthe spring\n" + "\n".join(cut))
     joined = rejoin_inline_breaks(lines)
     assert joined[:9] == lines[:9] and joined[9:] == rejoin_inline_breaks(cut)
+    # a separator between a byline's items is a text node of its own: joined to both, so that the
+    # comment link ("Comments", alone the comments' heading, cut to the end) stays in its line
+    byline = ["By Craig Randall on", "March 12, 2026", "|", "Comments", "The race began at dawn, and"] + cut
+    assert rejoin_inline_breaks(byline)[:3] == ["By Craig Randall on", "March 12, 2026 | Comments",
+                                                "The race began at dawn, and"]
 
 def test_the_lists_of_lynx_and_w3m_are_read():
     from cleancorpus.pipeline.cleaning.normalize import link_dump
