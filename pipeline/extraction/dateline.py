@@ -21,6 +21,7 @@ from cleancorpus.pipeline.extraction.dates import (
     days_apart,
     has_digit,
     iso_day,
+    label,
 )
 from cleancorpus.pipeline.extraction.page_zone import CLASS_PARTS, Zone, in_chrome
 
@@ -30,8 +31,7 @@ _DATE_PARTS = frozenset({"date", "time", "published", "publish", "pubdate", "pos
 # few that only say it near a date ("edited", "reviewed"; "created", "released", "date")
 _UPDATED = re.compile(r"\b(?:" + alternation(UPDATED_WORDS + ("last edited", "edited", "reviewed")) + r")\b", re.I)
 _PUBLISHED = re.compile(r"\b(?:" + alternation(PUBLISHED_WORDS + ("created", "released", "date")) + r")\b", re.I)
-_PUBLISHED_LINE = re.compile(r"^\W*(?:" + alternation(PUBLISHED_WORDS) + r")(?:\s+(?:" + alternation(LABEL_LINKS)
-                             + r"))?(?:\s+the)?\W*" + DATE, re.I)
+_PUBLISHED_LINE = re.compile(r"^\W*" + label(PUBLISHED_WORDS) + r"(?:\s+the)?\W*" + DATE, re.I)
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:[/-]|\.html?|$)")
 # a sentence that says which day the text was first published ("This article was originally
 # published on 26 Sep 2019 but has been updated ..."), wherever it stands
@@ -140,7 +140,7 @@ _SHORT_TEXT_WORDS = 5
 _WORDS = re.compile(r"[^\W\d_]{2,}")
 _FILLER = frozenset({"by", "am", "pm", "min", "mins", "minute", "minutes", "read", "last", "date", "created", "written",
                      "por", "par", "von", "door", "de", "às", "um", "uhr"}
-                    | {w for label in PUBLISHED_WORDS + UPDATED_WORDS + LABEL_LINKS for w in label.split()})
+                    | {w for words in PUBLISHED_WORDS + UPDATED_WORDS + LABEL_LINKS for w in words.split()})
 
 
 def _short_date_text(t: str) -> bool:

@@ -10,6 +10,7 @@ and the year-month-day of Chinese, Japanese and Korean pages ("2018年8月25日"
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime, timezone
 from typing import Any
 
@@ -45,7 +46,15 @@ MONTHS = {
     )
     for m in names
 }
-_MONTH = r"(?P<month>" + "|".join(sorted(map(regex.escape, MONTHS), key=len, reverse=True)) + r")\.?"
+
+
+def alternation(words: Iterable[str]) -> str:
+    """Words as one regex alternation, longest first. Not escaped: the words are letters, hyphens
+    and spaces, and the rule packs' prefilter (RE2) refuses an escaped space."""
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
+_MONTH = r"(?P<month>" + alternation(MONTHS) + r")\.?"
 _WEEKDAYS = (
     "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag",
     "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
@@ -55,7 +64,7 @@ _WEEKDAYS = (
     "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag",
 )
 _WEEKDAY = (r"(?:(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?|"
-            + "|".join(sorted(map(regex.escape, _WEEKDAYS), key=len, reverse=True)) + r")\.?,?\s+)?")
+            + alternation(_WEEKDAYS) + r")\.?,?\s+)?")
 # "at 8:59 pm", "às 20:13", "à 20h13", "um 20:13 Uhr", "a las 20:13", "alle 20:13", "om 20:13"
 TIME = (r"(?:(?:at|às|à|a las|alle|um|om)\s+)?\d{1,2}[:.h]\d{2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.|uhr)?"
         r"(?:\s*(?:utc|gmt|[a-z]{2,4}t|[+-]\d{2}:?\d{2}))?")
@@ -84,14 +93,12 @@ UPDATED_WORDS = ("updated", "last updated", "modified", "last modified", "atuali
 LABEL_LINKS = ("on", "at", "em", "el", "le", "am", "il", "op")
 
 
-def alternation(words: tuple[str, ...]) -> str:
-    """Words as one regex alternation, longest first. Not escaped: the words are letters and
-    spaces, and the rule packs' prefilter (RE2) refuses an escaped space."""
-    return "|".join(sorted(words, key=len, reverse=True))
+def label(words: tuple[str, ...]) -> str:
+    """A label of these words and its joining word, as a whole: "Publicado em", "Last updated on"."""
+    return rf"(?:(?:{alternation(words)})(?:\s+(?:{alternation(LABEL_LINKS)}))?)"
 
 
-# a label and its joining word, as a whole: "Publicado em", "Last updated on", "Publié le"
-DATE_LABEL = rf"(?:(?:{alternation(PUBLISHED_WORDS + UPDATED_WORDS)})(?:\s+(?:{alternation(LABEL_LINKS)}))?)"
+DATE_LABEL = label(PUBLISHED_WORDS + UPDATED_WORDS)
 
 
 def _mk(y: int, m: int, d: int) -> date | None:
