@@ -51,5 +51,6 @@ def main() -> None:
         a.per_page.write_text("\n".join(lines) + "\n")
     print(pages, digest.hexdigest()[:16])
 
+
 if __name__ == "__main__":
     main()

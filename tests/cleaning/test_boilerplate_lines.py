@@ -281,7 +281,6 @@ def test_a_sentence_with_minutes_or_a_weekday_is_no_header_or_dateline(rules):
         assert _marks(rules, ["A paragraph of the story.", "", line])[2] is None, line
 
 
-
 @pytest.mark.parametrize("label", PUBLISHED_WORDS + UPDATED_WORDS)
 def test_every_date_label_is_a_header_date_and_a_dateline(rules, label):
     """The rules read dates.py's one list of date labels ({DATE_LABEL}): a line that is a label
@@ -294,6 +293,7 @@ def test_every_date_label_is_a_header_date_and_a_dateline(rules, label):
     sentence = f"{label.capitalize()} em 2019, o relatório mostra a queda das vendas no país"
     assert "header.date_line" not in rules.header_hits(sentence)
     assert _marks(rules, ["A paragraph of the story.", "", sentence])[2] is None, sentence
+
 
 def test_a_related_posts_heading_in_another_language_takes_its_headlines(rules):
     lines = ["A ciclovia foi aberta ontem e liga a estação ao parque, segundo a prefeitura.", "", "Posts relacionados",

@@ -375,7 +375,6 @@ def test_a_terminal_browser_dump_loses_its_link_marks_and_its_list_of_addresses(
     assert len(paragraphs) >= 5 and all(p in res.doc.text.split("\n\n") for p in paragraphs)
 
 
-
 def test_a_page_with_every_text_node_on_a_line_is_cleaned_as_its_sentences():
     """BeautifulSoup's get_text("\\n", strip=True) puts every text node on a line of its own, so a
     sentence with a link in it comes as "... for shoving Pittsburgh quarterback", "Mason Rudolph",
@@ -416,6 +415,7 @@ def test_inline_breaks_join_a_sentences_pieces_and_leave_menus_and_headlines():
     byline = ["By Craig Randall on", "March 12, 2026", "|", "Comments", "The race began at dawn, and"] + cut
     assert rejoin_inline_breaks(byline)[:3] == ["By Craig Randall on", "March 12, 2026 | Comments",
                                                 "The race began at dawn, and"]
+
 
 def test_the_lists_of_lynx_and_w3m_are_read():
     from cleancorpus.pipeline.cleaning.normalize import link_dump
@@ -585,7 +585,6 @@ def test_the_headline_is_still_taken_from_above_the_first_prose_line():
     res = Cleaner(load_config(), trace=True).process(RawRecord("mem://h.txt", None, "text", text=flat))
     assert res.doc is not None and res.doc.title == "Harbour council backs the ferry plan"
     assert {t.text: t.rule for t in res.trace}["World"] == "header.above_title"
-
 
 
 @pytest.mark.parametrize("dateline,byline", [("Publicado em 3 de maio de 2019", "Por Maria Souza"),

@@ -750,6 +750,7 @@ def test_h1_saved_in_the_wrong_encoding_gives_way_to_the_meta_title():
     head = "<title>Cycle path plans | Example News</title>"
     assert _md(head, "<h1>Cycle path plans?</h1>").title == "Cycle path plans?"
 
+
 @pytest.mark.skipif(not (WCXB / "meta.jsonl").exists(), reason="WCXB dev pages not here (/work/shared)")
 def test_wcxb_dev_pages():
     """Every fifth WCXB dev page (300), scored as bench/metadata_eval.py scores them: the rules
@@ -955,6 +956,7 @@ def test_a_year_first_date_with_dots_or_slashes_is_read():
     body = "<h1>The Language Death Spiral</h1><p><span>Essay - Published: 2025.12.17 | </span><a href='/t'>ai</a></p>"
     assert _md("<title>The Language Death Spiral</title>", body, url=None).date == "2025-12-17"
 
+
 def test_datelines_of_other_languages_pages_by_the_headline():
     """A Portuguese or German page's dateline is its date as an English one is, and its "Atualizado
     em" / "Aktualisiert am" day is a modification as "Updated" is: the stamped metadata's
@@ -967,7 +969,6 @@ def test_datelines_of_other_languages_pages_by_the_headline():
                   "Mis à jour le 22 février 2025"):
         body = f"<h1>Ciclovia</h1><div class='meta'>{shown}</div>"
         assert _md("<title>Ciclovia</title>" + ld, body, url=None).date == "2021-08-12", shown
-
 
 
 @pytest.mark.parametrize("label", PUBLISHED_WORDS + UPDATED_WORDS)
