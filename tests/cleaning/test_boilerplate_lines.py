@@ -67,6 +67,47 @@ GONE = {
     "comments.comments_section": ["Comments", "12 Comments", "3 Responses to “Why we moved”",
                                   "5 conversations", "Join the discussion"],
 }
+# what news pages have put around a story since the 2000s and a model trained on pages of 2019-26 may
+# keep: the tools row, Google's ad labels, the wire services' legal lines, follow-the-writer and
+# comment-moderation notes (ScrapingHub's held-out output kept the last five kinds; no dev truth holds one)
+GONE_NEWS_PAGES = {
+    "social.article_tools": ["Print this story", "E-mail to a friend", "Printer-friendly version", "Digg this",
+                             "Add to My Yahoo!", "Story Tools", "Text size: A A A", "Reprints & Permissions",
+                             "Subscribe to RSS feed"],
+    "ads.advertisement_label": ["Ads by Google", "Sponsored Links"],
+    "copyright.reproduction_prohibited": [
+        "This material may not be published, broadcast, rewritten or redistributed.",
+        "This copy is for your personal, non-commercial use only. To order presentation-ready copies for "
+        "distribution to your colleagues, clients or customers visit http://www.djreprints.com.",
+        "This document is subject to copyright. Apart from any fair dealing for the purpose of private study or "
+        "research, no part may be reproduced without the written permission. The content is provided for "
+        "information purposes only."],
+    "social.follow_us": ["Follow @BGRDeals on Twitter to keep up with the latest and greatest deals from around "
+                         "the web.", "Follow AP's full coverage of Brexit and British politics at "
+                         "https://www.apnews.com/Brexit"],
+    "social.subscribe_channel": ["Subscribe to the 9to5Toys YouTube Channel for all of the latest videos, reviews, "
+                                 "and more!"],
+    "social.contact_reporter": ["Reach the reporters on Twitter at http://twitter.com/MegKinnardAP",
+                                "Have a tip? Jane Doe may be reached at jdoe@example.com."],
+    "ads.click_here_promo": ["Get Motor Cycle Monthly delivered through your letterbox every month. 12 issues for "
+                             "£11.99. Click here for more information.", "Click here to subscribe."],
+    "comments.comment_policy": ["Note: we are temporarily moderating all comments submitted to deal with a surge "
+                                "in spam.", "ATENÇÃO: Comentários com textos ininteligíveis ou que faltem com "
+                                "respeito ao usuário não serão aprovados pelo moderador."],
+    "comments.share_your_story": ["Have your say"],
+    "notices.newsletter": ["Get the latest updates right in your inbox. Subscribe to NJ.com’s newsletters."],
+}
+KEPT_NEWS_PAGES = [
+    "The court ruled that the names may not be published until the trial ends.",
+    "Print editions of the paper will end in March, the publisher said.",
+    "She would email the article to a friend at the ministry every morning.",
+    "Reprints of the 1923 edition sold out within a week.",
+    "Follow the money, the senator said, and you will find who wrote the bill.",
+    "Reach the summit before noon, the guide told us, or turn back.",
+    "Subscribe to the podcast on any app to hear the full interview.",
+    "The forum's comments are moderated by volunteers, who remove about 3% of them, a study found.",
+    "Click here and there on the map to see how the districts changed between 2010 and 2020.",
+]
 # the same lines as Portuguese, Spanish, French, German, Italian and Dutch pages write them (WordPress's
 # translations of its "Leave a Reply" and "Your email address will not be published", and the like)
 GONE_OTHER_LANGUAGES = {
@@ -169,14 +210,14 @@ KEPT = [
 ]
 
 
-@pytest.mark.parametrize("name,line", [(n, s) for group in (GONE, GONE_OTHER_LANGUAGES)
+@pytest.mark.parametrize("name,line", [(n, s) for group in (GONE, GONE_OTHER_LANGUAGES, GONE_NEWS_PAGES)
                                        for n, lines in group.items() for s in lines])
 def test_boilerplate_line_removed_by_its_rule(rules, name, line):
     hit = rules.first_match(line)
     assert hit is not None and hit.name == name, (line, hit and hit.name)
 
 
-@pytest.mark.parametrize("line", KEPT + KEPT_OTHER_LANGUAGES)
+@pytest.mark.parametrize("line", KEPT + KEPT_OTHER_LANGUAGES + KEPT_NEWS_PAGES)
 def test_article_lines_like_them_kept(rules, line):
     hit = rules.first_match(line)
     assert hit is None, (line, hit.name)
