@@ -154,3 +154,22 @@ def test_model_cache_is_written_once_then_mapped(tmp_path, monkeypatch):
         language._identifier.cache_clear()
     assert mapped == [language.detect_language(s) for s in SENTENCES]
     assert all(isinstance(lang, str) and type(lang) is str for lang, _ in mapped)
+
+
+WCXB_HTML = ROOT.parent / "shared" / "bench" / "extraction" / "wcxb-dev" / "html"
+
+
+@pytest.mark.skipif(not (WCXB_HTML / "2965.html.gz").exists(), reason="needs ../shared's WCXB dev pages")
+def test_a_page_that_opens_with_another_languages_headlines_keeps_its_own():
+    """apnews.com's science page (WCXB dev 2965) rendered flat: once the rules take its newsletter
+    line, the first 600 characters of prose are English headlines and three of AP's Spanish
+    edition's, read as Spanish at 0.41. The classifier then judged the page with a Spanish
+    stoplist and fell back to keeping its menus. An unsure reading is read again from more text."""
+    import gzip
+
+    from conftest import clean_text, flatten_html
+
+    text = flatten_html(gzip.decompress((WCXB_HTML / "2965.html.gz").read_bytes()).decode("utf-8", "replace"))
+    res = clean_text(text)
+    assert res.doc.language == "en"
+    assert not any(t.rule == "classifier.fallback_keep_all" for t in res.trace)
