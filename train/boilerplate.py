@@ -5,7 +5,9 @@ Every page of the dev sets (WCXB dev and ScrapingHub) is cut into its DOM text b
 the page's true text. The model is scored by cross-fitting over the five domain folds of
 folds.json: for each fold a model trained on the other four decides that fold's blocks, so
 every figure printed is on sites the deciding model never saw. Then one model is trained on
-all pages and written to pipeline/models/.
+all pages and written to pipeline/models/. Each block's row ends with its page's
+probability of being an article (boilerplate_model.PAGE_FEATURES), held out as train/page_type.py --held-out gives
+them: the ones the model will meet on pages the page-type model has not seen.
 
 Some sites name nothing in their markup (CSS-in-JS hashes, old table layouts): --bare scores
 every system on the held-out pages without class and id attributes as well, and --table on them
@@ -20,9 +22,8 @@ scored by models that saw other ScrapingHub pages. --train-on SET trains every f
 set alone, so the other set's figures are those of pages from another crawl and other years, as
 the review's held-out sets are.
 
-    .venv/bin/python train/boilerplate.py [--cache /tmp/cc_blocks.pkl] [--pipeline] [--bare] [--table] [--bare-model] [--write]
     .venv/bin/python train/page_type.py --no-write --held-out /tmp/page_types.json
-    .venv/bin/python train/boilerplate.py --pipeline --page-types /tmp/page_types.json   # held-out page types too
+    .venv/bin/python train/boilerplate.py --page-types /tmp/page_types.json [--cache /tmp/cc_blocks.pkl] [--pipeline] [--bare] [--table] [--bare-model] [--write]
     .venv/bin/python train/boilerplate.py --pipeline --page-types /tmp/page_types.json --train-on wcxb-dev
 """
 from __future__ import annotations
@@ -56,7 +57,7 @@ from markup import no_attributes, table_layout  # noqa: E402
 
 from cleancorpus.pipeline.config import load_config  # noqa: E402
 from cleancorpus.pipeline.extraction.blocks import FEATURES, block_features, page_blocks  # noqa: E402
-from cleancorpus.pipeline.extraction.boilerplate_model import BARE_VERSION, VERSION  # noqa: E402
+from cleancorpus.pipeline.extraction.boilerplate_model import BARE_VERSION, PAGE_FEATURES, VERSION  # noqa: E402
 from cleancorpus.pipeline.extraction.html import trafilatura_text  # noqa: E402
 from cleancorpus.pipeline.extraction.page_type import PageTypeModel  # noqa: E402
 
@@ -173,7 +174,21 @@ def _fit(keys: list[str], data: dict[str, dict], weights: dict[str, float] | Non
     y = np.concatenate([data[k]["y"] for k, _ in rows])
     scale = np.concatenate([np.full(len(data[k]["y"]), w) for k, w in rows])
     w = (np.sqrt(X[:, FEATURES.index("words")]) + 0.5) * scale
-    return lgb.train(PARAMS, lgb.Dataset(X, y, weight=w, feature_name=list(FEATURES)), num_boost_round=ROUNDS)
+    names = list(FEATURES) if X.shape[1] == len(FEATURES) else list(FEATURES + PAGE_FEATURES)  # lines.py: no page
+    return lgb.train(PARAMS, lgb.Dataset(X, y, weight=w, feature_name=names), num_boost_round=ROUNDS)
+
+
+def with_page_types(data: dict[str, dict], pages: list[Page], page_types: dict[str, dict]) -> None:
+    """Each block's row gets its page's article probability (PAGE_FEATURES), held out
+    (train/page_type.py --held-out): the model then learns from the probabilities it will meet on
+    unseen pages, not the shipped page-type model's, which knows these pages. A page's rewritten
+    copies (VARIANTS) take the page's own."""
+    for p in pages:
+        probs = np.asarray(page_types[p.key]["probs"][:len(PAGE_FEATURES)], dtype=np.float32)
+        for key in (p.key, *(p.key + v for v in VARIANTS)):
+            if key in data and data[key]["X"].shape[1] == len(FEATURES):
+                d = data[key]
+                d["X"] = np.hstack([d["X"], np.broadcast_to(probs, (len(d["X"]), len(probs)))])
 
 
 def cross_fit(data: dict[str, dict], pages: list[Page], weights: dict[str, float] | None = None,
@@ -248,7 +263,7 @@ class _WordCounts:
 
 
 def spec(model: lgb.Booster, th: tuple[float, float, float, int], version: str = VERSION) -> dict:
-    return {"version": version, "features": list(FEATURES),
+    return {"version": version, "features": list(FEATURES + PAGE_FEATURES),
             "thresholds": {"kept_by_trafilatura": th[0], "dropped_by_trafilatura": th[1],
                            "short_block": th[2], "short_words": th[3]},
             "booster": model.model_to_string()}
@@ -453,9 +468,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--bare-model", action="store_true",
                     help="also train the bare model (on the pages' copies without class and id and in a table layout) "
                          "for articles whose markup names no role, and route such pages to it (with --write: write it too)")
-    ap.add_argument("--page-types", type=Path, metavar="FILE",
-                    help="with --pipeline: every page's held-out page type (train/page_type.py --held-out FILE) "
-                         "instead of the shipped page-type model's, which was trained on these pages")
+    ap.add_argument("--page-types", type=Path, metavar="FILE", required=True,
+                    help="every page's held-out page-type probabilities (train/page_type.py --held-out FILE): the "
+                         "model reads them with each block, and with --pipeline the path decides the page type "
+                         "from them instead of the shipped page-type model, which was trained on these pages")
     ap.add_argument("--train-on", choices=SETS, metavar="SET",
                     help="train each fold's model (and choose its thresholds) on this set's pages alone, "
                          "so that the other set is scored by a model that never saw a page of it: how the "
@@ -477,10 +493,8 @@ def main(argv: list[str] | None = None) -> int:
     if a.table or a.bare_model:
         data |= build(pages, a.table_cache, a.jobs, functools.partial(prepare, variant=TABLE))
     sc = _scorer()
-    page_types = json.loads(a.page_types.read_text())["pages"] if a.page_types else None
-    if a.pipeline and not page_types:
-        print("page types from the shipped page-type model, trained on these pages (--page-types for held-out ones)",
-              file=sys.stderr)
+    page_types = json.loads(a.page_types.read_text())["pages"]
+    with_page_types(data, pages, page_types)
     t = time.time()
     main_weights = {"": 1.0, BARE: a.bare_weight}
     probs, models = cross_fit(data, pages, main_weights, sets)

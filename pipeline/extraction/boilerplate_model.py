@@ -5,10 +5,17 @@ leaks some chrome (share bars, related links, captions); rules catch only the ch
 name. The model sees each block with trafilatura's verdict among its features, so it learns
 where to trust trafilatura and where not, from pages of many sites (train/boilerplate.py).
 A block trafilatura kept and the model drops is recorded as removed by `model.<version>`.
+
+Every block also carries its page's probability of being an article (PAGE_FEATURES, from the
+page-type model): a list of headlines with their leads is the content of a listing and a teaser
+strip under an article. Without it, a model trained on WCXB's pages of every type kept such
+strips on ScrapingHub's news pages, a crawl it had not seen, and did worse there than
+trafilatura's fast pass it reads (bench/README).
 """
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
@@ -19,12 +26,16 @@ import numpy as np
 
 from cleancorpus.pipeline.config import ExtractConfig
 from cleancorpus.pipeline.extraction.blocks import FEATURES, Block, block_features
+from cleancorpus.pipeline.reasons import PAGE_TYPES
 
-VERSION = "boilerplate-2"
+VERSION = "boilerplate-3"
 # the model for articles whose markup names no role (blocks.names_roles), trained on the dev pages
 # with every class and id taken out, as laid out and in a table layout: the role words the main
 # model leans on are all zero there
-BARE_VERSION = "boilerplate-bare-2"
+BARE_VERSION = "boilerplate-bare-3"
+# the page-type model's probability that the page is an article (PAGE_TYPES[0]), after each
+# block's own features (all seven probabilities kept more of non-articles' boilerplate: bench/README)
+PAGE_FEATURES = (f"page_{PAGE_TYPES[0]}",)
 SHIPPED = "default"  # the config value that names the model shipped in pipeline/models
 _IN_TRAF = FEATURES.index("in_traf")
 _WORDS = FEATURES.index("words")
@@ -44,26 +55,36 @@ class Thresholds:
 
 class BoilerplateModel:
     def __init__(self, spec: dict) -> None:
-        if list(spec["features"]) != list(FEATURES):
+        features = list(spec["features"])
+        # the line model (line_model.py) reads blocks of flat text, which have no page type
+        if features not in (list(FEATURES), list(FEATURES + PAGE_FEATURES)):
             raise ValueError(f"model {spec.get('version')} was trained on other features than this code computes")
+        self.page_features = len(features) > len(FEATURES)
         self.version: str = spec["version"]
         self.rule = f"model.{self.version}"
         self.thresholds = Thresholds(**spec["thresholds"])
         self._booster = lgb.Booster(model_str=spec["booster"])
 
-    def keep(self, blocks: list[Block], traf_text: str) -> tuple[list[bool], list[bool]]:
-        """Which blocks are the article, and which of them trafilatura had kept."""
+    def keep(self, blocks: list[Block], traf_text: str,
+             page: Sequence[float] | None = None) -> tuple[list[bool], list[bool]]:
+        """Which blocks are the article, and which of them trafilatura had kept; `page`: the page's
+        page-type probabilities, for a model that reads them."""
         if not blocks:
             return [], []
-        keep, in_traf, _ = self.verdicts(blocks, traf_text)
+        keep, in_traf, _ = self.verdicts(blocks, traf_text, page=page)
         return keep.tolist(), in_traf.tolist()
 
-    def verdicts(self, blocks: list[Block], traf_text: str,
-                 rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def verdicts(self, blocks: list[Block], traf_text: str, rows: np.ndarray | None = None,
+                 page: Sequence[float] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """keep's verdicts as arrays, with the scores they come from (blocks must not be empty).
         With `rows` (a mask), only those blocks are scored, the rest get 0 (dropped): a block's
         features still read its neighbours, but the trees need not run where no verdict is used."""
         X = np.asarray(block_features(blocks, traf_text), dtype=np.float64)
+        if self.page_features:
+            if page is None or len(page) != len(PAGE_TYPES):
+                raise ValueError(f"model {self.version} reads the page's {len(PAGE_TYPES)} page-type probabilities")
+            column = np.asarray(page[:len(PAGE_FEATURES)], dtype=np.float64)
+            X = np.hstack([X, np.broadcast_to(column, (len(X), len(PAGE_FEATURES)))])
         if rows is None:
             p = self._booster.predict(X, num_threads=1)
         else:

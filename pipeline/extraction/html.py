@@ -10,7 +10,7 @@ from __future__ import annotations
 import inspect
 import signal
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -222,7 +222,7 @@ def extract_html(html: str, url: str | None, cfg: ExtractConfig) -> Extracted | 
             else:
                 probs = types.probabilities(tree, page_url)
             page_type = decide(probs, types.threshold)
-            ex = _with_model(tree, blocks, page_url, cfg, model_for(blocks, page_type, cfg),
+            ex = _with_model(tree, blocks, page_url, cfg, model_for(blocks, page_type, cfg), probs,
                              cut_comments=float(probs[0]) > cfg.comments_min_article)
         else:
             page_type = page_type_model().predict(tree, page_url)
@@ -252,12 +252,13 @@ def model_for(blocks: list[Block], page_type: str, cfg: ExtractConfig) -> Boiler
 
 
 def _with_model(tree: HtmlElement, blocks: list[Block], url: str | None, cfg: ExtractConfig,
-                model: BoilerplateModel, cut_comments: bool = False) -> Extracted | None:
+                model: BoilerplateModel, page_probs: Sequence[float], cut_comments: bool = False) -> Extracted | None:
     """The blocks (page_blocks of the tree) the model keeps, but for reader comments under an
     article (cut_comments, comments.py) and second copies of a passage (copies.py); trafilatura's
-    text when it keeps none. trafilatura prunes the tree: nothing may read it after this."""
+    text when it keeps none. page_probs: the page-type probabilities, which the model reads with
+    each block. trafilatura prunes the tree: nothing may read it after this."""
     traf = trafilatura_text_in_place(tree, url, cfg)
-    keep, in_traf = model.keep(blocks, traf)
+    keep, in_traf = model.keep(blocks, traf, page_probs)
     cut: list[Removed] = [(model.rule, b.text) for b, k, t in zip(blocks, keep, in_traf) if t and not k]
     if cut_comments:
         comment = trailing_comments(blocks, keep)

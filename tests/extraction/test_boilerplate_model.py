@@ -11,12 +11,20 @@ import pytest
 from cleancorpus.pipeline.cleaning.cleaner import Cleaner
 from cleancorpus.pipeline.config import load_config
 from cleancorpus.pipeline.extraction.blocks import FEATURES, page_blocks
-from cleancorpus.pipeline.extraction.boilerplate_model import BARE_VERSION, VERSION, BoilerplateModel, load_model
+from cleancorpus.pipeline.extraction.boilerplate_model import (
+    BARE_VERSION,
+    PAGE_FEATURES,
+    VERSION,
+    BoilerplateModel,
+    load_model,
+)
 from cleancorpus.pipeline.extraction.html import extract_html, model_for
 from cleancorpus.pipeline.model import RawRecord, SourceMeta
 from conftest import ROOT, SEEDS
 
 RULE = f"model.{VERSION}"
+# page-type probabilities (PAGE_TYPES order) of a page the page-type model is sure is an article
+ARTICLE = [1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
 
 
 def _seed_paragraphs(n: int = 6) -> list[str]:
@@ -73,10 +81,10 @@ def test_same_page_same_text_and_one_model_per_process():
 @pytest.mark.parametrize("version", [VERSION, BARE_VERSION])
 def test_shipped_model_matches_the_code_and_a_stale_one_is_refused(version):
     spec = json.loads(files("cleancorpus.pipeline.models").joinpath(f"{version}.json").read_text())
-    assert spec["version"] == version and spec["features"] == list(FEATURES)
+    assert spec["version"] == version and spec["features"] == list(FEATURES + PAGE_FEATURES)
     assert 0 < spec["thresholds"]["kept_by_trafilatura"] <= spec["thresholds"]["dropped_by_trafilatura"] < 1
     with pytest.raises(ValueError, match="other features"):
-        BoilerplateModel({**spec, "features": spec["features"][:-1]})
+        BoilerplateModel({**spec, "features": spec["features"][1:]})
 
 
 def test_blocks_behind_a_self_closed_svg_and_in_noscript_are_read():
@@ -110,8 +118,8 @@ def test_short_blocks_need_the_floor_and_older_model_files_still_load():
     pair = {"kept_by_trafilatura": th["kept_by_trafilatura"], "dropped_by_trafilatura": th["dropped_by_trafilatura"]}
     old = BoilerplateModel({**spec, "thresholds": pair})
     strict = BoilerplateModel({**spec, "thresholds": {**pair, "short_block": 1.0, "short_words": 5}})
-    kept_old, _ = old.keep(blocks, traf)
-    kept_strict, _ = strict.keep(blocks, traf)
+    kept_old, _ = old.keep(blocks, traf, ARTICLE)
+    kept_strict, _ = strict.keep(blocks, traf, ARTICLE)
     for b, k_old, k_strict in zip(blocks, kept_old, kept_strict):
         if len(b.text.split()) < 5:
             assert not k_strict
@@ -170,3 +178,19 @@ def test_only_articles_whose_markup_names_no_role_are_routed():
     assert model_for(bare, "article", cfg).version == BARE_VERSION
     assert model_for(bare, "listing", cfg).version == VERSION
     assert model_for(named, "article", cfg).version == VERSION
+
+
+def test_the_model_reads_the_page_type_and_is_refused_without_it():
+    """The shipped model reads how sure the page-type model is that the page is an article (a
+    teaser list is a listing's content, not an article's); a caller that gives no page type gets
+    an error, not verdicts made on a missing column."""
+    from trafilatura.utils import load_html
+
+    blocks = page_blocks(load_html(_news_page()))
+    traf = "\n".join(_seed_paragraphs())
+    model = load_model("default")
+    with pytest.raises(ValueError, match="page-type probabilities"):
+        model.keep(blocks, traf)
+    _, _, as_article = model.verdicts(blocks, traf, page=ARTICLE)
+    _, _, as_listing = model.verdicts(blocks, traf, page=[0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0])
+    assert (as_article != as_listing).any()
