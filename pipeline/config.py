@@ -58,6 +58,9 @@ class ExtractConfig(_Section):
         "reader comments under an article (blocks in comment-named containers after the article's last kept block "
         "of 10+ words outside one) are cut when the page-type model gives the page an article probability above "
         "this (1: never)"))
+    model_min_words: int = Field(30, ge=0, description=(
+        "when the boilerplate model keeps fewer words than this and trafilatura's text holds more, trafilatura's "
+        "text stands in, as when the model keeps nothing (a listing's heading alone is no page)"))
     favor_precision: bool = Field(False, description="trafilatura's favor_precision")
     favor_recall: bool = Field(False, description="trafilatura's favor_recall")
     include_tables: bool = True

@@ -255,7 +255,7 @@ def _with_model(tree: HtmlElement, blocks: list[Block], url: str | None, cfg: Ex
                 model: BoilerplateModel, page_probs: Sequence[float], cut_comments: bool = False) -> Extracted | None:
     """The blocks (page_blocks of the tree) the model keeps, but for reader comments under an
     article (cut_comments, comments.py) and second copies of a passage (copies.py); trafilatura's
-    text when it keeps none. page_probs: the page-type probabilities, which the model reads with
+    text when it keeps none, or fewer words than cfg.model_min_words and than trafilatura. page_probs: the page-type probabilities, which the model reads with
     each block. trafilatura prunes the tree: nothing may read it after this."""
     traf = trafilatura_text_in_place(tree, url, cfg)
     keep, in_traf = model.keep(blocks, traf, page_probs)
@@ -266,7 +266,8 @@ def _with_model(tree: HtmlElement, blocks: list[Block], url: str | None, cfg: Ex
         keep = [k and not c for k, c in zip(keep, comment)]
     copy = second_copies(blocks, keep)
     kept = [b.text for b, k, c in zip(blocks, keep, copy) if k and not c]
-    if kept:
+    kept_words = sum(len(t.split()) for t in kept)
+    if kept and (kept_words >= cfg.model_min_words or len(traf.split()) <= kept_words):
         cut += [(COPY_RULE, b.text) for b, k, c in zip(blocks, keep, copy) if k and c]
         return Extracted(text="\n".join(kept), method=model.rule, removed=cut)
     return Extracted(text=traf, method="trafilatura") if traf.strip() else None

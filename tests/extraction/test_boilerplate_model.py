@@ -194,3 +194,18 @@ def test_the_model_reads_the_page_type_and_is_refused_without_it():
     _, _, as_article = model.verdicts(blocks, traf, page=ARTICLE)
     _, _, as_listing = model.verdicts(blocks, traf, page=[0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0])
     assert (as_article != as_listing).any()
+
+
+WCXB_HTML = ROOT.parent / "shared" / "bench" / "extraction" / "wcxb-dev" / "html"
+
+
+@pytest.mark.skipif(not (WCXB_HTML / "2919.html.gz").exists(), reason="needs ../shared's WCXB dev pages")
+def test_a_model_that_keeps_a_heading_alone_gives_way_to_trafilatura():
+    """espn.com's NFL schedule (WCXB dev 2919, a listing): the model keeps its heading, two words,
+    which the header parser then takes as the title, and the page came out empty. Under
+    [extract] model_min_words, trafilatura's longer text stands in, as when the model keeps nothing."""
+    html = gzip.decompress((WCXB_HTML / "2919.html.gz").read_bytes()).decode("utf-8", "replace")
+    tiny = extract_html(html, None, load_config(environ={"CLEANCORPUS_EXTRACT__MODEL_MIN_WORDS": "0"}).extract)
+    assert tiny.method == RULE and len(tiny.text.split()) < 5
+    ex = extract_html(html, None, load_config().extract)
+    assert ex.method == "trafilatura" and "Arizona Cardinals" in ex.text
