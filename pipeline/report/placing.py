@@ -4,7 +4,9 @@
 whole, the source is read again (when it is still there and small) and cleaned with a trace by
 the shard's own Cleaner, only for the order of its lines; each line's verdict is the stored
 one (the `removed` entry, or kept text), so corpus-learned lines the plain Cleaner does not
-know still show as removed by their rule. Without the source, removed lines are listed first.
+know still show as removed by their rule. A page's lines then follow its blocks' order, so what
+the boilerplate model cut under the article shows under it. Without the source, removed lines are
+listed first.
 """
 from __future__ import annotations
 
@@ -42,4 +44,27 @@ def placed_lines(doc: dict[str, Any], cleaner: Cleaner | None = None) -> list[tu
             out.append((t.text, None))
             kept.discard(t.text)
     out += [(text, rule) for text, rules in removed.items() for rule in rules]  # lines the trace did not meet
-    return out
+    return _in_page_order(out, rec.html) if rec.html else out
+
+
+def _in_page_order(out: list[tuple[str, str | None]], html: str) -> list[tuple[str, str | None]]:
+    """The lines in the order their blocks stand on the page. A trace lists what extraction cut
+    (the boilerplate model's blocks, page copies, comments) before the text's lines, so a related
+    list under the article would show above it. A line no block matches keeps its place after
+    the line before it."""
+    from trafilatura.utils import load_html
+
+    from cleancorpus.pipeline.extraction.blocks import page_blocks
+
+    tree = load_html(html)
+    if tree is None:
+        return out
+    where: dict[str, int] = {}
+    for i, b in enumerate(page_blocks(tree)):
+        where.setdefault(" ".join(b.text.split()), i)
+    keyed, last = [], -1
+    for n, (text, rule) in enumerate(out):
+        at = where.get(" ".join(text.split()))
+        last = at if at is not None else last
+        keyed.append((last, n, text, rule))
+    return [(text, rule) for _, _, text, rule in sorted(keyed, key=lambda k: (k[0], k[1]))]
