@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, read, run_local
+from conftest import ROOT, SEEDS, read, run_local
+
+SEEDS_TEXT = SEEDS / "004_15c2f83c18db0b6e.txt"
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SCRAPINGHUB = ROOT.parent / "shared" / "bench" / "extraction" / "scrapinghub" / "html"
@@ -81,3 +83,22 @@ def test_report_in_chromium_draws_the_parquet_counts_and_filters_rules(corpus, t
         assert page.text_content("#rules-shown") == str(len(visible))
         browser.close()
     assert not errors, errors
+
+
+def test_a_pages_lines_are_placed_in_its_blocks_order():
+    """A trace lists extraction's cuts (the boilerplate model's blocks) before the text's lines;
+    the report shows a page's lines where their blocks stand, so a related list cut under the
+    article comes under it, and a line no block holds stays after the line before it."""
+    from cleancorpus.pipeline.report.placing import _in_page_order
+
+    seeds = [p for p in (SEEDS_TEXT.read_text()).split("\n\n") if len(p) > 150][:2]
+    page = (f"<html><body><article><h1>Putin on Belarus</h1><p>{seeds[0]}</p><p>{seeds[1]}</p></article>"
+            "<aside><h3>Most read</h3><ul><li><a href='/a'>Another story about the weather</a></li></ul></aside>"
+            "</body></html>")
+    traced = [("Most read", "model.boilerplate-3"), ("Another story about the weather", "model.boilerplate-3"),
+              ("Putin on Belarus", "header.title"), (" ".join(seeds[0].split()), None),
+              ("A line of the text no block holds", None), (" ".join(seeds[1].split()), None)]
+    placed = _in_page_order(traced, page)
+    assert [rule for _, rule in placed] == ["header.title", None, None, None, "model.boilerplate-3",
+                                            "model.boilerplate-3"]
+    assert placed[2][0] == "A line of the text no block holds"
