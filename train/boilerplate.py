@@ -5,9 +5,9 @@ Every page of the dev sets (WCXB dev and ScrapingHub) is cut into its DOM text b
 the page's true text. The model is scored by cross-fitting over the five domain folds of
 folds.json: for each fold a model trained on the other four decides that fold's blocks, so
 every figure printed is on sites the deciding model never saw. Then one model is trained on
-all pages and written to pipeline/models/. Each block's row ends with its page's
-probability of being an article (boilerplate_model.PAGE_FEATURES), held out as train/page_type.py --held-out gives
-them: the ones the model will meet on pages the page-type model has not seen.
+all pages and written to pipeline/models/. Each block's row ends with its page's probability
+of being an article (boilerplate_model.PAGE_FEATURES), held out as train/page_type.py
+--held-out gives it: the one the model will meet on pages the page-type model has not seen.
 
 Some sites name nothing in their markup (CSS-in-JS hashes, old table layouts): --bare scores
 every system on the held-out pages without class and id attributes as well, and --table on them
@@ -57,7 +57,12 @@ from markup import no_attributes, table_layout  # noqa: E402
 
 from cleancorpus.pipeline.config import load_config  # noqa: E402
 from cleancorpus.pipeline.extraction.blocks import FEATURES, block_features, page_blocks  # noqa: E402
-from cleancorpus.pipeline.extraction.boilerplate_model import BARE_VERSION, PAGE_FEATURES, VERSION  # noqa: E402
+from cleancorpus.pipeline.extraction.boilerplate_model import (  # noqa: E402
+    BARE_VERSION,
+    PAGE_FEATURES,
+    VERSION,
+    with_page_columns,
+)
 from cleancorpus.pipeline.extraction.html import trafilatura_text  # noqa: E402
 from cleancorpus.pipeline.extraction.page_type import PageTypeModel  # noqa: E402
 
@@ -184,11 +189,9 @@ def with_page_types(data: dict[str, dict], pages: list[Page], page_types: dict[s
     unseen pages, not the shipped page-type model's, which knows these pages. A page's rewritten
     copies (VARIANTS) take the page's own."""
     for p in pages:
-        probs = np.asarray(page_types[p.key]["probs"][:len(PAGE_FEATURES)], dtype=np.float32)
         for key in (p.key, *(p.key + v for v in VARIANTS)):
             if key in data and data[key]["X"].shape[1] == len(FEATURES):
-                d = data[key]
-                d["X"] = np.hstack([d["X"], np.broadcast_to(probs, (len(d["X"]), len(probs)))])
+                data[key]["X"] = with_page_columns(data[key]["X"], page_types[p.key]["probs"])
 
 
 def cross_fit(data: dict[str, dict], pages: list[Page], weights: dict[str, float] | None = None,
@@ -468,7 +471,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--bare-model", action="store_true",
                     help="also train the bare model (on the pages' copies without class and id and in a table layout) "
                          "for articles whose markup names no role, and route such pages to it (with --write: write it too)")
-    ap.add_argument("--page-types", type=Path, metavar="FILE", required=True,
+    ap.add_argument("--page-types", type=Path, metavar="FILE",
                     help="every page's held-out page-type probabilities (train/page_type.py --held-out FILE): the "
                          "model reads them with each block, and with --pipeline the path decides the page type "
                          "from them instead of the shipped page-type model, which was trained on these pages")
@@ -482,6 +485,8 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     if a.write and a.train_on:
         ap.error("--write trains the shipped model on both sets: leave out --train-on")
+    if not (a.page_types or a.report):
+        ap.error("--page-types FILE is needed: the model reads each page's page-type probabilities")
     sets = (a.train_on,) if a.train_on else SETS
     pages = load_pages()
     if a.report:

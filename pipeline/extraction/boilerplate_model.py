@@ -83,8 +83,7 @@ class BoilerplateModel:
         if self.page_features:
             if page is None or len(page) != len(PAGE_TYPES):
                 raise ValueError(f"model {self.version} reads the page's {len(PAGE_TYPES)} page-type probabilities")
-            column = np.asarray(page[:len(PAGE_FEATURES)], dtype=np.float64)
-            X = np.hstack([X, np.broadcast_to(column, (len(X), len(PAGE_FEATURES)))])
+            X = with_page_columns(X, page)
         if rows is None:
             p = self._booster.predict(X, num_threads=1)
         else:
@@ -95,6 +94,14 @@ class BoilerplateModel:
         th = np.where(in_traf, self.thresholds.kept_by_trafilatura, self.thresholds.dropped_by_trafilatura)
         th = np.where(X[:, _WORDS] < self.thresholds.short_words, np.maximum(th, self.thresholds.short_block), th)
         return p >= th, in_traf, p
+
+
+def with_page_columns(X: np.ndarray, page: Sequence[float]) -> np.ndarray:
+    """Blocks' feature rows with their page's PAGE_FEATURES after them, from its page-type
+    probabilities (PAGE_TYPES order): as the model reads them, and as train/boilerplate.py
+    trains it."""
+    column = np.asarray(page[:len(PAGE_FEATURES)], dtype=X.dtype)
+    return np.hstack([X, np.broadcast_to(column, (len(X), len(PAGE_FEATURES)))])
 
 
 def model_spec(name: str, shipped_version: str) -> dict:

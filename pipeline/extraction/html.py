@@ -255,8 +255,9 @@ def _with_model(tree: HtmlElement, blocks: list[Block], url: str | None, cfg: Ex
                 model: BoilerplateModel, page_probs: Sequence[float], cut_comments: bool = False) -> Extracted | None:
     """The blocks (page_blocks of the tree) the model keeps, but for reader comments under an
     article (cut_comments, comments.py) and second copies of a passage (copies.py); trafilatura's
-    text when it keeps none, or fewer words than cfg.model_min_words and than trafilatura. page_probs: the page-type probabilities, which the model reads with
-    each block. trafilatura prunes the tree: nothing may read it after this."""
+    text when it keeps none, or fewer words than cfg.model_min_words and than trafilatura.
+    page_probs: the page-type probabilities, which the model reads with each block. trafilatura
+    prunes the tree: nothing may read it after this."""
     traf = trafilatura_text_in_place(tree, url, cfg)
     keep, in_traf = model.keep(blocks, traf, page_probs)
     cut: list[Removed] = [(model.rule, b.text) for b, k, t in zip(blocks, keep, in_traf) if t and not k]
