@@ -16,6 +16,12 @@ if not SEEDS.exists():  # CI clones may sit elsewhere; data/sample holds the sam
     SEEDS = ROOT / "data" / "sample"
 
 
+def seed_paragraphs() -> list[str]:
+    """The paragraphs of one seed article (a Reuters-style news story), the prose many tests
+    build pages and texts from."""
+    return (SEEDS / "004_15c2f83c18db0b6e.txt").read_text().split("\n\n")
+
+
 def flatten_html(html: str) -> str:
     """A page's flat text as a scraper without an extractor writes it (bench/flatten.py)."""
     import importlib

@@ -9,9 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SEEDS, read, run_local
-
-SEEDS_TEXT = SEEDS / "004_15c2f83c18db0b6e.txt"
+from conftest import ROOT, read, run_local, seed_paragraphs
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SCRAPINGHUB = ROOT.parent / "shared" / "bench" / "extraction" / "scrapinghub" / "html"
@@ -91,7 +89,7 @@ def test_a_pages_lines_are_placed_in_its_blocks_order():
     article comes under it, and a line no block holds stays after the line before it."""
     from cleancorpus.pipeline.report.placing import _in_page_order
 
-    seeds = [p for p in (SEEDS_TEXT.read_text()).split("\n\n") if len(p) > 150][:2]
+    seeds = [p for p in seed_paragraphs() if len(p) > 150][:2]
     page = (f"<html><body><article><h1>Putin on Belarus</h1><p>{seeds[0]}</p><p>{seeds[1]}</p></article>"
             "<aside><h3>Most read</h3><ul><li><a href='/a'>Another story about the weather</a></li></ul></aside>"
             "</body></html>")

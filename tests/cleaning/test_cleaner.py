@@ -9,7 +9,7 @@ from types import ModuleType
 
 import pytest
 
-from conftest import ROOT, SEEDS, clean_text, read, run_local
+from conftest import ROOT, SEEDS, clean_text, read, run_local, seed_paragraphs
 
 FOOTER = "The Harbour Gazette is an independent local paper run by volunteers since 1987"
 
@@ -50,7 +50,7 @@ def test_classifier_drops_menus_and_keeps_headings():
     from cleancorpus.pipeline.config import load_config
     from cleancorpus.pipeline.model import RawRecord
 
-    body = [p for p in (SEEDS / "004_15c2f83c18db0b6e.txt").read_text().split("\n\n") if p.strip()]
+    body = [p for p in seed_paragraphs() if p.strip()]
     flat = "\n".join(["Home", "World", "Business", "Markets", "Sport", "Weather", "Sign in"] + body[1:4] +
                      ["Russia-Belarus ties"] + body[5:7] + ["About us", "Contact", "Careers", "Advertise", "Privacy"])
     res = Cleaner(load_config(), trace=True).process(RawRecord("mem://x.txt", None, "text", text=flat))
@@ -71,7 +71,7 @@ def _clean_flat(flat: str, environ: dict[str, str] | None = None):
 
 
 def test_classifier_keeps_a_dated_list_under_prose_and_drops_timestamped_teasers():
-    body = [p for p in (SEEDS / "004_15c2f83c18db0b6e.txt").read_text().split("\n\n") if len(p.split()) > 25]
+    body = [p for p in seed_paragraphs() if len(p.split()) > 25]
     dates = ["June 9 - West Palm Beach, FL", "June 10 - Tampa, FL", "June 14 - Alpharetta, GA",
              "June 17 - Nashville, TN", "June 19 - Charlotte, NC"]
     teasers = []  # headline, time, dek, time: the related-stories strip under an article
@@ -286,7 +286,7 @@ def test_hard_wrapped_prose_is_joined_back_into_paragraphs():
 
     from cleancorpus.pipeline.cleaning.normalize import normalize_lines, unwrap_hard_wrapped
 
-    paras = [p for p in (SEEDS / "004_15c2f83c18db0b6e.txt").read_text().split("\n\n") if len(p.split()) > 25][:6]
+    paras = [p for p in seed_paragraphs() if len(p.split()) > 25][:6]
     paras = [" ".join(p.split()) for p in paras]
     wrapped = "\n\n".join(textwrap.fill(p, 72) for p in paras)
     assert max(map(len, wrapped.splitlines())) <= 72 and len(wrapped.splitlines()) > 3 * len(paras)
@@ -435,7 +435,7 @@ def test_citations_and_indexes_in_ordinary_text_are_not_link_marks():
     """Only a text that ends in a list of numbered addresses, its [n] rising through it, is a dump."""
     from cleancorpus.pipeline.cleaning.normalize import link_dump, normalize_lines
 
-    body = [p for p in (SEEDS / "004_15c2f83c18db0b6e.txt").read_text().split("\n\n") if len(p.split()) > 25]
+    body = [p for p in seed_paragraphs() if len(p.split()) > 25]
     cited = [f"{p}[{n % 3 + 1}]" for n, p in enumerate(body)]  # Wikipedia's way: [1] ... [2] ... [1]
     notes = ["References", "1. ^ Putin, V. (2022). Address to the Forum of Regions. Kremlin.",
              "2. ^ \"Union State\". Belta. 1 July 2022.", "3. ^ https://www.reuters.com/world/europe/"]
@@ -576,7 +576,7 @@ def test_a_text_without_prose_keeps_its_lines_above_a_title_shaped_last_line():
 
 
 def test_the_headline_is_still_taken_from_above_the_first_prose_line():
-    body = [p for p in (SEEDS / "004_15c2f83c18db0b6e.txt").read_text().split("\n\n") if len(p.split()) > 25]
+    body = [p for p in seed_paragraphs() if len(p.split()) > 25]
     from cleancorpus.pipeline.cleaning.cleaner import Cleaner
     from cleancorpus.pipeline.config import load_config
     from cleancorpus.pipeline.model import RawRecord

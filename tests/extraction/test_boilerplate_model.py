@@ -20,7 +20,7 @@ from cleancorpus.pipeline.extraction.boilerplate_model import (
 )
 from cleancorpus.pipeline.extraction.html import extract_html, model_for
 from cleancorpus.pipeline.model import RawRecord, SourceMeta
-from conftest import ROOT, SEEDS
+from conftest import ROOT, seed_paragraphs
 
 RULE = f"model.{VERSION}"
 # page-type probabilities (PAGE_TYPES order) of a page the page-type model is sure is an article
@@ -28,7 +28,7 @@ ARTICLE = [1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
 
 
 def _seed_paragraphs(n: int = 6) -> list[str]:
-    return [p for p in (SEEDS / "004_15c2f83c18db0b6e.txt").read_text().split("\n\n") if len(p) > 150][:n]
+    return [p for p in seed_paragraphs() if len(p) > 150][:n]
 
 
 MENU = ["Home", "World", "Business", "Markets", "Sport", "Culture", "Travel", "Video", "Podcasts", "Subscribe"]

@@ -22,13 +22,13 @@ from cleancorpus.pipeline.extraction.copies import (
 )
 from cleancorpus.pipeline.inputs.encoding import decode_bytes
 from cleancorpus.pipeline.model import RawRecord, SourceMeta
-from conftest import ROOT, SEEDS
+from conftest import ROOT, seed_paragraphs
 
 BENCH = Path(__file__).resolve().parents[2].parent / "shared" / "bench" / "extraction"
 
 
 def _paragraphs(n: int = 4) -> list[str]:
-    return [" ".join(p.split()) for p in (SEEDS / "004_15c2f83c18db0b6e.txt").read_text().split("\n\n")
+    return [" ".join(p.split()) for p in seed_paragraphs()
             if len(p) > 150][:n]
 
 

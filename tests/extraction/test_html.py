@@ -9,7 +9,7 @@ from cleancorpus.pipeline.config import load_config
 from cleancorpus.pipeline.extraction.dates import parse_iso_datetime
 from cleancorpus.pipeline.extraction.html import extract_html
 from cleancorpus.pipeline.inputs.encoding import decode_bytes
-from conftest import ROOT, SEEDS
+from conftest import ROOT, seed_paragraphs
 
 PAGES = sorted((ROOT / "data" / "sample").glob("*.htm*"))
 
@@ -52,7 +52,7 @@ def test_comparison_runs_only_for_short_bodies(monkeypatch):
 
     monkeypatch.setattr(trafilatura, "bare_extraction", spy)
     cfg = _trafilatura_alone()
-    paras = [p for p in (SEEDS / "004_15c2f83c18db0b6e.txt").read_text().split("\n\n") if len(p) > 200]
+    paras = [p for p in seed_paragraphs() if len(p) > 200]
     long_page = "<html><body><article>" + "".join(f"<p>{p}</p>" for p in paras) + "</article></body></html>"
     assert len(extract_html(long_page, None, cfg).text) >= cfg.compare_below_chars
     assert calls == [True]
