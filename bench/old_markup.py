@@ -12,6 +12,9 @@ Archives hold pages from before HTML5 that the dev sets (2019 news, 2025-26 page
   noattr     every class and id attribute taken out (a site whose markup names nothing)
   table      html4 and br together, without class and id, the body laid out in a table's cell
              (the layout of many pages of the 2000s)
+  undeclared without JSON-LD, microdata and Open Graph / Twitter meta tags
+  old        table, and without JSON-LD, microdata and Open Graph / Twitter meta tags (the page
+             declares nothing about itself, as pages before about 2010 did not)
 
 Every --step-th ScrapingHub page and WCXB dev article of folds 0-3 goes through the whole HTML
 path (Cleaner, default config) and trafilatura.extract(); word F1 / must / leak / empty per set

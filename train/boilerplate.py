@@ -14,7 +14,10 @@ every system on the held-out pages without class and id attributes as well, and 
 in a table layout (train/markup.py); --bare-model trains the bare model, on those two copies of
 the training pages, for the articles whose markup gives no block a role (the pipeline routes them
 to it, html.model_for), scores it the same way and, with --write, writes it beside the main
-model. --bare-weight W instead trains each main model on its training pages' stripped copies
+model. --old scores the table copies once more as a page of the 2000s would come: declaring
+nothing about itself (no JSON-LD, microdata or Open Graph), so that the page-type model, whose
+article probability the block model reads, judges it from its text and layout alone; with
+train/page_type.py --score-copies, every copy reads the page type its own markup gets. --bare-weight W instead trains each main model on its training pages' stripped copies
 too, at weight W (tried, not shipped: bench/README).
 
 Domain folds keep a site out of its own model, not a crawl: ScrapingHub's news pages of 2019 are
@@ -25,6 +28,8 @@ the review's held-out sets are.
     .venv/bin/python train/page_type.py --no-write --held-out /tmp/page_types.json
     .venv/bin/python train/boilerplate.py --page-types /tmp/page_types.json [--cache /tmp/cc_blocks.pkl] [--pipeline] [--bare] [--table] [--bare-model] [--write]
     .venv/bin/python train/boilerplate.py --pipeline --page-types /tmp/page_types.json --train-on wcxb-dev
+    .venv/bin/python train/page_type.py --no-write --score-copies noattr,table,old --held-out /tmp/page_types.json
+    .venv/bin/python train/boilerplate.py --pipeline --bare-model --bare --table --old --page-types /tmp/page_types.json
 """
 from __future__ import annotations
 
@@ -53,7 +58,7 @@ SHARED = ROOT.parent / "shared" / "bench" / "extraction"
 MODELS = ROOT / "pipeline" / "models"
 sys.path.insert(0, str(ROOT))
 
-from markup import no_attributes, table_layout  # noqa: E402
+from markup import no_attributes, no_declarations, old_page, table_layout  # noqa: E402
 
 from cleancorpus.pipeline.config import load_config  # noqa: E402
 from cleancorpus.pipeline.extraction.blocks import FEATURES, block_features, page_blocks  # noqa: E402
@@ -99,10 +104,21 @@ def load_pages() -> list[Page]:
     return pages
 
 
-# a page's rewritten copies, by the suffix of their keys (markup.py): without class and id, and
-# that in the table layout of the 2000s
-BARE, TABLE = "#bare", "#table"
-VARIANTS: dict[str, Callable[[str], str]] = {BARE: no_attributes, TABLE: table_layout}
+# a page's rewritten copies, by the suffix of their keys (markup.py): without class and id, that
+# in the table layout of the 2000s; and the page and its table copy declaring nothing about
+# themselves (no JSON-LD, microdata or Open Graph): their blocks are the page's and the table
+# copy's, their page type and metadata differ
+BARE, TABLE, UNDECLARED, OLD = "#bare", "#table", "#undeclared", "#old"
+VARIANTS: dict[str, Callable[[str], str]] = {BARE: no_attributes, TABLE: table_layout,
+                                             UNDECLARED: no_declarations, OLD: old_page}
+# their names in markup.REWRITES, which train/page_type.py --score-copies writes their page types under
+REWRITE_NAMES = {BARE: "noattr", TABLE: "table", UNDECLARED: "undeclared", OLD: "old"}
+
+
+def page_type_of(page_types: dict[str, dict], key: str, variant: str = "") -> dict:
+    """A page's held-out page type, or its copy's when train/page_type.py --score-copies scored
+    the copy: the type the page-type model gives the copy's own markup, as at run time."""
+    return page_types.get(f"{key}#{REWRITE_NAMES[variant]}", page_types[key]) if variant else page_types[key]
 
 
 def read_html(path: Path, variant: str = "") -> str:
@@ -187,11 +203,11 @@ def with_page_types(data: dict[str, dict], pages: list[Page], page_types: dict[s
     """Each block's row gets its page's article probability (PAGE_FEATURES), held out
     (train/page_type.py --held-out): the model then learns from the probabilities it will meet on
     unseen pages, not the shipped page-type model's, which knows these pages. A page's rewritten
-    copies (VARIANTS) take the page's own."""
+    copies (VARIANTS) take their own where page_types has them (page_type_of), else the page's."""
     for p in pages:
-        for key in (p.key, *(p.key + v for v in VARIANTS)):
-            if key in data and data[key]["X"].shape[1] == len(FEATURES):
-                data[key]["X"] = with_page_columns(data[key]["X"], page_types[p.key]["probs"])
+        for v in ("", *VARIANTS):
+            if p.key + v in data and data[p.key + v]["X"].shape[1] == len(FEATURES):
+                data[p.key + v]["X"] = with_page_columns(data[p.key + v]["X"], page_type_of(page_types, p.key, v)["probs"])
 
 
 def cross_fit(data: dict[str, dict], pages: list[Page], weights: dict[str, float] | None = None,
@@ -399,7 +415,7 @@ def pipeline_texts(pages: list[Page], models: dict[int, str] | None, jobs: int, 
     on these pages and knows their types: what the path does with the type (the bare model's
     routing, comments under articles) is then measured as on unseen sites."""
     args = [(p, models[p.fold] if models else None, bare_models[p.fold] if bare_models else None, variant,
-             page_types.get(p.key) if page_types else None) for p in pages]
+             page_type_of(page_types, p.key, variant) if page_types else None) for p in pages]
     with ProcessPoolExecutor(jobs) as ex:
         return dict(zip([p.key for p in pages], ex.map(_clean_one, args, chunksize=8)))
 
@@ -468,6 +484,17 @@ def main(argv: list[str] | None = None) -> int:
                     help="also score every system on the held-out pages without class and id")
     ap.add_argument("--table", action="store_true",
                     help="also score every system on the held-out pages in a table layout without class and id")
+    ap.add_argument("--undeclared", action="store_true",
+                    help="also score every system on the held-out pages declaring nothing (no JSON-LD, microdata "
+                         "or Open Graph): the pages' blocks, with the page type such a page gets (as --old)")
+    ap.add_argument("--undeclared-weight", type=float, default=0.0,
+                    help="weight of the training pages' rows once more, with the page type their copy declaring "
+                         "nothing gets, in the main model (0: none)")
+    ap.add_argument("--old", action="store_true",
+                    help="also score every system on the held-out pages in a table layout that declares nothing "
+                         "(no JSON-LD, microdata or Open Graph, as before about 2010): the table copies' blocks, "
+                         "with the page type the page-type model gives such a page (--page-types from "
+                         "train/page_type.py --score-copies old; else the page's own)")
     ap.add_argument("--bare-model", action="store_true",
                     help="also train the bare model (on the pages' copies without class and id and in a table layout) "
                          "for articles whose markup names no role, and route such pages to it (with --write: write it too)")
@@ -495,13 +522,18 @@ def main(argv: list[str] | None = None) -> int:
     data = build(pages, a.cache, a.jobs)
     if a.bare_weight or a.bare or a.bare_model:
         data |= build(pages, a.bare_cache, a.jobs, functools.partial(prepare, variant=BARE))
-    if a.table or a.bare_model:
+    if a.table or a.old or a.bare_model:
         data |= build(pages, a.table_cache, a.jobs, functools.partial(prepare, variant=TABLE))
+    # the copies declaring nothing have the same blocks: block features read no declaration
+    for variant, wanted, source in ((UNDECLARED, a.undeclared or a.undeclared_weight, ""), (OLD, a.old, TABLE)):
+        if wanted:
+            data |= {p.key + variant: {**data[p.key + source], "key": p.key + variant,
+                                       "X": data[p.key + source]["X"].copy()} for p in pages}
     sc = _scorer()
     page_types = json.loads(a.page_types.read_text())["pages"]
     with_page_types(data, pages, page_types)
     t = time.time()
-    main_weights = {"": 1.0, BARE: a.bare_weight}
+    main_weights = {"": 1.0, BARE: a.bare_weight, UNDECLARED: a.undeclared_weight}
     probs, models = cross_fit(data, pages, main_weights, sets)
     print(f"5 fold models in {time.time() - t:.0f} s", file=sys.stderr)
     # each fold's thresholds are chosen on the other folds' held-out verdicts
@@ -536,7 +568,9 @@ def main(argv: list[str] | None = None) -> int:
     report(pages, systems, sc)
     rewritten: dict[str, dict[str, dict[str, str]]] = {}
     for variant, wanted, title in ((BARE, a.bare, "without class and id attributes"),
-                                   (TABLE, a.table, "in a table layout without class and id")):
+                                   (TABLE, a.table, "in a table layout without class and id"),
+                                   (UNDECLARED, a.undeclared, "declaring nothing"),
+                                   (OLD, a.old, "in a table layout without class and id, declaring nothing")):
         if not wanted:
             continue
         v = rewritten[variant] = {

@@ -2,7 +2,8 @@
 
 The dev sets are pages of 2019 (ScrapingHub) and 2025-26 (WCXB), written in HTML5 with class
 names that say what a block is. Archives and many live sites are not: `noattr` is a site whose
-markup names nothing (CSS-in-JS hashes), `table` the layout of the 2000s. The
+markup names nothing (CSS-in-JS hashes), `table` the layout of the 2000s, `undeclared` a page
+without JSON-LD, microdata or Open Graph tags, which came later, and `old` both. The
 bare model trains on such copies (train/boilerplate.py --bare-model) and bench/old_markup.py
 scores every rewrite.
 """
@@ -62,5 +63,25 @@ def table_layout(html: str) -> str:
     return lxml.html.tostring(tree, encoding="unicode")
 
 
+def no_declarations(html: str) -> str:
+    """The page without what it declares about itself: JSON-LD, microdata (itemscope, itemtype,
+    itemprop) and Open Graph, article: and Twitter meta tags, none of which a page of the 2000s
+    has; the <title> and the name= meta tags stay."""
+    tree = lxml.html.fromstring(html)
+    for el in tree.xpath('//script[@type="application/ld+json"]|//meta[starts-with(@property, "og:") or '
+                         'starts-with(@property, "article:") or starts-with(@name, "twitter:")]'):
+        el.drop_tree()
+    for el in tree.xpath("//*[@itemscope or @itemtype or @itemprop]"):
+        for name in ("itemscope", "itemtype", "itemprop"):
+            el.attrib.pop(name, None)
+    return lxml.html.tostring(tree, encoding="unicode")
+
+
+def old_page(html: str) -> str:
+    """table_layout without the page's declarations (no_declarations): a page of the 2000s."""
+    return table_layout(no_declarations(html))
+
+
 REWRITES: dict[str, Callable[[str], str]] = {"as_is": lambda html: html, "br": br_paragraphs, "html4": html4,
-                                              "noattr": no_attributes, "table": table_layout}
+                                              "noattr": no_attributes, "table": table_layout,
+                                              "undeclared": no_declarations, "old": old_page}

@@ -15,6 +15,12 @@ the pages it is scored on, so no page's features come from a model that saw it.
     .venv/bin/python train/page_type.py                 # evaluate, then write the model
     .venv/bin/python train/page_type.py --no-write      # evaluate only
     .venv/bin/python train/page_type.py --no-write --seeds 13,1,2,3,4,5,6,7   # and how stable over seeds
+    .venv/bin/python train/page_type.py --no-write --score-copies table,old --held-out F   # pages in older markup
+
+--score-copies also scores every page's copy in other markup (train/markup.py), held out, as a
+model trained on the pages as published meets it: pages of the 2000s declare no JSON-LD or Open
+Graph type and lay out in tables, and the boilerplate model reads the article probability it
+gets. --augment trains on such copies too.
 """
 from __future__ import annotations
 
@@ -27,7 +33,8 @@ import math
 import statistics
 import sys
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import lightgbm as lgb
@@ -43,6 +50,9 @@ from cleancorpus.pipeline.inputs.encoding import decode_bytes
 from cleancorpus.pipeline.reasons import PAGE_TYPES
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "train"))
+from markup import REWRITES  # noqa: E402
+
 BENCH = ROOT.parent / "shared" / "bench" / "extraction"
 ARTICLE = PAGE_TYPES.index("article")
 
@@ -76,12 +86,14 @@ def _read(bench: Path) -> list[tuple[str, str, str, bytes]]:
     return pages
 
 
-def load_pages(bench: Path) -> Pages:
-    """Parse each page as the pipeline does and time page_signals alone on the parsed tree."""
+def load_pages(bench: Path, rewrite: Callable[[str], str] | None = None) -> Pages:
+    """Parse each page as the pipeline does and time page_signals alone on the parsed tree;
+    with rewrite, each page's copy in other markup (train/markup.py) instead."""
     folds = json.loads((bench / "folds.json").read_text())
     rows, terms, labels, fold, domain, source, ms, keys = [], [], [], [], [], [], [], []
     for key, url, page_type, raw in _read(bench):
-        tree = load_html(decode_bytes(raw)[0])
+        html = decode_bytes(raw)[0]
+        tree = load_html(rewrite(html) if rewrite else html)
         t0 = time.process_time()  # CPU time: the machine may be shared, wall time would count others' work
         row, page_terms = page_signals(tree, url)
         ms.append((time.process_time() - t0) * 1000)
@@ -171,13 +183,27 @@ class WordPlan:
     held: dict[int, np.ndarray]
     train: dict[int, np.ndarray]
     inner: dict[tuple[int, int], np.ndarray]
+    models: dict[int, WordModel] = field(default_factory=dict)  # the held-out fold's word model
+
+
+@dataclass
+class Copies:
+    """The pages rewritten in other markup (train/markup.py), row for row as the pages: `augment`
+    copies are trained on beside their pages (with their page's word features, the same words
+    in other tags), `score` copies are scored held out, as their pages are."""
+
+    augment: list[Pages] = field(default_factory=list)
+    score: dict[str, Pages] = field(default_factory=dict)
 
 
 def word_plan(pages: Pages, args: argparse.Namespace) -> WordPlan:
     plan = WordPlan({}, {}, {})
     for k in np.unique(pages.fold):
         rows = pages.fold != k
-        plan.held[k] = word_features(pages, rows, ~rows, args)
+        plan.models[k] = train_words(pages, rows, args)
+        plan.held[k] = np.zeros((len(pages.y), len(PAGE_TYPES)))
+        for i in np.flatnonzero(~rows):
+            plan.held[k][i] = plan.models[k].probabilities(pages.terms[i])
         plan.train[k] = stacked(pages, rows, args)
         for j in np.unique(pages.fold[rows]):
             plan.inner[k, j] = stacked(pages, rows & (pages.fold != j), args)
@@ -193,6 +219,13 @@ def params(args: argparse.Namespace) -> dict:
     }
 
 
+def fit_rows(pages: Pages, words: np.ndarray, rows: np.ndarray, copies: Copies,
+             args: argparse.Namespace) -> lgb.Booster:
+    """The boosted model trained on pages[rows] with their word features, and on their copies."""
+    x = [np.hstack([c.x[rows], words[rows]]) for c in (pages, *copies.augment)]
+    return train(np.vstack(x), np.tile(pages.y[rows], len(x)), args)
+
+
 def train(x: np.ndarray, y: np.ndarray, args: argparse.Namespace) -> lgb.Booster:
     """Non-article pages weigh more: they are half the pages but six classes of about a hundred."""
     weight = np.where(y == ARTICLE, 1.0, args.non_article_weight)
@@ -200,7 +233,7 @@ def train(x: np.ndarray, y: np.ndarray, args: argparse.Namespace) -> lgb.Booster
     return lgb.train(params(args), data, num_boost_round=args.rounds)
 
 
-def inner_fit(pages: Pages, plan: WordPlan, k: int, args: argparse.Namespace) -> np.ndarray:
+def inner_fit(pages: Pages, plan: WordPlan, k: int, copies: Copies, args: argparse.Namespace) -> np.ndarray:
     """Class probabilities of every page outside fold k from a model trained on the other three
     folds outside k (their word features stacked within those three; the scored fold's from a
     word model trained on those three)."""
@@ -208,9 +241,8 @@ def inner_fit(pages: Pages, plan: WordPlan, k: int, args: argparse.Namespace) ->
     probs = np.zeros((len(pages.y), len(PAGE_TYPES)))
     for j in np.unique(pages.fold[rows]):
         held, fit = pages.fold == j, rows & (pages.fold != j)
-        x = np.hstack([pages.x, plan.inner[k, j]])
         x_held = np.hstack([pages.x[held], plan.train[k][held]])
-        probs[held] = train(x[fit], pages.y[fit], args).predict(x_held, num_threads=1)
+        probs[held] = fit_rows(pages, plan.inner[k, j], fit, copies, args).predict(x_held, num_threads=1)
     return probs
 
 
@@ -221,19 +253,25 @@ def choose_threshold(p_article: np.ndarray, is_article: np.ndarray, max_lost: fl
     return float(np.sort(p_article[is_article])[allowed])
 
 
-def nested_thresholds(pages: Pages, plan: WordPlan, args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray]:
-    """Held-out probabilities, and for each row the threshold chosen on its training folds only."""
+def nested_thresholds(pages: Pages, plan: WordPlan, args: argparse.Namespace, copies: Copies | None = None
+                      ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """Held-out probabilities, for each row the threshold chosen on its training folds only, and
+    the held-out probabilities of the copies to score (each with its own words)."""
+    copies = copies or Copies()
     probs = np.zeros((len(pages.y), len(PAGE_TYPES)))
+    scored = {name: np.zeros_like(probs) for name in copies.score}
     thresholds = np.zeros(len(pages.y))
     for k in np.unique(pages.fold):
         held = pages.fold == k
-        inner = inner_fit(pages, plan, k, args)
+        inner = inner_fit(pages, plan, k, copies, args)
         thresholds[held] = choose_threshold(inner[~held, ARTICLE], pages.y[~held] == ARTICLE, args.max_lost)
-        x = np.hstack([pages.x, plan.train[k]])
-        x_held = np.hstack([pages.x[held], plan.held[k][held]])
-        probs[held] = train(x[~held], pages.y[~held], args).predict(x_held, num_threads=1)
+        model = fit_rows(pages, plan.train[k], ~held, copies, args)
+        probs[held] = model.predict(np.hstack([pages.x[held], plan.held[k][held]]), num_threads=1)
+        for name, c in copies.score.items():
+            words = np.array([plan.models[k].probabilities(c.terms[i]) for i in np.flatnonzero(held)])
+            scored[name][held] = model.predict(np.hstack([c.x[held], words]), num_threads=1)
         print(f"  fold {k}: threshold {thresholds[held][0]:.3f} (from its four training folds)")
-    return probs, thresholds
+    return probs, thresholds, scored
 
 
 def report(name: str, y: np.ndarray, pred: np.ndarray) -> None:
@@ -266,7 +304,21 @@ def threshold_table(pages: Pages, p_article: np.ndarray) -> None:
               f"{np.mean((is_art == said)[wcxb]):.3f}  {np.mean(is_art == said):.3f}")
 
 
-def seed_table(pages: Pages, plan: WordPlan, args: argparse.Namespace, seeds: list[int]) -> None:
+def copy_report(name: str, pages: Pages, held: np.ndarray, thresholds: np.ndarray) -> None:
+    """How the held-out verdicts hold on the pages' copies in other markup: the articles' article
+    probability (the boilerplate model reads it) and article vs not at the folds' thresholds."""
+    is_art, said = pages.y == ARTICLE, held[:, ARTICLE] >= thresholds
+    print(f"\ncopies '{name}', held out:")
+    for source in ("wcxb-dev", "scrapinghub"):
+        sel = pages.source == source
+        p = held[sel & is_art, ARTICLE]
+        print(f"  {source}: articles' P(article) mean {p.mean():.3f}, under 0.5 {int((p < 0.5).sum())}, under 0.9 "
+              f"{int((p < 0.9).sum())} of {len(p)}; article vs not {np.mean((is_art == said)[sel]):.3f}, "
+              f"articles lost {int((is_art & ~said)[sel].sum())}")
+    threshold_table(pages, held[:, ARTICLE])
+
+
+def seed_table(pages: Pages, plan: WordPlan, args: argparse.Namespace, seeds: list[int], copies: Copies) -> None:
     """The held-out figures again with other seeds (bagging and feature sampling differ): a gain
     smaller than their spread is no gain."""
     wcxb, is_art = pages.source == "wcxb-dev", pages.y == ARTICLE
@@ -274,7 +326,8 @@ def seed_table(pages: Pages, plan: WordPlan, args: argparse.Namespace, seeds: li
     accs, losts, classes, fold_accs, fold_losts = [], [], [], [], []
     for seed in seeds:
         with contextlib.redirect_stdout(io.StringIO()):
-            probs, thresholds = nested_thresholds(pages, plan, argparse.Namespace(**{**vars(args), "seed": seed}))
+            probs, thresholds, _ = nested_thresholds(pages, plan, argparse.Namespace(**{**vars(args), "seed": seed}),
+                                                     copies)
         said = probs[:, ARTICLE] >= thresholds
         pred = np.array([PAGE_TYPES.index(decide(p, t)) for p, t in zip(probs, thresholds)])
         classes.append(float(np.mean((pred == pages.y)[wcxb])))
@@ -294,11 +347,15 @@ def seed_table(pages: Pages, plan: WordPlan, args: argparse.Namespace, seeds: li
         f"{statistics.mean(a):.3f}/{statistics.mean(n):.1f}" for a, n in zip(zip(*fold_accs), zip(*fold_losts))))
 
 
-def write_held_out(path: Path, pages: Pages, probs: np.ndarray, thresholds: np.ndarray) -> None:
+def write_held_out(path: Path, pages: Pages, probs: np.ndarray, thresholds: np.ndarray,
+                   scored: dict[str, np.ndarray]) -> None:
     """The held-out verdicts by page key, so that scripts measuring what the pipeline does with a
-    page's type can give it the type a model trained without its site gives."""
-    rows = {k: {"probs": [round(float(x), 6) for x in p], "threshold": round(float(t), 6)}
-            for k, p, t in zip(pages.keys, probs, thresholds)}
+    page's type can give it the type a model trained without its site gives; a copy's under
+    KEY#REWRITE (wcxb-dev/0001#table), with its page's threshold."""
+    rows = {}
+    for suffix, held in (("", probs), *((f"#{name}", p) for name, p in scored.items())):
+        rows |= {k + suffix: {"probs": [round(float(x), 6) for x in p], "threshold": round(float(t), 6)}
+                 for k, p, t in zip(pages.keys, held, thresholds)}
     path.write_text(json.dumps({"classes": list(PAGE_TYPES), "pages": rows}) + "\n", encoding="utf-8")
 
 
@@ -319,6 +376,7 @@ def write_model(booster: lgb.Booster, threshold: float, words: WordModel, pages:
                            "../shared/bench/extraction",
             "pages": sets, "per_class": {t: int((pages.y == i).sum()) for i, t in enumerate(PAGE_TYPES)},
             "threshold_from": f"5-fold held-out predictions (folds.json), at most {args.max_lost:.1%} of articles lost",
+            "copies_in_other_markup": _names(args.augment),
         },
         "params": {**params(args), "num_boost_round": args.rounds, "non_article_weight": args.non_article_weight},
         "words": {"file": f"{VERSION}.words.json", "terms": len(words.index), "min_sites": args.min_sites,
@@ -328,6 +386,15 @@ def write_model(booster: lgb.Booster, threshold: float, words: WordModel, pages:
     (out / f"{VERSION}.json").write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
     print(f"\nwrote {out / f'{VERSION}.txt'} ({len(text.encode()) / 1024:.0f} KB), {VERSION}.words.json "
           f"({len(word_text.encode()) / 1024:.0f} KB) and {VERSION}.json")
+
+
+def _names(arg: str) -> list[str]:
+    """The rewrites a comma-separated option names, each checked against markup.REWRITES."""
+    names = [n for n in arg.split(",") if n]
+    unknown = [n for n in names if n not in REWRITES]
+    if unknown:
+        sys.exit(f"unknown rewrite {', '.join(unknown)}: one of {', '.join(REWRITES)}")
+    return names
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -350,6 +417,12 @@ def main(argv: list[str] | None = None) -> None:
                     help="write every page's held-out class probabilities and fold threshold here (JSON), for "
                          "train/boilerplate.py --page-types")
     ap.add_argument("--no-write", action="store_true", help="evaluate only")
+    ap.add_argument("--score-copies", default="", metavar="NAMES",
+                    help="comma-separated rewrites of train/markup.py (noattr, table, undeclared, old): also score every "
+                         "page's copy in that markup, held out, and write it to --held-out as KEY#NAME")
+    ap.add_argument("--augment", default="", metavar="NAMES",
+                    help="comma-separated rewrites of train/markup.py: train on every training page's copy in "
+                         "that markup too (the shipped model as well, unless --no-write)")
     ap.add_argument("--seeds", default="",
                     help="comma-separated seeds: also print the held-out figures of each (the model's seed is --seed)")
     args = ap.parse_args(argv)
@@ -362,22 +435,31 @@ def main(argv: list[str] | None = None) -> None:
           f"p90 {np.percentile(ms, 90):.2f} ms, max {max(ms):.1f} ms a page")
 
     t0 = time.perf_counter()
+    augment, score = _names(args.augment), _names(args.score_copies)
+    read = {n: load_pages(Path(args.bench), REWRITES[n]) for n in {*augment, *score}}
+    copies = Copies([read[n] for n in augment], {n: read[n] for n in score})
+    if read:
+        print(f"copies in other markup ({', '.join(sorted(read))}) read in {time.perf_counter() - t0:.0f} s")
+
+    t0 = time.perf_counter()
     plan = word_plan(pages, args)
     print(f"word models cross-fitted (5 outer, 20 for their training folds, 60 for the inner ones) in "
           f"{time.perf_counter() - t0:.0f} s")
     print("\nheld-out predictions, fold by fold:")
     t0 = time.perf_counter()
-    probs, thresholds = nested_thresholds(pages, plan, args)
+    probs, thresholds, scored = nested_thresholds(pages, plan, args, copies)
     print(f"  cross-fitting (5 outer + 20 inner models) took {time.perf_counter() - t0:.1f} s")
     pred = np.array([PAGE_TYPES.index(decide(p, t)) for p, t in zip(probs, thresholds)])
     if args.held_out:
-        write_held_out(args.held_out, pages, probs, thresholds)
+        write_held_out(args.held_out, pages, probs, thresholds, scored)
     for name in ("wcxb-dev", "scrapinghub"):
         sel = pages.source == name
         report(f"{name} (threshold chosen on training folds)", pages.y[sel], pred[sel])
     threshold_table(pages, probs[:, ARTICLE])
+    for copy, held in scored.items():
+        copy_report(copy, pages, held, thresholds)
     if args.seeds:
-        seed_table(pages, plan, args, [int(s) for s in args.seeds.split(",")])
+        seed_table(pages, plan, args, [int(s) for s in args.seeds.split(",")], copies)
 
     threshold = choose_threshold(probs[:, ARTICLE], pages.y == ARTICLE, args.max_lost)
     pred = np.array([PAGE_TYPES.index(decide(p, threshold)) for p in probs])
@@ -390,7 +472,7 @@ def main(argv: list[str] | None = None) -> None:
     t0 = time.perf_counter()
     every = np.ones(len(pages.y), dtype=bool)
     words = train_words(pages, every, args)
-    booster = train(np.hstack([pages.x, stacked(pages, every, args)]), pages.y, args)
+    booster = fit_rows(pages, stacked(pages, every, args), every, copies, args)
     print(f"\nfinal model trained on all {len(pages.y)} pages in {time.perf_counter() - t0:.2f} s "
           f"(its word features cross-fitted by fold); word model of {len(words.index)} terms")
     t0 = time.process_time()

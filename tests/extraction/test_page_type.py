@@ -228,6 +228,28 @@ def test_news_pages_are_articles(model, page_id):
     assert model.predict(tree, None) == "article"  # the page alone says so, without its URL
 
 
+@pytest.mark.parametrize("name", ("08f793762792", "11ea381ad92b", "23aaecd14171"))
+def test_a_news_page_that_declares_nothing_is_still_an_article(model, name):
+    """Pages before about 2010 have no JSON-LD, microdata or Open Graph tags: train/markup.py's
+    no_declarations takes them out of a news page (tests/data) and leaves its title and text,
+    and the page-type model still reads an article from its layout and words."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "train"))
+    from markup import no_declarations
+
+    page = gzip.open(Path(__file__).resolve().parents[1] / "data" / f"scrapinghub-{name}.html.gz", "rt",
+                     encoding="utf-8").read()
+    bare = no_declarations(page)
+    before, after = load_html(page), load_html(bare)
+    assert before.xpath('//script[@type="application/ld+json"] | //meta[starts-with(@property, "og:")] | //*[@itemprop]')
+    assert not after.xpath('//script[@type="application/ld+json"] | //meta[starts-with(@property, "og:")] | '
+                           '//*[@itemprop or @itemscope or @itemtype]')
+    assert after.findtext(".//title") == before.findtext(".//title")
+    def words(tree):
+        return " ".join(tree.xpath("//body//text()[not(ancestor::script)]")).split()
+    assert words(after) == words(before)
+    assert model.predict(after, None) == "article"
+
+
 def test_module_does_not_import_prefect():
     code = "import sys, cleancorpus.pipeline.extraction.page_type; sys.exit('prefect' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 0
