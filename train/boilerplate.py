@@ -462,10 +462,10 @@ def _cleaner(env: tuple):
     return _CLEANERS[env]
 
 
-# the bare model learns from both rewrites of the training pages that name nothing: held out, the
+# the bare model learns, weighing 1 each, from both rewrites of the training pages that name nothing: held out, the
 # table copies lift it on table layouts (ScrapingHub 0.892 -> 0.918) at no cost on stripped pages
 # within the seeds' spread (bench/README)
-BARE_MODEL_WEIGHTS = {BARE: 1.0, TABLE: 1.0}
+BARE_COPIES = (BARE, TABLE)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -498,6 +498,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--bare-model", action="store_true",
                     help="also train the bare model (on the pages' copies without class and id and in a table layout) "
                          "for articles whose markup names no role, and route such pages to it (with --write: write it too)")
+    ap.add_argument("--bare-copies", default=",".join(BARE_COPIES), metavar="SUFFIXES",
+                    type=lambda arg: [v for v in arg.split(",") if v],
+                    help=f"the copies the bare model trains on, weighing 1 each, by suffix ({', '.join(VARIANTS)}; "
+                         f"default {','.join(BARE_COPIES)}; #old needs --old)")
     ap.add_argument("--page-types", type=Path, metavar="FILE",
                     help="every page's held-out page-type probabilities (train/page_type.py --held-out FILE): the "
                          "model reads them with each block, and with --pipeline the path decides the page type "
@@ -545,7 +549,8 @@ def main(argv: list[str] | None = None) -> int:
                "model blocks": {p.key: choose(data[p.key], probs[p.key], ths[p.fold]) for p in pages}}
     bare_probs, bare_models, bare_ths = {}, [], {}
     if a.bare_model:
-        bare_probs, bare_models = cross_fit(data, pages, BARE_MODEL_WEIGHTS, sets)
+        bare_weights = {v: 1.0 for v in a.bare_copies}
+        bare_probs, bare_models = cross_fit(data, pages, bare_weights, sets)
         # its thresholds chosen on the stripped copies: the pages it is for
         bare_ths = {f: choose_thresholds([p for p in pages if p.fold != f and p.dataset in sets], data, bare_probs,
                                          sc, BARE) for f in range(5)}
@@ -591,7 +596,7 @@ def main(argv: list[str] | None = None) -> int:
         write_model(spec(_fit([p.key for p in pages], data, main_weights), th))
         if a.bare_model:
             th = choose_thresholds(pages, data, bare_probs, sc, BARE)
-            write_model(spec(_fit([p.key for p in pages], data, BARE_MODEL_WEIGHTS), th, BARE_VERSION))
+            write_model(spec(_fit([p.key for p in pages], data, bare_weights), th, BARE_VERSION))
         print(f"trained and written in {time.time() - t:.0f} s", file=sys.stderr)
     return 0
 

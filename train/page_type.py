@@ -112,7 +112,7 @@ def train_words(pages: Pages, rows: np.ndarray, args: argparse.Namespace) -> Wor
     """The word model trained on pages[rows]: terms seen on pages of at least --min-sites sites
     among them, presence scaled to unit length per page, softmax regression with an L2 penalty
     (--word-l2), non-articles weighted as in the boosted model; weights rounded as shipped."""
-    idx = np.flatnonzero(rows)
+    idx = np.flatnonzero(rows & trainable(pages, args))
     sites: dict[str, set[str]] = {}
     for i in idx:
         for t in pages.terms[i]:
@@ -219,9 +219,15 @@ def params(args: argparse.Namespace) -> dict:
     }
 
 
+def trainable(pages: Pages, args: argparse.Namespace) -> np.ndarray:
+    """The pages models may learn from: every page, or --train-on's set alone."""
+    return pages.source == args.train_on if args.train_on else np.ones(len(pages.y), dtype=bool)
+
+
 def fit_rows(pages: Pages, words: np.ndarray, rows: np.ndarray, copies: Copies,
              args: argparse.Namespace) -> lgb.Booster:
     """The boosted model trained on pages[rows] with their word features, and on their copies."""
+    rows = rows & trainable(pages, args)
     x = [np.hstack([c.x[rows], words[rows]]) for c in (pages, *copies.augment)]
     return train(np.vstack(x), np.tile(pages.y[rows], len(x)), args)
 
@@ -264,7 +270,8 @@ def nested_thresholds(pages: Pages, plan: WordPlan, args: argparse.Namespace, co
     for k in np.unique(pages.fold):
         held = pages.fold == k
         inner = inner_fit(pages, plan, k, copies, args)
-        thresholds[held] = choose_threshold(inner[~held, ARTICLE], pages.y[~held] == ARTICLE, args.max_lost)
+        chosen_on = ~held & trainable(pages, args)
+        thresholds[held] = choose_threshold(inner[chosen_on, ARTICLE], pages.y[chosen_on] == ARTICLE, args.max_lost)
         model = fit_rows(pages, plan.train[k], ~held, copies, args)
         probs[held] = model.predict(np.hstack([pages.x[held], plan.held[k][held]]), num_threads=1)
         for name, c in copies.score.items():
@@ -423,9 +430,15 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--augment", default="", metavar="NAMES",
                     help="comma-separated rewrites of train/markup.py: train on every training page's copy in "
                          "that markup too (the shipped model as well, unless --no-write)")
+    ap.add_argument("--train-on", choices=("wcxb-dev",), metavar="SET",
+                    help="train every model on this set's pages alone (wcxb-dev: ScrapingHub holds articles "
+                         "only), so that ScrapingHub's held-out types are those of another crawl and years, as "
+                         "train/boilerplate.py --train-on measures the block model; with --no-write only")
     ap.add_argument("--seeds", default="",
                     help="comma-separated seeds: also print the held-out figures of each (the model's seed is --seed)")
     args = ap.parse_args(argv)
+    if args.train_on and not args.no_write:
+        ap.error("--train-on measures: the shipped model trains on both sets (add --no-write)")
 
     t0 = time.perf_counter()
     pages = load_pages(Path(args.bench))
