@@ -106,8 +106,7 @@ def load_pages() -> list[Page]:
 
 # a page's rewritten copies, by the suffix of their keys (markup.py): without class and id, that
 # in the table layout of the 2000s; and the page and its table copy declaring nothing about
-# themselves (no JSON-LD, microdata or Open Graph): their blocks are the page's and the table
-# copy's, their page type and metadata differ
+# themselves (no JSON-LD, microdata or Open Graph)
 BARE, TABLE, UNDECLARED, OLD = "#bare", "#table", "#undeclared", "#old"
 VARIANTS: dict[str, Callable[[str], str]] = {BARE: no_attributes, TABLE: table_layout,
                                              UNDECLARED: no_declarations, OLD: old_page}
@@ -480,28 +479,32 @@ def main(argv: list[str] | None = None) -> int:
                     help="the prepared copies without class and id (made if missing)")
     ap.add_argument("--table-cache", type=Path, default=Path("/tmp/cc_blocks_table.pkl"),
                     help="the prepared copies in a table layout without class and id (made if missing)")
+    ap.add_argument("--undeclared-cache", type=Path, default=Path("/tmp/cc_blocks_undeclared.pkl"),
+                    help="the prepared copies declaring nothing (made if missing)")
+    ap.add_argument("--old-cache", type=Path, default=Path("/tmp/cc_blocks_old.pkl"),
+                    help="the prepared copies in a table layout declaring nothing (made if missing)")
     ap.add_argument("--bare", action="store_true",
                     help="also score every system on the held-out pages without class and id")
     ap.add_argument("--table", action="store_true",
                     help="also score every system on the held-out pages in a table layout without class and id")
     ap.add_argument("--undeclared", action="store_true",
                     help="also score every system on the held-out pages declaring nothing (no JSON-LD, microdata "
-                         "or Open Graph): the pages' blocks, with the page type such a page gets (as --old)")
+                         "or Open Graph), with the page type such a page gets (as --old)")
     ap.add_argument("--undeclared-weight", type=float, default=0.0,
                     help="weight of the training pages' rows once more, with the page type their copy declaring "
                          "nothing gets, in the main model (0: none)")
     ap.add_argument("--old", action="store_true",
                     help="also score every system on the held-out pages in a table layout that declares nothing "
-                         "(no JSON-LD, microdata or Open Graph, as before about 2010): the table copies' blocks, "
-                         "with the page type the page-type model gives such a page (--page-types from "
-                         "train/page_type.py --score-copies old; else the page's own)")
+                         "(no JSON-LD, microdata or Open Graph, as before about 2010), with the page type the "
+                         "page-type model gives such a page (--page-types from train/page_type.py --score-copies "
+                         "old; else the page's own)")
     ap.add_argument("--bare-model", action="store_true",
                     help="also train the bare model (on the pages' copies without class and id and in a table layout) "
                          "for articles whose markup names no role, and route such pages to it (with --write: write it too)")
     ap.add_argument("--bare-copies", default=",".join(BARE_COPIES), metavar="SUFFIXES",
                     type=lambda arg: [v for v in arg.split(",") if v],
                     help=f"the copies the bare model trains on, weighing 1 each, by suffix ({', '.join(VARIANTS)}; "
-                         f"default {','.join(BARE_COPIES)}; #old needs --old)")
+                         f"default {','.join(BARE_COPIES)})")
     ap.add_argument("--page-types", type=Path, metavar="FILE",
                     help="every page's held-out page-type probabilities (train/page_type.py --held-out FILE): the "
                          "model reads them with each block, and with --pipeline the path decides the page type "
@@ -526,13 +529,13 @@ def main(argv: list[str] | None = None) -> int:
     data = build(pages, a.cache, a.jobs)
     if a.bare_weight or a.bare or a.bare_model:
         data |= build(pages, a.bare_cache, a.jobs, functools.partial(prepare, variant=BARE))
-    if a.table or a.old or a.bare_model:
+    if a.table or a.bare_model:
         data |= build(pages, a.table_cache, a.jobs, functools.partial(prepare, variant=TABLE))
-    # the copies declaring nothing have the same blocks: block features read no declaration
-    for variant, wanted, source in ((UNDECLARED, a.undeclared or a.undeclared_weight, ""), (OLD, a.old, TABLE)):
-        if wanted:
-            data |= {p.key + variant: {**data[p.key + source], "key": p.key + variant,
-                                       "X": data[p.key + source]["X"].copy()} for p in pages}
+    # declarations change the blocks' trafilatura features: its extraction reads itemprop="articleBody"
+    if a.undeclared or a.undeclared_weight:
+        data |= build(pages, a.undeclared_cache, a.jobs, functools.partial(prepare, variant=UNDECLARED))
+    if a.old or OLD in a.bare_copies:
+        data |= build(pages, a.old_cache, a.jobs, functools.partial(prepare, variant=OLD))
     sc = _scorer()
     page_types = json.loads(a.page_types.read_text())["pages"]
     with_page_types(data, pages, page_types)
