@@ -28,8 +28,12 @@ the review's held-out sets are.
     .venv/bin/python train/page_type.py --no-write --held-out /tmp/page_types.json
     .venv/bin/python train/boilerplate.py --page-types /tmp/page_types.json [--cache /tmp/cc_blocks.pkl] [--pipeline] [--bare] [--table] [--bare-model] [--write]
     .venv/bin/python train/boilerplate.py --pipeline --page-types /tmp/page_types.json --train-on wcxb-dev
-    .venv/bin/python train/page_type.py --no-write --score-copies noattr,table,old --held-out /tmp/page_types.json
-    .venv/bin/python train/boilerplate.py --pipeline --bare-model --bare --table --old --page-types /tmp/page_types.json
+
+The shipped pair (boilerplate-3 and boilerplate-bare-4), each copy reading its own page type:
+
+    .venv/bin/python train/page_type.py --no-write --score-copies noattr,table,undeclared,old --held-out /tmp/page_types.json
+    .venv/bin/python train/boilerplate.py --pipeline --bare-model --bare --table --undeclared --old --page-types /tmp/page_types.json
+    .venv/bin/python train/boilerplate.py --bare-model --page-types /tmp/page_types.json --write
 """
 from __future__ import annotations
 
