@@ -14,9 +14,9 @@ every system on the held-out pages without class and id attributes as well, and 
 in a table layout (train/markup.py); --bare-model trains the bare model, on those two copies of
 the training pages, for the articles whose markup gives no block a role (the pipeline routes them
 to it, html.model_for), scores it the same way and, with --write, writes it beside the main
-model. --old scores the table copies once more as a page of the 2000s would come: declaring
-nothing about itself (no JSON-LD, microdata or Open Graph), so that the page-type model, whose
-article probability the block model reads, judges it from its text and layout alone; with
+model. --score-copies scores copies as pages of the 2000s would come: declaring nothing about
+themselves (no JSON-LD, microdata or Open Graph), so that the page-type model, whose article
+probability the block model reads, judges them from text and layout alone; with
 train/page_type.py --score-copies, every copy reads the page type its own markup gets. --bare-weight W instead trains each main model on its training pages' stripped copies
 too, at weight W (tried, not shipped: bench/README).
 
@@ -32,7 +32,7 @@ the review's held-out sets are.
 The shipped pair (boilerplate-3 and boilerplate-bare-4), each copy reading its own page type:
 
     .venv/bin/python train/page_type.py --no-write --score-copies noattr,table,undeclared,old --held-out /tmp/page_types.json
-    .venv/bin/python train/boilerplate.py --pipeline --bare-model --bare --table --undeclared --old --page-types /tmp/page_types.json
+    .venv/bin/python train/boilerplate.py --pipeline --bare-model --bare --table --score-copies undeclared,old --page-types /tmp/page_types.json
     .venv/bin/python train/boilerplate.py --bare-model --page-types /tmp/page_types.json --write
 """
 from __future__ import annotations
@@ -62,7 +62,7 @@ SHARED = ROOT.parent / "shared" / "bench" / "extraction"
 MODELS = ROOT / "pipeline" / "models"
 sys.path.insert(0, str(ROOT))
 
-from markup import no_attributes, no_declarations, old_page, table_layout  # noqa: E402
+from markup import named_old_page, no_attributes, no_declarations, old_page, table_layout  # noqa: E402
 
 from cleancorpus.pipeline.config import load_config  # noqa: E402
 from cleancorpus.pipeline.extraction.blocks import FEATURES, block_features, page_blocks  # noqa: E402
@@ -111,11 +111,24 @@ def load_pages() -> list[Page]:
 # a page's rewritten copies, by the suffix of their keys (markup.py): without class and id, that
 # in the table layout of the 2000s; and the page and its table copy declaring nothing about
 # themselves (no JSON-LD, microdata or Open Graph)
-BARE, TABLE, UNDECLARED, OLD = "#bare", "#table", "#undeclared", "#old"
-VARIANTS: dict[str, Callable[[str], str]] = {BARE: no_attributes, TABLE: table_layout,
-                                             UNDECLARED: no_declarations, OLD: old_page}
+BARE, TABLE, UNDECLARED, OLD, NAMED_OLD = "#bare", "#table", "#undeclared", "#old", "#named_old"
+VARIANTS: dict[str, Callable[[str], str]] = {BARE: no_attributes, TABLE: table_layout, UNDECLARED: no_declarations,
+                                             OLD: old_page, NAMED_OLD: named_old_page}
 # their names in markup.REWRITES, which train/page_type.py --score-copies writes their page types under
-REWRITE_NAMES = {BARE: "noattr", TABLE: "table", UNDECLARED: "undeclared", OLD: "old"}
+REWRITE_NAMES = {BARE: "noattr", TABLE: "table", UNDECLARED: "undeclared", OLD: "old", NAMED_OLD: "named_old"}
+# the copies as sites wrote before about 2010, declaring nothing (--score-copies, --main-copies), and their titles
+OLDER = {UNDECLARED: "declaring nothing", OLD: "in a table layout without class and id, declaring nothing",
+         NAMED_OLD: "in html4 tags and a table layout with their class and id, declaring nothing"}
+
+
+def _copy_suffixes(arg: str, among: Iterable[str] = OLDER) -> list[str]:
+    """The key suffixes of the rewrites a comma-separated option names (undeclared, old, named_old)."""
+    by_name = {REWRITE_NAMES[v]: v for v in among}
+    names = [n for n in arg.split(",") if n]
+    unknown = [n for n in names if n not in by_name]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown copy {', '.join(unknown)}: one of {', '.join(by_name)}")
+    return [by_name[n] for n in names]
 
 
 def page_type_of(page_types: dict[str, dict], key: str, variant: str = "") -> dict:
@@ -483,32 +496,25 @@ def main(argv: list[str] | None = None) -> int:
                     help="the prepared copies without class and id (made if missing)")
     ap.add_argument("--table-cache", type=Path, default=Path("/tmp/cc_blocks_table.pkl"),
                     help="the prepared copies in a table layout without class and id (made if missing)")
-    ap.add_argument("--undeclared-cache", type=Path, default=Path("/tmp/cc_blocks_undeclared.pkl"),
-                    help="the prepared copies declaring nothing (made if missing)")
-    ap.add_argument("--old-cache", type=Path, default=Path("/tmp/cc_blocks_old.pkl"),
-                    help="the prepared copies in a table layout declaring nothing (made if missing)")
     ap.add_argument("--bare", action="store_true",
                     help="also score every system on the held-out pages without class and id")
     ap.add_argument("--table", action="store_true",
                     help="also score every system on the held-out pages in a table layout without class and id")
-    ap.add_argument("--undeclared", action="store_true",
-                    help="also score every system on the held-out pages declaring nothing (no JSON-LD, microdata "
-                         "or Open Graph), with the page type such a page gets (as --old)")
-    ap.add_argument("--undeclared-weight", type=float, default=0.0,
-                    help="weight of the training pages' rows once more, with the page type their copy declaring "
-                         "nothing gets, in the main model (0: none)")
-    ap.add_argument("--old", action="store_true",
-                    help="also score every system on the held-out pages in a table layout that declares nothing "
-                         "(no JSON-LD, microdata or Open Graph, as before about 2010), with the page type the "
-                         "page-type model gives such a page (--page-types from train/page_type.py --score-copies "
-                         "old; else the page's own)")
+    ap.add_argument("--score-copies", default=[], metavar="NAMES", type=_copy_suffixes,
+                    help=f"also score every system on the held-out pages rewritten so (comma-separated: "
+                         f"{', '.join(REWRITE_NAMES[v] for v in OLDER)}), each with the page type the page-type model "
+                         f"gives the copy (--page-types from train/page_type.py --score-copies; else its page's); "
+                         f"their blocks are prepared beside --cache (CACHE_<name>.pkl)")
+    ap.add_argument("--main-copies", default=[], metavar="NAMES", type=_copy_suffixes,
+                    help="train the main model on the training pages' copies so rewritten too (comma-separated, "
+                         "as --score-copies), weighing 1 each (none, as shipped)")
     ap.add_argument("--bare-model", action="store_true",
                     help="also train the bare model (on the pages' copies without class and id and in a table layout) "
                          "for articles whose markup names no role, and route such pages to it (with --write: write it too)")
-    ap.add_argument("--bare-copies", default=",".join(BARE_COPIES), metavar="SUFFIXES",
-                    type=lambda arg: [v for v in arg.split(",") if v],
-                    help=f"the copies the bare model trains on, weighing 1 each, by suffix ({', '.join(VARIANTS)}; "
-                         f"default {','.join(BARE_COPIES)})")
+    ap.add_argument("--bare-copies", default=",".join(REWRITE_NAMES[v] for v in BARE_COPIES), metavar="NAMES",
+                    type=functools.partial(_copy_suffixes, among=VARIANTS),
+                    help=f"the copies the bare model trains on, weighing 1 each ({', '.join(REWRITE_NAMES.values())}; "
+                         f"default {','.join(REWRITE_NAMES[v] for v in BARE_COPIES)})")
     ap.add_argument("--page-types", type=Path, metavar="FILE",
                     help="every page's held-out page-type probabilities (train/page_type.py --held-out FILE): the "
                          "model reads them with each block, and with --pipeline the path decides the page type "
@@ -535,16 +541,14 @@ def main(argv: list[str] | None = None) -> int:
         data |= build(pages, a.bare_cache, a.jobs, functools.partial(prepare, variant=BARE))
     if a.table or a.bare_model:
         data |= build(pages, a.table_cache, a.jobs, functools.partial(prepare, variant=TABLE))
-    # declarations change the blocks' trafilatura features: its extraction reads itemprop="articleBody"
-    if a.undeclared or a.undeclared_weight:
-        data |= build(pages, a.undeclared_cache, a.jobs, functools.partial(prepare, variant=UNDECLARED))
-    if a.old or OLD in a.bare_copies:
-        data |= build(pages, a.old_cache, a.jobs, functools.partial(prepare, variant=OLD))
+    for variant in dict.fromkeys([*a.score_copies, *a.main_copies, *(v for v in a.bare_copies if v in OLDER)]):
+        cache = a.cache.with_name(f"{a.cache.stem}_{REWRITE_NAMES[variant]}.pkl")
+        data |= build(pages, cache, a.jobs, functools.partial(prepare, variant=variant))
     sc = _scorer()
     page_types = json.loads(a.page_types.read_text())["pages"]
     with_page_types(data, pages, page_types)
     t = time.time()
-    main_weights = {"": 1.0, BARE: a.bare_weight, UNDECLARED: a.undeclared_weight}
+    main_weights = {"": 1.0, BARE: a.bare_weight} | {v: 1.0 for v in a.main_copies}
     probs, models = cross_fit(data, pages, main_weights, sets)
     print(f"5 fold models in {time.time() - t:.0f} s", file=sys.stderr)
     # each fold's thresholds are chosen on the other folds' held-out verdicts
@@ -581,8 +585,7 @@ def main(argv: list[str] | None = None) -> int:
     rewritten: dict[str, dict[str, dict[str, str]]] = {}
     for variant, wanted, title in ((BARE, a.bare, "without class and id attributes"),
                                    (TABLE, a.table, "in a table layout without class and id"),
-                                   (UNDECLARED, a.undeclared, "declaring nothing"),
-                                   (OLD, a.old, "in a table layout without class and id, declaring nothing")):
+                                   *((v, v in a.score_copies, OLDER[v]) for v in OLDER)):
         if not wanted:
             continue
         v = rewritten[variant] = {

@@ -3,7 +3,8 @@
 The dev sets are pages of 2019 (ScrapingHub) and 2025-26 (WCXB), written in HTML5 with class
 names that say what a block is. Archives and many live sites are not: `noattr` is a site whose
 markup names nothing (CSS-in-JS hashes), `table` the layout of the 2000s, `undeclared` a page
-without JSON-LD, microdata or Open Graph tags, which came later, and `old` both. The
+without JSON-LD, microdata or Open Graph tags, which came later, `old` both, and `named_old` that
+with its class and id kept. The
 bare model trains on such copies (train/boilerplate.py --bare-model) and bench/old_markup.py
 scores every rewrite.
 """
@@ -51,7 +52,18 @@ def html4(html: str) -> str:
 
 def table_layout(html: str) -> str:
     """html4 and br_paragraphs together, without class and id, the body laid out in a table's cell."""
-    tree = lxml.html.fromstring(no_attributes(br_paragraphs(html4(html))))
+    return in_table(no_attributes(br_paragraphs(html4(html))))
+
+
+def named_old_page(html: str) -> str:
+    """html4 and br_paragraphs, the body in a table's cell, declaring nothing, but its class and id
+    kept: a site of the 2000s whose markup names its parts ("storytext", "byline")."""
+    return in_table(no_declarations(br_paragraphs(html4(html))))
+
+
+def in_table(html: str) -> str:
+    """The body's content moved into the one cell of a table."""
+    tree = lxml.html.fromstring(html)
     body = tree.find("body")
     if body is not None:
         table = lxml.html.fromstring("<table><tr><td></td></tr></table>")
@@ -84,4 +96,5 @@ def old_page(html: str) -> str:
 
 REWRITES: dict[str, Callable[[str], str]] = {"as_is": lambda html: html, "br": br_paragraphs, "html4": html4,
                                               "noattr": no_attributes, "table": table_layout,
-                                              "undeclared": no_declarations, "old": old_page}
+                                              "undeclared": no_declarations, "old": old_page,
+                                              "named_old": named_old_page}
