@@ -507,7 +507,8 @@ def main(argv: list[str] | None = None) -> int:
                          f"their blocks are prepared beside --cache (CACHE_<name>.pkl)")
     ap.add_argument("--main-copies", default=[], metavar="NAMES", type=_copy_suffixes,
                     help="train the main model on the training pages' copies so rewritten too (comma-separated, "
-                         "as --score-copies), weighing 1 each (none, as shipped)")
+                         "as --score-copies), weighing --main-copy-weight each (none, as shipped)")
+    ap.add_argument("--main-copy-weight", type=float, default=1.0, help="the weight of --main-copies' rows")
     ap.add_argument("--bare-model", action="store_true",
                     help="also train the bare model (on the pages' copies without class and id and in a table layout) "
                          "for articles whose markup names no role, and route such pages to it (with --write: write it too)")
@@ -548,7 +549,7 @@ def main(argv: list[str] | None = None) -> int:
     page_types = json.loads(a.page_types.read_text())["pages"]
     with_page_types(data, pages, page_types)
     t = time.time()
-    main_weights = {"": 1.0, BARE: a.bare_weight} | {v: 1.0 for v in a.main_copies}
+    main_weights = {"": 1.0, BARE: a.bare_weight} | {v: a.main_copy_weight for v in a.main_copies}
     probs, models = cross_fit(data, pages, main_weights, sets)
     print(f"5 fold models in {time.time() - t:.0f} s", file=sys.stderr)
     # each fold's thresholds are chosen on the other folds' held-out verdicts
