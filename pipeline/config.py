@@ -54,7 +54,7 @@ class ExtractConfig(_Section):
         "hashes, bare or table layouts), trained on the dev pages stripped of class and id, as laid out and in a "
         "table layout: \"default\" (the one shipped), a model file made by train/boilerplate.py --bare-model, "
         "or \"\" for boilerplate_model on every page"))
-    comments_min_article: float = Field(0.9, ge=0, le=1, description=(
+    comments_min_article: float = Field(0.7, ge=0, le=1, description=(
         "reader comments under an article (blocks in comment-named containers after the article's last kept block "
         "of 10+ words outside one) are cut when the page-type model gives the page an article probability above "
         "this (1: never)"))
