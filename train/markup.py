@@ -3,8 +3,9 @@
 The dev sets are pages of 2019 (ScrapingHub) and 2025-26 (WCXB), written in HTML5 with class
 names that say what a block is. Archives and many live sites are not: `noattr` is a site whose
 markup names nothing (CSS-in-JS hashes), `table` the layout of the 2000s, `undeclared` a page
-without JSON-LD, microdata or Open Graph tags, which came later, `old` both, and `named_old` that
-with its class and id kept. The
+without JSON-LD, microdata or Open Graph tags, which came later, `old` both, `named_old` that
+with its class and id kept, and `named_old_sections` that with each HTML5 section's <div> named as
+sites of the 2000s named it (<div class="footer">). The
 bare model trains on such copies (train/boilerplate.py --bare-model) and bench/old_markup.py
 scores every rewrite.
 """
@@ -61,6 +62,26 @@ def named_old_page(html: str) -> str:
     return in_table(no_declarations(br_paragraphs(html4(html))))
 
 
+# the names sites of the 2000s gave the parts HTML5 later made tags of (<div id="footer">)
+_OLD_NAMES = {"nav": "nav", "footer": "footer", "aside": "sidebar", "header": "header", "main": "content",
+              "article": "article", "figcaption": "caption"}
+
+
+def named_sections(html: str) -> str:
+    """html4, but each sectioning tag's <div> named as the 2000s named it: its role as a class
+    word (<footer> as <div class="footer">), beside the classes it had."""
+    tree = lxml.html.fromstring(html)
+    for el in tree.iter():
+        if isinstance(el.tag, str) and el.tag in _OLD_NAMES:
+            el.set("class", f"{el.get('class', '')} {_OLD_NAMES[el.tag]}".strip())
+    return html4(lxml.html.tostring(tree, encoding="unicode"))
+
+
+def named_old_sections(html: str) -> str:
+    """named_old_page with its sections named as the 2000s named them (named_sections)."""
+    return named_old_page(named_sections(html))
+
+
 def in_table(html: str) -> str:
     """The body's content moved into the one cell of a table."""
     tree = lxml.html.fromstring(html)
@@ -97,4 +118,4 @@ def old_page(html: str) -> str:
 REWRITES: dict[str, Callable[[str], str]] = {"as_is": lambda html: html, "br": br_paragraphs, "html4": html4,
                                               "noattr": no_attributes, "table": table_layout,
                                               "undeclared": no_declarations, "old": old_page,
-                                              "named_old": named_old_page}
+                                              "named_old": named_old_page, "named_old_sections": named_old_sections}
