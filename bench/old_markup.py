@@ -15,6 +15,9 @@ Archives hold pages from before HTML5 that the dev sets (2019 news, 2025-26 page
   undeclared without JSON-LD, microdata and Open Graph / Twitter meta tags
   old        table, and without JSON-LD, microdata and Open Graph / Twitter meta tags (the page
              declares nothing about itself, as pages before about 2010 did not)
+  named_old  html4 and br, the body in a table's cell, declaring nothing, class and id kept
+  named_old_sections  named_old, each sectioning tag's <div> named as the 2000s named it
+             (<div class="footer">)
 
 Every --step-th ScrapingHub page and WCXB dev article of folds 0-3 goes through the whole HTML
 path (Cleaner, default config) and trafilatura.extract(); word F1 / must / leak / empty per set
