@@ -62,7 +62,15 @@ SHARED = ROOT.parent / "shared" / "bench" / "extraction"
 MODELS = ROOT / "pipeline" / "models"
 sys.path.insert(0, str(ROOT))
 
-from markup import named_old_page, named_old_sections, no_attributes, no_declarations, old_page, table_layout  # noqa: E402
+from markup import (  # noqa: E402
+    br_paragraphs,
+    named_old_page,
+    named_old_sections,
+    no_attributes,
+    no_declarations,
+    old_page,
+    table_layout,
+)
 
 from cleancorpus.pipeline.config import load_config  # noqa: E402
 from cleancorpus.pipeline.extraction.blocks import FEATURES, block_features, page_blocks  # noqa: E402
@@ -112,17 +120,18 @@ def load_pages() -> list[Page]:
 # in the table layout of the 2000s; and the page and its table copy declaring nothing about
 # themselves (no JSON-LD, microdata or Open Graph)
 BARE, TABLE, UNDECLARED, OLD, NAMED_OLD = "#bare", "#table", "#undeclared", "#old", "#named_old"
-NAMED_OLD_SECTIONS = "#named_old_sections"
+NAMED_OLD_SECTIONS, BR = "#named_old_sections", "#br"
 VARIANTS: dict[str, Callable[[str], str]] = {BARE: no_attributes, TABLE: table_layout, UNDECLARED: no_declarations,
                                              OLD: old_page, NAMED_OLD: named_old_page,
-                                             NAMED_OLD_SECTIONS: named_old_sections}
+                                             NAMED_OLD_SECTIONS: named_old_sections, BR: br_paragraphs}
 # their names in markup.REWRITES, which train/page_type.py --score-copies writes their page types under
 REWRITE_NAMES = {BARE: "noattr", TABLE: "table", UNDECLARED: "undeclared", OLD: "old", NAMED_OLD: "named_old",
-                 NAMED_OLD_SECTIONS: "named_old_sections"}
+                 NAMED_OLD_SECTIONS: "named_old_sections", BR: "br"}
 # the copies as sites wrote before about 2010, declaring nothing (--score-copies, --main-copies), and their titles
 OLDER = {UNDECLARED: "declaring nothing", OLD: "in a table layout without class and id, declaring nothing",
          NAMED_OLD: "in html4 tags and a table layout with their class and id, declaring nothing",
-         NAMED_OLD_SECTIONS: "as named_old, each sectioning tag's div named as the 2000s named it (class footer)"}
+         NAMED_OLD_SECTIONS: "as named_old, each sectioning tag's div named as the 2000s named it (class footer)",
+         BR: "with each <p> written as its text and <br><br>"}
 
 
 def _copy_suffixes(arg: str, among: Iterable[str] = OLDER) -> list[str]:
