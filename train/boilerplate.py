@@ -127,7 +127,7 @@ VARIANTS: dict[str, Callable[[str], str]] = {BARE: no_attributes, TABLE: table_l
 # their names in markup.REWRITES, which train/page_type.py --score-copies writes their page types under
 REWRITE_NAMES = {BARE: "noattr", TABLE: "table", UNDECLARED: "undeclared", OLD: "old", NAMED_OLD: "named_old",
                  NAMED_OLD_SECTIONS: "named_old_sections", BR: "br"}
-# the copies as sites wrote before about 2010, declaring nothing (--score-copies, --main-copies), and their titles
+# copies as sites wrote before about 2010 (--score-copies, --main-copies), and their titles
 OLDER = {UNDECLARED: "declaring nothing", OLD: "in a table layout without class and id, declaring nothing",
          NAMED_OLD: "in html4 tags and a table layout with their class and id, declaring nothing",
          NAMED_OLD_SECTIONS: "as named_old, each sectioning tag's div named as the 2000s named it (class footer)",
@@ -135,7 +135,7 @@ OLDER = {UNDECLARED: "declaring nothing", OLD: "in a table layout without class 
 
 
 def _copy_suffixes(arg: str, among: Iterable[str] = OLDER) -> list[str]:
-    """The key suffixes of the rewrites a comma-separated option names (undeclared, old, named_old)."""
+    """The key suffixes of the rewrites a comma-separated option names (undeclared, old, named_old, ...)."""
     by_name = {REWRITE_NAMES[v]: v for v in among}
     names = [n for n in arg.split(",") if n]
     unknown = [n for n in names if n not in by_name]
