@@ -17,8 +17,9 @@ to it, html.model_for), scores it the same way and, with --write, writes it besi
 model. --score-copies scores copies as pages of the 2000s would come: declaring nothing about
 themselves (no JSON-LD, microdata or Open Graph), so that the page-type model, whose article
 probability the block model reads, judges them from text and layout alone; with
-train/page_type.py --score-copies, every copy reads the page type its own markup gets. --bare-weight W instead trains each main model on its training pages' stripped copies
-too, at weight W (tried, not shipped: bench/README).
+train/page_type.py --score-copies, every copy reads the page type its own markup gets.
+--bare-weight W instead trains each main model on its training pages' stripped copies too, at
+weight W (tried, not shipped: bench/README).
 
 Domain folds keep a site out of its own model, not a crawl: ScrapingHub's news pages of 2019 are
 scored by models that saw other ScrapingHub pages. --train-on SET trains every fold's model on one
@@ -69,6 +70,7 @@ from markup import (  # noqa: E402
     no_attributes,
     no_declarations,
     old_page,
+    rewrite_names,
     table_layout,
 )
 
@@ -135,13 +137,9 @@ OLDER = {UNDECLARED: "declaring nothing", OLD: "in a table layout without class 
 
 
 def _copy_suffixes(arg: str, among: Iterable[str] = OLDER) -> list[str]:
-    """The key suffixes of the rewrites a comma-separated option names (undeclared, old, named_old, ...)."""
+    """The key suffixes of the copies a comma-separated option names (undeclared, old, named_old, ...)."""
     by_name = {REWRITE_NAMES[v]: v for v in among}
-    names = [n for n in arg.split(",") if n]
-    unknown = [n for n in names if n not in by_name]
-    if unknown:
-        raise argparse.ArgumentTypeError(f"unknown copy {', '.join(unknown)}: one of {', '.join(by_name)}")
-    return [by_name[n] for n in names]
+    return [by_name[n] for n in rewrite_names(arg, by_name)]
 
 
 def page_type_of(page_types: dict[str, dict], key: str, variant: str = "") -> dict:
@@ -235,8 +233,9 @@ def with_page_types(data: dict[str, dict], pages: list[Page], page_types: dict[s
     copies (VARIANTS) take their own where page_types has them (page_type_of), else the page's."""
     for p in pages:
         for v in ("", *VARIANTS):
-            if p.key + v in data and data[p.key + v]["X"].shape[1] == len(FEATURES):
-                data[p.key + v]["X"] = with_page_columns(data[p.key + v]["X"], page_type_of(page_types, p.key, v)["probs"])
+            d = data.get(p.key + v)
+            if d is not None and d["X"].shape[1] == len(FEATURES):
+                d["X"] = with_page_columns(d["X"], page_type_of(page_types, p.key, v)["probs"])
 
 
 def cross_fit(data: dict[str, dict], pages: list[Page], weights: dict[str, float] | None = None,
@@ -491,9 +490,9 @@ def _cleaner(env: tuple):
     return _CLEANERS[env]
 
 
-# the bare model learns, weighing 1 each, from both rewrites of the training pages that name nothing: held out, the
-# table copies lift it on table layouts (ScrapingHub 0.892 -> 0.918) at no cost on stripped pages
-# within the seeds' spread (bench/README)
+# the bare model learns, weighing 1 each, from both rewrites of the training pages that name
+# nothing: held out, the table copies lift it on table layouts (ScrapingHub 0.892 -> 0.918) at no
+# cost on stripped pages within the seeds' spread (bench/README)
 BARE_COPIES = (BARE, TABLE)
 
 

@@ -11,7 +11,8 @@ scores every rewrite.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+import argparse
+from collections.abc import Callable, Iterable
 
 import lxml.html
 
@@ -119,3 +120,13 @@ REWRITES: dict[str, Callable[[str], str]] = {"as_is": lambda html: html, "br": b
                                               "noattr": no_attributes, "table": table_layout,
                                               "undeclared": no_declarations, "old": old_page,
                                               "named_old": named_old_page, "named_old_sections": named_old_sections}
+
+
+def rewrite_names(arg: str, among: Iterable[str] = REWRITES) -> list[str]:
+    """The rewrites a comma-separated command-line option names, each one of `among` (an
+    argparse type: an unknown name is a usage error)."""
+    names = [n for n in arg.split(",") if n]
+    unknown = [n for n in names if n not in among]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown rewrite {', '.join(unknown)}: one of {', '.join(among)}")
+    return names

@@ -51,7 +51,7 @@ from cleancorpus.pipeline.reasons import PAGE_TYPES
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "train"))
-from markup import REWRITES  # noqa: E402
+from markup import REWRITES, rewrite_names  # noqa: E402
 
 BENCH = ROOT.parent / "shared" / "bench" / "extraction"
 ARTICLE = PAGE_TYPES.index("article")
@@ -157,9 +157,13 @@ def word_features(pages: Pages, train_rows: np.ndarray, score_rows: np.ndarray,
                   args: argparse.Namespace) -> np.ndarray:
     """The word model's probabilities for the pages score_rows (zeros elsewhere), from a word
     model trained on train_rows."""
-    words = train_words(pages, train_rows, args)
+    return word_probs(train_words(pages, train_rows, args), pages, score_rows)
+
+
+def word_probs(words: WordModel, pages: Pages, rows: np.ndarray) -> np.ndarray:
+    """A word model's probabilities for pages[rows] (zeros elsewhere)."""
     f = np.zeros((len(pages.y), len(PAGE_TYPES)))
-    for i in np.flatnonzero(score_rows):
+    for i in np.flatnonzero(rows):
         f[i] = words.probabilities(pages.terms[i])
     return f
 
@@ -201,9 +205,7 @@ def word_plan(pages: Pages, args: argparse.Namespace) -> WordPlan:
     for k in np.unique(pages.fold):
         rows = pages.fold != k
         plan.models[k] = train_words(pages, rows, args)
-        plan.held[k] = np.zeros((len(pages.y), len(PAGE_TYPES)))
-        for i in np.flatnonzero(~rows):
-            plan.held[k][i] = plan.models[k].probabilities(pages.terms[i])
+        plan.held[k] = word_probs(plan.models[k], pages, ~rows)
         plan.train[k] = stacked(pages, rows, args)
         for j in np.unique(pages.fold[rows]):
             plan.inner[k, j] = stacked(pages, rows & (pages.fold != j), args)
@@ -275,7 +277,7 @@ def nested_thresholds(pages: Pages, plan: WordPlan, args: argparse.Namespace, co
         model = fit_rows(pages, plan.train[k], ~held, copies, args)
         probs[held] = model.predict(np.hstack([pages.x[held], plan.held[k][held]]), num_threads=1)
         for name, c in copies.score.items():
-            words = np.array([plan.models[k].probabilities(c.terms[i]) for i in np.flatnonzero(held)])
+            words = word_probs(plan.models[k], c, held)[held]
             scored[name][held] = model.predict(np.hstack([c.x[held], words]), num_threads=1)
         print(f"  fold {k}: threshold {thresholds[held][0]:.3f} (from its four training folds)")
     return probs, thresholds, scored
@@ -334,7 +336,7 @@ def seed_table(pages: Pages, plan: WordPlan, args: argparse.Namespace, seeds: li
     for seed in seeds:
         with contextlib.redirect_stdout(io.StringIO()):
             probs, thresholds, _ = nested_thresholds(pages, plan, argparse.Namespace(**{**vars(args), "seed": seed}),
-                                                     copies)
+                                                     Copies(copies.augment))
         said = probs[:, ARTICLE] >= thresholds
         pred = np.array([PAGE_TYPES.index(decide(p, t)) for p, t in zip(probs, thresholds)])
         classes.append(float(np.mean((pred == pages.y)[wcxb])))
@@ -383,7 +385,7 @@ def write_model(booster: lgb.Booster, threshold: float, words: WordModel, pages:
                            "../shared/bench/extraction",
             "pages": sets, "per_class": {t: int((pages.y == i).sum()) for i, t in enumerate(PAGE_TYPES)},
             "threshold_from": f"5-fold held-out predictions (folds.json), at most {args.max_lost:.1%} of articles lost",
-            "copies_in_other_markup": _names(args.augment),
+            "copies_in_other_markup": args.augment,
         },
         "params": {**params(args), "num_boost_round": args.rounds, "non_article_weight": args.non_article_weight},
         "words": {"file": f"{VERSION}.words.json", "terms": len(words.index), "min_sites": args.min_sites,
@@ -393,15 +395,6 @@ def write_model(booster: lgb.Booster, threshold: float, words: WordModel, pages:
     (out / f"{VERSION}.json").write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
     print(f"\nwrote {out / f'{VERSION}.txt'} ({len(text.encode()) / 1024:.0f} KB), {VERSION}.words.json "
           f"({len(word_text.encode()) / 1024:.0f} KB) and {VERSION}.json")
-
-
-def _names(arg: str) -> list[str]:
-    """The rewrites a comma-separated option names, each checked against markup.REWRITES."""
-    names = [n for n in arg.split(",") if n]
-    unknown = [n for n in names if n not in REWRITES]
-    if unknown:
-        sys.exit(f"unknown rewrite {', '.join(unknown)}: one of {', '.join(REWRITES)}")
-    return names
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -424,10 +417,10 @@ def main(argv: list[str] | None = None) -> None:
                     help="write every page's held-out class probabilities and fold threshold here (JSON), for "
                          "train/boilerplate.py --page-types")
     ap.add_argument("--no-write", action="store_true", help="evaluate only")
-    ap.add_argument("--score-copies", default="", metavar="NAMES",
+    ap.add_argument("--score-copies", default=[], metavar="NAMES", type=rewrite_names,
                     help="comma-separated rewrites of train/markup.py (noattr, table, undeclared, old): also score every "
                          "page's copy in that markup, held out, and write it to --held-out as KEY#NAME")
-    ap.add_argument("--augment", default="", metavar="NAMES",
+    ap.add_argument("--augment", default=[], metavar="NAMES", type=rewrite_names,
                     help="comma-separated rewrites of train/markup.py: train on every training page's copy in "
                          "that markup too (the shipped model as well, unless --no-write)")
     ap.add_argument("--train-on", choices=("wcxb-dev",), metavar="SET",
@@ -448,9 +441,8 @@ def main(argv: list[str] | None = None) -> None:
           f"p90 {np.percentile(ms, 90):.2f} ms, max {max(ms):.1f} ms a page")
 
     t0 = time.perf_counter()
-    augment, score = _names(args.augment), _names(args.score_copies)
-    read = {n: load_pages(Path(args.bench), REWRITES[n]) for n in {*augment, *score}}
-    copies = Copies([read[n] for n in augment], {n: read[n] for n in score})
+    read = {n: load_pages(Path(args.bench), REWRITES[n]) for n in {*args.augment, *args.score_copies}}
+    copies = Copies([read[n] for n in args.augment], {n: read[n] for n in args.score_copies})
     if read:
         print(f"copies in other markup ({', '.join(sorted(read))}) read in {time.perf_counter() - t0:.0f} s")
 
