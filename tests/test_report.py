@@ -12,16 +12,18 @@ import pytest
 from conftest import ROOT, read, run_local, seed_paragraphs
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-SCRAPINGHUB = ROOT.parent / "shared" / "bench" / "extraction" / "scrapinghub" / "html"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory, seeds_dir) -> Path:
-    """The seeds, the sample, and the ScrapingHub pages when ../shared is here."""
+    """The seeds and the sample, the same corpus with and without ../shared: which documents the
+    report samples, and where their cuts fall, must not depend on the machine (with the ScrapingHub
+    pages, none of the six sampled showed a cut below kept text in the 40 lines the report
+    shows of each)."""
     out = tmp_path_factory.mktemp("report") / "out"
-    inputs = [seeds_dir, ROOT / "data" / "sample"] + ([SCRAPINGHUB] if SCRAPINGHUB.exists() else [])
+    inputs = [seeds_dir, ROOT / "data" / "sample"]
     run_local(inputs, out, workers=2)
     return out
 
@@ -93,10 +95,10 @@ def test_a_pages_lines_are_placed_in_its_blocks_order():
     page = (f"<html><body><article><h1>Putin on Belarus</h1><p>{seeds[0]}</p><p>{seeds[1]}</p></article>"
             "<aside><h3>Most read</h3><ul><li><a href='/a'>Another story about the weather</a></li></ul></aside>"
             "</body></html>")
-    traced = [("Most read", "model.boilerplate-3"), ("Another story about the weather", "model.boilerplate-3"),
+    traced = [("Most read", "model.boilerplate-4"), ("Another story about the weather", "model.boilerplate-4"),
               ("Putin on Belarus", "header.title"), (" ".join(seeds[0].split()), None),
               ("A line of the text no block holds", None), (" ".join(seeds[1].split()), None)]
     placed = _in_page_order(traced, page)
-    assert [rule for _, rule in placed] == ["header.title", None, None, None, "model.boilerplate-3",
-                                            "model.boilerplate-3"]
+    assert [rule for _, rule in placed] == ["header.title", None, None, None, "model.boilerplate-4",
+                                            "model.boilerplate-4"]
     assert placed[2][0] == "A line of the text no block holds"

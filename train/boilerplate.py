@@ -30,7 +30,7 @@ the review's held-out sets are.
     .venv/bin/python train/boilerplate.py --page-types /tmp/page_types.json [--cache /tmp/cc_blocks.pkl] [--pipeline] [--bare] [--table] [--bare-model] [--write]
     .venv/bin/python train/boilerplate.py --pipeline --page-types /tmp/page_types.json --train-on wcxb-dev
 
-The shipped pair (boilerplate-3 and boilerplate-bare-4), each copy reading its own page type:
+The shipped pair (boilerplate-4 and boilerplate-bare-5), each copy reading its own page type:
 
     .venv/bin/python train/page_type.py --no-write --score-copies noattr,table,undeclared,old --held-out /tmp/page_types.json
     .venv/bin/python train/boilerplate.py --pipeline --bare-model --bare --table --score-copies undeclared,old --page-types /tmp/page_types.json
@@ -82,7 +82,7 @@ from cleancorpus.pipeline.extraction.boilerplate_model import (  # noqa: E402
     VERSION,
     with_page_columns,
 )
-from cleancorpus.pipeline.extraction.html import trafilatura_text  # noqa: E402
+from cleancorpus.pipeline.extraction.html import model_input_text  # noqa: E402
 from cleancorpus.pipeline.extraction.page_type import PageTypeModel  # noqa: E402
 
 _W = re.compile(r"\w+")
@@ -178,7 +178,7 @@ def prepare(page: Page, variant: str = "") -> dict:
     truth_str = f" {' '.join(toks)} "
     tree = load_html(html)
     blocks = page_blocks(tree) if tree is not None else []
-    traf = trafilatura_text(tree, page.meta.get("url"), cfg) if tree is not None else ""
+    traf = model_input_text(tree, page.meta.get("url"), cfg) if tree is not None else ""
     rows = block_features(blocks, traf)
     return {
         "key": page.key + variant, "texts": [b.text for b in blocks], "X": np.asarray(rows, dtype=np.float32).reshape(-1, len(FEATURES)),

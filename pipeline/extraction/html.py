@@ -28,6 +28,7 @@ from trafilatura.xml import xmltotxt
 from cleancorpus.pipeline.config import ExtractConfig
 from cleancorpus.pipeline.extraction.blocks import Block, names_roles, page_blocks
 from cleancorpus.pipeline.extraction.boilerplate_model import BARE_VERSION, BoilerplateModel, load_model
+from cleancorpus.pipeline.extraction.breaks import paragraphs_from_breaks
 from cleancorpus.pipeline.extraction.comments import RULE as COMMENTS_RULE
 from cleancorpus.pipeline.extraction.comments import trailing_comments
 from cleancorpus.pipeline.extraction.copies import RULE as COPY_RULE
@@ -194,6 +195,14 @@ def trafilatura_text_in_place(tree: HtmlElement, url: str | None, cfg: ExtractCo
     return xmltotxt(body, options.formatting) or ""
 
 
+def model_input_text(tree: HtmlElement, url: str | None, cfg: ExtractConfig) -> str:
+    """trafilatura's text as the boilerplate model reads it: the fast pass over the tree with the
+    paragraphs it writes between <br> pairs made <p> first (breaks.py). Prunes the tree: only for
+    a caller done reading it."""
+    paragraphs_from_breaks(tree)
+    return trafilatura_text_in_place(tree, url, cfg)
+
+
 def extract_html(html: str, url: str | None, cfg: ExtractConfig) -> Extracted | None:
     """The article of a page; None when neither the model, trafilatura nor the DOM fallback finds text.
 
@@ -258,7 +267,7 @@ def _with_model(tree: HtmlElement, blocks: list[Block], url: str | None, cfg: Ex
     text when it keeps none, or fewer words than cfg.model_min_words and than trafilatura.
     page_probs: the page-type probabilities, which the model reads with each block. trafilatura
     prunes the tree: nothing may read it after this."""
-    traf = trafilatura_text_in_place(tree, url, cfg)
+    traf = model_input_text(tree, url, cfg)
     keep, in_traf = model.keep(blocks, traf, page_probs)
     cut: list[Removed] = [(model.rule, b.text) for b, k, t in zip(blocks, keep, in_traf) if t and not k]
     if cut_comments:
