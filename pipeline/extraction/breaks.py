@@ -74,6 +74,4 @@ def _split(el: HtmlElement, paired: set[HtmlElement]) -> None:
             para.append(child)  # moves it, with its tail
     close()
     el.text = None
-    for child in list(el):
-        el.remove(child)
-    el.extend(out)
+    el[:] = out

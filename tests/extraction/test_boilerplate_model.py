@@ -27,6 +27,15 @@ RULE = f"model.{VERSION}"
 ARTICLE = [1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
 
 
+def _markup():
+    """train/markup.py, the rewrites of the dev pages into other markup the models were trained and
+    measured on (not part of the package)."""
+    sys.path.insert(0, str(ROOT / "train"))
+    import markup
+
+    return markup
+
+
 def _seed_paragraphs(n: int = 6) -> list[str]:
     return [p for p in seed_paragraphs() if len(p) > 150][:n]
 
@@ -108,15 +117,12 @@ def test_paragraphs_written_between_br_pairs_reach_trafilatura_as_paragraphs():
     from cleancorpus.pipeline.extraction.breaks import paragraphs_from_breaks
     from cleancorpus.pipeline.extraction.html import model_input_text, trafilatura_text
 
-    sys.path.insert(0, str(ROOT / "train"))
-    from markup import br_paragraphs
-
     cfg = load_config().extract
     for name in ("scrapinghub-0dd135704572", "scrapinghub-23aaecd14171"):
         page = gzip.open(ROOT / "tests" / "data" / f"{name}.html.gz", "rt", encoding="utf-8").read()
         published = model_input_text(load_html(page), None, cfg)
         assert published == trafilatura_text(load_html(page), None, cfg)
-        rewritten = br_paragraphs(page)
+        rewritten = _markup().br_paragraphs(page)
         assert trafilatura_text(load_html(rewritten), None, cfg) != published
         assert model_input_text(load_html(rewritten), None, cfg) == published
     address = load_html("<html><body><div>12 High Street<br>London<br><br>Open daily</div></body></html>")
@@ -157,11 +163,8 @@ def test_short_blocks_need_the_floor_and_older_model_files_still_load():
 
 def _without_names(html: str) -> str:
     """The page as a site whose markup names nothing serves it (CSS-in-JS hashes, a bare layout):
-    the rewrite the bare model was trained on (train/markup.py)."""
-    sys.path.insert(0, str(ROOT / "train"))
-    from markup import no_attributes
-
-    return no_attributes(html)
+    the rewrite the bare model was trained on."""
+    return _markup().no_attributes(html)
 
 
 def test_an_article_whose_markup_names_nothing_goes_to_the_bare_model():
