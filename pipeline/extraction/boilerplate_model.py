@@ -28,7 +28,7 @@ from cleancorpus.pipeline.config import ExtractConfig
 from cleancorpus.pipeline.extraction.blocks import FEATURES, Block, block_features
 from cleancorpus.pipeline.reasons import PAGE_TYPES
 
-VERSION = "boilerplate-4"
+VERSION = "boilerplate-5"
 # the model for articles whose markup names no role (blocks.names_roles), trained on the dev pages
 # with every class and id taken out, as laid out and in a table layout: the role words the main
 # model leans on are all zero there. Each copy reads the article probability the page-type model

@@ -183,15 +183,15 @@ def test_an_article_whose_markup_names_nothing_goes_to_the_bare_model():
 
 
 def test_the_bare_model_cuts_on_a_bare_page_what_the_names_told_the_main_model():
-    """A ScrapingHub blog post stripped of class and id: the bare model gives the text the main
-    model gives the page as published, where the main model alone keeps the post's share prompt
-    (a line its class names told it to drop)."""
+    """A ScrapingHub blog post stripped of class and id: the bare model keeps every line the main
+    model keeps from the page as published, and cuts the post's share prompt, which the main model
+    alone keeps there (a line its class names told it to drop)."""
     page = gzip.open(ROOT / "tests" / "data" / "scrapinghub-0dd135704572.html.gz", "rt", encoding="utf-8").read()
     cfg = load_config().extract
     published = extract_html(page, None, cfg).text
     routed = extract_html(_without_names(page), None, cfg).text
     main_only = extract_html(_without_names(page), None, cfg.model_copy(update={"bare_model": ""})).text
-    assert routed == published
+    assert set(published.split("\n")) <= set(routed.split("\n"))
     prompt = "Like this:"
     assert prompt in main_only.split("\n") and prompt not in routed.split("\n")
 
@@ -231,11 +231,12 @@ WCXB_HTML = ROOT.parent / "shared" / "bench" / "extraction" / "wcxb-dev" / "html
 
 @pytest.mark.skipif(not (WCXB_HTML / "2919.html.gz").exists(), reason="needs ../shared's WCXB dev pages")
 def test_a_model_that_keeps_a_heading_alone_gives_way_to_trafilatura():
-    """espn.com's NFL schedule (WCXB dev 2919, a listing): the model keeps its heading, two words,
-    which the header parser then takes as the title, and the page came out empty. Under
-    [extract] model_min_words, trafilatura's longer text stands in, as when the model keeps nothing."""
+    """espn.com's NFL schedule (WCXB dev 2919, a listing): the model keeps its heading and a date,
+    a few words, and the heading, which the header parser then takes as the title, once left the
+    page empty. Under [extract] model_min_words, trafilatura's longer text stands in, as when the
+    model keeps nothing."""
     html = gzip.decompress((WCXB_HTML / "2919.html.gz").read_bytes()).decode("utf-8", "replace")
     tiny = extract_html(html, None, load_config(environ={"CLEANCORPUS_EXTRACT__MODEL_MIN_WORDS": "0"}).extract)
-    assert tiny.method == RULE and len(tiny.text.split()) < 5
+    assert tiny.method == RULE and len(tiny.text.split()) < load_config().extract.model_min_words
     ex = extract_html(html, None, load_config().extract)
     assert ex.method == "trafilatura" and "Arizona Cardinals" in ex.text
