@@ -496,8 +496,8 @@ def _cleaner(env: tuple):
 # cost on stripped pages within the seeds' spread (bench/README)
 BARE_COPIES = (BARE, TABLE)
 # the main model learns from the training pages as published and, weighing 1, from their copies in
-# html4 tags and a table layout that keep class and id (named_old): held out over two seeds, those
-# copies gain 0.004-0.005 on WCXB articles and 0.006 on ScrapingHub, their leak falls 0.029 -> 0.020,
+# html4 tags and a table layout that keep class and id (named_old): held out over three seeds, those
+# copies gain 0.003-0.005 on WCXB articles and 0.006 on ScrapingHub, their leak falls 0.029 -> 0.020,
 # for 0.001 on ScrapingHub as published (bench/README, boilerplate-5)
 MAIN_COPIES = (NAMED_OLD,)
 
