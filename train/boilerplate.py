@@ -143,6 +143,11 @@ def _copy_suffixes(arg: str, among: Iterable[str] = OLDER) -> list[str]:
     return [by_name[n] for n in rewrite_names(arg, by_name)]
 
 
+def _names(suffixes: Iterable[str]) -> str:
+    """Copies' key suffixes as the comma-separated option that names them (_copy_suffixes' inverse)."""
+    return ",".join(REWRITE_NAMES[v] for v in suffixes)
+
+
 def page_type_of(page_types: dict[str, dict], key: str, variant: str = "") -> dict:
     """A page's held-out page type, or its copy's when train/page_type.py --score-copies scored
     the copy: the type the page-type model gives the copy's own markup, as at run time."""
@@ -523,19 +528,19 @@ def main(argv: list[str] | None = None) -> int:
                          f"{', '.join(REWRITE_NAMES[v] for v in OLDER)}), each with the page type the page-type model "
                          f"gives the copy (--page-types from train/page_type.py --score-copies; else its page's); "
                          f"their blocks are prepared beside --cache (CACHE_<name>.pkl)")
-    ap.add_argument("--main-copies", default=",".join(REWRITE_NAMES[v] for v in MAIN_COPIES), metavar="NAMES",
+    ap.add_argument("--main-copies", default=_names(MAIN_COPIES), metavar="NAMES",
                     type=_copy_suffixes,
                     help="train the main model on the training pages' copies so rewritten too (comma-separated, "
                          "as --score-copies; \"\" for none), weighing --main-copy-weight each "
-                         f"(default {','.join(REWRITE_NAMES[v] for v in MAIN_COPIES)}, as shipped)")
+                         f"(default {_names(MAIN_COPIES)}, as shipped)")
     ap.add_argument("--main-copy-weight", type=float, default=1.0, help="the weight of --main-copies' rows")
     ap.add_argument("--bare-model", action="store_true",
                     help="also train the bare model (on the pages' copies without class and id and in a table layout) "
                          "for articles whose markup names no role, and route such pages to it (with --write: write it too)")
-    ap.add_argument("--bare-copies", default=",".join(REWRITE_NAMES[v] for v in BARE_COPIES), metavar="NAMES",
+    ap.add_argument("--bare-copies", default=_names(BARE_COPIES), metavar="NAMES",
                     type=functools.partial(_copy_suffixes, among=VARIANTS),
                     help=f"the copies the bare model trains on, weighing 1 each ({', '.join(REWRITE_NAMES.values())}; "
-                         f"default {','.join(REWRITE_NAMES[v] for v in BARE_COPIES)})")
+                         f"default {_names(BARE_COPIES)})")
     ap.add_argument("--page-types", type=Path, metavar="FILE",
                     help="every page's held-out page-type probabilities (train/page_type.py --held-out FILE): the "
                          "model reads them with each block, and with --pipeline the path decides the page type "
