@@ -20,6 +20,7 @@ from cleancorpus.pipeline.cleaning.normalize import (
     normalize_lines,
     plain_markdown,
     rejoin_inline_breaks,
+    split_list_marks,
     unwrap_hard_wrapped,
 )
 from cleancorpus.pipeline.cleaning.rule_packs import RuleSet
@@ -110,6 +111,9 @@ class Cleaner:
             raw_text, method, flat = rec.text or "", "text", True
             model_removed = []
         lines = normalize_lines(raw_text, self.cfg.clean.straighten_quotes)
+        list_marks: list[str] | None = None  # a kept line's list mark, put back after cleaning
+        if not flat:
+            lines, list_marks = split_list_marks(lines)
         references: int | None = None  # the lines from here on: a terminal browser's list of the links' addresses
         if flat:
             dump = link_dump(lines) if self.cfg.clean.link_dump else None
@@ -156,7 +160,8 @@ class Cleaner:
             elif self.cfg.clean.copies:
                 for i in second_copy_lines(lines, [i for i, (s, m) in enumerate(zip(lines, marks)) if s and m is None]):
                     marks[i] = TEXT_RULE
-        kept = [s for s, m in zip(lines, marks) if s and m is None]
+        kept = [s for s, m in zip(lines, marks) if s and m is None] if list_marks is None else \
+            [lm + s for s, m, lm in zip(lines, marks, list_marks) if s and m is None]
         rules, removed = _removals(lines, marks, extra_removed)
         trace = self._trace(lines, marks, verdicts, extra_removed) if self.trace else []
         text = "\n\n".join(kept)

@@ -16,6 +16,7 @@ import re2
 from ftfy.badness import is_bad
 
 from cleancorpus.pipeline.cleaning.lineshape import CLAUSE_ENDS, ends_sentence
+from cleancorpus.pipeline.extraction.layout import LIST_MARK
 
 # a cheap necessary condition for ftfy's mojibake test: a Latin-1 lead character followed by
 # what a UTF-8 continuation byte looks like in cp1252/Latin-1, or in cp1251 (bytes 0x80-0xBF
@@ -135,6 +136,18 @@ def normalize_lines(text: str, straighten_quotes: bool = False) -> list[str]:
     if "  " in text:
         text = _SPACE_RUNS.sub(" ", text)
     return [line.strip(" ") for line in text.split("\n")]
+
+
+def split_list_marks(lines: list[str]) -> tuple[list[str], list[str]]:
+    """The lines without the list mark ("- ") a list item's line opens with, as extraction
+    (extraction.layout) and trafilatura write them, and each line's mark ("" for none).
+
+    The rules and the header parser read the item's text, as they would in a paragraph; the mark
+    goes back on the kept line."""
+    marks = [LIST_MARK if s.startswith(LIST_MARK) else "" for s in lines]
+    if not any(marks):
+        return lines, marks
+    return [s[len(m):].lstrip(" ") if m else s for s, m in zip(lines, marks)], marks
 
 
 def strip_controls(s: str) -> str:

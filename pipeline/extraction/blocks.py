@@ -74,6 +74,11 @@ _KIND_OF = {"p": 0, "h1": 1, "h2": 1, "h3": 1, "h4": 1, "h5": 1, "h6": 1, "li": 
             "dd": 8, "dt": 8}
 
 
+def kind_of(tag: str) -> int:
+    """The Block.kind of a block element with this tag."""
+    return _KIND_OF.get(tag, len(_KINDS) - 1)
+
+
 _NUMBERED = regex.compile(r"\S*\d\S*")
 _NONE = ("", "")  # the tag and class of no element
 

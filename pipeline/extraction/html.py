@@ -34,6 +34,7 @@ from cleancorpus.pipeline.extraction.comments import trailing_comments
 from cleancorpus.pipeline.extraction.copies import RULE as COPY_RULE
 from cleancorpus.pipeline.extraction.copies import second_copies
 from cleancorpus.pipeline.extraction.dates import parse_iso_datetime
+from cleancorpus.pipeline.extraction.layout import block_lines
 from cleancorpus.pipeline.extraction.metadata import page_metadata_site_later
 from cleancorpus.pipeline.extraction.page_type import decide, page_type_model
 from cleancorpus.pipeline.extraction.traf_sequence import fast_sequence, in_step
@@ -275,11 +276,11 @@ def _with_model(tree: HtmlElement, blocks: list[Block], url: str | None, cfg: Ex
         cut += [(COMMENTS_RULE, b.text) for b, c in zip(blocks, comment) if c]
         keep = [k and not c for k, c in zip(keep, comment)]
     copy = second_copies(blocks, keep)
-    kept = [b.text for b, k, c in zip(blocks, keep, copy) if k and not c]
-    kept_words = sum(len(t.split()) for t in kept)
+    kept = [b for b, k, c in zip(blocks, keep, copy) if k and not c]
+    kept_words = sum(len(b.text.split()) for b in kept)
     if kept and (kept_words >= cfg.model_min_words or len(traf.split()) <= kept_words):
         cut += [(COPY_RULE, b.text) for b, k, c in zip(blocks, keep, copy) if k and c]
-        return Extracted(text="\n".join(kept), method=model.rule, removed=cut)
+        return Extracted(text="\n".join(block_lines(kept)), method=model.rule, removed=cut)
     return Extracted(text=traf, method="trafilatura") if traf.strip() else None
 
 

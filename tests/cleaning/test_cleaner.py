@@ -707,3 +707,37 @@ def test_a_page_without_url_takes_its_domain_from_its_site_name():
     without = cleaner.process(RawRecord("mem://x.html", None, "html", html=html)).doc
     assert (without.url, without.domain) == (None, "the paradigm")
     assert without.text == with_url.text
+
+
+def test_a_list_items_paragraph_opens_with_a_mark_whichever_method_extracted_it():
+    """space.com's report of NASA's lunar-lander picks (ScrapingHub) lists the five companies in a
+    <ul>. The model's text marks each item "- " as trafilatura's own text does, so the text
+    column reads the same whichever of the two made it, and a paragraph stays unmarked."""
+    from cleancorpus.pipeline.cleaning.cleaner import Cleaner
+    from cleancorpus.pipeline.config import load_config
+    from cleancorpus.pipeline.model import RawRecord, SourceMeta
+
+    page = "scrapinghub-c50845a7158a"
+    record = RawRecord(f"mem://{page}.html", None, "html", html=_data_page(page),
+                       meta=SourceMeta(url="https://www.space.com/nasa-picks-spacex-blue-origin-private-moon-lander-companies.html"))
+    item, prose = "- Ceres Robotics, Palo Alto, California", "Today (Nov. 18), NASA announced the selection of SpaceX"
+    methods = []
+    for environ in ({}, {"CLEANCORPUS_EXTRACT__BOILERPLATE_MODEL": '""'}):
+        res = Cleaner(load_config(environ=environ)).process(record)
+        assert res.doc is not None
+        paragraphs = res.doc.text.split("\n\n")
+        assert item in paragraphs, environ
+        assert any(p.startswith(prose) for p in paragraphs), environ
+        methods.append(res.method)
+    assert methods[0].startswith("model.") and methods[1] == "trafilatura"
+
+
+def test_the_rules_read_a_list_item_without_its_mark():
+    """A share link kept as a list item is still a share line to the rules; its mark comes back
+    on the items that stay."""
+    from cleancorpus.pipeline.cleaning.normalize import split_list_marks
+
+    lines = ["- Share on Facebook", "- Ceres Robotics, Palo Alto, California", "-5 degrees overnight", "Plain"]
+    assert split_list_marks(lines) == (["Share on Facebook", "Ceres Robotics, Palo Alto, California",
+                                        "-5 degrees overnight", "Plain"], ["- ", "- ", "", ""])
+    assert split_list_marks(["Plain", "text"]) == (["Plain", "text"], ["", ""])
