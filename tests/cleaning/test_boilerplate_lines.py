@@ -75,6 +75,8 @@ GONE_NEWS_PAGES = {
                              "Add to My Yahoo!", "Story Tools", "Text size: A A A", "Reprints & Permissions",
                              "Subscribe to RSS feed"],
     "ads.advertisement_label": ["Ads by Google", "Sponsored Links"],
+    "social.share_row": ["E-mail | Print | Save", "Share this: Digg | del.icio.us | Facebook | Reddit",
+                         "Bookmark with: Delicious Digg reddit Facebook StumbleUpon", "Facebook Twitter LinkedIn Email"],
     "copyright.reproduction_prohibited": [
         "This material may not be published, broadcast, rewritten or redistributed.",
         "This copy is for your personal, non-commercial use only. To order presentation-ready copies for "
@@ -107,6 +109,9 @@ KEPT_NEWS_PAGES = [
     "Subscribe to the podcast on any app to hear the full interview.",
     "The forum's comments are moderated by volunteers, who remove about 3% of them, a study found.",
     "Click here and there on the map to see how the districts changed between 2010 and 2020.",
+    # two networks named in a heading or a sentence
+    "Facebook, Instagram", "Twitter / X", "Facebook and Twitter removed the accounts on Tuesday.",
+    "Print, save or share the recipe card below.", "Save the date",
 ]
 # the same lines as Portuguese, Spanish, French, German, Italian and Dutch pages write them (WordPress's
 # translations of its "Leave a Reply" and "Your email address will not be published", and the like)
