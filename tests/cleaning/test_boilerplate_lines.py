@@ -61,6 +61,8 @@ GONE = {
     "read_more.read_more_line": ["Read more: Five ways to cut your energy bill", "[Read more: A Guide to Small Business Accounting]"],
     "read_more.full_review_link": ["Read our full Wyze Cam v4 review", "Read the full Kia PV5 review"],
     "read_more.counted_headline": ["Weeknight dinner recipes (12)"],
+    # the related-posts heading with a colon, as "Related articles:" already was (WCXB dev 4045, 4613, 4690)
+    "read_more.read_more_list": ["Related posts:", "Related content:", "Related:"],
     "credits.credit_label": ["Source: Reuters", "Credit: Jane Doe for The Times"],
     "structure.source_line": ["Via: The Associated Press"],
     "comments.comments_heading": ["Show all responses", "Discussion (12)", "Latest comments"],
