@@ -24,11 +24,11 @@ def block_lines(blocks: Sequence[Block]) -> list[str]:
     """Each block's text as a line, the first block of each list item marked (the text after a
     nested list is the same item's: unmarked)."""
     out: list[str] = []
-    item: tuple[int, ...] | None = None
+    marked: set[tuple[int, ...]] = set()  # the items (their paths) whose first block is written
     for b in blocks:
-        if b.kind == _LI and b.path != item:
+        if b.kind == _LI and b.path not in marked:
             out.append(LIST_MARK + b.text)
-            item = b.path
+            marked.add(b.path)
         else:
             out.append(b.text)
     return out

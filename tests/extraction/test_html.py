@@ -147,3 +147,16 @@ def test_trafilatura_in_place_gives_bare_extractions_text():
             assert H.trafilatura_text_in_place(tree, "https://example.org/a/page", c) == want, (k, c)
             compared += bool(want)
     assert compared >= 10
+
+
+def test_a_list_items_text_after_its_nested_list_is_no_item_of_its_own():
+    """An item's words after a nested list are the same item's: only its first block is marked."""
+    import lxml.html
+
+    from cleancorpus.pipeline.extraction.blocks import page_blocks
+    from cleancorpus.pipeline.extraction.layout import block_lines
+
+    tree = lxml.html.fromstring("<html><body><ul><li>Flour</li><li>Sugar<ul><li>brown</li><li>white</li></ul>"
+                                "or honey</li><li>Eggs</li></ul><p>Mix them.</p></body></html>")
+    assert block_lines(page_blocks(tree)) == ["- Flour", "- Sugar", "- brown", "- white", "or honey", "- Eggs",
+                                              "Mix them."]
