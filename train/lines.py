@@ -47,8 +47,8 @@ from cleancorpus.pipeline.cleaning.line_model import (  # noqa: E402
     live_lines,
 )
 from cleancorpus.pipeline.config import load_config  # noqa: E402
-from cleancorpus.pipeline.extraction.boilerplate_model import model_spec  # noqa: E402
 from cleancorpus.pipeline.extraction.blocks import FEATURES, block_features  # noqa: E402
+from cleancorpus.pipeline.extraction.boilerplate_model import model_spec  # noqa: E402
 
 _CLEANER = None
 THRESHOLDS = (0.5, 0.5, 0.0, 0)  # kept by the classifier, dropped by it, short-line floor, its words
