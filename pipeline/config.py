@@ -108,9 +108,10 @@ class CleanConfig(_Section):
         "it finds no prose)"))
     line_model: str = Field("default", description=(
         "flat text: the learned line model's second opinion on the line classifier (line_model.py): it decides the "
-        "lines where the classifier kept under 5% of the text or fewer than 60 words, or fell back, and elsewhere "
-        "drops lines of under 50 words the classifier kept and brings back the lines it dropped inside the article that it "
-        "scores 0.5 or more (model.lines-2); \"default\" (the one shipped), a model file made by "
+        "lines where the classifier kept under 15% of the text or fewer than 60 words (but for a comment section's, "
+        "where the classifier's verdict stands), and elsewhere drops lines of under 50 words the classifier kept and "
+        "brings back the lines it dropped inside the article that it scores 0.5 or more (model.lines-3); "
+        "\"default\" (the one shipped), a model file made by "
         "train/lines.py --write, or \"\" for the classifier alone"))
     text_kind: str = Field("default", description=(
         "flat text: the text-kind model (text_kind.py) tells a page's whole text from text an extractor already "

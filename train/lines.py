@@ -42,6 +42,7 @@ from cleancorpus.pipeline.cleaning.line_model import (  # noqa: E402
     VERSION,
     Policy,
     flat_blocks,
+    in_comments,
     line_lengths,
     line_words,
     live_lines,
@@ -57,9 +58,10 @@ FLOOR = load_config().clean.fallback_words  # the words a text the model decides
 # the classifier's fallback, the model dropping the classifier's lines elsewhere (those under 25 or
 # 50 words) or not, and bringing back the lines it dropped inside the article at a score of 0.5, 0.7
 # or 0.85 or not; bringing lines back above or below it too, and dropping lines of any length (the
-# last paragraph of an already extracted article went), were tried (QUALITY_LOG rows 35b, 35e)
-POLICIES = [Policy(s, w, fb, rm, fill) for s, w in ((0.0, 0), (0.05, 60), (0.15, 60)) for fb in (False, True)
-            for rm in (0, 25, 50) for fill in (0.0, 0.5, 0.7, 0.85)]
+# last paragraph of an already extracted article went), were tried (QUALITY_LOG rows 35b, 35e); and
+# a text the model decides keeping the classifier's verdict on its comment section, or not
+POLICIES = [Policy(s, w, fb, rm, fill, c) for s, w in ((0.0, 0), (0.05, 60), (0.15, 60)) for fb in (False, True)
+            for rm in (0, 25, 50) for fill in (0.0, 0.5, 0.7, 0.85) for c in (False, True)]
 
 
 def prepare(page: B.Page) -> dict:
@@ -91,6 +93,7 @@ def prepare(page: B.Page) -> dict:
             "y": np.asarray([B.label(t, grams, truth_str) for t in texts], dtype=np.int8),
             "ruled": ~live_lines(rules), "kept": np.asarray([t.kept for t in trace], dtype=bool),
             "words": line_words(texts), "path": res.doc.text if res.doc is not None else "",
+            "comments": in_comments(rules),
             "fell_back": any(t.kept and t.rule == FALLBACK_RULE for t in trace)}
 
 def model_text(d: dict, q: np.ndarray, th: tuple) -> str:
@@ -104,7 +107,7 @@ def policy_text(d: dict, q: np.ndarray, th: tuple, policy: Policy) -> str:
         return d["path"]
     live = ~d["ruled"]
     opens = policy.opens(line_lengths(d["texts"]), d["words"], d["kept"], live, d["fell_back"])
-    final = policy.final(B.kept(d, q, th), q, d["kept"], live, d["words"], opens, FLOOR)
+    final = policy.final(B.kept(d, q, th), q, d["kept"], live, d["words"], opens, FLOOR, d["comments"])
     if not final.any() or (final == d["kept"]).all():
         return d["path"]
     return "\n".join(compress(d["texts"], final))
@@ -185,15 +188,19 @@ def main(argv: list[str] | None = None) -> int:
                 best = (value, pol)
         chosen[f] = best[1] if best else Policy(0.0, 0, False)
         print((f"fold {f}: " if f is not None else "all five folds (the policy --write ships): ") + str(chosen[f]), file=sys.stderr)
-    # the policy the shipped model runs was chosen when it was written, on the caches of then: the
-    # choice on all five folds today may differ, and is what --write would ship
-    shipped = Policy(**model_spec("default", VERSION)["policy"])
     systems = {"text path, no line model": path,
                "line model everywhere": model,
                "line model, policy chosen per fold": {p.key: texts[chosen[p.fold]][p.key] for p in pages},
-               "line model, policy --write picks": texts[chosen[None]],
-               f"line model, {VERSION}'s policy": texts[shipped] if shipped in texts else
-               {p.key: policy_text(data[p.key], probs[p.key], ths[p.fold], shipped) for p in pages}}
+               "line model, policy --write picks": texts[chosen[None]]}
+    # the policy the shipped model runs was chosen when it was written, on the caches of then: the
+    # choice on all five folds today may differ, and is what --write would ship
+    try:
+        shipped = Policy(**model_spec("default", VERSION)["policy"])
+    except FileNotFoundError:  # VERSION not written yet
+        shipped = None
+    if shipped is not None:
+        systems[f"line model, {VERSION}'s policy"] = texts[shipped] if shipped in texts else \
+            {p.key: policy_text(data[p.key], probs[p.key], ths[p.fold], shipped) for p in pages}
     B.report(pages, systems, sc)
     if a.rouge:
         rouge(pages, systems, truths, sc)

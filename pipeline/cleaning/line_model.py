@@ -29,7 +29,7 @@ from cleancorpus.pipeline.config import CleanConfig
 from cleancorpus.pipeline.extraction.blocks import ROLES, Block
 from cleancorpus.pipeline.extraction.boilerplate_model import BoilerplateModel, model_spec
 
-VERSION = "lines-2"
+VERSION = "lines-3"
 _OTHER = 9  # blocks.py's kind "other": a line of flat text has no tag
 
 
@@ -43,12 +43,15 @@ class Policy:
     are short, an article's paragraphs long), and, with `fill` (a score; 0: off), brings back lines
     the classifier dropped between two it kept (_filled). A line it dropped above or below the
     article stays out, as the model would bring back a news page's reader comments (train/lines.py,
-    QUALITY_LOG rows 35-36)."""
+    QUALITY_LOG rows 35-36). For the same reason, with `comments`, a text the model decides alone
+    keeps the classifier's verdict on the lines of its comment section (in_comments): reader
+    comments read like prose, and the model, deciding a blog post or a news page alone, kept them."""
     share: float
     words: int
     fallback: bool = True
     remove_words: int = 0
     fill: float = 0.0
+    comments: bool = False
 
     def opens(self, lengths: np.ndarray, words: np.ndarray, kept: np.ndarray, live: np.ndarray,
               fell_back: bool) -> bool:
@@ -59,11 +62,14 @@ class Policy:
         return lengths[kept].sum() < self.share * lengths[live].sum() or words[kept].sum() < self.words
 
     def final(self, model: np.ndarray, scores: np.ndarray, kept: np.ndarray, live: np.ndarray, words: np.ndarray,
-              opens: bool, floor: int) -> np.ndarray:
+              opens: bool, floor: int, comments: np.ndarray | None = None) -> np.ndarray:
         """Which lines stay, from the model's verdict, the classifier's (`kept`), which lines the
-        classifier was given (`live`: not removed by the rules) and their words. The model's verdict
-        must keep `floor` words ([clean] fallback_words), or as many as the classifier kept: a text
-        it cuts to a few lines would be rejected too_short, and its copies not found."""
+        classifier was given (`live`: not removed by the rules), their words and which of them are
+        in the text's comment section (in_comments). The model's verdict must keep `floor` words
+        ([clean] fallback_words), or as many as the classifier kept: a text it cuts to a few lines
+        would be rejected too_short, and its copies not found."""
+        if opens and self.comments and comments is not None:
+            model = np.where(comments, kept, model)
         if opens and words[model & live].sum() >= max(floor, 1):
             return model & live
         final = kept & (model | (words >= self.remove_words))
@@ -109,6 +115,13 @@ def _bit(role: str) -> int:
     return 1 << ROLES.index(role)
 
 
+def in_comments(rules: list[str | None]) -> np.ndarray:
+    """The lines from the first a comments rule removed down: the text's comment section, as
+    flat_blocks gives those lines the comment role."""
+    first = next((i for i, r in enumerate(rules) if r and _PACK_ROLE.get(r.partition(".")[0]) == "comment"), len(rules))
+    return np.arange(len(rules)) >= first
+
+
 def flat_blocks(texts: list[str], rules: list[str | None]) -> list[Block]:
     """The lines of a text as blocks with no DOM (the same in training and here). A flat text has
     no class or tag to say a line is a comment or a share bar, but the rule packs' removals do:
@@ -144,7 +157,7 @@ class LineModel:
         if not asked.any():  # no verdict would be read: the classifier's lines stand
             return kept if k.any() else None
         m, _, scores = self.model.verdicts(flat_blocks(texts, rules), "\n".join(compress(texts, kept)), asked)
-        final = self.policy.final(m, scores, k, live, words, opens, floor)
+        final = self.policy.final(m, scores, k, live, words, opens, floor, in_comments(rules))
         return final.tolist() if final.any() else None
 
 
