@@ -141,6 +141,8 @@ def main(argv: list[str] | None = None) -> int:
     sets = (a.train_on,) if a.train_on else B.SETS
     pages = B.load_pages()
     data = B.build(pages, a.cache, a.jobs, prepare)
+    if any("comments" not in d for d in data.values()):
+        ap.error(f"{a.cache} was made by an older train/lines.py (no comment sections): delete it")
     sc = B._scorer()
     probs, _ = B.cross_fit(data, pages, sets=sets)
     # the model's own verdict (a line is content at a score of 0.5), not thresholds chosen for it
