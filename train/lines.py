@@ -87,13 +87,14 @@ def prepare(page: B.Page) -> dict:
     texts = [t.text for t in trace]
     kept = "\n".join(t.text for t in trace if t.kept)
     rules = [None if t.kept else t.rule for t in trace]
-    rows = block_features(flat_blocks(texts, rules), kept)
+    blocks = flat_blocks(texts, rules)
+    rows = block_features(blocks, kept)
     return {"key": page.key, "texts": texts,
             "X": np.asarray(rows, dtype=np.float32).reshape(-1, len(FEATURES)),
             "y": np.asarray([B.label(t, grams, truth_str) for t in texts], dtype=np.int8),
             "ruled": ~live_lines(rules), "kept": np.asarray([t.kept for t in trace], dtype=bool),
             "words": line_words(texts), "path": res.doc.text if res.doc is not None else "",
-            "comments": in_comments(rules),
+            "comments": in_comments(blocks),
             "fell_back": any(t.kept and t.rule == FALLBACK_RULE for t in trace)}
 
 def model_text(d: dict, q: np.ndarray, th: tuple) -> str:

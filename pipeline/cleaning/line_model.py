@@ -62,13 +62,13 @@ class Policy:
         return lengths[kept].sum() < self.share * lengths[live].sum() or words[kept].sum() < self.words
 
     def final(self, model: np.ndarray, scores: np.ndarray, kept: np.ndarray, live: np.ndarray, words: np.ndarray,
-              opens: bool, floor: int, comments: np.ndarray | None = None) -> np.ndarray:
+              opens: bool, floor: int, comments: np.ndarray) -> np.ndarray:
         """Which lines stay, from the model's verdict, the classifier's (`kept`), which lines the
         classifier was given (`live`: not removed by the rules), their words and which of them are
         in the text's comment section (in_comments). The model's verdict must keep `floor` words
         ([clean] fallback_words), or as many as the classifier kept: a text it cuts to a few lines
         would be rejected too_short, and its copies not found."""
-        if opens and self.comments and comments is not None:
+        if opens and self.comments:
             model = np.where(comments, kept, model)
         if opens and words[model & live].sum() >= max(floor, 1):
             return model & live
@@ -115,13 +115,6 @@ def _bit(role: str) -> int:
     return 1 << ROLES.index(role)
 
 
-def in_comments(rules: list[str | None]) -> np.ndarray:
-    """The lines from the first a comments rule removed down: the text's comment section, as
-    flat_blocks gives those lines the comment role."""
-    first = next((i for i, r in enumerate(rules) if r and _PACK_ROLE.get(r.partition(".")[0]) == "comment"), len(rules))
-    return np.arange(len(rules)) >= first
-
-
 def flat_blocks(texts: list[str], rules: list[str | None]) -> list[Block]:
     """The lines of a text as blocks with no DOM (the same in training and here). A flat text has
     no class or tag to say a line is a comment or a share bar, but the rule packs' removals do:
@@ -135,6 +128,13 @@ def flat_blocks(texts: list[str], rules: list[str | None]) -> list[Block]:
             section |= _bit(role)
         blocks.append(Block(text, _OTHER, 0, flags, 0, 0, ()))
     return blocks
+
+
+def in_comments(blocks: list[Block]) -> np.ndarray:
+    """The lines flat_blocks gives the comment role: from the first a comments rule removed down,
+    the text's comment section."""
+    bit = _bit("comment")
+    return np.fromiter((b.flags & bit != 0 for b in blocks), dtype=bool, count=len(blocks))
 
 
 class LineModel:
@@ -156,8 +156,9 @@ class LineModel:
         asked = self.policy.asks(k, live, words, opens)
         if not asked.any():  # no verdict would be read: the classifier's lines stand
             return kept if k.any() else None
-        m, _, scores = self.model.verdicts(flat_blocks(texts, rules), "\n".join(compress(texts, kept)), asked)
-        final = self.policy.final(m, scores, k, live, words, opens, floor, in_comments(rules))
+        blocks = flat_blocks(texts, rules)
+        m, _, scores = self.model.verdicts(blocks, "\n".join(compress(texts, kept)), asked)
+        final = self.policy.final(m, scores, k, live, words, opens, floor, in_comments(blocks))
         return final.tolist() if final.any() else None
 
 

@@ -120,7 +120,8 @@ def test_scoring_only_the_lines_the_policy_reads_gives_the_same_lines(page):
     model = load_line_model("default")
     k, live, words = np.asarray(kept), live_lines(rules), line_words(texts)
     opens = model.policy.opens(line_lengths(texts), words, k, live, False)
-    m, _, scores = model.model.verdicts(flat_blocks(texts, rules), "\n".join(compress(texts, kept)))
-    every_line = model.policy.final(m, scores, k, live, words, opens, 30, in_comments(rules))
+    blocks = flat_blocks(texts, rules)
+    m, _, scores = model.model.verdicts(blocks, "\n".join(compress(texts, kept)))
+    every_line = model.policy.final(m, scores, k, live, words, opens, 30, in_comments(blocks))
     got = model.keep(texts, rules, kept, False, 30)
     assert got == every_line.tolist() and got != kept
