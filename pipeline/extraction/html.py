@@ -35,6 +35,8 @@ from cleancorpus.pipeline.extraction.copies import RULE as COPY_RULE
 from cleancorpus.pipeline.extraction.copies import second_copies
 from cleancorpus.pipeline.extraction.dates import parse_iso_datetime
 from cleancorpus.pipeline.extraction.layout import block_lines
+from cleancorpus.pipeline.extraction.menus import RULE as MENU_RULE
+from cleancorpus.pipeline.extraction.menus import lone_menu_items
 from cleancorpus.pipeline.extraction.metadata import page_metadata_site_later
 from cleancorpus.pipeline.extraction.page_type import decide, page_type_model
 from cleancorpus.pipeline.extraction.traf_sequence import fast_sequence, in_step
@@ -116,7 +118,7 @@ class Extracted:
     url: str | None = None
     method: str = "trafilatura"
     # lines that would have been kept, with the rule that removed each: the boilerplate model's
-    # (what trafilatura kept and the model did not) and page.copy's
+    # (what trafilatura kept and the model did not), page.menu_item's, page.comments' and page.copy's
     removed: list[Removed] = field(default_factory=list)
     page_type: str | None = None
     # gives the site name (metadata.page_metadata_site_later): read only by those who ask
@@ -263,14 +265,17 @@ def model_for(blocks: list[Block], page_type: str, cfg: ExtractConfig) -> Boiler
 
 def _with_model(tree: HtmlElement, blocks: list[Block], url: str | None, cfg: ExtractConfig,
                 model: BoilerplateModel, page_probs: Sequence[float], cut_comments: bool = False) -> Extracted | None:
-    """The blocks (page_blocks of the tree) the model keeps, but for reader comments under an
-    article (cut_comments, comments.py) and second copies of a passage (copies.py); trafilatura's
+    """The blocks (page_blocks of the tree) the model keeps, but for a menu's items kept alone
+    (menus.py), reader comments under an article (cut_comments, comments.py) and second copies of a passage (copies.py); trafilatura's
     text when it keeps none, or fewer words than cfg.model_min_words and than trafilatura.
     page_probs: the page-type probabilities, which the model reads with each block. trafilatura
     prunes the tree: nothing may read it after this."""
     traf = model_input_text(tree, url, cfg)
     keep, in_traf = model.keep(blocks, traf, page_probs)
     cut: list[Removed] = [(model.rule, b.text) for b, k, t in zip(blocks, keep, in_traf) if t and not k]
+    menu = lone_menu_items(blocks, keep)
+    cut += [(MENU_RULE, b.text) for b, m in zip(blocks, menu) if m]
+    keep = [k and not m for k, m in zip(keep, menu)]
     if cut_comments:
         comment = trailing_comments(blocks, keep)
         cut += [(COMMENTS_RULE, b.text) for b, c in zip(blocks, comment) if c]

@@ -19,6 +19,7 @@ from cleancorpus.pipeline.extraction.boilerplate_model import (
     load_model,
 )
 from cleancorpus.pipeline.extraction.html import extract_html, model_for
+from cleancorpus.pipeline.extraction.menus import RULE as MENU_RULE
 from cleancorpus.pipeline.model import RawRecord, SourceMeta
 from conftest import ROOT, seed_paragraphs
 
@@ -240,3 +241,18 @@ def test_a_model_that_keeps_a_heading_alone_gives_way_to_trafilatura():
     assert tiny.method == RULE and len(tiny.text.split()) < load_config().extract.model_min_words
     ex = extract_html(html, None, load_config().extract)
     assert ex.method == "trafilatura" and "Arizona Cardinals" in ex.text
+
+
+
+def test_a_menu_item_the_model_keeps_alone_is_cut():
+    """IndieWire's story of Mary Steenburgen's "Wild Rose" song (ScrapingHub, MIT licence): its menus
+    head their dropdowns "More" and "About", without a link. The shipped model keeps both (as it
+    keeps "About" on one WCXB dev page in nine: its training labels call a one-word block content
+    when the truth holds the word anywhere); page.menu_item cuts them and names itself."""
+    html = gzip.open(ROOT / "tests" / "data" / "scrapinghub-3d8f3404cf97.html.gz", "rt", encoding="utf-8").read()
+    ex = extract_html(html, "https://www.indiewire.com/2019/11/mary-steenburgen-jessie-buckley-wild-rose-glasgow-"
+                      "best-original-song-1202189233/", load_config().extract)
+    assert ex is not None and ex.method == RULE
+    assert not {"About", "- About", "More", "- More"} & set(ex.text.split("\n"))
+    assert "woke up after a minor arm surgery feeling like her mind was on fire." in ex.text
+    assert (MENU_RULE, "About") in ex.removed and (MENU_RULE, "More") in ex.removed
