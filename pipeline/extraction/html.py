@@ -266,20 +266,17 @@ def model_for(blocks: list[Block], page_type: str, cfg: ExtractConfig) -> Boiler
 def _with_model(tree: HtmlElement, blocks: list[Block], url: str | None, cfg: ExtractConfig,
                 model: BoilerplateModel, page_probs: Sequence[float], cut_comments: bool = False) -> Extracted | None:
     """The blocks (page_blocks of the tree) the model keeps, but for a menu's items kept alone
-    (menus.py), reader comments under an article (cut_comments, comments.py) and second copies of a passage (copies.py); trafilatura's
-    text when it keeps none, or fewer words than cfg.model_min_words and than trafilatura.
+    (menus.py), reader comments under an article (cut_comments, comments.py) and second copies
+    of a passage (copies.py); trafilatura's text when it keeps none, or fewer words than
+    cfg.model_min_words and than trafilatura.
     page_probs: the page-type probabilities, which the model reads with each block. trafilatura
     prunes the tree: nothing may read it after this."""
     traf = model_input_text(tree, url, cfg)
     keep, in_traf = model.keep(blocks, traf, page_probs)
     cut: list[Removed] = [(model.rule, b.text) for b, k, t in zip(blocks, keep, in_traf) if t and not k]
-    menu = lone_menu_items(blocks, keep)
-    cut += [(MENU_RULE, b.text) for b, m in zip(blocks, menu) if m]
-    keep = [k and not m for k, m in zip(keep, menu)]
+    keep = _without(MENU_RULE, blocks, keep, lone_menu_items(blocks, keep), cut)
     if cut_comments:
-        comment = trailing_comments(blocks, keep)
-        cut += [(COMMENTS_RULE, b.text) for b, c in zip(blocks, comment) if c]
-        keep = [k and not c for k, c in zip(keep, comment)]
+        keep = _without(COMMENTS_RULE, blocks, keep, trailing_comments(blocks, keep), cut)
     copy = second_copies(blocks, keep)
     kept = [b for b, k, c in zip(blocks, keep, copy) if k and not c]
     kept_words = sum(len(b.text.split()) for b in kept)
@@ -287,6 +284,12 @@ def _with_model(tree: HtmlElement, blocks: list[Block], url: str | None, cfg: Ex
         cut += [(COPY_RULE, b.text) for b, k, c in zip(blocks, keep, copy) if k and c]
         return Extracted(text="\n".join(block_lines(kept)), method=model.rule, removed=cut)
     return Extracted(text=traf, method="trafilatura") if traf.strip() else None
+
+
+def _without(rule: str, blocks: list[Block], keep: list[bool], drop: list[bool], cut: list[Removed]) -> list[bool]:
+    """keep without the blocks `drop` marks, whose texts are added to `cut` under `rule`."""
+    cut += [(rule, b.text) for b, d in zip(blocks, drop) if d]
+    return [k and not d for k, d in zip(keep, drop)]
 
 
 def _trafilatura_alone(tree: HtmlElement, url: str | None, cfg: ExtractConfig) -> Extracted | None:

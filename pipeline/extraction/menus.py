@@ -36,4 +36,4 @@ def lone_menu_items(blocks: list[Block], keep: list[bool]) -> list[bool]:
 
 
 def _menu_item(b: Block, li: int) -> bool:
-    return b.kind == li and len(b.text.split()) <= MAX_WORDS and has_role(b, "nav")
+    return b.kind == li and has_role(b, "nav") and len(b.text.split()) <= MAX_WORDS

@@ -243,7 +243,6 @@ def test_a_model_that_keeps_a_heading_alone_gives_way_to_trafilatura():
     assert ex.method == "trafilatura" and "Arizona Cardinals" in ex.text
 
 
-
 def test_a_menu_item_the_model_keeps_alone_is_cut():
     """IndieWire's story of Mary Steenburgen's "Wild Rose" song (ScrapingHub, MIT licence): its menus
     head their dropdowns "More" and "About", without a link. The shipped model keeps both (as it
