@@ -58,6 +58,7 @@ from pathlib import Path
 
 import lightgbm as lgb
 import numpy as np
+from lxml.html import HtmlElement
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "bench" / "extraction"
@@ -85,6 +86,7 @@ from cleancorpus.pipeline.extraction.boilerplate_model import (  # noqa: E402
 )
 from cleancorpus.pipeline.extraction.html import model_input_text  # noqa: E402
 from cleancorpus.pipeline.extraction.page_type import PageTypeModel  # noqa: E402
+from cleancorpus.pipeline.extraction.page_type_dom import walk  # noqa: E402
 
 _W = re.compile(r"\w+")
 
@@ -461,7 +463,12 @@ class _HeldOutType(PageTypeModel):
     def __init__(self, probs: list[float], threshold: float) -> None:  # no booster to load
         self.probs, self.threshold = np.asarray(probs), threshold
 
-    def probabilities(self, *_: object) -> np.ndarray:
+    def probabilities(self, tree: HtmlElement, url: str | None, body_classes: list[str] | None = None,
+                      body_texts: list[str] | None = None, fragment_links: list[str] | None = None) -> np.ndarray:
+        """The held-out probabilities; the walk of the page-type features still runs when the
+        extraction asks for what it reads besides them (the links to the page's own anchors)."""
+        if fragment_links is not None:
+            walk(tree, fragment_links)
         return self.probs
 
 

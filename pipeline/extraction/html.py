@@ -31,6 +31,8 @@ from cleancorpus.pipeline.extraction.boilerplate_model import BARE_VERSION, Boil
 from cleancorpus.pipeline.extraction.breaks import paragraphs_from_breaks
 from cleancorpus.pipeline.extraction.comments import RULE as COMMENTS_RULE
 from cleancorpus.pipeline.extraction.comments import trailing_comments
+from cleancorpus.pipeline.extraction.contents import RULE as CONTENTS_RULE
+from cleancorpus.pipeline.extraction.contents import contents_items, link_keys
 from cleancorpus.pipeline.extraction.copies import RULE as COPY_RULE
 from cleancorpus.pipeline.extraction.copies import second_copies
 from cleancorpus.pipeline.extraction.dates import parse_iso_datetime
@@ -118,7 +120,8 @@ class Extracted:
     url: str | None = None
     method: str = "trafilatura"
     # lines that would have been kept, with the rule that removed each: the boilerplate model's
-    # (what trafilatura kept and the model did not), page.menu_item's, page.comments' and page.copy's
+    # (what trafilatura kept and the model did not), page.menu_item's, page.contents_list's,
+    # page.comments' and page.copy's
     removed: list[Removed] = field(default_factory=list)
     page_type: str | None = None
     # gives the site name (metadata.page_metadata_site_later): read only by those who ask
@@ -229,13 +232,16 @@ def extract_html(html: str, url: str | None, cfg: ExtractConfig) -> Extracted | 
             texts: list[str] = []
             blocks = page_blocks(tree, classes, texts)
             types = page_type_model()
+            # and the page-type features' walk reads the links to the page's own anchors
+            fragment_links: list[str] = []
             if tree.find("body") is not None:
-                probs = types.probabilities(tree, page_url, classes, texts)
+                probs = types.probabilities(tree, page_url, classes, texts, fragment_links)
             else:
-                probs = types.probabilities(tree, page_url)
+                probs = types.probabilities(tree, page_url, fragment_links=fragment_links)
             page_type = decide(probs, types.threshold)
             ex = _with_model(tree, blocks, page_url, cfg, model_for(blocks, page_type, cfg), probs,
-                             cut_comments=float(probs[0]) > cfg.comments_min_article)
+                             cut_comments=float(probs[0]) > cfg.comments_min_article,
+                             fragment_links=link_keys(fragment_links))
         else:
             page_type = page_type_model().predict(tree, page_url)
             ex = _trafilatura_alone(tree, page_url, cfg)
@@ -264,17 +270,20 @@ def model_for(blocks: list[Block], page_type: str, cfg: ExtractConfig) -> Boiler
 
 
 def _with_model(tree: HtmlElement, blocks: list[Block], url: str | None, cfg: ExtractConfig,
-                model: BoilerplateModel, page_probs: Sequence[float], cut_comments: bool = False) -> Extracted | None:
+                model: BoilerplateModel, page_probs: Sequence[float], cut_comments: bool = False,
+                fragment_links: frozenset[str] = frozenset()) -> Extracted | None:
     """The blocks (page_blocks of the tree) the model keeps, but for a menu's items kept alone
-    (menus.py), reader comments under an article (cut_comments, comments.py) and second copies
+    (menus.py), a table of contents (contents.py), reader comments under an article (cut_comments, comments.py) and second copies
     of a passage (copies.py); trafilatura's text when it keeps none, or fewer words than
     cfg.model_min_words and than trafilatura.
-    page_probs: the page-type probabilities, which the model reads with each block. trafilatura
-    prunes the tree: nothing may read it after this."""
+    page_probs: the page-type probabilities, which the model reads with each block;
+    fragment_links: the keys of the texts of the page's links to its own anchors (contents.link_keys).
+    trafilatura prunes the tree: nothing may read it after this."""
     traf = model_input_text(tree, url, cfg)
     keep, in_traf = model.keep(blocks, traf, page_probs)
     cut: list[Removed] = [(model.rule, b.text) for b, k, t in zip(blocks, keep, in_traf) if t and not k]
     keep = _without(MENU_RULE, blocks, keep, lone_menu_items(blocks, keep), cut)
+    keep = _without(CONTENTS_RULE, blocks, keep, contents_items(blocks, keep, fragment_links), cut)
     if cut_comments:
         keep = _without(COMMENTS_RULE, blocks, keep, trailing_comments(blocks, keep), cut)
     copy = second_copies(blocks, keep)

@@ -50,8 +50,10 @@ class PageTypeModel:
         self._booster, self.threshold, self.words = _load(version)
 
     def probabilities(self, tree: HtmlElement, url: str | None, body_classes: list[str] | None = None,
-                      body_texts: list[str] | None = None) -> np.ndarray:
-        x = np.asarray([page_features(tree, url, body_classes, body_texts, self.words)], dtype=np.float64)
+                      body_texts: list[str] | None = None, fragment_links: list[str] | None = None) -> np.ndarray:
+        """The classes' probabilities; arguments as page_features takes them."""
+        x = np.asarray([page_features(tree, url, body_classes, body_texts, self.words, fragment_links)],
+                       dtype=np.float64)
         return self._booster.predict(x, num_threads=1)[0]
 
     def predict(self, tree: HtmlElement, url: str | None, body_classes: list[str] | None = None,

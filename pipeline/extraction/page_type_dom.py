@@ -121,10 +121,11 @@ _READ = frozenset((  # the tags walk hands to _read
 ))
 
 
-def walk(tree: HtmlElement) -> Walked:
+def walk(tree: HtmlElement, fragment_links: list[str] | None = None) -> Walked:
     """The one iteration in Python: tag counts and hrefs, the rest read by _read for the few
     elements that need it. Links and list items are most of what is visited, so they cost a
-    count and a lookup."""
+    count and a lookup. `fragment_links`, when given, gets the text of every link to an anchor
+    on the page ("#section"; not "#" alone or a "#!" route), for contents.py."""
     w = Walked(counts=dict.fromkeys(_WALK_TAGS, 0))
     counts, hrefs = w.counts, w.hrefs
     for el in tree.iter(*_WALK_TAGS):
@@ -134,6 +135,8 @@ def walk(tree: HtmlElement) -> Walked:
             href = el.get("href")
             if href:
                 hrefs.append(href)
+                if fragment_links is not None and href[0] == "#" and len(href) > 1 and href[1] != "!":
+                    fragment_links.append(_text(el))
             text = el.text
             if text:
                 w.link_text += len(text.strip())

@@ -33,14 +33,17 @@ FEATURES: tuple[str, ...] = (*BASE_FEATURES, *WORD_FEATURES)
 
 
 def page_signals(tree: HtmlElement, url: str | None, body_classes: list[str] | None = None,
-                 body_texts: list[str] | None = None) -> tuple[list[float], set[str]]:
+                 body_texts: list[str] | None = None,
+                 fragment_links: list[str] | None = None) -> tuple[list[float], set[str]]:
     """The page's features but the word model's, in BASE_FEATURES order, and its terms for the
     word model (page_type_words.page_words). Reads the tree, never changes it.
 
     body_classes, body_texts: the class values of the root's <body> and its elements, and the
     <body>'s text nodes, in document order, when the caller has them (blocks.page_blocks reads
-    them on its walk over the <body>); only for a tree whose root has a <body> child."""
-    w = walk(tree)
+    them on its walk over the <body>); only for a tree whose root has a <body> child.
+    fragment_links: a list to add the texts of the page's links to its own anchors to, as
+    page_type_dom.walk reads them."""
+    w = walk(tree, fragment_links)
     f = url_features(url) | structure_features(w) | text_features(tree, w, body_texts)
     f |= class_features(tree, tree.find("body"), w.counts["body"], body_classes)
     f |= schema_features(w.ld_json, w.meta)
@@ -49,10 +52,11 @@ def page_signals(tree: HtmlElement, url: str | None, body_classes: list[str] | N
 
 
 def page_features(tree: HtmlElement, url: str | None, body_classes: list[str] | None = None,
-                  body_texts: list[str] | None = None, words: WordModel | None = None) -> list[float]:
+                  body_texts: list[str] | None = None, words: WordModel | None = None,
+                  fragment_links: list[str] | None = None) -> list[float]:
     """The page's feature vector, in FEATURES order; arguments as page_signals takes them, and
     the word model (the shipped one unless given)."""
-    base, terms = page_signals(tree, url, body_classes, body_texts)
+    base, terms = page_signals(tree, url, body_classes, body_texts, fragment_links)
     if words is None:
         from cleancorpus.pipeline.extraction.page_type import page_type_model  # imports this module
         words = page_type_model().words

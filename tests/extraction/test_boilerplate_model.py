@@ -18,6 +18,7 @@ from cleancorpus.pipeline.extraction.boilerplate_model import (
     BoilerplateModel,
     load_model,
 )
+from cleancorpus.pipeline.extraction.contents import RULE as CONTENTS_RULE
 from cleancorpus.pipeline.extraction.html import extract_html, model_for
 from cleancorpus.pipeline.extraction.menus import RULE as MENU_RULE
 from cleancorpus.pipeline.model import RawRecord, SourceMeta
@@ -255,3 +256,19 @@ def test_a_menu_item_the_model_keeps_alone_is_cut():
     assert not {"About", "- About", "More", "- More"} & set(ex.text.split("\n"))
     assert "woke up after a minor arm surgery feeling like her mind was on fire." in ex.text
     assert (MENU_RULE, "About") in ex.removed and (MENU_RULE, "More") in ex.removed
+
+
+def test_a_table_of_contents_is_cut_and_its_headings_stay():
+    """Sam Bossley's "Thoughts on Zig" (WCXB dev 0414, CC-BY-4.0): the post opens with a list of its
+    thirteen section headings, each a link to its heading ("#the-good"), which the shipped model
+    keeps and the labelled truth leaves out. page.contents_list cuts the list and names itself;
+    the headings themselves stay, once each."""
+    html = gzip.open(ROOT / "tests" / "data" / "wcxb-dev-0414.html.gz", "rt", encoding="utf-8").read()
+    ex = extract_html(html, "https://sam.bossley.com/thoughts/25/08/thoughts-on-zig", load_config().extract)
+    assert ex is not None and ex.method == RULE
+    lines = ex.text.split("\n")
+    for heading in ("The Good", "Native C/C++ Interop", "Poor Documentation", "Conclusion"):
+        assert (CONTENTS_RULE, heading) in ex.removed
+        assert lines.count(heading) == 1 and f"- {heading}" not in lines
+    assert sum(r == CONTENTS_RULE for r, _ in ex.removed) == 13
+    assert lines[0].startswith("Zig has the syntax of Rust")
