@@ -41,6 +41,8 @@ from cleancorpus.pipeline.extraction.menus import RULE as MENU_RULE
 from cleancorpus.pipeline.extraction.menus import lone_menu_items
 from cleancorpus.pipeline.extraction.metadata import page_metadata_site_later
 from cleancorpus.pipeline.extraction.page_type import decide, page_type_model
+from cleancorpus.pipeline.extraction.related import RULE as RELATED_RULE
+from cleancorpus.pipeline.extraction.related import trailing_links
 from cleancorpus.pipeline.extraction.traf_sequence import fast_sequence, in_step
 from cleancorpus.pipeline.extraction.traf_xpaths import install as _answer_traf_xpaths_in_python
 from cleancorpus.pipeline.model import Removed
@@ -121,7 +123,7 @@ class Extracted:
     method: str = "trafilatura"
     # lines that would have been kept, with the rule that removed each: the boilerplate model's
     # (what trafilatura kept and the model did not), page.menu_item's, page.contents_list's,
-    # page.comments' and page.copy's
+    # page.comments', page.related_links' and page.copy's
     removed: list[Removed] = field(default_factory=list)
     page_type: str | None = None
     # gives the site name (metadata.page_metadata_site_later): read only by those who ask
@@ -240,7 +242,7 @@ def extract_html(html: str, url: str | None, cfg: ExtractConfig) -> Extracted | 
                 probs = types.probabilities(tree, page_url, fragment_links=fragment_links)
             page_type = decide(probs, types.threshold)
             ex = _with_model(tree, blocks, page_url, cfg, model_for(blocks, page_type, cfg), probs,
-                             cut_comments=float(probs[0]) > cfg.comments_min_article,
+                             sure_article=float(probs[0]) > cfg.comments_min_article,
                              fragment_links=link_keys(fragment_links))
         else:
             page_type = page_type_model().predict(tree, page_url)
@@ -270,10 +272,11 @@ def model_for(blocks: list[Block], page_type: str, cfg: ExtractConfig) -> Boiler
 
 
 def _with_model(tree: HtmlElement, blocks: list[Block], url: str | None, cfg: ExtractConfig,
-                model: BoilerplateModel, page_probs: Sequence[float], cut_comments: bool = False,
+                model: BoilerplateModel, page_probs: Sequence[float], sure_article: bool = False,
                 fragment_links: frozenset[str] = frozenset()) -> Extracted | None:
     """The blocks (page_blocks of the tree) the model keeps, but for a menu's items kept alone
-    (menus.py), a table of contents (contents.py), reader comments under an article (cut_comments, comments.py) and second copies
+    (menus.py), a table of contents (contents.py), reader comments and links to other pages under
+    an article (sure_article: comments.py, related.py) and second copies
     of a passage (copies.py); trafilatura's text when it keeps none, or fewer words than
     cfg.model_min_words and than trafilatura.
     page_probs: the page-type probabilities, which the model reads with each block;
@@ -284,8 +287,9 @@ def _with_model(tree: HtmlElement, blocks: list[Block], url: str | None, cfg: Ex
     cut: list[Removed] = [(model.rule, b.text) for b, k, t in zip(blocks, keep, in_traf) if t and not k]
     keep = _without(MENU_RULE, blocks, keep, lone_menu_items(blocks, keep), cut)
     keep = _without(CONTENTS_RULE, blocks, keep, contents_items(blocks, keep, fragment_links), cut)
-    if cut_comments:
+    if sure_article:
         keep = _without(COMMENTS_RULE, blocks, keep, trailing_comments(blocks, keep), cut)
+        keep = _without(RELATED_RULE, blocks, keep, trailing_links(blocks, keep), cut)
     copy = second_copies(blocks, keep)
     kept = [b for b, k, c in zip(blocks, keep, copy) if k and not c]
     kept_words = sum(len(b.text.split()) for b in kept)

@@ -21,6 +21,7 @@ from cleancorpus.pipeline.extraction.boilerplate_model import (
 from cleancorpus.pipeline.extraction.contents import RULE as CONTENTS_RULE
 from cleancorpus.pipeline.extraction.html import extract_html, model_for
 from cleancorpus.pipeline.extraction.menus import RULE as MENU_RULE
+from cleancorpus.pipeline.extraction.related import RULE as RELATED_RULE
 from cleancorpus.pipeline.model import RawRecord, SourceMeta
 from conftest import ROOT, seed_paragraphs
 
@@ -272,3 +273,20 @@ def test_a_table_of_contents_is_cut_and_its_headings_stay():
         assert lines.count(heading) == 1 and f"- {heading}" not in lines
     assert sum(r == CONTENTS_RULE for r, _ in ex.removed) == 13
     assert lines[0].startswith("Zig has the syntax of Rust")
+
+
+def test_links_to_other_stories_under_an_article_are_cut():
+    """CBS Sports' story on the Browns-Steelers fight (ScrapingHub, MIT licence):
+    under its last paragraph the page lists its other stories, each a link alone, and the shipped
+    model keeps two of them. page.related_links cuts them and names itself; the article's last
+    paragraph stays. With the article-only cuts off (`comments_min_article = 1`) they are kept."""
+    page = gzip.open(ROOT / "tests" / "data" / "scrapinghub-08f793762792.html.gz", "rt", encoding="utf-8").read()
+    cfg = load_config().extract
+    ex = extract_html(page, None, cfg)
+    assert ex is not None and ex.page_type == "article" and ex.method == RULE
+    teasers = ("NFL odds, cheat sheet, picks, bets, sims", "Jones tells Belichick story from '90s")
+    for teaser in teasers:
+        assert (RELATED_RULE, teaser) in ex.removed and teaser not in ex.text
+    assert "so our focus has got to be on Cincinnati right now." in ex.text
+    kept = extract_html(page, None, cfg.model_copy(update={"comments_min_article": 1.0}))
+    assert all(t in kept.text for t in teasers) and not any(r == RELATED_RULE for r, _ in kept.removed)
