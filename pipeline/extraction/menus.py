@@ -9,15 +9,20 @@ or an ancestor's calls navigation, kept one or two together ("More", "About") wi
 above or below them. A menu the article itself holds (a table of contents, a list of tags) keeps
 more of its items together and is left alone, and so is such a word outside a list item or a
 navigation-named element (a footer column's heading): taken wherever it stands, one or two short
-words alone cut data cells and code lines of listings, products and docs (bench/README).
+words alone cut data cells and code lines of listings, products and docs (bench/README). Above the
+first paragraph of a page surely an article, though, such a word alone is cut in any markup
+(lone_labels_above, `page.label_above`).
 """
 from __future__ import annotations
 
 from cleancorpus.pipeline.extraction.blocks import Block, has_role, kind_of
+from cleancorpus.pipeline.words import count_words
 
 RULE = "page.menu_item"
+ABOVE_RULE = "page.label_above"
 MAX_WORDS = 2
 MAX_RUN = 2
+PROSE_WORDS = 20  # a block of prose: this many words, under half of them link text
 
 
 def lone_menu_items(blocks: list[Block], keep: list[bool]) -> list[bool]:
@@ -37,3 +42,21 @@ def lone_menu_items(blocks: list[Block], keep: list[bool]) -> list[bool]:
 
 def _menu_item(b: Block, li: int) -> bool:
     return b.kind == li and has_role(b, "nav") and len(b.text.split()) <= MAX_WORDS
+
+
+def lone_labels_above(blocks: list[Block], keep: list[bool]) -> list[bool]:
+    """On a page surely an article: which kept blocks above its first kept block of prose are
+    labels kept alone, one or two words that are no heading, with neither neighbouring block
+    kept. The same leftovers of a menu, a language switch ("EN") or a byline ("By", its name a
+    link the model dropped) as lone_menu_items cuts, whatever their markup: above the article,
+    on a page that is one, a word standing alone is not its text (bench/README)."""
+    out = [False] * len(blocks)
+    heading = kind_of("h1")
+    for i, b in enumerate(blocks):
+        if not keep[i]:
+            continue
+        if 2 * b.link_chars < len(b.text) and count_words(b.text) >= PROSE_WORDS:
+            break
+        out[i] = b.kind != heading and count_words(b.text) <= MAX_WORDS \
+            and not (i and keep[i - 1]) and not (i + 1 < len(blocks) and keep[i + 1])
+    return out

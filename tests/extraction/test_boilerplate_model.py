@@ -20,6 +20,7 @@ from cleancorpus.pipeline.extraction.boilerplate_model import (
 )
 from cleancorpus.pipeline.extraction.contents import RULE as CONTENTS_RULE
 from cleancorpus.pipeline.extraction.html import extract_html, model_for
+from cleancorpus.pipeline.extraction.menus import ABOVE_RULE
 from cleancorpus.pipeline.extraction.menus import RULE as MENU_RULE
 from cleancorpus.pipeline.extraction.related import RULE as RELATED_RULE
 from cleancorpus.pipeline.model import RawRecord, SourceMeta
@@ -290,3 +291,15 @@ def test_links_to_other_stories_under_an_article_are_cut():
     assert "so our focus has got to be on Cincinnati right now." in ex.text
     kept = extract_html(page, None, cfg.model_copy(update={"comments_min_article": 1.0}))
     assert all(t in kept.text for t in teasers) and not any(r == RELATED_RULE for r, _ in kept.removed)
+
+
+def test_a_word_kept_alone_above_an_article_is_cut():
+    """Vox's report on Delhi's air pollution (ScrapingHub, MIT licence): the shipped model keeps a
+    "More" of its navigation alone above the article, outside any list item, so page.menu_item
+    leaves it; page.label_above cuts it and names itself, and the text opens with the article."""
+    page = gzip.open(ROOT / "tests" / "data" / "scrapinghub-16c30add7e96.html.gz", "rt", encoding="utf-8").read()
+    ex = extract_html(page, "https://www.vox.com/science-and-health/2019/11/8/20948348/delhi-india-air-pollution-"
+                      "quality-cause", load_config().extract)
+    assert ex is not None and ex.page_type == "article" and ex.method == RULE
+    assert (ABOVE_RULE, "More") in ex.removed and not any(r == MENU_RULE for r, _ in ex.removed)
+    assert ex.text.startswith("Another cloud of choking smoke and dust is set to descend upon the 20 million")
