@@ -21,6 +21,7 @@ import regex
 from lxml.html import HtmlElement
 
 from cleancorpus.pipeline.extraction.dates import has_digit
+from cleancorpus.pipeline.words import count_words
 
 _SKIP = frozenset({"script", "style", "template", "head", "iframe", "object", "canvas",
                    "select", "option", "button", "input", "textarea"})
@@ -116,6 +117,15 @@ class Block:
     link_chars: int
     path: tuple[int, ...]  # serial numbers of the block-level elements it sits in, outermost first
     shape: int = 0  # hash of its element's and the enclosing block element's tags and classes (numbers dropped)
+
+
+PROSE_WORDS = 20  # a block of prose: this many words, under half of them link text
+
+
+def is_prose(block: Block) -> bool:
+    """Whether the block reads as a paragraph of the article's prose, not a label, a menu or a link:
+    where the rules after the model place the article's start and end (menus.py, related.py)."""
+    return 2 * block.link_chars < len(block.text) and count_words(block.text) >= PROSE_WORDS
 
 
 def has_role(block: Block, role: str) -> bool:

@@ -15,14 +15,13 @@ first paragraph of a page surely an article, though, such a word alone is cut in
 """
 from __future__ import annotations
 
-from cleancorpus.pipeline.extraction.blocks import Block, has_role, kind_of
+from cleancorpus.pipeline.extraction.blocks import Block, has_role, is_prose, kind_of
 from cleancorpus.pipeline.words import count_words
 
 RULE = "page.menu_item"
 ABOVE_RULE = "page.label_above"
 MAX_WORDS = 2
 MAX_RUN = 2
-PROSE_WORDS = 20  # a block of prose: this many words, under half of them link text
 
 
 def lone_menu_items(blocks: list[Block], keep: list[bool]) -> list[bool]:
@@ -55,7 +54,7 @@ def lone_labels_above(blocks: list[Block], keep: list[bool]) -> list[bool]:
     for i, b in enumerate(blocks):
         if not keep[i]:
             continue
-        if 2 * b.link_chars < len(b.text) and count_words(b.text) >= PROSE_WORDS:
+        if is_prose(b):
             break
         out[i] = b.kind != heading and count_words(b.text) <= MAX_WORDS \
             and not (i and keep[i - 1]) and not (i + 1 < len(blocks) and keep[i + 1])

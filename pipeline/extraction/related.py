@@ -12,11 +12,9 @@ quotes. A listing, a collection or a forum thread, whose links are its content, 
 """
 from __future__ import annotations
 
-from cleancorpus.pipeline.extraction.blocks import Block, kind_of
-from cleancorpus.pipeline.words import count_words
+from cleancorpus.pipeline.extraction.blocks import Block, is_prose, kind_of
 
 RULE = "page.related_links"
-PROSE_WORDS = 20  # a block of prose: this many words, under half of them link text
 LINK_SHARE = 0.9  # a block that is a link: this share of its characters link text
 _LINK_KINDS = frozenset(kind_of(t) for t in ("p", "h2", "div", "span"))  # "span": the kind of any other tag
 
@@ -24,14 +22,10 @@ _LINK_KINDS = frozenset(kind_of(t) for t in ("p", "h2", "div", "span"))  # "span
 def trailing_links(blocks: list[Block], keep: list[bool]) -> list[bool]:
     """Which kept blocks after the article's last kept block of prose are links (see the module's docstring)."""
     out = [False] * len(blocks)
-    last = next((i for i in range(len(blocks) - 1, -1, -1) if keep[i] and _prose(blocks[i])), None)
+    last = next((i for i in range(len(blocks) - 1, -1, -1) if keep[i] and is_prose(blocks[i])), None)
     if last is None:
         return out
     for i in range(last + 1, len(blocks)):
         b = blocks[i]
         out[i] = keep[i] and b.kind in _LINK_KINDS and b.link_chars >= LINK_SHARE * len(b.text)
     return out
-
-
-def _prose(b: Block) -> bool:
-    return 2 * b.link_chars < len(b.text) and count_words(b.text) >= PROSE_WORDS
