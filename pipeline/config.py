@@ -57,7 +57,7 @@ class ExtractConfig(_Section):
     comments_min_article: float = Field(0.7, ge=0, le=1, description=(
         "on a page the page-type model gives an article probability above this, reader comments under the article "
         "(blocks in comment-named containers after the article's last kept block of 10+ words outside one) and "
-        "links to other pages under it (blocks after its last kept paragraph of prose that are all link text) are "
+        "links to other pages under it (blocks after its last kept paragraph of prose that are 90%+ link text) are "
         "cut (1: never)"))
     model_min_words: int = Field(30, ge=0, description=(
         "when the boilerplate model keeps fewer words than this and trafilatura's text holds more, trafilatura's "
