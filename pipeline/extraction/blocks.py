@@ -13,8 +13,10 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import groupby
 
 import numpy as np
 import regex
@@ -126,6 +128,22 @@ def is_prose(block: Block) -> bool:
     """Whether the block reads as a paragraph of the article's prose, not a label, a menu or a link:
     where the rules after the model place the article's start and end (menus.py, related.py)."""
     return 2 * block.link_chars < len(block.text) and count_words(block.text) >= PROSE_WORDS
+
+
+def runs(flags: Sequence[bool]) -> Iterator[tuple[int, int]]:
+    """The maximal runs of consecutive true flags, as (start, end) indexes: the blocks of a list
+    the rules after the model take or leave together (menus.py, contents.py)."""
+    start = 0
+    for flag, group in groupby(flags):
+        end = start + sum(1 for _ in group)
+        if flag:
+            yield start, end
+        start = end
+
+
+def kept_beside(keep: Sequence[bool], start: int, end: int) -> bool:
+    """Whether the block just above blocks[start:end] or the one just below is kept."""
+    return (start > 0 and keep[start - 1]) or (end < len(keep) and keep[end])
 
 
 def has_role(block: Block, role: str) -> bool:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import regex
 
-from cleancorpus.pipeline.extraction.blocks import Block, kind_of
+from cleancorpus.pipeline.extraction.blocks import Block, kind_of, runs
 
 RULE = "page.contents_list"
 MIN_RUN = 2
@@ -39,12 +39,7 @@ def contents_items(blocks: list[Block], keep: list[bool], links: frozenset[str])
     if not links:
         return out
     li = kind_of("li")
-    i = 0
-    while i < len(blocks):
-        j = i
-        while j < len(blocks) and blocks[j].kind == li and key(blocks[j].text) in links:
-            j += 1
+    for i, j in runs([b.kind == li and key(b.text) in links for b in blocks]):
         if j - i >= MIN_RUN:
             out[i:j] = keep[i:j]
-        i = max(j, i + 1)
     return out

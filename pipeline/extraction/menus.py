@@ -15,7 +15,7 @@ first paragraph of a page surely an article, though, such a word alone is cut in
 """
 from __future__ import annotations
 
-from cleancorpus.pipeline.extraction.blocks import Block, has_role, is_prose, kind_of
+from cleancorpus.pipeline.extraction.blocks import Block, has_role, is_prose, kept_beside, kind_of, runs
 from cleancorpus.pipeline.words import count_words
 
 RULE = "page.menu_item"
@@ -28,14 +28,9 @@ def lone_menu_items(blocks: list[Block], keep: list[bool]) -> list[bool]:
     """Which kept blocks are a menu's items kept alone (see the module's docstring)."""
     li = kind_of("li")
     out = [False] * len(blocks)
-    i = 0
-    while i < len(blocks):
-        j = i
-        while j < len(blocks) and keep[j] and _menu_item(blocks[j], li):
-            j += 1
-        if i < j <= i + MAX_RUN and not (i and keep[i - 1]) and not (j < len(blocks) and keep[j]):
+    for i, j in runs([k and _menu_item(b, li) for b, k in zip(blocks, keep)]):
+        if j - i <= MAX_RUN and not kept_beside(keep, i, j):
             out[i:j] = [True] * (j - i)
-        i = max(j, i + 1)
     return out
 
 
@@ -56,6 +51,5 @@ def lone_labels_above(blocks: list[Block], keep: list[bool]) -> list[bool]:
             continue
         if is_prose(b):
             break
-        out[i] = b.kind != heading and count_words(b.text) <= MAX_WORDS \
-            and not (i and keep[i - 1]) and not (i + 1 < len(blocks) and keep[i + 1])
+        out[i] = b.kind != heading and count_words(b.text) <= MAX_WORDS and not kept_beside(keep, i, i + 1)
     return out
