@@ -20,9 +20,9 @@ import math
 from collections import Counter
 from functools import lru_cache
 
-import lightgbm as lgb
 import numpy as np
 
+from cleancorpus.pipeline.boosters import Booster
 from cleancorpus.pipeline.cleaning.lineshape import CLAUSE_ENDS, CLOSERS
 from cleancorpus.pipeline.config import CleanConfig
 from cleancorpus.pipeline.extraction.boilerplate_model import model_spec
@@ -87,7 +87,7 @@ class TextKindModel:
         self.version: str = spec["version"]
         self.threshold: float = spec["threshold"]
         self.method = f"text.extracted ({self.version})"  # what `explain` says of a text it calls an extraction
-        self._booster = lgb.Booster(model_str=spec["booster"])
+        self._booster = Booster(model_str=spec["booster"])
 
     def extracted(self, features: list[float]) -> bool:
         p = self._booster.predict(np.asarray([features], dtype=np.float64), num_threads=1)[0]

@@ -21,9 +21,9 @@ from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
-import lightgbm as lgb
 import numpy as np
 
+from cleancorpus.pipeline.boosters import Booster
 from cleancorpus.pipeline.config import ExtractConfig
 from cleancorpus.pipeline.extraction.blocks import FEATURES, Block, block_features
 from cleancorpus.pipeline.reasons import PAGE_TYPES
@@ -65,7 +65,7 @@ class BoilerplateModel:
         self.version: str = spec["version"]
         self.rule = f"model.{self.version}"
         self.thresholds = Thresholds(**spec["thresholds"])
-        self._booster = lgb.Booster(model_str=spec["booster"])
+        self._booster = Booster(model_str=spec["booster"])
 
     def keep(self, blocks: list[Block], traf_text: str,
              page: Sequence[float] | None = None) -> tuple[list[bool], list[bool]]:

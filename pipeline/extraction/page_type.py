@@ -22,10 +22,10 @@ import json
 from functools import lru_cache
 from importlib.resources import files
 
-import lightgbm as lgb
 import numpy as np
 from lxml.html import HtmlElement
 
+from cleancorpus.pipeline.boosters import Booster
 from cleancorpus.pipeline.extraction.page_type_features import FEATURES, page_features
 from cleancorpus.pipeline.extraction.page_type_words import WordModel
 from cleancorpus.pipeline.reasons import PAGE_TYPES
@@ -69,11 +69,11 @@ def page_type_model() -> PageTypeModel:
 
 
 @lru_cache(maxsize=4)
-def _load(version: str) -> tuple[lgb.Booster, float, WordModel]:
+def _load(version: str) -> tuple[Booster, float, WordModel]:
     """Booster, threshold and word model of a model version, read once per process; refuses a model whose
     features or classes are not the code's (FEATURES, PAGE_TYPES: a stale file beside newer code)."""
     models = files("cleancorpus.pipeline.models")
-    booster = lgb.Booster(model_str=models.joinpath(f"{version}.txt").read_text(encoding="utf-8"))
+    booster = Booster(model_str=models.joinpath(f"{version}.txt").read_text(encoding="utf-8"))
     info = json.loads(models.joinpath(f"{version}.json").read_text(encoding="utf-8"))
     if tuple(booster.feature_name()) != FEATURES or tuple(info["classes"]) != PAGE_TYPES:
         raise ValueError(f"{version}: model features or classes differ from page_type.py's")

@@ -23,6 +23,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from cleancorpus.pipeline.boosters import without_pandas
 from cleancorpus.pipeline.cleaning.cleaner import Cleaner, CleanResult, record_reject
 from cleancorpus.pipeline.cleaning.filters import filter_reject, settle
 from cleancorpus.pipeline.cleaning.language import detect_language
@@ -70,16 +71,19 @@ def warm(plan: RunPlan) -> None:
     """Load what every shard task needs into this process, before it forks workers.
 
     Forked workers then start with the compiled rules and RE2 sets, the language model, the
-    boilerplate and page-type models and pyarrow's pandas shim (which its first conversion imports: 0.2 s) instead of each building
-    them again, in every stage's pool: one serial half second here against that much at the
-    start of each stage, and the pages shared instead of copied.
+    boilerplate and page-type models and pyarrow's pandas shim (its first conversion settles
+    whether pandas is there) instead of each building them again, in every stage's pool: one
+    serial half second here against that much at the start of each stage, and the pages shared
+    instead of copied. The shim settles "no pandas" (`boosters.without_pandas`), so that no
+    worker carries it.
     """
     rules = cleaner_for(plan).rules
     _ = rules._prefilter, rules._header_prefilter
     detect_language("The language model is loaded once, before the workers start.")
     active_models(plan.config().extract)
     page_type_model()
-    pa.array([0])
+    with without_pandas():
+        pa.array([0])
     # what is loaded now lives as long as the process: out of the cyclic collector's sight, each
     # collection in a worker walks the objects of one page instead of every rule and tree of the
     # models, and the forked workers' pages holding them are not written to by it
