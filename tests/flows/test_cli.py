@@ -1,6 +1,7 @@
 """The command line as a user runs it."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -51,3 +52,28 @@ def test_help_texts():
     for cmd in ("backfill", "serve", "explain", "stats", "why", "init-config"):
         r = run(cmd, "--help")
         assert r.returncode == 0 and "Usage" in r.stdout
+
+
+_POOL_OF_A_RUN = """
+import os, sys
+from cleancorpus.flows import cli  # as the console script: nothing imports pyarrow before main()
+sys.argv = ["cleancorpus", "backfill", sys.argv[1], "--output", sys.argv[2], "--no-prefect", "--workers", "2"]
+try:
+    cli.main()
+except SystemExit as e:
+    assert not e.code, e.code
+import pyarrow as pa
+print("pool", pa.default_memory_pool().backend_name, os.environ["ARROW_DEFAULT_MEMORY_POOL"])
+"""
+
+
+def test_the_command_runs_arrow_on_the_system_allocator_unless_told_otherwise(tmp_path, seeds_dir):
+    """mimalloc, Arrow's default, keeps what the stages' tables freed: the command and every
+    process it starts use the system allocator; a pool the user names stays."""
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    r = subprocess.run([sys.executable, "-c", _POOL_OF_A_RUN, str(seeds_dir), str(tmp_path / "a")],
+                       capture_output=True, text=True, cwd=ROOT, env=env)
+    assert r.returncode == 0 and "pool system system" in r.stdout, r.stdout + r.stderr
+    r = subprocess.run([sys.executable, "-c", _POOL_OF_A_RUN, str(seeds_dir), str(tmp_path / "b")],
+                       capture_output=True, text=True, cwd=ROOT, env=env | {"ARROW_DEFAULT_MEMORY_POOL": "mimalloc"})
+    assert r.returncode == 0 and "pool mimalloc mimalloc" in r.stdout, r.stdout + r.stderr
