@@ -42,7 +42,6 @@ from cleancorpus.pipeline.run import staging, watchdog
 from cleancorpus.pipeline.run.plan import RunPlan, Shard
 from cleancorpus.pipeline.run.staging import ShardWriter, reject_row, staged_table
 from cleancorpus.pipeline.run.state import load_ledger, load_line_counts, remove_tree
-from cleancorpus.pipeline.run.workers import return_freed_memory
 from cleancorpus.pipeline.schema import LEDGER, LINES
 
 WINDOW = 2000  # documents cleaned before repeated-line removal and signing run over them
@@ -244,7 +243,6 @@ def process_shard(plan: RunPlan, shard: Shard, skip: Skips | None = None) -> dic
     flush_window()
     writer.close()
     mark.close()
-    return_freed_memory()
     write_compared(folder, sets_parts)
     pq.write_table(pa.Table.from_pylist(ledger_rows, schema=LEDGER), folder / "ledger.parquet")
     lines = [{"source_key": k, "line_hash": h, "n_docs": c} for (k, h), c in sorted(shard_lines.items())]

@@ -31,7 +31,6 @@ from cleancorpus.pipeline.run import watchdog
 STAGE_GC_THRESHOLDS = (50_000, 10, 10)
 
 _PR_SET_PDEATHSIG = 1
-_LIBC = ctypes.CDLL(None, use_errno=True)
 
 
 class Stopped(BaseException):
@@ -48,22 +47,11 @@ class Stopped(BaseException):
 
 def _die_with_parent(parent: int) -> None:
     try:
-        _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     except (OSError, AttributeError):  # not Linux: orphans end when the pool's pipes close
         return
     if os.getppid() != parent:  # the parent died before prctl took effect
         os._exit(1)
-
-
-def return_freed_memory() -> None:
-    """Hand the heap that a finished shard freed back to the system. glibc keeps freed chunks
-    in its heap, fragmented by the pages that passed through, and the next shard's largest page
-    then peaks on top of them: a shard worker's peak RSS was 8-16 MB higher without this. A
-    collection first, since the stages' raised thresholds leave cycles for longer."""
-    gc.collect()
-    trim = getattr(_LIBC, "malloc_trim", None)  # glibc only
-    if trim is not None:
-        trim(0)
 
 
 def init_worker(parent: int, time_limit: float, memory_mb: int) -> None:
