@@ -33,6 +33,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from peak_rss import high_water  # noqa: E402 - bench/, this script's folder
+
 from cleancorpus.pipeline.config import DedupConfig  # noqa: E402
 from cleancorpus.pipeline.dedup.decisions import NO_DATE, RunCandidates, deduplicate  # noqa: E402
 from cleancorpus.pipeline.dedup.index import IndexView  # noqa: E402
@@ -83,9 +85,7 @@ def synthetic_run(n: int, copies: float, cfg: DedupConfig, folder: Path | None, 
 def _task_peak(item: object, fn) -> tuple[object, int]:
     """fn(item) and this process's peak RSS in bytes (a fresh process per task: its own)."""
     res = fn(item)
-    with open("/proc/self/status") as f:
-        hwm = next(int(line.split()[1]) * 1024 for line in f if line.startswith("VmHWM:"))
-    return res, hwm
+    return res, high_water() or 0
 
 
 class PeakMap:

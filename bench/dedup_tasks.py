@@ -53,6 +53,8 @@ from typing import Any, Callable
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from peak_rss import high_water  # noqa: E402 - bench/, this script's folder
+
 from cleancorpus.pipeline.config import DedupConfig, load_config  # noqa: E402
 from cleancorpus.pipeline.dedup.candidates import plausible, run_pairs  # noqa: E402
 from cleancorpus.pipeline.dedup.decisions import RunCandidates  # noqa: E402
@@ -159,10 +161,8 @@ def _cpu() -> float:
 
 
 def _hwm_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+    peak = high_water()
+    return peak / 2**20 if peak is not None else float("nan")
 
 
 def _idle() -> None:

@@ -65,6 +65,8 @@ import threading
 import time
 from pathlib import Path
 
+from peak_rss import high_water  # bench/, this script's folder
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 DEFAULT_PAGES_DIR = ROOT.parent / "shared" / "bench" / "extraction" / "scrapinghub"
@@ -228,18 +230,6 @@ class Measured(dict):
     pass
 
 
-def _high_water(pid: int) -> int | None:
-    """A process's peak RSS in bytes since its exec (VmHWM), None once it is gone."""
-    try:
-        with open(f"/proc/{pid}/status", "rb") as fh:
-            for line in fh:
-                if line.startswith(b"VmHWM:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        return None
-    return None
-
-
 def run_measured(cmd: list[str], log: Path, cwd: Path = ROOT) -> Measured:
     """Run cmd; wall time, peak tree RSS (psutil sampling), exact max single-process RSS
     (each process's VmHWM), stage times and per-phase tree peaks from the progress lines on stderr."""
@@ -301,7 +291,7 @@ def run_measured(cmd: list[str], log: Path, cwd: Path = ROOT) -> Measured:
                     except psutil.Error:
                         continue
                     tot += rss
-                    hwm = _high_water(p.pid) or rss
+                    hwm = high_water(p.pid) or rss
                     pid_peak[p.pid] = max(pid_peak.get(p.pid, 0), hwm)
                     proc_peak[state["phase"]] = max(proc_peak.get(state["phase"], 0), rss)
                     if p.pid == proc.pid:
