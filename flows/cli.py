@@ -309,10 +309,10 @@ def main() -> None:
     CLEANCORPUS_DEBUG=1, its traceback)."""
     import os
 
-    # Arrow's default pool (mimalloc) keeps what a stage's tables freed for reuse: with the
-    # system allocator a shard worker peaks 20-25 MB lower, a write-stage worker ~50 MB and this
-    # process ~70 MB, at the same speed. Read at Arrow's first allocation, and inherited by the
-    # workers and by the flow-run processes `serve` starts; a value the user set stays
+    # Arrow's default pool (mimalloc) keeps what a stage's tables freed for reuse, and every
+    # worker's peak carried it; the system allocator is as fast here (bench/README). Read at
+    # Arrow's first allocation, and inherited by the workers and by the flow-run processes
+    # `serve` starts; a value the user set stays
     os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
     try:
         app()

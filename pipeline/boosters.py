@@ -4,7 +4,7 @@ pandas is no dependency of cleancorpus and the models never see a DataFrame, but
 installed (a data team's environment, this project's dev extras) lightgbm imports it with
 itself, and pyarrow on its first conversion of a Python list. The process that forks the
 shard workers loads both before it forks, so every worker's resident memory carried pandas
-and its compiled extensions: about 25 MB of a worker's peak, for nothing it uses.
+and its compiled extensions, for nothing it uses (bench/README).
 """
 from __future__ import annotations
 
