@@ -16,13 +16,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import trafilatura
-import trafilatura.utils
 from lxml import etree
-from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HtmlProcessingInstruction
+from lxml.html import HtmlElement
 from trafilatura.core import trafilatura_sequence
 from trafilatura.settings import DEFAULT_CONFIG, Extractor
 from trafilatura.settings import Document as TrafDocument
-from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
 from cleancorpus.pipeline.config import ExtractConfig
@@ -41,29 +39,13 @@ from cleancorpus.pipeline.extraction.menus import ABOVE_RULE, lone_labels_above,
 from cleancorpus.pipeline.extraction.menus import RULE as MENU_RULE
 from cleancorpus.pipeline.extraction.metadata import page_metadata_site_later
 from cleancorpus.pipeline.extraction.page_type import decide, page_type_model
+from cleancorpus.pipeline.extraction.parse import deep_recursion, load_html
 from cleancorpus.pipeline.extraction.related import RULE as RELATED_RULE
 from cleancorpus.pipeline.extraction.related import trailing_links
 from cleancorpus.pipeline.extraction.traf_sequence import fast_sequence, in_step
 from cleancorpus.pipeline.extraction.traf_xpaths import install as _answer_traf_xpaths_in_python
 from cleancorpus.pipeline.model import Removed
 
-
-def _plain_element_classes() -> None:
-    """Give every parsed element the class HtmlElement by a lookup in C.
-
-    lxml.html's parser picks each element's Python class in a Python function, on every access to
-    an element (the tree is walked by trafilatura, the blocks, the metadata and the page-type
-    features: a few percent of the whole extraction), only to give form controls classes with
-    form methods that neither trafilatura nor this package calls. The parser is trafilatura's
-    own, so its load_html keeps its decoding and repairs.
-    """
-    parser = getattr(trafilatura.utils, "HTML_PARSER", None)
-    if parser is not None:
-        parser.set_element_class_lookup(etree.ElementDefaultClassLookup(
-            element=HtmlElement, comment=HtmlComment, pi=HtmlProcessingInstruction, entity=HtmlEntity))
-
-
-_plain_element_classes()
 _answer_traf_xpaths_in_python()
 
 
@@ -219,7 +201,7 @@ def extract_html(html: str, url: str | None, cfg: ExtractConfig) -> Extracted | 
     and prunes it (without the model it extracts from its own copy, and the DOM fallback
     reads the tree after it).
     """
-    with time_limit(cfg.timeout_seconds):
+    with time_limit(cfg.timeout_seconds), deep_recursion():
         tree = load_html(html)
         if tree is None:
             return None

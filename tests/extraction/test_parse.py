@@ -1,0 +1,67 @@
+"""A page nested deeper than libxml2's default 256 levels keeps its text after that point.
+
+Pages of the 2000s open a <font> in every cell of their layout tables and never close it; libxml2
+nests each inside the last, and with its default limit stopped parsing at 256 levels, so the
+article under a long navigation table was lost (trafilatura's too, which parses the same way).
+"""
+from __future__ import annotations
+
+import sys
+
+import lxml.html
+
+from cleancorpus.pipeline.cleaning.cleaner import Cleaner
+from cleancorpus.pipeline.config import load_config
+from cleancorpus.pipeline.extraction.html import extract_html
+from cleancorpus.pipeline.extraction.parse import MAX_DEPTH, load_html
+from cleancorpus.pipeline.model import RawRecord, SourceMeta
+from conftest import seed_paragraphs
+
+
+def _paragraphs() -> list[str]:
+    return [" ".join(p.split()) for p in seed_paragraphs() if len(p) > 150][:5]
+
+
+def _old_page(nav_rows: int = 150) -> str:
+    """A 2000s news page: a navigation table whose cells each open a <font> never closed, then
+    the story in the next table, its paragraphs opened by <p> alone."""
+    nav = "".join(f'<tr><td><font face="Verdana" size="1"><a href="/section/{i}">Section {i}</a>'
+                  f'<td><font size="1" color="#666666">|' for i in range(nav_rows))
+    story = "".join(f"<p>{p}" for p in _paragraphs())
+    return (f'<html><head><title>Putin on Belarus</title></head><body bgcolor="#ffffff">'
+            f'<table width="100%">{nav}</table>'
+            f'<table width="600"><tr><td><font face="Arial" size="2"><b>Putin on Belarus</b><br>{story}'
+            f'</td></tr></table></body></html>')
+
+
+def _depth(tree) -> int:
+    return max(sum(1 for _ in e.iterancestors()) for e in tree.iter())
+
+
+def test_the_page_is_deeper_than_libxml2s_default_limit():
+    """The fixture holds what it claims: libxml2's stock parser stops before the story."""
+    stock = lxml.html.document_fromstring(_old_page())
+    assert _depth(stock) < 260
+    assert _paragraphs()[0][:60] not in " ".join(" ".join(stock.itertext()).split())
+
+
+def test_the_story_under_a_deep_layout_comes_out():
+    tree = load_html(_old_page())
+    assert _depth(tree) > 300
+    doc = Cleaner(load_config()).process(RawRecord(
+        source_uri="old.html", source_record=None, source_format="html", html=_old_page(),
+        meta=SourceMeta(url="http://www.example.com/2008/04/putin-belarus.html"))).doc
+    assert doc is not None
+    for p in _paragraphs():
+        assert p[:80] in " ".join(doc.text.split())
+
+
+def test_a_tree_at_the_parsers_limit_is_walked_and_the_recursion_limit_restored():
+    """MAX_DEPTH levels of <div>: every walk over the tree recurses once per level."""
+    n = MAX_DEPTH - 10
+    story = "".join(f"<p>{p}</p>" for p in _paragraphs())
+    html = f"<html><body><h1>Putin on Belarus</h1>{'<div>' * n}{story}{'</div>' * n}</body></html>"
+    before = sys.getrecursionlimit()
+    got = extract_html(html, None, load_config().extract)
+    assert sys.getrecursionlimit() == before
+    assert got is not None and _paragraphs()[-1][:80] in " ".join(got.text.split())
