@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The HTML path on pages rewritten in older markup, against trafilatura alone on the same pages.
 
-    .venv/bin/python bench/old_markup.py [--step 3]
+    .venv/bin/python bench/old_markup.py [--step 3] [--rewrites as_is,soup]
 
 Archives hold pages from before HTML5 that the dev sets (2019 news, 2025-26 pages) do not:
 
@@ -18,6 +18,8 @@ Archives hold pages from before HTML5 that the dev sets (2019 news, 2025-26 page
   named_old  html4 and br, the body in a table's cell, declaring nothing, class and id kept
   named_old_sections  named_old, each sectioning tag's <div> named as the 2000s named it
              (<div class="footer">)
+  soup       a <font> opened in every paragraph, cell, list item and heading and never closed,
+             and no optional end tags (</p>, </li>, </td> ...): nested hundreds of levels deep
 
 Every --step-th ScrapingHub page and WCXB dev article of folds 0-3 goes through the whole HTML
 path (Cleaner, default config) and trafilatura.extract(); word F1 / must / leak / empty per set
@@ -31,12 +33,14 @@ import sys
 from pathlib import Path
 
 import trafilatura
+import trafilatura.utils
+from lxml.html import HTMLParser
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "train"))
 
 import boilerplate as B  # noqa: E402
-from markup import REWRITES  # noqa: E402
+from markup import REWRITES, rewrite_names  # noqa: E402
 
 from cleancorpus.pipeline.cleaning.cleaner import Cleaner  # noqa: E402
 from cleancorpus.pipeline.config import load_config  # noqa: E402
@@ -46,6 +50,8 @@ from cleancorpus.pipeline.model import RawRecord, SourceMeta  # noqa: E402
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--step", type=int, default=3, help="every STEP-th page")
+    ap.add_argument("--rewrites", type=rewrite_names, default=list(REWRITES),
+                    help="comma-separated rewrites to score (default: all)")
     a = ap.parse_args(argv)
     pages = [p for p in B.load_pages()
              if p.dataset == "scrapinghub" or (p.page_type == "article" and p.fold != 4)][::a.step]
@@ -56,14 +62,23 @@ def main(argv: list[str] | None = None) -> int:
                                         meta=SourceMeta(url=url)))
         return res.doc.text if res.doc is not None else ""
 
+    # trafilatura as its users run it: with its own parser, not the one cleancorpus puts in its
+    # place (parse.py: libxml2's nesting limit lifted), which only the `soup` rewrite would feel
+    stock = HTMLParser(collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True,
+                       remove_pis=True)
+
     def theirs(html: str, url: str | None) -> str:
-        return trafilatura.extract(html, url=url) or ""
+        ours_parser, trafilatura.utils.HTML_PARSER = trafilatura.utils.HTML_PARSER, stock
+        try:
+            return trafilatura.extract(html, url=url) or ""
+        finally:
+            trafilatura.utils.HTML_PARSER = ours_parser
 
     rows: dict[tuple[str, str, str], list[B.PageScore]] = {}
     for p in pages:
         html, url = B.read_html(p.html), p.meta.get("url")
-        for name, rewrite in REWRITES.items():
-            page = rewrite(html)
+        for name in a.rewrites:
+            page = REWRITES[name](html)
             for system, run in (("cleancorpus", ours), ("trafilatura", theirs)):
                 rows.setdefault((p.dataset, system, name), []).append(B.page_score(p, run(page, url), sc))
     for (dataset, system, name), scores in sorted(rows.items()):

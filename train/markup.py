@@ -5,13 +5,14 @@ names that say what a block is. Archives and many live sites are not: `noattr` i
 markup names nothing (CSS-in-JS hashes), `table` the layout of the 2000s, `undeclared` a page
 without JSON-LD, microdata or Open Graph tags, which came later, `old` both, `named_old` that
 with its class and id kept, and `named_old_sections` that with each HTML5 section's <div> named as
-sites of the 2000s named it (<div class="footer">). The
+sites of the 2000s named it (<div class="footer">), `soup` the unclosed tags of hand-written pages. The
 bare model trains on such copies (train/boilerplate.py --bare-model) and bench/old_markup.py
 scores every rewrite.
 """
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Callable, Iterable
 
 import lxml.html
@@ -111,6 +112,19 @@ def no_declarations(html: str) -> str:
     return lxml.html.tostring(tree, encoding="unicode")
 
 
+_OPENS_FONT = re.compile(r"(<(?:p|td|th|li|h[1-6])(?:\s[^>]*)?>)", re.I)
+_OPTIONAL_END = re.compile(r"</(?:p|li|td|th|tr|dt|dd|option|thead|tbody|tfoot|colgroup)\s*>", re.I)
+
+
+def tag_soup(html: str) -> str:
+    """The page as hand-written and CMS pages of the 2000s left their tags: a <font> opened in
+    every paragraph, cell, list item and heading and never closed, and without the end tags
+    HTML makes optional (</p>, </li>, </td>, </tr> ...). libxml2 then nests each <font> in the
+    last, hundreds of levels deep (parse.py). Text is rewritten as it comes, not parsed."""
+    return _OPTIONAL_END.sub("", _OPENS_FONT.sub(lambda m: m.group(1) + '<font face="Arial" size="2">', html)
+                             .replace("</font>", ""))
+
+
 def old_page(html: str) -> str:
     """table_layout without the page's declarations (no_declarations): a page of the 2000s."""
     return table_layout(no_declarations(html))
@@ -119,7 +133,8 @@ def old_page(html: str) -> str:
 REWRITES: dict[str, Callable[[str], str]] = {"as_is": lambda html: html, "br": br_paragraphs, "html4": html4,
                                               "noattr": no_attributes, "table": table_layout,
                                               "undeclared": no_declarations, "old": old_page,
-                                              "named_old": named_old_page, "named_old_sections": named_old_sections}
+                                              "named_old": named_old_page, "named_old_sections": named_old_sections,
+                                              "soup": tag_soup}
 
 
 def rewrite_names(arg: str, among: Iterable[str] = REWRITES) -> list[str]:

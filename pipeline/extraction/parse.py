@@ -23,7 +23,7 @@ from contextlib import contextmanager
 
 import trafilatura.utils
 from lxml import etree
-from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HtmlProcessingInstruction
+from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HTMLParser, HtmlProcessingInstruction
 
 MAX_DEPTH = 2048  # libxml2's nesting limit with XML_PARSE_HUGE
 # frames a walk may take per level of nesting, and what the caller's stack already holds
@@ -31,8 +31,8 @@ _FRAMES_PER_LEVEL = 2
 _STACK_ROOM = 1000
 
 
-def _parser() -> etree.HTMLParser:
-    parser = etree.HTMLParser(collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True,
+def _parser() -> HTMLParser:
+    parser = HTMLParser(collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True,
                               remove_pis=True, huge_tree=True)
     parser.set_element_class_lookup(etree.ElementDefaultClassLookup(
         element=HtmlElement, comment=HtmlComment, pi=HtmlProcessingInstruction, entity=HtmlEntity))
@@ -63,7 +63,14 @@ def deep_recursion() -> Iterator[None]:
 
 
 def load_html(html: str) -> HtmlElement | None:
-    """The page's tree, by trafilatura's loader with the parser above; None when it is no HTML."""
+    """The page's tree, by trafilatura's loader with the parser above; None when it is no HTML.
+
+    The loader takes a page whose first 50 characters do not say "html" for something else and
+    drops it when it parses to fewer than two elements: a page generated with a screenful of
+    blank lines above its <html> and no <head> came out empty. The blank lines say nothing.
+    """
+    if html[:1].isspace():
+        html = html.lstrip()
     return trafilatura.utils.load_html(html)
 
 

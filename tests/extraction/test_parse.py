@@ -65,3 +65,12 @@ def test_a_tree_at_the_parsers_limit_is_walked_and_the_recursion_limit_restored(
     got = extract_html(html, None, load_config().extract)
     assert sys.getrecursionlimit() == before
     assert got is not None and _paragraphs()[-1][:80] in " ".join(got.text.split())
+
+
+def test_a_page_generated_with_blank_lines_above_it_and_no_head_keeps_its_story():
+    """Server templates often emit the newlines of their includes above the <html>; with the
+    first 50 characters blank and no <head>, trafilatura's loader took the page for no HTML."""
+    story = "".join(f"<p>{p}</p>" for p in _paragraphs())
+    got = extract_html("\n" * 60 + f"<html><body><h1>Putin on Belarus</h1>{story}</body></html>", None,
+                       load_config().extract)
+    assert got is not None and _paragraphs()[0][:80] in " ".join(got.text.split())
