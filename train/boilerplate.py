@@ -74,6 +74,7 @@ from markup import (  # noqa: E402
     old_page,
     rewrite_names,
     table_layout,
+    tag_soup,
 )
 
 from cleancorpus.pipeline.config import load_config  # noqa: E402
@@ -125,18 +126,19 @@ def load_pages() -> list[Page]:
 # in the table layout of the 2000s; and the page and its table copy declaring nothing about
 # themselves (no JSON-LD, microdata or Open Graph)
 BARE, TABLE, UNDECLARED, OLD, NAMED_OLD = "#bare", "#table", "#undeclared", "#old", "#named_old"
-NAMED_OLD_SECTIONS, BR = "#named_old_sections", "#br"
+NAMED_OLD_SECTIONS, BR, SOUP = "#named_old_sections", "#br", "#soup"
 VARIANTS: dict[str, Callable[[str], str]] = {BARE: no_attributes, TABLE: table_layout, UNDECLARED: no_declarations,
                                              OLD: old_page, NAMED_OLD: named_old_page,
-                                             NAMED_OLD_SECTIONS: named_old_sections, BR: br_paragraphs}
+                                             NAMED_OLD_SECTIONS: named_old_sections, BR: br_paragraphs, SOUP: tag_soup}
 # their names in markup.REWRITES, which train/page_type.py --score-copies writes their page types under
 REWRITE_NAMES = {BARE: "noattr", TABLE: "table", UNDECLARED: "undeclared", OLD: "old", NAMED_OLD: "named_old",
-                 NAMED_OLD_SECTIONS: "named_old_sections", BR: "br"}
+                 NAMED_OLD_SECTIONS: "named_old_sections", BR: "br", SOUP: "soup"}
 # copies as sites wrote before about 2010 (--score-copies, --main-copies), and their titles
 OLDER = {UNDECLARED: "declaring nothing", OLD: "in a table layout without class and id, declaring nothing",
          NAMED_OLD: "in html4 tags and a table layout with their class and id, declaring nothing",
          NAMED_OLD_SECTIONS: "as named_old, each sectioning tag's div named as the 2000s named it (class footer)",
-         BR: "with each <p> written as its text and <br><br>"}
+         BR: "with each <p> written as its text and <br><br>",
+         SOUP: "with a <font> opened in every paragraph, cell, item and heading, never closed, and no optional end tags"}
 
 
 def _copy_suffixes(arg: str, among: Iterable[str] = OLDER) -> list[str]:

@@ -23,6 +23,7 @@ import regex
 from lxml.html import HtmlElement
 
 from cleancorpus.pipeline.extraction.dates import has_digit
+from cleancorpus.pipeline.extraction.parse import deep_recursion
 from cleancorpus.pipeline.words import count_words
 
 _SKIP = frozenset({"script", "style", "template", "head", "iframe", "object", "canvas",
@@ -275,7 +276,8 @@ def page_blocks(root: HtmlElement, classes: list[str] | None = None, texts: list
                 link += len(tail)
 
     start = body if body is not None else root
-    walk(start, 0, 0, (9, 0, 0, 0, (), _NONE, _NONE), False)
+    with deep_recursion():  # one call a level of nesting
+        walk(start, 0, 0, (9, 0, 0, 0, (), _NONE, _NONE), False)
     if start.tail:  # read by the walk as the end of its last block, but not a text node of `start`
         nodes.pop()
     flush((9, 0, 0, 0, (), _NONE, _NONE))

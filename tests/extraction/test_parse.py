@@ -74,3 +74,12 @@ def test_a_page_generated_with_blank_lines_above_it_and_no_head_keeps_its_story(
     got = extract_html("\n" * 60 + f"<html><body><h1>Putin on Belarus</h1>{story}</body></html>", None,
                        load_config().extract)
     assert got is not None and _paragraphs()[0][:80] in " ".join(got.text.split())
+
+
+def test_the_blocks_walk_alone_takes_a_tree_at_the_parsers_limit():
+    """page_blocks is called outside extract_html too (the training scripts, explain's placing)."""
+    from cleancorpus.pipeline.extraction.blocks import page_blocks
+
+    n = MAX_DEPTH - 10
+    tree = load_html(f"<html><body>{'<div>' * n}<p>{_paragraphs()[0]}</p>{'</div>' * n}</body></html>")
+    assert [b.text for b in page_blocks(tree)] == [_paragraphs()[0]]
