@@ -56,9 +56,9 @@ class ExtractConfig(_Section):
         "or \"\" for boilerplate_model on every page"))
     comments_min_article: float = Field(0.7, ge=0, le=1, description=(
         "on a page the page-type model gives an article probability above this, reader comments under the article "
-        "(blocks in comment-named containers after the article's last kept block of 10+ words outside one) and "
-        "links to other pages under it (blocks after its last kept paragraph of prose that are 90%+ link text) are "
-        "cut (1: never)"))
+        "(blocks in comment-named containers after the article's last kept block of 10+ words outside one), "
+        "links to other pages under it (blocks after its last kept paragraph of prose that are 90%+ link text), a "
+        "word or two kept alone above it and the text of its dialogs (role dialog, <dialog>) are cut (1: never)"))
     model_min_words: int = Field(30, ge=0, description=(
         "when the boilerplate model keeps fewer words than this and trafilatura's text holds more, trafilatura's "
         "text stands in, as when the model keeps nothing (a listing's heading alone is no page)"))

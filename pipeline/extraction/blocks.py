@@ -69,6 +69,13 @@ _TAG_BIT["code"] = _TAG_BIT["pre"]
 _TAG_BIT["td"] = _TAG_BIT["th"] = _TAG_BIT["table"]
 _TAG_BIT["symbol"] = _TAG_BIT["svg"]
 N_FLAGS = len(ROLES) + len(_TAG_ROLES)
+# above the flags the model reads: inside a dialog (a <dialog>, or a container whose role says dialog:
+# aria-modal="true" is only valid beside that role), for the page.dialog rule (dialogs.py). The role is
+# read on container tags alone: this walk reads every element of every page
+DIALOG_BIT = 1 << N_FLAGS
+_TAG_BIT["dialog"] = DIALOG_BIT
+_DIALOG_TAGS = frozenset({"div", "section", "aside"})
+_DIALOG_ROLES = frozenset({"dialog", "alertdialog"})
 _ROLE_FLAGS = (1 << len(ROLES)) - 1
 # the block's own tag, as a small number of kinds
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -216,6 +223,8 @@ def page_blocks(root: HtmlElement, classes: list[str] | None = None, texts: list
         flags |= _TAG_BIT.get(tag, 0)
         inner_link = in_link or tag == "a"
         block = tag in _BLOCK
+        if tag in _DIALOG_TAGS and el.get("role") in _DIALOG_ROLES:
+            flags |= DIALOG_BIT
         if block:
             if buf:
                 flush(ctx)

@@ -34,6 +34,8 @@ from cleancorpus.pipeline.extraction.contents import contents_items, link_keys
 from cleancorpus.pipeline.extraction.copies import RULE as COPY_RULE
 from cleancorpus.pipeline.extraction.copies import second_copies
 from cleancorpus.pipeline.extraction.dates import parse_iso_datetime
+from cleancorpus.pipeline.extraction.dialogs import RULE as DIALOG_RULE
+from cleancorpus.pipeline.extraction.dialogs import in_dialogs
 from cleancorpus.pipeline.extraction.layout import block_lines
 from cleancorpus.pipeline.extraction.menus import ABOVE_RULE, lone_labels_above, lone_menu_items
 from cleancorpus.pipeline.extraction.menus import RULE as MENU_RULE
@@ -105,7 +107,7 @@ class Extracted:
     method: str = "trafilatura"
     # lines that would have been kept, with the rule that removed each: the boilerplate model's
     # (what trafilatura kept and the model did not), page.menu_item's, page.contents_list's,
-    # page.comments', page.related_links', page.label_above's and page.copy's
+    # page.comments', page.related_links', page.label_above's, page.dialog's and page.copy's
     removed: list[Removed] = field(default_factory=list)
     page_type: str | None = None
     # gives the site name (metadata.page_metadata_site_later): read only by those who ask
@@ -257,8 +259,8 @@ def _with_model(tree: HtmlElement, blocks: list[Block], url: str | None, cfg: Ex
                 model: BoilerplateModel, page_probs: Sequence[float], sure_article: bool = False,
                 fragment_links: frozenset[str] = frozenset()) -> Extracted | None:
     """The blocks (page_blocks of the tree) the model keeps, but for a menu's items kept alone
-    (menus.py), a table of contents (contents.py), reader comments and links to other pages under
-    an article and labels kept alone above it (sure_article: comments.py, related.py, menus.py) and second copies
+    (menus.py), a table of contents (contents.py), reader comments, links to other pages and dialogs under
+    an article and labels kept alone above it (sure_article: comments.py, related.py, dialogs.py, menus.py) and second copies
     of a passage (copies.py); trafilatura's text when it keeps none, or fewer words than
     cfg.model_min_words and than trafilatura.
     page_probs: the page-type probabilities, which the model reads with each block;
@@ -273,6 +275,7 @@ def _with_model(tree: HtmlElement, blocks: list[Block], url: str | None, cfg: Ex
         keep = _without(COMMENTS_RULE, blocks, keep, trailing_comments(blocks, keep), cut)
         keep = _without(RELATED_RULE, blocks, keep, trailing_links(blocks, keep), cut)
         keep = _without(ABOVE_RULE, blocks, keep, lone_labels_above(blocks, keep), cut)
+        keep = _without(DIALOG_RULE, blocks, keep, in_dialogs(blocks, keep), cut)
     copy = second_copies(blocks, keep)
     kept = [b for b, k, c in zip(blocks, keep, copy) if k and not c]
     kept_words = sum(len(b.text.split()) for b in kept)

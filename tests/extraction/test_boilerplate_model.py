@@ -19,6 +19,7 @@ from cleancorpus.pipeline.extraction.boilerplate_model import (
     load_model,
 )
 from cleancorpus.pipeline.extraction.contents import RULE as CONTENTS_RULE
+from cleancorpus.pipeline.extraction.dialogs import RULE as DIALOG_RULE
 from cleancorpus.pipeline.extraction.html import extract_html, model_for
 from cleancorpus.pipeline.extraction.menus import ABOVE_RULE
 from cleancorpus.pipeline.extraction.menus import RULE as MENU_RULE
@@ -291,6 +292,23 @@ def test_links_to_other_stories_under_an_article_are_cut():
     assert "so our focus has got to be on Cincinnati right now." in ex.text
     kept = extract_html(page, None, cfg.model_copy(update={"comments_min_article": 1.0}))
     assert all(t in kept.text for t in teasers) and not any(r == RELATED_RULE for r, _ in kept.removed)
+
+
+def test_a_dialog_in_an_article_page_is_cut():
+    """Modern Farmer's "6 Gardening Shows to Watch" (WCXB dev 0329, CC-BY-4.0) ships its republishing
+    policy as a hidden `role="dialog"` (`aria-modal="true"`), and the shipped model keeps its
+    prose. page.dialog cuts it and names itself; the article stays. With the article-only cuts off
+    (`comments_min_article = 1`) the policy is kept."""
+    page = gzip.open(ROOT / "tests" / "data" / "wcxb-dev-0329.html.gz", "rt", encoding="utf-8").read()
+    url, cfg = "https://modernfarmer.com/2021/10/gardening-shows-to-watch/", load_config().extract
+    ex = extract_html(page, url, cfg)
+    assert ex is not None and ex.page_type == "article" and ex.method == RULE
+    policy = ("Want to republish a Modern Farmer story?", "Please credit us and our writers")
+    for line in policy:
+        assert (DIALOG_RULE, line) in ex.removed and line not in ex.text
+    assert "As the backyard gardening season starts wrapping up in many areas across the country" in ex.text
+    kept = extract_html(page, url, cfg.model_copy(update={"comments_min_article": 1.0}))
+    assert all(line in kept.text for line in policy) and not any(r == DIALOG_RULE for r, _ in kept.removed)
 
 
 def test_a_word_kept_alone_above_an_article_is_cut():
