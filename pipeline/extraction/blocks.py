@@ -76,6 +76,9 @@ DIALOG_BIT = 1 << N_FLAGS
 _TAG_BIT["dialog"] = DIALOG_BIT
 _DIALOG_TAGS = frozenset({"div", "section", "aside"})
 _DIALOG_ROLES = frozenset({"dialog", "alertdialog"})
+# ASP.NET WebForms wraps a whole page in one <form> for its postbacks, its state in a hidden input:
+# that form is no form the reader fills in, and the `form` flag on every block misled the model
+_POSTBACK_STATE = './/input[@name="__VIEWSTATE"]'
 _ROLE_FLAGS = (1 << len(ROLES)) - 1
 # the block's own tag, as a small number of kinds
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -220,7 +223,8 @@ def page_blocks(root: HtmlElement, classes: list[str] | None = None, texts: list
         ident = el.get("id")
         if ident:
             flags |= _role_bits(ident)
-        flags |= _TAG_BIT.get(tag, 0)
+        if tag != "form" or el.find(_POSTBACK_STATE) is None:
+            flags |= _TAG_BIT.get(tag, 0)
         inner_link = in_link or tag == "a"
         block = tag in _BLOCK
         if tag in _DIALOG_TAGS and el.get("role") in _DIALOG_ROLES:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import sys
 from importlib.resources import files
 
@@ -321,3 +322,19 @@ def test_a_word_kept_alone_above_an_article_is_cut():
     assert ex is not None and ex.page_type == "article" and ex.method == RULE
     assert (ABOVE_RULE, "More") in ex.removed and not any(r == MENU_RULE for r, _ in ex.removed)
     assert ex.text.startswith("Another cloud of choking smoke and dust is set to descend upon the 20 million")
+
+
+@pytest.mark.parametrize("name", ["scrapinghub-11ea381ad92b.html.gz", "wcxb-dev-0414.html.gz"])
+def test_a_page_wrapped_whole_in_an_aspnet_form_gives_the_same_text(name):
+    """ASP.NET WebForms, the stack of many sites of 2005-2012, wraps the whole page in one <form>
+    for its postbacks, its state in a hidden __VIEWSTATE input. With the `form` flag on every block
+    the model cut most of autoracing.com.br's standings (425 words -> 173) and Sam Bossley's
+    "Thoughts on Zig" (1,148 -> 986); that form is no form the reader fills in."""
+    page = gzip.open(ROOT / "tests" / "data" / name, "rt", encoding="utf-8").read()
+    wrapped = re.sub(r"(<body\b[^>]*>)(.*)(</body>)", lambda m: (
+        f'{m[1]}<form name="aspnetForm" method="post" action="./default.aspx" id="aspnetForm"><div class="aspNetHidden">'
+        f'<input type="hidden" name="__VIEWSTATE" id="__VIEWSTATE" value="/wEPDwUKLTI2NjY5" /></div>{m[2]}</form>{m[3]}'),
+        page, count=1, flags=re.S | re.I)
+    assert wrapped.count("__VIEWSTATE") == 2
+    cfg = load_config().extract
+    assert extract_html(wrapped, None, cfg).text == extract_html(page, None, cfg).text
