@@ -278,38 +278,37 @@ def test_a_table_of_contents_is_cut_and_its_headings_stay():
     assert lines[0].startswith("Zig has the syntax of Rust")
 
 
+def _cut_on_articles_only(name: str, url: str | None, rule: str, lines: tuple[str, ...], stays: str) -> None:
+    """A cut made on pages surely articles: each of `lines` is cut and named `rule`, `stays` stays;
+    with the article-only cuts off (`comments_min_article = 1`) the lines are kept."""
+    page = gzip.open(ROOT / "tests" / "data" / name, "rt", encoding="utf-8").read()
+    cfg = load_config().extract
+    ex = extract_html(page, url, cfg)
+    assert ex is not None and ex.page_type == "article" and ex.method == RULE
+    for line in lines:
+        assert (rule, line) in ex.removed and line not in ex.text
+    assert stays in ex.text
+    kept = extract_html(page, url, cfg.model_copy(update={"comments_min_article": 1.0}))
+    assert all(line in kept.text for line in lines) and not any(r == rule for r, _ in kept.removed)
+
+
 def test_links_to_other_stories_under_an_article_are_cut():
     """CBS Sports' story on the Browns-Steelers fight (ScrapingHub, MIT licence):
     under its last paragraph the page lists its other stories, each a link alone, and the shipped
     model keeps two of them. page.related_links cuts them and names itself; the article's last
-    paragraph stays. With the article-only cuts off (`comments_min_article = 1`) they are kept."""
-    page = gzip.open(ROOT / "tests" / "data" / "scrapinghub-08f793762792.html.gz", "rt", encoding="utf-8").read()
-    cfg = load_config().extract
-    ex = extract_html(page, None, cfg)
-    assert ex is not None and ex.page_type == "article" and ex.method == RULE
-    teasers = ("NFL odds, cheat sheet, picks, bets, sims", "Jones tells Belichick story from '90s")
-    for teaser in teasers:
-        assert (RELATED_RULE, teaser) in ex.removed and teaser not in ex.text
-    assert "so our focus has got to be on Cincinnati right now." in ex.text
-    kept = extract_html(page, None, cfg.model_copy(update={"comments_min_article": 1.0}))
-    assert all(t in kept.text for t in teasers) and not any(r == RELATED_RULE for r, _ in kept.removed)
+    paragraph stays."""
+    _cut_on_articles_only("scrapinghub-08f793762792.html.gz", None, RELATED_RULE,
+                          ("NFL odds, cheat sheet, picks, bets, sims", "Jones tells Belichick story from '90s"),
+                          "so our focus has got to be on Cincinnati right now.")
 
 
 def test_a_dialog_in_an_article_page_is_cut():
     """Modern Farmer's "6 Gardening Shows to Watch" (WCXB dev 0329, CC-BY-4.0) ships its republishing
-    policy as a hidden `role="dialog"` (`aria-modal="true"`), and the shipped model keeps its
-    prose. page.dialog cuts it and names itself; the article stays. With the article-only cuts off
-    (`comments_min_article = 1`) the policy is kept."""
-    page = gzip.open(ROOT / "tests" / "data" / "wcxb-dev-0329.html.gz", "rt", encoding="utf-8").read()
-    url, cfg = "https://modernfarmer.com/2021/10/gardening-shows-to-watch/", load_config().extract
-    ex = extract_html(page, url, cfg)
-    assert ex is not None and ex.page_type == "article" and ex.method == RULE
-    policy = ("Want to republish a Modern Farmer story?", "Please credit us and our writers")
-    for line in policy:
-        assert (DIALOG_RULE, line) in ex.removed and line not in ex.text
-    assert "As the backyard gardening season starts wrapping up in many areas across the country" in ex.text
-    kept = extract_html(page, url, cfg.model_copy(update={"comments_min_article": 1.0}))
-    assert all(line in kept.text for line in policy) and not any(r == DIALOG_RULE for r, _ in kept.removed)
+    policy as a hidden `role="dialog"`, and the shipped model keeps its prose. page.dialog cuts it
+    and names itself; the article stays."""
+    _cut_on_articles_only("wcxb-dev-0329.html.gz", "https://modernfarmer.com/2021/10/gardening-shows-to-watch/",
+                          DIALOG_RULE, ("Want to republish a Modern Farmer story?", "Please credit us and our writers"),
+                          "As the backyard gardening season starts wrapping up in many areas across the country")
 
 
 def test_a_word_kept_alone_above_an_article_is_cut():
