@@ -22,7 +22,8 @@ Archives hold pages from before HTML5 that the dev sets (2019 news, 2025-26 page
              and no optional end tags (</p>, </li>, </td> ...): nested hundreds of levels deep
 
 Every --step-th ScrapingHub page and WCXB dev article of folds 0-3 goes through the whole HTML
-path (Cleaner, default config) and trafilatura.extract(); word F1 / must / leak / empty per set
+path (Cleaner, default config) and trafilatura.extract() (with its own parser, not the one cleancorpus
+installs: parse.py); word F1 / must / leak / empty per set
 (train/boilerplate.py's scores). The shipped model was trained on these pages, so the figures
 that matter are each rewrite's change against `as_is`, not the level.
 """
