@@ -33,7 +33,7 @@ _STACK_ROOM = 1000
 
 def _parser() -> HTMLParser:
     parser = HTMLParser(collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True,
-                              remove_pis=True, huge_tree=True)
+                        remove_pis=True, huge_tree=True)
     parser.set_element_class_lookup(etree.ElementDefaultClassLookup(
         element=HtmlElement, comment=HtmlComment, pi=HtmlProcessingInstruction, entity=HtmlEntity))
     return parser
