@@ -53,15 +53,14 @@ def _in_page_order(out: list[tuple[str, str | None]], html: str) -> list[tuple[s
     list under the article would show above it. A line no block matches keeps its place after
     the line before it."""
     from cleancorpus.pipeline.extraction.blocks import page_blocks
-    from cleancorpus.pipeline.extraction.parse import deep_recursion, load_html
+    from cleancorpus.pipeline.extraction.parse import load_html
 
     tree = load_html(html)
     if tree is None:
         return out
     where: dict[str, int] = {}
-    with deep_recursion():
-        for i, b in enumerate(page_blocks(tree)):
-            where.setdefault(" ".join(b.text.split()), i)
+    for i, b in enumerate(page_blocks(tree)):
+        where.setdefault(" ".join(b.text.split()), i)
     keyed, last = [], -1
     for n, (text, rule) in enumerate(out):
         at = where.get(" ".join(text.split()))
