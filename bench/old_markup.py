@@ -35,7 +35,6 @@ from pathlib import Path
 
 import trafilatura
 import trafilatura.utils
-from lxml.html import HTMLParser
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "train"))
@@ -45,6 +44,7 @@ from markup import REWRITES, rewrite_names  # noqa: E402
 
 from cleancorpus.pipeline.cleaning.cleaner import Cleaner  # noqa: E402
 from cleancorpus.pipeline.config import load_config  # noqa: E402
+from cleancorpus.pipeline.extraction.parse import TRAFILATURA_PARSER  # noqa: E402
 from cleancorpus.pipeline.model import RawRecord, SourceMeta  # noqa: E402
 
 
@@ -65,11 +65,8 @@ def main(argv: list[str] | None = None) -> int:
 
     # trafilatura as its users run it: with its own parser, not the one cleancorpus puts in its
     # place (parse.py: libxml2's nesting limit lifted), which only the `soup` rewrite would feel
-    stock = HTMLParser(collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True,
-                       remove_pis=True)
-
     def theirs(html: str, url: str | None) -> str:
-        ours_parser, trafilatura.utils.HTML_PARSER = trafilatura.utils.HTML_PARSER, stock
+        ours_parser, trafilatura.utils.HTML_PARSER = trafilatura.utils.HTML_PARSER, TRAFILATURA_PARSER
         try:
             return trafilatura.extract(html, url=url) or ""
         finally:
