@@ -22,8 +22,8 @@ Archives hold pages from before HTML5 that the dev sets (2019 news, 2025-26 page
              and no optional end tags (</p>, </li>, </td> ...): nested hundreds of levels deep
 
 Every --step-th ScrapingHub page and WCXB dev article of folds 0-3 goes through the whole HTML
-path (Cleaner, default config) and trafilatura.extract() (with its own parser, not the one cleancorpus
-installs: parse.py); word F1 / must / leak / empty per set
+path (Cleaner, default config) and trafilatura.extract() (with its own parser; cleancorpus parses
+with its own for its own calls: parse.py); word F1 / must / leak / empty per set
 (train/boilerplate.py's scores). The shipped model was trained on these pages, so the figures
 that matter are each rewrite's change against `as_is`, not the level.
 """
@@ -34,7 +34,6 @@ import sys
 from pathlib import Path
 
 import trafilatura
-import trafilatura.utils
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "train"))
@@ -44,7 +43,6 @@ from markup import REWRITES, rewrite_names  # noqa: E402
 
 from cleancorpus.pipeline.cleaning.cleaner import Cleaner  # noqa: E402
 from cleancorpus.pipeline.config import load_config  # noqa: E402
-from cleancorpus.pipeline.extraction.parse import TRAFILATURA_PARSER  # noqa: E402
 from cleancorpus.pipeline.model import RawRecord, SourceMeta  # noqa: E402
 
 
@@ -63,14 +61,10 @@ def main(argv: list[str] | None = None) -> int:
                                         meta=SourceMeta(url=url)))
         return res.doc.text if res.doc is not None else ""
 
-    # trafilatura as its users run it: with its own parser, not the one cleancorpus puts in its
-    # place (parse.py: libxml2's nesting limit lifted), which only the `soup` rewrite would feel
+    # trafilatura as its users run it, with its own parser (cleancorpus parses with libxml2's
+    # nesting limit lifted, parse.py, for its own calls only), which only the `soup` rewrite feels
     def theirs(html: str, url: str | None) -> str:
-        ours_parser, trafilatura.utils.HTML_PARSER = trafilatura.utils.HTML_PARSER, TRAFILATURA_PARSER
-        try:
-            return trafilatura.extract(html, url=url) or ""
-        finally:
-            trafilatura.utils.HTML_PARSER = ours_parser
+        return trafilatura.extract(html, url=url) or ""
 
     rows: dict[tuple[str, str, str], list[B.PageScore]] = {}
     for p in pages:

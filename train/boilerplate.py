@@ -178,7 +178,8 @@ def label(text: str, truth_grams: set, truth_str: str) -> int:
 
 def prepare(page: Page, variant: str = "") -> dict:
     import trafilatura
-    from trafilatura.utils import load_html
+
+    from cleancorpus.pipeline.extraction.parse import load_html
 
     cfg = load_config(None).extract.model_copy(update={"favor_precision": False})
     html = read_html(page.html, variant)

@@ -41,11 +41,11 @@ import lightgbm as lgb
 import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import minimize
-from trafilatura.utils import load_html
 
 from cleancorpus.pipeline.extraction.page_type import VERSION, decide
 from cleancorpus.pipeline.extraction.page_type_features import FEATURES, page_signals
 from cleancorpus.pipeline.extraction.page_type_words import WordModel
+from cleancorpus.pipeline.extraction.parse import load_html
 from cleancorpus.pipeline.inputs.encoding import decode_bytes
 from cleancorpus.pipeline.reasons import PAGE_TYPES
 

@@ -83,3 +83,39 @@ def test_the_blocks_walk_alone_takes_a_tree_at_the_parsers_limit():
     n = MAX_DEPTH - 10
     tree = load_html(f"<html><body>{'<div>' * n}<p>{_paragraphs()[0]}</p>{'</div>' * n}</body></html>")
     assert [b.text for b in page_blocks(tree)] == [_paragraphs()[0]]
+
+
+def test_a_page_nested_past_the_raised_limit_is_parsed_again_without_the_tags_that_nest_it():
+    """1,100 navigation rows open 2,200 <font>s: past even MAX_DEPTH, where libxml2 stops again.
+    The page is parsed again without its formatting tags, and the story comes out."""
+    html = _old_page(nav_rows=1100)
+    assert _paragraphs()[0][:60] not in " ".join(" ".join(lxml.html.document_fromstring(
+        html, parser=lxml.html.HTMLParser(huge_tree=True)).itertext()).split())
+    got = extract_html(html, None, load_config().extract)
+    assert got is not None
+    for p in _paragraphs():
+        assert p[:80] in " ".join(got.text.split())
+
+
+def test_containers_left_open_past_the_limit_are_given_up_too():
+    story = "".join(f"<p>{p}</p>" for p in _paragraphs())
+    html = f"<html><body><h1>Putin on Belarus</h1>{'<div><blockquote>' * 1100}{story}</body></html>"
+    tree = load_html(html)
+    assert _depth(tree) < 100
+    assert _paragraphs()[-1][:80] in " ".join(" ".join(tree.itertext()).split())
+
+
+def test_a_page_that_only_reaches_the_limit_keeps_its_tags():
+    n = MAX_DEPTH - 3  # with <html>, <body> and the <p>: the deepest element at the limit, nothing cut
+    tree = load_html(f"<html><body>{'<div>' * n}<p>{_paragraphs()[0]}</p>{'</div>' * n}</body></html>")
+    assert _depth(tree) == MAX_DEPTH - 1 and _paragraphs()[0] in " ".join(tree.itertext())
+
+
+def test_trafilatura_called_by_others_in_the_process_parses_as_it_always_did():
+    """Our parser is trafilatura's only for our own calls: trafilatura's recursive walks, run by
+    someone else outside `deep_recursion`, would hit Python's recursion limit on its deep trees."""
+    import trafilatura
+
+    load_html(_old_page(nav_rows=1100))
+    text = trafilatura.extract(_old_page(nav_rows=1100))  # raised RecursionError with our parser in place
+    assert _paragraphs()[0][:60] not in " ".join((text or "").split())  # libxml2's own limit: cut as before
