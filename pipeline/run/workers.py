@@ -75,10 +75,19 @@ def new_pool(workers: int, time_limit: float = 0.0, memory_mb: int = 0, fork: bo
                                mp_context=multiprocessing.get_context("fork") if fork else None)
 
 
-def dead_workers(pool: ProcessPoolExecutor) -> set[int] | None:
+def dead_workers(pool: ProcessPoolExecutor, wait: float = 10.0) -> set[int] | None:
     """Pids of a broken pool's workers that died on their own (a crash, the out-of-memory killer,
     the CPU limit), not those the break is ending (still alive, or ended by SIGTERM); None when
-    none can be told, and every shard in flight is then suspect."""
+    none can be told, and every shard in flight is then suspect.
+
+    The pool's manager thread ends the other workers and reaps every worker after it has failed
+    the futures, so the caller learns of the break while it may be reaping: a worker it has reaped
+    and not yet marked reads as alive (the second wait for it finds no child), and when that is
+    the one that died, none can be told and the worker the break ended is blamed with it. So the
+    thread is given `wait` seconds to finish first."""
+    manager = getattr(pool, "_executor_manager_thread", None)
+    if manager is not None:
+        manager.join(wait)
     procs = list((getattr(pool, "_processes", None) or {}).values())
     dead = {p.pid for p in procs if p.exitcode is not None and p.exitcode != -signal.SIGTERM}
     return dead or None
