@@ -54,3 +54,11 @@ def test_a_page_that_ends_in_its_footer_is_left_as_the_model_decided():
     blocks, keep, in_traf = _verdicts(_page(FOOTER))
     assert blocks[-1].text.startswith("Copyright")
     assert not any(closing_prose(blocks, keep, in_traf))
+
+
+def test_a_closing_sentence_shorter_than_a_paragraph_is_kept_too():
+    closing = "The Kremlin did not respond to a request for comment."
+    html = _page().replace("</body>", f"<p>{closing}</p></body>")
+    got = extract_html(html, None, load_config().extract)
+    assert got is not None and got.text.endswith(closing)
+    assert _paragraphs()[-1][:80] in " ".join(got.text.split())
