@@ -166,6 +166,9 @@ def test_a_worker_ended_by_another_ones_death_does_not_blame_its_record(tmp_path
 
 
 def _abort_noting_pid(note: str) -> None:
+    import faulthandler
+
+    faulthandler.disable()  # pytest's, inherited by the fork: no traceback dump per abort in the test log
     Path(note).write_text(str(os.getpid()))
     os.abort()
 
