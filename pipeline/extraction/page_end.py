@@ -7,12 +7,17 @@ another extractor wrote, a generated page) the last paragraph has no block after
 dropped it: on WCXB dev's article texts written as pages of paragraphs alone, the bare model
 dropped the last paragraph of 87 pages in 310 (bench/README).
 
-So the run of blocks at the very end of the page that trafilatura kept and the model dropped, each
-prose or a shorter text ending as a sentence ends (no heading, not mostly links), is kept when the
-block before it is kept. A page with a footer ends in its links and notices, not in sentences
-trafilatura keeps, and is left as the model decided.
+So the run of blocks at the end of the page that trafilatura kept and the model dropped, each prose
+or a shorter text ending as a sentence ends (no heading, not mostly links), is kept when the block
+before it is kept. The run may be followed by a small footer (FOOTER_LINES lines at most: a row of
+links, a copyright line), where the model dropped the last paragraph too (31 pages in 310 with a
+row of links after the article). A page with a footer of its own, larger, is left as the model
+decided: the model reads it, and what stands between the article and such a footer (teasers, a
+sign-up box) is not the article's.
 """
 from __future__ import annotations
+
+import re
 
 from cleancorpus.pipeline.extraction.blocks import Block, is_prose
 
@@ -25,12 +30,30 @@ def _sentences(block: Block) -> bool:
                                and block.text.endswith(_SENTENCE_END))
 
 
+FOOTER_LINES = 3
+_FOOTER_WORDS = 12
+# "© 2008 Example News. All rights reserved.": a sentence, but a footer's (the copyright pack cuts it later)
+_COPYRIGHT = re.compile(r"©|\(c\)|\bcopyright\b|\ball rights reserved\b", re.I)
+
+
+def _footer_line(block: Block) -> bool:
+    """A line a small footer is made of: mostly link text, a few words that are no sentence, a copyright line."""
+    words = len(block.text.split())
+    if words <= 2 * _FOOTER_WORDS and _COPYRIGHT.search(block.text):
+        return True
+    return not _sentences(block) and (2 * block.link_chars >= len(block.text) or words <= _FOOTER_WORDS)
+
+
 def closing_prose(blocks: list[Block], keep: list[bool], in_traf: list[bool]) -> list[bool]:
-    """Which dropped blocks are the article's last paragraphs, ending the page."""
+    """Which dropped blocks are the article's last paragraphs, ending the page or followed by a
+    small footer (FOOTER_LINES lines at most, dropped, none a sentence)."""
     back = [False] * len(blocks)
-    i = len(blocks)
+    end = len(blocks)
+    while end > max(0, len(blocks) - FOOTER_LINES) and not keep[end - 1] and _footer_line(blocks[end - 1]):
+        end -= 1
+    i = end
     while i > 0 and not keep[i - 1] and in_traf[i - 1] and _sentences(blocks[i - 1]):
         i -= 1
-    if i < len(blocks) and i > 0 and keep[i - 1]:
-        back[i:] = [True] * (len(blocks) - i)
+    if i < end and i > 0 and keep[i - 1]:
+        back[i:end] = [True] * (end - i)
     return back

@@ -10,7 +10,7 @@ from cleancorpus.pipeline.config import load_config
 from cleancorpus.pipeline.extraction.blocks import page_blocks
 from cleancorpus.pipeline.extraction.boilerplate_model import BARE_VERSION, load_model
 from cleancorpus.pipeline.extraction.html import extract_html, model_input_text
-from cleancorpus.pipeline.extraction.page_end import closing_prose
+from cleancorpus.pipeline.extraction.page_end import FOOTER_LINES, closing_prose
 from cleancorpus.pipeline.extraction.page_type import page_type_model
 from cleancorpus.pipeline.extraction.parse import load_html
 from conftest import seed_paragraphs
@@ -50,9 +50,25 @@ def test_the_last_paragraph_of_a_page_that_ends_with_it_is_kept():
     assert [p for p in _paragraphs() if p[:80] not in " ".join(got.text.split())] == []
 
 
-def test_a_page_that_ends_in_its_footer_is_left_as_the_model_decided():
-    blocks, keep, in_traf = _verdicts(_page(FOOTER))
-    assert blocks[-1].text.startswith("Copyright")
+def _last_paragraph_dropped(footer: str) -> tuple[list, list[bool], list[bool]]:
+    """The page's blocks with the model's verdicts as on the pages it drops the article's last
+    paragraph of (the seed's own page keeps it when a footer follows): everything but the article dropped."""
+    blocks, _, in_traf = _verdicts(_page(footer))
+    last = next(i for i, b in enumerate(blocks) if b.text == _paragraphs()[-1])
+    keep = [0 < i < last for i in range(len(blocks))]
+    return blocks, keep, in_traf
+
+
+def test_the_last_paragraph_before_a_small_footer_is_kept():
+    blocks, keep, in_traf = _last_paragraph_dropped(FOOTER)
+    back = closing_prose(blocks, keep, in_traf)
+    assert [b.text for b, r in zip(blocks, back) if r] == [_paragraphs()[-1]]
+
+
+def test_a_page_that_ends_in_a_larger_footer_is_left_as_the_model_decided():
+    menu = "".join(f'<p><a href="/{s}">{s.title()}</a></p>' for s in ("world", "business", "sport"))
+    blocks, keep, in_traf = _last_paragraph_dropped(menu + FOOTER)
+    assert len(blocks) - 1 - next(i for i, b in enumerate(blocks) if b.text == _paragraphs()[-1]) > FOOTER_LINES
     assert not any(closing_prose(blocks, keep, in_traf))
 
 
