@@ -74,10 +74,12 @@ def deep_recursion() -> Iterator[None]:
 
 
 # Tags a page may leave open in a loop, each nesting the next, in the order they are given up
-# when a page nests past MAX_DEPTH: first those that only format text, then the containers.
+# when a page nests past MAX_DEPTH: first those that only format text, then the containers, then
+# tables and lists.
 _UNNEST = (
     re.compile(r"</?(?:font|b|i|u|s|em|strong|span|small|big|tt|strike|center|nobr|blink)(?=[\s/>])[^>]*>", re.I),
     re.compile(r"</?(?:div|blockquote|section|article|aside|header|footer|nav|main|form)(?=[\s/>])[^>]*>", re.I),
+    re.compile(r"</?(?:table|thead|tbody|tfoot|tr|td|th|ul|ol|li|dl|dt|dd)(?=[\s/>])[^>]*>", re.I),
 )
 
 

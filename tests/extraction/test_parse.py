@@ -119,3 +119,14 @@ def test_trafilatura_called_by_others_in_the_process_parses_as_it_always_did():
     load_html(_old_page(nav_rows=1100))
     text = trafilatura.extract(_old_page(nav_rows=1100))  # raised RecursionError with our parser in place
     assert _paragraphs()[0][:60] not in " ".join((text or "").split())  # libxml2's own limit: cut as before
+
+
+def test_tables_nested_past_the_limit_are_given_up_last():
+    """Past MAX_DEPTH, trafilatura's walks over the deep tree cost seconds and the story was cut
+    anyway; without the tables' tags the page parses flat and the story comes out."""
+    story = "".join(f"<p>{p}</p>" for p in _paragraphs())
+    html = f"<html><body><h1>Putin on Belarus</h1>{'<table><tr><td>' * 1000}{story}</body></html>"
+    tree = load_html(html)
+    assert _depth(tree) < 100
+    got = extract_html(html, None, load_config().extract)
+    assert got is not None and _paragraphs()[-1][:80] in " ".join(got.text.split())
