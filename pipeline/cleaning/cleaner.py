@@ -7,6 +7,7 @@ text an extractor's (text_kind.py): then the rules' cuts alone stand.
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from itertools import compress
@@ -32,6 +33,20 @@ from cleancorpus.pipeline.extraction.html import Extracted, ExtractionTimeout, e
 from cleancorpus.pipeline.extraction.text_header import clean_title, parse_header
 from cleancorpus.pipeline.model import Document, RawRecord, Reject, Removed
 from cleancorpus.pipeline.reasons import RejectReason, Stage
+
+# a script in the page, or one it loads or preloads (a saved page may have lost its <script>s but
+# not its <link rel="preload" as="script">)
+_SCRIPTS = re.compile(r"<script\b|\bas=[\"']?script\b|\.js[\"'?]", re.I)
+
+
+def no_text_detail(html: str) -> str:
+    """Why a page gave no text, as far as its HTML tells: a page whose text its scripts write when a
+    browser runs them (a forum thread saved as Discourse's shell, a single-page app) holds none."""
+    if not _SCRIPTS.search(html):
+        return "no text found in the page"
+    return (f"no text found in the page ({len(html) // 1024:,} KB of HTML that runs scripts: text its "
+            "JavaScript writes in a browser is not in the HTML; save the page as rendered)")
+
 
 # rule names whose lines mark the start of a reader comment
 _COMMENT_FURNITURE = {"comments.comment_meta", "comments.comment_reply"}
@@ -100,7 +115,7 @@ class Cleaner:
         if rec.html is not None:
             ex = extract_html(rec.html, meta.url, self.cfg.extract)
             if ex is None:
-                return CleanResult(reject=record_reject(rec, Stage.EXTRACT, RejectReason.NO_CONTENT, "no text found in the page"))
+                return CleanResult(reject=record_reject(rec, Stage.EXTRACT, RejectReason.NO_CONTENT, no_text_detail(rec.html)))
             raw_text, method = ex.text, ex.method
             model_removed = list(ex.removed)
             page_type = ex.page_type

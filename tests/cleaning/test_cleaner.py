@@ -741,3 +741,23 @@ def test_the_rules_read_a_list_item_without_its_mark():
     assert split_list_marks(lines) == (["Share on Facebook", "Ceres Robotics, Palo Alto, California",
                                         "-5 degrees overnight", "Plain"], ["- ", "- ", "", ""])
     assert split_list_marks(["Plain", "text"]) == (["Plain", "text"], ["", ""])
+
+
+def test_a_page_its_scripts_write_is_rejected_saying_so():
+    """A thread saved as a forum's JavaScript shell holds no post in its HTML: no_content, and the
+    reject's detail says what the user can do about it."""
+    from cleancorpus.pipeline.cleaning.cleaner import Cleaner
+    from cleancorpus.pipeline.config import load_config
+    from cleancorpus.pipeline.model import RawRecord, SourceMeta
+
+    shell = ('<html><head><title>Best first telescope? - Forum</title><script src="/assets/app.js"></script>'
+             '<script src="/assets/vendor.js"></script></head><body><div id="main-outlet"></div>'
+             '<script>require("discourse/app").start()</script></body></html>')
+    bare = "<html><head><title>Nothing here</title></head><body><div></div></body></html>"
+    cleaner = Cleaner(load_config())
+    got = {name: cleaner.process(RawRecord(source_uri=f"{name}.html", source_record=None, source_format="html",
+                                           html=html, meta=SourceMeta())).reject
+           for name, html in (("shell", shell), ("bare", bare))}
+    assert got["shell"].reason == "no_content" and "HTML that runs scripts" in got["shell"].detail
+    assert "save the page as rendered" in got["shell"].detail
+    assert got["bare"].reason == "no_content" and got["bare"].detail == "no text found in the page"
