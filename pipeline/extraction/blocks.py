@@ -135,10 +135,15 @@ class Block:
 PROSE_WORDS = 20  # a block of prose: this many words, under half of them link text
 
 
+def mostly_links(block: Block) -> bool:
+    """Whether half of the block's text or more is link text."""
+    return 2 * block.link_chars >= len(block.text)
+
+
 def is_prose(block: Block) -> bool:
     """Whether the block reads as a paragraph of the article's prose, not a label, a menu or a link:
-    where the rules after the model place the article's start and end (menus.py, related.py)."""
-    return 2 * block.link_chars < len(block.text) and count_words(block.text) >= PROSE_WORDS
+    where the rules after the model place the article's start and end (menus.py, related.py, page_end.py)."""
+    return not mostly_links(block) and count_words(block.text) >= PROSE_WORDS
 
 
 def runs(flags: Sequence[bool]) -> Iterator[tuple[int, int]]:

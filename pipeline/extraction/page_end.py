@@ -19,15 +19,14 @@ from __future__ import annotations
 
 import re
 
-from cleancorpus.pipeline.extraction.blocks import Block, is_prose
+from cleancorpus.pipeline.extraction.blocks import Block, is_prose, mostly_links
 
 _SENTENCE_END = tuple('.!?…"”’)')
 
 
 def _sentences(block: Block) -> bool:
     """Prose, or a shorter block of text that ends as a sentence does (no heading, not mostly link text)."""
-    return is_prose(block) or (not block.heading and 2 * block.link_chars < len(block.text)
-                               and block.text.endswith(_SENTENCE_END))
+    return is_prose(block) or (not block.heading and not mostly_links(block) and block.text.endswith(_SENTENCE_END))
 
 
 FOOTER_LINES = 3
@@ -41,7 +40,7 @@ def _footer_line(block: Block) -> bool:
     words = len(block.text.split())
     if words <= 2 * _FOOTER_WORDS and _COPYRIGHT.search(block.text):
         return True
-    return not _sentences(block) and (2 * block.link_chars >= len(block.text) or words <= _FOOTER_WORDS)
+    return not _sentences(block) and (mostly_links(block) or words <= _FOOTER_WORDS)
 
 
 def closing_prose(blocks: list[Block], keep: list[bool], in_traf: list[bool]) -> list[bool]:
