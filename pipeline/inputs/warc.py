@@ -113,7 +113,7 @@ def _read_warc(uri: str, f: IO[bytes], mine=lambda k: True, k0: int = 0,  # type
                              detail="WARC response with an empty body", url=url)
                 continue
             try:
-                html, _ = decode_bytes(body, is_html=True, declared=declared)
+                html, _ = decode_bytes(body, is_html=True, declared=declared, url=url)
             except (Undecodable, LookupError) as e:
                 yield Reject(doc_id=doc_id, source_uri=uri, source_record=rid, stage=Stage.READ, reason=RejectReason.UNDECODABLE,
                              detail=str(e), url=url)
