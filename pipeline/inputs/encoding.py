@@ -1,4 +1,4 @@
-"""Bytes to text: BOM, UTF-8, the declared charset, UTF-8 with stray legacy bytes, then the
+"""Bytes to text: BOM, UTF-8, UTF-8 with stray legacy bytes, the declared charset, then the
 legacy encoding a browser would guess.
 
 Web pages lie about their encoding often enough that the declared charset is only trusted
@@ -156,12 +156,12 @@ def decode_bytes(data: bytes, is_html: bool = False, declared: str | None = None
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    if _mostly_utf8(data):  # before a declared charset: such sequences are no legacy text
+        return data.decode("utf-8", errors="cleancorpus-cp1252"), "utf-8+cp1252"
     for label in _declared(data, is_html, declared):
         try:
             if codecs.lookup(label).name != "utf-8":  # UTF-8 has failed already
                 return data.decode(label), label
         except (LookupError, UnicodeDecodeError):
             pass
-    if _mostly_utf8(data):
-        return data.decode("utf-8", errors="cleancorpus-cp1252"), "utf-8+cp1252"
     return _legacy(data, url)

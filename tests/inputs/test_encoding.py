@@ -54,6 +54,9 @@ def test_a_utf8_page_with_a_windows_1252_footer_keeps_both():
     text, encoding = decode_bytes(raw, is_html=True)
     assert text == page.replace("</body>", footer + "</body>", 1)
     assert encoding == "utf-8+cp1252"
+    # a template that says latin-1 around UTF-8 text: the bytes outweigh the label
+    said = raw.replace(b"<head>", b'<head><meta charset="iso-8859-1">', 1)
+    assert decode_bytes(said, is_html=True)[0] == text.replace("<head>", '<head><meta charset="iso-8859-1">', 1)
 
 
 LEGACY = {
