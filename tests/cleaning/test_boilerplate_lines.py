@@ -100,6 +100,9 @@ GONE_NEWS_PAGES = {
                                 "respeito ao usuário não serão aprovados pelo moderador."],
     "comments.share_your_story": ["Have your say"],
     "notices.newsletter": ["Get the latest updates right in your inbox. Subscribe to NJ.com’s newsletters."],
+    "structure.pagination": ["Pages: 1 2 3 Next »", "1 | 2 | 3 | Next >", "« Prev 1 2 3 4 ... 9 Next »",
+                             "Continued on page 2", "Continued from Page 1", "View as single page",
+                             "Single-page view"],
 }
 KEPT_NEWS_PAGES = [
     "The court ruled that the names may not be published until the trial ends.",
@@ -114,6 +117,9 @@ KEPT_NEWS_PAGES = [
     # two networks named in a heading or a sentence
     "Facebook, Instagram", "Twitter / X", "Facebook and Twitter removed the accounts on Tuesday.",
     "Print, save or share the recipe card below.", "Save the date",
+    # a documentation page's own links, which its truth keeps, and sentences about pages
+    "Next", "Previous", "Next Page", "« Previous | Next »", "Page 2", "1 2 3",
+    "Next, add 2 cups of flour and stir.", "Continued on page 2 of the report is a table of the results.",
 ]
 # the same lines as Portuguese, Spanish, French, German, Italian and Dutch pages write them (WordPress's
 # translations of its "Leave a Reply" and "Your email address will not be published", and the like)
