@@ -444,12 +444,15 @@ class RuleSet:
                             marks[j] = rule.name
                     i = n
                 elif rule.match == "heading_list":
-                    i = self._mark_list(lines, marks, i, rule)
+                    i = self._mark_list(lines, marks, i, rule, page_type)
             i += 1
 
-    @staticmethod
-    def _mark_list(lines: list[str], marks: list[str | None], start: int, rule: Rule) -> int:
-        """Mark the headline-shaped lines under a "Read more"-style heading; return the last index."""
+    def _mark_list(self, lines: list[str], marks: list[str | None], start: int, rule: Rule,
+                   page_type: str | None) -> int:
+        """Mark the headline-shaped lines under a "Read more"-style heading; return the last index.
+
+        The list ends at the heading of a section that runs to the end ("3 Comments" under a
+        page's related stories): that heading's own rule takes it, and what is under it."""
         items, blanks, last = 0, 0, start
         for j in range(start + 1, len(lines)):
             s = lines[j]
@@ -460,11 +463,21 @@ class RuleSet:
                 continue
             if items >= rule.list_max_items or len(s.split()) > rule.list_max_words or (
                 ends_sentence(s, _LIST_STOPS, _LIST_CLOSERS) and len(s.split()) > 12
-            ):
+            ) or self._opens_section(s, page_type):
                 break
             marks[j] = rule.name
             items, blanks, last = items + 1, 0, j
         return last
+
+
+    def _opens_section(self, line: str, page_type: str | None) -> bool:
+        """Whether a footer rule takes the line on this page: the heading of a section that runs
+        to the end ("3 Comments"). Another list's heading ("Read More" under each teaser) is an
+        item: the list goes on through it, as far as its own limits."""
+        rule = self._line_cache.get(line, _UNSEEN)
+        if rule is _UNSEEN:
+            rule = self.first_match(line)
+        return rule is not None and rule.match == "footer" and page_type not in rule.not_on
 
 
 def _beside_number(lines: list[str], i: int) -> bool:

@@ -78,7 +78,8 @@ GONE_NEWS_PAGES = {
                              "Subscribe to RSS feed"],
     "ads.advertisement_label": ["Ads by Google", "Sponsored Links"],
     "social.share_row": ["E-mail | Print | Save", "Share this: Digg | del.icio.us | Facebook | Reddit",
-                         "Bookmark with: Delicious Digg reddit Facebook StumbleUpon", "Facebook Twitter LinkedIn Email"],
+                         "Bookmark with: Delicious Digg reddit Facebook StumbleUpon", "Facebook Twitter LinkedIn Email",
+                         "Print | E-mail | Digg this | del.icio.us", "Print this | Email this"],
     "copyright.reproduction_prohibited": [
         "This material may not be published, broadcast, rewritten or redistributed.",
         "This copy is for your personal, non-commercial use only. To order presentation-ready copies for "
