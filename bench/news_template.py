@@ -80,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--step", type=int, default=2, help="every STEP-th article page of the set")
     ap.add_argument("--parts", default="pag,rel,com", help="template parts: pag, rel, com (comma-separated)")
     ap.add_argument("--br", action="store_true", help="the story's paragraphs as one run of <br><br>")
+    ap.add_argument("--examples", action="store_true", help="print each page that lost a paragraph")
     a = ap.parse_args(argv)
     parts = set(a.parts.split(",")) - {""}
     cleaner = Cleaner(load_config(None))
@@ -97,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
         stats.update(pages=1, paragraphs=len(paras), lost=len(lost), pages_with_loss=bool(lost),
                      first_lost=0 in lost, last_lost=len(paras) - 1 in lost)
         leaks.update(name for name, probe in PIECES.items() if probe in text)
+        if a.examples and lost:
+            print(" ", p.key[:24], f"{len(lost)}/{len(paras)} lost, at", lost[:8], "|", paras[lost[-1]][:90])
     print(f"{a.set}, parts {sorted(parts)}{', <br><br>' if a.br else ''}: {dict(stats)}")
     print("  still in the text, pages:", {name: leaks[name] for name in PIECES})
     return 0
