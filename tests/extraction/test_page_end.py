@@ -6,14 +6,19 @@ one: on WCXB dev's article texts written so, the last paragraph of 87 pages in 3
 """
 from __future__ import annotations
 
+import importlib
+import sys
+
+import pytest
+
 from cleancorpus.pipeline.config import load_config
 from cleancorpus.pipeline.extraction.blocks import page_blocks
 from cleancorpus.pipeline.extraction.boilerplate_model import BARE_VERSION, load_model
 from cleancorpus.pipeline.extraction.html import extract_html, model_input_text
-from cleancorpus.pipeline.extraction.page_end import FOOTER_LINES, closing_prose
+from cleancorpus.pipeline.extraction.page_end import FOOTER_LINES, closing_prose, paragraphs_to_traf_end
 from cleancorpus.pipeline.extraction.page_type import page_type_model
 from cleancorpus.pipeline.extraction.parse import load_html
-from conftest import seed_paragraphs
+from conftest import ROOT, seed_paragraphs
 
 FOOTER = ('<p><a href="/about">About us</a> | <a href="/privacy">Privacy policy</a> | <a href="/terms">Terms</a></p>'
           "<p>Copyright 2022 Example News. All rights reserved.</p>")
@@ -78,3 +83,39 @@ def test_a_closing_sentence_shorter_than_a_paragraph_is_kept_too():
     got = extract_html(html, None, load_config().extract)
     assert got is not None and got.text.endswith(closing)
     assert _paragraphs()[-1][:80] in " ".join(got.text.split())
+
+
+WCXB_DEV = ROOT.parent / "shared" / "bench" / "extraction" / "wcxb-dev"
+
+
+def _in_old_news_page(page_id: str) -> tuple[str, list[str]]:
+    """A WCXB dev article's truth in bench/news_template.py's page of the 2000s (table layout, no
+    class or id, related stories and readers' comments under the story)."""
+    if not (WCXB_DEV / "truth" / f"{page_id}.txt").exists():
+        pytest.skip(f"benchmark pages not found at {WCXB_DEV}")
+    if str(ROOT / "bench") not in sys.path:
+        sys.path.insert(0, str(ROOT / "bench"))
+    news_template = importlib.import_module("news_template")
+    paras = [" ".join(line.split()) for line in (WCXB_DEV / "truth" / f"{page_id}.txt").read_text().splitlines()
+             if len(line.split()) >= 8]
+    return news_template.page("Story", paras, {"pag", "rel", "com"}, br=False), paras
+
+
+def test_a_long_article_keeps_its_paragraphs_to_where_trafilatura_ends_it():
+    """The bare model's scores fall down a long page: it dropped the last 13 paragraphs of a
+    health article (its references), prose trafilatura kept, with the same tags as the paragraphs
+    kept above them."""
+    html, paras = _in_old_news_page("4063")
+    lost_by_the_model = 13
+    blocks, keep, in_traf = _verdicts(html)
+    model_text = " ".join(b.text for b, k in zip(blocks, keep) if k)
+    assert sum(p[:60] not in model_text for p in paras) >= lost_by_the_model  # the model alone
+    back = paragraphs_to_traf_end(blocks, keep, in_traf)
+    assert any(back)
+    from cleancorpus.pipeline.cleaning.cleaner import Cleaner
+    from cleancorpus.pipeline.model import RawRecord
+
+    doc = Cleaner(load_config(None)).process(RawRecord("mem://x.html", None, "html", html=html)).doc
+    text = " ".join(doc.text.split())
+    assert all(p[:60] in text for p in paras[-3:])
+    assert "Nobody in charge" not in text  # the readers' comments below are not the article's
