@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Article texts inside a news page as sites built them in the 2000s: what is lost, what leaks.
 
-    .venv/bin/python bench/news_template.py [--set scrapinghub] [--step 2] [--parts pag,rel,com] [--br]
+    .venv/bin/python bench/news_template.py [--set scrapinghub] [--step 2] [--parts pag,rel,com] [--br] [--flat]
 
 The dev pages are of 2019-26; the review's L3S-GN1 is news of 2008. Here each article truth of a
 dev set (its lines of 8+ words as paragraphs) is put in one made-up template of that time: a
@@ -10,7 +10,8 @@ byline and a date, the story in <font> as <p>s (or one run of <br><br>, --br), t
 names: page links ("Pages: 1 2 Next »", pag), a "Related Stories" list of five headlines (rel),
 three readers' comments under "3 Comments" and a "Post a comment" form (com); a tools row
 ("Print | E-mail | Digg this | del.icio.us") and a copyright footer always. No URL is given, as
-for files in a folder. Each page goes through the whole HTML path (default config).
+for files in a folder. Each page goes through the whole HTML path (default config), or with --flat
+is rendered to flat text first (bench/flatten.py) and goes through the text path.
 
 Printed: the story's paragraphs lost (pages with a loss, first and last paragraph lost), and on
 how many pages each piece of the template is still in the text. Made up, so a check of kinds
@@ -25,7 +26,9 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "train"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 import boilerplate as B  # noqa: E402
+from flatten import flatten_html  # noqa: E402
 
 from cleancorpus.pipeline.cleaning.cleaner import Cleaner  # noqa: E402
 from cleancorpus.pipeline.config import load_config  # noqa: E402
@@ -81,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--parts", default="pag,rel,com", help="template parts: pag, rel, com (comma-separated)")
     ap.add_argument("--br", action="store_true", help="the story's paragraphs as one run of <br><br>")
     ap.add_argument("--examples", action="store_true", help="print each page that lost a paragraph")
+    ap.add_argument("--flat", action="store_true",
+                    help="the page rendered to flat text first (bench/flatten.py), through the text path")
     a = ap.parse_args(argv)
     parts = set(a.parts.split(",")) - {""}
     cleaner = Cleaner(load_config(None))
@@ -91,8 +96,10 @@ def main(argv: list[str] | None = None) -> int:
         if len(paras) < 3:
             continue
         html = page(p.meta.get("title") or paras[0][:60], paras, parts, a.br)
-        res = cleaner.process(RawRecord(source_uri="x.html", source_record=None, source_format="html", html=html,
-                                        meta=SourceMeta()))
+        rec = RawRecord(source_uri="x.txt", source_record=None, source_format="text", text=flatten_html(html),
+                        meta=SourceMeta()) if a.flat else \
+            RawRecord(source_uri="x.html", source_record=None, source_format="html", html=html, meta=SourceMeta())
+        res = cleaner.process(rec)
         text = " ".join(res.doc.text.split()) if res.doc is not None else ""
         lost = [i for i, x in enumerate(paras) if x[:60] not in text]
         stats.update(pages=1, paragraphs=len(paras), lost=len(lost), pages_with_loss=bool(lost),
@@ -100,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         leaks.update(name for name, probe in PIECES.items() if probe in text)
         if a.examples and lost:
             print(" ", p.key[:24], f"{len(lost)}/{len(paras)} lost, at", lost[:8], "|", paras[lost[-1]][:90])
-    print(f"{a.set}, parts {sorted(parts)}{', <br><br>' if a.br else ''}: {dict(stats)}")
+    print(f"{a.set}, parts {sorted(parts)}{', <br><br>' if a.br else ''}{', flat text' if a.flat else ''}: {dict(stats)}")
     print("  still in the text, pages:", {name: leaks[name] for name in PIECES})
     return 0
 
