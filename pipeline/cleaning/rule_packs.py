@@ -469,7 +469,6 @@ class RuleSet:
             items, blanks, last = items + 1, 0, j
         return last
 
-
     def _opens_section(self, line: str, page_type: str | None) -> bool:
         """Whether a footer rule takes the line on this page: the heading of a section that runs
         to the end ("3 Comments"). Another list's heading ("Read More" under each teaser) is an
