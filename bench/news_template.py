@@ -8,7 +8,7 @@ dev set (its lines of 8+ words as paragraphs) is put in one made-up template of 
 table layout with no class or id, a left column of 20 section links, the headline in <font>, a
 byline and a date, the story in <font> as <p>s (or one run of <br><br>, --br), then what --parts
 names: page links ("Pages: 1 2 Next »", pag), a "Related Stories" list of five headlines (rel),
-three readers' comments under "3 Comments" and a "Post a comment" form (com); a tools row
+three readers' comments under "3 Comments" (--comments-heading) and a "Post a comment" form (com); a tools row
 ("Print | E-mail | Digg this | del.icio.us") and a copyright footer always. No URL is given, as
 for files in a folder. Each page goes through the whole HTML path (default config), or with --flat
 is rendered to flat text first (bench/flatten.py) and goes through the text path.
@@ -53,7 +53,7 @@ PIECES = {"section links": "Obituaries", "byline": "Staff Writer", "tools row": 
           "copyright": "All rights reserved"}
 
 
-def page(title: str, paras: list[str], parts: set[str], br: bool) -> str:
+def page(title: str, paras: list[str], parts: set[str], br: bool, comments_heading: str = "3 Comments") -> str:
     nav = "".join(f'<tr><td><font face="Arial" size="2"><a href="/{s.lower().replace(" ", "")}/">{s}</a>'
                   "</font></td></tr>" for s in SECTIONS)
     body = "<br><br>".join(map(H.escape, paras)) if br else "".join(f"<p>{H.escape(p)}</p>" for p in paras)
@@ -61,7 +61,7 @@ def page(title: str, paras: list[str], parts: set[str], br: bool) -> str:
     pages = '<p>Pages: <b>1</b> <a href="?page=2">2</a> <a href="?page=2">Next &raquo;</a></p>' if "pag" in parts else ""
     related = ("<p><b>Related Stories</b></p><ul>" + "".join(f'<li><a href="/news/{i}.html">{r}</a></li>'
                                                           for i, r in enumerate(RELATED)) + "</ul>") if "rel" in parts else ""
-    comments = ("<p><b>3 Comments</b></p>" + "".join(f"<p><b>{u}</b> wrote on Nov 20, 2008 10:1{i} PM:<br>{H.escape(t)}</p>"
+    comments = (f"<p><b>{H.escape(comments_heading)}</b></p>" + "".join(f"<p><b>{u}</b> wrote on Nov 20, 2008 10:1{i} PM:<br>{H.escape(t)}</p>"
                                                    for i, (u, t) in enumerate(COMMENTS))
                 + '<p>Post a comment</p><form><textarea></textarea><input type="submit" value="Submit"></form>'
                 ) if "com" in parts else ""
@@ -84,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--parts", default="pag,rel,com", help="template parts: pag, rel, com (comma-separated)")
     ap.add_argument("--br", action="store_true", help="the story's paragraphs as one run of <br><br>")
     ap.add_argument("--examples", action="store_true", help="print each page that lost a paragraph")
+    ap.add_argument("--comments-heading", default="3 Comments", metavar="TEXT",
+                    help="the comments' heading (news pages wrote \"Comments (3)\", \"User comments\", ...)")
     ap.add_argument("--flat", action="store_true",
                     help="the page rendered to flat text first (bench/flatten.py), through the text path")
     a = ap.parse_args(argv)
@@ -95,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
                  if len(line.split()) >= 8]
         if len(paras) < 3:
             continue
-        html = page(p.meta.get("title") or paras[0][:60], paras, parts, a.br)
+        html = page(p.meta.get("title") or paras[0][:60], paras, parts, a.br, a.comments_heading)
         rec = RawRecord(source_uri="x.txt", source_record=None, source_format="text", text=flatten_html(html),
                         meta=SourceMeta()) if a.flat else \
             RawRecord(source_uri="x.html", source_record=None, source_format="html", html=html, meta=SourceMeta())
@@ -104,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         lost = [i for i, x in enumerate(paras) if x[:60] not in text]
         stats.update(pages=1, paragraphs=len(paras), lost=len(lost), pages_with_loss=bool(lost),
                      first_lost=0 in lost, last_lost=len(paras) - 1 in lost)
-        leaks.update(name for name, probe in PIECES.items() if probe in text)
+        leaks.update(name for name, probe in {**PIECES, "comments heading": a.comments_heading}.items() if probe in text)
         if a.examples and lost:
             print(" ", p.key[:24], f"{len(lost)}/{len(paras)} lost, at", lost[:8], "|", paras[lost[-1]][:90])
     print(f"{a.set}, parts {sorted(parts)}{', <br><br>' if a.br else ''}{', flat text' if a.flat else ''}: {dict(stats)}")

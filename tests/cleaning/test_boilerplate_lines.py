@@ -101,6 +101,9 @@ GONE_NEWS_PAGES = {
                                 "respeito ao usuário não serão aprovados pelo moderador."],
     "comments.share_your_story": ["Have your say"],
     "notices.newsletter": ["Get the latest updates right in your inbox. Subscribe to NJ.com’s newsletters."],
+    # comment sections' headings as news pages wrote them (bench/news_template.py kept the comments under each)
+    "comments.comments_section": ["Comments (3)", "User comments", "Reader comments (12)", "Discuss this story",
+                                  "12 comments so far", "Talkback", "Your Comments"],
     "structure.pagination": ["Pages: 1 2 3 Next »", "1 | 2 | 3 | Next >", "« Prev 1 2 3 4 ... 9 Next »",
                              "Continued on page 2", "Continued from Page 1", "View as single page",
                              "Single-page view"],
@@ -121,6 +124,7 @@ KEPT_NEWS_PAGES = [
     # a documentation page's own links, which its truth keeps, and sentences about pages
     "Next", "Previous", "Next Page", "« Previous | Next »", "Page 2", "1 2 3",
     "Next, add 2 cups of flour and stir.", "Continued on page 2 of the report is a table of the results.",
+    "User comments on the draft rule closed in March.", "Discuss this story with your family before you vote.",
 ]
 # the same lines as Portuguese, Spanish, French, German, Italian and Dutch pages write them (WordPress's
 # translations of its "Leave a Reply" and "Your email address will not be published", and the like)
