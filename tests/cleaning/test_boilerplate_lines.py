@@ -73,7 +73,8 @@ GONE = {
 # keep: the tools row, Google's ad labels, the wire services' legal lines, follow-the-writer and
 # comment-moderation notes (ScrapingHub's held-out output kept the last five kinds; no dev truth holds one)
 GONE_NEWS_PAGES = {
-    "social.article_tools": ["Print this story", "E-mail to a friend", "Printer-friendly version", "Digg this",
+    "social.article_tools": ["Print this story", "E-mail to a friend", "Send this article to a friend",
+                             "Printer-friendly version", "Digg this",
                              "Add to My Yahoo!", "Story Tools", "Text size: A A A", "Reprints & Permissions",
                              "Subscribe to RSS feed"],
     "ads.advertisement_label": ["Ads by Google", "Sponsored Links"],
