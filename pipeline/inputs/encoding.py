@@ -12,6 +12,7 @@ first wins), turning "Lumière" into "Lumičre" and every apostrophe into a lett
 from __future__ import annotations
 
 import codecs
+from urllib.parse import urlsplit
 
 import chardetng_py
 import regex
@@ -98,10 +99,11 @@ def _mostly_utf8(data: bytes) -> bool:
 
 def top_level_domain(url: str | None) -> bytes | None:
     """The URL host's last label in lower-case ASCII, the hint chardetng takes (None: unknown)."""
-    if not url:
+    try:
+        host = urlsplit(url).hostname if url else None
+    except ValueError:  # a malformed address ("http://[::1")
         return None
-    host = regex.match(r"(?:[a-z][a-z0-9+.-]*:)?//(?:[^/?#@]*@)?([^/?#:]+)", url, flags=regex.I)
-    label = host.group(1).rstrip(".").rsplit(".", 1)[-1].lower() if host else ""
+    label = (host or "").rstrip(".").rsplit(".", 1)[-1]
     return label.encode() if label.isascii() and label.isalnum() and not label.isdigit() else None
 
 
