@@ -473,9 +473,7 @@ class RuleSet:
         """Whether a footer rule takes the line on this page: the heading of a section that runs
         to the end ("3 Comments"). Another list's heading ("Read More" under each teaser) is an
         item: the list goes on through it, as far as its own limits."""
-        rule = self._line_cache.get(line, _UNSEEN)
-        if rule is _UNSEEN:
-            rule = self.first_match(line)
+        rule = self.first_match(line)
         return rule is not None and rule.match == "footer" and page_type not in rule.not_on
 
 
