@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
+from types import ModuleType
 
 import pyarrow.dataset as ds
 import pytest
@@ -22,14 +25,17 @@ def seed_paragraphs() -> list[str]:
     return (SEEDS / "004_15c2f83c18db0b6e.txt").read_text().split("\n\n")
 
 
-def flatten_html(html: str) -> str:
-    """A page's flat text as a scraper without an extractor writes it (bench/flatten.py)."""
-    import importlib
-    import sys
-
+def bench_module(name: str) -> ModuleType:
+    """A module of bench/ (its renderings of a page to text, its templates, its scorers), which
+    is no package: imported from the folder."""
     if str(ROOT / "bench") not in sys.path:
         sys.path.insert(0, str(ROOT / "bench"))
-    return importlib.import_module("flatten").flatten_html(html)
+    return importlib.import_module(name)
+
+
+def flatten_html(html: str) -> str:
+    """A page's flat text as a scraper without an extractor writes it (bench/flatten.py)."""
+    return bench_module("flatten").flatten_html(html)
 
 
 def clean_text(text: str, environ: dict[str, str] | None = None):

@@ -2,14 +2,11 @@
 from __future__ import annotations
 
 import gzip
-import importlib
 import re
-import sys
-from types import ModuleType
 
 import pytest
 
-from conftest import ROOT, SEEDS, clean_text, read, run_local, seed_paragraphs
+from conftest import ROOT, SEEDS, bench_module, clean_text, read, run_local, seed_paragraphs
 
 FOOTER = "The Harbour Gazette is an independent local paper run by volunteers since 1987"
 
@@ -315,20 +312,13 @@ def _news_page() -> str:
     return _data_page("scrapinghub-08f793762792")
 
 
-def _bench(module: str) -> ModuleType:
-    """A module of bench/: its renderings of a page to text, as other tools write them."""
-    if str(ROOT / "bench") not in sys.path:
-        sys.path.insert(0, str(ROOT / "bench"))
-    return importlib.import_module(module)
-
-
 def test_a_page_rendered_to_text_and_then_wrapped_is_cleaned_as_the_unwrapped_page():
     """A terminal browser's dump: the page's menus and links make most lines short, so "most lines
     close to one width" did not read it as wrapped, and the classifier cut its prose line by line
     as short lines. How the long lines end (the next word never fits) reads it."""
     import textwrap
 
-    flat = _bench("flatten").flatten_html(_news_page())
+    flat = bench_module("flatten").flatten_html(_news_page())
     wrapped = "\n\n".join(textwrap.fill(line, 72) for line in flat.splitlines() if line.strip())
     lines = [s for s in wrapped.splitlines() if s]
     assert max(map(len, lines)) <= 72 and sum(len(s) > 50 for s in lines) < 0.6 * len(lines)
@@ -342,8 +332,8 @@ def test_a_page_wrapped_with_no_blank_line_between_its_blocks_is_unwrapped():
     looked unbroken, the text went unwrapped and the classifier cut its prose as short lines. The
     lines that go on in lowercase are the wrapper's breaks, and there the next word never fits."""
     page = _data_page("scrapinghub-0dd135704572")
-    flat = _bench("flatten").flatten_html(page)
-    dump = _bench("rendered_text").wrapped(flat, 72, "\n")
+    flat = bench_module("flatten").flatten_html(page)
+    dump = bench_module("rendered_text").wrapped(flat, 72, "\n")
     assert "\n\n" not in dump and max(map(len, dump.splitlines())) <= 72
     paragraphs = [p for p in _clean_flat(flat) if len(p) > 100]
     kept = "\n\n".join(_clean_flat(dump))
@@ -354,9 +344,9 @@ def test_a_terminal_browser_dump_is_unwrapped_though_it_ends_in_a_list_of_addres
     """lynx -dump lists every link's address at the end, a line each: as many lines as the page has
     links, none of them wrapped, so they set the width reading and the text went unwrapped."""
     page = _news_page()
-    dump = _bench("rendered_text").lynx(page)
+    dump = bench_module("rendered_text").lynx(page)
     assert dump.count("\n") > 300 and sum(1 for s in dump.splitlines() if re.match(r" *\d+\. \S+$", s)) > 100
-    paragraphs = [p for p in _clean_flat(_bench("flatten").flatten_html(page)) if len(p) > 200]
+    paragraphs = [p for p in _clean_flat(bench_module("flatten").flatten_html(page)) if len(p) > 200]
     kept = "\n\n".join(_clean_flat(dump, {"CLEANCORPUS_CLEAN__LINK_DUMP": "false"}))
     assert len(paragraphs) >= 5 and all(p in re.sub(r"\[\d+\]", "", kept) for p in paragraphs)
 
@@ -365,13 +355,13 @@ def test_a_terminal_browser_dump_loses_its_link_marks_and_its_list_of_addresses(
     """lynx -dump writes each link's text after a [n] mark ("read the [12]report here") and lists
     the addresses at the end: the marks split the words the text is compared and deduplicated by."""
     page = _news_page()
-    dump = _bench("rendered_text").lynx(page)
+    dump = bench_module("rendered_text").lynx(page)
     listed = [s for s in dump.split("\n\nReferences\n\n")[-1].splitlines() if s.strip()]
     assert len(re.findall(r"\[\d+\]", dump)) > 100 and len(listed) > 100
     res = clean_text(dump)
     assert not re.search(r"\[\d+\]", res.doc.text)
     assert res.doc.removed_rules.count("dump.references") == len(listed) + 1  # and the heading
-    paragraphs = [p for p in _clean_flat(_bench("flatten").flatten_html(page)) if len(p) > 200]
+    paragraphs = [p for p in _clean_flat(bench_module("flatten").flatten_html(page)) if len(p) > 200]
     assert len(paragraphs) >= 5 and all(p in res.doc.text.split("\n\n") for p in paragraphs)
 
 
@@ -381,7 +371,7 @@ def test_a_page_with_every_text_node_on_a_line_is_cleaned_as_its_sentences():
     "to the ground, ..." and each piece reads as a short menu item: the classifier cut them. The
     pieces are joined back (`[clean] inline_breaks`), and the article's paragraphs are kept whole."""
     page = _news_page()
-    dump = _bench("rendered_text").text_nodes(page)
+    dump = bench_module("rendered_text").text_nodes(page)
     sentence = ("Larry Ogunjobi also received a one-game suspension for shoving Pittsburgh quarterback Mason "
                 "Rudolph to the ground, and both teams received $250,000 fines.")
     assert sentence not in dump and "Mason Rudolph" in dump.splitlines()
@@ -389,7 +379,7 @@ def test_a_page_with_every_text_node_on_a_line_is_cleaned_as_its_sentences():
     assert sentence in kept
     assert sentence not in "\n\n".join(_clean_flat(dump, {"CLEANCORPUS_CLEAN__INLINE_BREAKS": "false"}))
     # the paragraphs the page's block-per-line rendering keeps, no fewer
-    paragraphs = [p for p in _clean_flat(_bench("flatten").flatten_html(page)) if len(p) > 200]
+    paragraphs = [p for p in _clean_flat(bench_module("flatten").flatten_html(page)) if len(p) > 200]
     assert len(paragraphs) >= 5 and sum(p in kept for p in paragraphs) >= len(paragraphs) - 1
 
 
@@ -451,7 +441,7 @@ def test_a_page_rendered_to_markdown_is_cleaned_as_the_page_rendered_to_text():
     """Crawlers render pages to markdown: every link's address in the lines made menus look like
     prose and added its words to the text."""
     page = _news_page()
-    md = _bench("rendered_text").markdown(page)
+    md = bench_module("rendered_text").markdown(page)
     assert md.count("](") > 50
 
     def words(t: str) -> list[str]:
@@ -459,7 +449,7 @@ def test_a_page_rendered_to_markdown_is_cleaned_as_the_page_rendered_to_text():
         assert "](" not in text and "**" not in text
         return re.findall(r"\w+", text.lower())
 
-    plain, marked = words(_bench("flatten").flatten_html(page)), words(md)
+    plain, marked = words(bench_module("flatten").flatten_html(page)), words(md)
     assert len(plain) > 500 and abs(len(marked) - len(plain)) < 0.02 * len(plain)
 
 

@@ -22,7 +22,7 @@ from cleancorpus.pipeline.extraction.copies import (
 )
 from cleancorpus.pipeline.inputs.encoding import decode_bytes
 from cleancorpus.pipeline.model import RawRecord, SourceMeta
-from conftest import ROOT, seed_paragraphs
+from conftest import flatten_html, seed_paragraphs
 
 BENCH = Path(__file__).resolve().parents[2].parent / "shared" / "bench" / "extraction"
 
@@ -143,10 +143,6 @@ def test_a_japanese_passage_repeated_in_flat_text_is_a_copy():
 def test_a_real_page_flattened_to_text_gives_its_article_once():
     """WCXB dev 0355 flattened as a scraper would: its three screen-size variants follow one
     another in the text; the text path keeps one (before text.copy: the article three times)."""
-    import sys
-    sys.path.insert(0, str(ROOT / "bench"))
-    from flatten import flatten_html
-
     html, _, truth = _wcxb("0355")
     rec = RawRecord(source_uri="page.txt", source_record=None, source_format="text", text=flatten_html(html),
                     meta=SourceMeta())

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from cleancorpus.pipeline.extraction.author_names import clean_authors
 from cleancorpus.pipeline.extraction.byline import find_byline
 from cleancorpus.pipeline.extraction.dates import PUBLISHED_WORDS, UPDATED_WORDS, iso_day
 from cleancorpus.pipeline.extraction.metadata import DEFAULT_RULES, page_metadata, page_metadata_site_later
-from conftest import ROOT
+from conftest import ROOT, bench_module
 
 CFG = load_config().extract
 _BODY = "<p>" + "The council met on Tuesday to discuss the new cycle path along the river. " * 6 + "</p>"
@@ -756,8 +755,7 @@ def test_wcxb_dev_pages():
     """Every fifth WCXB dev page (300), scored as bench/metadata_eval.py scores them: the rules
     must stay well above trafilatura's own metadata (0.51 / 0.73 / 0.47 on all pages) and
     near the level measured when they were last changed (0.780 / 0.870 / 0.867 on these pages)."""
-    sys.path.insert(0, str(ROOT / "bench"))
-    from metadata_eval import judge
+    judge = bench_module("metadata_eval").judge
 
     from cleancorpus.pipeline.inputs.encoding import decode_bytes
 

@@ -6,9 +6,6 @@ one: on WCXB dev's article texts written so, the last paragraph of 87 pages in 3
 """
 from __future__ import annotations
 
-import importlib
-import sys
-
 import pytest
 
 from cleancorpus.pipeline.config import load_config
@@ -18,7 +15,7 @@ from cleancorpus.pipeline.extraction.html import extract_html, model_input_text
 from cleancorpus.pipeline.extraction.page_end import FOOTER_LINES, closing_prose, paragraphs_to_traf_end
 from cleancorpus.pipeline.extraction.page_type import page_type_model
 from cleancorpus.pipeline.extraction.parse import load_html
-from conftest import ROOT, seed_paragraphs
+from conftest import ROOT, bench_module, seed_paragraphs
 
 FOOTER = ('<p><a href="/about">About us</a> | <a href="/privacy">Privacy policy</a> | <a href="/terms">Terms</a></p>'
           "<p>Copyright 2022 Example News. All rights reserved.</p>")
@@ -93,9 +90,7 @@ def _in_old_news_page(page_id: str) -> tuple[str, list[str]]:
     class or id, related stories and readers' comments under the story)."""
     if not (WCXB_DEV / "truth" / f"{page_id}.txt").exists():
         pytest.skip(f"benchmark pages not found at {WCXB_DEV}")
-    if str(ROOT / "bench") not in sys.path:
-        sys.path.insert(0, str(ROOT / "bench"))
-    news_template = importlib.import_module("news_template")
+    news_template = bench_module("news_template")
     paras = [" ".join(line.split()) for line in (WCXB_DEV / "truth" / f"{page_id}.txt").read_text().splitlines()
              if len(line.split()) >= 8]
     return news_template.page("Story", paras, {"pag", "rel", "com"}, br=False), paras
