@@ -753,29 +753,6 @@ def test_a_page_its_scripts_write_is_rejected_saying_so():
     assert got["bare"].reason == "no_content" and got["bare"].detail == "no text found in the page"
 
 
-# a news page's furniture under the story as sites wrote it in the 2000s, no class names to go by
-_RELATED = ["Related Stories", "Council approves new budget after long debate", "Police seek witnesses to weekend crash",
-            "School board names interim superintendent"]
-_COMMENTS = ["3 Comments", "jimbo72 wrote on Nov 20, 2008 10:10 PM:",
-             "This is exactly what I have been saying for years. Nobody in charge ever listens to the people who "
-             "actually live here and pay the taxes.",
-             "concerned_mom wrote on Nov 20, 2008 10:11 PM:",
-             "I read this twice and I still do not understand how they plan to pay for any of it. Somebody should "
-             "ask them at the next meeting."]
-
-
-def _page_2008(paras: list[str]) -> str:
-    nav = "".join(f'<tr><td><font size="2"><a href="/{m.lower()}/">{m}</a></font></td></tr>' for m in _MENU)
-    story = "".join(f"<p>{p}</p>" for p in paras)
-    tools = '<p><a href="#">Print</a> | <a href="#">E-mail</a> | <a href="#">Digg this</a> | <a href="#">del.icio.us</a></p>'
-    related = f"<p><b>{_RELATED[0]}</b></p><ul>" + "".join(f'<li><a href="/n/{i}.html">{r}</a></li>'
-                                                          for i, r in enumerate(_RELATED[1:])) + "</ul>"
-    comments = f"<p><b>{_COMMENTS[0]}</b></p>" + "".join(f"<p>{c}</p>" for c in _COMMENTS[1:])
-    return (f'<html><head><title>Story</title></head><body><table><tr><td valign="top"><table>{nav}</table></td>'
-            f'<td valign="top"><font face="Arial" size="2">{story}</font>{tools}{related}{comments}'
-            f"<p>Post a comment</p></td></tr></table><p>Copyright © 2008 The Daily Example.</p></body></html>")
-
-
 def test_reader_comments_under_a_related_stories_list_go_with_it():
     """The related-stories list ran on into the comments' heading, so the comments rule never saw
     it and the readers' comments, prose, were kept; the tools row's "Digg this" was not a share
@@ -785,9 +762,15 @@ def test_reader_comments_under_a_related_stories_list_go_with_it():
     from cleancorpus.pipeline.model import RawRecord
 
     paras = [p for p in seed_paragraphs() if len(p.split()) > 25][1:]  # the first opens with the seed's date
-    html = _page_2008(paras)
+    # bench/news_template.py's page of the 2000s: a table layout, no class names, a tools row, a
+    # related-stories list and readers' comments under the story
+    template = bench_module("news_template")
+    html = template.page("Story", paras, {"rel", "com"}, br=False)
     page = Cleaner(load_config(None)).process(RawRecord("mem://x.html", None, "html", html=html)).doc.text
-    flat = clean_text("\n".join(paras + ["Print | E-mail | Digg this | del.icio.us"] + _RELATED + _COMMENTS)).doc.text
+    # the same furniture as lines of text under the story
+    furniture = ["Print | E-mail | Digg this | del.icio.us", "Related Stories", *template.RELATED, "3 Comments",
+                 *(line for user, comment in template.COMMENTS for line in (f"{user} wrote on Nov 20, 2008:", comment))]
+    flat = clean_text("\n".join(paras + furniture)).doc.text
     for text in (page, flat):
         assert all(p[:60] in text for p in paras)
         assert "Nobody in charge" not in text and "Somebody should ask" not in text
