@@ -2,6 +2,7 @@
 """Article texts inside a news page as sites built them in the 2000s: what is lost, what leaks.
 
     .venv/bin/python bench/news_template.py [--set scrapinghub] [--step 2] [--parts pag,rel,com] [--br] [--flat]
+        [--fold-models DIR]
 
 The dev pages are of 2019-26; the review's L3S-GN1 is news of 2008. Here each article truth of a
 dev set (its lines of 8+ words as paragraphs) is put in one made-up template of that time: a
@@ -88,13 +89,19 @@ def main(argv: list[str] | None = None) -> int:
                     help="the comments' heading (news pages wrote \"Comments (3)\", \"User comments\", ...)")
     ap.add_argument("--flat", action="store_true",
                     help="the page rendered to flat text first (bench/flatten.py), through the text path")
+    ap.add_argument("--fold-models", type=Path, metavar="DIR",
+                    help="clean each page with its fold's models, held out (DIR/fold<k>.json and DIR/bare<k>.json, "
+                         "as train/boilerplate.py --pipeline --bare-model writes them beside its cache), not the "
+                         "shipped ones, which were trained on these texts' pages")
     a = ap.parse_args(argv)
     parts = set(a.parts.split(",")) - {""}
-    cleaner = Cleaner(load_config(None))
+    shipped = Cleaner(load_config(None))
     stats, leaks = Counter(), Counter()
     for p in [p for p in B.load_pages() if p.dataset == a.set and p.page_type == "article"][::a.step]:
-        paras = [" ".join(line.split()) for line in p.truth.read_text(encoding="utf-8", errors="replace").splitlines()
-                 if len(line.split()) >= 8]
+        paras = B.paragraphs(p)
+        cleaner = shipped if a.fold_models is None else B.cleaner(tuple(sorted({
+            "CLEANCORPUS_EXTRACT__BOILERPLATE_MODEL": f'"{a.fold_models}/fold{p.fold}.json"',
+            "CLEANCORPUS_EXTRACT__BARE_MODEL": f'"{a.fold_models}/bare{p.fold}.json"'}.items())))
         if len(paras) < 3:
             continue
         html = page(p.meta.get("title") or paras[0][:60], paras, parts, a.br, a.comments_heading)
@@ -109,7 +116,8 @@ def main(argv: list[str] | None = None) -> int:
         leaks.update(name for name, probe in {**PIECES, "comments heading": a.comments_heading}.items() if probe in text)
         if a.examples and lost:
             print(" ", p.key[:24], f"{len(lost)}/{len(paras)} lost, at", lost[:8], "|", paras[lost[-1]][:90])
-    print(f"{a.set}, parts {sorted(parts)}{', <br><br>' if a.br else ''}{', flat text' if a.flat else ''}: {dict(stats)}")
+    print(f"{a.set}, parts {sorted(parts)}{', <br><br>' if a.br else ''}{', flat text' if a.flat else ''}"
+          f"{', fold models' if a.fold_models else ''}: {dict(stats)}")
     print("  still in the text, pages:", {name: leaks[name] for name in PIECES})
     return 0
 

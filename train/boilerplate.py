@@ -12,9 +12,9 @@ of being an article (boilerplate_model.PAGE_FEATURES), held out as train/page_ty
 Some sites name nothing in their markup (CSS-in-JS hashes, old table layouts): --bare scores
 every system on the held-out pages without class and id attributes as well, and --table on them
 in a table layout (train/markup.py); --bare-model trains the bare model, on those two copies of
-the training pages, for the articles whose markup gives no block a role (the pipeline routes them
-to it, html.model_for), scores it the same way and, with --write, writes it beside the main
-model. --score-copies scores copies as pages of the 2000s would come: declaring nothing about
+the training pages and a third of their articles made longer (the long copy: markup.longer_article),
+for the articles whose markup gives no block a role (the pipeline routes them to it,
+html.model_for), scores it the same way and, with --write, writes it beside the main model. --score-copies scores copies as pages of the 2000s would come: declaring nothing about
 themselves (no JSON-LD, microdata or Open Graph), so that the page-type model, whose article
 probability the block model reads, judges them from text and layout alone; with
 train/page_type.py --score-copies, every copy reads the page type its own markup gets.
@@ -30,7 +30,7 @@ the review's held-out sets are.
     .venv/bin/python train/boilerplate.py --page-types /tmp/page_types.json [--cache /tmp/cc_blocks.pkl] [--pipeline] [--bare] [--table] [--bare-model] [--write]
     .venv/bin/python train/boilerplate.py --pipeline --page-types /tmp/page_types.json --train-on wcxb-dev
 
-The shipped pair (boilerplate-5, trained on the pages and their named_old copies, and boilerplate-bare-5),
+The shipped pair (boilerplate-5, trained on the pages and their named_old copies, and boilerplate-bare-6),
 each copy reading its own page type:
 
     .venv/bin/python train/page_type.py --no-write --score-copies noattr,table,undeclared,old,named_old,br --held-out /tmp/page_types.json
@@ -67,6 +67,7 @@ sys.path.insert(0, str(ROOT))
 
 from markup import (  # noqa: E402
     br_paragraphs,
+    longer_article,
     named_old_page,
     named_old_sections,
     no_attributes,
@@ -127,12 +128,19 @@ def load_pages() -> list[Page]:
 # themselves (no JSON-LD, microdata or Open Graph)
 BARE, TABLE, UNDECLARED, OLD, NAMED_OLD = "#bare", "#table", "#undeclared", "#old", "#named_old"
 NAMED_OLD_SECTIONS, BR, SOUP = "#named_old_sections", "#br", "#soup"
+# an article page in a table layout, its article made longer with other articles' paragraphs
+# (markup.longer_article, prepare_long): made from the page and its truth, not its HTML alone
+LONG = "#long"
 VARIANTS: dict[str, Callable[[str], str]] = {BARE: no_attributes, TABLE: table_layout, UNDECLARED: no_declarations,
                                              OLD: old_page, NAMED_OLD: named_old_page,
                                              NAMED_OLD_SECTIONS: named_old_sections, BR: br_paragraphs, SOUP: tag_soup}
 # their names in markup.REWRITES, which train/page_type.py --score-copies writes their page types under
 REWRITE_NAMES = {BARE: "noattr", TABLE: "table", UNDECLARED: "undeclared", OLD: "old", NAMED_OLD: "named_old",
-                 NAMED_OLD_SECTIONS: "named_old_sections", BR: "br", SOUP: "soup"}
+                 NAMED_OLD_SECTIONS: "named_old_sections", BR: "br", SOUP: "soup", LONG: "long"}
+# every kind of copy a page's key may carry
+COPIES = (*VARIANTS, LONG)
+# a copy that reads another copy's page type: the long copy is laid out as the table copy is
+TYPED_AS = {LONG: TABLE}
 # copies as sites wrote before about 2010 (--score-copies, --main-copies), and their titles
 OLDER = {UNDECLARED: "declaring nothing", OLD: "in a table layout without class and id, declaring nothing",
          NAMED_OLD: "in html4 tags and a table layout with their class and id, declaring nothing",
@@ -155,7 +163,9 @@ def _names(suffixes: Iterable[str]) -> str:
 def page_type_of(page_types: dict[str, dict], key: str, variant: str = "") -> dict:
     """A page's held-out page type, or its copy's when train/page_type.py --score-copies scored
     the copy: the type the page-type model gives the copy's own markup, as at run time."""
-    return page_types.get(f"{key}#{REWRITE_NAMES[variant]}", page_types[key]) if variant else page_types[key]
+    if not variant:
+        return page_types[key]
+    return page_types.get(f"{key}#{REWRITE_NAMES[TYPED_AS.get(variant, variant)]}", page_types[key])
 
 
 def read_html(path: Path, variant: str = "") -> str:
@@ -176,17 +186,67 @@ def label(text: str, truth_grams: set, truth_str: str) -> int:
     return int(sum(g in truth_grams for g in grams) >= 0.5 * len(grams))
 
 
-def prepare(page: Page, variant: str = "") -> dict:
+def paragraphs(page: Page) -> list[str]:
+    """A page's truth lines of 8 words or more: its paragraphs."""
+    return [" ".join(line.split()) for line in page.truth.read_text(encoding="utf-8", errors="replace").splitlines()
+            if len(line.split()) >= 8]
+
+
+@functools.lru_cache(maxsize=1)
+def _articles_by_fold() -> dict[tuple[str, int], list[Page]]:
+    out: dict[tuple[str, int], list[Page]] = {}
+    for p in load_pages():
+        if p.page_type == "article":
+            out.setdefault((p.dataset, p.fold), []).append(p)
+    return out
+
+
+def donor_paragraphs(page: Page, want: int) -> list[str]:
+    """`want` paragraphs of the article pages after this one in its set and fold (so a held-out fold
+    lends no text to a model trained without it), in order."""
+    group = _articles_by_fold()[(page.dataset, page.fold)]
+    at = next((i for i, p in enumerate(group) if p.key == page.key), -1)
+    out: list[str] = []
+    for p in group[at + 1:] + group[:max(at, 0)]:
+        out += paragraphs(p)[:want - len(out)]
+        if len(out) >= want:
+            break
+    return out
+
+
+def prepare_long(page: Page) -> dict:
+    """prepare for the LONG copy of an article page: as many paragraphs again as it has (20 to 150),
+    from donor_paragraphs, inside its article (markup.longer_article), labelled content. A page that
+    is no article or whose article's <p>s are not found gets no blocks (no rows to train on)."""
+    empty = {"key": page.key + LONG, "texts": [], "X": np.zeros((0, len(FEATURES)), dtype=np.float32),
+             "y": np.zeros(0, dtype=np.int8), "traf": "", "baseline": ""}
+    if page.page_type != "article":
+        return empty
+    truth = page.truth.read_text(encoding="utf-8", errors="replace")
+    grams, truth_str = _truth_grams(truth)
+    extra = donor_paragraphs(page, min(150, max(20, len(paragraphs(page)))))
+    html = longer_article(read_html(page.html), lambda t: bool(label(t, grams, truth_str)), extra)
+    if html is None:
+        return empty
+    return prepare(page, LONG, html, truth + "\n" + "\n".join(extra))
+
+
+def _truth_grams(truth: str) -> tuple[set, str]:
+    toks = _W.findall(truth.lower())
+    return {tuple(toks[i:i + 3]) for i in range(len(toks) - 2)}, f" {' '.join(toks)} "
+
+
+def prepare(page: Page, variant: str = "", html: str | None = None, truth: str | None = None) -> dict:
+    """A page's (or its copy's) blocks, features, labels and trafilatura's texts; `html` and `truth`
+    in place of the page's (read_html of the variant) where a copy is made otherwise (prepare_long)."""
     import trafilatura
 
     from cleancorpus.pipeline.extraction.parse import load_html
 
     cfg = load_config(None).extract.model_copy(update={"favor_precision": False})
-    html = read_html(page.html, variant)
-    truth = page.truth.read_text(encoding="utf-8", errors="replace")
-    toks = _W.findall(truth.lower())
-    grams = {tuple(toks[i:i + 3]) for i in range(len(toks) - 2)}
-    truth_str = f" {' '.join(toks)} "
+    html = read_html(page.html, variant) if html is None else html
+    truth = page.truth.read_text(encoding="utf-8", errors="replace") if truth is None else truth
+    grams, truth_str = _truth_grams(truth)
     tree = load_html(html)
     blocks = page_blocks(tree) if tree is not None else []
     traf = model_input_text(tree, page.meta.get("url"), cfg) if tree is not None else ""
@@ -243,7 +303,7 @@ def with_page_types(data: dict[str, dict], pages: list[Page], page_types: dict[s
     unseen pages, not the shipped page-type model's, which knows these pages. A page's rewritten
     copies (VARIANTS) take their own where page_types has them (page_type_of), else the page's."""
     for p in pages:
-        for v in ("", *VARIANTS):
+        for v in ("", *COPIES):
             d = data.get(p.key + v)
             if d is not None and d["X"].shape[1] == len(FEATURES):
                 d["X"] = with_page_columns(d["X"], page_type_of(page_types, p.key, v)["probs"])
@@ -263,7 +323,7 @@ def cross_fit(data: dict[str, dict], pages: list[Page], weights: dict[str, float
         for p in pages:
             if p.fold != fold:
                 continue
-            for key in (p.key, *(p.key + v for v in VARIANTS)):
+            for key in (p.key, *(p.key + v for v in COPIES)):
                 if key in data:
                     X = data[key]["X"]
                     probs[key] = m.predict(X, num_threads=1) if len(X) else np.zeros(0)
@@ -489,17 +549,18 @@ def _clean_one(arg: tuple[Page, str | None, str | None, str, dict | None]) -> st
     env["CLEANCORPUS_EXTRACT__BARE_MODEL"] = f'"{bare_model}"' if bare_model else '""'
     # settings the caller exported (CLEANCORPUS_EXTRACT__COMMENTS_MIN_ARTICLE=1, ...) apply too, but for the models
     env = {k: v for k, v in os.environ.items() if k.startswith("CLEANCORPUS_")} | env
-    cleaner = _cleaner(tuple(sorted(env.items())))
     rec = RawRecord(source_uri=str(page.html), source_record=None, source_format="html",
                     html=read_html(page.html, variant), meta=SourceMeta(url=page.meta.get("url")))
-    res = cleaner.process(rec)
+    res = cleaner(tuple(sorted(env.items()))).process(rec)
     return res.doc.text if res.doc is not None else ""
 
 
 _CLEANERS: dict = {}
 
 
-def _cleaner(env: tuple):
+def cleaner(env: tuple):
+    """A Cleaner under the config these (name, value) environment settings give, one per process
+    and settings: a fold's models, say."""
     from cleancorpus.pipeline.cleaning.cleaner import Cleaner
     if env not in _CLEANERS:
         _CLEANERS[env] = Cleaner(load_config(None, environ=dict(env)))
@@ -508,8 +569,9 @@ def _cleaner(env: tuple):
 
 # the bare model learns, weighing 1 each, from both rewrites of the training pages that name
 # nothing: held out, the table copies lift it on table layouts (ScrapingHub 0.892 -> 0.918) at no
-# cost on stripped pages within the seeds' spread (bench/README)
-BARE_COPIES = (BARE, TABLE)
+# cost on stripped pages within the seeds' spread; and from the long copies, without which it lost
+# the second half of long articles in pages of little chrome (bench/README, boilerplate-bare-6)
+BARE_COPIES = (BARE, TABLE, LONG)
 # the main model learns from the training pages as published and, weighing 1, from their copies in
 # html4 tags and a table layout that keep class and id (named_old): held out over three seeds, those
 # copies gain 0.003-0.005 on WCXB articles and 0.006 on ScrapingHub, their leak falls 0.029 -> 0.020,
@@ -545,10 +607,11 @@ def main(argv: list[str] | None = None) -> int:
                          f"(default {_names(MAIN_COPIES)}, as shipped)")
     ap.add_argument("--main-copy-weight", type=float, default=1.0, help="the weight of --main-copies' rows")
     ap.add_argument("--bare-model", action="store_true",
-                    help="also train the bare model (on the pages' copies without class and id and in a table layout) "
+                    help="also train the bare model (on the pages' copies without class and id, in a table layout, "
+                         "and with their articles made longer) "
                          "for articles whose markup names no role, and route such pages to it (with --write: write it too)")
     ap.add_argument("--bare-copies", default=_names(BARE_COPIES), metavar="NAMES",
-                    type=functools.partial(_copy_suffixes, among=VARIANTS),
+                    type=functools.partial(_copy_suffixes, among=COPIES),
                     help=f"the copies the bare model trains on, weighing 1 each ({', '.join(REWRITE_NAMES.values())}; "
                          f"default {_names(BARE_COPIES)})")
     ap.add_argument("--page-types", type=Path, metavar="FILE",
@@ -580,6 +643,8 @@ def main(argv: list[str] | None = None) -> int:
     for variant in dict.fromkeys([*a.score_copies, *a.main_copies, *(v for v in a.bare_copies if v in OLDER)]):
         cache = a.cache.with_name(f"{a.cache.stem}_{REWRITE_NAMES[variant]}.pkl")
         data |= build(pages, cache, a.jobs, functools.partial(prepare, variant=variant))
+    if LONG in a.bare_copies:
+        data |= build(pages, a.cache.with_name(f"{a.cache.stem}_{REWRITE_NAMES[LONG]}.pkl"), a.jobs, prepare_long)
     sc = _scorer()
     page_types = json.loads(a.page_types.read_text())["pages"]
     with_page_types(data, pages, page_types)

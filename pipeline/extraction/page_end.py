@@ -20,7 +20,9 @@ A long article has the same trouble without its page ending: blocks far down a p
 boilerplate to the model (it reads each block's position), and in a long article its scores fall
 paragraph by paragraph until it drops the last third. Found by putting WCXB dev's article texts in a
 table-layout news page of the 2000s (bench/news_template.py): a 140-paragraph review lost its last
-38 on the bare model, the scores going down from 0.63 to 0.31 over paragraphs alike. So a run of
+38 on the bare model, the scores going down from 0.63 to 0.31 over paragraphs alike (boilerplate-bare-5;
+bare-6, trained on articles made longer too, keeps them, and this rule stays for the main model and
+the runs a model still drops). So a run of
 prose blocks (paragraphs_to_traf_end) that trafilatura kept, of the same kind and depth as the kept
 prose block before it (the paragraphs of one article body), is kept whole when it runs to the end
 of the page or to a block trafilatura left out (the article's end as trafilatura saw it), if the

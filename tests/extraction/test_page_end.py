@@ -97,20 +97,34 @@ def _in_old_news_page(page_id: str) -> tuple[str, list[str]]:
 
 
 def test_a_long_article_keeps_its_paragraphs_to_where_trafilatura_ends_it():
-    """The bare model's scores fall down a long page: it dropped the last 13 paragraphs of a
-    health article (its references), prose trafilatura kept, with the same tags as the paragraphs
-    kept above them."""
+    """The rule takes back the end of a long article the model dropped, paragraphs trafilatura
+    kept with the same tags as those kept above them: boilerplate-bare-5 dropped the last 13 of a
+    health article (its references), its scores falling down the page. The verdicts are made so
+    here: bare-6, trained on longer articles too, keeps them itself (the test below)."""
     html, paras = _in_old_news_page("4063")
-    lost_by_the_model = 13
     blocks, keep, in_traf = _verdicts(html)
-    model_text = " ".join(b.text for b, k in zip(blocks, keep) if k)
-    assert sum(p[:60] not in model_text for p in paras) >= lost_by_the_model  # the model alone
+    ends = [i for i, b in enumerate(blocks) if b.text in paras[-13:]]
+    assert len(ends) == 13 and all(in_traf[i] for i in ends)
+    keep = [k and i not in ends for i, k in enumerate(keep)]
     back = paragraphs_to_traf_end(blocks, keep, in_traf)
-    assert any(back)
+    assert [i for i, b in enumerate(back) if b] == ends
+
+
+@pytest.mark.parametrize(("page_id", "lost_by_bare_5"), [("4063", 13), ("4130", 38)])
+def test_a_long_article_in_a_page_of_the_2000s_is_kept_whole(page_id: str, lost_by_bare_5: int):
+    """A page of little chrome puts a long article's second half far down the page, where the dev
+    pages have their footers and comments; the bare model learned that such prose is not the
+    article until it trained on articles made longer (train/markup.py longer_article):
+    boilerplate-bare-5 lost the last 13 paragraphs of 4063 and 38 of the 140 of 4130's review,
+    the rule above taking back none of the latter (an 8-word line between its paragraphs stops it)."""
+    html, paras = _in_old_news_page(page_id)
+    blocks, keep, _ = _verdicts(html)
+    model_text = " ".join(b.text for b, k in zip(blocks, keep) if k)
+    assert [p for p in paras if p[:60] not in model_text] == []  # the model alone
     from cleancorpus.pipeline.cleaning.cleaner import Cleaner
     from cleancorpus.pipeline.model import RawRecord
 
     doc = Cleaner(load_config(None)).process(RawRecord("mem://x.html", None, "html", html=html)).doc
     text = " ".join(doc.text.split())
-    assert all(p[:60] in text for p in paras[-3:])
-    assert "Nobody in charge" not in text  # the readers' comments below are not the article's
+    assert sum(p[:60] not in text for p in paras) < lost_by_bare_5 // 4
+    assert "Nobody in charge" not in text and "Police seek witnesses" not in text  # comments, related stories
