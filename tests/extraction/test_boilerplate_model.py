@@ -337,3 +337,21 @@ def test_a_page_wrapped_whole_in_an_aspnet_form_gives_the_same_text(name):
     assert wrapped.count("__VIEWSTATE") == 2
     cfg = load_config().extract
     assert extract_html(wrapped, None, cfg).text == extract_html(page, None, cfg).text
+
+
+def test_the_long_copy_puts_other_paragraphs_inside_the_article_and_keeps_its_end():
+    """train/markup.py's long copy, which the bare model trains on: the extra paragraphs go after the
+    first third of the article's own, so the article still ends next to what follows it; the page
+    comes in a table layout without class or id, its <p>s kept."""
+    import lxml.html
+
+    own = [f"Paragraph {i} of the story, long enough to read as prose." for i in range(6)]
+    html = ('<html><body><div class="nav"><a href="/">Home</a></div><div id="story">'
+            + "".join(f'<p class="x">{p}</p>' for p in own) + '</div><div class="footer">Contact us</div></body></html>')
+    extra = ["Another article's first paragraph.", "Another article's second paragraph."]
+    out = _markup().longer_article(html, lambda t: t in own, extra)
+    tree = lxml.html.fromstring(out)
+    assert [p.text_content() for p in tree.iter("p")] == own[:3] + extra + own[3:]
+    assert tree.find(".//td") is not None and not tree.xpath("//*[@class or @id]")
+    assert tree.text_content().rstrip().endswith("Contact us")
+    assert _markup().longer_article(html, lambda t: t in own[:2], extra) is None  # no article of 3 <p>s found
