@@ -99,9 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     stats, leaks = Counter(), Counter()
     for p in [p for p in B.load_pages() if p.dataset == a.set and p.page_type == "article"][::a.step]:
         paras = B.paragraphs(p)
-        cleaner = shipped if a.fold_models is None else B.cleaner(tuple(sorted({
-            "CLEANCORPUS_EXTRACT__BOILERPLATE_MODEL": f'"{a.fold_models}/fold{p.fold}.json"',
-            "CLEANCORPUS_EXTRACT__BARE_MODEL": f'"{a.fold_models}/bare{p.fold}.json"'}.items())))
+        cleaner = shipped if a.fold_models is None else B.held_out_cleaner(a.fold_models, p.fold)
         if len(paras) < 3:
             continue
         html = page(p.meta.get("title") or paras[0][:60], paras, parts, a.br, a.comments_heading)

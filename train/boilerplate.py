@@ -415,6 +415,10 @@ def routed(d: dict, p: np.ndarray, bare_p: np.ndarray, th: tuple[float, float, f
     return choose(d, p, th) if names_roles(d) else choose(d, bare_p, bare_th)
 
 
+# the file names of the fold models --pipeline writes beside its cache (CACHE.models/fold0.json, bare0.json ...)
+FOLD_STEM, BARE_STEM = "fold", "bare"
+
+
 def fold_files(stem: Path, models: list[lgb.Booster], ths: dict[int, tuple[float, float, float, int]],
                version: str) -> dict[int, str]:
     """Each fold's model written as a model file (STEM0.json ...) for the pipeline to load."""
@@ -543,10 +547,10 @@ def _clean_one(arg: tuple[Page, str | None, str | None, str, dict | None]) -> st
     page, model, bare_model, variant, page_type = arg
     held_out = _HeldOutType(page_type["probs"], page_type["threshold"]) if page_type else None
     html.page_type_model = (lambda: held_out) if held_out else page_type_model  # type: ignore[assignment]
-    env = {"CLEANCORPUS_EXTRACT__BOILERPLATE_MODEL": f'"{model}"'} if model else \
-        {"CLEANCORPUS_EXTRACT__BOILERPLATE_MODEL": '""', "CLEANCORPUS_EXTRACT__FAVOR_PRECISION": "true"}
     # never the shipped bare model: it was trained on every page, this one among them
-    env["CLEANCORPUS_EXTRACT__BARE_MODEL"] = f'"{bare_model}"' if bare_model else '""'
+    env = model_settings(model or "", bare_model or "")
+    if not model:
+        env["CLEANCORPUS_EXTRACT__FAVOR_PRECISION"] = "true"
     # settings the caller exported (CLEANCORPUS_EXTRACT__COMMENTS_MIN_ARTICLE=1, ...) apply too, but for the models
     env = {k: v for k, v in os.environ.items() if k.startswith("CLEANCORPUS_")} | env
     rec = RawRecord(source_uri=str(page.html), source_record=None, source_format="html",
@@ -556,6 +560,17 @@ def _clean_one(arg: tuple[Page, str | None, str | None, str, dict | None]) -> st
 
 
 _CLEANERS: dict = {}
+
+
+def model_settings(model: str, bare_model: str) -> dict[str, str]:
+    """The environment settings that make a Cleaner run these model files ("": none)."""
+    return {"CLEANCORPUS_EXTRACT__BOILERPLATE_MODEL": f'"{model}"', "CLEANCORPUS_EXTRACT__BARE_MODEL": f'"{bare_model}"'}
+
+
+def held_out_cleaner(folder: Path, fold: int):
+    """A Cleaner running one fold's main and bare models, as --pipeline --bare-model wrote them in `folder`."""
+    return cleaner(tuple(sorted(model_settings(f"{folder / FOLD_STEM}{fold}.json",
+                                               f"{folder / BARE_STEM}{fold}.json").items())))
 
 
 def cleaner(env: tuple):
@@ -676,9 +691,9 @@ def main(argv: list[str] | None = None) -> int:
     if a.pipeline:
         folder = Path(a.cache).with_suffix(".models")
         folder.mkdir(exist_ok=True)
-        paths = fold_files(folder / "fold", models, ths, VERSION)
+        paths = fold_files(folder / FOLD_STEM, models, ths, VERSION)
         if a.bare_model:
-            bare_paths = fold_files(folder / "bare", bare_models, bare_ths, BARE_VERSION)
+            bare_paths = fold_files(folder / BARE_STEM, bare_models, bare_ths, BARE_VERSION)
         systems["cleancorpus before (trafilatura precision + rules)"] = pipeline_texts(pages, None, a.jobs)
         systems["cleancorpus model + rules"] = pipeline_texts(pages, paths, a.jobs, bare_models=bare_paths,
                                                               page_types=page_types)

@@ -141,9 +141,10 @@ def longer_article(html: str, is_article: Callable[[str], bool], extra: list[str
     tree = lxml.html.fromstring(html)
     held: Counter = Counter(p.getparent() for p in tree.iter("p")
                             if p.getparent() is not None and is_article(p.text_content()))
-    if not held or held.most_common(1)[0][1] < 3:
+    parent, count = held.most_common(1)[0] if held else (None, 0)
+    if count < 3:
         return None
-    own = [p for p in held.most_common(1)[0][0].iterchildren("p") if is_article(p.text_content())]
+    own = [p for p in parent.iterchildren("p") if is_article(p.text_content())]
     anchor = own[len(own) // 3]
     for text in reversed(extra):
         p = lxml.html.Element("p")

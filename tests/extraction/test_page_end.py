@@ -91,8 +91,8 @@ def _in_old_news_page(page_id: str) -> tuple[str, list[str]]:
     if not (WCXB_DEV / "truth" / f"{page_id}.txt").exists():
         pytest.skip(f"benchmark pages not found at {WCXB_DEV}")
     news_template = bench_module("news_template")
-    paras = [" ".join(line.split()) for line in (WCXB_DEV / "truth" / f"{page_id}.txt").read_text().splitlines()
-             if len(line.split()) >= 8]
+    boilerplate = news_template.B  # train/boilerplate.py, which the template's benchmark reads the truths with
+    paras = boilerplate.paragraphs(next(p for p in boilerplate.load_pages() if p.key == f"wcxb-dev/{page_id}"))
     return news_template.page("Story", paras, {"pag", "rel", "com"}, br=False), paras
 
 
