@@ -27,12 +27,22 @@ _BOMS = (
 )
 
 
-_WHATWG_ALIASES = {"iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "us-ascii": "cp1252", "ascii": "cp1252"}
-# WHATWG names chardetng returns that Python spells otherwise, or decodes as the Encoding
-# Standard's decoder of that name does (its gbk is gb18030, its Shift_JIS windows' cp932 ...)
-_PYTHON_CODECS = {"gbk": "gb18030", "big5": "big5hkscs", "shift_jis": "cp932", "euc-kr": "cp949",
-                  "iso-8859-8-i": "iso8859_8", "windows-874": "cp874", "x-mac-cyrillic": "mac_cyrillic",
-                  "ibm866": "cp866"}
+# The Encoding Standard's labels Python's codecs do not know
+_WHATWG_LABELS = {"x-sjis": "cp932", "windows-31j": "cp932", "windows-949": "cp949", "x-gbk": "gb18030",
+                  "csgb2312": "gb18030", "windows-936": "gb18030", "x-x-big5": "big5hkscs", "cn-big5": "big5hkscs",
+                  "x-euc-jp": "euc_jp", "iso-8859-8-i": "iso8859_8", "csiso88598i": "iso8859_8",
+                  "logical": "iso8859_8", "windows-874": "cp874", "dos-874": "cp874", "x-mac-roman": "mac_roman",
+                  "x-mac-cyrillic": "mac_cyrillic", "x-mac-ukrainian": "mac_cyrillic", "x-cp1250": "cp1250",
+                  "x-cp1251": "cp1251", "x-cp1252": "cp1252", "x-cp1253": "cp1253", "x-cp1254": "cp1254",
+                  "x-cp1255": "cp1255", "x-cp1256": "cp1256", "x-cp1257": "cp1257", "x-cp1258": "cp1258"}
+# Python codecs whose bytes a browser reads with a wider table, the Encoding Standard's decoder of
+# that label: the ISO charsets' C1 range as Windows' quotes and dashes (a page declaring
+# iso-8859-9 writes its apostrophes as windows-1254's), the East Asian standards with Windows'
+# and their successors' extensions (a shift_jis page's "①", an euc-kr page's "똠")
+_WIDER = {"ascii": "cp1252", "iso8859-1": "cp1252", "iso8859-9": "cp1254", "iso8859-11": "cp874",
+          "tis-620": "cp874", "shift_jis": "cp932", "euc_kr": "cp949", "gb2312": "gb18030", "gbk": "gb18030",
+          "big5": "big5hkscs"}
+
 _HIGH_BYTES = bytes(range(0x80, 0x100))
 _ASCII_BYTES = bytes(range(0x80))
 # legacy encodings of Latin alphabets other than windows-1252's
@@ -43,6 +53,19 @@ _GUESS_BYTES = 1 << 20  # the guess reads this much: a page's first MB says its 
 
 class Undecodable(ValueError):
     """The bytes are not text in any encoding we can establish."""
+
+
+def python_codec(label: str) -> str | None:
+    """The Python codec that decodes what a browser decodes for a charset label (a page's
+    declaration or chardetng's guess), None for a label no codec has."""
+    label = label.strip().lower()
+    if label in _WHATWG_LABELS:
+        return _WHATWG_LABELS[label]
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        return None
+    return _WIDER.get(name, name)
 
 
 _CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32)])  # not tab, newline, vertical tab, form feed, CR
@@ -122,26 +145,28 @@ def _legacy(data: bytes, url: str | None) -> tuple[str, str]:
     guess = chardetng_py.detect(data[:_GUESS_BYTES], allow_utf8=False, tld=top_level_domain(url)).lower()
     if guess in _OTHER_LATIN and _no_letter_in_cp1252(data):
         guess = "windows-1252"
-    codec = _PYTHON_CODECS.get(guess, guess)
-    try:
-        return data.decode(codec, errors="replace"), guess
-    except LookupError:
-        raise Undecodable(f"detected {guess}, which this Python cannot decode") from None
+    codec = python_codec(guess)
+    if codec is None:
+        raise Undecodable(f"detected {guess}, which this Python cannot decode")
+    return data.decode(codec, errors="replace"), codec
 
 
 def _declared(data: bytes, is_html: bool, declared: str | None) -> list[str]:
-    """The charsets the bytes are said to be in: the transport's (an HTTP header), then the
-    page's own <meta>; latin-1 and ASCII as windows-1252, as every browser reads them."""
+    """The codecs of the charsets the bytes are said to be in, the transport's (an HTTP header)
+    first, then the page's own <meta>, each as a browser decodes it (latin-1 as windows-1252).
+    UTF-8 has failed by now, and UTF-16 and -32 were read from their bytes, so a declared Unicode
+    encoding is a lie about ASCII-compatible bytes (browsers take it so; UTF-7 they never decode)."""
     labels = [declared] if declared else []
     m = _META_CHARSET.search(data[:8192]) if is_html else None
     if m:
         labels.append(m.group(1).decode("ascii", "ignore"))
-    return [_WHATWG_ALIASES.get(label.lower(), label.lower()) for label in labels]
+    codecs_ = (python_codec(label) for label in labels)
+    return [c for c in codecs_ if c and not c.startswith("utf")]
 
 
 def decode_bytes(data: bytes, is_html: bool = False, declared: str | None = None,
                  url: str | None = None) -> tuple[str, str]:
-    """Return (text, encoding used). Raises Undecodable for binary or undecodable input.
+    """Return (text, the Python codec used). Raises Undecodable for binary or undecodable input.
     url: where the bytes came from, when known (its top-level domain helps the guess)."""
     for bom, enc in _BOMS:
         if data.startswith(bom):
@@ -160,10 +185,9 @@ def decode_bytes(data: bytes, is_html: bool = False, declared: str | None = None
         pass
     if _mostly_utf8(data):  # before a declared charset: such sequences are no legacy text
         return data.decode("utf-8", errors="cleancorpus-cp1252"), "utf-8+cp1252"
-    for label in _declared(data, is_html, declared):
+    for codec in _declared(data, is_html, declared):
         try:
-            if codecs.lookup(label).name != "utf-8":  # UTF-8 has failed already
-                return data.decode(label), label
-        except (LookupError, UnicodeDecodeError):
+            return data.decode(codec), codec
+        except UnicodeDecodeError:
             pass
     return _legacy(data, url)
