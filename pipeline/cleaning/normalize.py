@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import ftfy
 import re2
 from ftfy.badness import is_bad
+from ftfy.fixes import fix_c1_controls
 
 from cleancorpus.pipeline.cleaning.lineshape import CLAUSE_ENDS, ends_sentence
 from cleancorpus.pipeline.extraction.layout import LIST_MARK
@@ -72,6 +73,7 @@ _CHAR_RUNS = _char_class(_CHARS)
 # the standard library takes 70 us to scan a page for a class this size
 _ANY_CHAR = re2.compile(_CHAR_RUNS.pattern.removesuffix("+").encode())
 _SPACE_RUNS = re.compile("  +")
+_C1 = re.compile("[\x80-\x9f]")
 
 
 def _gates() -> re2.Set:
@@ -92,11 +94,18 @@ def _utf8(text: str) -> bytes:
 
 
 def _translate(text: str, has_any: bool | None = None) -> str:
-    """has_any: whether the text holds a character of the table, when the caller knows."""
+    """has_any: whether the text holds a character of the table, when the caller knows.
+
+    C1 controls in text are windows-1252's quotes, dashes and accents read as latin-1 somewhere
+    upstream (a database, a converter: "didn\\x92t"). They become the characters their writer
+    typed (ftfy's fix_c1_controls) instead of being deleted with the other controls, which made
+    other words ("didnt", "were" of "we're")."""
     if has_any is None:
         has_any = _ANY_CHAR.search(_utf8(text)) is not None
     if not has_any:
         return text
+    if _C1.search(text):
+        text = fix_c1_controls(text)
     return _CHAR_RUNS.sub(lambda m: m.group().translate(_CHARS), text)
 
 
@@ -152,8 +161,11 @@ def split_list_marks(lines: list[str]) -> tuple[list[str], list[str]]:
 
 def strip_controls(s: str) -> str:
     """Control and format characters out (bidi overrides, zero-width marks, stray NULs), every
-    space a space: for titles and bylines, which do not go through normalize_text."""
-    return s.translate(_CHARS) if _CHAR_RUNS.search(s) else s
+    space a space, C1 controls as windows-1252's characters (as _translate): for titles and
+    bylines, which do not go through normalize_text."""
+    if not _CHAR_RUNS.search(s):
+        return s
+    return (fix_c1_controls(s) if _C1.search(s) else s).translate(_CHARS)
 
 
 def normalize_line(line: str) -> str:

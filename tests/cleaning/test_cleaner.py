@@ -257,7 +257,13 @@ def test_re2_widening_and_rules_re2_cannot_express(tmp_path):
 
 
 def test_normalization_repairs_mojibake_and_keeps_word_boundaries():
-    from cleancorpus.pipeline.cleaning.normalize import _MAYBE_MOJIBAKE, normalize_line, normalize_lines, normalize_text
+    from cleancorpus.pipeline.cleaning.normalize import (
+        _MAYBE_MOJIBAKE,
+        normalize_line,
+        normalize_lines,
+        normalize_text,
+        strip_controls,
+    )
 
     # UTF-8 read as cp1252 and as cp1251: repaired
     assert normalize_text("The cafÃ© serves crÃ¨me brÃ»lÃ©e â€” itâ€™s great.") == "The café serves crème brûlée — it’s great."
@@ -267,6 +273,11 @@ def test_normalization_repairs_mojibake_and_keeps_word_boundaries():
     assert normalize_text(russian) == russian and not _MAYBE_MOJIBAKE.search(russian.encode())
     # controls that separate words become spaces; the others and zero-width marks go
     assert normalize_text("a&amp;b\u00a0c\u200bd\x07e\tf\x0cg\u2029h") == "a&b c de f g\nh"
+    # C1 controls are windows-1252's punctuation read as latin-1 upstream: the characters their
+    # writer typed, not deleted ("didnt", "İstanbulda"); the five windows-1252 leaves undefined go
+    assert normalize_text("He didn\x92t say \x93when\x94 \x96 İstanbul\x92da\x85\x81") == \
+        "He didn’t say “when” – İstanbul’da…"
+    assert strip_controls("Smith\x92s \x93Caf\xe9\x94\x8d") == "Smith’s “Café”"
     # the whole-text line normalization is the per-line one, on real text and on edge cases
     texts = [f.read_bytes().decode("utf-8", "replace") for f in sorted(SEEDS.glob("00*.txt"))]
     texts += ["", " ", "\n\n  \n", " lead", "trail ", "a  b \n  c\t d \u00a0\n", "x\u3000\u3000y"]
