@@ -42,6 +42,8 @@ _WHATWG_LABELS = {"x-sjis": "cp932", "windows-31j": "cp932", "windows-949": "cp9
 _WIDER = {"ascii": "cp1252", "iso8859-1": "cp1252", "iso8859-9": "cp1254", "iso8859-11": "cp874",
           "tis-620": "cp874", "shift_jis": "cp932", "euc_kr": "cp949", "gb2312": "gb18030", "gbk": "gb18030",
           "big5": "big5hkscs"}
+# Python codecs that are no page's charset: escapes and transforms of text, not encodings of it
+_NOT_CHARSETS = frozenset({"undefined", "raw-unicode-escape", "unicode-escape", "idna", "punycode", "utf-7"})
 
 _HIGH_BYTES = bytes(range(0x80, 0x100))
 _ASCII_BYTES = bytes(range(0x80))
@@ -65,7 +67,7 @@ def python_codec(label: str) -> str | None:
         name = codecs.lookup(label).name
     except LookupError:
         return None
-    return _WIDER.get(name, name)
+    return None if name in _NOT_CHARSETS else _WIDER.get(name, name)
 
 
 _CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32)])  # not tab, newline, vertical tab, form feed, CR
@@ -155,7 +157,7 @@ def _declared(data: bytes, is_html: bool, declared: str | None) -> list[str]:
     """The codecs of the charsets the bytes are said to be in, the transport's (an HTTP header)
     first, then the page's own <meta>, each as a browser decodes it (latin-1 as windows-1252).
     UTF-8 has failed by now, and UTF-16 and -32 were read from their bytes, so a declared Unicode
-    encoding is a lie about ASCII-compatible bytes (browsers take it so; UTF-7 they never decode)."""
+    encoding is a lie about ASCII-compatible bytes (browsers take it so)."""
     labels = [declared] if declared else []
     m = _META_CHARSET.search(data[:8192]) if is_html else None
     if m:
@@ -188,6 +190,6 @@ def decode_bytes(data: bytes, is_html: bool = False, declared: str | None = None
     for codec in _declared(data, is_html, declared):
         try:
             return data.decode(codec), codec
-        except UnicodeDecodeError:
+        except (UnicodeError, LookupError):  # LookupError: a transform ("hex"), no text encoding
             pass
     return _legacy(data, url)

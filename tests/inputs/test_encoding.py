@@ -117,6 +117,15 @@ def test_a_page_that_declares_utf16_in_its_bytes_is_not_read_as_utf16():
     assert decode_bytes(page.encode("cp1252"), is_html=True)[0] == page
 
 
+@pytest.mark.parametrize("label", ["hex", "base64", "unicode_escape", "raw_unicode_escape", "undefined", "utf-7",
+                                   "idna", "no-such-charset"])
+def test_a_label_python_knows_but_no_page_is_written_in_is_passed_over(label):
+    """Python's transforms and escapes are codecs too: "hex" raised LookupError at decode, and
+    unicode_escape would read the bytes as backslash escapes. Such a page is read as undeclared."""
+    page = _page("It\u2019s the \u201cend\u201d \u2014 Café.", charset=label)
+    assert decode_bytes(page.encode("cp1252"), is_html=True) == (page, "cp1252")
+
+
 def test_the_transport_charset_comes_before_the_page_s_own():
     page = _page(LEGACY["koi8-r"], charset="windows-1251")
     assert decode_bytes(page.encode("koi8-r"), is_html=True, declared="KOI8-R")[0] == page
