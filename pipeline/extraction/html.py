@@ -40,7 +40,7 @@ from cleancorpus.pipeline.extraction.layout import block_lines
 from cleancorpus.pipeline.extraction.menus import ABOVE_RULE, lone_labels_above, lone_menu_items
 from cleancorpus.pipeline.extraction.menus import RULE as MENU_RULE
 from cleancorpus.pipeline.extraction.metadata import page_metadata_site_later
-from cleancorpus.pipeline.extraction.page_end import closing_prose, paragraphs_to_traf_end
+from cleancorpus.pipeline.extraction.page_end import closing_prose
 from cleancorpus.pipeline.extraction.page_type import decide, page_type_model
 from cleancorpus.pipeline.extraction.parse import deep_recursion, load_html
 from cleancorpus.pipeline.extraction.related import RULE as RELATED_RULE
@@ -270,7 +270,6 @@ def _with_model(tree: HtmlElement, blocks: list[Block], url: str | None, cfg: Ex
     traf = model_input_text(tree, url, cfg)
     keep, in_traf = model.keep(blocks, traf, page_probs)
     keep = [k or c for k, c in zip(keep, closing_prose(blocks, keep, in_traf))]
-    keep = [k or c for k, c in zip(keep, paragraphs_to_traf_end(blocks, keep, in_traf))]
     cut: list[Removed] = [(model.rule, b.text) for b, k, t in zip(blocks, keep, in_traf) if t and not k]
     keep = _without(MENU_RULE, blocks, keep, lone_menu_items(blocks, keep), cut)
     keep = _without(CONTENTS_RULE, blocks, keep, contents_items(blocks, keep, fragment_links), cut)

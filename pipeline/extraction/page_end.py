@@ -1,5 +1,4 @@
-"""An article that ends the page keeps its last paragraphs; so does a long article that ends where
-trafilatura's text ends.
+"""An article that ends the page keeps its last paragraphs.
 
 The boilerplate model learned from pages that end in a footer, so a page's last blocks are
 boilerplate to it, and the blocks after a block (their length, their links) are among what it
@@ -16,17 +15,10 @@ row of links after the article). A page with a footer of its own, larger, is lef
 decided: the model reads it, and what stands between the article and such a footer (teasers, a
 sign-up box) is not the article's.
 
-A long article has the same trouble without its page ending: blocks far down a page are
-boilerplate to the model (it reads each block's position), and in a long article its scores fall
-paragraph by paragraph until it drops the last third. Found by putting WCXB dev's article texts in a
-table-layout news page of the 2000s (bench/news_template.py): a 140-paragraph review lost its last
-38 on the bare model, the scores going down from 0.63 to 0.31 over paragraphs alike (boilerplate-bare-5;
-bare-6, trained on articles made longer too, keeps them, and this rule stays for the main model and
-the runs a model still drops). So a run of
-prose blocks (paragraphs_to_traf_end) that trafilatura kept, of the same kind and depth as the kept
-prose block before it (the paragraphs of one article body), is kept whole when it runs to the end
-of the page or to a block trafilatura left out (the article's end as trafilatura saw it), if the
-model dropped three of its paragraphs at least.
+A long article far down a page of little chrome lost its end the same way (its blocks' positions);
+the bare model now learns from articles made longer (boilerplate-bare-6), and the rule that took
+such runs back (paragraphs_to_traf_end, stop 49) was removed when it changed no text on any
+benchmark (bench/README).
 """
 from __future__ import annotations
 
@@ -68,33 +60,4 @@ def closing_prose(blocks: list[Block], keep: list[bool], in_traf: list[bool]) ->
         i -= 1
     if i < end and i > 0 and keep[i - 1]:
         back[i:end] = [True] * (end - i)
-    return back
-
-
-# paragraphs the model dropped in such a run, at least: one or two are an author's bio or a
-# disclaimer under the article as often as its last paragraphs (held out, WCXB dev: restoring them
-# too moved 11 article pages, 5 up and 6 down); a long article's lost end is longer
-MIN_RUN = 3
-
-
-def paragraphs_to_traf_end(blocks: list[Block], keep: list[bool], in_traf: list[bool]) -> list[bool]:
-    """Which dropped blocks continue a kept paragraph to the end of trafilatura's run: prose
-    trafilatura kept, of the kept block's kind and depth, up to the page's end or a block
-    trafilatura left out, when the model dropped MIN_RUN of them at least. A heading between stops
-    the run (letting subheadings through raised the boilerplate leak of pages in a table layout,
-    held out)."""
-    back = [False] * len(blocks)
-    n, i = len(blocks), 0
-    while i < n:
-        b = blocks[i]
-        if not (keep[i] and in_traf[i] and is_prose(b)):
-            i += 1
-            continue
-        j = i + 1
-        while j < n and in_traf[j] and is_prose(blocks[j]) and blocks[j].kind == b.kind and blocks[j].depth == b.depth:
-            j += 1
-        dropped = [not k for k in keep[i + 1:j]]
-        if (j == n or not in_traf[j]) and sum(dropped) >= MIN_RUN:
-            back[i + 1:j] = dropped
-        i = max(j, i + 1)
     return back

@@ -12,7 +12,7 @@ from cleancorpus.pipeline.config import load_config
 from cleancorpus.pipeline.extraction.blocks import page_blocks
 from cleancorpus.pipeline.extraction.boilerplate_model import BARE_VERSION, load_model
 from cleancorpus.pipeline.extraction.html import extract_html, model_input_text
-from cleancorpus.pipeline.extraction.page_end import FOOTER_LINES, closing_prose, paragraphs_to_traf_end
+from cleancorpus.pipeline.extraction.page_end import FOOTER_LINES, closing_prose
 from cleancorpus.pipeline.extraction.page_type import page_type_model
 from cleancorpus.pipeline.extraction.parse import load_html
 from conftest import ROOT, bench_module, seed_paragraphs
@@ -96,27 +96,12 @@ def _in_old_news_page(page_id: str) -> tuple[str, list[str]]:
     return news_template.page("Story", paras, {"pag", "rel", "com"}, br=False), paras
 
 
-def test_a_long_article_keeps_its_paragraphs_to_where_trafilatura_ends_it():
-    """The rule takes back the end of a long article the model dropped, paragraphs trafilatura
-    kept with the same tags as those kept above them: boilerplate-bare-5 dropped the last 13 of a
-    health article (its references), its scores falling down the page. The verdicts are made so
-    here: bare-6, trained on longer articles too, keeps them itself (the test below)."""
-    html, paras = _in_old_news_page("4063")
-    blocks, keep, in_traf = _verdicts(html)
-    ends = [i for i, b in enumerate(blocks) if b.text in paras[-13:]]
-    assert len(ends) == 13 and all(in_traf[i] for i in ends)
-    keep = [k and i not in ends for i, k in enumerate(keep)]
-    back = paragraphs_to_traf_end(blocks, keep, in_traf)
-    assert [i for i, b in enumerate(back) if b] == ends
-
-
 @pytest.mark.parametrize(("page_id", "lost_by_bare_5"), [("4063", 13), ("4130", 38)])
 def test_a_long_article_in_a_page_of_the_2000s_is_kept_whole(page_id: str, lost_by_bare_5: int):
     """A page of little chrome puts a long article's second half far down the page, where the dev
     pages have their footers and comments; the bare model learned that such prose is not the
     article until it trained on articles made longer (train/markup.py longer_article):
-    boilerplate-bare-5 lost the last 13 paragraphs of 4063 and 38 of the 140 of 4130's review,
-    the rule above taking back none of the latter (an 8-word line between its paragraphs stops it)."""
+    boilerplate-bare-5 lost the last 13 paragraphs of 4063 and 38 of the 140 of 4130's review."""
     html, paras = _in_old_news_page(page_id)
     blocks, keep, _ = _verdicts(html)
     model_text = " ".join(b.text for b, k in zip(blocks, keep) if k)
