@@ -224,3 +224,35 @@ def test_split_parquet_and_compressed_files_keep_their_rows(tmp_path):
         hashes = [pq.read_table(tmp_path / f"{how}-{name}" / "state" / "ledger").column("content_hash").to_pylist()
                   for how in ("split", "whole")]
         assert hashes[0] == hashes[1] and len(hashes[0]) == 1, name  # the whole file's hash, once
+
+
+TURKISH = ("İstanbul’da “yağmur” uyarısı – Belediye yetkilileri, Çarşamba günü şehir genelinde sağanak "
+           "yağış beklendiğini açıkladı ve vatandaşların gereksiz yolculuklardan kaçınmasını istedi.")
+
+
+def test_a_crawl_s_declared_legacy_charset_and_c1_text_keep_their_punctuation(tmp_path):
+    """Through a run: a WARC response in windows-1254 bytes under "charset=ISO-8859-9" (as Turkish
+    servers send it) and a JSONL text read as latin-1 upstream ("didn\\x92t"). Before, their
+    apostrophes, quotes and dashes were C1 controls the cleaning deleted ("İstanbulda", "didnt")."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    paras = [f"{TURKISH} Uyarı {i}. kez yapıldı ve herkesin dikkatli olması istendi." for i in range(6)]
+    page = ("<html><head><title>Yağmur uyarısı</title></head><body><article><h1>İstanbul’da yağmur</h1>"
+            + "".join(f"<p>{p}</p>" for p in paras) + "</article></body></html>")
+    buf = io.BytesIO()
+    w = WARCWriter(buf, gzip=False)
+    hdr = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=ISO-8859-9")], protocol="HTTP/1.1")
+    w.write_record(w.create_warc_record("http://haber.example.com.tr/yagmur", "response",
+                                        payload=io.BytesIO(page.encode("cp1254")), http_headers=hdr))
+    (tmp_path / "crawl.warc").write_bytes(buf.getvalue())
+    # the seed's typographic quotes as windows-1252 bytes read as latin-1: C1 controls
+    text = ARTICLE.translate({0x2019: "\x92", 0x201C: "\x93", 0x201D: "\x94"})
+    assert "Moscow\x92s \x93army" in text
+    (tmp_path / "t.jsonl").write_text(json.dumps({"id": "t1", "text": text}) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    run_local([tmp_path / "crawl.warc", tmp_path / "t.jsonl"], out)
+    docs = {r["source_format"]: r for r in read(out)}
+    assert "İstanbul’da “yağmur” uyarısı – Belediye" in docs["warc"]["text"]
+    assert "Moscow’s “army integration" in docs["jsonl"]["text"]
+    assert "the opposite’s residents" in docs["jsonl"]["text"]
