@@ -77,6 +77,7 @@ from markup import (  # noqa: E402
     table_layout,
     tag_soup,
 )
+from provenance import environment  # noqa: E402
 
 from cleancorpus.pipeline.config import load_config  # noqa: E402
 from cleancorpus.pipeline.extraction.blocks import FEATURES, block_features, page_blocks  # noqa: E402
@@ -381,7 +382,7 @@ class _WordCounts:
 
 
 def spec(model: lgb.Booster, th: tuple[float, float, float, int], version: str = VERSION) -> dict:
-    return {"version": version, "features": list(FEATURES + PAGE_FEATURES),
+    return {"version": version, "trained_with": environment(), "features": list(FEATURES + PAGE_FEATURES),
             "thresholds": {"kept_by_trafilatura": th[0], "dropped_by_trafilatura": th[1],
                            "short_block": th[2], "short_words": th[3]},
             "booster": model.model_to_string()}

@@ -212,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
         th = THRESHOLDS
         booster = B._fit([p.key for p in pages], data)
         spec = {"version": VERSION, "features": list(FEATURES),
-                **{k: v for k, v in B.spec(booster, th).items() if k == "thresholds"},
+                **{k: v for k, v in B.spec(booster, th).items() if k in ("thresholds", "trained_with")},
                 "policy": dataclasses.asdict(chosen[None]),
                 "booster": booster.model_to_string()}
         out = B.MODELS / f"{VERSION}.json"

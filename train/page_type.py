@@ -52,6 +52,7 @@ from cleancorpus.pipeline.reasons import PAGE_TYPES
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "train"))
 from markup import REWRITES, rewrite_names  # noqa: E402
+from provenance import environment  # noqa: E402
 
 BENCH = ROOT.parent / "shared" / "bench" / "extraction"
 ARTICLE = PAGE_TYPES.index("article")
@@ -377,7 +378,7 @@ def write_model(booster: lgb.Booster, threshold: float, words: WordModel, pages:
     (out / f"{VERSION}.words.json").write_text(word_text, encoding="utf-8")
     sets = {s: int((pages.source == s).sum()) for s in np.unique(pages.source)}
     info = {
-        "version": VERSION, "classes": list(PAGE_TYPES), "features": list(FEATURES),
+        "version": VERSION, "trained_with": environment(), "classes": list(PAGE_TYPES), "features": list(FEATURES),
         "threshold": round(threshold, 6),
         "decision": "article when P(article) >= threshold, else the likeliest other class",
         "training_set": {

@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import boilerplate as B  # noqa: E402
 from flatten import flatten_html  # noqa: E402
+from provenance import environment  # noqa: E402
 from rendered_text import lynx, markdown, wrapped  # noqa: E402
 
 from cleancorpus.pipeline.cleaning.text_kind import FEATURES, VERSION  # noqa: E402
@@ -184,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
         th = choose_threshold(table, p, everything)
         t = time.time()
         model = fit(table, everything)
-        spec = {"version": VERSION, "features": list(FEATURES), "threshold": th,
+        spec = {"version": VERSION, "trained_with": environment(), "features": list(FEATURES), "threshold": th,
                 "trained_on": f"{len(table.y)} flat texts of {len(pages)} dev pages, {time.time() - t:.0f} s",
                 "booster": model.model_to_string()}
         out = ROOT / "pipeline" / "models" / f"{VERSION}.json"

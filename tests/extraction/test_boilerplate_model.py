@@ -102,6 +102,22 @@ def test_shipped_model_matches_the_code_and_a_stale_one_is_refused(version):
         BoilerplateModel({**spec, "features": spec["features"][1:]})
 
 
+def test_a_model_file_train_writes_says_what_it_was_trained_with():
+    """Retrained at the same commit in another environment, the trees came out different (stop
+    51), and the shipped files did not say what they were trained with: train/ now writes it."""
+    import lightgbm
+    import lxml
+
+    sys.path.insert(0, str(ROOT / "train"))
+    import boilerplate as training
+
+    shipped = json.loads(files("cleancorpus.pipeline.models").joinpath(f"{VERSION}.json").read_text())
+    spec = json.loads(json.dumps(training.spec(lightgbm.Booster(model_str=shipped["booster"]), (0.5, 0.5, 0.0, 0))))
+    assert spec["trained_with"]["lightgbm"] == lightgbm.__version__
+    assert spec["trained_with"]["lxml"] == lxml.__version__ and spec["trained_with"]["trafilatura"]
+    assert BoilerplateModel(spec).version == VERSION  # the loader reads it as before
+
+
 def test_blocks_behind_a_self_closed_svg_and_in_noscript_are_read():
     """An HTML parser nests the rest of the page in an <svg/> written self-closing; a forum serves
     its posts to crawlers in <noscript>. Skipping either would leave such a page empty."""
