@@ -60,7 +60,7 @@ def main() -> None:
     dropped: list[tuple[str, str]] = []
     back: list[tuple[str, str]] = []
     for p in B.load_pages():
-        truth = p.truth.read_text(encoding="utf-8", errors="replace")
+        truth = p.truth_text()
         if len(truth.split()) < a.min_words:
             continue
         for name, cleaner in cleaners.items():

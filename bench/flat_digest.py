@@ -41,7 +41,7 @@ def main() -> None:
     cleaner = Cleaner(load_config(None), trace=True)
     digest, pages, lines = hashlib.sha1(), 0, []
     for page in B.load_pages():
-        truth = page.truth.read_text(encoding="utf-8", errors="replace")
+        truth = page.truth_text()
         outcomes = [_outcome(cleaner, text) for text in (flatten_html(B.read_html(page.html)), truth)]
         for o in outcomes:
             digest.update(o)

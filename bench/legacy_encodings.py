@@ -51,7 +51,7 @@ def cases(english: int) -> list[tuple[str, str, bytes, str]]:
         html = B.read_html(p.html)
         if html.isascii():
             continue
-        lang = py3langid.classify(p.truth.read_text(encoding="utf-8", errors="replace")[:3000])[0]
+        lang = py3langid.classify(p.truth_text()[:3000])[0]
         lang = lang if lang in LEGACY else "en"  # a short English truth is sometimes called Afrikaans
         if lang == "en":
             n_english += 1

@@ -111,6 +111,10 @@ class Page:
     truth: Path
     meta: dict
 
+    def truth_text(self) -> str:
+        """The labelled main text, as every script here reads it."""
+        return self.truth.read_text(encoding="utf-8", errors="replace")
+
 
 def load_pages() -> list[Page]:
     folds = json.loads((SHARED / "folds.json").read_text())
@@ -187,10 +191,10 @@ def label(text: str, truth_grams: set, truth_str: str) -> int:
     return int(sum(g in truth_grams for g in grams) >= 0.5 * len(grams))
 
 
-def paragraphs(page: Page) -> list[str]:
-    """A page's truth lines of 8 words or more: its paragraphs."""
-    return [" ".join(line.split()) for line in page.truth.read_text(encoding="utf-8", errors="replace").splitlines()
-            if len(line.split()) >= 8]
+def paragraphs(page: Page, truth: str | None = None) -> list[str]:
+    """A page's truth lines of 8 words or more: its paragraphs (`truth`: its text, when read already)."""
+    truth = page.truth_text() if truth is None else truth
+    return [" ".join(line.split()) for line in truth.splitlines() if len(line.split()) >= 8]
 
 
 @functools.lru_cache(maxsize=1)
@@ -223,16 +227,17 @@ def prepare_long(page: Page) -> dict:
              "y": np.zeros(0, dtype=np.int8), "traf": "", "baseline": ""}
     if page.page_type != "article":
         return empty
-    truth = page.truth.read_text(encoding="utf-8", errors="replace")
-    grams, truth_str = _truth_grams(truth)
-    extra = donor_paragraphs(page, min(150, max(20, len(paragraphs(page)))))
+    truth = page.truth_text()
+    grams, truth_str = truth_grams(truth)
+    extra = donor_paragraphs(page, min(150, max(20, len(paragraphs(page, truth)))))
     html = longer_article(read_html(page.html), lambda t: bool(label(t, grams, truth_str)), extra)
     if html is None:
         return empty
     return prepare(page, LONG, html, truth + "\n" + "\n".join(extra))
 
 
-def _truth_grams(truth: str) -> tuple[set, str]:
+def truth_grams(truth: str) -> tuple[set, str]:
+    """The truth's word 3-grams and its words joined by spaces: what label() looks blocks up in."""
     toks = _W.findall(truth.lower())
     return {tuple(toks[i:i + 3]) for i in range(len(toks) - 2)}, f" {' '.join(toks)} "
 
@@ -246,8 +251,8 @@ def prepare(page: Page, variant: str = "", html: str | None = None, truth: str |
 
     cfg = load_config(None).extract.model_copy(update={"favor_precision": False})
     html = read_html(page.html, variant) if html is None else html
-    truth = page.truth.read_text(encoding="utf-8", errors="replace") if truth is None else truth
-    grams, truth_str = _truth_grams(truth)
+    truth = page.truth_text() if truth is None else truth
+    grams, truth_str = truth_grams(truth)
     tree = load_html(html)
     blocks = page_blocks(tree) if tree is not None else []
     traf = model_input_text(tree, page.meta.get("url"), cfg) if tree is not None else ""
@@ -363,7 +368,7 @@ class _WordCounts:
     scorer's word_f1 on the joined text, without re-reading the truth for every threshold)."""
 
     def __init__(self, pages: list[Page], data: dict[str, dict], suffix: str = "") -> None:
-        self.truth = {p.key + suffix: Counter(_W.findall(p.truth.read_text(encoding="utf-8", errors="replace").lower()))
+        self.truth = {p.key + suffix: Counter(_W.findall(p.truth_text().lower()))
                       for p in pages}
         self.blocks = {p.key + suffix: [Counter(_W.findall(t.lower())) for t in data[p.key + suffix]["texts"]]
                        for p in pages}
@@ -461,7 +466,7 @@ class PageScore:
 
 
 def page_score(page: Page, text: str, sc) -> PageScore:
-    truth = page.truth.read_text(encoding="utf-8", errors="replace")
+    truth = page.truth_text()
     p, r, f1 = sc.word_f1(truth, text)
     tp = fp = fn = tn = folded = 0
     if "with" in page.meta:

@@ -76,10 +76,7 @@ def prepare(page: B.Page) -> dict:
         clean = cfg.clean.model_copy(update={"line_model": "", "copies": False, "text_kind": ""})
         _CLEANER = Cleaner(cfg.model_copy(update={"clean": clean}),
                            trace=True)
-    truth = page.truth.read_text(encoding="utf-8", errors="replace")
-    toks = B._W.findall(truth.lower())
-    grams = {tuple(toks[i:i + 3]) for i in range(len(toks) - 2)}
-    truth_str = f" {' '.join(toks)} "
+    grams, truth_str = B.truth_grams(page.truth_text())
     flat = flatten_html(B.read_html(page.html))
     res = _CLEANER.process(RawRecord(source_uri=page.key, source_record=None, source_format="text", text=flat,
                                      meta=SourceMeta()))
@@ -153,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     print("thresholds per fold:", ths, file=sys.stderr)
     path = {k: d["path"] for k, d in data.items()}
     model = {p.key: model_text(data[p.key], probs[p.key], ths[p.fold]) for p in pages}
-    truths = {p.key: p.truth.read_text(encoding="utf-8", errors="replace") for p in pages}
+    truths = {p.key: p.truth_text() for p in pages}
 
     def rows(texts: dict[str, str]) -> dict[str, tuple]:
         out = {}

@@ -61,7 +61,7 @@ def inputs(page: B.Page) -> dict[str, str]:
     import trafilatura
 
     html = B.read_html(page.html)
-    truth = page.truth.read_text(encoding="utf-8", errors="replace")
+    truth = page.truth_text()
     flat = flatten_html(html)
     traf = trafilatura.extract(html, url=page.meta.get("url")) or ""
     return {"flatten": flat, "wrap72": wrapped(flat, 72, "\n\n"), "markdown": markdown(html), "lynx": lynx(html),
