@@ -93,20 +93,21 @@ def _utf8(text: str) -> bytes:
     return text.encode("utf-8", "surrogatepass")
 
 
-def _translate(text: str, has_any: bool | None = None) -> str:
-    """has_any: whether the text holds a character of the table, when the caller knows.
-
-    C1 controls in text are windows-1252's quotes, dashes and accents read as latin-1 somewhere
+def _c1_as_typed(text: str) -> str:
+    """C1 controls in text are windows-1252's quotes, dashes and accents read as latin-1 somewhere
     upstream (a database, a converter: "didn\\x92t"). They become the characters their writer
-    typed (ftfy's fix_c1_controls) instead of being deleted with the other controls, which made
-    other words ("didnt", "were" of "we're")."""
+    typed (ftfy's fix_c1_controls) before the other controls are deleted, which made other words
+    of them ("didnt", "were" of "we're")."""
+    return fix_c1_controls(text) if _C1.search(text) else text
+
+
+def _translate(text: str, has_any: bool | None = None) -> str:
+    """has_any: whether the text holds a character of the table, when the caller knows."""
     if has_any is None:
         has_any = _ANY_CHAR.search(_utf8(text)) is not None
     if not has_any:
         return text
-    if _C1.search(text):
-        text = fix_c1_controls(text)
-    return _CHAR_RUNS.sub(lambda m: m.group().translate(_CHARS), text)
+    return _CHAR_RUNS.sub(lambda m: m.group().translate(_CHARS), _c1_as_typed(text))
 
 
 _FTFY = {
@@ -161,11 +162,9 @@ def split_list_marks(lines: list[str]) -> tuple[list[str], list[str]]:
 
 def strip_controls(s: str) -> str:
     """Control and format characters out (bidi overrides, zero-width marks, stray NULs), every
-    space a space, C1 controls as windows-1252's characters (as _translate): for titles and
-    bylines, which do not go through normalize_text."""
-    if not _CHAR_RUNS.search(s):
-        return s
-    return (fix_c1_controls(s) if _C1.search(s) else s).translate(_CHARS)
+    space a space, C1 controls as typed (_c1_as_typed): for titles and bylines, which do not go
+    through normalize_text."""
+    return _c1_as_typed(s).translate(_CHARS) if _CHAR_RUNS.search(s) else s
 
 
 def normalize_line(line: str) -> str:
