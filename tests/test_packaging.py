@@ -57,3 +57,36 @@ def test_installed_command_cleans_the_seeds_from_another_folder(installed, tmp_p
 
     assert rows(out, "documents") == rows(ref, "documents") and len(rows(out, "documents")) == 4
     assert rows(out, "rejects") == rows(ref, "rejects")
+
+
+def _pins() -> dict[str, str]:
+    """constraints.txt as {canonical name: version}."""
+    from packaging.utils import canonicalize_name
+    lines = (ln.strip() for ln in (ROOT / "constraints.txt").read_text().splitlines())
+    return {canonicalize_name(n): v for n, v in (ln.split("==") for ln in lines if ln and not ln.startswith("#"))}
+
+
+def test_the_lock_pins_every_dependency_within_what_pyproject_accepts():
+    """`make setup` installs constraints.txt's versions: a dependency added to pyproject.toml
+    without `make lock`, or a range narrowed past the pinned version, leaves the lock stale."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    pins = _pins()
+    wanted = [Requirement(r) for r in project["dependencies"] + project["optional-dependencies"]["dev"]]
+    stale = [str(r) for r in wanted if canonicalize_name(r.name) != "setuptools"
+             and pins.get(canonicalize_name(r.name)) not in r.specifier]
+    assert not stale, f"constraints.txt does not pin these within range: {stale}"
+
+
+def test_the_tests_run_on_the_locked_versions_of_what_shapes_the_text():
+    """The exact texts the tests assert come from trafilatura's and lxml's output and the models'
+    trees: on other versions they may differ, and that failure should name the cause."""
+    from importlib.metadata import version
+    sys.path.insert(0, str(ROOT / "train"))
+    from provenance import PACKAGES
+    pins = _pins()
+    off = {n: (version(n), pins[n]) for n in PACKAGES if version(n) != pins[n]}
+    assert not off, f"installed (locked) versions differ: {off}; run `make setup`"
