@@ -12,7 +12,7 @@ gate leaves a text it calls an extraction to), and the share of its words
 the cleaned text keeps is averaged per set (1.0: nothing removed; lower is text lost, since
 the input holds no boilerplate by construction), for WCXB's articles, its other page types and
 ScrapingHub apart. Prints the count of texts keeping under 90% of their words, the lines the line
-model dropped and brought back (`model.lines-3`), and a sample of those it dropped.
+model dropped and brought back (`model.<its version>`), and a sample of those it dropped.
 """
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "train"))
 import boilerplate as B  # noqa: E402
 
 from cleancorpus.pipeline.cleaning.cleaner import Cleaner  # noqa: E402
+from cleancorpus.pipeline.cleaning.line_model import VERSION as LINES  # noqa: E402
 from cleancorpus.pipeline.config import load_config  # noqa: E402
 from cleancorpus.pipeline.model import RawRecord  # noqa: E402
 
@@ -66,8 +67,8 @@ def main() -> None:
         for name, cleaner in cleaners.items():
             res = cleaner.process(RawRecord("mem://x.txt", None, "text", text=truth))
             shares[name].append((_group(p), _words(res.doc.text) / _words(truth) if res.doc else 0.0))
-            dropped += [(p.key, t.text) for t in res.trace if not t.kept and t.rule == "model.lines-3"]
-            back += [(p.key, t.text) for t in res.trace if t.kept and t.rule == "model.lines-3"]
+            dropped += [(p.key, t.text) for t in res.trace if not t.kept and t.rule == f"model.{LINES}"]
+            back += [(p.key, t.text) for t in res.trace if t.kept and t.rule == f"model.{LINES}"]
     for ds in GROUPS:
         for name, rows in shares.items():
             v = [s for d, s in rows if d == ds]

@@ -111,7 +111,7 @@ class CleanConfig(_Section):
         "flat text: the learned line model's second opinion on the line classifier (line_model.py): it decides the "
         "lines where the classifier kept under 15% of the text or fewer than 60 words (but for a comment section's, "
         "where the classifier's verdict stands), and elsewhere drops lines of under 50 words the classifier kept and "
-        "brings back the lines it dropped inside the article that it scores 0.5 or more (model.lines-3); "
+        "brings back the lines it dropped inside the article that it scores 0.5 or more (model.lines-4); "
         "\"default\" (the one shipped), a model file made by "
         "train/lines.py --write, or \"\" for the classifier alone"))
     text_kind: str = Field("default", description=(

@@ -95,10 +95,10 @@ def test_a_pages_lines_are_placed_in_its_blocks_order():
     page = (f"<html><body><article><h1>Putin on Belarus</h1><p>{seeds[0]}</p><p>{seeds[1]}</p></article>"
             "<aside><h3>Most read</h3><ul><li><a href='/a'>Another story about the weather</a></li></ul></aside>"
             "</body></html>")
-    traced = [("Most read", "model.boilerplate-5"), ("Another story about the weather", "model.boilerplate-5"),
+    traced = [("Most read", "model.boilerplate-6"), ("Another story about the weather", "model.boilerplate-6"),
               ("Putin on Belarus", "header.title"), (" ".join(seeds[0].split()), None),
               ("A line of the text no block holds", None), (" ".join(seeds[1].split()), None)]
     placed = _in_page_order(traced, page)
-    assert [rule for _, rule in placed] == ["header.title", None, None, None, "model.boilerplate-5",
-                                            "model.boilerplate-5"]
+    assert [rule for _, rule in placed] == ["header.title", None, None, None, "model.boilerplate-6",
+                                            "model.boilerplate-6"]
     assert placed[2][0] == "A line of the text no block holds"

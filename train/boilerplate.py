@@ -30,12 +30,15 @@ the review's held-out sets are.
     .venv/bin/python train/boilerplate.py --page-types /tmp/page_types.json [--cache /tmp/cc_blocks.pkl] [--pipeline] [--bare] [--table] [--bare-model] [--write]
     .venv/bin/python train/boilerplate.py --pipeline --page-types /tmp/page_types.json --train-on wcxb-dev
 
-The shipped pair (boilerplate-5, trained on the pages and their named_old copies, and boilerplate-bare-6),
-each copy reading its own page type:
+The shipped pair (boilerplate-6, trained on the pages and their named_old copies, and boilerplate-bare-7),
+each copy reading its own page type, with the page-type model written first (its file and the held-out
+types come from the same page features):
 
-    .venv/bin/python train/page_type.py --no-write --score-copies noattr,table,undeclared,old,named_old,br --held-out /tmp/page_types.json
+    .venv/bin/python train/page_type.py --score-copies noattr,table,undeclared,old,named_old,br --held-out /tmp/page_types.json
     .venv/bin/python train/boilerplate.py --pipeline --bare-model --bare --table --score-copies named_old,br --page-types /tmp/page_types.json
     .venv/bin/python train/boilerplate.py --bare-model --page-types /tmp/page_types.json --write
+
+Run twice at one commit, --write gives the same trees and thresholds (stop 52).
 """
 from __future__ import annotations
 
@@ -77,7 +80,7 @@ from markup import (  # noqa: E402
     table_layout,
     tag_soup,
 )
-from provenance import environment  # noqa: E402
+from provenance import environment, inputs_check  # noqa: E402
 
 from cleancorpus.pipeline.config import load_config  # noqa: E402
 from cleancorpus.pipeline.extraction.blocks import FEATURES, block_features, page_blocks  # noqa: E402
@@ -242,23 +245,34 @@ def truth_grams(truth: str) -> tuple[set, str]:
     return {tuple(toks[i:i + 3]) for i in range(len(toks) - 2)}, f" {' '.join(toks)} "
 
 
+def model_inputs(html: str, url: str | None = None) -> tuple[list, str, np.ndarray]:
+    """A page's blocks, the text of trafilatura's fast pass, and the blocks' feature rows (without
+    PAGE_FEATURES, which come from the page-type model): what the model learns from, and what
+    provenance.inputs_check takes its digest of."""
+    from cleancorpus.pipeline.extraction.parse import load_html
+
+    cfg = load_config(None).extract.model_copy(update={"favor_precision": False})
+    tree = load_html(html)
+    blocks = page_blocks(tree) if tree is not None else []
+    traf = model_input_text(tree, url, cfg) if tree is not None else ""
+    return blocks, traf, np.asarray(block_features(blocks, traf), dtype=np.float32).reshape(-1, len(FEATURES))
+
+
+def _check_inputs(html: str, url: str) -> tuple[str, np.ndarray]:
+    return model_inputs(html, url)[1:]
+
+
 def prepare(page: Page, variant: str = "", html: str | None = None, truth: str | None = None) -> dict:
     """A page's (or its copy's) blocks, features, labels and trafilatura's texts; `html` and `truth`
     in place of the page's (read_html of the variant) where a copy is made otherwise (prepare_long)."""
     import trafilatura
 
-    from cleancorpus.pipeline.extraction.parse import load_html
-
-    cfg = load_config(None).extract.model_copy(update={"favor_precision": False})
     html = read_html(page.html, variant) if html is None else html
     truth = page.truth_text() if truth is None else truth
     grams, truth_str = truth_grams(truth)
-    tree = load_html(html)
-    blocks = page_blocks(tree) if tree is not None else []
-    traf = model_input_text(tree, page.meta.get("url"), cfg) if tree is not None else ""
-    rows = block_features(blocks, traf)
+    blocks, traf, X = model_inputs(html, page.meta.get("url"))
     return {
-        "key": page.key + variant, "texts": [b.text for b in blocks], "X": np.asarray(rows, dtype=np.float32).reshape(-1, len(FEATURES)),
+        "key": page.key + variant, "texts": [b.text for b in blocks], "X": X,
         "y": np.asarray([label(b.text, grams, truth_str) for b in blocks], dtype=np.int8),
         "traf": traf, "baseline": trafilatura.extract(html, url=page.meta.get("url")) or "",
     }
@@ -387,7 +401,8 @@ class _WordCounts:
 
 
 def spec(model: lgb.Booster, th: tuple[float, float, float, int], version: str = VERSION) -> dict:
-    return {"version": version, "trained_with": environment(), "features": list(FEATURES + PAGE_FEATURES),
+    return {"version": version, "trained_with": environment(), "inputs_check": inputs_check(_check_inputs),
+            "features": list(FEATURES + PAGE_FEATURES),
             "thresholds": {"kept_by_trafilatura": th[0], "dropped_by_trafilatura": th[1],
                            "short_block": th[2], "short_words": th[3]},
             "booster": model.model_to_string()}

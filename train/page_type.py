@@ -52,7 +52,7 @@ from cleancorpus.pipeline.reasons import PAGE_TYPES
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "train"))
 from markup import REWRITES, rewrite_names  # noqa: E402
-from provenance import environment  # noqa: E402
+from provenance import environment, inputs_check  # noqa: E402
 
 BENCH = ROOT.parent / "shared" / "bench" / "extraction"
 ARTICLE = PAGE_TYPES.index("article")
@@ -85,6 +85,11 @@ def _read(bench: Path) -> list[tuple[str, str, str, bytes]]:
         raw = (bench / "scrapinghub" / "html" / f"{r['id']}.html").read_bytes()
         pages.append((f"scrapinghub/{r['id']}", r["url"], "article", raw))
     return pages
+
+
+def _check_inputs(html: str, url: str) -> tuple[list[float], set[str]]:
+    """A page's row and terms as load_pages computes them: what provenance.inputs_check digests."""
+    return page_signals(load_html(html), url)
 
 
 def load_pages(bench: Path, rewrite: Callable[[str], str] | None = None) -> Pages:
@@ -378,7 +383,8 @@ def write_model(booster: lgb.Booster, threshold: float, words: WordModel, pages:
     (out / f"{VERSION}.words.json").write_text(word_text, encoding="utf-8")
     sets = {s: int((pages.source == s).sum()) for s in np.unique(pages.source)}
     info = {
-        "version": VERSION, "trained_with": environment(), "classes": list(PAGE_TYPES), "features": list(FEATURES),
+        "version": VERSION, "trained_with": environment(), "inputs_check": inputs_check(_check_inputs),
+        "classes": list(PAGE_TYPES), "features": list(FEATURES),
         "threshold": round(threshold, 6),
         "decision": "article when P(article) >= threshold, else the likeliest other class",
         "training_set": {

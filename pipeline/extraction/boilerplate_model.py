@@ -28,7 +28,7 @@ from cleancorpus.pipeline.config import ExtractConfig
 from cleancorpus.pipeline.extraction.blocks import FEATURES, Block, block_features
 from cleancorpus.pipeline.reasons import PAGE_TYPES
 
-VERSION = "boilerplate-5"
+VERSION = "boilerplate-6"  # boilerplate-5's recipe trained on the inputs this code computes (tests/test_model_inputs.py)
 # the model for articles whose markup names no role (blocks.names_roles), trained on the dev pages
 # with every class and id taken out, as laid out and in a table layout, and on article pages in a
 # table layout made longer with other articles' paragraphs (a long article's second half stands
@@ -36,7 +36,7 @@ VERSION = "boilerplate-5"
 # on are all zero there. Each copy reads the article probability the page-type model gives its
 # own markup (held out), lower in a table layout than as published: what it meets on such pages
 # at run time
-BARE_VERSION = "boilerplate-bare-6"
+BARE_VERSION = "boilerplate-bare-7"  # boilerplate-bare-6's recipe, likewise
 # the page-type model's probability that the page is an article (PAGE_TYPES[0]), after each
 # block's own features (all seven probabilities kept more of non-articles' boilerplate: bench/README)
 PAGE_FEATURES = (f"page_{PAGE_TYPES[0]}",)

@@ -30,7 +30,7 @@ from cleancorpus.pipeline.extraction.page_type_features import FEATURES, page_fe
 from cleancorpus.pipeline.extraction.page_type_words import WordModel
 from cleancorpus.pipeline.reasons import PAGE_TYPES
 
-VERSION = "page_type-3"
+VERSION = "page_type-4"  # page_type-3's recipe trained on the page features this code computes (tests/test_model_inputs.py)
 
 
 def decide(probs: np.ndarray, threshold: float) -> str:

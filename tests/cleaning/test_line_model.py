@@ -42,7 +42,7 @@ def test_a_promo_the_classifier_keeps_beside_an_article_is_dropped_and_named(pag
     flat = _flat(page)
     with_model, without = _clean(flat), _clean(flat, _NO_MODEL)
     assert promo in _norm(without.doc.text) and promo not in _norm(with_model.doc.text)
-    assert any(t.rule == "model.lines-3" and promo in _norm(t.text) for t in with_model.trace if not t.kept)
+    assert any(t.rule == "model.lines-4" and promo in _norm(t.text) for t in with_model.trace if not t.kept)
     # the article stays: the model dropped a few lines, not the text
     assert len(with_model.doc.text.split()) > 0.8 * len(without.doc.text.split()) > 200
 
@@ -92,7 +92,7 @@ def test_a_list_inside_an_already_extracted_article_is_brought_back():
              "Responsible in-house attorney"]
     assert all(i in with_model.doc.text for i in items)
     assert not any(i in without.doc.text for i in items)
-    assert any(t.kept and t.rule == "model.lines-3" and t.text == items[0] for t in with_model.trace)
+    assert any(t.kept and t.rule == "model.lines-4" and t.text == items[0] for t in with_model.trace)
     assert len(with_model.doc.text.split()) > 0.97 * len(text.split())
 
 

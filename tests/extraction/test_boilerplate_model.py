@@ -103,8 +103,8 @@ def test_shipped_model_matches_the_code_and_a_stale_one_is_refused(version):
 
 
 def test_a_model_file_train_writes_says_what_it_was_trained_with():
-    """Retrained at the same commit in another environment, the trees came out different (stop
-    51), and the shipped files did not say what they were trained with: train/ now writes it."""
+    """The trees depend on lightgbm's, lxml's and trafilatura's versions as well as on the code
+    (tests/test_model_inputs.py): train/ writes both the versions and a digest of the inputs."""
     import lightgbm
     import lxml
 
@@ -115,6 +115,7 @@ def test_a_model_file_train_writes_says_what_it_was_trained_with():
     spec = json.loads(json.dumps(training.spec(lightgbm.Booster(model_str=shipped["booster"]), (0.5, 0.5, 0.0, 0))))
     assert spec["trained_with"]["lightgbm"] == lightgbm.__version__
     assert spec["trained_with"]["lxml"] == lxml.__version__ and spec["trained_with"]["trafilatura"]
+    assert spec["inputs_check"] == shipped["inputs_check"]  # the shipped model was trained on this code's inputs
     assert BoilerplateModel(spec).version == VERSION  # the loader reads it as before
 
 
