@@ -27,7 +27,7 @@ from cleancorpus.pipeline.cleaning.lineshape import CLAUSE_ENDS, CLOSERS
 from cleancorpus.pipeline.config import CleanConfig
 from cleancorpus.pipeline.extraction.boilerplate_model import model_spec
 
-VERSION = "text_kind-2"
+VERSION = "text_kind-3"  # text_kind-2's recipe trained on the features this code computes
 
 FEATURES: tuple[str, ...] = (
     "log_lines", "log_chars", "log_mean_chars", "short_share", "mid_share", "long_char_share", "end_punct_share",

@@ -49,7 +49,7 @@ def test_trafilaturas_own_output_is_left_to_the_rules(page):
     text = trafilatura.extract(_html(page))
     on = _clean(text)
     rules_only = _clean(text, {"CLEANCORPUS_CLEAN__CLASSIFIER": "false"})
-    assert on.method == "text.extracted (text_kind-2)"
+    assert on.method == "text.extracted (text_kind-3)"
     assert on.doc.text == rules_only.doc.text
     assert on.doc.removed_rules == rules_only.doc.removed_rules
     assert all(t.rule == on.method for t in on.trace if t.kept)
@@ -72,6 +72,6 @@ def test_the_gate_runs_only_with_the_classifier():
     from cleancorpus.pipeline.cleaning.text_kind import active_text_kind
     from cleancorpus.pipeline.config import load_config
 
-    assert active_text_kind(load_config(None).clean).version == "text_kind-2"
+    assert active_text_kind(load_config(None).clean).version == "text_kind-3"
     assert active_text_kind(load_config(None, environ={"CLEANCORPUS_CLEAN__CLASSIFIER": "false"}).clean) is None
     assert active_text_kind(load_config(None, environ=_OFF).clean) is None

@@ -277,7 +277,7 @@ def test_page_types_filter_keeps_articles_and_every_text_record(tmp_path):
     typed = [r for r in rejects if r["reason"] == "page_type"]
     assert typed and all("not in ['article']" in r["detail"] for r in typed)
     assert summary["models"] == {"boilerplate": "boilerplate-6", "boilerplate_bare": "boilerplate-bare-7",
-                                "page_type": "page_type-4", "lines": "lines-4", "text_kind": "text_kind-2"}
+                                "page_type": "page_type-4", "lines": "lines-4", "text_kind": "text_kind-3"}
     assert set(summary["seconds"]) == {"process", "dedup", "write"} and summary["seconds"]["process"] > 0
 
 
