@@ -20,16 +20,18 @@ import pyarrow.parquet as pq
 from cleancorpus.pipeline import __version__
 from cleancorpus.pipeline.config import Config
 from cleancorpus.pipeline.run import staging
-from cleancorpus.pipeline.run.plan import RunPlan
+from cleancorpus.pipeline.run.plan import RunPlan, code_fingerprint
 from cleancorpus.pipeline.run.state import commit, empty_table, remove_tree, stored_files, write_segment
 from cleancorpus.pipeline.schema import LEDGER, LINES, index_schema
 
 
 def versions() -> dict[str, str]:
+    """What made the rows: the library's version and its code fingerprint (its code and shipped
+    model files, which a retrain changes under the same version number), and the libraries'."""
     from importlib.metadata import PackageNotFoundError, version
 
-    out = {"cleancorpus": __version__, "python": platform.python_version()}
-    for pkg in ("trafilatura", "pyarrow", "prefect", "numpy", "regex", "ftfy", "py3langid", "lightgbm"):
+    out = {"cleancorpus": __version__, "code": code_fingerprint(), "python": platform.python_version()}
+    for pkg in ("trafilatura", "lxml", "pyarrow", "prefect", "numpy", "regex", "ftfy", "py3langid", "lightgbm"):
         try:
             out[pkg] = version(pkg)
         except PackageNotFoundError:

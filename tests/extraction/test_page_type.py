@@ -278,6 +278,8 @@ def test_page_types_filter_keeps_articles_and_every_text_record(tmp_path):
     assert typed and all("not in ['article']" in r["detail"] for r in typed)
     assert summary["models"] == {"boilerplate": "boilerplate-6", "boilerplate_bare": "boilerplate-bare-7",
                                 "page_type": "page_type-4", "lines": "lines-4", "text_kind": "text_kind-3"}
+    from cleancorpus.pipeline.run.plan import code_fingerprint  # names the model files, not only their versions
+    assert summary["versions"]["code"] == code_fingerprint() and summary["versions"]["lxml"]
     assert set(summary["seconds"]) == {"process", "dedup", "write"} and summary["seconds"]["process"] > 0
 
 
