@@ -8,7 +8,7 @@ the model's dropped ends back).
     .venv/bin/python bench/page_end_probe.py [--other MODEL.json]
 
 --other: a second bare model file to compare, e.g. an earlier version out of git:
-    git show fe8268b~4:pipeline/models/boilerplate-bare-6.json > /tmp/bare6.json
+    git show ac8ad45:pipeline/models/boilerplate-bare-6.json > /tmp/bare6.json
 """
 from __future__ import annotations
 
