@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "train"))
 import boilerplate as B  # noqa: E402
 
-from cleancorpus.pipeline.config import load_config  # noqa: E402
+from cleancorpus.pipeline.config import ExtractConfig, load_config  # noqa: E402
 from cleancorpus.pipeline.extraction.blocks import page_blocks  # noqa: E402
 from cleancorpus.pipeline.extraction.boilerplate_model import BARE_VERSION, load_model  # noqa: E402
 from cleancorpus.pipeline.extraction.html import extract_html, model_input_text  # noqa: E402
@@ -47,8 +47,7 @@ def lost(paras: list[str], text: str) -> tuple[int, int]:
     return int(paras[-1][:60] not in text), sum(x[:60] not in text for x in paras)
 
 
-def model_alone(bare_model: str, paras: list[str]) -> str:
-    cfg = load_config().extract
+def model_alone(bare_model: str, paras: list[str], cfg: ExtractConfig) -> str:
     html = page(paras)
     tree = load_html(html)
     blocks = page_blocks(tree)
@@ -57,8 +56,8 @@ def model_alone(bare_model: str, paras: list[str]) -> str:
     return " ".join(b.text for b, k in zip(blocks, keep) if k)
 
 
-def whole_path(bare_model: str, paras: list[str]) -> str:
-    got = extract_html(page(paras), None, load_config().extract.model_copy(update={"bare_model": bare_model}))
+def whole_path(bare_model: str, paras: list[str], cfg: ExtractConfig) -> str:
+    got = extract_html(page(paras), None, cfg.model_copy(update={"bare_model": bare_model}))
     return got.text if got else ""
 
 
@@ -67,10 +66,11 @@ def main() -> int:
     ap.add_argument("--other", type=Path, help="another bare model file to compare")
     a = ap.parse_args()
     pages = articles()
+    cfg = load_config().extract
     print(f"{len(pages)} pages, {sum(len(p) for _, p in pages)} paragraphs")
-    for name in (load_config().extract.bare_model, *([str(a.other)] if a.other else [])):
+    for name in (cfg.bare_model, *([str(a.other)] if a.other else [])):
         for how, text in (("model alone", model_alone), ("whole path", whole_path)):
-            last, paras = (sum(x) for x in zip(*(lost(p, text(name, p)) for _, p in pages)))
+            last, paras = (sum(x) for x in zip(*(lost(p, text(name, p, cfg)) for _, p in pages)))
             print(f"  {name if name != 'default' else BARE_VERSION:24} {how:12} last paragraph lost on {last} pages, "
                   f"paragraphs lost {paras}")
     return 0

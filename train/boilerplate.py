@@ -400,11 +400,20 @@ class _WordCounts:
         return 2 * p * r / (p + r)
 
 
+def thresholds_spec(th: tuple[float, float, float, int]) -> dict:
+    """The thresholds as a model file names them (boilerplate_model.Thresholds)."""
+    return {"kept_by_trafilatura": th[0], "dropped_by_trafilatura": th[1], "short_block": th[2], "short_words": th[3]}
+
+
+@functools.lru_cache(maxsize=1)
+def _inputs_check() -> dict:
+    """The inputs' digest, the same for every file one run writes (ten fold files and two shipped)."""
+    return inputs_check(_check_inputs)
+
+
 def spec(model: lgb.Booster, th: tuple[float, float, float, int], version: str = VERSION) -> dict:
-    return {"version": version, "trained_with": environment(), "inputs_check": inputs_check(_check_inputs),
-            "features": list(FEATURES + PAGE_FEATURES),
-            "thresholds": {"kept_by_trafilatura": th[0], "dropped_by_trafilatura": th[1],
-                           "short_block": th[2], "short_words": th[3]},
+    return {"version": version, "trained_with": environment(), "inputs_check": _inputs_check(),
+            "features": list(FEATURES + PAGE_FEATURES), "thresholds": thresholds_spec(th),
             "booster": model.model_to_string()}
 
 

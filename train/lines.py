@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import boilerplate as B  # noqa: E402
 from flatten import flatten_html  # noqa: E402
+from provenance import environment  # noqa: E402
 
 from cleancorpus.pipeline.cleaning.line_model import (  # noqa: E402
     VERSION,
@@ -209,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
         th = THRESHOLDS
         booster = B._fit([p.key for p in pages], data)
         spec = {"version": VERSION, "features": list(FEATURES),
-                **{k: v for k, v in B.spec(booster, th).items() if k in ("thresholds", "trained_with")},
+                "trained_with": environment(), "thresholds": B.thresholds_spec(th),
                 "policy": dataclasses.asdict(chosen[None]),
                 "booster": booster.model_to_string()}
         out = B.MODELS / f"{VERSION}.json"
