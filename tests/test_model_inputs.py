@@ -7,6 +7,10 @@ and its threshold moved from 0.044 to 0.066, while every figure measured (cross-
 of the day) described a model nobody shipped. Each model file train/ writes records a digest of
 its inputs on the test pages (train/provenance.py); here it is taken again with the code at hand.
 When code changes what a model reads, this fails until the model is retrained and measured.
+
+The flat-text models read the text path's verdicts: the line model the rules' marks and the
+classifier's, the text-kind model those and the line model's. A rule that moves a verdict on the
+test pages' flat texts is such a change.
 """
 from __future__ import annotations
 
@@ -16,12 +20,16 @@ from importlib.resources import files
 
 import pytest
 
+from cleancorpus.pipeline.cleaning import line_model, text_kind
+from cleancorpus.pipeline.config import load_config
 from cleancorpus.pipeline.extraction import boilerplate_model, page_type
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "train"))
 import boilerplate as train_boilerplate  # noqa: E402
+import lines as train_lines  # noqa: E402
 import page_type as train_page_type  # noqa: E402
+import text_kind as train_text_kind  # noqa: E402
 from provenance import CHECK_PAGES, inputs_check  # noqa: E402
 
 RETRAIN = "train/page_type.py (then train/boilerplate.py --bare-model --write, which reads its held-out types)"
@@ -31,6 +39,9 @@ CASES = [
     (f"{boilerplate_model.BARE_VERSION}.json", train_boilerplate._check_inputs,
      "train/boilerplate.py --bare-model --write"),
     (f"{page_type.VERSION}.json", train_page_type._check_inputs, RETRAIN),
+    (f"{line_model.VERSION}.json", train_lines._check_inputs,
+     "train/lines.py --write (then train/text_kind.py --write, which reads its verdicts)"),
+    (f"{text_kind.VERSION}.json", train_text_kind._check_inputs, "train/text_kind.py --write"),
 ]
 
 
@@ -55,3 +66,13 @@ def test_the_digest_changes_with_a_single_feature():
     pages = CHECK_PAGES[:1]
     assert inputs_check(train_boilerplate._check_inputs, pages) == inputs_check(train_boilerplate._check_inputs, pages)
     assert inputs_check(nudged, pages) != inputs_check(train_boilerplate._check_inputs, pages)
+
+
+def test_a_rule_change_moves_the_flat_text_digest():
+    """The line model reads the rule packs' marks: the text path without one pack gives another
+    digest, so a rule that moves a verdict on the test pages' flat texts fails the check above."""
+    cfg = load_config()
+    packs = tuple(p for p in cfg.clean.rule_packs if p != "social")
+    fewer = train_lines.text_path(cfg.model_copy(update={"clean": cfg.clean.model_copy(update={"rule_packs": packs})}))
+    assert inputs_check(train_lines._check_inputs) != inputs_check(
+        lambda html, url: train_lines._check_inputs(html, url, cleaner=fewer))

@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import boilerplate as B  # noqa: E402
 from flatten import flatten_html  # noqa: E402
-from provenance import environment  # noqa: E402
+from provenance import environment, inputs_check  # noqa: E402
 
 from cleancorpus.pipeline.cleaning.line_model import (  # noqa: E402
     VERSION,
@@ -65,35 +65,60 @@ POLICIES = [Policy(s, w, fb, rm, fill, c) for s, w in ((0.0, 0), (0.05, 60), (0.
             for rm in (0, 25, 50) for fill in (0.0, 0.5, 0.7, 0.85) for c in (False, True)]
 
 
-def prepare(page: B.Page) -> dict:
-    from cleancorpus.pipeline.cleaning.cleaner import FALLBACK_RULE, Cleaner
+def text_path(cfg):
+    """The text path without the line model: its verdict is the model's input (text.copy and the
+    text-kind gate, which run after the model, off too: bench/text_copy.py and train/text_kind.py
+    measure them)."""
+    from cleancorpus.pipeline.cleaning.cleaner import Cleaner
+
+    clean = cfg.clean.model_copy(update={"line_model": "", "copies": False, "text_kind": ""})
+    return Cleaner(cfg.model_copy(update={"clean": clean}), trace=True)
+
+
+def _cleaner():
+    global _CLEANER
+    if _CLEANER is None:
+        _CLEANER = text_path(load_config())
+    return _CLEANER
+
+
+def line_inputs(html: str, source_uri: str = "page.txt", cleaner=None) -> tuple:
+    """A page flattened and cleaned by the text path without the model: the result, its lines'
+    texts, the rules that removed them (None: live), their blocks and the feature rows. What the
+    model learns from, and what provenance.inputs_check takes its digest of: the rows read the
+    rule packs' marks, so a rule change moves them as a code change does. `cleaner`: another
+    text_path than the default config's."""
     from cleancorpus.pipeline.model import RawRecord, SourceMeta
 
-    global _CLEANER
-    if _CLEANER is None:  # the text path without the line model: its verdict is the model's input
-        # (text.copy and the text-kind gate, which run after the model, off too: bench/text_copy.py
-        # and train/text_kind.py measure them)
-        cfg = load_config()
-        clean = cfg.clean.model_copy(update={"line_model": "", "copies": False, "text_kind": ""})
-        _CLEANER = Cleaner(cfg.model_copy(update={"clean": clean}),
-                           trace=True)
-    grams, truth_str = B.truth_grams(page.truth_text())
-    flat = flatten_html(B.read_html(page.html))
-    res = _CLEANER.process(RawRecord(source_uri=page.key, source_record=None, source_format="text", text=flat,
-                                     meta=SourceMeta()))
+    rec = RawRecord(source_uri=source_uri, source_record=None, source_format="text", text=flatten_html(html),
+                    meta=SourceMeta())
+    res = (cleaner or _cleaner()).process(rec)
     trace = [t for t in res.trace if t.text]
     texts = [t.text for t in trace]
     kept = "\n".join(t.text for t in trace if t.kept)
     rules = [None if t.kept else t.rule for t in trace]
     blocks = flat_blocks(texts, rules)
-    rows = block_features(blocks, kept)
-    return {"key": page.key, "texts": texts,
-            "X": np.asarray(rows, dtype=np.float32).reshape(-1, len(FEATURES)),
+    X = np.asarray(block_features(blocks, kept), dtype=np.float32).reshape(-1, len(FEATURES))
+    return res, trace, texts, rules, blocks, X
+
+
+def _check_inputs(html: str, url: str, cleaner=None) -> tuple:
+    _, trace, _, rules, _, X = line_inputs(html, cleaner=cleaner)  # flat text has no URL
+    return rules, [t.kept for t in trace], X
+
+
+def prepare(page: B.Page) -> dict:
+    from cleancorpus.pipeline.cleaning.cleaner import FALLBACK_RULE
+
+    grams, truth_str = B.truth_grams(page.truth_text())
+    res, trace, texts, rules, blocks, X = line_inputs(B.read_html(page.html), page.key)
+    return {"key": page.key, "texts": texts, "X": X,
             "y": np.asarray([B.label(t, grams, truth_str) for t in texts], dtype=np.int8),
             "ruled": ~live_lines(rules), "kept": np.asarray([t.kept for t in trace], dtype=bool),
             "words": line_words(texts), "path": res.doc.text if res.doc is not None else "",
             "comments": in_comments(blocks),
             "fell_back": any(t.kept and t.rule == FALLBACK_RULE for t in trace)}
+
 
 def model_text(d: dict, q: np.ndarray, th: tuple) -> str:
     """The lines the model keeps (LineModel.keep's rule: B.kept), rule-removed lines left out."""
@@ -210,7 +235,8 @@ def main(argv: list[str] | None = None) -> int:
         th = THRESHOLDS
         booster = B._fit([p.key for p in pages], data)
         spec = {"version": VERSION, "features": list(FEATURES),
-                "trained_with": environment(), "thresholds": B.thresholds_spec(th),
+                "trained_with": environment(), "inputs_check": inputs_check(_check_inputs),
+                "thresholds": B.thresholds_spec(th),
                 "policy": dataclasses.asdict(chosen[None]),
                 "booster": booster.model_to_string()}
         out = B.MODELS / f"{VERSION}.json"

@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import boilerplate as B  # noqa: E402
 from flatten import flatten_html  # noqa: E402
-from provenance import environment  # noqa: E402
+from provenance import environment, inputs_check  # noqa: E402
 from rendered_text import lynx, markdown, wrapped  # noqa: E402
 
 from cleancorpus.pipeline.cleaning.text_kind import FEATURES, VERSION  # noqa: E402
@@ -80,21 +80,40 @@ def _cleaners() -> dict:
     return _CLEANERS
 
 
-def prepare(page: B.Page) -> dict:
-    """For each flat text of the page: its features, and its two cleanings' scores."""
+def _clean(name: str, text: str):
     from cleancorpus.pipeline.model import RawRecord
 
+    return _cleaners()[name].process(RawRecord("mem://x.txt", None, "text", text=text))
+
+
+def kind_features(res) -> list[float]:
+    """A flat text's text_kind features, as the text path with the classifier and the line model
+    computed them (the "classifier" cleaning's result): what the model learns from."""
+    return res.kind_features or [0.0] * len(FEATURES)
+
+
+def _check_inputs(html: str, url: str) -> list[list[float]]:
+    """provenance.inputs_check's inputs: the features of a page's flat rendering and of
+    trafilatura's text of it (the text path's, so the rule packs and the line model count)."""
+    import trafilatura
+
+    return [kind_features(_clean("classifier", text))
+            for text in (flatten_html(html), trafilatura.extract(html, url=url) or "") if text.strip()]
+
+
+def prepare(page: B.Page) -> dict:
+    """For each flat text of the page: its features, and its two cleanings' scores."""
     sc = B._scorer()
     out: dict[str, dict] = {}
     for kind, text in inputs(page).items():
         if not text.strip():
             continue
         row: dict = {}
-        for name, cleaner in _cleaners().items():
-            res = cleaner.process(RawRecord("mem://x.txt", None, "text", text=text))
+        for name in _cleaners():
+            res = _clean(name, text)
             row[name] = B.page_score(page, res.doc.text if res.doc else "", sc)
             if name == "classifier":
-                row["x"] = res.kind_features or [0.0] * len(FEATURES)
+                row["x"] = kind_features(res)
         out[kind] = row
     return {"key": page.key, "texts": out}
 
@@ -185,7 +204,8 @@ def main(argv: list[str] | None = None) -> int:
         th = choose_threshold(table, p, everything)
         t = time.time()
         model = fit(table, everything)
-        spec = {"version": VERSION, "trained_with": environment(), "features": list(FEATURES), "threshold": th,
+        spec = {"version": VERSION, "trained_with": environment(), "inputs_check": inputs_check(_check_inputs),
+                "features": list(FEATURES), "threshold": th,
                 "trained_on": f"{len(table.y)} flat texts of {len(pages)} dev pages, {time.time() - t:.0f} s",
                 "booster": model.model_to_string()}
         out = ROOT / "pipeline" / "models" / f"{VERSION}.json"
