@@ -72,6 +72,15 @@ _SENTENCE_END = re.compile(r"[^\W\d_]{5,}\.\s+\w")
 # a social network's name: the byline's "follow" links
 _NETWORK = re.compile(r"^(?:facebook|youtube|twitter|x\.com|instagram|linkedin|pinterest|tiktok|threads|"
                       r"bluesky|mastodon|reddit|medium|substack)$", re.I)
+# what no name is, however a byline holds it: a word that stands for a name but is none ("my" in a
+# "user" link's "I want to explore my career path"), a question ("How can ... help?", a banner's
+# heading), a price ("or $50/mo"), a button's call ("Get started free", "Try Percy Now")
+_FUNCTION_WORD = frozenset({"my", "our", "your", "their", "his", "her", "its", "me", "us", "you", "we", "they", "it",
+                            "this", "that", "these", "those", "a", "an", "the", "or", "and", "but", "if"})
+_QUESTION = re.compile(r"^(?:how|what|why|when|where|which)\s+\w", re.I)
+_PRICE = re.compile(r"[$€£¥]\s?\d|\d\s?[$€£¥]")
+_CALL = re.compile(r"\b(?:get\s+started|free\s+trial|try\s+(?:\w+\s+){0,2}(?:now|free|today)|buy\s+now|shop\s+now|"
+                   r"order\s+now|book\s+(?:a\s+)?demo|request\s+(?:a\s+)?demo|download\s+now)\b", re.I)
 
 
 def name_like(s: str) -> bool:
@@ -89,7 +98,17 @@ def name_like(s: str) -> bool:
         return False
     if _SENTENCE_END.search(s) or _NETWORK.match(s):  # "Hello. My name", a "YouTube" link
         return False
+    if no_byline(s):
+        return False
     return find_date(s) is None
+
+
+def no_byline(text: str) -> bool:
+    """A text no byline holds: a word that stands for a name but is none, a question, a price, a
+    button's call. An element whose text reads so is something else (a banner, a pricing table, a
+    link's sentence), and what follows in it is no name either."""
+    t = text.strip(" .,;:!?")
+    return t.lower() in _FUNCTION_WORD or bool(_QUESTION.match(t) or _PRICE.search(t) or _CALL.search(t))
 
 
 def _lower_after_name(name: str, out: list[str]) -> bool:
@@ -97,13 +116,19 @@ def _lower_after_name(name: str, out: list[str]) -> bool:
     return name[:1].islower() and bool(out) and out[-1][:1].isupper()
 
 
+class OneName(str):
+    """An author string that is one name however it reads: an organization's ("Morgan & Morgan",
+    "Center for Drug Evaluation and Research"), never split at "and", "&" or ","."""
+
+
 def clean_authors(raw: Iterable[str]) -> list[str]:
     """Names out of author strings: "By", dates and what follows them cut off, several names
-    split, roles after a name ("Jane Doe, Senior Editor") dropped."""
+    split (but a OneName), roles after a name ("Jane Doe, Senior Editor") dropped."""
     out: list[str] = []
     for s in raw:
         if not isinstance(s, str):
             continue
+        whole = isinstance(s, OneName)
         s = " ".join(tmeta.HTML_STRIP_TAGS.sub(" ", unescape(s)).split())
         s = BY_PREFIX.sub("", _REVIEWED_BY.sub("", s, count=1), count=1)
         if (d := DATE_RE.match(s)) and (sep := _SEPARATOR.match(s, d.end())):
@@ -114,7 +139,7 @@ def clean_authors(raw: Iterable[str]) -> list[str]:
         m = _CUT.search(s)
         if m and m.start() > 0:
             s = s[:m.start()]
-        for k, name in enumerate(_SPLIT.split(s)):
+        for k, name in enumerate([s] if whole else _SPLIT.split(s)):
             name = BY_PREFIX.sub("", name.strip(" .,;:|-–—/•·\u200b\"'“”"), count=1).strip(" ,;:|-–—/•·\"'“”")
             name = LEAD_JOINER.sub("", name)
             if k and out and _CREDENTIAL.match(name):

@@ -23,6 +23,7 @@ from cleancorpus.pipeline.extraction.author_names import (
     ROLE,
     clean_authors,
     name_like,
+    no_byline,
 )
 from cleancorpus.pipeline.extraction.dates import find_date
 from cleancorpus.pipeline.extraction.page_zone import BY_HEADLINE, CLASS_PARTS, Zone, in_chrome
@@ -37,11 +38,14 @@ _AUTHOR_HREF = re.compile(
 _AUTHOR_ATTR = re.compile(r"author(?!i[sz]|ing)|byline|\bbyl\b|writer|posted-?by|submitted-?by|contributor|"
                           r"journalist|reporter|columnist|user-?name|poster\b|screen-?name|display-?name", re.I)
 # parts of a class name (split at spaces, "-" and "_") that make an author-ish element something
-# else: its picture, biography, date, role, share buttons, a list of an author's other posts
+# else: its picture, biography, date, role, share buttons, a list of an author's other posts, a
+# price, a testimonial
 _NOT_BYLINE_PARTS = frozenset({
     "avatar", "image", "img", "photo", "pic", "picture", "thumb", "thumbnail", "icon", "bio", "biography",
     "description", "desc", "about", "social", "follow", "share", "more", "list", "related", "title", "date", "time",
     "category", "categories", "tag", "tags", "label", "role", "job", "position", "count", "posts", "articles",
+    "price", "pricing",  # a pricing table's "byline" is its plan's terms ("billed annually, or $50/mo")
+    "testimonial", "testimonials", "customer", "customers",  # a quoted customer is not the page's author
 })
 
 _DATE_PARTS = frozenset({"date", "time"})
@@ -154,6 +158,8 @@ def names_in_nodes(nodes: list[str]) -> list[str]:
             if not m or ROLE.search(t):
                 break
             t = t[m.end():]
+        if no_byline(t):
+            break
         found = clean_authors([t])
         if found:
             names.extend(n for n in found if n not in names)

@@ -161,6 +161,18 @@ def test_json_ld_author_arrays_and_references():
     assert _md(ld).author == "Sam Roe"
 
 
+def test_an_organizations_name_is_one_name():
+    # a law firm's and an agency's name hold "&" and "and": one author, not "Morgan" alone
+    for name in ("Morgan & Morgan", "Center for Drug Evaluation and Research"):
+        ld = _ld({"@type": "Article", "headline": "Cycle path", "author": {"@type": "Organization", "name": name}})
+        assert _md(ld).author == name
+    # two people in one string are still two
+    ld = _ld({"@type": "Article", "headline": "Cycle path", "author": "Ana Lopez and Ben Okafor"})
+    assert _md(ld).author == "Ana Lopez; Ben Okafor"
+    # fda.gov: the JSON-LD's author is the Organization, and a meta tag names it too
+    assert _wcxb_page("0064").author == "Center for Drug Evaluation and Research"
+
+
 def test_site_as_author_gives_way_to_a_byline():
     # the metadata names the site itself; the byline by the headline names a person
     ld = _ld({"@type": "BlogPosting", "author": {"@type": "Person", "name": "Rapid7"}})
@@ -293,6 +305,13 @@ def test_byline_in_elementors_post_info_widget():
     assert _md("<title>Industry News</title>", body).author is None
 
 
+def test_no_author_from_a_pricing_table():
+    # a plan's terms under its price, in an element a theme calls the pricing table's "byline"
+    body = ("<h1>Identity theft protection</h1><div class='pricing-table'><p class='pricing-table-price'>$12</p>"
+            "<p class='pricing-table-byline'>billed annually, or $15/mo billed monthly</p></div>")
+    assert _md("<title>Identity theft protection</title>", body).author is None
+
+
 def test_no_author_from_a_store_link():
     # a shop's "byline" is its brand's store link, a button rather than a name
     body = "<h1>Wireless earbuds</h1><a id='bylineInfo' href='/stores/Acme'>Visit the Acme Store</a>"
@@ -319,6 +338,11 @@ def test_clean_authors():
     # a follow link's label ("... on Facebook") is no name
     assert clean_authors(["South Carolina Garden-based Learning Network on Facebook"]) == []
     assert clean_authors(["Jeff T. Kaufman", "Dr. Ana Lopez"]) == ["Jeff T. Kaufman", "Dr. Ana Lopez"]
+    # what a byline-like element holds that is no name: a pronoun, a banner's question, a plan's
+    # price, a button; a name written in lowercase, a handle, a team and a company stay
+    assert clean_authors(["my", "How can", "or $50/mo", "Get started free", "Try Percy Now"]) == []
+    assert clean_authors(["kirstin boatto", "whova", "The Currency editors", "3i Global"]) == [
+        "kirstin boatto", "whova", "The Currency editors", "3i Global"]
     # no "Reviewed by" left before the name
     assert clean_authors(["Reviewed by Justin C. Meserole, Trial Attorney at Morgan & Morgan, on"]) == [
         "Justin C. Meserole"]

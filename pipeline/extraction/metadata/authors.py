@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from cleancorpus.pipeline.extraction.author_names import clean_authors, name_like
+from cleancorpus.pipeline.extraction.author_names import OneName, clean_authors, name_like
 from cleancorpus.pipeline.extraction.metadata.page import URLISH, Page, ld_text, ld_types
 from cleancorpus.pipeline.extraction.metadata.rules import Rules
 from cleancorpus.pipeline.extraction.metadata.sites import Sites
@@ -26,7 +26,8 @@ _LAST_FIRST = re.compile(r"^\s*([^,]+),\s*([^,]+?)\s*$")
 
 def _ld_people(page: Page, v: Any, persons_only: bool) -> list[str]:
     """The names a JSON-LD author value gives (a string, an object, a list, @id references
-    resolved); with persons_only, only those of Persons or of objects of no type."""
+    resolved); with persons_only, only those of Persons or of objects of no type. An
+    Organization's name is one name (OneName), whatever "and" or "&" it holds."""
     out: list[str] = []
     for a in v if isinstance(v, list) else [v]:
         a = page.resolve(a)
@@ -38,10 +39,11 @@ def _ld_people(page: Page, v: Any, persons_only: bool) -> list[str]:
             if persons_only and kinds and "person" not in kinds:
                 continue
             name = a.get("name")
+            one = OneName if kinds and "person" not in kinds else str
             if isinstance(name, list):
-                out.extend(x for x in name if isinstance(x, str))
+                out.extend(one(x) for x in name if isinstance(x, str))
             elif isinstance(name, str):
-                out.append(name)
+                out.append(one(name))
             elif a.get("givenName") or a.get("familyName"):
                 out.append(f"{ld_text(a.get('givenName')) or ''} {ld_text(a.get('familyName')) or ''}")
     return out
@@ -89,8 +91,12 @@ def _author(page: Page, rules: Rules) -> str | None:
 def _meta_author(page: Page, rules: Rules) -> str | None:
     """The names of the first author meta tag (in _META_AUTHOR's order) that gives any: a URL
     or a @handle is no name; then (Rules.author_labelled) a "Written by" twitter label's."""
+    orgs: set[str] | None = None
     for key in _META_AUTHOR:
         vals = [v for v in page.meta.get(key, ()) if not URLISH.search(v) and "@" not in v[:1]]
+        if vals and orgs is None:
+            orgs = _organizations(page)
+        vals = [OneName(v) if v.strip().casefold() in orgs else v for v in vals]
         if key == "citation_author":
             vals = [_LAST_FIRST.sub(r"\2 \1", v) for v in vals]
         names = clean_authors(vals)
@@ -98,6 +104,19 @@ def _meta_author(page: Page, rules: Rules) -> str | None:
         if names:
             return "; ".join(names)
     return (_labelled_author(page) if rules.author_labelled else None) or _described_author(page)
+
+
+def _organizations(page: Page) -> set[str]:
+    """The casefolded names of the organizations the page's JSON-LD describes, on its own or as
+    its article's author or publisher: a meta tag naming one ("Center for Drug Evaluation and
+    Research" in dcterms.creator) names one author."""
+    objs = list(page.ld)
+    for h in (page.article, page.webpage):
+        for key in ("author", "creator", "publisher") if h else ():
+            v = h.get(key)
+            objs.extend(page.resolve(a) for a in (v if isinstance(v, list) else [v]))
+    return {o["name"].strip().casefold() for o in objs if isinstance(o, dict) and isinstance(o.get("name"), str)
+            and any(t.endswith("organization") or t == "corporation" for t in ld_types(o))}
 
 
 # Twitter's "label / data" pairs (WordPress SEO plugins: twitter:label1 "Written by", twitter:data1 the name)
